@@ -1,0 +1,101 @@
+"""Capture of a local file (a plain-text article or a saved HTML page) as a WARC resource record.
+
+The record holds the file's exact bytes. Only the file's base name goes into the record (as a
+``file:///NAME`` target URI): no absolute path of the capturing machine enters the bag.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from archiver.errors import CaptureError, SourceTooLargeError
+from archiver.model import Capture, CapturedRecord
+from archiver.warc import WarcFile
+
+MEDIA_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
+
+
+def file_uri(name: str) -> str:
+    """The target URI a captured file is recorded under: its base name only."""
+    return "file:///" + quote(name, safe="")
+
+
+def capture_file(
+    path: Path, workdir: Path, *, clock: Callable[[], datetime], max_bytes: int
+) -> Capture:
+    """Read ``path`` once, record it as a ``resource`` record, and return the capture.
+
+    Raises :class:`CaptureError` for a missing, unreadable, non-regular, empty or oversized file.
+    """
+    name = path.name
+    document = _read_bounded(path, max_bytes)
+    media_type = MEDIA_TYPES[path.suffix.lower()]
+    captured_at = clock()
+    records_path = workdir / "capture.records.warc.gz"
+    uri = file_uri(name)
+    with records_path.open("wb") as out:
+        record_id = WarcFile(out).resource(
+            uri,
+            io.BytesIO(document),
+            len(document),
+            _content_type(media_type, document),
+            captured_at,
+        )
+    record = CapturedRecord(record_id, "resource", uri, media_type=media_type)
+    return Capture(
+        source=name,
+        kind="file",
+        target_uri=uri,
+        media_type=media_type,
+        document=document,
+        captured_at=captured_at,
+        records_path=records_path,
+        main_record_id=record_id,
+        records=(record,),
+    )
+
+
+def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    """Read a regular file of at most ``max_bytes``; clear errors for everything else."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        raise CaptureError("no such file", subject=str(path)) from None
+    except IsADirectoryError:
+        raise CaptureError("is a directory, not a file", subject=str(path)) from None
+    except OSError as exc:
+        raise CaptureError(f"cannot open: {exc.strerror}", subject=str(path)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise CaptureError("not a regular file", subject=str(path))
+        if info.st_size > max_bytes:
+            raise SourceTooLargeError(
+                f"file is {info.st_size} bytes, over the {max_bytes}-byte limit for an article",
+                subject=str(path),
+            )
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise CaptureError(f"cannot read: {exc.strerror}", subject=str(path)) from None
+    if len(data) > max_bytes:
+        raise SourceTooLargeError(f"file grew past the {max_bytes}-byte limit", subject=str(path))
+    if not data.strip():
+        raise CaptureError("file is empty", subject=str(path))
+    return data
+
+
+def _content_type(media_type: str, document: bytes) -> str:
+    if media_type == "text/plain":
+        try:
+            document.decode("utf-8")
+        except UnicodeDecodeError:
+            return media_type
+        return "text/plain; charset=utf-8"
+    return media_type

@@ -1,0 +1,242 @@
+"""Plain data passed between the pipeline's stages.
+
+Every class here is a frozen dataclass: built once by one stage, read by the next, never
+mutated. Nothing in this module touches the disk or the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+
+# --- What an article is made of -------------------------------------------------------------
+
+
+class BlockKind(str, Enum):
+    """The role of one paragraph of an article."""
+
+    HEADING = "heading"
+    BODY = "body"
+    CAPTION = "caption"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the article, in reading order, with the role it plays."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A photo of the article and what is said of it.
+
+    ``text`` is the caption proper, without the credit line; ``credit`` names who made or
+    supplied the photo (``"John Smith/AFP/Getty Images"``). For plain-text sources only
+    ``text`` is known.
+    """
+
+    text: str
+    credit: str | None = None
+    alt: str | None = None
+    image_url: str | None = None
+    image_record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """What extraction understood of a captured document.
+
+    ``title`` is ``None`` when the source states no title: a devised title is made later, by
+    the describe stage, and marked as devised there.
+    """
+
+    blocks: tuple[Block, ...]
+    captions: tuple[Caption, ...]
+    title: str | None = None
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD) or date-time as the source gives it
+    publisher: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None  # ISO 639-1 code
+    description: str | None = None
+    keywords: tuple[str, ...] = ()
+    section: str | None = None
+    canonical_url: str | None = None
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The section headings, in order."""
+        return tuple(b.text for b in self.blocks if b.kind is BlockKind.HEADING)
+
+    @property
+    def body(self) -> tuple[str, ...]:
+        """The body paragraphs (neither headings nor captions), in order."""
+        return tuple(b.text for b in self.blocks if b.kind is BlockKind.BODY)
+
+    def text(self) -> str:
+        """The readable article: headings and body paragraphs, captions left out."""
+        kept = [b.text for b in self.blocks if b.kind is not BlockKind.CAPTION]
+        return "\n\n".join(kept) + "\n" if kept else ""
+
+
+# --- What was captured ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapturedRecord:
+    """A WARC record written during capture, as later stages need to know it."""
+
+    record_id: str
+    record_type: str  # warcinfo, request, response, resource, revisit, metadata
+    target_uri: str
+    status: int | None = None
+    media_type: str | None = None
+    payload_digest: str | None = None
+
+
+@dataclass(frozen=True)
+class Capture:
+    """The result of the capture stage for one source.
+
+    ``document`` holds the main document's bytes (size-limited by the capture stage) for the
+    extractors. ``records_path`` is a file of gzip-member WARC records written while the
+    source was read; the warc stage copies them, unchanged, into the final WARC.
+    """
+
+    source: str  # as the user named it: a URL, or a file's base name (never an absolute path)
+    kind: str  # "file" or "http"
+    target_uri: str  # the URI the main document is recorded under
+    media_type: str  # e.g. "text/plain", "text/html"
+    document: bytes
+    captured_at: datetime  # UTC
+    records_path: Path
+    main_record_id: str
+    records: tuple[CapturedRecord, ...] = ()
+    final_url: str | None = None
+    status: int | None = None
+    options: tuple[tuple[str, str], ...] = ()  # what the capture was run with, for provenance
+    problems: tuple[str, ...] = ()  # non-fatal: e.g. a page requisite that failed
+
+
+# --- What was written into a bag ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agent:
+    """Who the bag is made for and by: organisation fields for bag-info.txt."""
+
+    source_organization: str = "Unspecified"
+    organization_address: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+
+
+@dataclass(frozen=True)
+class BagResult:
+    """A bag that landed in the store."""
+
+    path: Path
+    identifier: str
+    title: str
+    captions: int
+    valid: bool
+
+
+# --- What checking found --------------------------------------------------------------------
+
+
+class Severity(str, Enum):
+    """How much a finding matters: an error makes the bag invalid, a warning does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a bag: a stable code, a severity, the file concerned, a message."""
+
+    code: str
+    severity: Severity
+    path: str  # relative to the bag root, or "" for the bag as a whole
+    message: str
+
+    def line(self) -> str:
+        """The finding as one human-readable line."""
+        where = self.path or "(bag)"
+        return f"{self.severity.value.upper()} {self.code} {where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Everything a validation found about one bag."""
+
+    bag: Path
+    findings: tuple[Finding, ...] = ()
+    files_checked: int = 0
+    bytes_checked: int = 0
+    checks: tuple[str, ...] = field(default=())  # which families of checks ran
+
+    @property
+    def valid(self) -> bool:
+        """True when no finding is an error."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings that make the bag invalid."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The findings that do not make the bag invalid."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+
+# --- How an article is described --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhotoPart:
+    """One photo of the article, as a part in the Dublin Core record."""
+
+    identifier: str
+    caption: str
+    credit: str | None = None
+    image_url: str | None = None
+    alt: str | None = None
+    image_record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DublinCore:
+    """The Dublin Core description of one preserved article.
+
+    ``title_devised`` is True when the source stated no title and one was made up: the title
+    is then written in square brackets, the cataloguing convention for a devised title.
+    """
+
+    title: str
+    identifier: str
+    source: str
+    type: str = "Text"
+    format: str | None = None
+    title_devised: bool = False
+    creators: tuple[str, ...] = ()
+    publisher: str | None = None
+    date: str | None = None
+    language: str | None = None
+    description: str | None = None
+    subjects: tuple[str, ...] = ()
+    table_of_contents: tuple[str, ...] = ()
+    relation: str | None = None
+    parts: tuple[PhotoPart, ...] = ()
+
+    @property
+    def display_title(self) -> str:
+        """The title as catalogued: in square brackets when devised."""
+        return f"[{self.title}]" if self.title_devised else self.title

@@ -1,0 +1,173 @@
+"""PREMIS 3 provenance records: what happened to a bag's files, when, by which agent.
+
+Pure: plain data in, XML bytes out. Used for ``metadata/premis.xml`` in every bag (capture,
+message digest calculation, validation events) and for exporting audit history as fixity
+check events.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from archiver import __version__
+
+PREMIS_NS = "http://www.loc.gov/premis/v3"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+EVENT_TYPE_AUTHORITY = "http://id.loc.gov/vocabulary/preservation/eventType"
+_NSMAP = {"premis": PREMIS_NS, "xsi": XSI_NS}
+
+# PREMIS event types (Library of Congress preservation vocabulary) and their codes.
+EVENT_TYPE_CODES = {
+    "capture": "cap",
+    "message digest calculation": "mes",
+    "validation": "val",
+    "fixity check": "fix",
+    "ingestion": "ing",
+}
+SOFTWARE_AGENT = f"archiver/{__version__}"
+
+
+@dataclass(frozen=True)
+class FileFixity:
+    """A file of the bag with its size and digests (algorithm name -> hex digest)."""
+
+    path: str
+    size: int
+    digests: tuple[tuple[str, str], ...]
+    format_name: str | None = None
+
+
+@dataclass(frozen=True)
+class PremisEvent:
+    """One preservation event concerning the bag or some of its files."""
+
+    event_type: str  # a key of EVENT_TYPE_CODES
+    moment: datetime
+    detail: str
+    outcome: str  # "success" or "failure"
+    outcome_note: str | None = None
+    objects: tuple[str, ...] = ()  # bag-relative paths the event concerns
+    event_id: str | None = None
+
+
+def new_event(
+    event_type: str,
+    moment: datetime,
+    detail: str,
+    outcome: str = "success",
+    *,
+    note: str | None = None,
+    objects: tuple[str, ...] = (),
+) -> PremisEvent:
+    """Make an event with a fresh UUID identifier."""
+    return PremisEvent(event_type, moment, detail, outcome, note, objects, str(uuid.uuid4()))
+
+
+def premis_xml(
+    files: tuple[FileFixity, ...],
+    events: tuple[PremisEvent, ...],
+    organization: str | None = None,
+) -> bytes:
+    """Serialise files, events and agents as one PREMIS 3 document."""
+    root = etree.Element(_q("premis"), nsmap=_NSMAP, version="3.0")
+    for item in files:
+        _object(root, item)
+    for event in events:
+        _event(root, event, organization)
+    _agent(root, "software", SOFTWARE_AGENT, "archiver", "software", __version__)
+    if organization:
+        _agent(root, "organization", organization, organization, "organization", None)
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _q(name: str) -> str:
+    return f"{{{PREMIS_NS}}}{name}"
+
+
+def _text(parent: etree._Element, name: str, value: str) -> etree._Element:
+    element = etree.SubElement(parent, _q(name))
+    element.text = value
+    return element
+
+
+def _identifier(parent: etree._Element, kind: str, id_type: str, value: str) -> None:
+    holder = etree.SubElement(parent, _q(f"{kind}Identifier"))
+    _text(holder, f"{kind}IdentifierType", id_type)
+    _text(holder, f"{kind}IdentifierValue", value)
+
+
+def _object(root: etree._Element, item: FileFixity) -> None:
+    element = etree.SubElement(root, _q("object"))
+    element.set(f"{{{XSI_NS}}}type", "premis:file")
+    _identifier(element, "object", "local", item.path)
+    characteristics = etree.SubElement(element, _q("objectCharacteristics"))
+    for algorithm, digest in item.digests:
+        fixity = etree.SubElement(characteristics, _q("fixity"))
+        _text(fixity, "messageDigestAlgorithm", algorithm.upper().replace("SHA", "SHA-"))
+        _text(fixity, "messageDigest", digest)
+        _text(fixity, "messageDigestOriginator", SOFTWARE_AGENT)
+    _text(characteristics, "size", str(item.size))
+    if item.format_name:
+        fmt = etree.SubElement(characteristics, _q("format"))
+        designation = etree.SubElement(fmt, _q("formatDesignation"))
+        _text(designation, "formatName", item.format_name)
+
+
+def _event(root: etree._Element, event: PremisEvent, organization: str | None) -> None:
+    element = etree.SubElement(root, _q("event"))
+    _identifier(element, "event", "UUID", event.event_id or str(uuid.uuid4()))
+    event_type = _text(element, "eventType", event.event_type)
+    code = EVENT_TYPE_CODES.get(event.event_type)
+    if code:
+        event_type.set("authority", "eventType")
+        event_type.set("authorityURI", EVENT_TYPE_AUTHORITY)
+        event_type.set("valueURI", f"{EVENT_TYPE_AUTHORITY}/{code}")
+    moment = event.moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    _text(element, "eventDateTime", moment)
+    detail = etree.SubElement(element, _q("eventDetailInformation"))
+    _text(detail, "eventDetail", event.detail)
+    outcome = etree.SubElement(element, _q("eventOutcomeInformation"))
+    _text(outcome, "eventOutcome", event.outcome)
+    if event.outcome_note:
+        note = etree.SubElement(outcome, _q("eventOutcomeDetail"))
+        _text(note, "eventOutcomeDetailNote", event.outcome_note)
+    _linking_agent(element, "software", SOFTWARE_AGENT, "executing program")
+    if organization:
+        _linking_agent(element, "organization", organization, "implementer")
+    for path in event.objects:
+        link = etree.SubElement(element, _q("linkingObjectIdentifier"))
+        _text(link, "linkingObjectIdentifierType", "local")
+        _text(link, "linkingObjectIdentifierValue", path)
+
+
+def _linking_agent(parent: etree._Element, id_type: str, value: str, role: str) -> None:
+    link = etree.SubElement(parent, _q("linkingAgentIdentifier"))
+    _text(link, "linkingAgentIdentifierType", id_type)
+    _text(link, "linkingAgentIdentifierValue", value)
+    _text(link, "linkingAgentRole", role)
+
+
+def _agent(
+    root: etree._Element,
+    id_type: str,
+    value: str,
+    name: str,
+    agent_type: str,
+    version: str | None,
+) -> None:
+    element = etree.SubElement(root, _q("agent"))
+    _identifier(element, "agent", id_type, value)
+    _text(element, "agentName", name)
+    _text(element, "agentType", agent_type)
+    if version:
+        _text(element, "agentVersion", version)
+
+
+def utc(moment: datetime | None = None) -> datetime:
+    """``moment`` (or now) as an aware UTC datetime."""
+    return (moment or datetime.now(UTC)).astimezone(UTC)

@@ -1,0 +1,1 @@
+"""The verify stage: check a bag and report coded findings (placeholder, being written)."""
