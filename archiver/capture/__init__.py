@@ -8,6 +8,7 @@ stage's job.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,13 +19,32 @@ from archiver.model import Capture
 FILE_SUFFIXES = (".txt", ".html", ".htm")
 
 
+@dataclass(frozen=True)
+class FetchOptions:
+    """How HTTP captures behave: limits, manners and what to fetch besides the page."""
+
+    user_agent: str | None = None  # None: "archiver/<version> (+project URL)"
+    connect_timeout: float = 10.0  # seconds to establish a connection
+    total_timeout: float = 120.0  # seconds for one whole response
+    max_response_bytes: int = 512 * 1024 * 1024
+    retries: int = 2  # extra attempts for transient failures (connection errors, 502/503/504)
+    requisites: bool = True  # fetch the page's images and stylesheets
+    max_requisites: int = 500
+    concurrency: int = 8  # requisites fetched at once
+    robots: str = "ignore"  # "obey" or "ignore" robots.txt
+
+
 def is_url(source: str) -> bool:
     """True when ``source`` names an http or https URL."""
     return urlsplit(source).scheme.lower() in ("http", "https")
 
 
 def capture_source(
-    source: str, workdir: Path, clock: Callable[[], datetime], max_bytes: int
+    source: str,
+    workdir: Path,
+    clock: Callable[[], datetime],
+    max_bytes: int,
+    fetch: FetchOptions | None = None,
 ) -> Capture:
     """Capture one source named on the command line into ``workdir``.
 
@@ -33,7 +53,7 @@ def capture_source(
     if is_url(source):
         from archiver.capture.http import capture_url
 
-        return capture_url(source, workdir, clock=clock, max_bytes=max_bytes)
+        return capture_url(source, workdir, clock=clock, options=fetch or FetchOptions())
     scheme = urlsplit(source).scheme.lower()
     if len(scheme) > 1 and "://" in source:
         raise UsageError(f"unsupported URL scheme {scheme!r}: only http and https", subject=source)

@@ -1,1 +1,81 @@
-"""The verify stage: check a bag and report coded findings (placeholder, being written)."""
+"""The verify stage: check a bag and report coded findings; never write a byte.
+
+Three families of checks, each in its own module:
+
+- :mod:`archiver.verify.bagit_rules`: BagIt (RFC 8493) structure and fixity, for any bag;
+- :mod:`archiver.verify.profile`: conformance to a BagIt profile (ours, or one given);
+- :mod:`archiver.verify.content`: archiver's own content checks (Dublin Core, WARC, CDXJ,
+  captions), for bags that declare the archiver profile.
+
+Findings are data (:class:`archiver.model.Finding`); an exception means the check could not
+be made at all (e.g. the path is not a bag).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from archiver.model import ValidationReport
+from archiver.verify.bagit_rules import check_bagit
+from archiver.verify.content import check_content
+from archiver.verify.profile import ARCHIVER_PROFILE_ID, check_profile, declared_profiles
+from archiver.xmlsafe import schema_dir
+
+__all__ = ["archiver_profile", "bagit_python_objection", "validate_bag"]
+
+
+@cache
+def archiver_profile() -> dict[str, Any]:
+    """archiver's own BagIt profile (``schemas/bagit-profile.json``)."""
+    return json.loads((schema_dir() / "bagit-profile.json").read_text(encoding="utf-8"))
+
+
+def validate_bag(
+    bag: Path,
+    *,
+    fast: bool = False,
+    completeness_only: bool = False,
+    profile: dict[str, Any] | None = None,
+    workers: int = 2,
+) -> ValidationReport:
+    """Check one bag and return every finding.
+
+    ``fast`` checks Payload-Oxum only; ``completeness_only`` checks that every file is present
+    and listed without hashing. The full check adds every checksum, the profile (``profile``
+    when given, else ours when the bag declares it) and, for archiver bags, the content checks.
+    """
+    result = check_bagit(bag, fast=fast, completeness_only=completeness_only, workers=workers)
+    findings = list(result.findings)
+    checks = ["bagit-fast" if fast else "bagit-completeness" if completeness_only else "bagit"]
+    if not (fast or completeness_only):
+        ours = ARCHIVER_PROFILE_ID in declared_profiles(result)
+        if profile is not None:
+            findings.extend(check_profile(result, bag, profile))
+            checks.append("profile")
+        elif ours:
+            findings.extend(check_profile(result, bag, archiver_profile()))
+            checks.append("profile")
+        if ours:
+            findings.extend(check_content(bag))
+            checks.append("content")
+    return ValidationReport(
+        bag=bag,
+        findings=tuple(findings),
+        files_checked=result.files_checked,
+        bytes_checked=result.bytes_checked,
+        checks=tuple(checks),
+    )
+
+
+def bagit_python_objection(bag: Path) -> str | None:
+    """A second opinion: bagit-python's full validation; its objection, or None when valid."""
+    import bagit
+
+    try:
+        bagit.Bag(str(bag)).validate(processes=1)
+    except bagit.BagError as exc:
+        return str(exc)
+    return None

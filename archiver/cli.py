@@ -1,0 +1,278 @@
+"""The command line: wiring only. The one module that imports click, prints, or exits.
+
+Exit statuses (also in ``archiver --help``):
+
+  0   success: everything captured / every bag valid / every bag intact
+  1   a bag is invalid, or an audit found a failure
+  2   usage error, or a path that is not a bag or not a store
+  3   a source could not be captured (the others still land)
+  4   the store could not be written
+  70  internal error (a bug: please report it)
+  130 interrupted
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from archiver import __version__
+from archiver.errors import ArchiverError, NotABagError
+from archiver.store import DEFAULT_STORE, Store
+
+EXIT_CODES = """\b
+Exit status:
+  0   success
+  1   a bag is invalid, or an audit found a failure
+  2   usage error, or a path that is not a bag or store
+  3   a source could not be captured (the others still land)
+  4   the store could not be written
+  70  internal error (a bug)
+"""
+
+STORE_OPTION = click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_STORE,
+    envvar="ARCHIVER_STORE",
+    show_default=True,
+    show_envvar=True,
+    help="The store: a folder of bags.",
+)
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+
+
+def emit_json(document: Any) -> None:
+    """Print one JSON document on stdout."""
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+def warn(message: str) -> None:
+    """One line on stderr."""
+    click.echo(f"archiver: {message}", err=True)
+
+
+@click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archiver")
+def cli() -> None:
+    """Preserve news articles, with their photo captions, as verified BagIt bags.
+
+    \b
+    Archivists: archiver capture ARTICLE.txt | PAGE.html | URL
+    Librarians: archiver validate BAG...  and  archiver audit  on a schedule
+    """
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("sources", nargs=-1, required=True)
+@STORE_OPTION
+@click.option("--title", help="The article's title, overriding what the source states.")
+@click.option("--organization", "source_organization", help="bag-info Source-Organization.")
+@click.option("--organization-address", help="bag-info Organization-Address.")
+@click.option("--contact-name", help="bag-info Contact-Name.")
+@click.option("--contact-email", help="bag-info Contact-Email.")
+@JSON_OPTION
+def capture(sources: tuple[str, ...], store: Path, title: str | None, as_json: bool,
+            **organization: str | None) -> None:
+    """Capture each SOURCE (a URL, or a .txt/.html file) as one bag in the store.
+
+    Each bag is validated before it is moved into the store; a source that fails leaves
+    nothing behind, and the others still land. Prints each new bag's path.
+
+    \b
+    Examples:
+      archiver capture samples/000_14cb049772c78afc.txt
+      archiver capture --title "Battle for Mosul" article.txt --store /srv/archive
+      archiver capture https://example.org/news/story.html --json
+    """
+    from archiver.config import agent_from, load_settings
+    from archiver.pipeline import CaptureOptions, archive_source
+
+    the_store = Store(store)
+    options = CaptureOptions(title=title, agent=agent_from(load_settings(store, organization)))
+    results, worst = [], 0
+    for source in sources:
+        try:
+            result = archive_source(source, the_store, options)
+        except ArchiverError as exc:
+            warn(str(exc) if exc.subject else f"{source}: {exc}")
+            worst = max(worst, exc.exit_code)
+            continue
+        results.append(result)
+        if not as_json:
+            click.echo(str(result.path))
+    if as_json:
+        emit_json({"bags": [
+            {"bag": str(r.path), "identifier": r.identifier, "title": r.title,
+             "captions": r.captions, "valid": r.valid} for r in results
+        ]})
+    sys.exit(worst)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--fast", is_flag=True, help="Check Payload-Oxum only (sizes and file count).")
+@click.option("--completeness-only", is_flag=True, help="Check every file is present and listed, no hashing.")
+@click.option("--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Check conformance to this BagIt profile (JSON) too.")
+@click.option("--processes", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
+              show_default=True, help="Threads hashing files at once.")
+@JSON_OPTION
+def validate(paths: tuple[Path, ...], fast: bool, completeness_only: bool,
+             profile_path: Path | None, processes: int, as_json: bool) -> None:
+    """Check bags: BagIt structure and every checksum, profile, Dublin Core, WARC, CDXJ.
+
+    PATHS are bags, or stores (every bag inside is checked). Never writes anything.
+    Each problem is reported with a code and the file it concerns.
+
+    \b
+    Examples:
+      archiver validate archive/2016/11/19/2016-11-19_cnn_...
+      archiver validate --fast archive
+      archiver validate --profile aptrust.json received/bag1 --json
+    """
+    from archiver.store import resolve_bags
+    from archiver.verify import validate_bag
+    from archiver.verify.profile import load_profile
+
+    if fast and completeness_only:
+        raise click.UsageError("choose one of --fast and --completeness-only")
+    profile = load_profile(profile_path) if profile_path else None
+    bags = resolve_bags(list(paths))
+    reports = []
+    for bag in bags:
+        report = validate_bag(bag, fast=fast, completeness_only=completeness_only,
+                              profile=profile, workers=processes)
+        reports.append(report)
+        if not as_json:
+            _print_report(report)
+    if as_json:
+        emit_json({"valid": all(r.valid for r in reports), "bags": [
+            {"bag": str(r.bag), "valid": r.valid, "checks": list(r.checks),
+             "files_checked": r.files_checked, "bytes_checked": r.bytes_checked,
+             "findings": [{"code": f.code, "severity": f.severity.value, "path": f.path,
+                           "message": f.message} for f in r.findings]}
+            for r in reports
+        ]})
+    elif len(reports) > 1:
+        bad = sum(not r.valid for r in reports)
+        click.echo(f"{len(reports) - bad} valid, {bad} invalid")
+    sys.exit(0 if all(r.valid for r in reports) else 1)
+
+
+def _print_report(report: Any) -> None:
+    verdict = "VALID" if report.valid else "INVALID"
+    click.echo(f"{verdict} {report.bag}")
+    for finding in report.findings:
+        click.echo(f"  {finding.line()}")
+
+
+@cli.command(name="list")
+@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@STORE_OPTION
+@JSON_OPTION
+def list_bags(store_path: Path | None, store: Path, as_json: bool) -> None:
+    """List every bag in the store: date, publisher, captions, size, last audit, title."""
+    from archiver.inventory import inventory
+
+    the_store = Store(store_path or store)
+    the_store.require_existing()
+    summaries = inventory(the_store)
+    if as_json:
+        emit_json({"store": str(the_store.root), "bags": [s.as_dict() for s in summaries]})
+        return
+    for s in summaries:
+        audit = f"{s.last_outcome} {s.last_audit}" if s.last_audit else "never audited"
+        click.echo(f"{s.date or '-':10}  {s.publisher or '-':12.12}  {s.captions or 0:3} captions"
+                   f"  {s.size or '-':>9}  {audit}  {s.title or '-'}")
+        click.echo(f"            {s.path}")
+    click.echo(f"{len(summaries)} bag(s) in {the_store.root}")
+
+
+@cli.command()
+@click.argument("bag", type=click.Path(path_type=Path))
+@STORE_OPTION
+@JSON_OPTION
+def show(bag: Path, store: Path, as_json: bool) -> None:
+    """Show one bag: identifier, title, date, source, captions, size, last audit."""
+    from archiver.auditlog import last_entries
+    from archiver.inventory import summarize
+    from archiver.store import is_bag
+
+    if not is_bag(bag):
+        raise NotABagError("not a bag (no bagit.txt)", subject=str(bag))
+    root = _store_of(bag) or store
+    summary = summarize(bag, last_entries(Store(root).audit_dir), root)
+    if as_json:
+        emit_json({**summary.as_dict(), "caption_texts": list(summary.caption_texts)})
+        return
+    for label, value in summary.as_dict().items():
+        click.echo(f"{label.replace('_', ' ').capitalize():>14}: {value if value is not None else '-'}")
+    for n, text in enumerate(summary.caption_texts, start=1):
+        click.echo(f"{n:>14}. {text}")
+
+
+def _store_of(bag: Path) -> Path | None:
+    """The store a bag sits in: the nearest ancestor with a .staging or .audit folder."""
+    for parent in bag.resolve().parents:
+        if (parent / ".staging").is_dir() or (parent / ".audit").is_dir():
+            return parent
+    return None
+
+
+@cli.command()
+@STORE_OPTION
+@JSON_OPTION
+def config(store: Path, as_json: bool) -> None:
+    """Show the effective settings and where each comes from."""
+    from archiver.config import config_files, load_settings
+
+    settings = load_settings(store, {})
+    if as_json:
+        emit_json({"store": str(store), "files": [str(p) for p in config_files(store)],
+                   "settings": {k: {"value": s.value, "origin": s.origin}
+                                for k, s in settings.items()}})
+        return
+    click.echo(f"store: {store}")
+    for key, setting in settings.items():
+        click.echo(f"{key}: {setting.value if setting.value is not None else '-'}  ({setting.origin})")
+
+
+def main(argv: Iterable[str] | None = None) -> NoReturn:
+    """Run the CLI; the one place exceptions become exit statuses."""
+    code = _run(lambda: cli.main(args=list(argv) if argv is not None else None,
+                                 prog_name="archiver", standalone_mode=False))
+    sys.exit(code)
+
+
+def _run(invoke: Callable[[], Any]) -> int:
+    try:
+        result = invoke()
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except click.exceptions.Abort:
+        warn("interrupted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except ArchiverError as exc:
+        warn(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        warn("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: one line, traceback only on request
+        if os.environ.get("ARCHIVER_DEBUG"):
+            raise
+        warn(f"internal error: {type(exc).__name__}: {exc} (set ARCHIVER_DEBUG=1 for details)")
+        return 70
+    return result if isinstance(result, int) else 0

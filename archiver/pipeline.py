@@ -1,0 +1,226 @@
+"""The whole capture job for one source: capture -> warc -> extract -> describe -> package ->
+verify -> store.
+
+Each step is a call into the module that owns it; this module only sequences them and moves
+plain data between them. The clock is injected so tests control time.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from archiver import __version__
+from archiver.capture import FetchOptions, capture_source
+from archiver.describe import build_dublin_core, check_dublin_core, to_xml
+from archiver.errors import BagBuildError, ExtractionError, MetadataError
+from archiver.model import Agent, Article, BagResult, Capture, DublinCore, Severity
+from archiver.package import hash_payload, sync_tree, write_bag
+from archiver.premis import new_event, premis_xml
+from archiver.store import Store, bag_name
+from archiver.verify import bagit_python_objection, validate_bag
+from archiver.verify.content import check_content
+from archiver.verify.profile import ARCHIVER_PROFILE_ID
+from archiver.warc import WarcFile, utc_now, write_cdxj_index
+
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+SOFTWARE = f"archiver/{__version__}"
+
+
+@dataclass(frozen=True)
+class CaptureOptions:
+    """What an archivist can set for a capture."""
+
+    title: str | None = None
+    agent: Agent = field(default_factory=Agent)
+    max_bytes: int = MAX_SOURCE_BYTES
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    clock: Callable[[], datetime] = utc_now
+
+
+def archive_source(source: str, store: Store, options: CaptureOptions) -> BagResult:
+    """Capture ``source`` and land it in ``store`` as one validated bag; return where it is.
+
+    On any error the staging folder is removed and nothing enters the store.
+    """
+    with store.staging() as work:
+        capture = capture_source(source, work, options.clock, options.max_bytes, options.fetch)
+        article = link_photos(extract_article(capture), capture)
+        identifier = f"urn:uuid:{uuid.uuid4()}"
+        record = build_dublin_core(article, capture, identifier, title=options.title)
+        dc_xml = to_xml(record)
+        problems = check_dublin_core(dc_xml)
+        if problems:
+            raise MetadataError(f"Dublin Core record invalid: {problems[0]}", subject=source)
+        name = bag_name(article.date, article.publisher, record.title, identifier[-8:])
+        bag_dir = work / name
+        _write_payload(bag_dir, name, capture, article, record, options)
+        _finish_bag(bag_dir, capture, record, dc_xml, options)
+        final = store.place(bag_dir, name, article.date)
+    return BagResult(final, identifier, record.display_title, len(article.captions), True)
+
+
+def extract_article(capture: Capture) -> Article:
+    """Understand the captured main document as an article, by its media type."""
+    if capture.media_type == "text/plain":
+        from archiver.extract.plaintext import decode_text, parse_plaintext
+
+        return parse_plaintext(decode_text(capture.document))
+    if capture.media_type in ("text/html", "application/xhtml+xml"):
+        from archiver.extract.html import extract_html
+
+        return extract_html(capture.document, capture.final_url or capture.target_uri)
+    raise ExtractionError(f"cannot extract an article from {capture.media_type}",
+                          subject=capture.source)
+
+
+def link_photos(article: Article, capture: Capture) -> Article:
+    """Give each caption the WARC-Record-ID of its image as captured, where there is one."""
+    by_uri = {r.target_uri: r.record_id for r in capture.records
+              if r.record_type in ("response", "revisit", "resource")}
+    captions = tuple(
+        replace(c, image_record_id=by_uri.get(c.image_url))
+        if c.image_url and not c.image_record_id and c.image_url in by_uri else c
+        for c in article.captions
+    )
+    return replace(article, captions=captions)
+
+
+def _write_payload(
+    bag_dir: Path,
+    name: str,
+    capture: Capture,
+    article: Article,
+    record: DublinCore,
+    options: CaptureOptions,
+) -> None:
+    data = bag_dir / "data"
+    data.mkdir(parents=True)
+    captions = captions_document(article, record)
+    text = article.text()
+    warc_path = data / f"{name}.warc.gz"
+    with warc_path.open("wb") as out:
+        warc = WarcFile(out)
+        warc.warcinfo(warc_path.name, warcinfo_fields(capture, record, options), capture.captured_at)
+        warc.copy_members(capture.records_path)
+        when = options.clock()
+        warc.metadata(capture.target_uri, captions, "application/json", when,
+                      refers_to=capture.main_record_id)
+        warc.metadata(capture.target_uri, text.encode("utf-8"), "text/plain; charset=utf-8",
+                      when, refers_to=capture.main_record_id)
+    write_cdxj_index(warc_path, data / "index.cdxj")
+    (data / "article.txt").write_bytes(text.encode("utf-8"))
+    (data / "captions.json").write_bytes(captions)
+
+
+def captions_document(article: Article, record: DublinCore) -> bytes:
+    """``captions.json``: every photo caption in article order, with what is known of it."""
+    document = {
+        "identifier": record.identifier,
+        "source": record.source,
+        "count": len(article.captions),
+        "captions": [
+            {
+                "n": n,
+                "text": c.text,
+                "credit": c.credit,
+                "alt": c.alt,
+                "image_url": c.image_url,
+                "image_record_id": c.image_record_id,
+            }
+            for n, c in enumerate(article.captions, start=1)
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def warcinfo_fields(capture: Capture, record: DublinCore, options: CaptureOptions) -> dict[str, str]:
+    """The warcinfo record: what made this WARC, from what, how the capture went."""
+    fields = {
+        "software": SOFTWARE,
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "operator": options.agent.source_organization,
+        "description": f"Capture of {capture.source} by {SOFTWARE}: {record.display_title}",
+        "isPartOf": record.identifier,
+        "source": capture.source,
+        "capture-kind": capture.kind,
+        "capture-time": capture.captured_at.isoformat(),
+    }
+    if capture.final_url:
+        fields["final-url"] = capture.final_url
+    if capture.status is not None:
+        fields["http-status"] = str(capture.status)
+    for key, value in capture.options:
+        fields[f"option-{key}"] = value
+    return fields
+
+
+def _finish_bag(
+    bag_dir: Path, capture: Capture, record: DublinCore, dc_xml: bytes, options: CaptureOptions
+) -> None:
+    content = [f for f in check_content_payload(bag_dir) if f.severity is Severity.ERROR]
+    payload = hash_payload(bag_dir)
+    checked_at = options.clock()
+    events = (
+        new_event("capture", capture.captured_at,
+                  f"{SOFTWARE} captured {capture.source} ({capture.kind})"
+                  + (f"; final URL {capture.final_url}, HTTP {capture.status}"
+                     if capture.final_url else ""),
+                  objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz"))),
+        new_event("message digest calculation", checked_at,
+                  "sha256 and sha512 of every payload file, one read each",
+                  objects=tuple(f.path for f in payload)),
+        new_event("validation", checked_at,
+                  "WARC record digests, CDXJ index and captions checked before bagging",
+                  "failure" if content else "success",
+                  note="; ".join(f.line() for f in content) or None),
+    )
+    if content:
+        raise BagBuildError(f"the new bag's payload failed its checks: {content[0].line()}",
+                            subject=capture.source)
+    info = bag_info(capture, record, options)
+    premis = premis_xml(payload, events, options.agent.source_organization)
+    write_bag(bag_dir, payload, info,
+              {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis})
+    _gate(bag_dir, capture.source)
+    sync_tree(bag_dir)
+
+
+def check_content_payload(bag_dir: Path):  # noqa: ANN201 - a generator of findings
+    """The content checks that apply before the tag files exist (payload only)."""
+    return (f for f in check_content(bag_dir) if not f.code.startswith(("D", "M")))
+
+
+def bag_info(capture: Capture, record: DublinCore, options: CaptureOptions) -> dict[str, str]:
+    """The bag-info.txt fields (Payload-Oxum and Bag-Size are added when the bag is written)."""
+    agent = options.agent
+    info = {
+        "Source-Organization": agent.source_organization,
+        "Organization-Address": agent.organization_address,
+        "Contact-Name": agent.contact_name,
+        "Contact-Email": agent.contact_email,
+        "External-Identifier": capture.final_url or capture.source,
+        "External-Description": record.display_title,
+        "Internal-Sender-Identifier": record.identifier,
+        "Bagging-Date": options.clock().date().isoformat(),
+        "Bag-Software-Agent": SOFTWARE,
+        "BagIt-Profile-Identifier": ARCHIVER_PROFILE_ID,
+    }
+    return {k: v for k, v in info.items() if v}
+
+
+def _gate(bag_dir: Path, source: str) -> None:
+    """The last check before the store: our full validation, then bagit-python's."""
+    report = validate_bag(bag_dir)
+    if not report.valid:
+        raise BagBuildError(f"the new bag failed validation: {report.errors[0].line()}",
+                            subject=source)
+    objection = bagit_python_objection(bag_dir)
+    if objection:
+        raise BagBuildError(f"bagit-python rejects the new bag: {objection}", subject=source)
