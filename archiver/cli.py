@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -58,7 +57,33 @@ def warn(message: str) -> None:
     click.echo(f"archiver: {message}", err=True)
 
 
-@click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+class ArchiverGroup(click.Group):
+    """The command group; the one place where exceptions become exit statuses."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; turn archiver's errors into one line on stderr and an exit status."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except ArchiverError as exc:
+            warn(str(exc))
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            warn("interrupted")
+            ctx.exit(130)
+        except BrokenPipeError:
+            ctx.exit(0)
+        except Exception as exc:  # a bug: one line, the traceback only on request
+            if os.environ.get("ARCHIVER_DEBUG"):
+                raise
+            warn(f"internal error: {type(exc).__name__}: {exc} (ARCHIVER_DEBUG=1 shows details)")
+            ctx.exit(70)
+
+
+@click.group(
+    cls=ArchiverGroup, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="archiver")
 def cli() -> None:
     """Preserve news articles, with their photo captions, as verified BagIt bags.
@@ -78,8 +103,13 @@ def cli() -> None:
 @click.option("--contact-name", help="bag-info Contact-Name.")
 @click.option("--contact-email", help="bag-info Contact-Email.")
 @JSON_OPTION
-def capture(sources: tuple[str, ...], store: Path, title: str | None, as_json: bool,
-            **organization: str | None) -> None:
+def capture(
+    sources: tuple[str, ...],
+    store: Path,
+    title: str | None,
+    as_json: bool,
+    **organization: str | None,
+) -> None:
     """Capture each SOURCE (a URL, or a .txt/.html file) as one bag in the store.
 
     Each bag is validated before it is moved into the store; a source that fails leaves
@@ -108,24 +138,51 @@ def capture(sources: tuple[str, ...], store: Path, title: str | None, as_json: b
         if not as_json:
             click.echo(str(result.path))
     if as_json:
-        emit_json({"bags": [
-            {"bag": str(r.path), "identifier": r.identifier, "title": r.title,
-             "captions": r.captions, "valid": r.valid} for r in results
-        ]})
-    sys.exit(worst)
+        emit_json(
+            {
+                "bags": [
+                    {
+                        "bag": str(r.path),
+                        "identifier": r.identifier,
+                        "title": r.title,
+                        "captions": r.captions,
+                        "valid": r.valid,
+                    }
+                    for r in results
+                ]
+            }
+        )
+    click.get_current_context().exit(worst)
 
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--fast", is_flag=True, help="Check Payload-Oxum only (sizes and file count).")
-@click.option("--completeness-only", is_flag=True, help="Check every file is present and listed, no hashing.")
-@click.option("--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Check conformance to this BagIt profile (JSON) too.")
-@click.option("--processes", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
-              show_default=True, help="Threads hashing files at once.")
+@click.option(
+    "--completeness-only", is_flag=True, help="Check every file is present and listed, no hashing."
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check conformance to this BagIt profile (JSON) too.",
+)
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Threads hashing files at once.",
+)
 @JSON_OPTION
-def validate(paths: tuple[Path, ...], fast: bool, completeness_only: bool,
-             profile_path: Path | None, processes: int, as_json: bool) -> None:
+def validate(
+    paths: tuple[Path, ...],
+    fast: bool,
+    completeness_only: bool,
+    profile_path: Path | None,
+    processes: int,
+    as_json: bool,
+) -> None:
     """Check bags: BagIt structure and every checksum, profile, Dublin Core, WARC, CDXJ.
 
     PATHS are bags, or stores (every bag inside is checked). Never writes anything.
@@ -147,23 +204,41 @@ def validate(paths: tuple[Path, ...], fast: bool, completeness_only: bool,
     bags = resolve_bags(list(paths))
     reports = []
     for bag in bags:
-        report = validate_bag(bag, fast=fast, completeness_only=completeness_only,
-                              profile=profile, workers=processes)
+        report = validate_bag(
+            bag, fast=fast, completeness_only=completeness_only, profile=profile, workers=processes
+        )
         reports.append(report)
         if not as_json:
             _print_report(report)
     if as_json:
-        emit_json({"valid": all(r.valid for r in reports), "bags": [
-            {"bag": str(r.bag), "valid": r.valid, "checks": list(r.checks),
-             "files_checked": r.files_checked, "bytes_checked": r.bytes_checked,
-             "findings": [{"code": f.code, "severity": f.severity.value, "path": f.path,
-                           "message": f.message} for f in r.findings]}
-            for r in reports
-        ]})
+        emit_json(
+            {
+                "valid": all(r.valid for r in reports),
+                "bags": [
+                    {
+                        "bag": str(r.bag),
+                        "valid": r.valid,
+                        "checks": list(r.checks),
+                        "files_checked": r.files_checked,
+                        "bytes_checked": r.bytes_checked,
+                        "findings": [
+                            {
+                                "code": f.code,
+                                "severity": f.severity.value,
+                                "path": f.path,
+                                "message": f.message,
+                            }
+                            for f in r.findings
+                        ],
+                    }
+                    for r in reports
+                ],
+            }
+        )
     elif len(reports) > 1:
         bad = sum(not r.valid for r in reports)
         click.echo(f"{len(reports) - bad} valid, {bad} invalid")
-    sys.exit(0 if all(r.valid for r in reports) else 1)
+    click.get_current_context().exit(0 if all(r.valid for r in reports) else 1)
 
 
 def _print_report(report: Any) -> None:
@@ -189,8 +264,10 @@ def list_bags(store_path: Path | None, store: Path, as_json: bool) -> None:
         return
     for s in summaries:
         audit = f"{s.last_outcome} {s.last_audit}" if s.last_audit else "never audited"
-        click.echo(f"{s.date or '-':10}  {s.publisher or '-':12.12}  {s.captions or 0:3} captions"
-                   f"  {s.size or '-':>9}  {audit}  {s.title or '-'}")
+        click.echo(
+            f"{s.date or '-':10}  {s.publisher or '-':12.12}  {s.captions or 0:3} captions"
+            f"  {s.size or '-':>9}  {audit}  {s.title or '-'}"
+        )
         click.echo(f"            {s.path}")
     click.echo(f"{len(summaries)} bag(s) in {the_store.root}")
 
@@ -213,7 +290,9 @@ def show(bag: Path, store: Path, as_json: bool) -> None:
         emit_json({**summary.as_dict(), "caption_texts": list(summary.caption_texts)})
         return
     for label, value in summary.as_dict().items():
-        click.echo(f"{label.replace('_', ' ').capitalize():>14}: {value if value is not None else '-'}")
+        click.echo(
+            f"{label.replace('_', ' ').capitalize():>14}: {value if value is not None else '-'}"
+        )
     for n, text in enumerate(summary.caption_texts, start=1):
         click.echo(f"{n:>14}. {text}")
 
@@ -235,44 +314,24 @@ def config(store: Path, as_json: bool) -> None:
 
     settings = load_settings(store, {})
     if as_json:
-        emit_json({"store": str(store), "files": [str(p) for p in config_files(store)],
-                   "settings": {k: {"value": s.value, "origin": s.origin}
-                                for k, s in settings.items()}})
+        emit_json(
+            {
+                "store": str(store),
+                "files": [str(p) for p in config_files(store)],
+                "settings": {
+                    k: {"value": s.value, "origin": s.origin} for k, s in settings.items()
+                },
+            }
+        )
         return
     click.echo(f"store: {store}")
     for key, setting in settings.items():
-        click.echo(f"{key}: {setting.value if setting.value is not None else '-'}  ({setting.origin})")
+        click.echo(
+            f"{key}: {setting.value if setting.value is not None else '-'}  ({setting.origin})"
+        )
 
 
 def main(argv: Iterable[str] | None = None) -> NoReturn:
-    """Run the CLI; the one place exceptions become exit statuses."""
-    code = _run(lambda: cli.main(args=list(argv) if argv is not None else None,
-                                 prog_name="archiver", standalone_mode=False))
-    sys.exit(code)
-
-
-def _run(invoke: Callable[[], Any]) -> int:
-    try:
-        result = invoke()
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except click.exceptions.Abort:
-        warn("interrupted")
-        return 130
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except ArchiverError as exc:
-        warn(str(exc))
-        return exc.exit_code
-    except KeyboardInterrupt:
-        warn("interrupted")
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # a bug: one line, traceback only on request
-        if os.environ.get("ARCHIVER_DEBUG"):
-            raise
-        warn(f"internal error: {type(exc).__name__}: {exc} (set ARCHIVER_DEBUG=1 for details)")
-        return 70
-    return result if isinstance(result, int) else 0
+    """Run the CLI (the console script ``archiver``)."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="archiver")
+    raise AssertionError("click's standalone main always exits")

@@ -15,7 +15,9 @@ BLOCK_SIZE = 4 * 1024 * 1024
 BAG_ALGORITHMS = ("sha256", "sha512")
 
 
-def digest_file(path: Path, algorithms: Iterable[str] = BAG_ALGORITHMS) -> tuple[int, dict[str, str]]:
+def digest_file(
+    path: Path, algorithms: Iterable[str] = BAG_ALGORITHMS
+) -> tuple[int, dict[str, str]]:
     """Read ``path`` once and return its size and hex digest for each algorithm.
 
     Does not follow a symbolic link at ``path`` (raises ``OSError``).

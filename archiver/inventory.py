@@ -60,8 +60,9 @@ def read_bag_info(bag: Path) -> dict[str, str]:
     return info
 
 
-def summarize(bag: Path, audits: dict[str, dict[str, Any]] | None = None,
-              store_root: Path | None = None) -> BagSummary:
+def summarize(
+    bag: Path, audits: dict[str, dict[str, Any]] | None = None, store_root: Path | None = None
+) -> BagSummary:
     """Read what is known of one bag."""
     info = read_bag_info(bag)
     dc = _dublin_core(bag)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-
 
 # --- What an article is made of -------------------------------------------------------------
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     """The role of one paragraph of an article."""
 
     HEADING = "heading"
@@ -149,7 +148,7 @@ class BagResult:
 # --- What checking found --------------------------------------------------------------------
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding matters: an error makes the bag invalid, a warning does not."""
 
     ERROR = "error"

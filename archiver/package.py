@@ -64,7 +64,9 @@ def write_bag(
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_text(target, content)
     tag_paths = sorted(
-        p for p in _walk_files(bag_dir) if not _is_payload(bag_dir, p) and not _is_tagmanifest(bag_dir, p)
+        p
+        for p in _walk_files(bag_dir)
+        if not _is_payload(bag_dir, p) and not _is_tagmanifest(bag_dir, p)
     )
     digests = [(p.relative_to(bag_dir).as_posix(), digest_file(p)[1]) for p in tag_paths]
     for algorithm in BAG_ALGORITHMS:

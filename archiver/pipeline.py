@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import replace
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -75,17 +74,22 @@ def extract_article(capture: Capture) -> Article:
         from archiver.extract.html import extract_html
 
         return extract_html(capture.document, capture.final_url or capture.target_uri)
-    raise ExtractionError(f"cannot extract an article from {capture.media_type}",
-                          subject=capture.source)
+    raise ExtractionError(
+        f"cannot extract an article from {capture.media_type}", subject=capture.source
+    )
 
 
 def link_photos(article: Article, capture: Capture) -> Article:
     """Give each caption the WARC-Record-ID of its image as captured, where there is one."""
-    by_uri = {r.target_uri: r.record_id for r in capture.records
-              if r.record_type in ("response", "revisit", "resource")}
+    by_uri = {
+        r.target_uri: r.record_id
+        for r in capture.records
+        if r.record_type in ("response", "revisit", "resource")
+    }
     captions = tuple(
         replace(c, image_record_id=by_uri.get(c.image_url))
-        if c.image_url and not c.image_record_id and c.image_url in by_uri else c
+        if c.image_url and not c.image_record_id and c.image_url in by_uri
+        else c
         for c in article.captions
     )
     return replace(article, captions=captions)
@@ -106,13 +110,21 @@ def _write_payload(
     warc_path = data / f"{name}.warc.gz"
     with warc_path.open("wb") as out:
         warc = WarcFile(out)
-        warc.warcinfo(warc_path.name, warcinfo_fields(capture, record, options), capture.captured_at)
+        warc.warcinfo(
+            warc_path.name, warcinfo_fields(capture, record, options), capture.captured_at
+        )
         warc.copy_members(capture.records_path)
         when = options.clock()
-        warc.metadata(capture.target_uri, captions, "application/json", when,
-                      refers_to=capture.main_record_id)
-        warc.metadata(capture.target_uri, text.encode("utf-8"), "text/plain; charset=utf-8",
-                      when, refers_to=capture.main_record_id)
+        warc.metadata(
+            capture.target_uri, captions, "application/json", when, refers_to=capture.main_record_id
+        )
+        warc.metadata(
+            capture.target_uri,
+            text.encode("utf-8"),
+            "text/plain; charset=utf-8",
+            when,
+            refers_to=capture.main_record_id,
+        )
     write_cdxj_index(warc_path, data / "index.cdxj")
     (data / "article.txt").write_bytes(text.encode("utf-8"))
     (data / "captions.json").write_bytes(captions)
@@ -139,7 +151,9 @@ def captions_document(article: Article, record: DublinCore) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def warcinfo_fields(capture: Capture, record: DublinCore, options: CaptureOptions) -> dict[str, str]:
+def warcinfo_fields(
+    capture: Capture, record: DublinCore, options: CaptureOptions
+) -> dict[str, str]:
     """The warcinfo record: what made this WARC, from what, how the capture went."""
     fields = {
         "software": SOFTWARE,
@@ -168,31 +182,45 @@ def _finish_bag(
     payload = hash_payload(bag_dir)
     checked_at = options.clock()
     events = (
-        new_event("capture", capture.captured_at,
-                  f"{SOFTWARE} captured {capture.source} ({capture.kind})"
-                  + (f"; final URL {capture.final_url}, HTTP {capture.status}"
-                     if capture.final_url else ""),
-                  objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz"))),
-        new_event("message digest calculation", checked_at,
-                  "sha256 and sha512 of every payload file, one read each",
-                  objects=tuple(f.path for f in payload)),
-        new_event("validation", checked_at,
-                  "WARC record digests, CDXJ index and captions checked before bagging",
-                  "failure" if content else "success",
-                  note="; ".join(f.line() for f in content) or None),
+        new_event(
+            "capture",
+            capture.captured_at,
+            f"{SOFTWARE} captured {capture.source} ({capture.kind})"
+            + (
+                f"; final URL {capture.final_url}, HTTP {capture.status}"
+                if capture.final_url
+                else ""
+            ),
+            objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
+        ),
+        new_event(
+            "message digest calculation",
+            checked_at,
+            "sha256 and sha512 of every payload file, one read each",
+            objects=tuple(f.path for f in payload),
+        ),
+        new_event(
+            "validation",
+            checked_at,
+            "WARC record digests, CDXJ index and captions checked before bagging",
+            "failure" if content else "success",
+            note="; ".join(f.line() for f in content) or None,
+        ),
     )
     if content:
-        raise BagBuildError(f"the new bag's payload failed its checks: {content[0].line()}",
-                            subject=capture.source)
+        raise BagBuildError(
+            f"the new bag's payload failed its checks: {content[0].line()}", subject=capture.source
+        )
     info = bag_info(capture, record, options)
     premis = premis_xml(payload, events, options.agent.source_organization)
-    write_bag(bag_dir, payload, info,
-              {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis})
+    write_bag(
+        bag_dir, payload, info, {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis}
+    )
     _gate(bag_dir, capture.source)
     sync_tree(bag_dir)
 
 
-def check_content_payload(bag_dir: Path):  # noqa: ANN201 - a generator of findings
+def check_content_payload(bag_dir: Path):
     """The content checks that apply before the tag files exist (payload only)."""
     return (f for f in check_content(bag_dir) if not f.code.startswith(("D", "M")))
 
@@ -219,8 +247,9 @@ def _gate(bag_dir: Path, source: str) -> None:
     """The last check before the store: our full validation, then bagit-python's."""
     report = validate_bag(bag_dir)
     if not report.valid:
-        raise BagBuildError(f"the new bag failed validation: {report.errors[0].line()}",
-                            subject=source)
+        raise BagBuildError(
+            f"the new bag failed validation: {report.errors[0].line()}", subject=source
+        )
     objection = bagit_python_objection(bag_dir)
     if objection:
         raise BagBuildError(f"bagit-python rejects the new bag: {objection}", subject=source)

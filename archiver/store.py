@@ -54,7 +54,9 @@ class Store:
             self.root.mkdir(parents=True, exist_ok=True)
             self.staging_root.mkdir(exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the store: {exc.strerror}", subject=str(self.root))
+            raise StoreError(
+                f"cannot create the store: {exc.strerror}", subject=str(self.root)
+            ) from None
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise StoreError("the store is not writable", subject=str(self.root))
 
@@ -65,13 +67,15 @@ class Store:
 
     @contextlib.contextmanager
     def staging(self) -> Iterator[Path]:
-        """A fresh work folder inside the store's staging area, removed afterwards whatever happens."""
+        """A fresh work folder in the staging area, removed afterwards whatever happens."""
         self.ensure()
         work = self.staging_root / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         try:
             work.mkdir()
         except OSError as exc:
-            raise StoreError(f"cannot create a staging folder: {exc.strerror}", subject=str(work))
+            raise StoreError(
+                f"cannot create a staging folder: {exc.strerror}", subject=str(work)
+            ) from None
         try:
             yield work
         finally:
@@ -88,8 +92,9 @@ class Store:
             os.rename(bag_dir, final)
             _fsync_dir(parent)
         except OSError as exc:
-            raise StoreError(f"cannot move the bag into the store: {exc.strerror}",
-                             subject=str(parent)) from None
+            raise StoreError(
+                f"cannot move the bag into the store: {exc.strerror}", subject=str(parent)
+            ) from None
         return final
 
     def bags(self) -> Iterator[Path]:
@@ -157,7 +162,7 @@ def shard_for(date: str | None) -> Path:
 
 
 def slugify(text: str, max_words: int = _SLUG_WORDS) -> str:
-    """Lower-case ASCII words joined by hyphens (``"Battle for Mosul!"`` -> ``battle-for-mosul``)."""
+    """Lower-case ASCII words joined by hyphens: ``"Battle for Mosul!"`` -> ``battle-for-mosul``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())[:max_words]
     return "-".join(words)[:_SLUG_CHARS].strip("-")

@@ -136,8 +136,10 @@ def check_index(bag: Path, records_by_warc: dict[str, list[RecordSummary]]) -> I
     for (name, offset, length), record in by_position.items():
         if record.record_type in REPLAYABLE and (name, offset, length) not in indexed:
             yield _error(
-                "X004", INDEX, f"{record.record_type} record at offset {offset} of {name} "
-                f"({record.target_uri}) is not indexed"
+                "X004",
+                INDEX,
+                f"{record.record_type} record at offset {offset} of {name} "
+                f"({record.target_uri}) is not indexed",
             )
 
 
@@ -152,8 +154,10 @@ def _parse_cdxj_line(raw: bytes) -> dict | None:
 
 def _index_mismatch(entry: dict, record: RecordSummary | None) -> str | None:
     if record is None:
-        return (f"no record of {entry.get('filename')} starts at offset {entry.get('offset')} "
-                f"with length {entry.get('length')}")
+        return (
+            f"no record of {entry.get('filename')} starts at offset {entry.get('offset')} "
+            f"with length {entry.get('length')}"
+        )
     if entry.get("digest") and entry["digest"] != record.payload_digest:
         return f"digest {entry['digest']} differs from the record's {record.payload_digest}"
     if entry.get("url") and entry["url"] != record.target_uri:
@@ -161,9 +165,7 @@ def _index_mismatch(entry: dict, record: RecordSummary | None) -> str | None:
     return None
 
 
-def check_captions(
-    bag: Path, records_by_warc: dict[str, list[RecordSummary]]
-) -> Iterator[Finding]:
+def check_captions(bag: Path, records_by_warc: dict[str, list[RecordSummary]]) -> Iterator[Finding]:
     """captions.json is well-formed, agrees with the Dublin Core parts, names real records."""
     path = _regular_file(bag, CAPTIONS)
     if path is None:
@@ -188,7 +190,8 @@ def check_captions(
     texts = [str(c.get("text", "")) for c in captions]
     if parts != texts:
         yield _error(
-            "C002", CAPTIONS,
+            "C002",
+            CAPTIONS,
             f"{len(texts)} captions here, {len(parts)} photo parts in {DUBLIN_CORE}, or their "
             "texts differ",
         )
