@@ -12,7 +12,7 @@ from archiver.describe import (
     read_dublin_core,
     to_xml,
 )
-from archiver.model import Article, Block, BlockKind, Capture, Caption
+from archiver.model import Article, Block, BlockKind, Caption, Capture
 
 
 def _article(**overrides: object) -> Article:
