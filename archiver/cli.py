@@ -13,9 +13,11 @@ Exit statuses (also in ``archiver --help``):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -246,6 +248,121 @@ def _print_report(report: Any) -> None:
     click.echo(f"{verdict} {report.bag}")
     for finding in report.findings:
         click.echo(f"  {finding.line()}")
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@STORE_OPTION
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 256),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Bags checked at once, each in its own process.",
+)
+@click.option(
+    "--older-than",
+    type=click.FloatRange(0),
+    metavar="DAYS",
+    help="Only bags not audited in the last DAYS days.",
+)
+@click.option(
+    "--sample", type=click.IntRange(1), metavar="N", help="Only N bags, chosen at random."
+)
+@click.option(
+    "--premis",
+    "premis_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the store's whole audit history as PREMIS fixity events.",
+)
+@JSON_OPTION
+def audit(
+    store_path: Path | None,
+    store: Path,
+    processes: int,
+    older_than: float | None,
+    sample: int | None,
+    premis_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Recompute every checksum of every bag in the store and log each outcome.
+
+    Appends one entry per bag to the store's append-only audit log (STORE/.audit/) and reports
+    bags that changed since their last good audit, with the files concerned.
+
+    \b
+    Examples:
+      archiver audit /srv/archive
+      archiver audit --older-than 30 --processes 4      # cron: monthly rolling audit
+      archiver audit --sample 100 --json
+      archiver audit --premis audit-events.xml
+    """
+    from archiver.audit import audit_premis, audit_store
+
+    the_store = Store(store_path or store)
+    with _progress("auditing", enabled=not as_json) as tick:
+        report = audit_store(
+            the_store, processes=processes, older_than_days=older_than, sample=sample, progress=tick
+        )
+    if premis_path:
+        premis_path.write_bytes(audit_premis(the_store))
+    if as_json:
+        emit_json(
+            {
+                "store": str(report.store),
+                "intact": report.intact,
+                "started": report.started,
+                "finished": report.finished,
+                "skipped": report.skipped,
+                "vanished": list(report.vanished),
+                "bags": [
+                    {
+                        **r.log_entry(),
+                        "changed": r.changed,
+                        "previous_time": r.previous_time,
+                        "previous_outcome": r.previous_outcome,
+                    }
+                    for r in report.results
+                ],
+            }
+        )
+    else:
+        _print_audit(report)
+    click.get_current_context().exit(0 if report.intact else 1)
+
+
+def _print_audit(report: Any) -> None:
+    for result in report.results:
+        if result.intact:
+            continue
+        since = f" (intact at its last audit, {result.previous_time})" if result.changed else ""
+        click.echo(f"FAILED {result.bag}{since}")
+        for finding in result.failures:
+            click.echo(f"  {finding.line()}")
+    for key in report.vanished:
+        click.echo(f"VANISHED {key} (in the audit log, no longer in the store)")
+    failed = sum(not r.intact for r in report.results)
+    click.echo(
+        f"{len(report.results) - failed} intact, {failed} failed, "
+        f"{len(report.vanished)} vanished, {report.skipped} not due"
+    )
+
+
+@contextlib.contextmanager
+def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tick
 
 
 @cli.command(name="list")

@@ -1,0 +1,212 @@
+"""Fixity audit of a whole store: recompute every checksum of every bag, in parallel.
+
+Each bag's outcome is appended to the store's audit log (:mod:`archiver.auditlog`) as soon as
+it is known, so a crash loses at most the entry being written. The report says which bags
+changed since their last good audit (and which files), which are new, and which vanished.
+
+The audit reads bags and appends to the log; it never writes inside a bag.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from archiver import __version__
+from archiver.auditlog import append_entries, last_entries, read_entries
+from archiver.model import Finding
+from archiver.premis import FileFixity, PremisEvent, premis_xml
+from archiver.store import Store
+from archiver.verify import validate_bag
+
+SOFTWARE = f"archiver/{__version__}"
+
+
+@dataclass(frozen=True)
+class BagAudit:
+    """The outcome of one bag's audit, and how it compares with the previous one."""
+
+    bag: str  # store-relative path
+    time: str
+    intact: bool
+    files_checked: int
+    bytes_checked: int
+    failures: tuple[Finding, ...]
+    previous_time: str | None = None
+    previous_outcome: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """``intact`` or ``failed``."""
+        return "intact" if self.intact else "failed"
+
+    @property
+    def changed(self) -> bool:
+        """True when the bag was intact at its last audit and is not now."""
+        return self.previous_outcome == "intact" and not self.intact
+
+    def log_entry(self) -> dict[str, Any]:
+        """The audit-log form of this outcome."""
+        return {
+            "time": self.time,
+            "bag": self.bag,
+            "outcome": self.outcome,
+            "files_checked": self.files_checked,
+            "bytes_checked": self.bytes_checked,
+            "failures": [
+                {"code": f.code, "path": f.path, "message": f.message} for f in self.failures
+            ],
+            "software": SOFTWARE,
+        }
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What an audit of a store found."""
+
+    store: Path
+    started: str
+    finished: str
+    results: tuple[BagAudit, ...]
+    vanished: tuple[str, ...]  # bags in the log that are no longer in the store
+    skipped: int  # bags not audited this time (--older-than, --sample)
+
+    @property
+    def intact(self) -> bool:
+        """True when every audited bag is intact and none vanished."""
+        return all(r.intact for r in self.results) and not self.vanished
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _parse_iso(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def select_bags(
+    keys: list[str],
+    last: dict[str, dict[str, Any]],
+    now: datetime,
+    older_than_days: float | None,
+    sample: int | None,
+    rng: random.Random,
+) -> list[str]:
+    """Which bags to audit: those not audited within N days (all by default), then a sample."""
+    chosen = keys
+    if older_than_days is not None:
+        limit = now - timedelta(days=older_than_days)
+        chosen = [k for k in chosen if _audited_before(last.get(k), limit)]
+    if sample is not None and sample < len(chosen):
+        chosen = sorted(rng.sample(chosen, sample))
+    return chosen
+
+
+def _audited_before(entry: dict[str, Any] | None, limit: datetime) -> bool:
+    if entry is None:
+        return True
+    when = _parse_iso(str(entry.get("time", "")))
+    return when is None or when < limit
+
+
+def _check_one(bag: str, workers: int) -> tuple[str, bool, int, int, tuple[Finding, ...]]:
+    """Worker: the full validation of one bag (runs in a child process)."""
+    report = validate_bag(Path(bag), workers=workers)
+    return bag, report.valid, report.files_checked, report.bytes_checked, report.errors
+
+
+def audit_store(
+    store: Store,
+    *,
+    processes: int | None = None,
+    older_than_days: float | None = None,
+    sample: int | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    progress: Callable[[int, int], None] | None = None,
+    rng: random.Random | None = None,
+) -> AuditReport:
+    """Audit the bags of ``store``; append each outcome to its audit log; return the report."""
+    store.require_existing()
+    started = clock()
+    bags = {bag.relative_to(store.root).as_posix(): bag for bag in store.bags()}
+    last = last_entries(store.audit_dir)
+    chosen = select_bags(list(bags), last, started, older_than_days, sample, rng or random.Random())
+    results = []
+    for n, (key, valid, files, size, failures) in enumerate(
+        _run_checks([str(bags[k]) for k in chosen], chosen, processes), start=1
+    ):
+        previous = last.get(key, {})
+        outcome = BagAudit(
+            key,
+            _iso(clock()),
+            valid,
+            files,
+            size,
+            failures,
+            previous.get("time"),
+            previous.get("outcome"),
+        )
+        append_entries(store.audit_dir, [outcome.log_entry()])
+        results.append(outcome)
+        if progress:
+            progress(n, len(chosen))
+    vanished = tuple(sorted(k for k in last if k not in bags))
+    return AuditReport(
+        store.root, _iso(started), _iso(clock()), tuple(results), vanished, len(bags) - len(chosen)
+    )
+
+
+def _run_checks(
+    paths: list[str], keys: list[str], processes: int | None
+) -> Iterator[tuple[str, bool, int, int, tuple[Finding, ...]]]:
+    """Check bags across processes; yield (store key, valid, files, bytes, errors) in order."""
+    processes = max(1, processes or os.cpu_count() or 1)
+    key_of = dict(zip(paths, keys, strict=True))
+    if processes == 1 or len(paths) <= 1:
+        threads = processes if len(paths) <= 1 else 1
+        for path in paths:
+            bag, valid, files, size, failures = _check_one(path, max(threads, 1))
+            yield key_of[bag], valid, files, size, failures
+        return
+    chunk = max(1, min(32, len(paths) // (processes * 4)))
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        for bag, valid, files, size, failures in pool.map(
+            _check_one, paths, [1] * len(paths), chunksize=chunk
+        ):
+            yield key_of[bag], valid, files, size, failures
+
+
+def audit_premis(store: Store) -> bytes:
+    """The store's whole audit history as PREMIS fixity-check events."""
+    entries = list(read_entries(store.audit_dir))
+    bags = sorted({str(e["bag"]) for e in entries})
+    objects = tuple(FileFixity(bag, 0, ()) for bag in bags)
+    events = tuple(_fixity_event(entry) for entry in entries)
+    return premis_xml(objects, events)
+
+
+def _fixity_event(entry: dict[str, Any]) -> PremisEvent:
+    failures = entry.get("failures") or []
+    note = "; ".join(f"{f.get('code')} {f.get('path')}: {f.get('message')}" for f in failures)
+    moment = _parse_iso(str(entry.get("time", ""))) or datetime.fromtimestamp(0, UTC)
+    return PremisEvent(
+        event_type="fixity check",
+        moment=moment,
+        detail=(
+            f"{entry.get('software', 'archiver')} recomputed the checksums of "
+            f"{entry.get('files_checked', 0)} files ({entry.get('bytes_checked', 0)} bytes)"
+        ),
+        outcome="success" if entry.get("outcome") == "intact" else "failure",
+        outcome_note=note or None,
+        objects=(str(entry["bag"]),),
+    )

@@ -1,0 +1,280 @@
+"""End to end through the command line: every exit status, capture -> validate -> list/show.
+
+Second opinions come from real outside tools: bagit-python's ``bagit.py --validate`` and
+``warcio check``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archiver.cli import cli
+from archiver.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
+EXPECTED = json.loads((ROOT / "samples" / "000_14cb049772c78afc.expected.json").read_text())
+
+
+def tool(name: str) -> str:
+    """An outside tool installed beside this Python (a dependency of archiver)."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    assert found, f"{name} is not installed"
+    return found
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def tree_snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` with its bytes (to prove nothing was written or lost)."""
+    if not root.exists():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def seed_bag(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The seed article captured once into a fresh store (shared by the read-only tests)."""
+    store = tmp_path_factory.mktemp("store")
+    code, out, err = invoke("capture", str(SEED), "--store", str(store), "--json")
+    assert code == 0, err
+    document = json.loads(out)
+    return Path(document["bags"][0]["bag"]), document
+
+
+def test_capture_seed_reports_the_bag(seed_bag: tuple[Path, dict]) -> None:
+    bag, document = seed_bag
+    [entry] = document["bags"]
+    assert entry["captions"] == len(EXPECTED["photo_captions"])
+    assert entry["valid"] is True
+    assert entry["identifier"].startswith("urn:uuid:")
+    assert entry["title"].startswith("[") and entry["title"].endswith("]")
+    assert bag.is_dir()
+    assert bag.parent.relative_to(bag.parents[3]).as_posix() == "2016/11/19"
+    assert bag.name.startswith("2016-11-19_cnn_")
+
+
+def test_seed_bag_holds_captions_text_and_metadata(seed_bag: tuple[Path, dict]) -> None:
+    bag, _ = seed_bag
+    captions = json.loads((bag / "data" / "captions.json").read_text(encoding="utf-8"))
+    assert [c["text"] for c in captions["captions"]] == EXPECTED["photo_captions"]
+    text = (bag / "data" / "article.txt").read_text(encoding="utf-8")
+    for caption in EXPECTED["photo_captions"]:
+        assert caption not in text
+    for heading in EXPECTED["section_headings"]:
+        assert f"\n{heading}\n" in text
+    dc = (bag / "metadata" / "dublin_core.xml").read_text(encoding="utf-8")
+    assert "<dc:publisher>CNN</dc:publisher>" in dc
+    assert "<dc:date>2016-11-19</dc:date>" in dc
+    assert f"<dc:language>{EXPECTED['language']}</dc:language>" in dc
+    assert dc.count("<dcterms:hasPart>") == len(EXPECTED["photo_captions"])
+    info = (bag / "bag-info.txt").read_text(encoding="utf-8")
+    for label in (
+        "Source-Organization",
+        "External-Identifier: 000_14cb049772c78afc.txt",
+        "External-Description: [",
+        "Bagging-Date",
+        "Bag-Software-Agent: archiver/",
+        "Payload-Oxum",
+        "Bag-Size",
+        "BagIt-Profile-Identifier",
+    ):
+        assert label in info
+    assert (bag / "bagit.txt").read_text() == (
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    )
+
+
+def test_seed_warc_keeps_the_exact_source_bytes_and_no_local_path(
+    seed_bag: tuple[Path, dict],
+) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    bag, _ = seed_bag
+    [warc] = (bag / "data").glob("*.warc.gz")
+    with warc.open("rb") as stream:
+        records = [
+            (r.rec_type, r.rec_headers, r.content_stream().read()) for r in ArchiveIterator(stream)
+        ]
+    assert [r[0] for r in records] == ["warcinfo", "resource", "metadata", "metadata"]
+    assert records[1][2] == SEED.read_bytes()
+    assert records[1][1].get_header("WARC-Target-URI") == "file:///000_14cb049772c78afc.txt"
+    raw = b"".join(bytes(str(r[1]), "utf-8") + r[2] for r in records)
+    assert str(SEED.parent).encode() not in raw
+    assert str(Path.home()).encode() not in raw
+
+
+def test_outside_tools_accept_the_seed_bag(seed_bag: tuple[Path, dict]) -> None:
+    bag, _ = seed_bag
+    bagit = subprocess.run(
+        [tool("bagit.py"), "--validate", str(bag)], capture_output=True, text=True, check=False
+    )
+    assert bagit.returncode == 0, bagit.stderr
+    [warc] = (bag / "data").glob("*.warc.gz")
+    check = subprocess.run(
+        [tool("warcio"), "check", "-v", str(warc)], capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0, check.stdout
+    assert "digest pass" in check.stdout
+
+
+def test_validate_accepts_the_seed_bag(seed_bag: tuple[Path, dict]) -> None:
+    bag, _ = seed_bag
+    code, out, _ = invoke("validate", str(bag))
+    assert code == 0, out
+    assert out.startswith("VALID ")
+
+
+@pytest.mark.parametrize("target", ["data/article.txt", "warc", "metadata/dublin_core.xml"])
+def test_validate_names_the_file_with_a_flipped_byte(
+    seed_bag: tuple[Path, dict], tmp_path: Path, target: str
+) -> None:
+    bag, _ = seed_bag
+    copy = tmp_path / bag.name
+    shutil.copytree(bag, copy)
+    path = next((copy / "data").glob("*.warc.gz")) if target == "warc" else copy / target
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    before = tree_snapshot(copy)
+    code, out, _ = invoke("validate", str(copy))
+    assert code == 1
+    assert out.startswith("INVALID ")
+    assert path.relative_to(copy).as_posix() in out
+    assert tree_snapshot(copy) == before
+
+
+def test_list_and_show_describe_the_bag(seed_bag: tuple[Path, dict]) -> None:
+    bag, document = seed_bag
+    store = bag.parents[3]
+    code, out, _ = invoke("list", str(store), "--json")
+    assert code == 0
+    [summary] = json.loads(out)["bags"]
+    assert summary["identifier"] == document["bags"][0]["identifier"]
+    assert summary["captions"] == len(EXPECTED["photo_captions"])
+    assert summary["date"] == "2016-11-19"
+    code, out, _ = invoke("show", str(bag))
+    assert code == 0
+    assert EXPECTED["photo_captions"][0] in out
+
+
+def test_title_option_overrides_the_devised_title(tmp_path: Path) -> None:
+    code, out, err = invoke(
+        "capture", str(SEED), "--store", str(tmp_path), "--title", "Mosul <&> battle", "--json"
+    )
+    assert code == 0, err
+    [entry] = json.loads(out)["bags"]
+    assert entry["title"] == "Mosul <&> battle"
+    bag = Path(entry["bag"])
+    assert "mosul-battle" in bag.name
+    assert (
+        "<dc:title>Mosul &lt;&amp;&gt; battle</dc:title>"
+        in (bag / "metadata" / "dublin_core.xml").read_text()
+    )
+
+
+def _assert_store_untouched(store: Path) -> None:
+    assert list(Store(store).bags()) == []
+    staging = store / ".staging"
+    assert not staging.exists() or list(staging.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "status", "message"),
+    [
+        ("missing.txt", None, 3, "no such file"),
+        ("empty.txt", b"   \n\n", 3, "empty"),
+        ("binary.txt", b"date 2020-01-01\x00\x01\x02" * 50, 3, ""),
+        ("article.pdf", b"%PDF-1.4", 2, "not a URL or a .txt/.html/.htm file"),
+        ("folder.txt", "dir", 3, "directory"),
+    ],
+)
+def test_bad_sources_fail_cleanly_and_leave_nothing(
+    tmp_path: Path, name: str, content: bytes | str | None, status: int, message: str
+) -> None:
+    source = tmp_path / name
+    if content == "dir":
+        source.mkdir()
+    elif content is not None:
+        source.write_bytes(content)  # type: ignore[arg-type]
+    store = tmp_path / "store"
+    code, out, err = invoke("capture", str(source), "--store", str(store))
+    assert code == status
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert str(source) in lines[0] and message in lines[0]
+    assert "Traceback" not in err
+    _assert_store_untouched(store)
+
+
+def test_one_bad_source_does_not_stop_the_others(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    code, out, err = invoke("capture", str(tmp_path / "gone.txt"), str(SEED), "--store", str(store))
+    assert code == 3
+    assert len(out.splitlines()) == 1
+    assert "gone.txt" in err
+    assert len(list(Store(store).bags())) == 1
+
+
+def test_validate_refuses_what_is_not_a_bag(tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("hello")
+    code, _, err = invoke("validate", str(tmp_path / "file.txt"))
+    assert code == 2
+    assert "file.txt" in err
+    code, _, err = invoke("validate", str(tmp_path / "nowhere"))
+    assert code == 2
+    assert "nowhere" in err
+
+
+def test_usage_errors_exit_2() -> None:
+    assert invoke("capture")[0] == 2
+    assert invoke("validate", "--fast", "--completeness-only", ".")[0] == 2
+    assert invoke("no-such-command")[0] == 2
+
+
+def test_help_lists_the_exit_statuses() -> None:
+    code, out, _ = invoke("--help")
+    assert code == 0
+    for status in ("0 ", "1 ", "2 ", "3 ", "4 ", "70"):
+        assert f"  {status}" in out
+
+
+def test_real_process_exit_status_and_one_line_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "capture",
+            str(tmp_path / "nope.txt"),
+            "--store",
+            str(tmp_path / "s"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 3
+    assert result.stderr.count("\n") == 1 and "nope.txt" in result.stderr
+
+
+def test_committed_archive_holds_a_valid_seed_bag() -> None:
+    from archiver.verify import bagit_python_objection, validate_bag
+
+    bags = list(Store(ROOT / "archive").bags())
+    assert bags, "archive/ must hold the seed article's bag"
+    for bag in bags:
+        report = validate_bag(bag)
+        assert report.valid, [f.line() for f in report.findings]
+        assert bagit_python_objection(bag) is None
