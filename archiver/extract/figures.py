@@ -1,0 +1,465 @@
+"""The article's photos and their captions, from the page's markup and its JSON-LD.
+
+Where a photo can be found:
+- a ``<figure>`` (its ``figcaption``, or elements classed ``caption``), or any element classed
+  ``caption``/``cutline``/``legend`` next to an image (the container is the nearest ancestor
+  holding an image);
+- gallery slides carrying ``data-caption``/``data-credit``/``data-description``;
+- JSON-LD ``ImageObject``s (``image``, ``associatedMedia``, galleries) with a caption.
+
+The credit is taken from elements marked as such (class or id words ``credit``, ``copyright``,
+``byline``, ``attribution``, ``itemprop=copyrightHolder``, ``<small>``, ``<cite>``), or else
+split from the caption text by ``credits.split_credit``. Decorative images (logos, icons,
+avatars, ads, tracking pixels, page furniture outside the article) are never photos. The same
+photo seen twice (JSON-LD and markup, or a lightbox copy) is kept once, in article order.
+
+Pure: a parsed tree, its base URL and the JSON-LD nodes in; ``Photo`` values out. Limits: an
+image inserted only by JavaScript, with no URL in the markup, is known by its caption alone;
+a photo with neither caption nor credit is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from archiver.extract.credits import clean_caption, clean_credit, split_credit
+from archiver.extract.dom import (
+    ancestors,
+    clean_text,
+    largest_candidate,
+    resolve,
+    srcset_candidates,
+    tag_of,
+    text_of,
+    words,
+)
+from archiver.extract.structured import Node, as_list, as_text, types_of
+from archiver.model import Caption
+
+MAX_CAPTION = 4000
+
+#: Class/id words of an image, or of its near ancestors, that make it decoration.
+DECORATION_WORDS = frozenset({
+    "logo", "logos", "icon", "icons", "avatar", "avatars", "sprite", "sprites", "ad", "ads",
+    "advert", "adverts", "advertisement", "advertising", "adslot", "dfp", "gpt", "pixel",
+    "tracking", "tracker", "beacon", "badge", "emoji", "emoticon", "favicon", "spinner",
+    "loader", "headshot", "mugshot", "sponsor", "sponsored", "outbrain", "taboola", "social",
+    "share", "sharing", "newsletter", "related", "recommended", "recirculation", "promo",
+    "teaser", "comments", "comment", "gravatar", "author", "authors", "profile", "signature",
+})
+#: Ancestor words that make a whole region page furniture (checked further up).
+REGION_WORDS = frozenset({
+    "ad", "ads", "advert", "advertisement", "adslot", "outbrain", "taboola", "related",
+    "recommended", "recirculation", "newsletter", "comments", "sidebar", "footer", "navigation",
+    "nav", "menu", "masthead", "promo", "promos", "teaser", "teasers", "trending", "popular",
+})
+CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "byline", "attribution",
+                          "photographer", "courtesy", "rights", "source", "author"})
+CAPTION_WORDS = frozenset({"caption", "cutline", "legend", "figcaption", "captiontext"})
+CREDIT_ITEMPROPS = frozenset({"copyrightholder", "creator", "author", "credittext",
+                              "copyrightnotice", "provider"})
+FURNITURE_TAGS = frozenset({"header", "nav", "footer", "aside"})
+FURNITURE_ROLES = frozenset({"banner", "navigation", "contentinfo", "complementary"})
+NON_PHOTO_MEDIA = frozenset({"video", "iframe", "audio", "object", "embed", "blockquote",
+                             "table", "pre", "canvas"})
+LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url",
+                   "data-hi-res-src", "data-full-src", "data-large-src", "data-img-src",
+                   "data-image", "data-echo", "data-orig-src", "data-srcfull", "data-image-src",
+                   "data-fallback-src")
+SRCSET_ATTRIBUTES = ("srcset", "data-srcset", "data-lazy-srcset", "data-original-srcset")
+_DECORATIVE_URL = re.compile(
+    r"(?:^|[/_.\-])(?:logos?|icons?|avatars?|sprites?|pixel|tracking|beacon|spacer|blank|"
+    r"transparent|1x1|favicon|emoji|badge|placeholder)(?:[/_.\-]|$)|doubleclick\.net|"
+    r"googlesyndication|scorecardresearch|facebook\.com/tr|/ads?/|\.svg(?:$|\?)", re.I)
+_PLACEHOLDER = re.compile(r"placeholder|blank\.gif|spacer|1x1|lazy|transparent|grey\.gif|"
+                          r"loading|pixel\.gif", re.I)
+_SIZE_IN_PATH = re.compile(r"[-_]\d{2,5}x\d{2,5}(?=\.\w+$)")
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo of the article: its caption, where it stands, every URL it is known by."""
+
+    caption: Caption
+    position: int
+    urls: frozenset[str] = frozenset()
+    from_markup: bool = True
+
+
+def find_photos(root: etree._Element, base: str, nodes: Iterable[Node] = ()) -> list[Photo]:
+    """Every captioned photo of the article on the page ``root``, in article order."""
+    order = {element: n for n, element in enumerate(root.iter())}
+    in_markup = list(_markup_photos(root, base, order))
+    from_data = list(_jsonld_photos(nodes, base))
+    return merge_photos(sorted(in_markup, key=lambda p: p.position), from_data)
+
+
+# --- Photos in the markup ---------------------------------------------------------------------
+
+def _markup_photos(
+    root: etree._Element, base: str, order: dict[etree._Element, int]
+) -> Iterator[Photo]:
+    used: set[etree._Element] = set()
+    for container in _containers(root):
+        if container in used:
+            continue
+        photo = _photo_in(container, base, order, used)
+        if photo is not None:
+            used.add(container)
+            yield photo
+
+
+def _containers(root: etree._Element) -> Iterator[etree._Element]:
+    """Elements that may hold one photo and its caption, innermost first within each kind."""
+    for figure in root.iter("figure"):
+        if figure.find(".//figure") is None:
+            yield figure
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if _has_data_caption(element):
+            yield element
+        elif _is_caption_element(element) and not _inside(element, "figure"):
+            container = _container_of_caption(element)
+            if container is not None:
+                yield container
+
+
+def _has_data_caption(element: etree._Element) -> bool:
+    if not any(element.get(a) for a in ("data-caption", "data-credit", "data-description")):
+        return False
+    return _image_elements(element) != [] or any(element.get(a) for a in LAZY_ATTRIBUTES)
+
+
+def _is_caption_element(element: etree._Element) -> bool:
+    if tag_of(element) == "figcaption":
+        return True
+    if (element.get("itemprop") or "").lower() in ("caption", "description") and \
+            _image_elements(element) == []:
+        return tag_of(element) not in ("meta", "link")
+    element_words = words(element)
+    return bool(element_words & CAPTION_WORDS) and not _image_elements(element) \
+        and not element_words & {"container", "wrapper", "wrap"}
+
+
+def _container_of_caption(caption: etree._Element) -> etree._Element | None:
+    """The nearest ancestor (a few levels up at most) that holds an image."""
+    for level, ancestor in enumerate(ancestors(caption)):
+        if level >= 4 or tag_of(ancestor) in ("body", "article", "main", "html"):
+            return None
+        if _image_elements(ancestor):
+            return ancestor
+    return None
+
+
+def _inside(element: etree._Element, tag: str) -> bool:
+    return any(tag_of(a) == tag for a in ancestors(element))
+
+
+def _photo_in(
+    container: etree._Element, base: str, order: dict[etree._Element, int],
+    used: set[etree._Element],
+) -> Photo | None:
+    """The photo held by ``container``, or None when it holds no photo or no caption."""
+    images = [i for i in _image_elements(container) if not any(a in used for a in ancestors(i))]
+    if not images and _holds_other_media(container):
+        return None
+    image = next((i for i in images if not is_decorative(i)), None)
+    if images and image is None:
+        return None
+    if image is not None and is_decorative(container):
+        return None
+    text, credit = _caption_and_credit(container)
+    if not text:
+        return None
+    urls = image_urls(image, base) if image is not None else []
+    if not urls:
+        urls = [u for a in LAZY_ATTRIBUTES for u in [resolve(base, container.get(a))] if u]
+    alt = clean_text(image.get("alt")) if image is not None else ""
+    caption = Caption(text=text[:MAX_CAPTION], credit=credit, alt=alt or None,
+                      image_url=urls[0] if urls else None)
+    position = order.get(image if image is not None else container, 0)
+    return Photo(caption, position, frozenset(urls))
+
+
+def _holds_other_media(container: etree._Element) -> bool:
+    return any(tag_of(e) in NON_PHOTO_MEDIA for e in container.iter())
+
+
+def _image_elements(container: etree._Element) -> list[etree._Element]:
+    """The ``img`` elements (and lazy-image placeholders) under ``container``, in order."""
+    found = []
+    for element in container.iter():
+        tag = tag_of(element)
+        if tag == "img" or (tag not in ("source", "script", "a", "link", "meta")
+                            and element is not container
+                            and any(element.get(a) for a in LAZY_ATTRIBUTES[:3])):
+            found.append(element)
+    return found
+
+
+def _caption_and_credit(container: etree._Element) -> tuple[str, str | None]:
+    """The caption text and credit that ``container`` states, credit split off."""
+    captions = _caption_elements(container)
+    credits = _credit_elements(container)
+    pieces = [text_of(c, skip=frozenset(credits)) for c in captions if c not in credits]
+    attribute_caption = container.get("data-caption") or container.get("data-description")
+    if not any(pieces) and attribute_caption:
+        pieces = [clean_text(etree_text(attribute_caption))]
+    caption = clean_caption(" ".join(p for p in pieces if p))
+    credit_texts = [clean_credit(text_of(c)) for c in credits]
+    if container.get("data-credit"):
+        credit_texts.append(clean_credit(container.get("data-credit")))
+    credit = " / ".join(dict.fromkeys(c for c in credit_texts if c)) or None
+    if credit is None:
+        caption, credit = split_credit(caption)
+    else:
+        for known in dict.fromkeys(c for c in credit_texts if c):
+            caption = _remove_suffix(caption, known)
+    return caption, credit
+
+
+def _caption_elements(container: etree._Element) -> list[etree._Element]:
+    """The outermost caption elements under ``container`` (figcaption or caption-classed)."""
+    found = [e for e in container.iter() if e is not container and isinstance(e.tag, str)
+             and _is_caption_element(e)]
+    return [e for e in found if not any(a in found for a in ancestors(e))]
+
+
+def _credit_elements(container: etree._Element) -> list[etree._Element]:
+    """The outermost elements under ``container`` that hold a credit."""
+    found = []
+    for element in container.iter():
+        if element is container or not isinstance(element.tag, str):
+            continue
+        element_words = words(element)
+        itemprop = (element.get("itemprop") or "").lower()
+        marked = bool(element_words & CREDIT_WORDS) and not (
+            element_words & CAPTION_WORDS and not element_words & {"credit", "copyright"})
+        inline = tag_of(element) in ("small", "cite") and _inside_any(element, container,
+                                                                      _is_caption_element)
+        if (marked or itemprop in CREDIT_ITEMPROPS or inline) and text_of(element):
+            found.append(element)
+    return [e for e in found if not any(a in found for a in ancestors(e))]
+
+
+def _inside_any(element: etree._Element, container: etree._Element, test: Any) -> bool:
+    for ancestor in ancestors(element):
+        if ancestor is container:
+            return False
+        if test(ancestor):
+            return True
+    return False
+
+
+def _remove_suffix(caption: str, credit: str) -> str:
+    """The caption without a copy of its credit at the end (some sites print it twice)."""
+    if caption.endswith(credit) and len(caption) > len(credit):
+        return caption[: -len(credit)].rstrip(" .,;:|–—-([")
+    return caption
+
+
+def etree_text(value: str) -> str:
+    """Text of an attribute that may hold markup (``data-caption="<p>…</p>"``)."""
+    if "<" not in value:
+        return value
+    from lxml import html
+
+    try:
+        return html.fragment_fromstring(value, create_parent="div").text_content()
+    except (etree.ParserError, ValueError):
+        return re.sub(r"<[^>]*>", " ", value)
+
+
+# --- Decoration -------------------------------------------------------------------------------
+
+def is_decorative(element: etree._Element) -> bool:
+    """True for images that are not photos of the article: logos, icons, avatars, ads,
+    tracking pixels, tiny or hidden images, page furniture outside the article."""
+    if tag_of(element) == "img":
+        if _tiny(element) or (element.get("role") or "").lower() in ("presentation", "none"):
+            return True
+        sources = [element.get("src") or "", *[element.get(a) or "" for a in LAZY_ATTRIBUTES]]
+        real = [s for s in sources if s and not s.startswith("data:")]
+        if real and all(_DECORATIVE_URL.search(urlsplit_path(s)) for s in real):
+            return True
+    for level, node in enumerate([element, *ancestors(element)]):
+        if (node.get("aria-hidden") or "").lower() == "true" and level < 4:
+            return True
+        node_words = words(node)
+        if level < 4 and node_words & DECORATION_WORDS:
+            return True
+        if level < 10 and node_words & REGION_WORDS:
+            return True
+        if tag_of(node) in ("article", "main") or \
+                (node.get("itemprop") or "").lower() == "articlebody":
+            return False
+        if tag_of(node) in FURNITURE_TAGS or (node.get("role") or "").lower() in FURNITURE_ROLES:
+            return not _inside_article(node)
+    return False
+
+
+def _tiny(image: etree._Element) -> bool:
+    for name in ("width", "height"):
+        value = (image.get(name) or "").strip().lower().removesuffix("px")
+        try:
+            if value and float(value) <= 50:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _inside_article(element: etree._Element) -> bool:
+    return any(tag_of(a) in ("article", "main") or (a.get("itemprop") or "").lower() ==
+               "articlebody" for a in ancestors(element))
+
+
+def urlsplit_path(url: str) -> str:
+    """The host and path of ``url`` (no query), for pattern tests."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    return f"{parts.netloc}{parts.path}"
+
+
+# --- Image URLs -------------------------------------------------------------------------------
+
+def image_urls(image: etree._Element, base: str) -> list[str]:
+    """Every absolute URL the image is known by, the one the page loads best first.
+
+    The first is the largest ``srcset`` candidate (the image's own, else its ``picture``
+    sources'), else a lazy-loading attribute, else ``src``; the others follow for matching.
+    """
+    own = [s for a in SRCSET_ATTRIBUTES for s in [image.get(a)] if s]
+    parent = image.getparent()
+    sources = []
+    if parent is not None and tag_of(parent) == "picture":
+        sources = [s for source in parent.iter("source") for a in SRCSET_ATTRIBUTES
+                   for s in [source.get(a)] if s]
+    ordered: list[str | None] = []
+    for group in (own, sources):
+        candidates = [c for srcset in group for c in srcset_candidates(srcset)
+                      if resolve(base, c[0])]
+        if candidates:
+            best = largest_candidate(", ".join(f"{u} {int(s)}w" for u, s in candidates))
+            ordered.append(best)
+    lazy = [image.get(a) for a in LAZY_ATTRIBUTES]
+    src = image.get("src")
+    if src and _PLACEHOLDER.search(src) and any(lazy):
+        src = None
+    ordered += [*lazy, src]
+    ordered += [u for group in (own, sources) for srcset in group
+                for u, _ in srcset_candidates(srcset)]
+    absolute = (resolve(base, u) for u in ordered if u)
+    return list(dict.fromkeys(u for u in absolute if u))
+
+
+# --- Photos in JSON-LD ------------------------------------------------------------------------
+
+def _jsonld_photos(nodes: Iterable[Node], base: str) -> Iterator[Photo]:
+    nodes = list(nodes)
+    logos = {id(v) for n in nodes for v in as_list(n.get("logo")) if isinstance(v, dict)}
+    logo_ids = {v.get("@id") for n in nodes for v in as_list(n.get("logo"))
+                if isinstance(v, dict) and v.get("@id")}
+    for node in nodes:
+        if "ImageObject" not in types_of(node) or id(node) in logos or \
+                node.get("@id") in logo_ids or "logo" in str(node.get("@id", "")).lower():
+            continue
+        text = as_text(node.get("caption")) or as_text(node.get("description"))
+        if not text:
+            continue
+        caption, credit = split_credit(etree_text(text))
+        credit = clean_credit(
+            as_text(node.get("creditText")) or _name(node.get("copyrightHolder"))
+            or _name(node.get("creator")) or _name(node.get("author"))
+            or as_text(node.get("copyrightNotice"))) or credit
+        if not caption:
+            continue
+        urls = [u for key in ("contentUrl", "url") for v in as_list(node.get(key))
+                for u in [resolve(base, as_text(v))] if u]
+        yield Photo(Caption(text=caption[:MAX_CAPTION], credit=credit,
+                            image_url=urls[0] if urls else None),
+                    position=-1, urls=frozenset(urls), from_markup=False)
+
+
+def _name(value: Any) -> str | None:
+    for entry in as_list(value):
+        if isinstance(entry, dict):
+            name = as_text(entry.get("name"))
+            if name:
+                return name
+        elif isinstance(entry, str) and entry.strip():
+            return clean_text(entry)
+    return None
+
+
+# --- One photo, once --------------------------------------------------------------------------
+
+def url_key(url: str) -> str:
+    """What two URLs of the same photo share: host and path, sizes and query left out."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return f"{parts.netloc.lower()}{_SIZE_IN_PATH.sub('', parts.path)}"
+
+
+def caption_key(text: str) -> str:
+    """What two copies of the same caption share: letters and digits, lower case."""
+    return re.sub(r"\W+", "", text.casefold())[:120]
+
+
+def merge_photos(in_markup: list[Photo], from_data: list[Photo]) -> list[Photo]:
+    """One entry per photo: markup copies deduplicated, JSON-LD photos merged into them.
+
+    A JSON-LD photo matching none of the markup (by URL or caption) comes first: it is the
+    article's lead image, which many pages show only through scripts.
+    """
+    kept: list[Photo] = []
+    for photo in in_markup:
+        twin = _twin(photo, kept, by_caption_alone=False)
+        if twin is None:
+            kept.append(photo)
+        else:
+            kept[kept.index(twin)] = _combine(twin, photo)
+    leading: list[Photo] = []
+    for photo in from_data:
+        twin = _twin(photo, kept + leading, by_caption_alone=True)
+        if twin is None:
+            leading.append(photo)
+        elif twin in kept:
+            kept[kept.index(twin)] = _combine(twin, photo)
+    return leading + kept
+
+
+def _twin(photo: Photo, others: list[Photo], *, by_caption_alone: bool) -> Photo | None:
+    keys = {url_key(u) for u in photo.urls}
+    text = caption_key(photo.caption.text)
+    for other in others:
+        same_url = bool(keys & {url_key(u) for u in other.urls})
+        same_text = text == caption_key(other.caption.text)
+        if same_url and (same_text or by_caption_alone or not other.urls or not photo.urls):
+            return other
+        if same_text and (by_caption_alone or not photo.urls or not other.urls or same_url):
+            return other
+    return None
+
+
+def _combine(first: Photo, second: Photo) -> Photo:
+    """``first`` completed with what ``second`` knows and it does not."""
+    caption = first.caption
+    caption = replace(
+        caption,
+        credit=caption.credit or second.caption.credit,
+        alt=caption.alt or second.caption.alt,
+        image_url=caption.image_url or second.caption.image_url,
+    )
+    return replace(first, caption=caption, urls=first.urls | second.urls)

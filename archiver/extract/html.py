@@ -1,0 +1,124 @@
+"""Reading a news web page as an ``Article``: the entry point of HTML extraction.
+
+The parts, each in its own module:
+- ``dom``: decode and parse the bytes safely (size and depth limits);
+- ``structured``: JSON-LD, microdata, OpenGraph and meta tags, as stated;
+- ``body``: the main text by trafilatura, with its metadata guesses;
+- ``metadata``: title, authors, date, publisher… chosen from all of the above;
+- ``figures``: the photos and their captions and credits.
+
+This module runs them in that order and puts caption blocks in their place in the text.
+Pure: bytes and the page's URL in, an ``Article`` out; no disk, no network. It raises
+``ExtractionError`` only when the page holds nothing article-like (no title, text or photo).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from archiver.errors import ExtractionError
+from archiver.extract.body import ImageMark, Segment, read_main_text
+from archiver.extract.dom import base_url, parse
+from archiver.extract.figures import Photo, caption_key, find_photos, url_key
+from archiver.extract.metadata import normalise_language, read_metadata
+from archiver.extract.structured import read_structured_data
+from archiver.model import Article, Block, BlockKind
+
+log = logging.getLogger(__name__)
+
+#: Characters of text a language guess needs to be worth anything.
+MIN_TEXT_FOR_LANGUAGE = 80
+
+
+def extract_html(document: bytes, url: str) -> Article:
+    """Understand an HTML news page: its metadata, main text, and photos with captions."""
+    root = parse(document)
+    base = base_url(root, url)
+    data = read_structured_data(root, base)
+    reading = read_main_text(root, url)
+    meta = read_metadata(root, data, url, reading.heuristics)
+    photos = find_photos(root, base, data.nodes)
+    blocks = place_captions(drop_title(reading.segments, meta.title), photos)
+    if not blocks and not photos and not meta.title:
+        raise ExtractionError("no article found in the HTML page (no title, text or photo)",
+                              subject=url or None)
+    return Article(
+        blocks=blocks,
+        captions=tuple(p.caption for p in photos),
+        title=meta.title,
+        date=meta.date,
+        publisher=meta.publisher,
+        authors=meta.authors,
+        language=meta.language or _guess_language(blocks),
+        description=meta.description,
+        keywords=meta.keywords,
+        section=meta.section,
+        canonical_url=meta.canonical_url,
+    )
+
+
+def drop_title(segments: tuple[Segment, ...], title: str | None) -> list[Segment]:
+    """The segments without a first heading or paragraph that only repeats the title."""
+    kept = list(segments)
+    for n, segment in enumerate(kept[:3]):
+        if isinstance(segment, Block) and title and caption_key(segment.text) == caption_key(title):
+            del kept[n]
+            break
+    return kept
+
+
+def place_captions(segments: list[Segment], photos: list[Photo]) -> tuple[Block, ...]:
+    """The text blocks with each photo's caption as a CAPTION block where the photo stood.
+
+    A paragraph that is a caption (trafilatura keeps some) becomes that CAPTION block; an
+    image mark that matches a photo gets its caption; other marks are dropped. Captions
+    whose place is unknown are not guessed at (they are in ``Article.captions`` all the same).
+    """
+    by_text = {caption_key(p.caption.text): p for p in photos}
+    by_url = {url_key(u): p for p in photos for u in p.urls}
+    placed: set[int] = set()
+    blocks: list[Block] = []
+    for segment in segments:
+        if isinstance(segment, ImageMark):
+            photo = by_url.get(url_key(segment.url))
+            if photo is not None and id(photo) not in placed:
+                placed.add(id(photo))
+                blocks.append(Block(BlockKind.CAPTION, photo.caption.text))
+            continue
+        photo = _caption_paragraph(segment, by_text)
+        if photo is None:
+            blocks.append(segment)
+        elif id(photo) not in placed:
+            placed.add(id(photo))
+            blocks.append(Block(BlockKind.CAPTION, photo.caption.text))
+    return tuple(blocks)
+
+
+def _caption_paragraph(block: Block, by_text: dict[str, Photo]) -> Photo | None:
+    """The photo whose caption this body paragraph is (with or without its credit)."""
+    if block.kind is not BlockKind.BODY:
+        return None
+    key = caption_key(block.text)
+    if key in by_text:
+        return by_text[key]
+    for text, photo in by_text.items():
+        if text and key.startswith(text) and len(key) - len(text) <= 80 and (
+                not photo.caption.credit or key.endswith(caption_key(photo.caption.credit))):
+            return photo
+    return None
+
+
+def _guess_language(blocks: tuple[Block, ...]) -> str | None:
+    """The language of the text when the page declares none (py3langid)."""
+    text = " ".join(b.text for b in blocks if b.kind is not BlockKind.CAPTION)[:5000]
+    if len(text) < MIN_TEXT_FOR_LANGUAGE:
+        return None
+    try:
+        import py3langid
+
+        code, _ = py3langid.classify(text)
+    except Exception as error:  # a missing or broken model only costs the language
+        log.debug("language guess failed: %r", error)
+        return None
+    return normalise_language(code)
+

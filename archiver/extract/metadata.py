@@ -1,0 +1,507 @@
+"""The article's descriptive fields, from what the page states and from heuristics.
+
+Every field is chosen by one rule: what the page states in structured data (JSON-LD, then
+microdata) wins, then OpenGraph and other ``<meta>`` tags, then the page itself (htmldate for
+the date, trafilatura's heuristic title, author and site name), then nothing. Values are
+cleaned on the way: "By " dropped from bylines, several names split, the site name dropped
+from the end of a title, dates made ISO 8601, languages made ISO 639-1.
+
+Pure: a parsed tree and plain values in, a ``PageMetadata`` out. The heuristics of
+trafilatura arrive as a ``Heuristics`` value made by the caller.
+
+Limits: a byline written only in the page's text (no markup, no metadata) is left to
+trafilatura; a title that the page states nowhere stays None (the describe stage devises one).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from archiver.extract.dom import clean_text, resolve, text_of
+from archiver.extract.structured import (
+    Node,
+    StructuredData,
+    as_list,
+    as_text,
+    node_index,
+    types_of,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_TITLE = 400
+MAX_KEYWORDS = 50
+ORGANIZATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "WebSite",
+                      "OnlineBusiness", "EducationalOrganization", "GovernmentOrganization"}
+
+
+@dataclass(frozen=True)
+class Heuristics:
+    """What trafilatura guessed from the page's text and layout (each may be None)."""
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """The descriptive fields of an article, each chosen and cleaned."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+    publisher: str | None = None
+    language: str | None = None
+    description: str | None = None
+    keywords: tuple[str, ...] = ()
+    section: str | None = None
+    canonical_url: str | None = None
+
+
+def read_metadata(
+    root: etree._Element, data: StructuredData, url: str, heuristics: Heuristics
+) -> PageMetadata:
+    """Choose every descriptive field of the article on the page ``root`` at ``url``."""
+    article = data.article() or {}
+    index = node_index(data.nodes)
+    canonical = choose_canonical(data, article, url)
+    publisher = choose_publisher(data, article, index, heuristics)
+    site_names = [n for n in (publisher, data.first_meta("og:site_name"),
+                              data.first_meta("application-name"), heuristics.sitename) if n]
+    return PageMetadata(
+        title=choose_title(root, data, article, heuristics, site_names, (url, canonical)),
+        authors=choose_authors(data, article, index, heuristics, publisher),
+        date=choose_date(root, data, article, heuristics, url),
+        publisher=publisher,
+        language=declared_language(data, article),
+        description=choose_description(data, article, heuristics),
+        keywords=choose_keywords(data, article, heuristics),
+        section=choose_section(data, article, heuristics),
+        canonical_url=canonical,
+    )
+
+
+# --- Title ------------------------------------------------------------------------------------
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•»~/]\s+|\s*[｜|]\s*")
+
+
+def choose_title(
+    root: etree._Element,
+    data: StructuredData,
+    article: Node,
+    heuristics: Heuristics,
+    site_names: list[str],
+    urls: tuple[str | None, ...],
+) -> str | None:
+    """The headline: JSON-LD, then OpenGraph and meta tags, then the page's ``h1``/``title``.
+
+    A candidate cut short with an ellipsis gives way to a later one that completes it.
+    """
+    hosts = [h for h in (_host_label(u) for u in urls if u) if h]
+    candidates = [
+        as_text(article.get("headline")), as_text(article.get("name")),
+        data.first_meta("og:title"), data.first_meta("twitter:title"),
+        data.first_meta("parsely-title"), data.first_meta("sailthru.title"),
+        data.first_meta("dc.title"), data.first_meta("dcterms.title"),
+        data.first_meta("citation_title"), data.first_meta("title"),
+        heuristics.title, _first_h1(root), _title_element(root),
+    ]
+    cleaned = [strip_site_name(c, site_names, hosts) for c in candidates if c]
+    cleaned = [c for c in cleaned
+               if c and len(c) <= MAX_TITLE and not _is_site_name(c, site_names, hosts)]
+    if not cleaned:
+        return None
+    chosen = cleaned[0]
+    stem = re.sub(r"\s*(…|\.\.\.)$", "", chosen)
+    if stem != chosen:
+        for other in cleaned[1:]:
+            if other.startswith(stem) and len(other) > len(stem):
+                return other
+    return chosen
+
+
+def strip_site_name(title: str, site_names: Iterable[str], hosts: Iterable[str]) -> str:
+    """``title`` without a leading or trailing part that names the site ("… | The Guardian")."""
+    title = clean_text(title)
+    names = [_compact(n) for n in site_names if _compact(n)]
+    host_labels = list(hosts)
+    for _ in range(3):  # "Title | Section | Site": the site, then a section after it at most
+        parts = _TITLE_SEPARATOR.split(title)
+        if len(parts) < 2:
+            break
+        separators = _TITLE_SEPARATOR.findall(title)
+        if _names_site(parts[-1], names, host_labels):
+            title = title[: title.rfind(separators[-1])].strip()
+        elif _names_site(parts[0], names, host_labels):
+            title = title[title.find(separators[0]) + len(separators[0]):].strip()
+        else:
+            break
+    return title
+
+
+def _names_site(part: str, names: list[str], hosts: list[str]) -> bool:
+    compact = _compact(part)
+    if not compact or len(part.split()) > 6:
+        return False
+    if any(compact == n or (len(n) > 2 and compact.startswith(n) and len(compact) < len(n) + 8)
+           or (len(compact) > 2 and n.startswith(compact)) for n in names):
+        return True
+    return any(len(h) > 2 and (compact == h or compact.startswith(h) or compact == h + "com")
+               for h in hosts)
+
+
+def _is_site_name(title: str, site_names: list[str], hosts: list[str]) -> bool:
+    compact = _compact(title)
+    return compact in {_compact(n) for n in site_names} or compact in hosts
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _host_label(url: str) -> str | None:
+    """The distinctive label of a host: ``cnn`` for edition.cnn.com, ``bbc`` for www.bbc.co.uk."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    labels = [part for part in host.split(".") if part]
+    if len(labels) < 2:
+        return labels[0] if labels else None
+    labels.pop()
+    if len(labels) > 1 and labels[-1] in {"co", "com", "org", "net", "gov", "ac", "ne", "or", "gv"}:
+        labels.pop()
+    return labels[-1]
+
+
+def _first_h1(root: etree._Element) -> str | None:
+    for scope in (root.find(".//article"), root):
+        if scope is None:
+            continue
+        for heading in scope.iter("h1"):
+            text = text_of(heading)
+            if text:
+                return text
+    return None
+
+
+def _title_element(root: etree._Element) -> str | None:
+    for element in root.iter("title"):
+        if not any(a.tag == "svg" for a in element.iterancestors()):
+            text = clean_text(element.text_content())
+            if text:
+                return text
+    return None
+
+
+# --- Authors ----------------------------------------------------------------------------------
+
+_BY_PREFIX = re.compile(
+    r"^(?:(?:written|reported|reporting|story|text|words|photos?)\s+)?"
+    r"(?:by|von|par|por|di|door|av|af|de|by:)\s*:?\s+", re.I)
+_NAME_SEPARATOR = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\sy\s|\se\s|\|)\s*", re.I)
+_NOT_NAME = re.compile(r"https?://|www\.|@|\d{3,}|\.(?:com|org|net)\b", re.I)
+_ROLE_WORDS = frozenset({
+    "staff", "writer", "reporter", "correspondent", "editor", "senior", "chief", "contributor",
+    "columnist", "producer", "analyst", "contributing", "associate", "deputy", "bureau",
+    "photographer", "journalist", "updated", "published", "min", "read", "minutes",
+})
+
+
+def choose_authors(
+    data: StructuredData, article: Node, index: dict[str, Node], heuristics: Heuristics,
+    publisher: str | None,
+) -> tuple[str, ...]:
+    """The article's authors: JSON-LD people first, then meta bylines, then trafilatura's.
+
+    An organisation stands as author only when no person is named anywhere (``CNN Staff``).
+    """
+    people: list[str] = []
+    organizations: list[str] = []
+    for entry in as_list(article.get("author")) or as_list(article.get("creator")):
+        node = _dereference(entry, index)
+        if isinstance(node, str):
+            people.extend(split_byline(node, publisher))
+        elif isinstance(node, dict):
+            name = _person_name(node)
+            if not name:
+                continue
+            if types_of(node) & ORGANIZATION_TYPES:
+                organizations.append(name)
+            else:
+                people.extend(split_byline(name, publisher) or [name])
+    if not people:
+        for value in data.all_meta("author", "article:author", "parsely-author", "sailthru.author",
+                                   "dc.creator", "dcterms.creator", "citation_author", "byl",
+                                   "og:article:author", "cxenseparse:author"):
+            people.extend(split_byline(value, publisher))
+    if not people and heuristics.author:
+        for value in heuristics.author.split(";"):
+            people.extend(split_byline(value, publisher))
+    chosen = people or [name for o in organizations for name in (split_byline(o, None) or [o])]
+    return tuple(_unique(chosen))
+
+
+def _dereference(entry: Any, index: dict[str, Node]) -> Any:
+    if isinstance(entry, dict) and set(entry) <= {"@id", "@type"} and entry.get("@id") in index:
+        return index[entry["@id"]]
+    return entry
+
+
+def _person_name(node: Node) -> str | None:
+    name = as_text(node.get("name"))
+    if not name:
+        parts = [as_text(node.get(k)) for k in ("givenName", "familyName")]
+        name = " ".join(p for p in parts if p) or None
+    return name
+
+
+def split_byline(text: str, publisher: str | None) -> list[str]:
+    """The person names in a byline: "By Jane Doe and John Roe, CNN" gives both names.
+
+    A byline that names no person ("CNN Staff") is kept whole; URLs and handles are no names.
+    """
+    text = clean_text(text)
+    text = _BY_PREFIX.sub("", text)
+    if not text or (_NOT_NAME.search(text) and " " not in text.strip()):
+        return []
+    parts = [p.strip(" .:-–—()") for p in _NAME_SEPARATOR.split(text)]
+    parts = [p for p in parts if p]
+    if len(parts) == 2 and "," in text and all(len(p.split()) == 1 for p in parts) \
+            and not _same_site(parts[1], publisher):
+        return [_fix_case(f"{parts[1]} {parts[0]}")]  # "Doe, Jane"
+    names = [p for p in parts if _looks_like_name(p, publisher)]
+    if not names and len(parts) == 1 and not _NOT_NAME.search(parts[0]) \
+            and len(parts[0]) <= 80:
+        names = parts  # "CNN Staff", "The Associated Press"
+    return [_fix_case(_BY_PREFIX.sub("", n)) for n in names]
+
+
+def _looks_like_name(part: str, publisher: str | None) -> bool:
+    words = part.split()
+    if not 1 <= len(words) <= 6 or len(part) > 60 or _NOT_NAME.search(part):
+        return False
+    if _same_site(part, publisher):
+        return False
+    return not any(w.casefold().strip(".,") in _ROLE_WORDS for w in words)
+
+
+def _same_site(part: str, publisher: str | None) -> bool:
+    return bool(publisher) and _compact(part) == _compact(publisher or "")
+
+
+def _fix_case(name: str) -> str:
+    if name.isupper() and len(name) > 4 and " " in name:
+        return name.title()
+    return name
+
+
+def _unique(values: Iterable[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            yield value
+
+
+# --- Date -------------------------------------------------------------------------------------
+
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "parsely-pub-date",
+    "sailthru.date", "pubdate", "publishdate", "publish-date", "publish_date",
+    "datepublished", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
+    "dcterms.created", "citation_publication_date", "citation_date", "date",
+    "article.published", "og:published_time", "published_time", "release_date",
+)
+
+
+def choose_date(
+    root: etree._Element, data: StructuredData, article: Node, heuristics: Heuristics, url: str,
+) -> str | None:
+    """The publication date: JSON-LD, then meta tags, then ``<time>``, then htmldate."""
+    stated = [as_text(article.get(k)) for k in ("datePublished", "dateCreated", "uploadDate")]
+    stated += data.all_meta(*_DATE_META)
+    stated += list(_time_elements(root))
+    for value in stated:
+        iso = normalise_date(value)
+        if iso:
+            return iso
+    found = _htmldate(root, url)
+    return normalise_date(found) or normalise_date(heuristics.date)
+
+
+def normalise_date(value: str | None) -> str | None:
+    """``value`` as ISO 8601: a date-time when the source gives a time, else YYYY-MM-DD."""
+    text = clean_text(value)
+    if not text:
+        return None
+    parsed: datetime | date | None = None
+    candidate = text.replace("Z", "+00:00") if text.endswith("Z") else text
+    candidate = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", candidate)
+    try:
+        parsed = datetime.fromisoformat(candidate)
+    except ValueError:
+        parsed = _parse_other_date(text)
+    if parsed is None or not 1800 <= parsed.year <= 2200:
+        return None
+    if isinstance(parsed, datetime) and ("T" in text or ":" in text):
+        return parsed.isoformat()
+    return parsed.strftime("%Y-%m-%d")
+
+
+def _parse_other_date(text: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    for pattern in ("%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y",
+                    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
+        try:
+            return datetime.strptime(text[:40], pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def _time_elements(root: etree._Element) -> Iterator[str]:
+    """``datetime`` of ``<time>`` elements marked as the publication time, then the first."""
+    times = [t for t in root.iter("time") if t.get("datetime")]
+    for element in times:
+        marks = " ".join(filter(None, (element.get("itemprop"), element.get("class"),
+                                       element.get("pubdate"))))
+        if "publish" in marks.lower() or "pubdate" in marks.lower() or element.get("pubdate"):
+            yield element.get("datetime", "")
+    if times:
+        yield times[0].get("datetime", "")
+
+
+def _htmldate(root: etree._Element, url: str) -> str | None:
+    try:
+        from htmldate import find_date
+
+        return find_date(root, url=url, original_date=True, extensive_search=True)
+    except Exception as error:  # htmldate is a heuristic: its failure only costs the date
+        log.debug("htmldate failed: %r", error)
+        return None
+
+
+# --- Publisher, language, description, keywords, section, canonical URL ---------------------
+
+def choose_publisher(
+    data: StructuredData, article: Node, index: dict[str, Node], heuristics: Heuristics,
+) -> str | None:
+    """The site or organisation that published the article."""
+    candidates: list[str | None] = []
+    for entry in as_list(article.get("publisher")) + as_list(article.get("sourceOrganization")):
+        node = _dereference(entry, index)
+        candidates.append(node if isinstance(node, str) else
+                          _person_name(node) if isinstance(node, dict) else None)
+    candidates += [data.first_meta("og:site_name", "application-name", "dc.publisher",
+                                   "dcterms.publisher", "citation_publisher", "publisher",
+                                   "apple-mobile-web-app-title", "twitter:app:name:iphone")]
+    candidates += [as_text(n.get("name")) for n in data.nodes
+                   if types_of(n) & {"NewsMediaOrganization", "Organization", "WebSite"}]
+    candidates.append(heuristics.sitename)
+    for candidate in candidates:
+        text = clean_text(candidate)
+        if text and len(text) <= 120 and not re.match(r"(?:https?://|www\.|@)", text, re.I):
+            return text
+    return None
+
+
+_THREE_LETTER = {
+    "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it",
+    "por": "pt", "nld": "nl", "dut": "nl", "rus": "ru", "zho": "zh", "chi": "zh", "jpn": "ja",
+    "ara": "ar", "pol": "pl", "swe": "sv", "dan": "da", "nor": "no", "nob": "nb", "fin": "fi",
+    "tur": "tr", "ces": "cs", "cze": "cs", "ell": "el", "gre": "el", "heb": "he", "hin": "hi",
+    "kor": "ko", "ukr": "uk", "hun": "hu", "ron": "ro", "rum": "ro", "cat": "ca",
+}
+
+
+def normalise_language(value: str | None) -> str | None:
+    """An ISO 639-1 code from a language tag (``en-US`` → ``en``, ``deu`` → ``de``)."""
+    primary = re.split(r"[-_\s,;]", clean_text(value).lower(), maxsplit=1)[0]
+    if re.fullmatch(r"[a-z]{2}", primary):
+        return {"iw": "he", "in": "id", "ji": "yi"}.get(primary, primary)
+    return _THREE_LETTER.get(primary)
+
+
+def declared_language(data: StructuredData, article: Node) -> str | None:
+    """The language the page declares: JSON-LD, ``<html lang>``, then meta tags."""
+    for value in (as_text(article.get("inLanguage")), data.html_lang,
+                  data.first_meta("content-language", "language", "dc.language",
+                              "dcterms.language", "og:locale", "citation_language")):
+        code = normalise_language(value)
+        if code:
+            return code
+    return None
+
+
+def choose_description(data: StructuredData, article: Node, heuristics: Heuristics) -> str | None:
+    """The summary the page gives of itself."""
+    for value in (as_text(article.get("description")),
+                  data.first_meta("og:description", "description", "twitter:description",
+                                  "dc.description", "dcterms.description"),
+                  heuristics.description):
+        text = clean_text(value)
+        if text:
+            return text[:2000]
+    return None
+
+
+def choose_keywords(data: StructuredData, article: Node, heuristics: Heuristics) -> tuple[str, ...]:
+    """The subject keywords, from JSON-LD, meta keywords and tags, then trafilatura's tags."""
+    raw: list[str] = []
+    for value in as_list(article.get("keywords")):
+        text = as_text(value)
+        if text:
+            raw.append(text)
+    raw += data.all_meta("news_keywords", "keywords", "article:tag", "parsely-tags",
+                         "sailthru.tags")
+    if not raw:
+        raw = list(heuristics.tags)
+    words: list[str] = []
+    for value in raw:
+        words.extend(clean_text(w) for w in re.split(r"[,;]", value))
+    return tuple(_unique(w for w in words if w and len(w) <= 100))[:MAX_KEYWORDS]
+
+
+def choose_section(data: StructuredData, article: Node, heuristics: Heuristics) -> str | None:
+    """The section or category the article appears in."""
+    for value in (as_text(article.get("articleSection")),
+                  data.first_meta("article:section", "parsely-section", "section",
+                                  "sailthru.section", "category"),
+                  heuristics.categories[0] if heuristics.categories else None):
+        text = clean_text(value)
+        if text and len(text) <= 100:
+            return text
+    return None
+
+
+def choose_canonical(data: StructuredData, article: Node, url: str) -> str | None:
+    """The canonical URL of the article: ``<link rel=canonical>``, ``og:url``, JSON-LD."""
+    page = article.get("mainEntityOfPage")
+    candidates = [*data.links.get("canonical", []), data.first_meta("og:url"),
+                  as_text(article.get("url")),
+                  page.get("@id") if isinstance(page, dict) else as_text(page)]
+    for candidate in candidates:
+        absolute = resolve(url, candidate) if isinstance(candidate, str) else None
+        if absolute and absolute.startswith(("http://", "https://")):
+            return absolute
+    return None
