@@ -1,0 +1,423 @@
+"""BagIt profiles: check a bag against a BagIt Profile (specification 1.4.0).
+
+The role of this module is to compare what :func:`archiver.verify.bagit_rules.check_bagit`
+learnt about a bag (its bag-info, manifests, files) with the constraints of a profile, and to
+say every difference as a coded finding. It reads the bag only to size payload files (for
+``Data-Empty``); it must not write anything, fetch a profile over the network, or repeat the
+BagIt checks themselves. :func:`load_profile` reads a profile file and raises
+:class:`~archiver.errors.UsageError` when the file is missing or is not a usable profile.
+
+Rules implemented (profile key: what is checked):
+
+- ``BagIt-Profile-Info``: the profile has a ``BagIt-Profile-Identifier``; the bag declares it
+  in bag-info.txt (``BagIt-Profile-Identifier``, which may be repeated).
+- ``Bag-Info``: per element, ``required`` (present and not empty), ``values`` (each value one
+  of them), ``repeatable`` (default true), ``recommended`` (a warning when absent, an
+  extension used by several published profiles); ``description`` is quoted in messages.
+- ``Manifests-Required`` / ``Manifests-Allowed``, ``Tag-Manifests-Required`` /
+  ``Tag-Manifests-Allowed``: algorithms of manifest-*.txt and tagmanifest-*.txt.
+- ``Tag-Files-Required`` / ``Tag-Files-Allowed``, ``Payload-Files-Required`` /
+  ``Payload-Files-Allowed``: paths or glob(7) patterns relative to the bag; ``*``, ``?`` and
+  ``[...]`` never match '/', except that a pattern ending in ``/*`` allows a whole folder and
+  the pattern ``*`` alone allows everything. A required entry ending in '/' is a folder that
+  must hold at least one file. bagit.txt, bag-info.txt, fetch.txt and the manifests are
+  always allowed tag files (other keys govern them).
+- ``Allow-Fetch.txt`` (default true), ``Fetch.txt-Required`` (default false).
+- ``Data-Empty``: data/ holds no file, or a single zero-byte file.
+- ``Serialization``: a bag checked as a directory fails only when serialization is
+  ``required``; ``Accept-Serialization`` has no meaning for a directory.
+- ``Accept-BagIt-Version``: the version in bagit.txt is one of these.
+
+Finding codes (E = error, W = warning):
+
+====  ====  ================================================================================
+code  sev   meaning
+====  ====  ================================================================================
+P001  E     the profile itself is malformed: a rule could not be applied
+P002  E     the bag does not declare this profile (BagIt-Profile-Identifier)
+P003  E     a required bag-info element is missing or empty
+P004  E     a bag-info value is not one of the values the profile allows
+P005  E     a non-repeatable bag-info element is repeated
+P006  W     a recommended bag-info element is missing
+P007  E     a required payload manifest algorithm is missing
+P008  E     a payload manifest algorithm the profile does not allow
+P009  E     a required tag manifest algorithm is missing
+P010  E     a tag manifest algorithm the profile does not allow
+P011  E     a required tag file is missing
+P012  E     a tag file the profile does not allow
+P013  E     a required payload file or folder is missing
+P014  E     a payload file the profile does not allow
+P015  E     fetch.txt present but not allowed
+P016  E     fetch.txt required but absent
+P017  E     Data-Empty: data/ holds more than a single empty file
+P018  E     Serialization required, but the bag is a directory
+P019  E     the bag's BagIt version is not in Accept-BagIt-Version
+====  ====  ================================================================================
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from archiver.errors import UsageError
+from archiver.model import Finding, Severity
+from archiver.verify.bagit_rules import BagitResult, info_values
+from archiver.xmlsafe import schema_dir
+
+PROFILE_FILE = "bagit-profile.json"
+ALWAYS_ALLOWED_TAG_FILES = (
+    "bagit.txt",
+    "bag-info.txt",
+    "fetch.txt",
+    "manifest-*.txt",
+    "tagmanifest-*.txt",
+)
+LIST_KEYS = (
+    "Manifests-Required",
+    "Manifests-Allowed",
+    "Tag-Manifests-Required",
+    "Tag-Manifests-Allowed",
+    "Tag-Files-Required",
+    "Tag-Files-Allowed",
+    "Payload-Files-Required",
+    "Payload-Files-Allowed",
+    "Accept-Serialization",
+    "Accept-BagIt-Version",
+)
+BOOLEAN_KEYS = ("Allow-Fetch.txt", "Fetch.txt-Required", "Data-Empty")
+SERIALIZATION_VALUES = ("forbidden", "required", "optional")
+
+
+# --- Loading a profile --------------------------------------------------------------------
+
+
+def load_profile(path: Path) -> dict[str, Any]:
+    """Read a BagIt profile (JSON); raise UsageError with one clear line when it is unusable."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError("profile file not found", subject=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"profile file cannot be read: {exc}", subject=str(path)) from None
+    try:
+        profile = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"profile is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            subject=str(path),
+        ) from None
+    problems = profile_problems(profile)
+    if problems:
+        raise UsageError(f"not a usable BagIt profile: {problems[0]}", subject=str(path))
+    return profile
+
+
+def profile_problems(profile: object) -> list[str]:
+    """What makes ``profile`` unusable as a BagIt profile (empty when it is usable)."""
+    if not isinstance(profile, dict):
+        return ["the top level must be a JSON object"]
+    problems = []
+    info = profile.get("BagIt-Profile-Info")
+    if not isinstance(info, dict) or not _is_text(info.get("BagIt-Profile-Identifier")):
+        problems.append("BagIt-Profile-Info must give a BagIt-Profile-Identifier")
+    bag_info = profile.get("Bag-Info", {})
+    if not isinstance(bag_info, dict) or not all(isinstance(v, dict) for v in bag_info.values()):
+        problems.append("Bag-Info must map each element name to an object of rules")
+    for key in LIST_KEYS:
+        value = profile.get(key, [])
+        if not isinstance(value, list) or not all(_is_text(v) for v in value):
+            problems.append(f"{key} must be a list of strings")
+    for key in BOOLEAN_KEYS:
+        if not isinstance(profile.get(key, False), bool):
+            problems.append(f"{key} must be true or false")
+    if profile.get("Serialization", "optional") not in SERIALIZATION_VALUES:
+        problems.append(f"Serialization must be one of {', '.join(SERIALIZATION_VALUES)}")
+    return problems
+
+
+@cache
+def archiver_profile_id() -> str:
+    """The identifier of archiver's own profile, read from schemas/bagit-profile.json."""
+    profile = json.loads((schema_dir() / PROFILE_FILE).read_text(encoding="utf-8"))
+    return str(profile["BagIt-Profile-Info"]["BagIt-Profile-Identifier"])
+
+
+ARCHIVER_PROFILE_ID = archiver_profile_id()
+
+
+def declared_profiles(result: BagitResult) -> tuple[str, ...]:
+    """The BagIt-Profile-Identifier values the bag declares in bag-info.txt, in order."""
+    return tuple(info_values(result.bag_info, "BagIt-Profile-Identifier"))
+
+
+# --- Checking a bag -----------------------------------------------------------------------
+
+
+def check_profile(result: BagitResult, bag: Path, profile: dict[str, Any]) -> tuple[Finding, ...]:
+    """Every way the bag (as ``result`` describes it) departs from ``profile``."""
+    problems = profile_problems(profile)
+    if problems:
+        return tuple(_error("P001", "", f"the profile is malformed: {p}") for p in problems)
+    findings: list[Finding] = []
+    findings += check_declaration(result, profile)
+    findings += check_bag_info(result, profile.get("Bag-Info", {}))
+    findings += check_manifests(result, profile)
+    findings += check_tag_files(result, profile)
+    findings += check_payload_files(result, profile)
+    findings += check_fetch(result, profile)
+    findings += check_data_empty(result, bag, profile)
+    findings += check_serialization_and_version(result, profile)
+    return tuple(findings)
+
+
+def check_declaration(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
+    """P002: the bag names this profile in its BagIt-Profile-Identifier."""
+    identifier = profile["BagIt-Profile-Info"]["BagIt-Profile-Identifier"]
+    declared = declared_profiles(result)
+    if identifier in declared:
+        return []
+    said = f"it declares {', '.join(declared)}" if declared else "it declares none"
+    return [
+        _error("P002", "bag-info.txt", f"BagIt-Profile-Identifier {identifier} is missing ({said})")
+    ]
+
+
+def check_bag_info(result: BagitResult, rules: dict[str, dict[str, Any]]) -> list[Finding]:
+    """P003-P006: each Bag-Info element's required, values, repeatable and recommended."""
+    findings = []
+    for label, rule in rules.items():
+        values = info_values(result.bag_info, label)
+        about = _about(label, rule)
+        if rule.get("required") and not any(v.strip() for v in values):
+            state = "is empty" if values else "is missing"
+            findings.append(_error("P003", "bag-info.txt", f"{about} is required but {state}"))
+        elif rule.get("recommended") and not values:
+            findings.append(
+                Finding(
+                    "P006", Severity.WARNING, "bag-info.txt", f"{about} is recommended but missing"
+                )
+            )
+        allowed = rule.get("values") or []
+        for value in values:
+            if allowed and value not in allowed:
+                findings.append(
+                    _error(
+                        "P004",
+                        "bag-info.txt",
+                        f"{about} is {value!r}, not one of {', '.join(map(repr, allowed))}",
+                    )
+                )
+        if rule.get("repeatable", True) is False and len(values) > 1:
+            findings.append(
+                _error(
+                    "P005",
+                    "bag-info.txt",
+                    f"{about} appears {len(values)} times but may not be repeated",
+                )
+            )
+    return findings
+
+
+def check_manifests(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
+    """P007-P010: required and allowed algorithms of payload and tag manifests."""
+    return [
+        *_algorithms(result.payload_manifests, profile, "Manifests", "manifest", "P007", "P008"),
+        *_algorithms(result.tag_manifests, profile, "Tag-Manifests", "tagmanifest", "P009", "P010"),
+    ]
+
+
+def _algorithms(
+    present: Iterable[str],
+    profile: dict[str, Any],
+    key: str,
+    prefix: str,
+    missing_code: str,
+    banned_code: str,
+) -> list[Finding]:
+    """Compare the algorithms present with ``<key>-Required`` and ``<key>-Allowed``."""
+    have = {a.lower() for a in present}
+    findings = []
+    for algorithm in profile.get(f"{key}-Required", []):
+        if algorithm.lower() not in have:
+            findings.append(
+                _error(
+                    missing_code,
+                    f"{prefix}-{algorithm}.txt",
+                    f"{key}-Required lists {algorithm}, the bag has no {prefix}-{algorithm}.txt",
+                )
+            )
+    if f"{key}-Allowed" in profile:
+        allowed = {a.lower() for a in profile[f"{key}-Allowed"]}
+        for algorithm in sorted(have - allowed):
+            findings.append(
+                _error(
+                    banned_code,
+                    f"{prefix}-{algorithm}.txt",
+                    f"{key}-Allowed does not include {algorithm}",
+                )
+            )
+    return findings
+
+
+def check_tag_files(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
+    """P011-P012: required tag files present, every tag file allowed."""
+    tag_files = set(result.tag_files)
+    findings = [
+        _error("P011", entry, "required by the profile (Tag-Files-Required) but missing")
+        for entry in profile.get("Tag-Files-Required", [])
+        if not _required_present(entry, tag_files)
+    ]
+    if "Tag-Files-Allowed" in profile:
+        patterns = [*profile["Tag-Files-Allowed"], *ALWAYS_ALLOWED_TAG_FILES]
+        findings += [
+            _error("P012", path, "tag file not allowed by the profile (Tag-Files-Allowed)")
+            for path in sorted(tag_files)
+            if not any(glob_match(p, path) for p in patterns)
+        ]
+    return findings
+
+
+def check_payload_files(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
+    """P013-P014: required payload files present, every payload file allowed."""
+    payload = set(result.payload_files)
+    findings = [
+        _error("P013", entry, "required by the profile (Payload-Files-Required) but missing")
+        for entry in profile.get("Payload-Files-Required", [])
+        if not _required_present(entry, payload)
+    ]
+    if "Payload-Files-Allowed" in profile:
+        patterns = profile["Payload-Files-Allowed"]
+        findings += [
+            _error("P014", path, "payload file not allowed by the profile (Payload-Files-Allowed)")
+            for path in sorted(payload)
+            if not any(glob_match(p, path) for p in patterns)
+        ]
+    return findings
+
+
+def check_fetch(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
+    """P015-P016: Allow-Fetch.txt and Fetch.txt-Required."""
+    if result.has_fetch and profile.get("Allow-Fetch.txt", True) is False:
+        return [_error("P015", "fetch.txt", "the profile does not allow fetch.txt")]
+    if not result.has_fetch and profile.get("Fetch.txt-Required", False):
+        return [_error("P016", "fetch.txt", "the profile requires fetch.txt")]
+    return []
+
+
+def check_data_empty(result: BagitResult, bag: Path, profile: dict[str, Any]) -> list[Finding]:
+    """P017: with Data-Empty, data/ holds no file or a single zero-byte file."""
+    if not profile.get("Data-Empty", False):
+        return []
+    files = result.payload_files
+    if not files or (len(files) == 1 and _size(bag, files[0]) == 0):
+        return []
+    return [
+        _error(
+            "P017",
+            "data",
+            f"the profile wants data/ empty (Data-Empty); it holds {len(files)} file(s)",
+        )
+    ]
+
+
+def check_serialization_and_version(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
+    """P018-P019: Serialization for a directory bag, Accept-BagIt-Version."""
+    findings = []
+    if profile.get("Serialization", "optional") == "required":
+        findings.append(
+            _error(
+                "P018",
+                "",
+                "the profile requires a serialized bag (an archive file); this bag is a directory",
+            )
+        )
+    accepted = profile.get("Accept-BagIt-Version", [])
+    if accepted and result.version not in accepted:
+        findings.append(
+            _error(
+                "P019",
+                "bagit.txt",
+                f"BagIt-Version {result.version} is not "
+                f"accepted by the profile ({', '.join(accepted)})",
+            )
+        )
+    return findings
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """glob(7) matching of a bag-relative path (see the module docstring for the rules)."""
+    return _glob_regex(pattern).fullmatch(path) is not None
+
+
+@cache
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """Translate a profile glob into a regular expression."""
+    if pattern == "*":
+        return re.compile(r".*", re.DOTALL)
+    subtree = pattern.endswith("/*")
+    body = pattern[:-2] if subtree else pattern
+    out, index = [], 0
+    while index < len(body):
+        char = body[index]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and "]" in body[index + 2 :]:
+            end = body.index("]", index + 2)
+            out.append(_char_class(body[index + 1 : end]))
+            index = end
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return re.compile("".join(out) + ("/.+" if subtree else ""), re.DOTALL)
+
+
+def _char_class(inner: str) -> str:
+    """A glob bracket expression as a regex class that never matches '/' ([!a] negates)."""
+    negate = inner[:1] in ("!", "^")
+    body = inner[1:] if negate else inner
+    escaped = "".join("\\" + c if c in "\\[]&~|^" else c for c in body)
+    return f"(?!/)[{'^' if negate else ''}{escaped}]"
+
+
+def _required_present(entry: str, paths: set[str]) -> bool:
+    """A required entry: a folder ('.../') holding a file, a pattern or path matching one."""
+    if entry.endswith("/"):
+        return any(p.startswith(entry) for p in paths)
+    if entry in paths:
+        return True
+    return any(ch in entry for ch in "*?[") and any(glob_match(entry, p) for p in paths)
+
+
+def _about(label: str, rule: dict[str, Any]) -> str:
+    """An element's name with the profile's description of it, for messages."""
+    description = rule.get("description")
+    return f"{label} ({description})" if _is_text(description) else label
+
+
+def _size(bag: Path, relative: str) -> int | None:
+    """A file's size without following links; None when it cannot be read."""
+    try:
+        return os.lstat(bag / relative).st_size
+    except OSError:
+        return None
+
+
+def _is_text(value: object) -> bool:
+    """True for a non-empty string."""
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _error(code: str, path: str, message: str) -> Finding:
+    """An error finding."""
+    return Finding(code, Severity.ERROR, path, message)
