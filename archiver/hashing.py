@@ -24,10 +24,12 @@ def digest_file(
     """
     hashers = {name: hashlib.new(name) for name in algorithms}
     size = 0
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    # O_NONBLOCK: a file swapped for a FIFO must not hang the check.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags)
     with os.fdopen(fd, "rb", buffering=0) as handle:
-        buffer = bytearray(BLOCK_SIZE)
+        # A buffer no larger than the file: small files are the common case in a store.
+        buffer = bytearray(max(1, min(BLOCK_SIZE, os.fstat(fd).st_size + 1)))
         view = memoryview(buffer)
         while True:
             count = handle.readinto(buffer)
