@@ -73,6 +73,8 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
         raise CaptureError(f"cannot open: {exc.strerror}", subject=str(path)) from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise CaptureError("is a directory, not a file", subject=str(path))
         if not stat.S_ISREG(info.st_mode):
             raise CaptureError("not a regular file", subject=str(path))
         if info.st_size > max_bytes:
