@@ -64,24 +64,16 @@ def capture_file(
 def _read_bounded(path: Path, max_bytes: int) -> bytes:
     """Read a regular file of at most ``max_bytes``; clear errors for everything else."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        # O_NONBLOCK: a FIFO named as a source must not hang the capture.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise CaptureError("no such file", subject=str(path)) from None
     except IsADirectoryError:
         raise CaptureError("is a directory, not a file", subject=str(path)) from None
     except OSError as exc:
         raise CaptureError(f"cannot open: {exc.strerror}", subject=str(path)) from None
+    _require_regular(fd, path, max_bytes)
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise CaptureError("is a directory, not a file", subject=str(path))
-        if not stat.S_ISREG(info.st_mode):
-            raise CaptureError("not a regular file", subject=str(path))
-        if info.st_size > max_bytes:
-            raise SourceTooLargeError(
-                f"file is {info.st_size} bytes, over the {max_bytes}-byte limit for an article",
-                subject=str(path),
-            )
         try:
             data = handle.read(max_bytes + 1)
         except OSError as exc:
@@ -91,6 +83,24 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
     if not data.strip():
         raise CaptureError("file is empty", subject=str(path))
     return data
+
+
+def _require_regular(fd: int, path: Path, max_bytes: int) -> None:
+    """Return for a regular file within the size limit; otherwise close ``fd`` and raise."""
+    info = os.fstat(fd)
+    problem: CaptureError | None = None
+    if stat.S_ISDIR(info.st_mode):
+        problem = CaptureError("is a directory, not a file", subject=str(path))
+    elif not stat.S_ISREG(info.st_mode):
+        problem = CaptureError("not a regular file", subject=str(path))
+    elif info.st_size > max_bytes:
+        problem = SourceTooLargeError(
+            f"file is {info.st_size} bytes, over the {max_bytes}-byte limit for an article",
+            subject=str(path),
+        )
+    if problem is not None:
+        os.close(fd)
+        raise problem
 
 
 def _content_type(media_type: str, document: bytes) -> str:
