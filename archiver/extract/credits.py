@@ -52,7 +52,8 @@ _TRAILING_SEGMENT = re.compile(
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
 _PHOTO_WORD = re.compile(rf"\b(?:Photo|Foto|Photograph|Pic|Picture|Image|Bild)\b|^{_LABEL}\b", re.I)
 _LEADING_LABEL = re.compile(
-    rf"^(?:{_LABEL}|Image source,|Credit\.\.\.|Credit…)\s*(?::|：|\.\.\.|…|,|-|by)?\s*", re.I
+    rf"^(?:{_LABEL}|Image source,|Credit\.\.\.|Credit…|File)\s*(?::|：|\.\.\.|…|,|-|by)?\s*",
+    re.I
 )
 _INTERFACE = re.compile(
     r"^(?:Image caption,?|Caption:|Photo caption:|Hide caption|Show caption|Toggle caption|"

@@ -32,7 +32,6 @@ from archiver.extract.credits import clean_caption, clean_credit, split_credit
 from archiver.extract.dom import (
     ancestors,
     clean_text,
-    largest_candidate,
     resolve,
     srcset_candidates,
     tag_of,
@@ -50,15 +49,17 @@ DECORATION_WORDS = frozenset({
     "advert", "adverts", "advertisement", "advertising", "adslot", "dfp", "gpt", "pixel",
     "tracking", "tracker", "beacon", "badge", "emoji", "emoticon", "favicon", "spinner",
     "loader", "headshot", "mugshot", "sponsor", "sponsored", "outbrain", "taboola", "social",
-    "share", "sharing", "newsletter", "related", "recommended", "recirculation", "promo",
-    "teaser", "comments", "comment", "gravatar", "author", "authors", "profile", "signature",
+    "share", "sharing", "newsletter", "related", "recommended", "recirculation", "teaser",
+    "comments", "comment", "gravatar", "author", "authors", "profile", "signature",
 })
 #: Ancestor words that make a whole region page furniture (checked further up).
 REGION_WORDS = frozenset({
     "ad", "ads", "advert", "advertisement", "adslot", "outbrain", "taboola", "related",
-    "recommended", "recirculation", "newsletter", "comments", "sidebar", "footer", "navigation",
-    "nav", "menu", "masthead", "promo", "promos", "teaser", "teasers", "trending", "popular",
+    "recommended", "recirculation", "newsletter", "comments", "teaser", "teasers", "trending",
 })
+#: Words that say an element without an ``img`` still stands for a photo (scripted images).
+PHOTO_WORDS = frozenset({"image", "img", "photo", "picture", "pic", "media", "gallery",
+                         "slide", "lead", "hero", "foto", "bild"})
 CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "byline", "attribution",
                           "photographer", "courtesy", "rights", "source", "author"})
 CAPTION_WORDS = frozenset({"caption", "cutline", "legend", "figcaption", "captiontext"})
@@ -79,6 +80,9 @@ _DECORATIVE_URL = re.compile(
     r"googlesyndication|scorecardresearch|facebook\.com/tr|/ads?/|\.svg(?:$|\?)", re.I)
 _PLACEHOLDER = re.compile(r"placeholder|blank\.gif|spacer|1x1|lazy|transparent|grey\.gif|"
                           r"loading|pixel\.gif", re.I)
+_DANGLING_LABEL = re.compile(
+    r"[\s(\[|–—-]*\b(?:Photo(?:graph)?s?|Credits?|Foto|Images?|Pictures?|Bild|Source)\s*[:：]"
+    r"[\s)\]]*$|\s*(?:\(\s*\)|\[\s*\])\s*$", re.I)
 _SIZE_IN_PATH = re.compile(r"[-_]\d{2,5}x\d{2,5}(?=\.\w+$)")
 
 
@@ -168,7 +172,7 @@ def _photo_in(
 ) -> Photo | None:
     """The photo held by ``container``, or None when it holds no photo or no caption."""
     images = [i for i in _image_elements(container) if not any(a in used for a in ancestors(i))]
-    if not images and _holds_other_media(container):
+    if not images and (_holds_other_media(container) or not _looks_like_photo(container)):
         return None
     image = next((i for i in images if not is_decorative(i)), None)
     if images and image is None:
@@ -186,6 +190,13 @@ def _photo_in(
                       image_url=urls[0] if urls else None)
     position = order.get(image if image is not None else container, 0)
     return Photo(caption, position, frozenset(urls))
+
+
+def _looks_like_photo(container: etree._Element) -> bool:
+    """True when an element without an image is still marked as one (script-loaded photos)."""
+    marks = [container, *container[:3]]
+    return any(words(e) & PHOTO_WORDS or (e.get("data-component") or "").lower() == "image"
+               or tag_of(e) == "picture" for e in marks)
 
 
 def _holds_other_media(container: etree._Element) -> bool:
@@ -222,6 +233,7 @@ def _caption_and_credit(container: etree._Element) -> tuple[str, str | None]:
     else:
         for known in dict.fromkeys(c for c in credit_texts if c):
             caption = _remove_suffix(caption, known)
+        caption = _DANGLING_LABEL.sub("", caption)
     return caption, credit
 
 
@@ -244,9 +256,20 @@ def _credit_elements(container: etree._Element) -> list[etree._Element]:
             element_words & CAPTION_WORDS and not element_words & {"credit", "copyright"})
         inline = tag_of(element) in ("small", "cite") and _inside_any(element, container,
                                                                       _is_caption_element)
-        if (marked or itemprop in CREDIT_ITEMPROPS or inline) and text_of(element):
+        if (marked or itemprop in CREDIT_ITEMPROPS or inline) and text_of(element) \
+                and not any(_is_pure_caption(d) for d in element.iterdescendants()):
             found.append(element)
     return [e for e in found if not any(a in found for a in ancestors(e))]
+
+
+def _is_pure_caption(element: etree._Element) -> bool:
+    """A caption element that does not also say it is a credit (unlike ``credit-caption``)."""
+    if not isinstance(element.tag, str):
+        return False
+    element_words = words(element)
+    if element_words & {"credit", "credits", "copyright"}:
+        return False
+    return tag_of(element) == "figcaption" or bool(element_words & CAPTION_WORDS)
 
 
 def _inside_any(element: etree._Element, container: etree._Element, test: Any) -> bool:
@@ -339,36 +362,48 @@ def image_urls(image: etree._Element, base: str) -> list[str]:
     sources'), else a lazy-loading attribute, else ``src``; the others follow for matching.
     """
     own = [s for a in SRCSET_ATTRIBUTES for s in [image.get(a)] if s]
-    parent = image.getparent()
-    sources = []
-    if parent is not None and tag_of(parent) == "picture":
-        sources = [s for source in parent.iter("source") for a in SRCSET_ATTRIBUTES
-                   for s in [source.get(a)] if s]
+    picture = _picture_of(image)
+    sources = [] if picture is None else [
+        s for source in picture.iter("source") for a in SRCSET_ATTRIBUTES
+        for s in [source.get(a)] if s]
+    lazy = [image.get(a) for a in LAZY_ATTRIBUTES]
+    src = image.get("src")
+    if src and (src.startswith("data:") or (_PLACEHOLDER.search(src) and any(lazy))):
+        src = None
+    plain = [u for u in [*lazy, src] if u and resolve(base, u)]
     ordered: list[str | None] = []
     for group in (own, sources):
         candidates = [c for srcset in group for c in srcset_candidates(srcset)
                       if resolve(base, c[0])]
-        if candidates:
-            best = largest_candidate(", ".join(f"{u} {int(s)}w" for u, s in candidates))
-            ordered.append(best)
-    lazy = [image.get(a) for a in LAZY_ATTRIBUTES]
-    src = image.get("src")
-    if src and _PLACEHOLDER.search(src) and any(lazy):
-        src = None
-    ordered += [*lazy, src]
+        sized = any(size != 1000.0 for _, size in candidates)
+        if candidates and (sized or not plain):
+            ordered.append(max(candidates, key=lambda c: c[1])[0])
+    ordered += plain
     ordered += [u for group in (own, sources) for srcset in group
                 for u, _ in srcset_candidates(srcset)]
     absolute = (resolve(base, u) for u in ordered if u)
     return list(dict.fromkeys(u for u in absolute if u))
 
 
+def _picture_of(image: etree._Element) -> etree._Element | None:
+    """The ``picture`` around an image (libxml2 may nest the image in an unclosed ``source``)."""
+    for level, ancestor in enumerate(ancestors(image)):
+        if tag_of(ancestor) == "picture":
+            return ancestor
+        if level >= 3:
+            break
+    return None
+
+
 # --- Photos in JSON-LD ------------------------------------------------------------------------
 
 def _jsonld_photos(nodes: Iterable[Node], base: str) -> Iterator[Photo]:
     nodes = list(nodes)
-    logos = {id(v) for n in nodes for v in as_list(n.get("logo")) if isinstance(v, dict)}
-    logo_ids = {v.get("@id") for n in nodes for v in as_list(n.get("logo"))
-                if isinstance(v, dict) and v.get("@id")}
+    not_photos = [v for n in nodes for key in ("logo", "image", "thumbnail")
+                  for v in as_list(n.get(key)) if isinstance(v, dict)
+                  and (key == "logo" or types_of(n) & _NOT_ARTICLE_TYPES)]
+    logos = {id(v) for v in not_photos}
+    logo_ids = {v.get("@id") for v in not_photos if v.get("@id")}
     for node in nodes:
         if "ImageObject" not in types_of(node) or id(node) in logos or \
                 node.get("@id") in logo_ids or "logo" in str(node.get("@id", "")).lower():
@@ -388,6 +423,10 @@ def _jsonld_photos(nodes: Iterable[Node], base: str) -> Iterator[Photo]:
         yield Photo(Caption(text=caption[:MAX_CAPTION], credit=credit,
                             image_url=urls[0] if urls else None),
                     position=-1, urls=frozenset(urls), from_markup=False)
+
+
+_NOT_ARTICLE_TYPES = {"Person", "Organization", "NewsMediaOrganization", "Corporation",
+                      "WebSite", "Brand", "Place"}
 
 
 def _name(value: Any) -> str | None:

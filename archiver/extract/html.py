@@ -18,6 +18,7 @@ import logging
 
 from archiver.errors import ExtractionError
 from archiver.extract.body import ImageMark, Segment, read_main_text
+from archiver.extract.credits import clean_caption
 from archiver.extract.dom import base_url, parse
 from archiver.extract.figures import Photo, caption_key, find_photos, url_key
 from archiver.extract.metadata import normalise_language, read_metadata
@@ -98,12 +99,11 @@ def _caption_paragraph(block: Block, by_text: dict[str, Photo]) -> Photo | None:
     """The photo whose caption this body paragraph is (with or without its credit)."""
     if block.kind is not BlockKind.BODY:
         return None
-    key = caption_key(block.text)
+    key = caption_key(clean_caption(block.text))
     if key in by_text:
         return by_text[key]
     for text, photo in by_text.items():
-        if text and key.startswith(text) and len(key) - len(text) <= 80 and (
-                not photo.caption.credit or key.endswith(caption_key(photo.caption.credit))):
+        if len(text) >= 20 and key.startswith(text) and len(key) - len(text) <= 80:
             return photo
     return None
 

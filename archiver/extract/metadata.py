@@ -110,9 +110,13 @@ def choose_title(
 ) -> str | None:
     """The headline: JSON-LD, then OpenGraph and meta tags, then the page's ``h1``/``title``.
 
-    A candidate cut short with an ellipsis gives way to a later one that completes it.
+    A candidate cut short with an ellipsis gives way to a later one that completes it, and a
+    JSON-LD headline gives way to an OpenGraph title that only adds a kicker before it
+    ("Floods in Bavaria: Water levels keep rising").
     """
     hosts = [h for h in (_host_label(u) for u in urls if u) if h]
+    sections = [s for s in (as_text(article.get("articleSection")),
+                            data.first_meta("article:section")) if s]
     candidates = [
         as_text(article.get("headline")), as_text(article.get("name")),
         data.first_meta("og:title"), data.first_meta("twitter:title"),
@@ -121,7 +125,7 @@ def choose_title(
         data.first_meta("citation_title"), data.first_meta("title"),
         heuristics.title, _first_h1(root), _title_element(root),
     ]
-    cleaned = [strip_site_name(c, site_names, hosts) for c in candidates if c]
+    cleaned = [strip_site_name(c, site_names, hosts, sections) for c in candidates if c]
     cleaned = [c for c in cleaned
                if c and len(c) <= MAX_TITLE and not _is_site_name(c, site_names, hosts)]
     if not cleaned:
@@ -132,26 +136,45 @@ def choose_title(
         for other in cleaned[1:]:
             if other.startswith(stem) and len(other) > len(stem):
                 return other
+    social = strip_site_name(data.first_meta("og:title", "twitter:title") or "", site_names,
+                             hosts, sections)
+    if social != chosen and re.fullmatch(rf".{{3,80}}[:|–—-]\s+{re.escape(chosen)}", social):
+        return social
     return chosen
 
 
-def strip_site_name(title: str, site_names: Iterable[str], hosts: Iterable[str]) -> str:
-    """``title`` without a leading or trailing part that names the site ("… | The Guardian")."""
+def strip_site_name(
+    title: str, site_names: Iterable[str], hosts: Iterable[str], sections: Iterable[str] = ()
+) -> str:
+    """``title`` without a leading or trailing part that names the site ("… | The Guardian"),
+    nor a section named between them ("… | World news | The Guardian")."""
+    known_sections = {_compact(s) for s in sections if s}
     title = clean_text(title)
     names = [_compact(n) for n in site_names if _compact(n)]
     host_labels = list(hosts)
-    for _ in range(3):  # "Title | Section | Site": the site, then a section after it at most
+    for _ in range(2):  # "Title | Section | Site": the site, then a "… News" section before it
         parts = _TITLE_SEPARATOR.split(title)
         if len(parts) < 2:
             break
         separators = _TITLE_SEPARATOR.findall(title)
         if _names_site(parts[-1], names, host_labels):
             title = title[: title.rfind(separators[-1])].strip()
+            rest = _TITLE_SEPARATOR.split(title)
+            if len(rest) > 1 and (_is_section_label(rest[-1], rest[0])
+                                  or _compact(rest[-1]) in known_sections):
+                title = title[: title.rfind(_TITLE_SEPARATOR.findall(title)[-1])].strip()
+            break
         elif _names_site(parts[0], names, host_labels):
             title = title[title.find(separators[0]) + len(separators[0]):].strip()
         else:
             break
     return title
+
+
+def _is_section_label(part: str, head: str) -> bool:
+    """A short "World news"-like segment left between a title and the site name."""
+    return len(part.split()) <= 4 < len(head.split()) and bool(
+        re.search(r"\b(?:news|nachrichten|actualités|noticias|notizie)\b", part, re.I))
 
 
 def _names_site(part: str, names: list[str], hosts: list[str]) -> bool:
@@ -328,6 +351,8 @@ _DATE_META = (
     "datepublished", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
     "dcterms.created", "citation_publication_date", "citation_date", "date",
     "article.published", "og:published_time", "published_time", "release_date",
+    "publisheddate", "published-date", "published_date", "date.published",
+    "original-publish-date", "article_date_original", "dc.date.created", "displaydate",
 )
 
 

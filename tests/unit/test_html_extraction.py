@@ -1,0 +1,220 @@
+"""HTML extraction, driven by case files: ``tests/cases/html/<name>.html`` is a news page and
+``<name>.expected.json`` what ``extract_html`` must understand of it (``url`` is the page's
+address, the other keys the fields compared; a key left out is not checked).
+
+Also: hostile and random HTML must end in an Article or an ExtractionError, quickly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archiver.errors import ExtractionError
+from archiver.extract.credits import split_credit
+from archiver.extract.dom import largest_candidate
+from archiver.extract.html import extract_html
+from archiver.extract.metadata import normalise_date, split_byline, strip_site_name
+from archiver.model import Article, BlockKind
+
+CASES = Path(__file__).resolve().parent.parent / "cases" / "html"
+CASE_NAMES = sorted(p.name.removesuffix(".expected.json") for p in CASES.glob("*.expected.json"))
+FIELDS = ("title", "date", "publisher", "language", "canonical_url")
+
+
+def _expected(name: str) -> dict:
+    return json.loads((CASES / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict[str, Article]:
+    """Each case page extracted once for all the tests that look at it."""
+    return {name: extract_html((CASES / f"{name}.html").read_bytes(), _expected(name)["url"])
+            for name in CASE_NAMES}
+
+
+def test_there_are_cases() -> None:
+    assert len(CASE_NAMES) >= 10
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_metadata(name: str, extracted: dict[str, Article]) -> None:
+    article, expected = extracted[name], _expected(name)
+    for field in FIELDS:
+        if field in expected:
+            assert getattr(article, field) == expected[field], field
+    if "authors" in expected:
+        assert list(article.authors) == expected["authors"]
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_captions(name: str, extracted: dict[str, Article]) -> None:
+    found = [{"text": c.text, "credit": c.credit, "image_url": c.image_url}
+             for c in extracted[name].captions]
+    assert found == _expected(name)["captions"]
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_text(name: str, extracted: dict[str, Article]) -> None:
+    article, expected = extracted[name], _expected(name)
+    if "headings" in expected:
+        assert list(article.headings) == expected["headings"]
+    assert article.body, "the main text was found"
+    text = article.text()
+    assert "Advertisement" not in text and "All rights reserved" not in text
+    captions = {c.text for c in article.captions}
+    assert all(b.text in captions for b in article.blocks if b.kind is BlockKind.CAPTION)
+
+
+# --- The rules, one by one --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("caption", "text", "credit"), [
+    ("Crowds gather in Kyiv. (AP Photo/Efrem Lukatsky)", "Crowds gather in Kyiv.",
+     "AP Photo/Efrem Lukatsky"),
+    ("Police stand guard. Photograph: Stefan Rousseau/PA", "Police stand guard.",
+     "Stefan Rousseau/PA"),
+    ("Firefighters at work in Malibu. Mario Tama/Getty Images", "Firefighters at work in Malibu.",
+     "Mario Tama/Getty Images"),
+    ("Protesters in Cairo [Mohamed Abd El Ghany/Reuters]", "Protesters in Cairo",
+     "Mohamed Abd El Ghany/Reuters"),
+    ("Die Kanzlerin in Berlin. Foto: Michael Kappeler / dpa", "Die Kanzlerin in Berlin.",
+     "Michael Kappeler / dpa"),
+    ("Un sentier à Marseille. Photo : Ludovic Marin / AFP", "Un sentier à Marseille.",
+     "Ludovic Marin / AFP"),
+    ("A harbor at dusk. Credit: Jane Doe", "A harbor at dusk.", "Jane Doe"),
+    ("Sales rose in 2023/24, the company said.", "Sales rose in 2023/24, the company said.", None),
+    ("A woman walks past a mural (left) in Paris.", "A woman walks past a mural (left) in Paris.",
+     None),
+])
+def test_split_credit(caption: str, text: str, credit: str | None) -> None:
+    assert split_credit(caption) == (text, credit)
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    ("By Jane Doe and John Roe, CNN", ["Jane Doe", "John Roe"]),
+    ("By CNN Staff", ["CNN Staff"]),
+    ("Von Max Mustermann und Erika Musterfrau", ["Max Mustermann", "Erika Musterfrau"]),
+    ("Par Claire Dufresne", ["Claire Dufresne"]),
+    ("https://www.facebook.com/somepage", []),
+    ("JANE DOE", ["Jane Doe"]),
+])
+def test_split_byline(byline: str, names: list[str]) -> None:
+    assert split_byline(byline, "CNN") == names
+
+
+@pytest.mark.parametrize(("title", "stripped"), [
+    ("Storm hits coast - CNN", "Storm hits coast"),
+    ("Kelp found off Tasmania | Environment | The Guardian", "Kelp found off Tasmania"),
+    ("BBC News - Storm hits coast of Wales", "Storm hits coast of Wales"),
+    ("Brexit: what happens now?", "Brexit: what happens now?"),
+])
+def test_strip_site_name(title: str, stripped: str) -> None:
+    names = ["CNN", "The Guardian", "BBC News"]
+    assert strip_site_name(title, names, ["cnn"], ["Environment"]) == stripped
+
+
+@pytest.mark.parametrize(("value", "iso"), [
+    ("2024-03-05T10:22:00Z", "2024-03-05T10:22:00+00:00"),
+    ("2024-03-05", "2024-03-05"),
+    ("20240612", "2024-06-12"),
+    ("Tue, 05 Mar 2024 10:22:00 GMT", "2024-03-05T10:22:00+00:00"),
+    ("not a date", None),
+])
+def test_normalise_date(value: str, iso: str | None) -> None:
+    assert normalise_date(value) == iso
+
+
+def test_largest_srcset_candidate_keeps_commas_in_urls() -> None:
+    srcset = ("https://i.example/a.jpg?q=w_480,c_fill 480w,"
+              " https://i.example/a.jpg?q=w_960,c_fill 960w")
+    assert largest_candidate(srcset) == "https://i.example/a.jpg?q=w_960,c_fill"
+
+
+# --- Hostile input ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("document", [
+    b"",
+    b"   \n\t ",
+    b"\x00\x01\x02",
+    b"<html></html>",
+    b"<html><head><title></title></head><body></body></html>",
+])
+def test_empty_pages_raise_extraction_error(document: bytes) -> None:
+    with pytest.raises(ExtractionError):
+        extract_html(document, "https://example.com/")
+
+
+@pytest.mark.parametrize("document", [
+    b"<div>" * 100_000 + b"deep" + b"</div>" * 100_000,
+    b"<html><body>" + b"<p>paragraph of text here.</p>" * 50_000 + b"</body></html>",
+    b'<script type="application/ld+json">' + b"[" * 100_000 + b"</script><h1>Nested JSON</h1>",
+    b'<?xml version="1.0" encoding="utf-8"?><html><body><h1>XML declared</h1></body></html>',
+    b"<html><body><h1>Latin-1 caf\xe9</h1><p>Ol\xe9</p></body></html>",
+    b'<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@id": "x"},'
+    b' "headline": ["a", {"@value": 3}], "image": 7}</script><h1>Odd JSON-LD</h1>',
+])
+def test_hostile_pages_end_quickly(document: bytes) -> None:
+    started = time.monotonic()
+    with contextlib.suppress(ExtractionError):
+        extract_html(document, "https://example.com/a")
+    assert time.monotonic() - started < 30
+
+
+_TAGS = st.sampled_from(["div", "p", "figure", "figcaption", "img", "picture", "source", "h1",
+                         "span", "script", "meta", "article", "header", "a", "time", "table"])
+_ATTRIBUTES = st.sampled_from([
+    "", ' class="caption"', ' class="credit"', ' src="/a.jpg"', ' srcset="a.jpg 1x, b.jpg 2x,"',
+    ' data-src="//x"', ' data-caption="<p>x"', ' width="1"', ' property="og:title" content="T"',
+    ' type="application/ld+json"', ' datetime="2024-13-45"', ' lang="zz-ZZ"', ' href="http://[::1"',
+])
+_TEXT = st.text(max_size=40)
+
+
+@st.composite
+def html_soup(draw: st.DrawFn) -> bytes:
+    """Random, often broken HTML made of the elements extraction looks at."""
+    parts = []
+    for _ in range(draw(st.integers(0, 40))):
+        tag, attribute = draw(_TAGS), draw(_ATTRIBUTES)
+        parts.append(draw(st.sampled_from([f"<{tag}{attribute}>", f"</{tag}>", draw(_TEXT),
+                                           '{"@type": "NewsArticle", "headline": 1}'])))
+    return "".join(parts).encode("utf-8", errors="surrogatepass")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html_soup())
+def test_random_html_gives_an_article_or_extraction_error(document: bytes) -> None:
+    started = time.monotonic()
+    try:
+        article = extract_html(document, "https://example.com/news/1")
+    except ExtractionError:
+        return
+    assert isinstance(article, Article)
+    assert time.monotonic() - started < 10
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CASE_NAMES), st.data())
+def test_mutated_case_pages_give_an_article_or_extraction_error(
+    name: str, data: st.DataObject
+) -> None:
+    document = bytearray((CASES / f"{name}.html").read_bytes())
+    for _ in range(data.draw(st.integers(1, 20))):
+        position = data.draw(st.integers(0, len(document) - 1))
+        action = data.draw(st.sampled_from(["cut", "byte", "repeat"]))
+        if action == "cut":
+            del document[position:position + data.draw(st.integers(1, 400))]
+        elif action == "byte":
+            document[position] = data.draw(st.integers(0, 255))
+        else:
+            document[position:position] = document[position:position + 200]
+        if not document:
+            break
+    with contextlib.suppress(ExtractionError):
+        extract_html(bytes(document), "https://example.com/news/1")
