@@ -13,6 +13,7 @@ This module knows nothing about bags, articles or Dublin Core.
 
 from __future__ import annotations
 
+import base64
 import io
 import shutil
 from collections.abc import Mapping
@@ -23,12 +24,15 @@ from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 WARC_VERSION = "WARC/1.1"
 DIGEST_ALGORITHM = "sha256"
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 _COPY_CHUNK = 1024 * 1024
 
 
@@ -45,6 +49,11 @@ def warc_date(moment: datetime) -> str:
     """Format a moment as a WARC 1.1 date (UTC, microseconds)."""
     naive_utc = moment.astimezone(UTC).replace(tzinfo=None)
     return datetime_to_iso_date(naive_utc, use_micros=True)
+
+
+def digest_label(raw_digest: bytes) -> str:
+    """A digest as WARC headers carry it: ``sha256:`` and the base32 of the raw digest."""
+    return f"{DIGEST_ALGORITHM}:{base64.b32encode(raw_digest).decode('ascii')}"
 
 
 def new_record_id() -> str:
@@ -120,6 +129,50 @@ class WarcFile:
         """
         return self._write_stream(record_type, uri, stream, length, content_type, date, extra)
 
+    def http_record(
+        self,
+        record_type: str,
+        uri: str,
+        message: HttpMessage,
+        date: datetime,
+        extra: Mapping[str, str] | None = None,
+    ) -> str:
+        """Write a ``request``, ``response`` or ``revisit`` record holding ``message`` verbatim.
+
+        Unlike :meth:`raw_record`, the HTTP head is written byte for byte as given (warcio
+        would parse and re-serialise it, changing spacing, case and non-ASCII bytes), and the
+        digests are the caller's, computed while the message streamed in: the block digest
+        over head and body, the payload digest over the entity body alone. A revisit holds
+        the head only. ``extra`` may carry ``WARC-Record-ID`` to fix the record's id.
+        """
+        record_id = (extra or {}).get("WARC-Record-ID") or new_record_id()
+        headers = StatusAndHeaders("", [], protocol=WARC_VERSION)
+        for name, value in {
+            "WARC-Type": record_type,
+            "WARC-Record-ID": record_id,
+            "WARC-Date": warc_date(date),
+            "WARC-Target-URI": uri,
+            **(extra or {}),
+            "WARC-Block-Digest": message.block_digest,
+            "WARC-Payload-Digest": message.payload_digest,
+        }.items():
+            headers.replace_header(name, value)
+        if record_type == "revisit":
+            headers.replace_header("WARC-Profile", REVISIT_PROFILE)
+        msgtype = "request" if record_type == "request" else "response"
+        record = ArcWarcRecord(
+            "warc",
+            record_type,
+            headers,
+            message.body,
+            _VerbatimHead(message.head),
+            f"application/http; msgtype={msgtype}",
+            len(message.head) + message.body_length,
+            payload_length=message.body_length,
+        )
+        self._writer.write_record(record)
+        return record_id
+
     def copy_members(self, source: Path) -> None:
         """Append the gzip members of another WARC file byte for byte."""
         with source.open("rb") as src:
@@ -161,6 +214,32 @@ class WarcFile:
         )
         self._writer.write_record(record)
         return record_id
+
+
+@dataclass(frozen=True)
+class HttpMessage:
+    """An HTTP message to record: its head as sent or received, its entity body, its digests.
+
+    ``body`` is read once, ``body_length`` bytes, when the record is written; for a revisit
+    it is empty and ``payload_digest`` is the digest of the original's payload.
+    """
+
+    head: bytes
+    body: BinaryIO
+    body_length: int
+    block_digest: str
+    payload_digest: str
+
+
+class _VerbatimHead(StatusAndHeaders):
+    """An HTTP head that warcio writes exactly as received instead of re-serialising it."""
+
+    def __init__(self, raw: bytes) -> None:
+        super().__init__("verbatim", [])
+        self.headers_buff = raw
+
+    def compute_headers_buffer(self, header_filter: object = None) -> None:
+        """Keep the raw head: warcio calls this just before writing."""
 
 
 # --- Reading ----------------------------------------------------------------------------------
