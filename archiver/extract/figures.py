@@ -83,6 +83,7 @@ _PLACEHOLDER = re.compile(r"placeholder|blank\.gif|spacer|1x1|lazy|transparent|g
 _DANGLING_LABEL = re.compile(
     r"[\s(\[|–—-]*\b(?:Photo(?:graph)?s?|Credits?|Foto|Images?|Pictures?|Bild|Source)\s*[:：]"
     r"[\s)\]]*$|\s*(?:\(\s*\)|\[\s*\])\s*$", re.I)
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp|heic)$", re.I)
 _SIZE_IN_PATH = re.compile(r"[-_]\d{2,5}x\d{2,5}(?=\.\w+$)")
 
 
@@ -174,15 +175,15 @@ def _photo_in(
     images = [i for i in _image_elements(container) if not any(a in used for a in ancestors(i))]
     if not images and (_holds_other_media(container) or not _looks_like_photo(container)):
         return None
-    image = next((i for i in images if not is_decorative(i)), None)
-    if images and image is None:
+    candidates = [i for i in images if not is_decorative(i)]
+    if images and not candidates:
         return None
-    if image is not None and is_decorative(container):
+    if candidates and (is_decorative(container) or _is_teaser(container, base)):
         return None
     text, credit = _caption_and_credit(container)
     if not text:
         return None
-    urls = image_urls(image, base) if image is not None else []
+    image, urls = _best_image(candidates, base)
     if not urls:
         urls = [u for a in LAZY_ATTRIBUTES for u in [resolve(base, container.get(a))] if u]
     alt = clean_text(image.get("alt")) if image is not None else ""
@@ -190,6 +191,39 @@ def _photo_in(
                       image_url=urls[0] if urls else None)
     position = order.get(image if image is not None else container, 0)
     return Photo(caption, position, frozenset(urls))
+
+
+def _best_image(
+    candidates: list[etree._Element], base: str
+) -> tuple[etree._Element | None, list[str]]:
+    """The first image with a real URL (not a lazy-loading placeholder), and its URLs."""
+    for image in candidates:
+        urls = image_urls(image, base)
+        if urls and not _PLACEHOLDER.search(urlsplit_path(urls[0])):
+            return image, urls
+    if candidates:
+        return candidates[0], image_urls(candidates[0], base)
+    return None, []
+
+
+def _is_teaser(container: etree._Element, base: str) -> bool:
+    """True for a card linking to another page: the image and caption inside one link."""
+    captions = _caption_elements(container)
+    for link in [*container.iter("a"), *[a for a in ancestors(container) if tag_of(a) == "a"]]:
+        target = resolve(base, link.get("href"))
+        if not target or _IMAGE_FILE.search(urlsplit_path(target)) or \
+                target.split("#")[0] == base.split("#")[0]:
+            continue
+        holds_image = any(tag_of(e) == "img" for e in link.iter())
+        holds_caption = any(c is link or any(a is link for a in ancestors(c)) for c in captions)
+        if holds_image and (holds_caption or link in ancestors_list(container)):
+            return True
+    return False
+
+
+def ancestors_list(element: etree._Element) -> list[etree._Element]:
+    """The element's ancestors as a list, nearest first."""
+    return list(ancestors(element))
 
 
 def _looks_like_photo(container: etree._Element) -> bool:
@@ -426,7 +460,8 @@ def _jsonld_photos(nodes: Iterable[Node], base: str) -> Iterator[Photo]:
 
 
 _NOT_ARTICLE_TYPES = {"Person", "Organization", "NewsMediaOrganization", "Corporation",
-                      "WebSite", "Brand", "Place"}
+                      "WebSite", "Brand", "Place", "VideoObject", "AudioObject", "Clip",
+                      "Product", "Event"}
 
 
 def _name(value: Any) -> str | None:

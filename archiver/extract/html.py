@@ -14,18 +14,15 @@ Pure: bytes and the page's URL in, an ``Article`` out; no disk, no network. It r
 
 from __future__ import annotations
 
-import logging
-
 from archiver.errors import ExtractionError
 from archiver.extract.body import ImageMark, Segment, read_main_text
 from archiver.extract.credits import clean_caption
 from archiver.extract.dom import base_url, parse
 from archiver.extract.figures import Photo, caption_key, find_photos, url_key
-from archiver.extract.metadata import normalise_language, read_metadata
+from archiver.extract.language import detect_language
+from archiver.extract.metadata import read_metadata
 from archiver.extract.structured import read_structured_data
 from archiver.model import Article, Block, BlockKind
-
-log = logging.getLogger(__name__)
 
 #: Characters of text a language guess needs to be worth anything.
 MIN_TEXT_FOR_LANGUAGE = 80
@@ -109,16 +106,8 @@ def _caption_paragraph(block: Block, by_text: dict[str, Photo]) -> Photo | None:
 
 
 def _guess_language(blocks: tuple[Block, ...]) -> str | None:
-    """The language of the text when the page declares none (py3langid)."""
-    text = " ".join(b.text for b in blocks if b.kind is not BlockKind.CAPTION)[:5000]
+    """The language of the text when the page declares none."""
+    text = " ".join(b.text for b in blocks if b.kind is not BlockKind.CAPTION)
     if len(text) < MIN_TEXT_FOR_LANGUAGE:
         return None
-    try:
-        import py3langid
-
-        code, _ = py3langid.classify(text)
-    except Exception as error:  # a missing or broken model only costs the language
-        log.debug("language guess failed: %r", error)
-        return None
-    return normalise_language(code)
-
+    return detect_language(text)

@@ -268,14 +268,18 @@ def choose_authors(
                 organizations.append(name)
             else:
                 people.extend(split_byline(name, publisher) or [name])
-    if not people:
-        for value in data.all_meta("author", "article:author", "parsely-author", "sailthru.author",
-                                   "dc.creator", "dcterms.creator", "citation_author", "byl",
-                                   "og:article:author", "cxenseparse:author"):
-            people.extend(split_byline(value, publisher))
-    if not people and heuristics.author:
-        for value in heuristics.author.split(";"):
-            people.extend(split_byline(value, publisher))
+    stated = data.all_meta("author", "article:author", "parsely-author", "sailthru.author",
+                           "dc.creator", "dcterms.creator", "citation_author", "byl",
+                           "og:article:author", "cxenseparse:author")
+    guessed = heuristics.author.split(";") if heuristics.author else []
+    for values in (stated, guessed):
+        if people:
+            break
+        for value in values:
+            if _same_site(_BY_PREFIX.sub("", clean_text(value)), publisher):
+                organizations.append(clean_text(value))
+            else:
+                people.extend(split_byline(value, publisher))
     chosen = people or [name for o in organizations for name in (split_byline(o, None) or [o])]
     return tuple(_unique(chosen))
 
