@@ -50,6 +50,7 @@ class StructuredData:
     meta: dict[str, list[str]] = field(default_factory=dict)
     links: dict[str, list[str]] = field(default_factory=dict)
     html_lang: str | None = None
+    url: str = ""
 
     def first_meta(self, *names: str) -> str | None:
         """The first non-empty value of the first of ``names`` that the page has."""
@@ -65,7 +66,7 @@ class StructuredData:
 
     def article(self) -> Node | None:
         """The schema.org node that describes the article itself, if the page has one."""
-        return pick_article(self.nodes)
+        return pick_article(self.nodes, [self.url, *self.links.get("canonical", [])])
 
 
 def read_structured_data(root: etree._Element, url: str) -> StructuredData:
@@ -82,6 +83,7 @@ def read_structured_data(root: etree._Element, url: str) -> StructuredData:
         meta=meta,
         links=_links(root, url),
         html_lang=_html_lang(root),
+        url=url,
     )
 
 
@@ -209,10 +211,11 @@ def types_of(node: Node) -> set[str]:
     return {v.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for v in values if isinstance(v, str)}
 
 
-def pick_article(nodes: Iterable[Node]) -> Node | None:
-    """The node that best describes the article: the most specific article type, then the
-    one with the most to say (a headline first)."""
-    best: tuple[tuple[int, int, int], Node] | None = None
+def pick_article(nodes: Iterable[Node], page_urls: Iterable[str] = ()) -> Node | None:
+    """The node that best describes the article: one that names this page's URL, then the
+    most specific article type, then the one with the most to say (a headline first)."""
+    pages = {_url_identity(u) for u in page_urls if u}
+    best: tuple[tuple[int, int, int, int], Node] | None = None
     for node in nodes:
         kinds = types_of(node)
         ranks = [ARTICLE_TYPES.index(k) for k in kinds if k in ARTICLE_TYPES]
@@ -220,10 +223,30 @@ def pick_article(nodes: Iterable[Node]) -> Node | None:
             continue
         rank = min(ranks)
         specific = 0 if rank < ARTICLE_TYPES.index("Article") else 1
-        score = (specific, 0 if node.get("headline") else 1, -len(node))
+        here = 0 if pages & {_url_identity(u) for u in _node_urls(node)} else 1
+        score = (here, specific, 0 if node.get("headline") else 1, -len(node))
         if best is None or score < best[0]:
             best = (score, node)
     return best[1] if best else None
+
+
+def _node_urls(node: Node) -> list[str]:
+    """The URLs a node says it is about: ``url``, ``@id``, ``mainEntityOfPage``."""
+    found = []
+    for value in (node.get("url"), node.get("@id"), node.get("mainEntityOfPage")):
+        for entry in as_list(value):
+            if isinstance(entry, dict):
+                entry = entry.get("@id") or entry.get("url")
+            if isinstance(entry, str):
+                found.append(entry)
+    return found
+
+
+def _url_identity(url: str) -> str:
+    """A URL without scheme, ``www.``, query, fragment and trailing slash, for comparison."""
+    text = url.strip().lower().split("#")[0].split("?")[0]
+    text = text.split("://", 1)[-1].removeprefix("www.")
+    return text.rstrip("/")
 
 
 def as_text(value: Any) -> str | None:
