@@ -47,7 +47,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from archiver.errors import CaptureError, SourceTooLargeError
 from archiver.warc import DIGEST_ALGORITHM, HttpMessage, digest_label
@@ -193,16 +193,18 @@ def fetch(
     spool_dir: Path,
     headers: Mapping[str, str],
     check_head: Callable[[ResponseHead], None] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> Exchange:
     """GET ``url`` (already in :func:`wire_url` form) and record the exchange.
 
     ``headers`` are sent after ``Host`` in the given order. ``check_head`` sees the response
     head before the body is read and may raise to abandon the exchange (e.g. a page that is
-    not HTML). Raises :class:`FetchError` or :class:`SourceTooLargeError`, naming ``url``.
+    not HTML). ``tls`` replaces the default TLS context (the system's trust store, hostnames
+    checked). Raises :class:`FetchError` or :class:`SourceTooLargeError`, naming ``url``.
     """
     deadline = _Deadline(limits.total_timeout)
     parts = urlsplit(url)
-    connection = _connection(parts.scheme, parts.hostname or "", parts.port, limits, deadline)
+    connection = _connection(parts, limits, deadline, tls)
     try:
         return _exchange(connection, url, limits, spool_dir, headers, check_head)
     except CaptureError:
@@ -502,10 +504,10 @@ class _RecordingHTTPSConnection(_RecordingConnection, http.client.HTTPSConnectio
 
 
 def _connection(
-    scheme: str, host: str, port: int | None, limits: Limits, deadline: _Deadline
+    parts: SplitResult, limits: Limits, deadline: _Deadline, tls: ssl.SSLContext | None
 ) -> _RecordingConnection:
-    if scheme == "https":
-        return _RecordingHTTPSConnection(
-            host, port, limits, deadline, context=ssl.create_default_context()
-        )
+    host, port = parts.hostname or "", parts.port
+    if parts.scheme == "https":
+        context = tls or ssl.create_default_context()
+        return _RecordingHTTPSConnection(host, port, limits, deadline, context=context)
     return _RecordingConnection(host, port, limits, deadline)
