@@ -1,0 +1,1477 @@
+"""Is this paragraph a photo caption? Rules for plain-text news articles.
+
+Plain-text articles carry their photo gallery flattened into the text: each caption stands
+as its own paragraph among the body paragraphs. This module judges one paragraph alone and
+says whether it reads as a caption, and why.
+
+What a caption is, as a sentence: a single descriptive sentence about what a photo shows.
+Its main verb is in the present tense ("A man walks", "Soldiers are reunited", "A boy is
+being treated") or it has no verb at all ("The aftermath of the blast in Brussels."); its
+subject is a noun phrase, not a pronoun or a fronted clause; it quotes nobody, reports
+nothing, speaks in no first or second person, and ends with a full stop. A trailing credit
+("(AP Photo/Jane Doe)", "Photo: Reuters", "John Smith/AFP/Getty Images") is split off.
+
+The decision is made in two steps that a maintainer can read back from
+``caption_evidence(paragraph)``:
+
+1. hard vetoes: formal rules a caption never breaks (quotation marks, reporting verbs, a
+   pronoun subject, a past/perfect/modal main verb, several sentences, ...); one veto is
+   enough to refuse the paragraph;
+2. scored cues: positive signs (a depictive action verb, a concrete subject, a named place,
+   a date or credit in agency style) and negative ones (stative verbs, statistics, hedges,
+   "now"); the paragraph is a caption when no veto fired and the score reaches
+   ``CAPTION_THRESHOLD``.
+
+The lexicons below are small lists of general English written for these rules, not drawn
+from any article. This module is pure: no disk, no network, no state, no third-party code.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple
+
+__all__ = [
+    "CAPTION_THRESHOLD",
+    "SCENE_CUES",
+    "CaptionEvidence",
+    "Clause",
+    "VerbForm",
+    "analyse_clause",
+    "caption_evidence",
+    "is_caption",
+    "split_credit",
+    "split_sentences",
+    "strip_photo_lead",
+]
+
+#: The score a veto-free paragraph needs to be taken as a caption.
+CAPTION_THRESHOLD = 2
+
+#: Bounds on a caption's size (words, characters); outside them it is body text.
+MIN_WORDS, MAX_WORDS, MAX_CHARS = 3, 60, 450
+
+
+# --- Lexicons: general English, closed classes first ----------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    """A lexicon from a space-separated list of words."""
+    return frozenset(text.split())
+
+
+_DETERMINERS = _words(
+    "a an the this that these those his her its their our my your some many several few "
+    "each every both all no another any either neither much more most such other whose"
+)
+_NUMBER_WORDS = _words(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred thousand dozen "
+    "dozens hundreds thousands millions"
+)
+_PREPOSITIONS = _words(
+    "about above across after against along alongside amid amidst among around as at atop "
+    "before behind below beneath beside besides between beyond by despite down during except "
+    "for from in inside into like near next of off on onto opposite out outside over past per "
+    "since through throughout to toward towards under underneath until up upon via with "
+    "within without"
+)
+#: Prepositions that place a scene somewhere ("in", "near", "outside" ...).
+_LOCATIVE_PREPOSITIONS = _words(
+    "in at near outside inside on along across over from of to into through around toward "
+    "towards behind beside atop above below beneath under opposite past off"
+)
+#: Adverb particles that follow a verb ("carry away", "look out").
+_PARTICLES = _words(
+    "up down out off away back over in on around along through aside together apart forward "
+    "forwards home inside outside onward onwards ahead"
+)
+_CONJUNCTIONS = _words("and or but nor yet so")
+_SUBORDINATORS = _words(
+    "after although as because before if once since than though unless until when whenever "
+    "where whereas wherever whether while"
+)
+#: Words that open a relative clause whose verb comes straight after.
+_SUBJECT_RELATIVES = _words("who which that")
+#: Words that open a relative clause with its own subject ("where she grew up").
+_OTHER_RELATIVES = _words("whom whose where when")
+_PERSONAL_PRONOUNS = _words(
+    "he she it they him her them himself herself itself themselves "
+    "someone somebody something everyone everybody everything anyone anybody anything "
+    "nobody nothing none others there here"
+)
+#: Words that are pronouns when a verb or relative follows them ("Those who", "This is").
+_DEMONSTRATIVES = _words(
+    "this that these those some many most all both few several each another either neither "
+    "much"
+)
+_FIRST_SECOND_PERSON = _words(
+    "me my mine myself we us our ours ourselves you your yours yourself yourselves"
+)
+_OBJECT_PRONOUNS = _words("him her them it his their its himself herself themselves")
+_BE_PRESENT = _words("is are am")
+_BE_PAST = _words("was were")
+_HAVE_PRESENT = _words("has have")
+_DO_PRESENT = _words("do does")
+_MODALS = _words(
+    "will would could should might may must can shall cannot ought 'll"
+)
+_AUXILIARIES = _BE_PRESENT | _BE_PAST | _HAVE_PRESENT | _DO_PRESENT | {"had", "did", "be", "been"}
+
+#: Openers that tie a sentence to what came before: a caption stands alone.
+_FRONTED_MARKERS = _words(
+    "and but or so yet nor meanwhile however still also instead moreover furthermore "
+    "nevertheless nonetheless indeed thus therefore hence now then today yesterday tomorrow "
+    "tonight later earlier already even only otherwise finally eventually ultimately lastly "
+    "additionally separately similarly likewise overall again accordingly consequently plus "
+    "sometimes often perhaps maybe first second third last besides regardless"
+)
+
+#: Verbs that report speech or belief: a caption shows, it does not report.
+_REPORTING_VERBS = _words(
+    "say tell claim report announce state insist warn argue explain admit acknowledge allege "
+    "assert contend confirm deny estimate predict declare concede testify urge accuse blame "
+    "criticize criticise describe recount recall vow pledge promise reply respond ask advise "
+    "order instruct"
+)
+#: Forms that report whatever their place in the sentence.
+_ALWAYS_REPORTING = _words(
+    "say says said saying tell tells told telling quoted quoting reportedly"
+)
+#: Verbs that report or judge when a "that" clause follows them ("estimates that").
+_THAT_VERBS = _REPORTING_VERBS | _words(
+    "add note believe think fear hope expect suggest show indicate know find reveal write "
+    "agree feel realize realise worry mean hear learn"
+)
+
+#: Verbs that state a condition, a relation or an intention rather than a visible action.
+_STATIVE_VERBS = _words(
+    "be remain seem appear become continue exist belong contain include involve consist "
+    "depend rely own possess need want wish prefer know believe understand mean matter cost "
+    "equal lack deserve face control represent constitute comprise account have resemble "
+    "suggest indicate signal mark follow reflect highlight underscore affect concern require "
+    "total range number lead hope fear expect plan intend threaten seek "
+    "outnumber exceed dominate govern manage oversee"
+)
+#: Passive participles that state a condition ("is based in", "are expected to").
+_STATIVE_PARTICIPLES = _words(
+    "located based headquartered situated considered believed expected known thought said "
+    "estimated scheduled set due slated supposed required allowed involved designed intended "
+    "meant owned controlled composed comprised divided concerned worried opposed tied linked "
+    "related connected accused charged suspected projected predicted forecast reported "
+    "alleged rumored rumoured understood regarded viewed backed supported funded sponsored "
+    "allied aligned affiliated"
+)
+
+#: Visible, depictable actions: what people and things do in a photograph.
+_ACTION_VERBS = _words(
+    """
+    address advance applaud arrange arrest arrive ascend assemble attend await bathe battle
+    beg bend blaze bleed block board bow breathe build burn bury buy camp campaign
+    carry carve catch celebrate chant chase check cheer chop clap clash clean clear climb compete
+    cling collect comb comfort console consume cook cover crawl cross crouch crowd cry dance dangle
+    deliver demolish descend detain dig dine disembark display distribute dive dribble drag drape
+    draw dress drift drink drive drop dry duck dump dust eat embrace emerge engulf enter erect
+    escort evacuate examine exit explode extinguish feed fight fill film fire fish fix flee
+    float flood fly fold gather gaze gesture glance grab graze greet grieve grip guard guide
+    hammer hand handcuff hang harvest haul help hide hike hoist hold hug hunt hurl inspect
+    interview jog join jump kick kiss kneel knock land laugh launch lay lean leap leave lie
+    lift light line listen load lock look lower march mend mingle mourn move navigate nurse
+    observe open paddle paint parade park pass patrol pause peer perform pet photograph pick
+    pile place plant play plead plow plough point pose pour practice practise pray prepare
+    protest pull pump push queue race raise rally reach react read rebuild recover relax
+    remove repair rescue rest return reunite ride rise roam roar roll row rub rush sail
+    salute scatter scramble scream scrub search secure serve set sew shake shave shelter shield
+    shine shoot shop shout shovel sift sign sing sit skate ski sleep slide smile smoke
+    smolder smoulder sort speak spray sprint squat stack stage stand stare step stir stream
+    stretch stroll struggle study surf surround sweep swim swing talk tend throw tie touch
+    tour tow train transport travel treat trek trim tug unload unpack unveil view visit
+    vote wade wait walk wander warm wash watch water wave wear weep weld welcome wheel
+    whisper wipe worship wrap wrestle write yell billow drip glow sparkle
+    """
+)
+#: Common verbs that are neither depictive nor stative, known so that their forms are read
+#: as verbs ("come", "go", "show" ...).
+_OTHER_VERBS = _words(
+    "come go get give make take put show see find keep let bring send begin start end stop "
+    "open close turn call ask offer receive win lose meet happen occur kill wound injure "
+    "destroy damage attack strike bomb hit fall use debate resume discuss"
+)
+#: Verbs that report an outcome rather than show a moment ("kills", "approves").
+_EVENT_VERBS = _words("kill injure wound seize capture approve reject die")
+_KNOWN_VERBS = _ACTION_VERBS | _STATIVE_VERBS | _REPORTING_VERBS | _OTHER_VERBS | _EVENT_VERBS
+
+#: Irregular verbs: base, simple past, past participle. General English.
+_IRREGULAR = (
+    "arise arose arisen|bear bore borne|become became become|begin began begun|"
+    "bend bent bent|bite bit bitten|bleed bled bled|blow blew blown|break broke broken|"
+    "bring brought brought|build built built|buy bought bought|catch caught caught|"
+    "choose chose chosen|cling clung clung|come came come|creep crept crept|dig dug dug|"
+    "do did done|draw drew drawn|drink drank drunk|drive drove driven|eat ate eaten|"
+    "fall fell fallen|feed fed fed|feel felt felt|fight fought fought|find found found|"
+    "flee fled fled|fling flung flung|fly flew flown|forbid forbade forbidden|"
+    "forget forgot forgotten|forgive forgave forgiven|freeze froze frozen|get got gotten|"
+    "give gave given|go went gone|grow grew grown|hang hung hung|have had had|"
+    "hear heard heard|hide hid hidden|hold held held|keep kept kept|kneel knelt knelt|"
+    "know knew known|lay laid laid|lead led led|leap leapt leapt|leave left left|"
+    "lend lent lent|light lit lit|lose lost lost|make made made|mean meant meant|"
+    "meet met met|pay paid paid|ride rode ridden|ring rang rung|rise rose risen|run ran run|"
+    "say said said|see saw seen|seek sought sought|sell sold sold|send sent sent|"
+    "shake shook shaken|shine shone shone|shoot shot shot|show showed shown|"
+    "shrink shrank shrunk|sing sang sung|sink sank sunk|sit sat sat|sleep slept slept|"
+    "slide slid slid|speak spoke spoken|spend spent spent|spin spun spun|stand stood stood|"
+    "steal stole stolen|stick stuck stuck|sting stung stung|strike struck struck|"
+    "swear swore sworn|sweep swept swept|swim swam swum|swing swung swung|take took taken|"
+    "teach taught taught|tear tore torn|tell told told|think thought thought|"
+    "throw threw thrown|understand understood understood|undergo underwent undergone|"
+    "wake woke woken|wear wore worn|weep wept wept|win won won|withdraw withdrew withdrawn|"
+    "write wrote written|overcome overcame overcome|overtake overtook overtaken|"
+    "overthrow overthrew overthrown|withstand withstood withstood|uphold upheld upheld|"
+    "mislead misled misled|rebuild rebuilt rebuilt|retake retook retaken|"
+    "shut shut shut|put put put|cut cut cut|hit hit hit|set set set|let let let|"
+    "hurt hurt hurt|cost cost cost|spread spread spread|burst burst burst|cast cast cast|"
+    "quit quit quit|read read read|bet bet bet|upset upset upset|broadcast broadcast broadcast"
+)
+
+
+def _irregular_tables() -> tuple[dict[str, str], dict[str, str]]:
+    past: dict[str, str] = {}
+    participle: dict[str, str] = {}
+    for entry in _IRREGULAR.split("|"):
+        base, simple_past, part = entry.split()
+        if simple_past != base:  # "put", "cut": same as the present, so no evidence of tense
+            past[simple_past] = base
+        participle[part] = base
+    participle["been"] = "be"
+    return past, participle
+
+
+_IRREGULAR_PAST, _IRREGULAR_PARTICIPLE = _irregular_tables()
+
+#: Words ending in -ed that are not past forms.
+_NOT_PAST_ED = _words(
+    "bed red shed wed sled shred hundred sacred naked wicked rugged ragged wretched beloved "
+    "kindred crooked jagged hatred infrared tweed creed embed sped"
+)
+#: Words ending in -s that are not third-person verbs.
+_NOT_VERB_S = _words(
+    "news series species always perhaps towards afterwards besides sometimes nevertheless thus "
+    "plus whereas politics physics economics lens bus gas yes alias canvas bias chaos its his "
+    "hers ours yours theirs was has is does this us"
+)
+#: Words ending in -ing that are not participles.
+_NOT_ING = _words(
+    "thing things nothing something anything everything king ring wing spring string sing "
+    "bring sting swing during morning evening ceiling sibling pudding darling sterling "
+    "ping sling cling fling"
+)
+_IRREGULAR_PLURALS = _words(
+    "people children men women police gunmen policemen firemen fishermen cattle staff media "
+    "crew clergy youth public military personnel"
+)
+#: People and groups of people: the usual subjects of news photographs.
+_PERSON_NOUNS = _words(
+    """
+    man men woman women child children boy girl baby kid toddler infant teenager youth person
+    people family resident civilian soldier troop fighter officer police policeman policemen
+    policewoman official worker volunteer rescuer firefighter medic doctor nurse patient
+    student teacher pupil protester protestor demonstrator supporter fan voter mourner
+    relative refugee migrant survivor villager farmer worshipper worshiper pilgrim tourist
+    visitor crowd player athlete runner driver passenger guard member mother father parent
+    son daughter brother sister wife husband friend neighbor neighbour elder veteran militant
+    rebel gunman gunmen journalist photographer reporter candidate president leader minister
+    delegate activist artist musician dancer performer shopper commuter pedestrian onlooker
+    spectator bystander couple sailor pilot marine paramedic surgeon nun priest monk imam
+    bride groom customer vendor trader fisherman fishermen miner guest host singer actor
+    actress model chef crew diver climber hiker cyclist swimmer skier team squad victim
+    casualty hostage prisoner detainee suspect inmate
+    """
+)
+
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_MONTH_WORDS = _words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+#: Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = _words(
+    """
+    mr mrs ms dr prof gen brig col lt sgt capt cpl maj adm cmdr gov sen rep rev st ave blvd mt
+    ft jr sr co corp inc ltd no nos vs etc fig approx dept est pt jan feb mar apr jun jul aug
+    sep sept oct nov dec ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass
+    mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo
+    """
+)
+
+
+# --- Text helpers ----------------------------------------------------------------------------
+
+
+_CREDIT_WORDS = re.compile(
+    r"\b(?:photo|photos|photograph|photographs|picture|pictures|image|images|credit|credits|"
+    r"courtesy|handout|pool|file|getty|reuters|afp|ap|epa|xinhua|anadolu|sipa|shutterstock|"
+    r"alamy|corbis|newscom|zuma|associated press)\b",
+    re.IGNORECASE,
+)
+_PAREN_CREDIT = re.compile(r"\s*\(([^()]{2,100})\)\s*$")
+_LABELLED_CREDIT = re.compile(
+    r"(?:(?<=[.!?])|^)\s*((?:Photo(?:graph)?s?|Pictures?|Images?|Credits?|Source)\s*(?::|by\b)"
+    r"\s*[^\s].{0,100}|(?:Courtesy|Handout)\b.{1,100})$"
+)
+_CREDIT_LABEL = re.compile(
+    r"^(?:Photo(?:graph)?s?|Pictures?|Images?|Credits?|Source)\s*(?::|by\b)\s*", re.IGNORECASE
+)
+_SLASH_CREDIT = re.compile(
+    r"(?<=[.!?])\s+((?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]*\s*/\s*[A-Z][\w.'’ -]{0,60}"
+    r"(?:/\s*[A-Z][\w.'’ -]{0,40}){0,3})$"
+)
+
+
+def split_credit(paragraph: str) -> tuple[str, str | None]:
+    """Split a trailing photo credit off a paragraph: ``(caption, credit or None)``.
+
+    Recognised: a parenthesis at the end that names a photo source ("(AP Photo/Jane Doe)",
+    "(Getty Images)"), a labelled credit after the last sentence ("Photo: Reuters",
+    "Photograph: J. Doe/AFP", "Courtesy of the family") and an agency line with a slash after
+    the last sentence ("John Smith/AFP/Getty Images", "REUTERS/Jane Doe"). A label
+    ("Photo:", "Photograph:", "Photo by") is dropped from the credit.
+    """
+    text = paragraph.strip()
+    match = _PAREN_CREDIT.search(text)
+    if match and ("/" in match.group(1) or _CREDIT_WORDS.search(match.group(1))):
+        return text[: match.start()].rstrip(), match.group(1).strip()
+    for pattern in (_LABELLED_CREDIT, _SLASH_CREDIT):
+        match = pattern.search(text)
+        if match and match.start(1) > 0:
+            credit = _CREDIT_LABEL.sub("", match.group(1)).strip()
+            return text[: match.start(1)].rstrip(), credit or match.group(1).strip()
+    return text, None
+
+
+_PHOTO_NOUN = (
+    r"(?:photo|photograph|picture|image|frame grab|video grab|still|screenshot|screen grab"
+    r"|aerial view|view|handout|file photo|selfie)s?"
+)
+_PHOTO_LEAD = re.compile(
+    r"^In (?:this|these|an?|the)\b.{0,80}?\b" + _PHOTO_NOUN + r"\b"
+    r"(?:\s+(?:provided|released|taken|made|obtained|distributed|shot|posted|supplied|"
+    r"shared|issued|published|from)\b[^,]{0,80})?,\s*(?:\d{4},\s*)?",
+    re.IGNORECASE,
+)
+
+
+def strip_photo_lead(text: str) -> tuple[str, bool]:
+    """Remove an agency-style photo lead ("In this file photo, ..."): ``(rest, found)``."""
+    match = _PHOTO_LEAD.match(text)
+    if not match or match.end() >= len(text):
+        return text, False
+    rest = text[match.end() :]
+    return rest[:1].upper() + rest[1:], True
+
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences, keeping abbreviations ("Brig. Gen.", "Nov. 7") together."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if _is_abbreviation_stop(text, match.start()):
+            continue
+        sentence = text[start : match.end()].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def _is_abbreviation_stop(text: str, stop: int) -> bool:
+    """Whether the full stop at ``stop`` closes an abbreviation or an initial."""
+    if text[stop] != ".":
+        return False
+    start = stop
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    before = text[start:stop]
+    if not before:
+        return False
+    if "." in before:  # "U.S.", "a.m."
+        return True
+    if len(before) == 1 and before.isalpha() and before.isupper():  # an initial: "John F. Kennedy"
+        return True
+    return before.lower() in _ABBREVIATIONS
+
+
+class Token(NamedTuple):
+    """A word or a punctuation mark of a sentence."""
+
+    text: str
+    low: str
+
+    @property
+    def is_word(self) -> bool:
+        """True for words and numbers, False for punctuation."""
+        return self.text[0].isalnum()
+
+    @property
+    def is_capitalised(self) -> bool:
+        """True when the word starts with a capital letter."""
+        return self.text[0].isupper()
+
+    @property
+    def is_lower(self) -> bool:
+        """True when the word starts with a lower-case letter."""
+        return self.text[0].islower()
+
+
+_TOKEN = re.compile(
+    r"\d+(?:[.,:/]\d+)*(?:[-–][^\W_]+)*|[^\W_](?:[\w'’.-]*[^\W_])?|[^\w\s]",
+)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split a sentence into word and punctuation tokens ("Mosul's" and "5-year-old" stay one)."""
+    return [Token(t, t.lower().replace("’", "'")) for t in _TOKEN.findall(text)]
+
+
+# --- Word classes --------------------------------------------------------------------------
+
+
+def _lemma_s(word: str) -> str:
+    """The base form of a third-person -s verb ("watches" -> "watch", "cries" -> "cry")."""
+    candidates = []
+    if word.endswith("ies"):
+        candidates.append(word[:-3] + "y")
+    if word.endswith("es"):
+        candidates.append(word[:-2])
+    candidates.append(word[:-1])
+    return next((c for c in candidates if c in _KNOWN_VERBS), candidates[-1])
+
+
+def _lemma_ed(word: str) -> str:
+    """The base form of a past or participle form ("fled" -> "flee", "carried" -> "carry")."""
+    if word in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[word]
+    if word in _IRREGULAR_PARTICIPLE:
+        return _IRREGULAR_PARTICIPLE[word]
+    candidates = []
+    if word.endswith("ied"):
+        candidates.append(word[:-3] + "y")
+    if len(word) > 4 and word[-3] == word[-4]:  # "stopped" -> "stop"
+        candidates.append(word[:-3])
+    candidates += [word[:-1], word[:-2]]
+    return next((c for c in candidates if c in _KNOWN_VERBS), word[:-2])
+
+
+def _lemma_ing(word: str) -> str:
+    """The base form of an -ing form ("running" -> "run", "taking" -> "take")."""
+    stem = word[:-3]
+    candidates = [stem, stem + "e"]
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        candidates.append(stem[:-1])
+    if stem.endswith("y"):
+        candidates.append(stem[:-1] + "ie")
+    return next((c for c in candidates if c in _KNOWN_VERBS), stem)
+
+
+def _is_closed_class(low: str) -> bool:
+    return (
+        low in _DETERMINERS
+        or low in _PREPOSITIONS
+        or low in _CONJUNCTIONS
+        or low in _SUBORDINATORS
+        or low in _PERSONAL_PRONOUNS
+        or low in _FIRST_SECOND_PERSON
+        or low in _AUXILIARIES
+        or low in _MODALS
+        or low in _SUBJECT_RELATIVES
+        or low in _OTHER_RELATIVES
+    )
+
+
+#: Words ending in -ly that are not adverbs.
+_NOT_ADVERB_LY = _words(
+    "family rally ally assembly supply reply belly bully jelly lily holy ugly fly butterfly "
+    "monopoly anomaly homily italy july"
+)
+_SHORT_ADVERBS = _words("also still now not never just often even soon")
+
+
+def _is_adverb(tok: Token) -> bool:
+    return tok.is_lower and (
+        (tok.low.endswith("ly") and len(tok.low) > 4 and tok.low not in _NOT_ADVERB_LY)
+        or tok.low in _SHORT_ADVERBS
+    )
+
+
+def _is_ing(tok: Token) -> bool:
+    return tok.low.endswith("ing") and len(tok.low) > 4 and tok.low not in _NOT_ING
+
+
+def _is_past_form(low: str) -> bool:
+    """A simple-past or past-participle look: "walked", "fled", "taken"."""
+    if low in _IRREGULAR_PAST or low in _IRREGULAR_PARTICIPLE:
+        return True
+    return (
+        low.endswith("ed")
+        and len(low) > 3
+        and low.isalpha()
+        and low not in _NOT_PAST_ED
+        and not (low.endswith("eed") and not low.endswith("eeded"))
+    )
+
+
+def _is_s_form(tok: Token) -> bool:
+    low = tok.low
+    return (
+        tok.is_lower
+        and low.isalpha()
+        and len(low) > 2
+        and low.endswith("s")
+        and not low.endswith(("ss", "us", "is", "ous"))
+        and low not in _NOT_VERB_S
+        and low not in _NUMBER_WORDS
+        and not _is_closed_class(low)
+    )
+
+
+def _is_plural_noun(tok: Token) -> bool:
+    low = tok.low
+    if low in _IRREGULAR_PLURALS:
+        return True
+    return (
+        tok.is_word
+        and low.endswith("s")
+        and not low.endswith(("ss", "us", "is", "'s"))
+        and not _is_closed_class(low)
+    )
+
+
+def _is_number(tok: Token) -> bool:
+    return tok.low in _NUMBER_WORDS or tok.text[0].isdigit()
+
+
+# --- Clause analysis -------------------------------------------------------------------------
+
+
+class VerbForm(StrEnum):
+    """How the main verb of a sentence is built."""
+
+    PRESENT = "present"  # "walks", "soldiers move", "does not move"
+    PRESENT_PASSIVE = "present passive"  # "are reunited", "is carried"
+    PRESENT_PROGRESSIVE = "present progressive"  # "is walking"
+    COPULA = "copula"  # "is ready", "are in the camp"
+    HAVE = "have"  # possessive "has", "have"
+    PAST = "past"  # "walked", "was", "were taken", "had fled"
+    PERFECT = "perfect"  # "has fled", "have been credited"
+    MODAL = "modal"  # "will", "could", "has to"
+    NONE = "none"  # no finite verb: a noun phrase
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The main clause of a sentence as far as these rules read it."""
+
+    subject: tuple[Token, ...]
+    form: VerbForm
+    verb: str | None = None  # the finite word as written ("watches", "are")
+    lemma: str | None = None  # the lexical verb's base form ("watch", "reunite")
+    after: tuple[Token, ...] = ()  # the tokens that follow the finite verb
+
+
+#: Words that may follow a present verb: its object or complement starts with one of these.
+def _fits_after_verb(tok: Token | None) -> bool:
+    if tok is None or not tok.is_word:
+        return True
+    low = tok.low
+    return (
+        low in _DETERMINERS
+        or low in _PREPOSITIONS
+        or low in _PARTICLES
+        or low in _OBJECT_PRONOUNS
+        or low in _SUBORDINATORS
+        or _is_number(tok)
+        or tok.is_capitalised
+        or _is_adverb(tok)
+    )
+
+
+def _drop_asides(tokens: list[Token]) -> list[Token]:
+    """Remove parentheses, and short comma-enclosed asides that are relative clauses or hold
+    no finite auxiliary.
+
+    "Iraqi families, fleeing the fight, board a truck" reads as "Iraqi families board a
+    truck": the aside would otherwise hide the subject from its verb.
+    """
+    out: list[Token] = []
+    depth = 0
+    for tok in tokens:
+        if tok.text in "([":
+            depth += 1
+        elif tok.text in ")]" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(tok)
+    result: list[Token] = []
+    i = 0
+    while i < len(out):
+        if out[i].text == "," and result:
+            close = next((j for j in range(i + 1, min(len(out), i + 13)) if out[j].text == ","), 0)
+            inner = out[i + 1 : close]
+            relative = bool(inner) and inner[0].low in _SUBJECT_RELATIVES | _OTHER_RELATIVES
+            if close and inner and (relative or not any(_is_finite_aux(t) for t in inner)):
+                i = close + 1
+                continue
+        result.append(out[i])
+        i += 1
+    return result
+
+
+def _is_finite_aux(tok: Token) -> bool:
+    return tok.is_lower and (
+        tok.low in _BE_PRESENT
+        or tok.low in _BE_PAST
+        or tok.low in _HAVE_PRESENT
+        or tok.low in {"had", "did", "does", "do"}
+        or tok.low in _MODALS
+        or tok.low.endswith("n't")
+    )
+
+
+def _subject_is_plural(tokens: Sequence[Token]) -> bool:
+    """Whether a subject's head noun is plural, or the subject is coordinated ("X and Y")."""
+    if any(t.low == "and" for t in tokens):
+        return True
+    head: Token | None = None
+    for tok in tokens:
+        if tok.low in _PREPOSITIONS or tok.low in _SUBJECT_RELATIVES or not tok.is_word:
+            break
+        head = tok
+    return head is not None and _is_plural_noun(head)
+
+
+def _previous_skipping_adverbs(tokens: Sequence[Token], i: int) -> int:
+    """The index of the word before ``i``, passing over adverbs ("newly", "also"); -1 if none."""
+    j = i - 1
+    while j >= 0 and (_is_adverb(tokens[j]) or (j == 0 and tokens[j].low.endswith("ly"))):
+        j -= 1
+    return j
+
+
+def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
+    """Whether a past-looking word at ``i`` modifies a noun rather than being a finite verb."""
+    tok = tokens[i]
+    if "-" in tok.low:  # "ISIS-controlled", "newly-liberated"
+        return True
+    prev_index = _previous_skipping_adverbs(tokens, i)
+    if prev_index < 0:
+        return True
+    prev = tokens[prev_index]
+    if (
+        prev.low in _DETERMINERS
+        or prev.low in _PREPOSITIONS
+        or prev.low in _AUXILIARIES
+        or prev.low in {"being", "get", "gets", "got", "getting"}
+        or _is_number(prev)
+    ):
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and nxt.low == "by":  # "a bomb planted by militants"
+        return True
+    if prev.low in _CONJUNCTIONS or prev.text == ",":
+        return nxt is not None and nxt.is_word and not _fits_after_verb(nxt)
+    if _is_past_form(prev.low) and _is_adjectival(tokens, prev_index):
+        return True  # a chain of adjectives: "a damaged carved stone"
+    if nxt is not None and (nxt.low in _PREPOSITIONS or nxt.low in _PARTICLES):
+        # a reduced relative: "a man wounded in the blast lies ..."
+        return any(_is_present_marker(t) for t in tokens[i + 2 :])
+    return False
+
+
+def _is_present_marker(tok: Token) -> bool:
+    return tok.is_lower and (
+        tok.low in _BE_PRESENT or (_is_s_form(tok) and _lemma_s(tok.low) in _KNOWN_VERBS)
+    )
+
+
+def _present_at(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the word at ``i`` is a present-tense lexical verb ("walks", "soldiers move").
+
+    Known verbs ("watches", "hold") need only a fitting neighbour; an unknown word needs
+    stronger context: "-s" after a singular noun ("a man sweeps the ..."), or a base form
+    after a plural subject and before an object ("demonstrators demand the ...") or, right
+    after a plural noun, before a preposition ("workers comb through ...").
+    """
+    tok = tokens[i]
+    prev = tokens[i - 1]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if (
+        prev.low in _DETERMINERS
+        or prev.low in _PREPOSITIONS
+        or prev.low in _AUXILIARIES
+        or prev.low in _MODALS
+        or prev.low in _CONJUNCTIONS
+        or _is_number(prev)
+    ):
+        return False
+    if _is_s_form(tok):
+        return _s_form_is_verb(tok, prev, nxt)
+    if not tok.is_lower or not tok.low.isalpha() or _is_closed_class(tok.low):
+        return False
+    if not (prev.is_word or prev.text == ",") or not _subject_is_plural(tokens[:i]):
+        return False
+    if tok.low in _KNOWN_VERBS:
+        return True
+    opens_complement = nxt is not None and (
+        nxt.low in _DETERMINERS - {"that"}
+        or nxt.low in _OBJECT_PRONOUNS
+        or (nxt.low in _PREPOSITIONS | _PARTICLES and _is_plural_noun(prev))
+    )
+    return opens_complement and not (_is_past_form(tok.low) or _is_ing(tok) or _is_adverb(tok))
+
+
+_AGENT_PLURAL = re.compile(r"(?:ers|ors|ists|ians)$")
+
+
+def _s_form_is_verb(tok: Token, prev: Token, nxt: Token | None) -> bool:
+    """Whether an "-s" word is a third-person verb rather than a plural noun."""
+    if _lemma_s(tok.low) in _KNOWN_VERBS:
+        later = nxt is not None and _is_s_form(nxt) and _lemma_s(nxt.low) in _KNOWN_VERBS
+        return not later or _fits_after_verb(nxt)
+    if tok.low[:-1] in _PERSON_NOUNS or _AGENT_PLURAL.search(tok.low) or _is_adverb(prev):
+        return False  # "fighters", "soldiers", "activists" are people, not verbs
+    if prev.is_lower and prev.is_word and not _is_plural_noun(prev):
+        return True  # "a vendor sells vegetables"; compounds are put right by a later verb
+    opens_complement = nxt is not None and (
+        nxt.low in _DETERMINERS - {"that"} or nxt.low in _PREPOSITIONS
+    )
+    # "The minister chairs a meeting", "Messi dribbles past", but not "UN forces in ..."
+    return prev.is_capitalised and opens_complement and not prev.text.isupper()
+
+
+def _finite_kind(tokens: Sequence[Token], i: int) -> str | None:
+    """Classify the word at ``i`` as a finite verb: 'aux', 'present', 'past', or None."""
+    tok = tokens[i]
+    if i == 0 or not tok.is_word or not tok.is_lower:
+        return None
+    if tok.low.endswith("n't") or tok.low in _AUXILIARIES - {"be", "been"} or tok.low in _MODALS:
+        if tok.low in _MODALS and tokens[i - 1].low in _DETERMINERS:
+            return None  # "a can of paint"
+        return "aux"
+    if _is_past_form(tok.low) and tok.low not in _KNOWN_VERBS:
+        return None if _is_adjectival(tokens, i) else "past"
+    if _present_at(tokens, i):
+        return "present"
+    return None
+
+
+def _resolve(tokens: Sequence[Token], i: int, kind: str) -> Clause:
+    """Build the clause for the finite verb at ``i``: its form and lexical verb."""
+    tok = tokens[i]
+    subject, after = tuple(tokens[:i]), tuple(tokens[i + 1 :])
+    if kind == "present":
+        lemma = _lemma_s(tok.low) if _is_s_form(tok) else tok.low
+        return Clause(subject, VerbForm.PRESENT, tok.text, _infinitive_after(lemma, after), after)
+    if kind == "past":
+        return Clause(subject, VerbForm.PAST, tok.text, _lemma_ed(tok.low), after)
+    low = tok.low[:-3] if tok.low.endswith("n't") else tok.low
+    low = {"ca": "can", "wo": "will", "sha": "shall"}.get(low, low)
+    rest = [t for t in after if not (_is_adverb(t) or t.low == "being")]
+    nxt = rest[0] if rest else None
+    lexical = nxt.low if nxt is not None and nxt.is_lower else None
+    if low in _MODALS or (low in _HAVE_PRESENT | _BE_PRESENT | {"had"} and lexical == "to"):
+        return Clause(subject, VerbForm.MODAL, tok.text, low, after)
+    if low in _BE_PAST or low in {"had", "did"}:
+        return Clause(subject, VerbForm.PAST, tok.text, low, after)
+    if low in _HAVE_PRESENT:
+        if lexical and (lexical in _IRREGULAR_PARTICIPLE or _is_past_form(lexical)):
+            return Clause(subject, VerbForm.PERFECT, tok.text, _lemma_ed(lexical), after)
+        return Clause(subject, VerbForm.HAVE, tok.text, "have", after)
+    if low in _DO_PRESENT:
+        return Clause(subject, VerbForm.PRESENT, tok.text, lexical, after)
+    if nxt is not None and lexical and _is_ing(nxt):
+        return Clause(subject, VerbForm.PRESENT_PROGRESSIVE, tok.text, _lemma_ing(lexical), after)
+    if lexical and (lexical in _IRREGULAR_PARTICIPLE or _is_past_form(lexical)):
+        return Clause(subject, VerbForm.PRESENT_PASSIVE, tok.text, _lemma_ed(lexical), after)
+    return Clause(subject, VerbForm.COPULA, tok.text, "be", after)
+
+
+#: Verbs whose "to" infinitive names the action seen: "firefighters try to put out ...".
+_CATENATIVE_VERBS = _words("try attempt struggle rush race hurry wait prepare help work")
+
+
+def _infinitive_after(lemma: str, after: Sequence[Token]) -> str:
+    """The lemma that carries the meaning: "try to extinguish" -> "extinguish"."""
+    if lemma in _CATENATIVE_VERBS and len(after) > 1 and after[0].low == "to":
+        infinitive = after[1]
+        if infinitive.is_lower and infinitive.low.isalpha():
+            return infinitive.low
+    return lemma
+
+
+def analyse_clause(sentence: str) -> Clause:
+    """Find the subject and the finite main verb of one sentence.
+
+    A light reading, not a parser: asides between commas are dropped, the verb group right
+    after "who"/"which"/"that" (or the first finite verb after "where"/"whose"/...) belongs
+    to the relative clause, and the first finite verb outside it is the main verb. Without
+    one the sentence is a noun phrase (``VerbForm.NONE``).
+    """
+    tokens = _drop_asides(tokenize(sentence))
+    in_relative = False
+    skip_to = 0
+    for i, tok in enumerate(tokens):
+        if i < skip_to:
+            continue
+        if _opens_relative(tokens, i):
+            in_relative = True
+            if tok.low in _SUBJECT_RELATIVES:
+                skip_to, in_relative = _after_verb_group(tokens, i + 1), False
+            continue
+        kind = _finite_kind(tokens, i)
+        if kind is None:
+            continue
+        if in_relative:
+            in_relative = False
+            skip_to = _after_verb_group(tokens, i)
+            continue
+        if kind == "present" and i == 1 and _is_s_form(tok):
+            later = _past_after_named_phrase(tokens, i)
+            if later:
+                return _resolve(tokens, later, "past")
+        if kind == "present" and _verb_lemma(tok.low) not in _KNOWN_VERBS:
+            later, later_kind = _stronger_verb_after(tokens, i)
+            if later:
+                return _resolve(tokens, later, later_kind)
+        return _resolve(tokens, i, kind)
+    return Clause(tuple(tokens), VerbForm.NONE)
+
+
+_CLAUSE_BOUNDARIES = _SUBORDINATORS | _SUBJECT_RELATIVES | _OTHER_RELATIVES | _CONJUNCTIONS
+
+
+def _stronger_verb_after(tokens: Sequence[Token], i: int) -> tuple[int, str]:
+    """A better main verb after a guessed one, within the same clause: ``(index, kind)``.
+
+    A word taken for a verb only by its context ("Rail services ...") may be the subject's
+    head noun; a known verb or an auxiliary later in the clause ("... remain suspended")
+    is then the main verb. Returns ``(0, "")`` when there is none.
+    """
+    for j in range(i + 1, len(tokens)):
+        if tokens[j].text == "," or tokens[j].low in _CLAUSE_BOUNDARIES:
+            break
+        kind = _finite_kind(tokens, j)
+        if kind in {"aux", "past"} or (
+            kind == "present" and _verb_lemma(tokens[j].low) in _KNOWN_VERBS
+        ):
+            return j, kind
+    return 0, ""
+
+
+def _past_after_named_phrase(tokens: Sequence[Token], i: int) -> int:
+    """For "Peace talks in Geneva collapsed", the index of the real verb ("collapsed"), or 0.
+
+    An "-s" word right after the first word may be a plural noun ("talks", "protests");
+    when a prepositional phrase ending in a name follows it and then a past-tense verb, the
+    past verb is the main one. A common noun before the past form ("buildings damaged in
+    ...") makes it a participle instead, so that case is left alone.
+    """
+    j = i + 1
+    if j >= len(tokens) or tokens[j].low not in _PREPOSITIONS:
+        return 0
+    j += 1
+    while j < len(tokens) and j <= i + 7 and (
+        tokens[j].low in _DETERMINERS or tokens[j].low in _PREPOSITIONS or _is_name(tokens[j])
+    ):
+        j += 1
+    if j >= len(tokens) or not _is_name(tokens[j - 1]) or not tokens[j].is_lower:
+        return 0
+    low = tokens[j].low
+    past = low in _IRREGULAR_PAST or (_is_past_form(low) and low not in _IRREGULAR_PARTICIPLE)
+    followed_by_agent = j + 1 < len(tokens) and tokens[j + 1].low == "by"
+    return j if past and not followed_by_agent else 0
+
+
+def _opens_relative(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the word at ``i`` opens a relative clause ("who", "which", a "that" after a word)."""
+    tok = tokens[i]
+    if i == 0 or not tok.is_lower or tok.low not in _SUBJECT_RELATIVES | _OTHER_RELATIVES:
+        return False
+    return tok.low != "that" or tokens[i - 1].is_word
+
+
+def _after_verb_group(tokens: Sequence[Token], i: int) -> int:
+    """The index just past the verb group starting at ``i`` ("was badly injured", "fled").
+
+    Words joined by "and"/"or" to the group ("fled and lost") belong to it as well.
+    """
+    j = i
+    while j < len(tokens) and _is_adverb(tokens[j]):
+        j += 1
+    if j >= len(tokens) or not tokens[j].is_lower or tokens[j].low in _DETERMINERS:
+        return i
+    j += 1
+    while j < len(tokens) and tokens[j].is_lower and (
+        _is_adverb(tokens[j])
+        or tokens[j].low in {"been", "being", "be"}
+        or _is_past_form(tokens[j].low)
+        or _is_ing(tokens[j])
+    ):
+        j += 1
+    coordinated = (
+        j + 1 < len(tokens)
+        and tokens[j].low in {"and", "or"}
+        and tokens[j + 1].is_lower
+        and (_is_past_form(tokens[j + 1].low) or _is_s_form(tokens[j + 1]))
+    )
+    return _after_verb_group(tokens, j + 1) if coordinated else j
+
+
+# --- The paragraph as the features see it ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reading:
+    paragraph: str
+    text: str  # the caption proper: the paragraph without its credit
+    credit: str | None
+    photo_lead: bool
+    sentences: tuple[str, ...]
+    sentence: str  # the sentence the clause rules read (the first)
+    core: str  # that sentence without the photo lead and its final stop
+    tokens: tuple[Token, ...]  # tokens of ``core``
+    clause: Clause
+
+
+def _read(paragraph: str) -> _Reading:
+    text, credit = split_credit(" ".join(paragraph.split()))
+    sentences = tuple(split_sentences(text))
+    first = sentences[0] if sentences else ""
+    core, photo_lead = strip_photo_lead(first)
+    core = core.rstrip()
+    if core.endswith(".") and not core.endswith(".."):
+        core = core[:-1]
+    return _Reading(
+        paragraph=paragraph,
+        text=text,
+        credit=credit,
+        photo_lead=photo_lead,
+        sentences=sentences,
+        sentence=first,
+        core=core,
+        tokens=tuple(tokenize(core)),
+        clause=analyse_clause(core),
+    )
+
+
+def _has_photo_evidence(r: _Reading) -> bool:
+    return r.credit is not None or r.photo_lead or _photo_reference(r) > 0
+
+
+# --- Hard vetoes: each returns why the paragraph cannot be a caption, or None --------------
+
+
+def _veto_length(r: _Reading) -> str | None:
+    """A caption is one sentence of sensible size."""
+    words = len(r.text.split())
+    if words < MIN_WORDS:
+        return f"{words} words is too short"
+    if words > MAX_WORDS or len(r.text) > MAX_CHARS:
+        return f"{words} words / {len(r.text)} characters is too long"
+    return None
+
+
+def _veto_ending(r: _Reading) -> str | None:
+    """A caption ends with a single full stop (before any credit)."""
+    last = r.sentences[-1] if r.sentences else ""
+    if last.endswith("..") or last.endswith("…"):
+        return "ends with an ellipsis"
+    if not last.endswith(".") and r.credit is None:
+        return "does not end with a full stop"
+    return None
+
+
+def _veto_several_sentences(r: _Reading) -> str | None:
+    """A caption is a single sentence (agency captions with a credit may add a second)."""
+    allowed = 2 if _has_photo_evidence(r) else 1
+    if len(r.sentences) > allowed:
+        return f"{len(r.sentences)} sentences"
+    return None
+
+
+_QUOTE = re.compile(r"[\"“”„«»]|(?:^|[\s(\[])[‘'][^\W\d_]")
+
+
+def _veto_quotation(r: _Reading) -> str | None:
+    """Quotation marks mean somebody is quoted: body text."""
+    return "has quotation marks" if _QUOTE.search(r.text) else None
+
+
+_JOINER = re.compile(r";|:(?!\d)|—|--|\s[–-]\s|[!?]|…|\.\.\.")
+
+
+def _veto_joined_clauses(r: _Reading) -> str | None:
+    """Semicolons, colons, dashes, '!' or '?' join or frame clauses: a caption has one."""
+    match = _JOINER.search(r.sentence)
+    return f"has {match.group(0).strip()!r}" if match else None
+
+
+def _veto_first_or_second_person(r: _Reading) -> str | None:
+    """A caption speaks of what the photo shows, never as "I", "we" or "you"."""
+    tokens = r.tokens
+    for i, tok in enumerate(tokens):
+        if tok.low in _FIRST_SECOND_PERSON and not (tok.text.isupper() and len(tok.text) > 1):
+            return f"first or second person {tok.text!r}"
+        if tok.text == "I" and i + 1 < len(tokens) and tokens[i + 1].is_lower:
+            return "first person 'I'"
+        if tok.low.startswith(("i'm", "i've", "i'd", "i'll")):
+            return f"first person {tok.text!r}"
+    return None
+
+
+def _veto_reporting(r: _Reading) -> str | None:
+    """Attribution ("said", "according to", "estimates that") is reporting, not a caption."""
+    tokens = r.tokens
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        if tok.low in _ALWAYS_REPORTING:
+            return f"reporting verb {tok.text!r}"
+        if tok.low == "according" and nxt == "to":
+            return "attribution 'according to'"
+        if nxt == "that" and tok.is_lower and _verb_lemma(tok.low) in _THAT_VERBS:
+            return f"reporting frame '{tok.text} that'"
+    lemma = r.clause.lemma
+    reporting_forms = {VerbForm.PRESENT, VerbForm.PRESENT_PASSIVE, VerbForm.PRESENT_PROGRESSIVE}
+    if r.clause.form in reporting_forms and lemma in _REPORTING_VERBS:
+        return f"main verb {r.clause.verb!r} ({lemma}) reports"
+    return None
+
+
+def _verb_lemma(low: str) -> str:
+    if low.endswith("s") and _lemma_s(low) in _KNOWN_VERBS:
+        return _lemma_s(low)
+    if _is_past_form(low):
+        return _lemma_ed(low)
+    return low
+
+
+def _veto_subject(r: _Reading) -> str | None:
+    """The subject is a noun phrase: not a pronoun, a fronted marker or a fronted clause."""
+    if not r.tokens:
+        return "no words"
+    first = r.tokens[0]
+    second = r.tokens[1] if len(r.tokens) > 1 else None
+    head = first.low.split("'")[0]
+    if head in _PERSONAL_PRONOUNS or head in _FIRST_SECOND_PERSON or first.text == "I":
+        return f"pronoun subject {first.text!r}"
+    if head in _FRONTED_MARKERS or head in _SUBORDINATORS:
+        return f"fronted {first.text!r} ties it to other text"
+    if head in _PREPOSITIONS:
+        return f"opens with a prepositional phrase ({first.text!r} ...)"
+    if head in _DEMONSTRATIVES and second is not None and (
+        second.low in _AUXILIARIES
+        or second.low in _MODALS
+        or second.low in _SUBJECT_RELATIVES
+        or second.low.endswith("n't")
+    ):
+        return f"pronoun subject {first.text!r}"
+    third = r.tokens[2].low if len(r.tokens) > 2 else ""
+    partitive = head in _DEMONSTRATIVES | {"one", "none"} and second is not None
+    if partitive and second.low == "of" and third in {"them", "those", "these", "us", "which"}:
+        return f"pronoun subject '{first.text} of {third}'"
+    if first.low in _KNOWN_VERBS and second is not None and (
+        second.low in _DETERMINERS or second.low in _OBJECT_PRONOUNS or second.low in _PARTICLES
+    ):
+        return f"imperative ({first.text!r} ...)"
+    if _is_ing(first) and second is not None and (
+        second.low in _DETERMINERS or second.low in _PREPOSITIONS or second.low in _OBJECT_PRONOUNS
+    ):
+        return f"opens with a participle clause ({first.text!r} ...)"
+    return None
+
+
+def _veto_tense(r: _Reading) -> str | None:
+    """The main verb is in the present tense, or there is none and the text is a noun phrase.
+
+    No past, perfect or modal main verb, no modal anywhere, no "going to" future.
+    """
+    form = r.clause.form
+    if form is VerbForm.PAST:
+        return f"past-tense main verb {r.clause.verb!r}"
+    if form is VerbForm.PERFECT:
+        return f"perfect aspect '{r.clause.verb} {r.clause.lemma}'"
+    if form is VerbForm.MODAL:
+        return f"modal or future {r.clause.verb!r}"
+    if form is VerbForm.NONE and not _reads_as_noun_phrase(r.tokens):
+        return "no verb recognised, and not a noun phrase"
+    for i, tok in enumerate(r.tokens):
+        if i and tok.is_lower and tok.low in _MODALS and r.tokens[i - 1].low not in _DETERMINERS:
+            return f"modal or future {tok.text!r}"
+    if re.search(r"\b(?:is|are|am)\s+(?:not\s+)?(?:going|set|about|poised)\s+to\b", r.core):
+        return "future 'going to' / 'set to'"
+    return None
+
+
+_VETOES: tuple[tuple[str, Callable[[_Reading], str | None]], ...] = (
+    ("length", _veto_length),
+    ("ending", _veto_ending),
+    ("several_sentences", _veto_several_sentences),
+    ("quotation", _veto_quotation),
+    ("joined_clauses", _veto_joined_clauses),
+    ("first_or_second_person", _veto_first_or_second_person),
+    ("reporting", _veto_reporting),
+    ("subject", _veto_subject),
+    ("tense", _veto_tense),
+)
+
+
+# --- Scored cues: each returns its weight (0 when it does not apply) ------------------------
+
+
+_PHOTO_REFERENCE = re.compile(
+    r",\s(?:left|right|center|centre|top|bottom|(?:second |far )?(?:from )?(?:left|right)),|"
+    r"\((?:left|right|center|centre|top|bottom|front|back|foreground|background|"
+    r"(?:top|bottom|far|second from) (?:left|right))\)|\bfrom left\b|\bleft to right\b|"
+    r"\bL-R\b|\bpictured\b|\bseen here\b|^(?:This|The|A|An) (?:photo|photograph|picture|image|"
+    r"frame|still|aerial (?:photo|view)|satellite image)\b",
+    re.IGNORECASE,
+)
+
+
+def _photo_reference(r: _Reading) -> int:
+    """+2: the text points at a photo ("In this photo", "(left)", "This image shows")."""
+    return 2 if r.photo_lead or _PHOTO_REFERENCE.search(r.core) else 0
+
+
+def _credit(r: _Reading) -> int:
+    """+2: a photo credit was split off the end."""
+    return 2 if r.credit else 0
+
+
+def _depictive_verb(r: _Reading) -> int:
+    """+1: the main verb is a visible action ("walks", "are carried", "is waving")."""
+    depictive = {VerbForm.PRESENT, VerbForm.PRESENT_PASSIVE, VerbForm.PRESENT_PROGRESSIVE}
+    return 1 if r.clause.form in depictive and r.clause.lemma in _ACTION_VERBS else 0
+
+
+def _present_passive(r: _Reading) -> int:
+    """+1: a present passive of an action ("are reunited", "is being treated", "is seen")."""
+    if r.clause.form is not VerbForm.PRESENT_PASSIVE or r.clause.lemma in _STATIVE_VERBS:
+        return 0
+    words = [t.low for t in r.clause.after if not (_is_adverb(t) or t.low == "being")]
+    participle = words[0] if words else ""
+    as_judgement = len(words) > 1 and words[1] == "as"  # "is seen as a test"
+    return 0 if participle in _STATIVE_PARTICIPLES or as_judgement else 1
+
+
+def _concrete_subject(r: _Reading) -> int:
+    """+1: the subject is someone or something seen: "A woman", "Iraqi children", "Clinton"."""
+    subject = [t for t in r.clause.subject if t.is_word]
+    if not subject:
+        return 0
+    first = subject[0].low
+    if first in {"a", "an"} or first in _NUMBER_WORDS - {"dozens", "hundreds", "thousands"}:
+        return 1
+    before_relative = itertools.takewhile(lambda t: t.low not in _SUBJECT_RELATIVES, subject)
+    if _names_people(list(before_relative)):
+        return 1
+    last = subject[-1]
+    named = r.clause.form is not VerbForm.NONE and _is_name(last)
+    one_common_plural = len(subject) == 1 and _is_plural_noun(last)  # "Prices rise"
+    return 1 if named and subject[0].low not in _DETERMINERS and not one_common_plural else 0
+
+
+#: Prepositions that set a scene at a spot: "at a memorial", "on a stretcher".
+_SPOT_PREPOSITIONS = _words("at in on near outside inside beside behind atop under")
+
+
+def _scene_place(r: _Reading) -> int:
+    """+1: the scene has a place: a named one ("in Aleppo", "on the outskirts of Kyiv") or a
+    spot introduced as new ("at a makeshift memorial", "on a stretcher")."""
+    tokens = r.tokens
+    for i, tok in enumerate(tokens):
+        if i == 0 or tok.low not in _LOCATIVE_PREPOSITIONS:
+            continue
+        if any(_is_name(t) for t in tokens[i + 1 : i + 5]):
+            return 1
+        nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        if tok.low in _SPOT_PREPOSITIONS and nxt in {"a", "an"}:
+            return 1
+    return 0
+
+
+_CALENDAR_WORDS = _MONTH_WORDS | {
+    f"{day}day" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+}
+
+
+def _is_name(tok: Token) -> bool:
+    """A capitalised word that names something (not "I", not a month or a weekday)."""
+    return (
+        tok.is_word
+        and tok.is_capitalised
+        and tok.text != "I"
+        and tok.low.rstrip(".") not in _CALENDAR_WORDS
+    )
+
+
+_DATED = re.compile(
+    r"\b" + _MONTH + r"\s+\d{1,2}\b|(?:\bin|\bof|,)\s+\d{4}$|\b" + _MONTH + r"\s+\d{4}$"
+)
+
+
+def _dated(r: _Reading) -> int:
+    """+1: an agency-style date ("November 7", "Nov. 7, 2016", "in 2015" at the end).
+
+    A bare weekday ("on Monday") does not count: body text dates its events that way too.
+    """
+    return 1 if _DATED.search(r.core) else 0
+
+
+def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
+    """Whether a verbless sentence is a described scene: a noun phrase and its places.
+
+    It opens a noun phrase, has a locative preposition, the words before that preposition
+    read as one noun phrase (no adverb, no plural noun followed by another word), and no
+    word outside an "-ing" phrase takes an object ("Stocks fall sharply", "Negotiators
+    resume talks", "Voters decide whether to ..." hide a verb this reading does not know).
+    """
+    if not tokens or len(tokens) > 30:
+        return False
+    first = tokens[0].low
+    opens = first in _DETERMINERS or first in _NUMBER_WORDS or tokens[0].is_capitalised
+    place_at = next((i for i, t in enumerate(tokens) if i and t.low in _LOCATIVE_PREPOSITIONS), 0)
+    if not opens or not place_at:
+        return False
+    head = tokens[:place_at]
+    if any(_is_adverb(t) for t in head):
+        return False
+    for tok, nxt in itertools.pairwise(head):
+        if _is_plural_noun(tok) and nxt.is_word and nxt.is_lower and not _is_closed_class(nxt.low):
+            return False
+    main = itertools.takewhile(
+        lambda t: t.text != "," and t.low not in _SUBJECT_RELATIVES | _OTHER_RELATIVES, tokens
+    )
+    for tok, nxt in itertools.pairwise(main):
+        takes_object = nxt.low in _DETERMINERS or nxt.low in {"to", "whether", "that"}
+        if tok.is_lower and not _is_closed_class(tok.low) and not _is_ing(tok) and takes_object:
+            return False
+    return True
+
+
+def _noun_phrase(r: _Reading) -> int:
+    """+1: no finite verb, and the text is a described scene ("The aftermath of the blast ...")."""
+    return 1 if r.clause.form is VerbForm.NONE and _reads_as_noun_phrase(r.tokens) else 0
+
+
+def _stative_verb(r: _Reading) -> int:
+    """-2: the main verb states a condition ("remains", "is", "has", "faces", "takes place"),
+    or where a known thing is ("The city sits on a fault line", "The town lies in a valley")."""
+    form = r.clause.form
+    if form in {VerbForm.COPULA, VerbForm.HAVE}:
+        return -2
+    if form is not VerbForm.PRESENT:
+        return 0
+    if r.clause.lemma in _STATIVE_VERBS:
+        return -2
+    following = r.clause.after[0].low if r.clause.after else ""
+    if r.clause.lemma == "take" and following in {"place", "effect"}:
+        return -2
+    subject = [t.low for t in r.clause.subject]
+    if r.clause.lemma in {"sit", "stand", "lie"} and subject[:1] == ["the"]:
+        return 0 if _names_people(r.clause.subject) else -2
+    return 0
+
+
+def _names_people(tokens: Sequence[Token]) -> bool:
+    """Whether some word is a person noun ("woman", "soldiers", "police")."""
+    for tok in tokens:
+        word = tok.low.split("'")[0]
+        if word in _PERSON_NOUNS or (word.endswith("s") and word[:-1] in _PERSON_NOUNS):
+            return True
+    return False
+
+
+def _event_verb(r: _Reading) -> int:
+    """-2: the main verb reports an outcome ("kills", "approves", "seizes"), as headlines do."""
+    return -2 if r.clause.lemma in _EVENT_VERBS else 0
+
+
+_STATISTIC = re.compile(
+    r"%|\bper ?cent(?:age)?\b|[$€£¥]\s?\d|\b(?:million|billion|trillion|points|polls?|survey|"
+    r"per capita|average|median|toll|rate|tally)\b",
+    re.IGNORECASE,
+)
+
+
+def _statistics(r: _Reading) -> int:
+    """-2 for figures and polls ("four points", "40%", "$3 million"); -1 for a bare count."""
+    if _STATISTIC.search(r.core):
+        return -2
+    tokens = r.tokens
+    for i, tok in enumerate(tokens):
+        if not tok.text[0].isdigit() or "-" in tok.text or ":" in tok.text:
+            continue
+        prev = tokens[i - 1].low.rstrip(".") if i else ""
+        year = len(tok.text) == 4 and tok.text.isdigit() and 1800 <= int(tok.text) <= 2099
+        if not (year or prev in _MONTH_WORDS or prev in {"no", "route", "highway", "number"}):
+            return -1
+    return 0
+
+
+_HEDGE = re.compile(
+    r"\b(?:likely|unlikely|reportedly|apparently|allegedly|purportedly|possibly|probably|"
+    r"perhaps|maybe|presumably|supposedly|seemingly|estimated|expected to|believed to|"
+    r"thought to|appears? to|seems? to)\b",
+    re.IGNORECASE,
+)
+
+
+def _hedge(r: _Reading) -> int:
+    """-2: hedges and estimates ("likely", "reportedly", "expected to") belong to reporting."""
+    return -2 if _HEDGE.search(r.core) else 0
+
+
+_DEICTIC_TIME = re.compile(
+    r"\b(?:now|currently|still|already|so far|no longer|any ?more|to date|as of|yet|today|"
+    r"this (?:morning|week|month|year))\b",
+    re.IGNORECASE,
+)
+
+
+def _deictic_time(r: _Reading) -> int:
+    """-2: "now", "still", "so far", "today": the writer's time, not a moment in a photo."""
+    return -2 if _DEICTIC_TIME.search(r.core) else 0
+
+
+_FUTURE_TIME = re.compile(
+    r"\b(?:next (?:week|month|year|" + _WEEKDAY + r")|tomorrow|tonight|later (?:this|today)|"
+    r"this (?:evening|afternoon|weekend)|upcoming|in the coming|soon)\b",
+    re.IGNORECASE,
+)
+
+
+_HABITUAL = re.compile(
+    r"\b(?:every (?:day|night|week|month|year|morning|evening)|each (?:day|night|year)|daily|"
+    r"nightly|weekly|usually|regularly|routinely|always|typically|often)\b",
+    re.IGNORECASE,
+)
+
+
+def _habitual(r: _Reading) -> int:
+    """-2: habits and routines ("every night", "usually"): a photo shows one moment."""
+    return -2 if _HABITUAL.search(r.core) else 0
+
+
+def _future_time(r: _Reading) -> int:
+    """-2: a future time ("next week", "tomorrow"): scheduled events are not photographed."""
+    return -2 if _FUTURE_TIME.search(r.core) else 0
+
+
+def _negation(r: _Reading) -> int:
+    """-2: negation ("not", "never", "no longer"): a photo shows what is there."""
+    negative = {"not", "never", "nobody", "nothing", "neither", "nor"}
+    return -2 if any(t.low in negative or t.low.endswith("n't") for t in r.tokens) else 0
+
+
+_CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
+    ("photo_reference", _photo_reference),
+    ("credit", _credit),
+    ("depictive_verb", _depictive_verb),
+    ("present_passive", _present_passive),
+    ("concrete_subject", _concrete_subject),
+    ("scene_place", _scene_place),
+    ("dated", _dated),
+    ("noun_phrase", _noun_phrase),
+    ("stative_verb", _stative_verb),
+    ("event_verb", _event_verb),
+    ("statistics", _statistics),
+    ("hedge", _hedge),
+    ("deictic_time", _deictic_time),
+    ("habitual", _habitual),
+    ("future_time", _future_time),
+    ("negation", _negation),
+)
+
+
+#: Cues that anchor the text in a scene: someone or something seen, somewhere named, a photo.
+SCENE_CUES = frozenset(
+    {"photo_reference", "credit", "concrete_subject", "scene_place", "noun_phrase"}
+)
+
+
+# --- The decision ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaptionEvidence:
+    """Why a paragraph was, or was not, taken as a photo caption.
+
+    ``vetoes`` are the hard rules it broke (``"tense: past-tense main verb 'fled'"``);
+    ``cues`` the scored signs that applied, as ``(name, weight)``. A paragraph is a caption
+    when it has no veto, ``score >= CAPTION_THRESHOLD``, and at least one cue of
+    ``SCENE_CUES`` anchors it in a scene (``anchored``). ``text`` and ``credit`` are the
+    caption proper and its split-off credit.
+    """
+
+    is_caption: bool
+    text: str
+    credit: str | None
+    score: int
+    vetoes: tuple[str, ...] = ()
+    cues: tuple[tuple[str, int], ...] = ()
+    verb_form: VerbForm = VerbForm.NONE
+    main_verb: str | None = None
+    anchored: bool = False
+    threshold: int = field(default=CAPTION_THRESHOLD)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Every veto and cue as one readable line each, then the verdict's arithmetic."""
+        cues = tuple(f"{name} {weight:+d}" for name, weight in self.cues)
+        anchor = () if self.anchored else ("no scene anchor (subject, place or photo)",)
+        return (*self.vetoes, *cues, *anchor, f"score {self.score} (needs {self.threshold})")
+
+
+def caption_evidence(paragraph: str) -> CaptionEvidence:
+    """Judge one paragraph: is it a photo caption, and on what evidence."""
+    flat = " ".join(paragraph.split())
+    if not flat or len(flat) > 4 * MAX_CHARS:
+        text, credit = (flat, None) if not flat else split_credit(flat)
+        veto = "length: empty" if not flat else "length: far too long for a caption"
+        return CaptionEvidence(False, text, credit, 0, (veto,))
+    reading = _read(flat)
+    vetoes = tuple(
+        f"{name}: {detail}" for name, rule in _VETOES if (detail := rule(reading)) is not None
+    )
+    cues = tuple((name, weight) for name, rule in _CUES if (weight := rule(reading)))
+    score = sum(weight for _, weight in cues)
+    anchored = any(name in SCENE_CUES and weight > 0 for name, weight in cues)
+    return CaptionEvidence(
+        is_caption=not vetoes and anchored and score >= CAPTION_THRESHOLD,
+        text=reading.text,
+        credit=reading.credit,
+        score=score,
+        vetoes=vetoes,
+        cues=cues,
+        verb_form=reading.clause.form,
+        main_verb=reading.clause.verb,
+        anchored=anchored,
+    )
+
+
+def is_caption(paragraph: str) -> bool:
+    """Whether one paragraph reads as a photo caption (see ``caption_evidence`` for why)."""
+    return caption_evidence(paragraph).is_caption

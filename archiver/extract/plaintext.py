@@ -1,0 +1,308 @@
+"""Plain-text news articles: from captured bytes to an ``Article``.
+
+The format::
+
+    date 2016-11-19 (CNN) The first paragraph, which opens with a dateline ...
+
+    A short line without closing punctuation is a section heading
+
+    A man walks past a damaged building in Mosul.      <- a photo caption, judged by
+                                                          ``archiver.extract.captions``
+    Body paragraphs are separated by blank lines.
+
+``decode_text`` turns bytes into text (UTF-8 with or without a BOM, UTF-16/32 with a BOM,
+else Windows-1252 or Latin-1); ``parse_plaintext`` reads the text. The ``date`` marker and
+the dateline ("LONDON (Reuters) -", "(CNN)") give the date and the publisher; the first body
+block keeps its dateline but loses the marker. The format states no headline, so ``title``
+is None: a devised title is made by the describe stage.
+
+Pure functions: no disk, no network. Input that is not an article (empty, blank, binary)
+raises ``archiver.errors.ExtractionError``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import re
+from dataclasses import dataclass
+
+from archiver.errors import ExtractionError
+from archiver.extract.captions import caption_evidence, split_sentences
+from archiver.extract.language import detect_language
+from archiver.model import Article, Block, BlockKind, Caption
+
+__all__ = ["DESCRIPTION_CHARS", "decode_text", "find_dateline", "is_heading", "parse_plaintext"]
+
+#: The longest description (the lede's first sentences) in characters.
+DESCRIPTION_CHARS = 300
+
+#: A heading is one short line: at most this many characters and words.
+HEADING_MAX_CHARS, HEADING_MAX_WORDS = 80, 10
+#: A question stands as a heading only when shorter still, and without a comma.
+QUESTION_HEADING_MAX_WORDS = 8
+
+#: How far into the article a dateline is looked for, in paragraphs.
+DATELINE_SEARCH_PARAGRAPHS = 3
+
+
+# --- Bytes to text -----------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a plain-text document and normalise its line ends to ``\\n``.
+
+    A byte-order mark decides the encoding when there is one; otherwise UTF-8 is tried, then
+    Windows-1252 (the usual mislabelled "Latin-1" of the web), then Latin-1, which cannot
+    fail. Raises ``ExtractionError`` for binary data (NUL bytes, or mostly control bytes).
+    """
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data:
+        raise ExtractionError("binary data, not text: the document holds NUL bytes")
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ExtractionError(f"undecodable {encoding} text: {exc.reason}") from exc
+    else:
+        text = _decode_without_bom(data)
+    text = normalise_newlines(text).removeprefix("\ufeff")
+    _reject_binary(text)
+    return text
+
+
+def _decode_without_bom(data: bytes) -> str:
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn CR LF, lone CR and the Unicode line/paragraph separators into ``\\n``."""
+    return (
+        text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+        .replace("\u2029", "\n\n")
+    )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _reject_binary(text: str) -> None:
+    """Raise ``ExtractionError`` when ``text`` is binary data rather than prose."""
+    if "\x00" in text:
+        raise ExtractionError("binary data, not text: the document holds NUL characters")
+    head = text[:4096]
+    if head and len(_CONTROL.findall(head)) > len(head) // 10:
+        raise ExtractionError("binary data, not text: the document is mostly control bytes")
+
+
+# --- Paragraphs, date line, dateline ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str  # its lines joined by single spaces
+    lines: int
+
+
+def _paragraphs(text: str) -> list[_Paragraph]:
+    """Split on blank lines (lines of only whitespace); join each paragraph's lines."""
+    found: list[_Paragraph] = []
+    current: list[str] = []
+    for line in [*text.split("\n"), ""]:
+        stripped = line.strip()
+        if stripped:
+            current.append(stripped)
+        elif current:
+            found.append(_Paragraph(" ".join(current), len(current)))
+            current = []
+    return found
+
+
+_DATE_MARKER = re.compile(r"date:?[ \t]+(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])\s*", re.IGNORECASE)
+
+
+def _take_date(first: str) -> tuple[str | None, str, bool]:
+    """Split the ``date YYYY-MM-DD`` marker off the first paragraph.
+
+    Returns ``(ISO date or None, the paragraph without the marker, whether a marker was
+    there)``. A marker that names no real calendar day (2016-02-30) gives None.
+    """
+    match = _DATE_MARKER.match(first)
+    if not match:
+        return None, first, False
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        iso: str | None = datetime.date(year, month, day).isoformat()
+    except ValueError:
+        iso = None
+    return iso, first[match.end() :], True
+
+
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][\w.'’-]*(?:,?[ \t]+(?:[A-Z][\w.'’-]*|\d{1,2}(?:st|nd|rd|th)?|\d{4}))*"
+    r",?[ \t]+)?"
+    r"\((?P<publisher>[A-Z][\w&.'’ -]{0,38}[\w.])\)"
+    r"[ \t]*(?:(?:--|[-—–])[ \t]*)?"
+)
+
+
+def find_dateline(paragraph: str) -> tuple[str, str] | None:
+    """The dateline at the start of a paragraph: ``(publisher, the dateline as written)``.
+
+    Recognised: "(CNN)", "(CNN Business)", "Washington (CNN)", "LONDON (Reuters) -",
+    "WASHINGTON (AP) —", "NEW YORK, Nov 7 (Reuters) -". Not taken for a dateline: an
+    abbreviation glossed after its words ("Islamic State (IS) fighters ...") or a party
+    label ("Sen. Jane Doe (D-Ohio)").
+    """
+    match = _DATELINE.match(paragraph[:200])
+    if not match:
+        return None
+    publisher = match.group("publisher").strip()
+    place = (match.group("place") or "").strip()
+    if len(publisher.split()) > 4 or re.match(r"[RDI]-", publisher):
+        return None
+    if place and _glosses_abbreviation(place, publisher):
+        return None
+    return publisher, match.group(0)
+
+
+def _glosses_abbreviation(place: str, publisher: str) -> bool:
+    """Whether "(IS)" after "Islamic State" is the words' abbreviation, not a publisher."""
+    words = [w for w in re.split(r"[\s,]+", place) if w[:1].isalpha()]
+    if len(words) < 2 or not publisher.isupper():
+        return False
+    initials = "".join(w[0] for w in words).upper()
+    return publisher.startswith(initials) or initials.startswith(publisher)
+
+
+# --- Headings and the description ----------------------------------------------------------------
+
+
+_TRAILING_CLOSERS = "\"'”’)]»"
+
+
+def is_heading(paragraph: str, lines: int = 1) -> bool:
+    """Whether a paragraph is a section heading: one short line without closing punctuation.
+
+    A question can be a heading ("What happens next?") when it is shorter still and has no
+    comma; a long question ("Are the forces close to victory, or ...?") is body text.
+    """
+    text = paragraph.strip()
+    words = text.split()
+    if lines != 1 or not words or len(text) > HEADING_MAX_CHARS:
+        return False
+    if len(words) > HEADING_MAX_WORDS or not any(c.isalpha() for c in text):
+        return False
+    if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘"):
+        return False
+    last = text.rstrip(_TRAILING_CLOSERS)[-1:]
+    if last == "?":
+        return len(words) <= QUESTION_HEADING_MAX_WORDS and "," not in text
+    return last.isalnum() or last in _TRAILING_CLOSERS
+
+
+def lede_description(lede: str) -> str | None:
+    """The first one or two sentences of the lede, at most ``DESCRIPTION_CHARS`` long."""
+    sentences = split_sentences(lede)
+    if not sentences:
+        return None
+    description = sentences[0]
+    if len(sentences) > 1 and len(description) + 1 + len(sentences[1]) <= DESCRIPTION_CHARS:
+        description = f"{description} {sentences[1]}"
+    if len(description) > DESCRIPTION_CHARS:
+        cut = description.rfind(" ", 0, DESCRIPTION_CHARS)
+        description = description[: cut if cut > 0 else DESCRIPTION_CHARS - 1].rstrip() + "…"
+    return description
+
+
+# --- The article ---------------------------------------------------------------------------------
+
+
+def parse_plaintext(text: str) -> Article:
+    """Read a plain-text news article into an ``Article``.
+
+    Blocks come in reading order as HEADING, BODY or CAPTION; captions are also listed with
+    their split-off credits. The paragraph carrying the date marker and the one opening
+    with the dateline are body text whatever they look like. The language is detected on
+    the body. Raises ``ExtractionError`` for text with no paragraphs, or binary data.
+    """
+    text = normalise_newlines(text).removeprefix("\ufeff")
+    _reject_binary(text)
+    paragraphs = _paragraphs(text)
+    if not paragraphs:
+        raise ExtractionError("no paragraphs: the text is empty or blank")
+    iso_date, rest, marked = _take_date(paragraphs[0].text)
+    if marked:
+        paragraphs[0] = _Paragraph(rest.strip(), paragraphs[0].lines)
+        if not paragraphs[0].text:
+            paragraphs.pop(0)
+    if not paragraphs:
+        raise ExtractionError("no paragraphs: the text holds only its date line")
+
+    forced_body = {0} if marked and rest.strip() else set()
+    lede_index, publisher, dateline = _locate_lede(paragraphs, forced_body)
+    forced_body.add(lede_index)
+    blocks: list[Block] = []
+    captions: list[Caption] = []
+    for index, paragraph in enumerate(paragraphs):
+        kind, caption = _classify(paragraph, forced_body=index in forced_body)
+        if caption is not None:
+            captions.append(caption)
+        blocks.append(Block(kind, paragraph.text))
+
+    body = [b.text for b in blocks if b.kind is BlockKind.BODY]
+    lede = paragraphs[lede_index].text
+    if dateline and lede.startswith(dateline):
+        lede = lede[len(dateline) :]
+    return Article(
+        blocks=tuple(blocks),
+        captions=tuple(captions),
+        title=None,
+        date=iso_date,
+        publisher=publisher,
+        language=detect_language("\n".join(body)),
+        description=lede_description(lede),
+    )
+
+
+def _locate_lede(
+    paragraphs: list[_Paragraph], forced_body: set[int]
+) -> tuple[int, str | None, str | None]:
+    """The lede's index, the publisher and the dateline as written (both None if none).
+
+    The lede is the first paragraph that opens with a dateline, among the first few; failing
+    that, the first body paragraph (else the first paragraph).
+    """
+    for index, paragraph in enumerate(paragraphs[:DATELINE_SEARCH_PARAGRAPHS]):
+        found = find_dateline(paragraph.text)
+        if found:
+            return index, found[0], found[1]
+    for index, paragraph in enumerate(paragraphs):
+        if _classify(paragraph, forced_body=index in forced_body)[0] is BlockKind.BODY:
+            return index, None, None
+    return 0, None, None
+
+
+def _classify(paragraph: _Paragraph, *, forced_body: bool) -> tuple[BlockKind, Caption | None]:
+    """The paragraph's role, and its caption when it is one."""
+    if forced_body:
+        return BlockKind.BODY, None
+    if is_heading(paragraph.text, paragraph.lines):
+        return BlockKind.HEADING, None
+    evidence = caption_evidence(paragraph.text)
+    if evidence.is_caption:
+        return BlockKind.CAPTION, Caption(text=evidence.text, credit=evidence.credit)
+    return BlockKind.BODY, None

@@ -1,0 +1,268 @@
+"""Caption rules: which paragraphs read as photo captions, and why.
+
+The sentences below were written for these tests in the styles of several outlets; none is
+taken from a real article. Body sentences that look like captions are the point.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.extract.captions import (
+    CAPTION_THRESHOLD,
+    CaptionEvidence,
+    VerbForm,
+    analyse_clause,
+    caption_evidence,
+    is_caption,
+    split_credit,
+    split_sentences,
+    strip_photo_lead,
+)
+
+CAPTIONS = [
+    # gallery style: simple present, concrete subject, a place
+    "Syrian government troops walk through the rubble in the old city of Aleppo.",
+    "Smoke rises after an airstrike on a rebel-held district of Aleppo.",
+    "A boy cries as he waits for treatment at a field hospital in Idlib province.",
+    "Rescue workers carry an injured woman from the debris.",
+    "Hillary Clinton and her husband, former President Bill Clinton, wave to supporters.",
+    "Members of the civil defense, also known as the White Helmets, carry a victim outside.",
+    "Migrants wait to board a train at the border crossing near Gevgelija.",
+    "Riot police fire tear gas at protesters in Ferguson, Missouri.",
+    "A 7-year-old boy sleeps on a cot in a shelter in Port-au-Prince.",
+    "Firefighters try to extinguish a fire at a tower block in west London.",
+    "A volunteer hands out water bottles to refugees at the border.",
+    "Pro-democracy protesters occupy a main road in Hong Kong's Admiralty district.",
+    "Lionel Messi dribbles past two defenders during the match against Real Madrid.",
+    "A vendor sells vegetables at a market in Caracas, Venezuela.",
+    # relative clauses may hold past verbs
+    "Children who lost their parents in the earthquake sit in a classroom in Kathmandu.",
+    "A woman who was injured in the attack waits for treatment at a hospital in Nice.",
+    "Rescue workers search the site where the building collapsed in Mexico City.",
+    # present passive and progressive
+    "Flowers and candles are left at a makeshift memorial outside the concert hall.",
+    "An elderly woman is helped across a flooded street in Houston.",
+    "A plume of smoke is seen over the city.",
+    "The body of a victim is covered with a sheet.",
+    # trailing dates, proper-name subjects
+    "Clinton speaks at a rally in Philadelphia on Monday.",
+    "Trump supporters cheer during a rally in Hershey, Pennsylvania, on November 4.",
+    "Members of the National Guard patrol a street in Baltimore in 2015.",
+    "Serena Williams serves during her match at Wimbledon on Monday, July 4.",
+    "German Chancellor Angela Merkel, left, talks with the French President in Brussels.",
+    # agency conventions: a photo lead, credits
+    "Democratic presidential candidate Hillary Clinton speaks during a campaign rally in "
+    "Philadelphia, Monday, Nov. 7, 2016. (AP Photo/Jane Doe)",
+    "In this Nov. 7, 2016, file photo, a Republican candidate speaks at a rally in Grand "
+    "Rapids, Mich. (AP Photo/John Roe, File)",
+    "A displaced girl walks at a camp in Hasansham, east of Mosul, Iraq November 9, 2016. "
+    "REUTERS/Stringer",
+    "A Palestinian protester throws stones near Ramallah. Photo: Reuters",
+    "This image released by the Navy shows the damaged destroyer at sea.",
+    # verbless noun phrases
+    "The aftermath of the blast in Brussels.",
+    "A general view of the stadium in Doha.",
+    "Storm clouds over the skyline of Miami.",
+    "Iraqi soldiers on the outskirts of Mosul. Photograph: Jane Doe/AFP/Getty Images",
+    "Tents in an open field in Kathmandu, where thousands spent the night.",
+]
+
+BODY = [
+    # the look-alikes named in the brief
+    "The city remains under curfew.",
+    "Officials say the death toll is expected to rise.",
+    "Thousands of people have fled the fighting since January.",
+    "Clinton leads Trump by four points in the latest poll.",
+    # stative and copular verbs
+    "The agency is headquartered in Geneva.",
+    "Syria's civil war is now in its sixth year.",
+    "The group controls large parts of eastern Syria.",
+    "The investigation continues.",
+    "Many residents rely on food aid.",
+    "Schools and businesses remain closed.",
+    "The vote is seen as a test of the government's popularity.",
+    "The Kurdish fighters, known as the YPG, are backed by Washington.",
+    # reporting and attribution
+    "Russia denies the allegations.",
+    "Police believe the gunman acted alone.",
+    "The UN estimates that 400,000 people have died in the conflict.",
+    "The attacker acted alone, according to investigators.",
+    "Residents are urged to stay indoors.",
+    "Aid agencies warn of a looming famine.",
+    "Puerto Rico's governor asks Congress for emergency funding.",
+    # past, perfect, modal, future
+    "Protesters gathered outside the embassy on Monday.",
+    "Iraqi troops retook the airport in February.",
+    "Peace talks in Geneva collapsed on Monday.",
+    "Hungary has built a razor-wire fence along its border with Serbia.",
+    "Experts warn the virus could spread.",
+    "Obama travels to Cuba next week.",
+    "The president is expected to sign the bill on Friday.",
+    "The Prime Minister chairs an emergency meeting of the security committee this evening.",
+    # pronoun subjects, fronted markers and clauses
+    "It is not clear how many people were inside the building.",
+    "There is no sign of the missing plane.",
+    "They have made perilous journeys to get out of the city.",
+    "And in recent days, the militias have recaptured a key airbase.",
+    "Meanwhile, key members of the group will likely flee.",
+    "In outlying villages, residents celebrate their liberation.",
+    "When the army took control, about half of the residents fled.",
+    "Many of those arriving are fleeing the war in Syria.",
+    # statistics, hedges, deictic and habitual time, negation, outcomes
+    "The death toll stands at 34.",
+    "Unemployment stands at 4.9%.",
+    "Iraqi forces now control about a third of the city.",
+    "Security forces fire tear gas at protesters in the capital every night.",
+    "The White House did not respond to a request for comment.",
+    "A suicide bomber kills dozens at a wedding in Gaziantep.",
+    "The death toll from the blaze rises to 71.",
+    # unknown verbs that a noun-phrase reading would miss
+    "Stocks fall sharply in Tokyo.",
+    "Negotiators resume talks in Geneva on Monday.",
+    "Demonstrators demand the resignation of the prime minister.",
+    "Voters in Britain decide whether to leave the European Union.",
+    # no scene: nobody and nowhere in particular
+    "The festival runs until Sunday.",
+    "Tensions rise along the border.",
+    # form: quotes, several sentences, questions, joined clauses, length, no full stop
+    '"We lost everything," said a woman who fled the flood.',
+    "A man walks past the ruins. He lost his home in the storm.",
+    "What happens next?",
+    "Save the Children estimates that 600,000 children remain trapped; many are hungry.",
+    "A man walks",
+    "Watch the video above.",
+]
+
+
+@pytest.mark.parametrize("paragraph", CAPTIONS)
+def test_captions_are_recognised(paragraph: str) -> None:
+    evidence = caption_evidence(paragraph)
+    assert evidence.is_caption, evidence.reasons
+    assert is_caption(paragraph)
+
+
+@pytest.mark.parametrize("paragraph", BODY)
+def test_body_sentences_are_not_captions(paragraph: str) -> None:
+    evidence = caption_evidence(paragraph)
+    assert not evidence.is_caption, evidence.reasons
+    assert not is_caption(paragraph)
+
+
+def test_evidence_names_the_veto_that_refused_a_paragraph() -> None:
+    evidence = caption_evidence("Thousands of people have fled to government-held areas.")
+    assert isinstance(evidence, CaptionEvidence)
+    assert not evidence.is_caption
+    assert evidence.verb_form is VerbForm.PERFECT
+    assert any(v.startswith("tense: perfect") for v in evidence.vetoes)
+    assert evidence.vetoes[0] in evidence.reasons
+
+
+def test_evidence_lists_the_cues_that_made_a_caption() -> None:
+    evidence = caption_evidence("A woman cries outside her destroyed home in Bartow.")
+    cues = dict(evidence.cues)
+    assert evidence.is_caption and not evidence.vetoes
+    assert evidence.verb_form is VerbForm.PRESENT and evidence.main_verb == "cries"
+    assert {"depictive_verb", "concrete_subject", "scene_place"} <= cues.keys()
+    assert evidence.score == sum(cues.values()) >= CAPTION_THRESHOLD
+    assert evidence.anchored
+
+
+def test_a_scoring_text_without_a_scene_is_refused_and_says_so() -> None:
+    evidence = caption_evidence("The festival runs until Sunday.")
+    assert not evidence.is_caption and not evidence.anchored
+    assert any("no scene anchor" in reason for reason in evidence.reasons)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text", "credit"),
+    [
+        (
+            "Clinton speaks in Philadelphia. (AP Photo/Jane Doe)",
+            "Clinton speaks in Philadelphia.",
+            "AP Photo/Jane Doe",
+        ),
+        ("A man walks in Mosul. (Getty Images)", "A man walks in Mosul.", "Getty Images"),
+        ("A man walks in Mosul. Photo: Reuters", "A man walks in Mosul.", "Reuters"),
+        (
+            "A man walks. Photograph: Jane Doe/AFP/Getty Images",
+            "A man walks.",
+            "Jane Doe/AFP/Getty Images",
+        ),
+        ("A man walks. John Roe/Getty Images", "A man walks.", "John Roe/Getty Images"),
+        ("A man walks. REUTERS/Jane Doe", "A man walks.", "REUTERS/Jane Doe"),
+        ("A girl smiles. Courtesy of the family", "A girl smiles.", "Courtesy of the family"),
+        ("A soldier (left) salutes.", "A soldier (left) salutes.", None),
+        ("A man walks in the park (pictured).", "A man walks in the park (pictured).", None),
+        ("The city remains under curfew.", "The city remains under curfew.", None),
+    ],
+)
+def test_split_credit(paragraph: str, text: str, credit: str | None) -> None:
+    assert split_credit(paragraph) == (text, credit)
+
+
+def test_caption_evidence_carries_text_and_credit() -> None:
+    evidence = caption_evidence("Rescuers search the rubble in Amatrice. (AP Photo/Jane Doe)")
+    assert evidence.is_caption
+    assert (evidence.text, evidence.credit) == (
+        "Rescuers search the rubble in Amatrice.",
+        "AP Photo/Jane Doe",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("In this file photo, a man walks.", "A man walks."),
+        ("In this Monday, Nov. 7, 2016 photo, voters wait.", "Voters wait."),
+        ("In this photo taken on Nov. 7, 2016, voters wait.", "Voters wait."),
+        ("In this photo provided by the Navy, a ship sails.", "A ship sails."),
+    ],
+)
+def test_strip_photo_lead(text: str, rest: str) -> None:
+    assert strip_photo_lead(text) == (rest, True)
+
+
+def test_strip_photo_lead_leaves_other_openings() -> None:
+    text = "In the view of many observers, the talks failed."
+    assert strip_photo_lead(text) == (text, False)
+
+
+def test_split_sentences_keeps_abbreviations_and_initials_together() -> None:
+    text = (
+        "Brig. Gen. Jane Doe spoke in Washington, D.C. on Nov. 7. John F. Kennedy Jr. was "
+        "not there. Voting ends at 8 p.m. Eastern time. Really? Yes!"
+    )
+    assert split_sentences(text) == [
+        "Brig. Gen. Jane Doe spoke in Washington, D.C. on Nov. 7.",
+        "John F. Kennedy Jr. was not there.",
+        "Voting ends at 8 p.m. Eastern time.",
+        "Really?",
+        "Yes!",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "form", "verb"),
+    [
+        ("An Iraqi man who fled the fighting in Mosul uses a pair of scissors", "present", "uses"),
+        ("Newly displaced Iraqis who fled Mosul are reunited with relatives", "present passive",
+         "are"),
+        ("A boy is being treated at a clinic", "present passive", "is"),
+        ("Iraqi families, fleeing the fight, board a truck", "present", "board"),
+        ("A man wounded in the blast lies on a stretcher", "present", "lies"),
+        ("Citizens celebrated their liberation", "past", "celebrated"),
+        ("Hundreds of people living in ISIS-controlled villages were rounded up", "past", "were"),
+        ("An audio message has been credited with emboldening fighters", "perfect", "has"),
+        ("Slower still will be efforts to clear the traps", "modal", "will"),
+        ("The aftermath of the blast in Brussels", "none", None),
+    ],
+)
+def test_analyse_clause_finds_the_main_verb(sentence: str, form: str, verb: str | None) -> None:
+    clause = analyse_clause(sentence)
+    assert (clause.form.value, clause.verb) == (form, verb)
+
+
+@pytest.mark.parametrize("paragraph", ["", "   ", "x" * 5000, "\u2028\u2029", "((((((((("])
+def test_odd_input_is_judged_without_error(paragraph: str) -> None:
+    assert not caption_evidence(paragraph).is_caption

@@ -1,0 +1,311 @@
+"""Plain-text articles: decoding, the date and dateline, headings, captions, language.
+
+Every ``*.txt`` under ``tests/cases/plaintext/`` and ``samples/`` is checked against the
+``*.expected.json`` beside it (date, publisher, language, section headings, photo captions
+in order, and photo credits where the file lists them).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archiver.errors import ExtractionError
+from archiver.extract.language import detect_language
+from archiver.extract.plaintext import (
+    DESCRIPTION_CHARS,
+    decode_text,
+    find_dateline,
+    is_heading,
+    parse_plaintext,
+)
+from archiver.model import Article, BlockKind
+
+HERE = Path(__file__).resolve().parent
+CASE_FILES = sorted((HERE.parent / "cases" / "plaintext").glob("*.txt")) + sorted(
+    (HERE.parent.parent / "samples").glob("*.txt")
+)
+
+
+def _expected(path: Path) -> dict[str, object]:
+    return json.loads(path.with_name(path.stem + ".expected.json").read_text(encoding="utf-8"))
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(CASE_FILES) >= 9
+    assert any(path.parent.name == "samples" for path in CASE_FILES)
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.name)
+def test_case_file_reads_as_labelled(path: Path) -> None:
+    expected = _expected(path)
+    article = parse_plaintext(decode_text(path.read_bytes()))
+    assert article.date == expected["date"]
+    assert article.publisher == expected["publisher"]
+    assert article.language == expected["language"]
+    assert list(article.headings) == expected["section_headings"]
+    assert [c.text for c in article.captions] == expected["photo_captions"]
+    if "photo_credits" in expected:
+        assert [c.credit for c in article.captions] == expected["photo_credits"]
+    assert article.title is None
+    caption_blocks = [b for b in article.blocks if b.kind is BlockKind.CAPTION]
+    assert len(caption_blocks) == len(article.captions)
+
+
+def test_sample_lede_keeps_dateline_but_not_date_marker() -> None:
+    path = next(p for p in CASE_FILES if p.parent.name == "samples")
+    article = parse_plaintext(decode_text(path.read_bytes()))
+    first = article.blocks[0]
+    assert first.kind is BlockKind.BODY
+    assert first.text.startswith("(CNN) Suicide bombs and street-to-street fighting")
+    assert "date 2016-11-19" not in article.text()
+    assert article.description is not None
+    assert article.description.startswith("Suicide bombs and street-to-street fighting")
+    assert "(CNN)" not in article.description
+    assert len(article.description) <= DESCRIPTION_CHARS
+
+
+# --- decode_text ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (b"\xef\xbb\xbfdate 2016-11-19 (CNN) Hi.\r\n", "date 2016-11-19 (CNN) Hi.\n"),
+        ("(CNN) Caf\u00e9 talk.\r\rEnd".encode(), "(CNN) Caf\u00e9 talk.\n\nEnd"),
+        ("\ufeff(AP) Hello.\n".encode("utf-16"), "(AP) Hello.\n"),
+        (b"\x93Quoted\x94 caf\xe9", "\u201cQuoted\u201d caf\u00e9"),  # Windows-1252
+        (b"caf\xe9 \x81", "caf\u00e9 \x81"),  # not even cp1252: Latin-1
+        (b"", ""),
+    ],
+)
+def test_decode_text(data: bytes, text: str) -> None:
+    assert decode_text(data) == text
+
+
+@pytest.mark.parametrize(
+    "data", [b"PK\x03\x04\x00\x00binary", b"\x00" * 20, bytes(range(1, 9)) * 100]
+)
+def test_decode_text_refuses_binary(data: bytes) -> None:
+    with pytest.raises(ExtractionError, match="binary"):
+        decode_text(data)
+
+
+# --- parse_plaintext ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n \t\n", "\ufeff", "\r\n\r\n"])
+def test_no_paragraphs_is_an_extraction_error(text: str) -> None:
+    with pytest.raises(ExtractionError, match="no paragraphs"):
+        parse_plaintext(text)
+
+
+def test_date_line_alone_is_an_extraction_error() -> None:
+    with pytest.raises(ExtractionError, match="only its date line"):
+        parse_plaintext("date 2016-11-19\n")
+
+
+def test_nul_characters_are_an_extraction_error() -> None:
+    with pytest.raises(ExtractionError, match="binary"):
+        parse_plaintext("date 2016-11-19 (CNN) Hello\x00 world.")
+
+
+def test_impossible_date_gives_none() -> None:
+    article = parse_plaintext("date 2016-02-30 (CNN) A storm hit the coast on Monday.\n")
+    assert article.date is None
+    assert article.publisher == "CNN"
+    assert article.blocks[0].text == "(CNN) A storm hit the coast on Monday."
+
+
+def test_text_without_date_or_dateline() -> None:
+    article = parse_plaintext("A storm hit the coast on Monday, flooding roads.\n\nMore rain came.")
+    assert (article.date, article.publisher) == (None, None)
+    assert article.description == "A storm hit the coast on Monday, flooding roads."
+    assert [b.kind for b in article.blocks] == [BlockKind.BODY, BlockKind.BODY]
+
+
+def test_date_marker_on_its_own_line_and_lede_after_it() -> None:
+    text = "  date 2019-01-03\n(Reuters) Markets fell.\nTraders were nervous.\n\nThe end"
+    article = parse_plaintext(text)
+    assert article.date == "2019-01-03"
+    assert article.publisher == "Reuters"
+    assert article.blocks[0].text == "(Reuters) Markets fell. Traders were nervous."
+    assert article.blocks[1].kind is BlockKind.HEADING
+
+
+def test_lede_that_looks_like_a_caption_stays_body() -> None:
+    article = parse_plaintext("date 2017-05-01 (CNN) A man walks through the rubble in Mosul.")
+    assert [b.kind for b in article.blocks] == [BlockKind.BODY]
+    assert article.captions == ()
+
+
+def test_long_lede_description_is_cut_at_a_word() -> None:
+    lede = "(CNN) " + "The long sentence goes on and on without any end in sight " * 10 + "."
+    article = parse_plaintext(f"date 2020-01-01 {lede}")
+    assert article.description is not None
+    assert len(article.description) <= DESCRIPTION_CHARS
+    assert article.description.endswith("…")
+    assert article.description.startswith("The long sentence")
+
+
+def test_captions_keep_their_credit_apart() -> None:
+    text = (
+        "date 2016-11-07 PHILADELPHIA (AP) — The candidates made their final pitch on Monday.\n\n"
+        "Hillary Clinton speaks during a rally in Philadelphia, Monday, Nov. 7, 2016. "
+        "(AP Photo/Jane Doe)\n"
+    )
+    article = parse_plaintext(text)
+    assert article.publisher == "AP"
+    (caption,) = article.captions
+    assert caption.text == (
+        "Hillary Clinton speaks during a rally in Philadelphia, Monday, Nov. 7, 2016."
+    )
+    assert caption.credit == "AP Photo/Jane Doe"
+    assert article.blocks[1].kind is BlockKind.CAPTION
+    assert article.blocks[1].text.endswith("(AP Photo/Jane Doe)")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "publisher"),
+    [
+        ("(CNN) Suicide bombs ...", "CNN"),
+        ("(CNN)President Obama said ...", "CNN"),
+        ("(CNN Business) Shares fell ...", "CNN Business"),
+        ("Washington (CNN) The Senate voted ...", "CNN"),
+        ("Hong Kong (CNN) — Protesters ...", "CNN"),
+        ("LONDON (Reuters) - Britain's economy ...", "Reuters"),
+        ("NEW YORK, Nov 7 (Reuters) - Stocks ...", "Reuters"),
+        ("WASHINGTON (AP) — The president ...", "AP"),
+        ("BEIRUT, Lebanon (AP) — Airstrikes ...", "AP"),
+        ("PARIS (AFP) -- Le président ...", "AFP"),
+        ("Islamic State (IS) fighters attacked ...", None),
+        ("Sen. Jane Doe (D-Ohio) said ...", None),
+        ("Suicide bombs (IEDs) are ...", None),
+        ("The storm (pictured) hit ...", None),
+        ("A storm hit the coast.", None),
+    ],
+)
+def test_find_dateline(paragraph: str, publisher: str | None) -> None:
+    found = find_dateline(paragraph)
+    assert (found[0] if found else None) == publisher
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "heading"),
+    [
+        ("The battle", True),
+        ("What happens next?", True),
+        ("Those who escaped", True),
+        ("'A city of ghosts'", True),
+        ("2. The aftermath", True),
+        (
+            "Are Iraqi-led forces close to victory, or are the militants digging in for a lengthy "
+            "and dogged war of attrition?",
+            False,
+        ),
+        ("Where, then, do things stand?", False),
+        ("The city remains under curfew.", False),
+        ("Watch out!", False),
+        ("Here is what we know:", False),
+        ("and then there were none", False),
+        ("* * *", False),
+        (
+            "Three quarters of those who have fled are now in temporary camps, having left "
+            "everything behind",
+            False,
+        ),
+    ],
+)
+def test_is_heading(paragraph: str, heading: bool) -> None:
+    assert is_heading(paragraph) is heading
+
+
+def test_a_wrapped_paragraph_is_not_a_heading() -> None:
+    assert not is_heading("The battle", lines=2)
+
+
+# --- language -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The fight for the city is unlikely to reach a swift conclusion.", "en"),
+        ("Les pompiers ont maîtrisé l'incendie qui a ravagé la cathédrale.", "fr"),
+        ("Die Feuerwehr hat den Brand in der Nacht unter Kontrolle gebracht.", "de"),
+        ("Hi", None),
+        ("12 34 56 78 90", None),
+        ("", None),
+    ],
+)
+def test_detect_language(text: str, language: str | None) -> None:
+    assert detect_language(text) == language
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def language_model_loaded() -> None:
+    """Load the language model once, so no example pays for it against the deadline."""
+    detect_language("A sentence long enough to make the model load now.")
+
+
+_VOCABULARY = (
+    "A The man woman soldiers walks watch is are has been fled said in at of Mosul (CNN) "
+    "date 2016-11-19 — -- ; : ? ! . , \" ' REUTERS/Stringer (AP Photo) Photo: In this photo "
+    "who which that not now will 2016 40% Nov. 7 Mr. é ü 中 \t"
+)
+_WORDS = st.sampled_from(_VOCABULARY.split(" "))
+_PARAGRAPHS = st.lists(st.lists(_WORDS, max_size=30).map(" ".join), max_size=12)
+
+
+def _parses_or_refuses(text: str) -> None:
+    started = time.perf_counter()
+    try:
+        article = parse_plaintext(text)
+    except ExtractionError:
+        return
+    finally:
+        assert time.perf_counter() - started < 1.0
+    assert isinstance(article, Article)
+    assert article.blocks
+    assert len(article.captions) == sum(b.kind is BlockKind.CAPTION for b in article.blocks)
+
+
+@settings(
+    deadline=timedelta(milliseconds=500),
+    max_examples=150,
+    database=None,
+)
+@given(text=st.text(max_size=2000))
+def test_any_text_parses_or_raises_extraction_error(text: str, language_model_loaded: None) -> None:
+    _parses_or_refuses(text)
+
+
+@settings(
+    deadline=timedelta(milliseconds=500),
+    max_examples=150,
+    database=None,
+)
+@given(paragraphs=_PARAGRAPHS, newline=st.sampled_from(["\n\n", "\r\n\r\n", "\n \n\n", "\n"]))
+def test_article_shaped_text_parses_or_raises_extraction_error(
+    paragraphs: list[str], newline: str, language_model_loaded: None
+) -> None:
+    _parses_or_refuses(newline.join(paragraphs))
+
+
+@settings(deadline=timedelta(milliseconds=500), max_examples=100, database=None)
+@given(data=st.binary(max_size=2000))
+def test_any_bytes_decode_or_raise_extraction_error(data: bytes) -> None:
+    try:
+        text = decode_text(data)
+    except ExtractionError:
+        return
+    assert "\r" not in text and "\x00" not in text
