@@ -21,7 +21,7 @@ from archiver.extract.dom import base_url, parse
 from archiver.extract.figures import Photo, caption_key, find_photos, url_key
 from archiver.extract.language import detect_language
 from archiver.extract.metadata import read_metadata
-from archiver.extract.structured import read_structured_data
+from archiver.extract.structured import StructuredData, read_structured_data
 from archiver.model import Article, Block, BlockKind
 
 #: Characters of text a language guess needs to be worth anything.
@@ -33,6 +33,8 @@ def extract_html(document: bytes, url: str) -> Article:
     root = parse(document)
     base = base_url(root, url)
     data = read_structured_data(root, base)
+    if not base.startswith(("http://", "https://")):
+        base = _stated_address(data) or base
     reading = read_main_text(root, url)
     meta = read_metadata(root, data, url, reading.heuristics)
     photos = find_photos(root, base, data.nodes)
@@ -53,6 +55,14 @@ def extract_html(document: bytes, url: str) -> Article:
         section=meta.section,
         canonical_url=meta.canonical_url,
     )
+
+
+def _stated_address(data: StructuredData) -> str | None:
+    """Where a saved page says it lives (canonical link, ``og:url``), to resolve its links."""
+    for candidate in [*data.links.get("canonical", []), data.first_meta("og:url") or ""]:
+        if candidate.startswith(("http://", "https://")):
+            return candidate
+    return None
 
 
 def drop_title(segments: tuple[Segment, ...], title: str | None) -> list[Segment]:

@@ -218,3 +218,9 @@ def test_mutated_case_pages_give_an_article_or_extraction_error(
             break
     with contextlib.suppress(ExtractionError):
         extract_html(bytes(document), "https://example.com/news/1")
+
+
+def test_a_saved_page_resolves_its_images_against_its_stated_address() -> None:
+    document = (CASES / "opengraph_only.html").read_bytes()
+    article = extract_html(document, "opengraph_only.html")
+    assert article.captions[0].image_url == _expected("opengraph_only")["captions"][0]["image_url"]
