@@ -7,7 +7,10 @@ plain data between them. The clock is injected so tests control time.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import signal
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -17,7 +20,7 @@ from pathlib import Path
 from archiver import __version__
 from archiver.capture import FetchOptions, capture_source
 from archiver.describe import build_dublin_core, check_dublin_core, to_xml
-from archiver.errors import BagBuildError, ExtractionError, MetadataError
+from archiver.errors import BagBuildError, ExtractionError, MetadataError, StoreError
 from archiver.model import Agent, Article, BagResult, Capture, DublinCore, Severity
 from archiver.package import hash_payload, sync_tree, write_bag
 from archiver.premis import new_event, premis_xml
@@ -29,6 +32,9 @@ from archiver.warc import WarcFile, utc_now, write_cdxj_index
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 SOFTWARE = f"archiver/{__version__}"
+# OS errors that mean the store's file system cannot take the bag (full, read-only, quota,
+# file size limit, failing disk): reported as StoreError, one line, exit status 4.
+STORE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,24 @@ class CaptureOptions:
 def archive_source(source: str, store: Store, options: CaptureOptions) -> BagResult:
     """Capture ``source`` and land it in ``store`` as one validated bag; return where it is.
 
-    On any error the staging folder is removed and nothing enters the store.
+    On any error the staging folder is removed and nothing enters the store. A file system
+    that cannot take the bag (full, read-only, over a size limit) is a :class:`StoreError`.
     """
+    try:
+        return _archive(source, store, options)
+    except OSError as exc:
+        if exc.errno not in STORE_ERRNOS:
+            raise
+        raise StoreError(
+            f"cannot build the bag of {source}: {exc.strerror or exc}; nothing was stored",
+            subject=str(store.root),
+        ) from None
+
+
+def _archive(source: str, store: Store, options: CaptureOptions) -> BagResult:
     with store.staging() as work:
         capture = capture_source(source, work, options.clock, options.max_bytes, options.fetch)
+        _test_pause("captured")
         article = link_photos(extract_article(capture), capture)
         identifier = f"urn:uuid:{uuid.uuid4()}"
         record = build_dublin_core(article, capture, identifier, title=options.title)
@@ -60,8 +80,32 @@ def archive_source(source: str, store: Store, options: CaptureOptions) -> BagRes
         bag_dir = work / name
         _write_payload(bag_dir, name, capture, article, record, options)
         _finish_bag(bag_dir, capture, record, dc_xml, options)
+        _test_pause("before-rename")
         final = store.place(bag_dir, name, article.date)
+        _test_pause("placed")
     return BagResult(final, identifier, record.display_title, len(article.captions), True)
+
+
+# --- TEST HOOK (crash-safety tests only; inert unless the variable is set) -------------------
+TEST_PAUSE_VARIABLE = "ARCHIVER_TEST_PAUSE_AT"
+TEST_PAUSE_STAGES = (
+    "captured",  # the source is read and recorded in the staging folder
+    "warc-written",  # data/<bag>.warc.gz is complete
+    "payload-hashed",  # every payload file is digested
+    "bag-written",  # manifests, bag-info and tag files are written (not yet validated)
+    "before-rename",  # the bag is validated and synced, about to be renamed into the store
+    "placed",  # the bag is in the store; the staging folder is not removed yet
+)
+
+
+def _test_pause(stage: str) -> None:
+    """TEST HOOK: stop this process (SIGSTOP) at ``stage`` when ARCHIVER_TEST_PAUSE_AT names it.
+
+    ``tests/integration/test_crash_safety.py`` uses it to SIGKILL a capture at a known stage
+    boundary (one of :data:`TEST_PAUSE_STAGES`). Without the variable it does nothing.
+    """
+    if os.environ.get(TEST_PAUSE_VARIABLE) == stage:
+        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def extract_article(capture: Capture) -> Article:
@@ -80,19 +124,36 @@ def extract_article(capture: Capture) -> Article:
 
 
 def link_photos(article: Article, capture: Capture) -> Article:
-    """Give each caption the WARC-Record-ID of its image as captured, where there is one."""
+    """Give each caption the WARC-Record-ID of its image as captured, where there is one.
+
+    An image URL is looked up as written in the page and as it went on the wire
+    (percent-encoded), since the capture records the latter.
+    """
     by_uri = {
         r.target_uri: r.record_id
         for r in capture.records
         if r.record_type in ("response", "revisit", "resource")
     }
+
+    def record_of(url: str | None) -> str | None:
+        if not url:
+            return None
+        return by_uri.get(url) or by_uri.get(_wire_form(url))
+
     captions = tuple(
-        replace(c, image_record_id=by_uri.get(c.image_url))
-        if c.image_url and not c.image_record_id and c.image_url in by_uri
-        else c
+        c if c.image_record_id else replace(c, image_record_id=record_of(c.image_url))
         for c in article.captions
     )
     return replace(article, captions=captions)
+
+
+def _wire_form(url: str) -> str:
+    from archiver.capture.client import FetchError, wire_url
+
+    try:
+        return wire_url(url)
+    except FetchError:
+        return url
 
 
 def _write_payload(
@@ -125,6 +186,7 @@ def _write_payload(
             when,
             refers_to=capture.main_record_id,
         )
+    _test_pause("warc-written")
     write_cdxj_index(warc_path, data / "index.cdxj")
     (data / "article.txt").write_bytes(text.encode("utf-8"))
     (data / "captions.json").write_bytes(captions)
@@ -172,6 +234,8 @@ def warcinfo_fields(
         fields["http-status"] = str(capture.status)
     for key, value in capture.options:
         fields[f"option-{key}"] = value
+    for number, problem in enumerate(capture.problems, start=1):
+        fields[f"problem-{number}"] = problem
     return fields
 
 
@@ -180,6 +244,7 @@ def _finish_bag(
 ) -> None:
     content = [f for f in check_content_payload(bag_dir) if f.severity is Severity.ERROR]
     payload = hash_payload(bag_dir)
+    _test_pause("payload-hashed")
     checked_at = options.clock()
     events = (
         new_event(
@@ -191,6 +256,7 @@ def _finish_bag(
                 if capture.final_url
                 else ""
             ),
+            note="; ".join(capture.problems) or None,
             objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
         ),
         new_event(
@@ -216,6 +282,7 @@ def _finish_bag(
     write_bag(
         bag_dir, payload, info, {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis}
     )
+    _test_pause("bag-written")
     _gate(bag_dir, capture.source)
     sync_tree(bag_dir)
 
