@@ -358,7 +358,7 @@ def is_decorative(element: etree._Element) -> bool:
                 (node.get("itemprop") or "").lower() == "articlebody":
             return False
         if tag_of(node) in FURNITURE_TAGS or (node.get("role") or "").lower() in FURNITURE_ROLES:
-            return not _inside_article(node)
+            return not _inside_article(node) and not _is_article_header(node)
     return False
 
 
@@ -371,6 +371,14 @@ def _tiny(image: etree._Element) -> bool:
         except ValueError:
             continue
     return False
+
+
+def _is_article_header(element: etree._Element) -> bool:
+    """A ``<header>`` that heads the article (its headline or a captioned photo), not the site."""
+    if tag_of(element) != "header" or (element.get("role") or "").lower() == "banner":
+        return False
+    headline = any(len(text_of(h)) > 20 for h in element.iter("h1"))
+    return headline or element.find(".//figcaption") is not None
 
 
 def _inside_article(element: etree._Element) -> bool:

@@ -409,15 +409,18 @@ def _parse_other_date(text: str) -> datetime | None:
 
 
 def _time_elements(root: etree._Element) -> Iterator[str]:
-    """``datetime`` of ``<time>`` elements marked as the publication time, then the first."""
+    """``datetime`` of ``<time>`` elements marked as the publication time, then of the first
+    ``<time>`` in the ``<article>`` (a page's first ``<time>`` may be today's date in a header)."""
     times = [t for t in root.iter("time") if t.get("datetime")]
     for element in times:
         marks = " ".join(filter(None, (element.get("itemprop"), element.get("class"),
                                        element.get("pubdate"))))
         if "publish" in marks.lower() or "pubdate" in marks.lower() or element.get("pubdate"):
             yield element.get("datetime", "")
-    if times:
-        yield times[0].get("datetime", "")
+    for element in times:
+        if any(a.tag == "article" for a in element.iterancestors()):
+            yield element.get("datetime", "")
+            break
 
 
 def _htmldate(root: etree._Element, url: str) -> str | None:
