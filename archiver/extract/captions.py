@@ -17,10 +17,16 @@ The decision is made in two steps that a maintainer can read back from
 1. hard vetoes: formal rules a caption never breaks (quotation marks, reporting verbs, a
    pronoun subject, a past/perfect/modal main verb, several sentences, ...); one veto is
    enough to refuse the paragraph;
-2. scored cues: positive signs (a depictive action verb, a concrete subject, a named place,
-   a date or credit in agency style) and negative ones (stative verbs, statistics, hedges,
-   "now"); the paragraph is a caption when no veto fired and the score reaches
-   ``CAPTION_THRESHOLD``.
+2. scored cues: positive signs (a depictive action verb, a concrete subject, a place in the
+   scene, a date or credit in agency style, a present passive) and negative ones (stative
+   verbs, statistics, hedges, "now", "next week", habits, negation, outcomes such as
+   "kills"). The paragraph is a caption when no veto fired, the score reaches
+   ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it in something a camera
+   could see: someone or something concrete, a place, a photo reference or a credit.
+
+The clause reading behind the tense rules (``analyse_clause``) is a light heuristic, not a
+parser: it drops asides between commas, skips relative clauses, and takes the first finite
+verb left as the main verb.
 
 The lexicons below are small lists of general English written for these rules, not drawn
 from any article. This module is pure: no disk, no network, no state, no third-party code.
@@ -31,7 +37,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -40,6 +46,7 @@ __all__ = [
     "SCENE_CUES",
     "CaptionEvidence",
     "Clause",
+    "Token",
     "VerbForm",
     "analyse_clause",
     "caption_evidence",
@@ -47,6 +54,7 @@ __all__ = [
     "split_credit",
     "split_sentences",
     "strip_photo_lead",
+    "tokenize",
 ]
 
 #: The score a veto-free paragraph needs to be taken as a caption.
@@ -117,9 +125,7 @@ _BE_PRESENT = _words("is are am")
 _BE_PAST = _words("was were")
 _HAVE_PRESENT = _words("has have")
 _DO_PRESENT = _words("do does")
-_MODALS = _words(
-    "will would could should might may must can shall cannot ought 'll"
-)
+_MODALS = _words("will would could should might may must can shall cannot ought 'll")
 _AUXILIARIES = _BE_PRESENT | _BE_PAST | _HAVE_PRESENT | _DO_PRESENT | {"had", "did", "be", "been"}
 
 #: Openers that tie a sentence to what came before: a caption stands alone.
@@ -139,9 +145,7 @@ _REPORTING_VERBS = _words(
     "order instruct"
 )
 #: Forms that report whatever their place in the sentence.
-_ALWAYS_REPORTING = _words(
-    "say says said saying tell tells told telling quoted quoting reportedly"
-)
+_ALWAYS_REPORTING = _words("say says said saying tell tells told telling quoted quoting reportedly")
 #: Verbs that report or judge when a "that" clause follows them ("estimates that").
 _THAT_VERBS = _REPORTING_VERBS | _words(
     "add note believe think fear hope expect suggest show indicate know find reveal write "
@@ -171,27 +175,28 @@ _STATIVE_PARTICIPLES = _words(
 _ACTION_VERBS = _words(
     """
     address advance applaud arrange arrest arrive ascend assemble attend await bathe battle
-    beg bend blaze bleed block board bow breathe build burn bury buy camp campaign
-    carry carve catch celebrate chant chase check cheer chop clap clash clean clear climb compete
-    cling collect comb comfort console consume cook cover crawl cross crouch crowd cry dance dangle
-    deliver demolish descend detain dig dine disembark display distribute dive dribble drag drape
-    draw dress drift drink drive drop dry duck dump dust eat embrace emerge engulf enter erect
-    escort evacuate examine exit explode extinguish feed fight fill film fire fish fix flee
-    float flood fly fold gather gaze gesture glance grab graze greet grieve grip guard guide
-    hammer hand handcuff hang harvest haul help hide hike hoist hold hug hunt hurl inspect
-    interview jog join jump kick kiss kneel knock land laugh launch lay lean leap leave lie
-    lift light line listen load lock look lower march mend mingle mourn move navigate nurse
-    observe open paddle paint parade park pass patrol pause peer perform pet photograph pick
-    pile place plant play plead plow plough point pose pour practice practise pray prepare
-    protest pull pump push queue race raise rally reach react read rebuild recover relax
-    remove repair rescue rest return reunite ride rise roam roar roll row rub rush sail
-    salute scatter scramble scream scrub search secure serve set sew shake shave shelter shield
-    shine shoot shop shout shovel sift sign sing sit skate ski sleep slide smile smoke
-    smolder smoulder sort speak spray sprint squat stack stage stand stare step stir stream
-    stretch stroll struggle study surf surround sweep swim swing talk tend throw tie touch
-    tour tow train transport travel treat trek trim tug unload unpack unveil view visit
-    vote wade wait walk wander warm wash watch water wave wear weep weld welcome wheel
-    whisper wipe worship wrap wrestle write yell billow drip glow sparkle
+    beg bend billow blaze bleed block board bow breathe build burn bury buy camp campaign
+    carry carve catch celebrate chant chase check cheer chop clap clash clean clear climb
+    cling collect comb comfort compete console consume cook cover crawl cross crouch crowd
+    cry dance dangle deliver demolish descend detain dig dine disembark display distribute
+    dive drag drape draw dress dribble drift drink drip drive drop dry duck dump dust eat
+    embrace emerge engulf enter erect escort evacuate examine exit explode extinguish feed
+    fight fill film fire fish fix flee float flood fly fold gather gaze gesture glance glow
+    grab graze greet grieve grip guard guide hammer hand handcuff hang harvest haul help
+    hide hike hoist hold hug hunt hurl inspect interview jog join jump kick kiss kneel knock
+    land laugh launch lay lean leap leave lie lift light line listen load lock look lower
+    march mend mingle mourn move navigate nurse observe open paddle paint parade park pass
+    patrol pause peer perform pet photograph pick pile place plant play plead plough plow
+    point pose pour practice practise pray prepare protest pull pump push queue race raise
+    rally reach react read rebuild recover relax remove repair rescue rest return reunite
+    ride rise roam roar roll row rub rush sail salute scatter scramble scream scrub search
+    secure serve set sew shake shave shelter shield shine shoot shop shout shovel sift sign
+    sing sit skate ski sleep slide smile smoke smolder smoulder sort sparkle speak spray
+    sprint squat stack stage stand stare step stir stream stretch stroll struggle study surf
+    surround sweep swim swing talk tend throw tie touch tour tow train transport travel
+    treat trek trim tug unload unpack unveil view visit vote wade wait walk wander warm wash
+    watch water wave wear weep welcome weld wheel whisper wipe worship wrap wrestle write
+    yell
     """
 )
 #: Common verbs that are neither depictive nor stative, known so that their forms are read
@@ -486,6 +491,15 @@ def _lemma_ing(word: str) -> str:
     return next((c for c in candidates if c in _KNOWN_VERBS), stem)
 
 
+def _verb_lemma(low: str) -> str:
+    """The base form of any verb form this module knows ("says", "fled", "walk")."""
+    if low.endswith("s") and _lemma_s(low) in _KNOWN_VERBS:
+        return _lemma_s(low)
+    if _is_past_form(low):
+        return _lemma_ed(low)
+    return low
+
+
 def _is_closed_class(low: str) -> bool:
     return (
         low in _DETERMINERS
@@ -563,6 +577,30 @@ def _is_number(tok: Token) -> bool:
     return tok.low in _NUMBER_WORDS or tok.text[0].isdigit()
 
 
+_CALENDAR_WORDS = _MONTH_WORDS | {
+    f"{day}day" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+}
+
+
+def _is_name(tok: Token) -> bool:
+    """A capitalised word that names something (not "I", not a month or a weekday)."""
+    return (
+        tok.is_word
+        and tok.is_capitalised
+        and tok.text != "I"
+        and tok.low.rstrip(".") not in _CALENDAR_WORDS
+    )
+
+
+def _names_people(tokens: Sequence[Token]) -> bool:
+    """Whether some word is a person noun ("woman", "soldiers", "police")."""
+    for tok in tokens:
+        word = tok.low.split("'")[0]
+        if word in _PERSON_NOUNS or (word.endswith("s") and word[:-1] in _PERSON_NOUNS):
+            return True
+    return False
+
+
 # --- Clause analysis -------------------------------------------------------------------------
 
 
@@ -591,8 +629,8 @@ class Clause:
     after: tuple[Token, ...] = ()  # the tokens that follow the finite verb
 
 
-#: Words that may follow a present verb: its object or complement starts with one of these.
 def _fits_after_verb(tok: Token | None) -> bool:
+    """Whether ``tok`` can open what follows a verb: an object, a complement, a particle."""
     if tok is None or not tok.is_word:
         return True
     low = tok.low
@@ -944,7 +982,8 @@ def _after_verb_group(tokens: Sequence[Token], i: int) -> int:
 
 @dataclass(frozen=True)
 class _Reading:
-    paragraph: str
+    """A paragraph prepared once for every feature."""
+
     text: str  # the caption proper: the paragraph without its credit
     credit: str | None
     photo_lead: bool
@@ -956,6 +995,7 @@ class _Reading:
 
 
 def _read(paragraph: str) -> _Reading:
+    """Split off the credit, the sentences and the photo lead; tokenize; find the clause."""
     text, credit = split_credit(" ".join(paragraph.split()))
     sentences = tuple(split_sentences(text))
     first = sentences[0] if sentences else ""
@@ -964,7 +1004,6 @@ def _read(paragraph: str) -> _Reading:
     if core.endswith(".") and not core.endswith(".."):
         core = core[:-1]
     return _Reading(
-        paragraph=paragraph,
         text=text,
         credit=credit,
         photo_lead=photo_lead,
@@ -1057,14 +1096,6 @@ def _veto_reporting(r: _Reading) -> str | None:
     if r.clause.form in reporting_forms and lemma in _REPORTING_VERBS:
         return f"main verb {r.clause.verb!r} ({lemma}) reports"
     return None
-
-
-def _verb_lemma(low: str) -> str:
-    if low.endswith("s") and _lemma_s(low) in _KNOWN_VERBS:
-        return _lemma_s(low)
-    if _is_past_form(low):
-        return _lemma_ed(low)
-    return low
 
 
 def _veto_subject(r: _Reading) -> str | None:
@@ -1212,21 +1243,6 @@ def _scene_place(r: _Reading) -> int:
     return 0
 
 
-_CALENDAR_WORDS = _MONTH_WORDS | {
-    f"{day}day" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
-}
-
-
-def _is_name(tok: Token) -> bool:
-    """A capitalised word that names something (not "I", not a month or a weekday)."""
-    return (
-        tok.is_word
-        and tok.is_capitalised
-        and tok.text != "I"
-        and tok.low.rstrip(".") not in _CALENDAR_WORDS
-    )
-
-
 _DATED = re.compile(
     r"\b" + _MONTH + r"\s+\d{1,2}\b|(?:\bin|\bof|,)\s+\d{4}$|\b" + _MONTH + r"\s+\d{4}$"
 )
@@ -1295,15 +1311,6 @@ def _stative_verb(r: _Reading) -> int:
     return 0
 
 
-def _names_people(tokens: Sequence[Token]) -> bool:
-    """Whether some word is a person noun ("woman", "soldiers", "police")."""
-    for tok in tokens:
-        word = tok.low.split("'")[0]
-        if word in _PERSON_NOUNS or (word.endswith("s") and word[:-1] in _PERSON_NOUNS):
-            return True
-    return False
-
-
 def _event_verb(r: _Reading) -> int:
     """-2: the main verb reports an outcome ("kills", "approves", "seizes"), as headlines do."""
     return -2 if r.clause.lemma in _EVENT_VERBS else 0
@@ -1356,13 +1363,6 @@ def _deictic_time(r: _Reading) -> int:
     return -2 if _DEICTIC_TIME.search(r.core) else 0
 
 
-_FUTURE_TIME = re.compile(
-    r"\b(?:next (?:week|month|year|" + _WEEKDAY + r")|tomorrow|tonight|later (?:this|today)|"
-    r"this (?:evening|afternoon|weekend)|upcoming|in the coming|soon)\b",
-    re.IGNORECASE,
-)
-
-
 _HABITUAL = re.compile(
     r"\b(?:every (?:day|night|week|month|year|morning|evening)|each (?:day|night|year)|daily|"
     r"nightly|weekly|usually|regularly|routinely|always|typically|often)\b",
@@ -1373,6 +1373,13 @@ _HABITUAL = re.compile(
 def _habitual(r: _Reading) -> int:
     """-2: habits and routines ("every night", "usually"): a photo shows one moment."""
     return -2 if _HABITUAL.search(r.core) else 0
+
+
+_FUTURE_TIME = re.compile(
+    r"\b(?:next (?:week|month|year|" + _WEEKDAY + r")|tomorrow|tonight|later (?:this|today)|"
+    r"this (?:evening|afternoon|weekend)|upcoming|in the coming|soon)\b",
+    re.IGNORECASE,
+)
 
 
 def _future_time(r: _Reading) -> int:
@@ -1435,7 +1442,7 @@ class CaptionEvidence:
     verb_form: VerbForm = VerbForm.NONE
     main_verb: str | None = None
     anchored: bool = False
-    threshold: int = field(default=CAPTION_THRESHOLD)
+    threshold: int = CAPTION_THRESHOLD
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -1448,10 +1455,9 @@ class CaptionEvidence:
 def caption_evidence(paragraph: str) -> CaptionEvidence:
     """Judge one paragraph: is it a photo caption, and on what evidence."""
     flat = " ".join(paragraph.split())
-    if not flat or len(flat) > 4 * MAX_CHARS:
-        text, credit = (flat, None) if not flat else split_credit(flat)
+    if not flat or len(flat) > 4 * MAX_CHARS:  # not worth reading word by word
         veto = "length: empty" if not flat else "length: far too long for a caption"
-        return CaptionEvidence(False, text, credit, 0, (veto,))
+        return CaptionEvidence(False, flat, None, 0, (veto,))
     reading = _read(flat)
     vetoes = tuple(
         f"{name}: {detail}" for name, rule in _VETOES if (detail := rule(reading)) is not None

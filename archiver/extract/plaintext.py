@@ -32,7 +32,15 @@ from archiver.extract.captions import caption_evidence, split_sentences
 from archiver.extract.language import detect_language
 from archiver.model import Article, Block, BlockKind, Caption
 
-__all__ = ["DESCRIPTION_CHARS", "decode_text", "find_dateline", "is_heading", "parse_plaintext"]
+__all__ = [
+    "DESCRIPTION_CHARS",
+    "decode_text",
+    "find_dateline",
+    "is_heading",
+    "lede_description",
+    "normalise_newlines",
+    "parse_plaintext",
+]
 
 #: The longest description (the lede's first sentences) in characters.
 DESCRIPTION_CHARS = 300
@@ -105,7 +113,7 @@ def _reject_binary(text: str) -> None:
         raise ExtractionError("binary data, not text: the document holds NUL characters")
     head = text[:4096]
     if head and len(_CONTROL.findall(head)) > len(head) // 10:
-        raise ExtractionError("binary data, not text: the document is mostly control bytes")
+        raise ExtractionError("binary data, not text: the document is full of control characters")
 
 
 # --- Paragraphs, date line, dateline ---------------------------------------------------------
@@ -192,13 +200,15 @@ def _glosses_abbreviation(place: str, publisher: str) -> bool:
 
 
 _TRAILING_CLOSERS = "\"'”’)]»"
+_BYLINE = re.compile(r"By\s+[A-Z]")
 
 
 def is_heading(paragraph: str, lines: int = 1) -> bool:
     """Whether a paragraph is a section heading: one short line without closing punctuation.
 
     A question can be a heading ("What happens next?") when it is shorter still and has no
-    comma; a long question ("Are the forces close to victory, or ...?") is body text.
+    comma; a long question ("Are the forces close to victory, or ...?") is body text. A
+    line that starts in lower case, or a byline ("By Jane Doe, CNN"), is not a heading.
     """
     text = paragraph.strip()
     words = text.split()
@@ -207,6 +217,8 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
     if len(words) > HEADING_MAX_WORDS or not any(c.isalpha() for c in text):
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘"):
+        return False
+    if _BYLINE.match(text):
         return False
     last = text.rstrip(_TRAILING_CLOSERS)[-1:]
     if last == "?":

@@ -215,6 +215,7 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
         ("Here is what we know:", False),
         ("and then there were none", False),
         ("* * *", False),
+        ("By Jane Doe, CNN", False),
         (
             "Three quarters of those who have fled are now in temporary camps, having left "
             "everything behind",
