@@ -14,8 +14,9 @@ def test_ruff_reports_nothing() -> None:
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (pip install '.[test]' brings it)")
+    folders = [name for name in ("archiver", "tests", "benchmarks") if (ROOT / name).is_dir()]
     result = subprocess.run(
-        [ruff, "check", "--no-cache", "archiver", "tests", "benchmarks"],
+        [ruff, "check", "--no-cache", *folders],
         cwd=ROOT,
         capture_output=True,
         text=True,
