@@ -365,6 +365,51 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] 
         yield tick
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@STORE_OPTION
+@click.option("--dry-run", is_flag=True, help="Only report what would be removed.")
+@JSON_OPTION
+def clean(store_path: Path | None, store: Path, dry_run: bool, as_json: bool) -> None:
+    """Remove what killed captures left in the store's staging area, and report it.
+
+    A capture builds its bag in STORE/.staging/ and moves it into the store in one step, so a
+    killed capture never leaves a partial bag in the store, only its work folder there. This
+    removes the work folders of captures that no longer run; those of running captures are
+    kept, and bags are never touched. Exit status 4 when a leftover cannot be removed.
+
+    \b
+    Examples:
+      archiver clean /srv/archive
+      archiver clean --dry-run --json
+    """
+    from archiver.errors import StoreError
+    from archiver.maintenance import clean_staging
+
+    report = clean_staging(Store(store_path or store), dry_run=dry_run)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        _print_clean(report)
+    if report.failed:
+        raise StoreError(
+            f"{len(report.failed)} staging folder(s) could not be removed: "
+            f"{report.failed[0].path}: {report.failed[0].error}",
+            subject=str(report.store),
+        )
+
+
+def _print_clean(report: Any) -> None:
+    verb = "would remove" if report.dry_run else "removed"
+    for item in report.leftovers:
+        what = f"cannot remove ({item.error})" if item.error else verb
+        click.echo(f"{what} {item.path}  ({item.files} files, {item.size} bytes)")
+    for path in report.active:
+        click.echo(f"kept {path}  (its capture is still running)")
+    done = sum(not item.error for item in report.leftovers)
+    click.echo(f"{done} leftover(s) {verb}, {len(report.active)} in use, in {report.store}")
+
+
 @cli.command(name="list")
 @click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @STORE_OPTION

@@ -188,9 +188,11 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _process_alive(pid: int) -> bool:
+    if pid <= 0:  # 0 would signal our own process group: not a job's id
+        return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # no such process, or not a possible pid
         return False
     except PermissionError:
         return True
