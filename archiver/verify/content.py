@@ -9,6 +9,7 @@ D001  error     metadata/dublin_core.xml is missing or unreadable
 D002  error     the Dublin Core record is not well-formed or declares entities
 D003  error     the Dublin Core record is not valid against schemas/
 M001  error     metadata/premis.xml is missing, not well-formed or has entities
+M002  error     the PREMIS record is not valid against schemas/premis.xsd
 W001  error     no WARC file in data/
 W002  error     a WARC record is malformed or fails its block/payload digest
 W003  error     the WARC does not start with a warcinfo record
@@ -33,7 +34,7 @@ from pathlib import Path
 from archiver.describe import check_dublin_core, read_dublin_core
 from archiver.model import Finding, Severity
 from archiver.warc import RecordSummary, check_warc
-from archiver.xmlsafe import UnsafeXMLError, parse_xml
+from archiver.xmlsafe import UnsafeXMLError, parse_xml, schema_errors
 
 DUBLIN_CORE = "metadata/dublin_core.xml"
 PREMIS = "metadata/premis.xml"
@@ -72,7 +73,7 @@ def check_content(bag: Path) -> tuple[Finding, ...]:
 
 
 def check_metadata_files(bag: Path) -> Iterator[Finding]:
-    """The Dublin Core record against schemas/, and PREMIS for safe well-formedness."""
+    """The Dublin Core and PREMIS records: safe to parse and valid against schemas/."""
     dc_path = _regular_file(bag, DUBLIN_CORE)
     if dc_path is None:
         yield _error("D001", DUBLIN_CORE, "the Dublin Core record is missing")
@@ -85,9 +86,12 @@ def check_metadata_files(bag: Path) -> Iterator[Finding]:
         yield _error("M001", PREMIS, "the PREMIS record is missing")
     else:
         try:
-            parse_xml(premis_path.read_bytes())
+            tree = parse_xml(premis_path.read_bytes())
         except UnsafeXMLError as exc:
             yield _error("M001", PREMIS, str(exc))
+        else:
+            for problem in schema_errors(tree, "premis.xsd"):
+                yield _error("M002", PREMIS, problem)
 
 
 def _warc_files(bag: Path) -> list[Path]:
