@@ -410,6 +410,125 @@ def _print_clean(report: Any) -> None:
     click.echo(f"{done} leftover(s) {verb}, {len(report.active)} in use, in {report.store}")
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.argument("bag", type=click.Path(path_type=Path))
+@click.option(
+    "--wacz",
+    "wacz_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write a WACZ 1.1.1 file (for ReplayWeb.page and pywb).",
+)
+@click.option(
+    "--oai-dc",
+    "oai_dc_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the Dublin Core record as an OAI-PMH oai_dc document.",
+)
+@click.option("--force", is_flag=True, help="Replace output files that exist.")
+@JSON_OPTION
+def export(
+    bag: Path, wacz_path: Path | None, oai_dc_path: Path | None, force: bool, as_json: bool
+) -> None:
+    """Share a bag: a WACZ for web archive replay tools, an oai_dc record for catalogues.
+
+    The WACZ holds the bag's WARC and index, a page list naming the article, the Dublin
+    Core record and a datapackage.json with the sha256 of every file; a WARC or index that
+    no longer matches the bag's manifest is refused (exit 1). The oai_dc record is checked
+    against schemas/oai_dc.xsd. Outputs are written whole or not at all; the bag is never
+    modified. Prints each file written.
+
+    \b
+    Examples:
+      archiver export archive/2016/11/19/2016-11-19_cnn_... --wacz mosul.wacz
+      archiver export BAG --oai-dc mosul.oai_dc.xml
+      archiver export BAG --wacz mosul.wacz --oai-dc mosul.oai_dc.xml --force --json
+    """
+    from archiver.export import export_oai_dc, export_wacz
+
+    if not wacz_path and not oai_dc_path:
+        raise click.UsageError("give --wacz FILE, --oai-dc FILE or both")
+    if wacz_path and oai_dc_path and wacz_path.resolve() == oai_dc_path.resolve():
+        raise click.UsageError("--wacz and --oai-dc must name different files")
+    document: dict[str, Any] = {"bag": str(bag)}
+    if wacz_path:
+        result = export_wacz(bag, wacz_path, overwrite=force)
+        document["wacz"] = {
+            "path": str(result.path),
+            "page": result.page.as_dict(),
+            "resources": [r.as_dict() for r in result.resources],
+        }
+        if not as_json:
+            click.echo(str(result.path))
+    if oai_dc_path:
+        export_oai_dc(bag, oai_dc_path, overwrite=force)
+        document["oai_dc"] = {"path": str(oai_dc_path)}
+        if not as_json:
+            click.echo(str(oai_dc_path))
+    if as_json:
+        emit_json(document)
+
+
+@cli.command(name="export-store", epilog=EXIT_CODES)
+@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@STORE_OPTION
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the catalogue as CSV (UTF-8, a header row, one row per bag).",
+)
+@click.option(
+    "--xml",
+    "xml_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the catalogue as XML (one <record> of Dublin Core and bag fields per bag).",
+)
+@click.option("--force", is_flag=True, help="Replace output files that exist.")
+@JSON_OPTION
+def export_store(
+    store_path: Path | None,
+    store: Path,
+    csv_path: Path | None,
+    xml_path: Path | None,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Write a catalogue of every bag in the store, for a library catalogue.
+
+    One CSV row and/or XML record per bag: identifier, title, date, publisher, language,
+    source, captions (how many), bag (its path in the store), size, payload_bytes. Reads
+    the bags' tag files only (no fixity check: that is audit's job).
+
+    \b
+    Examples:
+      archiver export-store /srv/archive --csv holdings.csv
+      archiver export-store --xml holdings.xml --csv holdings.csv --json
+    """
+    from archiver.export import export_catalogue
+
+    if csv_path and xml_path and csv_path.resolve() == xml_path.resolve():
+        raise click.UsageError("--csv and --xml must name different files")
+    result = export_catalogue(
+        Store(store_path or store), csv_path=csv_path, xml_path=xml_path, overwrite=force
+    )
+    if as_json:
+        emit_json(
+            {
+                "store": str(result.store),
+                "bags": result.bags,
+                "outputs": [str(p) for p in result.outputs],
+            }
+        )
+        return
+    for path in result.outputs:
+        click.echo(str(path))
+    click.echo(f"{result.bags} bag(s) catalogued from {result.store}", err=True)
+
+
 @cli.command(name="list")
 @click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @STORE_OPTION
