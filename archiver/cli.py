@@ -529,6 +529,50 @@ def export_store(
     click.echo(f"{result.bags} bag(s) catalogued from {result.store}", err=True)
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.argument("bag", type=click.Path(path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port to listen on, on 127.0.0.1 (0: any free port).",
+)
+@JSON_OPTION
+def replay(bag: Path, port: int, as_json: bool) -> None:
+    """Replay a bag's capture in a web browser, from a local server on 127.0.0.1.
+
+    Prints the URL of the replayed article (open it in a browser) and serves the WARC's
+    records as recorded until Ctrl-C. The server's front page lists every record. Links
+    are not rewritten: for full-fidelity replay, open `archiver export --wacz` output in
+    ReplayWeb.page or pywb.
+
+    \b
+    Examples:
+      archiver replay archive/2016/11/19/2016-11-19_cnn_...
+      archiver replay BAG --port 8090
+      archiver replay BAG --json      # {"url": ..., "index": ..., "port": ...}
+    """
+    from archiver.replay import open_replay
+
+    server = open_replay(bag, port)
+    with contextlib.closing(server):
+        if as_json:
+            emit_json(
+                {
+                    "bag": str(bag),
+                    "url": server.page_url,
+                    "index": server.root_url,
+                    "port": server.port,
+                    "page": server.archive.page.as_dict(),
+                }
+            )
+        else:
+            click.echo(server.page_url)
+            click.echo(f"replaying {bag} at {server.root_url} (Ctrl-C stops)", err=True)
+        server.serve_until_stopped()
+
+
 @cli.command(name="list")
 @click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @STORE_OPTION
