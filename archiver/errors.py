@@ -77,6 +77,18 @@ class StoreError(ArchiverError):
     exit_code = 4
 
 
+class ExportError(ArchiverError):
+    """An export could not be written (the output path is unusable, the bag changed)."""
+
+    exit_code = 1
+
+
+class ReplayError(ArchiverError):
+    """The replay could not start (the port is taken) or a record could not be read."""
+
+    exit_code = 1
+
+
 class InvalidBagError(ArchiverError):
     """Raised by callers that want an exception for an invalid bag rather than a report."""
 

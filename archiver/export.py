@@ -44,7 +44,7 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.describe import DC_NS, DCTERMS_NS, RECORD_NS
-from archiver.errors import ArchiverError, InvalidBagError, NotABagError, UsageError
+from archiver.errors import ExportError, InvalidBagError, NotABagError, UsageError
 from archiver.inventory import read_bag_info, store_key, summarize
 from archiver.store import Store, is_bag
 from archiver.xmlsafe import UnsafeXMLError, parse_xml, schema_errors
@@ -93,11 +93,6 @@ _ZIP64_LIMIT = (1 << 31) - 1
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-
-class ExportError(ArchiverError):
-    """An export could not be written (the output path is unusable, the disk is full)."""
-
-    exit_code = 1
 
 
 # --- Reading a bag ----------------------------------------------------------------------------

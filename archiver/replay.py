@@ -44,7 +44,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.util import is_hop_by_hop
 
-from archiver.errors import ArchiverError
+from archiver.errors import ReplayError
 from archiver.export import (
     INDEX_PATH,
     IndexEntry,
@@ -69,11 +69,6 @@ _SCHEME_SLASHES = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):/*")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
-
-class ReplayError(ArchiverError):
-    """The replay could not start (the port is taken) or a record could not be read."""
-
-    exit_code = 1
 
 
 # --- Reading records --------------------------------------------------------------------------
