@@ -24,6 +24,9 @@ from archiver.model import Block, BlockKind
 
 log = logging.getLogger(__name__)
 
+#: Above this many elements, trafilatura's second opinions (readability, jusText) are skipped:
+#: their cost grows with the square of the page and hostile pages would take minutes.
+MAX_ELEMENTS_FOR_FALLBACKS = 8000
 #: Elements of trafilatura's output tree read as one paragraph each.
 _PARAGRAPH_TAGS = frozenset({"p", "quote", "item", "code", "div"})
 
@@ -56,11 +59,12 @@ def read_main_text(root: etree._Element, url: str) -> Reading:
 
 
 def _bare_extraction(root: etree._Element, url: str) -> Any:
+    fast = sum(1 for _ in root.iter()) > MAX_ELEMENTS_FOR_FALLBACKS
     try:
         from trafilatura import bare_extraction
 
         return bare_extraction(
-            root, url=url or None, include_images=True, include_comments=False,
+            root, url=url or None, fast=fast, include_images=True, include_comments=False,
             include_tables=False, include_links=False, include_formatting=False,
             with_metadata=True, deduplicate=False,
         )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,6 +43,9 @@ from archiver.extract.structured import Node, as_list, as_text, types_of
 from archiver.model import Caption
 
 MAX_CAPTION = 4000
+#: Candidate photo containers examined, and photos kept, at most on one page.
+MAX_CONTAINERS = 2000
+MAX_PHOTOS = 500
 
 #: Class/id words of an image, or of its near ancestors, that make it decoration.
 DECORATION_WORDS = frozenset({
@@ -94,33 +98,49 @@ class Photo:
     caption: Caption
     position: int
     urls: frozenset[str] = frozenset()
-    from_markup: bool = True
 
 
 def find_photos(root: etree._Element, base: str, nodes: Iterable[Node] = ()) -> list[Photo]:
     """Every captioned photo of the article on the page ``root``, in article order."""
     order = {element: n for n, element in enumerate(root.iter())}
-    in_markup = list(_markup_photos(root, base, order))
-    from_data = list(_jsonld_photos(nodes, base))
+    holders = _image_holders(root)
+    in_markup = list(islice(_markup_photos(root, base, order, holders), MAX_PHOTOS))
+    from_data = list(islice(_jsonld_photos(nodes, base), MAX_PHOTOS))
     return merge_photos(sorted(in_markup, key=lambda p: p.position), from_data)
+
+
+def _image_holders(root: etree._Element) -> frozenset[etree._Element]:
+    """Every element that is or contains an image, found in one pass over the page."""
+    holders: set[etree._Element] = set()
+    for element in root.iter():
+        if not _is_image_element(element):
+            continue
+        node: etree._Element | None = element
+        while node is not None and node not in holders:
+            holders.add(node)
+            node = node.getparent()
+    return frozenset(holders)
 
 
 # --- Photos in the markup ---------------------------------------------------------------------
 
 def _markup_photos(
-    root: etree._Element, base: str, order: dict[etree._Element, int]
+    root: etree._Element, base: str, order: dict[etree._Element, int],
+    holders: frozenset[etree._Element],
 ) -> Iterator[Photo]:
     used: set[etree._Element] = set()
-    for container in _containers(root):
+    for container in islice(_containers(root, holders), MAX_CONTAINERS):
         if container in used:
             continue
-        photo = _photo_in(container, base, order, used)
+        photo = _photo_in(container, base, order, used, holders)
         if photo is not None:
             used.add(container)
             yield photo
 
 
-def _containers(root: etree._Element) -> Iterator[etree._Element]:
+def _containers(
+    root: etree._Element, holders: frozenset[etree._Element]
+) -> Iterator[etree._Element]:
     """Elements that may hold one photo and its caption, innermost first within each kind."""
     for figure in root.iter("figure"):
         if figure.find(".//figure") is None:
@@ -128,37 +148,40 @@ def _containers(root: etree._Element) -> Iterator[etree._Element]:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        if _has_data_caption(element):
+        if _has_data_caption(element, holders):
             yield element
-        elif _is_caption_element(element) and not _inside(element, "figure"):
-            container = _container_of_caption(element)
+        elif _is_caption_element(element, holders) and not _inside(element, "figure"):
+            container = _container_of_caption(element, holders)
             if container is not None:
                 yield container
 
 
-def _has_data_caption(element: etree._Element) -> bool:
+def _has_data_caption(element: etree._Element, holders: frozenset[etree._Element]) -> bool:
     if not any(element.get(a) for a in ("data-caption", "data-credit", "data-description")):
         return False
-    return _image_elements(element) != [] or any(element.get(a) for a in LAZY_ATTRIBUTES)
+    return element in holders or any(element.get(a) for a in LAZY_ATTRIBUTES)
 
 
-def _is_caption_element(element: etree._Element) -> bool:
+def _is_caption_element(element: etree._Element, holders: frozenset[etree._Element]) -> bool:
     if tag_of(element) == "figcaption":
         return True
-    if (element.get("itemprop") or "").lower() in ("caption", "description") and \
-            _image_elements(element) == []:
+    if element in holders:
+        return False
+    if (element.get("itemprop") or "").lower() in ("caption", "description"):
         return tag_of(element) not in ("meta", "link")
     element_words = words(element)
-    return bool(element_words & CAPTION_WORDS) and not _image_elements(element) \
+    return bool(element_words & CAPTION_WORDS) \
         and not element_words & {"container", "wrapper", "wrap"}
 
 
-def _container_of_caption(caption: etree._Element) -> etree._Element | None:
+def _container_of_caption(
+    caption: etree._Element, holders: frozenset[etree._Element]
+) -> etree._Element | None:
     """The nearest ancestor (a few levels up at most) that holds an image."""
     for level, ancestor in enumerate(ancestors(caption)):
         if level >= 4 or tag_of(ancestor) in ("body", "article", "main", "html"):
             return None
-        if _image_elements(ancestor):
+        if ancestor in holders:
             return ancestor
     return None
 
@@ -169,7 +192,7 @@ def _inside(element: etree._Element, tag: str) -> bool:
 
 def _photo_in(
     container: etree._Element, base: str, order: dict[etree._Element, int],
-    used: set[etree._Element],
+    used: set[etree._Element], holders: frozenset[etree._Element],
 ) -> Photo | None:
     """The photo held by ``container``, or None when it holds no photo or no caption."""
     images = [i for i in _image_elements(container) if not any(a in used for a in ancestors(i))]
@@ -178,9 +201,9 @@ def _photo_in(
     candidates = [i for i in images if not is_decorative(i)]
     if images and not candidates:
         return None
-    if candidates and (is_decorative(container) or _is_teaser(container, base)):
+    if candidates and (is_decorative(container) or _is_teaser(container, base, holders)):
         return None
-    text, credit = _caption_and_credit(container)
+    text, credit = _caption_and_credit(container, holders)
     if not text:
         return None
     image, urls = _best_image(candidates, base)
@@ -206,9 +229,11 @@ def _best_image(
     return None, []
 
 
-def _is_teaser(container: etree._Element, base: str) -> bool:
+def _is_teaser(
+    container: etree._Element, base: str, holders: frozenset[etree._Element]
+) -> bool:
     """True for a card linking to another page: the image and caption inside one link."""
-    captions = _caption_elements(container)
+    captions = _caption_elements(container, holders)
     for link in [*container.iter("a"), *[a for a in ancestors(container) if tag_of(a) == "a"]]:
         target = resolve(base, link.get("href"))
         if not target or _IMAGE_FILE.search(urlsplit_path(target)) or \
@@ -216,14 +241,9 @@ def _is_teaser(container: etree._Element, base: str) -> bool:
             continue
         holds_image = any(tag_of(e) == "img" for e in link.iter())
         holds_caption = any(c is link or any(a is link for a in ancestors(c)) for c in captions)
-        if holds_image and (holds_caption or link in ancestors_list(container)):
+        if holds_image and (holds_caption or any(a is link for a in ancestors(container))):
             return True
     return False
-
-
-def ancestors_list(element: etree._Element) -> list[etree._Element]:
-    """The element's ancestors as a list, nearest first."""
-    return list(ancestors(element))
 
 
 def _looks_like_photo(container: etree._Element) -> bool:
@@ -239,24 +259,27 @@ def _holds_other_media(container: etree._Element) -> bool:
 
 def _image_elements(container: etree._Element) -> list[etree._Element]:
     """The ``img`` elements (and lazy-image placeholders) under ``container``, in order."""
-    found = []
-    for element in container.iter():
-        tag = tag_of(element)
-        if tag == "img" or (tag not in ("source", "script", "a", "link", "meta")
-                            and element is not container
-                            and any(element.get(a) for a in LAZY_ATTRIBUTES[:3])):
-            found.append(element)
-    return found
+    return [e for e in container.iter()
+            if _is_image_element(e) and (e is not container or tag_of(e) == "img")]
 
 
-def _caption_and_credit(container: etree._Element) -> tuple[str, str | None]:
+def _is_image_element(element: etree._Element) -> bool:
+    """An ``img``, or an element a script turns into an image (``data-src``…)."""
+    tag = tag_of(element)
+    return tag == "img" or (tag not in ("", "source", "script", "a", "link", "meta")
+                            and any(element.get(a) for a in LAZY_ATTRIBUTES[:3]))
+
+
+def _caption_and_credit(
+    container: etree._Element, holders: frozenset[etree._Element]
+) -> tuple[str, str | None]:
     """The caption text and credit that ``container`` states, credit split off."""
-    captions = _caption_elements(container)
-    credits = _credit_elements(container)
+    captions = _caption_elements(container, holders)
+    credits = _credit_elements(container, holders)
     pieces = [text_of(c, skip=frozenset(credits)) for c in captions if c not in credits]
     attribute_caption = container.get("data-caption") or container.get("data-description")
     if not any(pieces) and attribute_caption:
-        pieces = [clean_text(etree_text(attribute_caption))]
+        pieces = [clean_text(markup_text(attribute_caption))]
     caption = clean_caption(" ".join(p for p in pieces if p))
     credit_texts = [clean_credit(text_of(c)) for c in credits]
     if container.get("data-credit"):
@@ -271,14 +294,18 @@ def _caption_and_credit(container: etree._Element) -> tuple[str, str | None]:
     return caption, credit
 
 
-def _caption_elements(container: etree._Element) -> list[etree._Element]:
+def _caption_elements(
+    container: etree._Element, holders: frozenset[etree._Element]
+) -> list[etree._Element]:
     """The outermost caption elements under ``container`` (figcaption or caption-classed)."""
     found = [e for e in container.iter() if e is not container and isinstance(e.tag, str)
-             and _is_caption_element(e)]
+             and _is_caption_element(e, holders)]
     return [e for e in found if not any(a in found for a in ancestors(e))]
 
 
-def _credit_elements(container: etree._Element) -> list[etree._Element]:
+def _credit_elements(
+    container: etree._Element, holders: frozenset[etree._Element]
+) -> list[etree._Element]:
     """The outermost elements under ``container`` that hold a credit."""
     found = []
     for element in container.iter():
@@ -288,8 +315,8 @@ def _credit_elements(container: etree._Element) -> list[etree._Element]:
         itemprop = (element.get("itemprop") or "").lower()
         marked = bool(element_words & CREDIT_WORDS) and not (
             element_words & CAPTION_WORDS and not element_words & {"credit", "copyright"})
-        inline = tag_of(element) in ("small", "cite") and _inside_any(element, container,
-                                                                      _is_caption_element)
+        inline = tag_of(element) in ("small", "cite") and _inside_any(
+            element, container, lambda e: _is_caption_element(e, holders))
         if (marked or itemprop in CREDIT_ITEMPROPS or inline) and text_of(element) \
                 and not any(_is_pure_caption(d) for d in element.iterdescendants()):
             found.append(element)
@@ -322,7 +349,7 @@ def _remove_suffix(caption: str, credit: str) -> str:
     return caption
 
 
-def etree_text(value: str) -> str:
+def markup_text(value: str) -> str:
     """Text of an attribute that may hold markup (``data-caption="<p>…</p>"``)."""
     if "<" not in value:
         return value
@@ -453,7 +480,7 @@ def _jsonld_photos(nodes: Iterable[Node], base: str) -> Iterator[Photo]:
         text = as_text(node.get("caption")) or as_text(node.get("description"))
         if not text:
             continue
-        caption, credit = split_credit(etree_text(text))
+        caption, credit = split_credit(markup_text(text))
         credit = clean_credit(
             as_text(node.get("creditText")) or _name(node.get("copyrightHolder"))
             or _name(node.get("creator")) or _name(node.get("author"))
@@ -464,7 +491,7 @@ def _jsonld_photos(nodes: Iterable[Node], base: str) -> Iterator[Photo]:
                 for u in [resolve(base, as_text(v))] if u]
         yield Photo(Caption(text=caption[:MAX_CAPTION], credit=credit,
                             image_url=urls[0] if urls else None),
-                    position=-1, urls=frozenset(urls), from_markup=False)
+                    position=-1, urls=frozenset(urls))
 
 
 _NOT_ARTICLE_TYPES = {"Person", "Organization", "NewsMediaOrganization", "Corporation",
@@ -502,37 +529,50 @@ def caption_key(text: str) -> str:
 def merge_photos(in_markup: list[Photo], from_data: list[Photo]) -> list[Photo]:
     """One entry per photo: markup copies deduplicated, JSON-LD photos merged into them.
 
-    A JSON-LD photo matching none of the markup (by URL or caption) comes first: it is the
-    article's lead image, which many pages show only through scripts.
+    Two markup photos are one when they share an image and a caption (a lightbox copy), or
+    one of them has no image; a JSON-LD photo is a markup photo when they share an image or
+    a caption. A JSON-LD photo matching none comes first: it is the article's lead image,
+    which many pages show only through scripts.
     """
-    kept: list[Photo] = []
+    kept = _Kept()
     for photo in in_markup:
-        twin = _twin(photo, kept, by_caption_alone=False)
-        if twin is None:
-            kept.append(photo)
-        else:
-            kept[kept.index(twin)] = _combine(twin, photo)
-    leading: list[Photo] = []
+        kept.add(photo, by_caption_alone=False)
+    markup_count = len(kept.photos)
     for photo in from_data:
-        twin = _twin(photo, kept + leading, by_caption_alone=True)
-        if twin is None:
-            leading.append(photo)
-        elif twin in kept:
-            kept[kept.index(twin)] = _combine(twin, photo)
-    return leading + kept
+        kept.add(photo, by_caption_alone=True)
+    return kept.photos[markup_count:] + kept.photos[:markup_count]
 
 
-def _twin(photo: Photo, others: list[Photo], *, by_caption_alone: bool) -> Photo | None:
-    keys = {url_key(u) for u in photo.urls}
-    text = caption_key(photo.caption.text)
-    for other in others:
-        same_url = bool(keys & {url_key(u) for u in other.urls})
-        same_text = text == caption_key(other.caption.text)
-        if same_url and (same_text or by_caption_alone or not other.urls or not photo.urls):
-            return other
-        if same_text and (by_caption_alone or not photo.urls or not other.urls or same_url):
-            return other
-    return None
+class _Kept:
+    """Photos kept so far, indexed by image and caption keys so merging stays linear."""
+
+    def __init__(self) -> None:
+        self.photos: list[Photo] = []
+        self._by_url: dict[str, list[int]] = {}
+        self._by_text: dict[str, list[int]] = {}
+
+    def add(self, photo: Photo, *, by_caption_alone: bool) -> None:
+        """Keep ``photo``, or merge it into the kept photo it is a copy of."""
+        keys = {url_key(u) for u in photo.urls}
+        text = caption_key(photo.caption.text)
+        candidates = sorted({i for k in keys for i in self._by_url.get(k, [])}
+                            | set(self._by_text.get(text, [])))
+        for index in candidates:
+            other = self.photos[index]
+            same_url = bool(keys & {url_key(u) for u in other.urls})
+            same_text = text == caption_key(other.caption.text)
+            loose = by_caption_alone or not other.urls or not photo.urls
+            if (same_url and (same_text or loose)) or (same_text and loose):
+                self.photos[index] = _combine(other, photo)
+                self._index(index, keys, text)
+                return
+        self.photos.append(photo)
+        self._index(len(self.photos) - 1, keys, text)
+
+    def _index(self, index: int, keys: set[str], text: str) -> None:
+        for key in keys:
+            self._by_url.setdefault(key, []).append(index)
+        self._by_text.setdefault(text, []).append(index)
 
 
 def _combine(first: Photo, second: Photo) -> Photo:

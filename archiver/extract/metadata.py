@@ -363,7 +363,7 @@ _DATE_META = (
 def choose_date(
     root: etree._Element, data: StructuredData, article: Node, heuristics: Heuristics, url: str,
 ) -> str | None:
-    """The publication date: JSON-LD, then meta tags, then ``<time>``, then htmldate."""
+    """The publication date: JSON-LD, then meta tags, then ``<time>``, then htmldate's guess."""
     stated = [as_text(article.get(k)) for k in ("datePublished", "dateCreated", "uploadDate")]
     stated += data.all_meta(*_DATE_META)
     stated += list(_time_elements(root))
@@ -371,8 +371,9 @@ def choose_date(
         iso = normalise_date(value)
         if iso:
             return iso
-    found = _htmldate(root, url)
-    return normalise_date(found) or normalise_date(heuristics.date)
+    # trafilatura already asked htmldate (original date, extensive search): ask again only
+    # when trafilatura did not run or found nothing
+    return normalise_date(heuristics.date) or normalise_date(_htmldate(root, url))
 
 
 def normalise_date(value: str | None) -> str | None:
