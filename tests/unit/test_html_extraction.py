@@ -153,6 +153,9 @@ def test_empty_pages_raise_extraction_error(document: bytes) -> None:
 @pytest.mark.parametrize("document", [
     b"<div>" * 100_000 + b"deep" + b"</div>" * 100_000,
     b"<html><body>" + b"<p>paragraph of text here.</p>" * 50_000 + b"</body></html>",
+    b"<html><body><div>" + b'<p class="caption">x</p>' * 10_000 + b"</div></body></html>",
+    b"<html><body><div>" + b'<div data-caption="x"><img data-src="/b.jpg"></div>' * 5_000
+    + b"</div></body></html>",
     b'<script type="application/ld+json">' + b"[" * 100_000 + b"</script><h1>Nested JSON</h1>",
     b'<?xml version="1.0" encoding="utf-8"?><html><body><h1>XML declared</h1></body></html>',
     b"<html><body><h1>Latin-1 caf\xe9</h1><p>Ol\xe9</p></body></html>",
