@@ -18,10 +18,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from archiver.hashing import Sink
 from archiver.model import ValidationReport
-from archiver.verify.bagit_rules import check_bagit
-from archiver.verify.content import check_content
+from archiver.verify.bagit_rules import SinkFactory, check_bagit, info_values
+from archiver.verify.content import check_content, is_warc_path
 from archiver.verify.profile import ARCHIVER_PROFILE_ID, check_profile, declared_profiles
+from archiver.warc import WarcScanner
 from archiver.xmlsafe import schema_dir
 
 __all__ = ["archiver_profile", "bagit_python_objection", "validate_bag"]
@@ -46,8 +48,16 @@ def validate_bag(
     ``fast`` checks Payload-Oxum only; ``completeness_only`` checks that every file is present
     and listed without hashing. The full check adds every checksum, the profile (``profile``
     when given, else ours when the bag declares it) and, for archiver bags, the content checks.
+    An archiver bag's WARCs are checked record by record in the same read that hashes them.
     """
-    result = check_bagit(bag, fast=fast, completeness_only=completeness_only, workers=workers)
+    scanners: dict[str, WarcScanner] = {}
+    result = check_bagit(
+        bag,
+        fast=fast,
+        completeness_only=completeness_only,
+        workers=workers,
+        sink_for=_warc_scanners(scanners),
+    )
     findings = list(result.findings)
     checks = ["bagit-fast" if fast else "bagit-completeness" if completeness_only else "bagit"]
     if not (fast or completeness_only):
@@ -59,7 +69,7 @@ def validate_bag(
             findings.extend(check_profile(result, bag, archiver_profile()))
             checks.append("profile")
         if ours:
-            findings.extend(check_content(bag))
+            findings.extend(check_content(bag, scanners))
             checks.append("content")
     return ValidationReport(
         bag=bag,
@@ -68,6 +78,23 @@ def validate_bag(
         bytes_checked=result.bytes_checked,
         checks=tuple(checks),
     )
+
+
+def _warc_scanners(scanners: dict[str, WarcScanner]) -> SinkFactory:
+    """A sink factory for :func:`check_bagit`: a WARC scanner for each WARC of our bags.
+
+    The scanners see the WARCs' bytes as the manifests are computed, and are kept in
+    ``scanners`` for the content checks: the WARC is read once for both.
+    """
+
+    def sink_for(bag_info: tuple[tuple[str, str], ...], relative: str) -> Sink | None:
+        ours = ARCHIVER_PROFILE_ID in info_values(bag_info, "BagIt-Profile-Identifier")
+        if not ours or not is_warc_path(relative):
+            return None
+        scanner = scanners[relative] = WarcScanner()
+        return scanner.feed
+
+    return sink_for
 
 
 def bagit_python_objection(bag: Path) -> str | None:

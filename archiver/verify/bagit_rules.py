@@ -64,14 +64,14 @@ import re
 import stat
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from archiver.errors import NotABagError
-from archiver.hashing import digest_file
+from archiver.hashing import Sink, digest_file
 from archiver.model import Finding, Severity
 
 DEFAULT_VERSION = (1, 0)
@@ -1005,6 +1005,10 @@ def _oxum_explanation(
 
 # --- Hashing ----------------------------------------------------------------------------------
 
+# Given bag-info's labels and values and a bag-relative path about to be hashed: a consumer of
+# the file's bytes, or None.
+SinkFactory = Callable[[tuple[tuple[str, str], ...], str], Sink | None]
+
 
 @dataclass(frozen=True)
 class Digests:
@@ -1034,13 +1038,24 @@ def hash_files(
     sizes: Mapping[str, int],
     workers: int,
     findings: Findings,
+    sinks: Mapping[str, Sink] | None = None,
 ) -> Digests:
-    """Digest each planned file once for all its algorithms, largest first, in threads."""
+    """Digest each planned file once for all its algorithms, largest first, in threads.
+
+    With more than one worker a large file also hashes on a helper thread (one algorithm
+    each), so a bag with one huge file still uses two cores. ``sinks`` maps a file to a
+    consumer that sees every byte read (the WARC record checks), in the same read.
+    """
     order = sorted(plan, key=lambda p: (-sizes.get(p, 0), p))
     by_file: dict[str, dict[str, str]] = {}
     octets = 0
+    sinks = sinks or {}
+    split = workers > 1
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [(p, pool.submit(digest_file, bag / p, sorted(plan[p]))) for p in order]
+        futures = []
+        for p in order:
+            job = pool.submit(digest_file, bag / p, sorted(plan[p]), sink=sinks.get(p), split=split)
+            futures.append((p, job))
         for path, future in futures:
             try:
                 size, digests = future.result()
@@ -1081,7 +1096,12 @@ def compare_digests(
 
 
 def check_bagit(
-    bag: Path, *, fast: bool = False, completeness_only: bool = False, workers: int = 2
+    bag: Path,
+    *,
+    fast: bool = False,
+    completeness_only: bool = False,
+    workers: int = 2,
+    sink_for: SinkFactory | None = None,
 ) -> BagitResult:
     """Check ``bag`` against the BagIt rules and return every finding, never writing a byte.
 
@@ -1090,6 +1110,8 @@ def check_bagit(
     "every file present and listed"; the full check (neither) adds every checksum. Raises
     :class:`NotABagError` only when ``bag`` is not a directory holding bagit.txt or data/.
     The path given may itself be a link to the bag; nothing inside the bag is followed.
+    ``sink_for(bag_info, path)`` may give, for a file about to be hashed, a consumer of its
+    bytes (other checks that then need no second read).
     """
     bag = Path(bag)
     ensure_bag(bag)
@@ -1104,9 +1126,12 @@ def check_bagit(
         report_completeness(comparison, parsed, tree, findings)
         files_checked = len(tree.files)
     if not (fast or completeness_only):
-        digests = hash_files(
-            bag, plan_hashing(comparison, parsed.manifests), tree.files, workers, findings
-        )
+        plan = plan_hashing(comparison, parsed.manifests)
+        sinks = {}
+        if sink_for is not None:
+            wanted = ((p, sink_for(parsed.bag_info, p)) for p in plan)
+            sinks = {p: sink for p, sink in wanted if sink is not None}
+        digests = hash_files(bag, plan, tree.files, workers, findings, sinks)
         changed = compare_digests(comparison, parsed.manifests, digests, findings)
         files_checked, bytes_checked = digests.files, digests.octets
     check_oxum(

@@ -28,12 +28,12 @@ Reads only; never follows a symbolic link (those are reported by the BagIt check
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from archiver.describe import check_dublin_core, read_dublin_core
 from archiver.model import Finding, Severity
-from archiver.warc import RecordSummary, check_warc
+from archiver.warc import RecordProblem, RecordSummary, WarcScanner, check_warc
 from archiver.xmlsafe import UnsafeXMLError, parse_xml, schema_errors
 
 DUBLIN_CORE = "metadata/dublin_core.xml"
@@ -55,14 +55,21 @@ def _regular_file(bag: Path, relative: str) -> Path | None:
     return path
 
 
-def check_content(bag: Path) -> tuple[Finding, ...]:
-    """Run every archiver content check on ``bag`` and return the findings."""
+def check_content(
+    bag: Path, scanned: Mapping[str, WarcScanner] | None = None
+) -> tuple[Finding, ...]:
+    """Run every archiver content check on ``bag`` and return the findings.
+
+    ``scanned`` maps a WARC's bag-relative path to a :class:`~archiver.warc.WarcScanner` that
+    was fed the whole file while the manifests were computed (see :func:`is_warc_path`): its
+    result stands for the WARC's check, which then needs no second read of the file.
+    """
     findings: list[Finding] = []
     findings.extend(check_metadata_files(bag))
     records_by_warc: dict[str, list[RecordSummary]] = {}
     for warc in _warc_files(bag):
         relative = warc.relative_to(bag).as_posix()
-        records, problems = check_warc(warc)
+        records, problems = _checked_warc(warc, (scanned or {}).get(relative))
         records_by_warc[warc.name] = records
         findings.extend(_warc_findings(relative, records, problems))
     if not records_by_warc:
@@ -70,6 +77,21 @@ def check_content(bag: Path) -> tuple[Finding, ...]:
     findings.extend(check_index(bag, records_by_warc))
     findings.extend(check_captions(bag, records_by_warc))
     return tuple(findings)
+
+
+def is_warc_path(relative: str) -> bool:
+    """True for a bag-relative path that :func:`check_content` checks as a WARC."""
+    name = relative.removeprefix("data/")
+    return name != relative and "/" not in name and name.endswith(".warc.gz")
+
+
+def _checked_warc(
+    warc: Path, scanner: WarcScanner | None
+) -> tuple[list[RecordSummary], list[RecordProblem]]:
+    """The scanner's verdict on ``warc`` when it reached one, else a reading of the file."""
+    if scanner is None:
+        return check_warc(warc)
+    return scanner.result() or check_warc(warc, scan=False)
 
 
 def check_metadata_files(bag: Path) -> Iterator[Finding]:
