@@ -243,6 +243,10 @@ def _finish_bag(
     bag_dir: Path, capture: Capture, record: DublinCore, dc_xml: bytes, options: CaptureOptions
 ) -> None:
     content = [f for f in check_content_payload(bag_dir) if f.severity is Severity.ERROR]
+    if content:
+        raise BagBuildError(
+            f"the new bag's payload failed its checks: {content[0].line()}", subject=capture.source
+        )
     payload = hash_payload(bag_dir)
     _test_pause("payload-hashed")
     checked_at = options.clock()
@@ -269,14 +273,8 @@ def _finish_bag(
             "validation",
             checked_at,
             "WARC record digests, CDXJ index and captions checked before bagging",
-            "failure" if content else "success",
-            note="; ".join(f.line() for f in content) or None,
         ),
     )
-    if content:
-        raise BagBuildError(
-            f"the new bag's payload failed its checks: {content[0].line()}", subject=capture.source
-        )
     info = bag_info(capture, record, options)
     premis = premis_xml(payload, events, options.agent.source_organization)
     write_bag(
