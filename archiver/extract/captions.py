@@ -28,8 +28,9 @@ The clause reading behind the tense rules (``analyse_clause``) is a light heuris
 parser: it drops asides between commas, skips relative clauses, and takes the first finite
 verb left as the main verb.
 
-The lexicons below are small lists of general English written for these rules, not drawn
-from any article. This module is pure: no disk, no network, no state, no third-party code.
+The lexicons (``archiver.extract.lexicon``) are small lists of general English written for
+these rules, not drawn from any article. This module is pure: no disk, no network, no state,
+no third-party code.
 """
 
 from __future__ import annotations
@@ -40,6 +41,49 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
+
+from archiver.extract.lexicon import (
+    ABBREVIATIONS,
+    ACTION_VERBS,
+    ALWAYS_REPORTING,
+    AUXILIARIES,
+    BE_PAST,
+    BE_PRESENT,
+    CONJUNCTIONS,
+    DEMONSTRATIVES,
+    DETERMINERS,
+    DO_PRESENT,
+    EVENT_VERBS,
+    FIRST_SECOND_PERSON,
+    FRONTED_MARKERS,
+    HAVE_PRESENT,
+    IRREGULAR_PARTICIPLE,
+    IRREGULAR_PAST,
+    IRREGULAR_PLURALS,
+    KNOWN_VERBS,
+    LOCATIVE_PREPOSITIONS,
+    MODALS,
+    MONTH,
+    MONTH_WORDS,
+    NOT_ING,
+    NOT_PAST_ED,
+    NOT_VERB_S,
+    NUMBER_WORDS,
+    OBJECT_PRONOUNS,
+    OTHER_RELATIVES,
+    PARTICLES,
+    PERSON_NOUNS,
+    PERSONAL_PRONOUNS,
+    PREPOSITIONS,
+    REPORTING_VERBS,
+    STATIVE_PARTICIPLES,
+    STATIVE_VERBS,
+    SUBJECT_RELATIVES,
+    SUBORDINATORS,
+    THAT_VERBS,
+    WEEKDAY,
+    words,
+)
 
 __all__ = [
     "CAPTION_THRESHOLD",
@@ -62,259 +106,6 @@ CAPTION_THRESHOLD = 2
 
 #: Bounds on a caption's size (words, characters); outside them it is body text.
 MIN_WORDS, MAX_WORDS, MAX_CHARS = 3, 60, 450
-
-
-# --- Lexicons: general English, closed classes first ----------------------------------------
-
-
-def _words(text: str) -> frozenset[str]:
-    """A lexicon from a space-separated list of words."""
-    return frozenset(text.split())
-
-
-_DETERMINERS = _words(
-    "a an the this that these those his her its their our my your some many several few "
-    "each every both all no another any either neither much more most such other whose"
-)
-_NUMBER_WORDS = _words(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred thousand dozen "
-    "dozens hundreds thousands millions"
-)
-_PREPOSITIONS = _words(
-    "about above across after against along alongside amid amidst among around as at atop "
-    "before behind below beneath beside besides between beyond by despite down during except "
-    "for from in inside into like near next of off on onto opposite out outside over past per "
-    "since through throughout to toward towards under underneath until up upon via with "
-    "within without"
-)
-#: Prepositions that place a scene somewhere ("in", "near", "outside" ...).
-_LOCATIVE_PREPOSITIONS = _words(
-    "in at near outside inside on along across over from of to into through around toward "
-    "towards behind beside atop above below beneath under opposite past off"
-)
-#: Adverb particles that follow a verb ("carry away", "look out").
-_PARTICLES = _words(
-    "up down out off away back over in on around along through aside together apart forward "
-    "forwards home inside outside onward onwards ahead"
-)
-_CONJUNCTIONS = _words("and or but nor yet so")
-_SUBORDINATORS = _words(
-    "after although as because before if once since than though unless until when whenever "
-    "where whereas wherever whether while"
-)
-#: Words that open a relative clause whose verb comes straight after.
-_SUBJECT_RELATIVES = _words("who which that")
-#: Words that open a relative clause with its own subject ("where she grew up").
-_OTHER_RELATIVES = _words("whom whose where when")
-_PERSONAL_PRONOUNS = _words(
-    "he she it they him her them himself herself itself themselves "
-    "someone somebody something everyone everybody everything anyone anybody anything "
-    "nobody nothing none others there here"
-)
-#: Words that are pronouns when a verb or relative follows them ("Those who", "This is").
-_DEMONSTRATIVES = _words(
-    "this that these those some many most all both few several each another either neither "
-    "much"
-)
-_FIRST_SECOND_PERSON = _words(
-    "me my mine myself we us our ours ourselves you your yours yourself yourselves"
-)
-_OBJECT_PRONOUNS = _words("him her them it his their its himself herself themselves")
-_BE_PRESENT = _words("is are am")
-_BE_PAST = _words("was were")
-_HAVE_PRESENT = _words("has have")
-_DO_PRESENT = _words("do does")
-_MODALS = _words("will would could should might may must can shall cannot ought 'll")
-_AUXILIARIES = _BE_PRESENT | _BE_PAST | _HAVE_PRESENT | _DO_PRESENT | {"had", "did", "be", "been"}
-
-#: Openers that tie a sentence to what came before: a caption stands alone.
-_FRONTED_MARKERS = _words(
-    "and but or so yet nor meanwhile however still also instead moreover furthermore "
-    "nevertheless nonetheless indeed thus therefore hence now then today yesterday tomorrow "
-    "tonight later earlier already even only otherwise finally eventually ultimately lastly "
-    "additionally separately similarly likewise overall again accordingly consequently plus "
-    "sometimes often perhaps maybe first second third last besides regardless"
-)
-
-#: Verbs that report speech or belief: a caption shows, it does not report.
-_REPORTING_VERBS = _words(
-    "say tell claim report announce state insist warn argue explain admit acknowledge allege "
-    "assert contend confirm deny estimate predict declare concede testify urge accuse blame "
-    "criticize criticise describe recount recall vow pledge promise reply respond ask advise "
-    "order instruct"
-)
-#: Forms that report whatever their place in the sentence.
-_ALWAYS_REPORTING = _words("say says said saying tell tells told telling quoted quoting reportedly")
-#: Verbs that report or judge when a "that" clause follows them ("estimates that").
-_THAT_VERBS = _REPORTING_VERBS | _words(
-    "add note believe think fear hope expect suggest show indicate know find reveal write "
-    "agree feel realize realise worry mean hear learn"
-)
-
-#: Verbs that state a condition, a relation or an intention rather than a visible action.
-_STATIVE_VERBS = _words(
-    "be remain seem appear become continue exist belong contain include involve consist "
-    "depend rely own possess need want wish prefer know believe understand mean matter cost "
-    "equal lack deserve face control represent constitute comprise account have resemble "
-    "suggest indicate signal mark follow reflect highlight underscore affect concern require "
-    "total range number lead hope fear expect plan intend threaten seek "
-    "outnumber exceed dominate govern manage oversee"
-)
-#: Passive participles that state a condition ("is based in", "are expected to").
-_STATIVE_PARTICIPLES = _words(
-    "located based headquartered situated considered believed expected known thought said "
-    "estimated scheduled set due slated supposed required allowed involved designed intended "
-    "meant owned controlled composed comprised divided concerned worried opposed tied linked "
-    "related connected accused charged suspected projected predicted forecast reported "
-    "alleged rumored rumoured understood regarded viewed backed supported funded sponsored "
-    "allied aligned affiliated"
-)
-
-#: Visible, depictable actions: what people and things do in a photograph.
-_ACTION_VERBS = _words(
-    """
-    address advance applaud arrange arrest arrive ascend assemble attend await bathe battle
-    beg bend billow blaze bleed block board bow breathe build burn bury buy camp campaign
-    carry carve catch celebrate chant chase check cheer chop clap clash clean clear climb
-    cling collect comb comfort compete console consume cook cover crawl cross crouch crowd
-    cry dance dangle deliver demolish descend detain dig dine disembark display distribute
-    dive drag drape draw dress dribble drift drink drip drive drop dry duck dump dust eat
-    embrace emerge engulf enter erect escort evacuate examine exit explode extinguish feed
-    fight fill film fire fish fix flee float flood fly fold gather gaze gesture glance glow
-    grab graze greet grieve grip guard guide hammer hand handcuff hang harvest haul help
-    hide hike hoist hold hug hunt hurl inspect interview jog join jump kick kiss kneel knock
-    land laugh launch lay lean leap leave lie lift light line listen load lock look lower
-    march mend mingle mourn move navigate nurse observe open paddle paint parade park pass
-    patrol pause peer perform pet photograph pick pile place plant play plead plough plow
-    point pose pour practice practise pray prepare protest pull pump push queue race raise
-    rally reach react read rebuild recover relax remove repair rescue rest return reunite
-    ride rise roam roar roll row rub rush sail salute scatter scramble scream scrub search
-    secure serve set sew shake shave shelter shield shine shoot shop shout shovel sift sign
-    sing sit skate ski sleep slide smile smoke smolder smoulder sort sparkle speak spray
-    sprint squat stack stage stand stare step stir stream stretch stroll struggle study surf
-    surround sweep swim swing talk tend throw tie touch tour tow train transport travel
-    treat trek trim tug unload unpack unveil view visit vote wade wait walk wander warm wash
-    watch water wave wear weep welcome weld wheel whisper wipe worship wrap wrestle write
-    yell
-    """
-)
-#: Common verbs that are neither depictive nor stative, known so that their forms are read
-#: as verbs ("come", "go", "show" ...).
-_OTHER_VERBS = _words(
-    "come go get give make take put show see find keep let bring send begin start end stop "
-    "open close turn call ask offer receive win lose meet happen occur kill wound injure "
-    "destroy damage attack strike bomb hit fall use debate resume discuss"
-)
-#: Verbs that report an outcome rather than show a moment ("kills", "approves").
-_EVENT_VERBS = _words("kill injure wound seize capture approve reject die")
-_KNOWN_VERBS = _ACTION_VERBS | _STATIVE_VERBS | _REPORTING_VERBS | _OTHER_VERBS | _EVENT_VERBS
-
-#: Irregular verbs: base, simple past, past participle. General English.
-_IRREGULAR = (
-    "arise arose arisen|bear bore borne|become became become|begin began begun|"
-    "bend bent bent|bite bit bitten|bleed bled bled|blow blew blown|break broke broken|"
-    "bring brought brought|build built built|buy bought bought|catch caught caught|"
-    "choose chose chosen|cling clung clung|come came come|creep crept crept|dig dug dug|"
-    "do did done|draw drew drawn|drink drank drunk|drive drove driven|eat ate eaten|"
-    "fall fell fallen|feed fed fed|feel felt felt|fight fought fought|find found found|"
-    "flee fled fled|fling flung flung|fly flew flown|forbid forbade forbidden|"
-    "forget forgot forgotten|forgive forgave forgiven|freeze froze frozen|get got gotten|"
-    "give gave given|go went gone|grow grew grown|hang hung hung|have had had|"
-    "hear heard heard|hide hid hidden|hold held held|keep kept kept|kneel knelt knelt|"
-    "know knew known|lay laid laid|lead led led|leap leapt leapt|leave left left|"
-    "lend lent lent|light lit lit|lose lost lost|make made made|mean meant meant|"
-    "meet met met|pay paid paid|ride rode ridden|ring rang rung|rise rose risen|run ran run|"
-    "say said said|see saw seen|seek sought sought|sell sold sold|send sent sent|"
-    "shake shook shaken|shine shone shone|shoot shot shot|show showed shown|"
-    "shrink shrank shrunk|sing sang sung|sink sank sunk|sit sat sat|sleep slept slept|"
-    "slide slid slid|speak spoke spoken|spend spent spent|spin spun spun|stand stood stood|"
-    "steal stole stolen|stick stuck stuck|sting stung stung|strike struck struck|"
-    "swear swore sworn|sweep swept swept|swim swam swum|swing swung swung|take took taken|"
-    "teach taught taught|tear tore torn|tell told told|think thought thought|"
-    "throw threw thrown|understand understood understood|undergo underwent undergone|"
-    "wake woke woken|wear wore worn|weep wept wept|win won won|withdraw withdrew withdrawn|"
-    "write wrote written|overcome overcame overcome|overtake overtook overtaken|"
-    "overthrow overthrew overthrown|withstand withstood withstood|uphold upheld upheld|"
-    "mislead misled misled|rebuild rebuilt rebuilt|retake retook retaken|"
-    "shut shut shut|put put put|cut cut cut|hit hit hit|set set set|let let let|"
-    "hurt hurt hurt|cost cost cost|spread spread spread|burst burst burst|cast cast cast|"
-    "quit quit quit|read read read|bet bet bet|upset upset upset|broadcast broadcast broadcast"
-)
-
-
-def _irregular_tables() -> tuple[dict[str, str], dict[str, str]]:
-    past: dict[str, str] = {}
-    participle: dict[str, str] = {}
-    for entry in _IRREGULAR.split("|"):
-        base, simple_past, part = entry.split()
-        if simple_past != base:  # "put", "cut": same as the present, so no evidence of tense
-            past[simple_past] = base
-        participle[part] = base
-    participle["been"] = "be"
-    return past, participle
-
-
-_IRREGULAR_PAST, _IRREGULAR_PARTICIPLE = _irregular_tables()
-
-#: Words ending in -ed that are not past forms.
-_NOT_PAST_ED = _words(
-    "bed red shed wed sled shred hundred sacred naked wicked rugged ragged wretched beloved "
-    "kindred crooked jagged hatred infrared tweed creed embed sped"
-)
-#: Words ending in -s that are not third-person verbs.
-_NOT_VERB_S = _words(
-    "news series species always perhaps towards afterwards besides sometimes nevertheless thus "
-    "plus whereas politics physics economics lens bus gas yes alias canvas bias chaos its his "
-    "hers ours yours theirs was has is does this us"
-)
-#: Words ending in -ing that are not participles.
-_NOT_ING = _words(
-    "thing things nothing something anything everything king ring wing spring string sing "
-    "bring sting swing during morning evening ceiling sibling pudding darling sterling "
-    "ping sling cling fling"
-)
-_IRREGULAR_PLURALS = _words(
-    "people children men women police gunmen policemen firemen fishermen cattle staff media "
-    "crew clergy youth public military personnel"
-)
-#: People and groups of people: the usual subjects of news photographs.
-_PERSON_NOUNS = _words(
-    """
-    man men woman women child children boy girl baby kid toddler infant teenager youth person
-    people family resident civilian soldier troop fighter officer police policeman policemen
-    policewoman official worker volunteer rescuer firefighter medic doctor nurse patient
-    student teacher pupil protester protestor demonstrator supporter fan voter mourner
-    relative refugee migrant survivor villager farmer worshipper worshiper pilgrim tourist
-    visitor crowd player athlete runner driver passenger guard member mother father parent
-    son daughter brother sister wife husband friend neighbor neighbour elder veteran militant
-    rebel gunman gunmen journalist photographer reporter candidate president leader minister
-    delegate activist artist musician dancer performer shopper commuter pedestrian onlooker
-    spectator bystander couple sailor pilot marine paramedic surgeon nun priest monk imam
-    bride groom customer vendor trader fisherman fishermen miner guest host singer actor
-    actress model chef crew diver climber hiker cyclist swimmer skier team squad victim
-    casualty hostage prisoner detainee suspect inmate
-    """
-)
-
-_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
-)
-_MONTH_WORDS = _words(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-)
-#: Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = _words(
-    """
-    mr mrs ms dr prof gen brig col lt sgt capt cpl maj adm cmdr gov sen rep rev st ave blvd mt
-    ft jr sr co corp inc ltd no nos vs etc fig approx dept est pt jan feb mar apr jun jul aug
-    sep sept oct nov dec ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass
-    mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo
-    """
-)
 
 
 # --- Text helpers ----------------------------------------------------------------------------
@@ -416,7 +207,7 @@ def _is_abbreviation_stop(text: str, stop: int) -> bool:
         return True
     if len(before) == 1 and before.isalpha() and before.isupper():  # an initial: "John F. Kennedy"
         return True
-    return before.lower() in _ABBREVIATIONS
+    return before.lower() in ABBREVIATIONS
 
 
 class Token(NamedTuple):
@@ -462,22 +253,22 @@ def _lemma_s(word: str) -> str:
     if word.endswith("es"):
         candidates.append(word[:-2])
     candidates.append(word[:-1])
-    return next((c for c in candidates if c in _KNOWN_VERBS), candidates[-1])
+    return next((c for c in candidates if c in KNOWN_VERBS), candidates[-1])
 
 
 def _lemma_ed(word: str) -> str:
     """The base form of a past or participle form ("fled" -> "flee", "carried" -> "carry")."""
-    if word in _IRREGULAR_PAST:
-        return _IRREGULAR_PAST[word]
-    if word in _IRREGULAR_PARTICIPLE:
-        return _IRREGULAR_PARTICIPLE[word]
+    if word in IRREGULAR_PAST:
+        return IRREGULAR_PAST[word]
+    if word in IRREGULAR_PARTICIPLE:
+        return IRREGULAR_PARTICIPLE[word]
     candidates = []
     if word.endswith("ied"):
         candidates.append(word[:-3] + "y")
     if len(word) > 4 and word[-3] == word[-4]:  # "stopped" -> "stop"
         candidates.append(word[:-3])
     candidates += [word[:-1], word[:-2]]
-    return next((c for c in candidates if c in _KNOWN_VERBS), word[:-2])
+    return next((c for c in candidates if c in KNOWN_VERBS), word[:-2])
 
 
 def _lemma_ing(word: str) -> str:
@@ -488,12 +279,12 @@ def _lemma_ing(word: str) -> str:
         candidates.append(stem[:-1])
     if stem.endswith("y"):
         candidates.append(stem[:-1] + "ie")
-    return next((c for c in candidates if c in _KNOWN_VERBS), stem)
+    return next((c for c in candidates if c in KNOWN_VERBS), stem)
 
 
 def _verb_lemma(low: str) -> str:
     """The base form of any verb form this module knows ("says", "fled", "walk")."""
-    if low.endswith("s") and _lemma_s(low) in _KNOWN_VERBS:
+    if low.endswith("s") and _lemma_s(low) in KNOWN_VERBS:
         return _lemma_s(low)
     if _is_past_form(low):
         return _lemma_ed(low)
@@ -502,25 +293,25 @@ def _verb_lemma(low: str) -> str:
 
 def _is_closed_class(low: str) -> bool:
     return (
-        low in _DETERMINERS
-        or low in _PREPOSITIONS
-        or low in _CONJUNCTIONS
-        or low in _SUBORDINATORS
-        or low in _PERSONAL_PRONOUNS
-        or low in _FIRST_SECOND_PERSON
-        or low in _AUXILIARIES
-        or low in _MODALS
-        or low in _SUBJECT_RELATIVES
-        or low in _OTHER_RELATIVES
+        low in DETERMINERS
+        or low in PREPOSITIONS
+        or low in CONJUNCTIONS
+        or low in SUBORDINATORS
+        or low in PERSONAL_PRONOUNS
+        or low in FIRST_SECOND_PERSON
+        or low in AUXILIARIES
+        or low in MODALS
+        or low in SUBJECT_RELATIVES
+        or low in OTHER_RELATIVES
     )
 
 
 #: Words ending in -ly that are not adverbs.
-_NOT_ADVERB_LY = _words(
+_NOT_ADVERB_LY = words(
     "family rally ally assembly supply reply belly bully jelly lily holy ugly fly butterfly "
     "monopoly anomaly homily italy july"
 )
-_SHORT_ADVERBS = _words("also still now not never just often even soon")
+_SHORT_ADVERBS = words("also still now not never just often even soon")
 
 
 def _is_adverb(tok: Token) -> bool:
@@ -531,18 +322,18 @@ def _is_adverb(tok: Token) -> bool:
 
 
 def _is_ing(tok: Token) -> bool:
-    return tok.low.endswith("ing") and len(tok.low) > 4 and tok.low not in _NOT_ING
+    return tok.low.endswith("ing") and len(tok.low) > 4 and tok.low not in NOT_ING
 
 
 def _is_past_form(low: str) -> bool:
     """A simple-past or past-participle look: "walked", "fled", "taken"."""
-    if low in _IRREGULAR_PAST or low in _IRREGULAR_PARTICIPLE:
+    if low in IRREGULAR_PAST or low in IRREGULAR_PARTICIPLE:
         return True
     return (
         low.endswith("ed")
         and len(low) > 3
         and low.isalpha()
-        and low not in _NOT_PAST_ED
+        and low not in NOT_PAST_ED
         and not (low.endswith("eed") and not low.endswith("eeded"))
     )
 
@@ -555,15 +346,15 @@ def _is_s_form(tok: Token) -> bool:
         and len(low) > 2
         and low.endswith("s")
         and not low.endswith(("ss", "us", "is", "ous"))
-        and low not in _NOT_VERB_S
-        and low not in _NUMBER_WORDS
+        and low not in NOT_VERB_S
+        and low not in NUMBER_WORDS
         and not _is_closed_class(low)
     )
 
 
 def _is_plural_noun(tok: Token) -> bool:
     low = tok.low
-    if low in _IRREGULAR_PLURALS:
+    if low in IRREGULAR_PLURALS:
         return True
     return (
         tok.is_word
@@ -574,10 +365,10 @@ def _is_plural_noun(tok: Token) -> bool:
 
 
 def _is_number(tok: Token) -> bool:
-    return tok.low in _NUMBER_WORDS or tok.text[0].isdigit()
+    return tok.low in NUMBER_WORDS or tok.text[0].isdigit()
 
 
-_CALENDAR_WORDS = _MONTH_WORDS | {
+_CALENDAR_WORDS = MONTH_WORDS | {
     f"{day}day" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 }
 
@@ -596,7 +387,7 @@ def _names_people(tokens: Sequence[Token]) -> bool:
     """Whether some word is a person noun ("woman", "soldiers", "police")."""
     for tok in tokens:
         word = tok.low.split("'")[0]
-        if word in _PERSON_NOUNS or (word.endswith("s") and word[:-1] in _PERSON_NOUNS):
+        if word in PERSON_NOUNS or (word.endswith("s") and word[:-1] in PERSON_NOUNS):
             return True
     return False
 
@@ -635,11 +426,11 @@ def _fits_after_verb(tok: Token | None) -> bool:
         return True
     low = tok.low
     return (
-        low in _DETERMINERS
-        or low in _PREPOSITIONS
-        or low in _PARTICLES
-        or low in _OBJECT_PRONOUNS
-        or low in _SUBORDINATORS
+        low in DETERMINERS
+        or low in PREPOSITIONS
+        or low in PARTICLES
+        or low in OBJECT_PRONOUNS
+        or low in SUBORDINATORS
         or _is_number(tok)
         or tok.is_capitalised
         or _is_adverb(tok)
@@ -668,7 +459,7 @@ def _drop_asides(tokens: list[Token]) -> list[Token]:
         if out[i].text == "," and result:
             close = next((j for j in range(i + 1, min(len(out), i + 13)) if out[j].text == ","), 0)
             inner = out[i + 1 : close]
-            relative = bool(inner) and inner[0].low in _SUBJECT_RELATIVES | _OTHER_RELATIVES
+            relative = bool(inner) and inner[0].low in SUBJECT_RELATIVES | OTHER_RELATIVES
             if close and inner and (relative or not any(_is_finite_aux(t) for t in inner)):
                 i = close + 1
                 continue
@@ -679,11 +470,11 @@ def _drop_asides(tokens: list[Token]) -> list[Token]:
 
 def _is_finite_aux(tok: Token) -> bool:
     return tok.is_lower and (
-        tok.low in _BE_PRESENT
-        or tok.low in _BE_PAST
-        or tok.low in _HAVE_PRESENT
+        tok.low in BE_PRESENT
+        or tok.low in BE_PAST
+        or tok.low in HAVE_PRESENT
         or tok.low in {"had", "did", "does", "do"}
-        or tok.low in _MODALS
+        or tok.low in MODALS
         or tok.low.endswith("n't")
     )
 
@@ -694,7 +485,7 @@ def _subject_is_plural(tokens: Sequence[Token]) -> bool:
         return True
     head: Token | None = None
     for tok in tokens:
-        if tok.low in _PREPOSITIONS or tok.low in _SUBJECT_RELATIVES or not tok.is_word:
+        if tok.low in PREPOSITIONS or tok.low in SUBJECT_RELATIVES or not tok.is_word:
             break
         head = tok
     return head is not None and _is_plural_noun(head)
@@ -718,9 +509,9 @@ def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
         return True
     prev = tokens[prev_index]
     if (
-        prev.low in _DETERMINERS
-        or prev.low in _PREPOSITIONS
-        or prev.low in _AUXILIARIES
+        prev.low in DETERMINERS
+        or prev.low in PREPOSITIONS
+        or prev.low in AUXILIARIES
         or prev.low in {"being", "get", "gets", "got", "getting"}
         or _is_number(prev)
     ):
@@ -728,11 +519,11 @@ def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and nxt.low == "by":  # "a bomb planted by militants"
         return True
-    if prev.low in _CONJUNCTIONS or prev.text == ",":
+    if prev.low in CONJUNCTIONS or prev.text == ",":
         return nxt is not None and nxt.is_word and not _fits_after_verb(nxt)
     if _is_past_form(prev.low) and _is_adjectival(tokens, prev_index):
         return True  # a chain of adjectives: "a damaged carved stone"
-    if nxt is not None and (nxt.low in _PREPOSITIONS or nxt.low in _PARTICLES):
+    if nxt is not None and (nxt.low in PREPOSITIONS or nxt.low in PARTICLES):
         # a reduced relative: "a man wounded in the blast lies ..."
         return any(_is_present_marker(t) for t in tokens[i + 2 :])
     return False
@@ -740,7 +531,7 @@ def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
 
 def _is_present_marker(tok: Token) -> bool:
     return tok.is_lower and (
-        tok.low in _BE_PRESENT or (_is_s_form(tok) and _lemma_s(tok.low) in _KNOWN_VERBS)
+        tok.low in BE_PRESENT or (_is_s_form(tok) and _lemma_s(tok.low) in KNOWN_VERBS)
     )
 
 
@@ -756,11 +547,11 @@ def _present_at(tokens: Sequence[Token], i: int) -> bool:
     prev = tokens[i - 1]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if (
-        prev.low in _DETERMINERS
-        or prev.low in _PREPOSITIONS
-        or prev.low in _AUXILIARIES
-        or prev.low in _MODALS
-        or prev.low in _CONJUNCTIONS
+        prev.low in DETERMINERS
+        or prev.low in PREPOSITIONS
+        or prev.low in AUXILIARIES
+        or prev.low in MODALS
+        or prev.low in CONJUNCTIONS
         or _is_number(prev)
     ):
         return False
@@ -770,12 +561,12 @@ def _present_at(tokens: Sequence[Token], i: int) -> bool:
         return False
     if not (prev.is_word or prev.text == ",") or not _subject_is_plural(tokens[:i]):
         return False
-    if tok.low in _KNOWN_VERBS:
+    if tok.low in KNOWN_VERBS:
         return True
     opens_complement = nxt is not None and (
-        nxt.low in _DETERMINERS - {"that"}
-        or nxt.low in _OBJECT_PRONOUNS
-        or (nxt.low in _PREPOSITIONS | _PARTICLES and _is_plural_noun(prev))
+        nxt.low in DETERMINERS - {"that"}
+        or nxt.low in OBJECT_PRONOUNS
+        or (nxt.low in PREPOSITIONS | PARTICLES and _is_plural_noun(prev))
     )
     return opens_complement and not (_is_past_form(tok.low) or _is_ing(tok) or _is_adverb(tok))
 
@@ -785,15 +576,15 @@ _AGENT_PLURAL = re.compile(r"(?:ers|ors|ists|ians)$")
 
 def _s_form_is_verb(tok: Token, prev: Token, nxt: Token | None) -> bool:
     """Whether an "-s" word is a third-person verb rather than a plural noun."""
-    if _lemma_s(tok.low) in _KNOWN_VERBS:
-        later = nxt is not None and _is_s_form(nxt) and _lemma_s(nxt.low) in _KNOWN_VERBS
+    if _lemma_s(tok.low) in KNOWN_VERBS:
+        later = nxt is not None and _is_s_form(nxt) and _lemma_s(nxt.low) in KNOWN_VERBS
         return not later or _fits_after_verb(nxt)
-    if tok.low[:-1] in _PERSON_NOUNS or _AGENT_PLURAL.search(tok.low) or _is_adverb(prev):
+    if tok.low[:-1] in PERSON_NOUNS or _AGENT_PLURAL.search(tok.low) or _is_adverb(prev):
         return False  # "fighters", "soldiers", "activists" are people, not verbs
     if prev.is_lower and prev.is_word and not _is_plural_noun(prev):
         return True  # "a vendor sells vegetables"; compounds are put right by a later verb
     opens_complement = nxt is not None and (
-        nxt.low in _DETERMINERS - {"that"} or nxt.low in _PREPOSITIONS
+        nxt.low in DETERMINERS - {"that"} or nxt.low in PREPOSITIONS
     )
     # "The minister chairs a meeting", "Messi dribbles past", but not "UN forces in ..."
     return prev.is_capitalised and opens_complement and not prev.text.isupper()
@@ -804,11 +595,11 @@ def _finite_kind(tokens: Sequence[Token], i: int) -> str | None:
     tok = tokens[i]
     if i == 0 or not tok.is_word or not tok.is_lower:
         return None
-    if tok.low.endswith("n't") or tok.low in _AUXILIARIES - {"be", "been"} or tok.low in _MODALS:
-        if tok.low in _MODALS and tokens[i - 1].low in _DETERMINERS:
+    if tok.low.endswith("n't") or tok.low in AUXILIARIES - {"be", "been"} or tok.low in MODALS:
+        if tok.low in MODALS and tokens[i - 1].low in DETERMINERS:
             return None  # "a can of paint"
         return "aux"
-    if _is_past_form(tok.low) and tok.low not in _KNOWN_VERBS:
+    if _is_past_form(tok.low) and tok.low not in KNOWN_VERBS:
         return None if _is_adjectival(tokens, i) else "past"
     if _present_at(tokens, i):
         return "present"
@@ -829,25 +620,25 @@ def _resolve(tokens: Sequence[Token], i: int, kind: str) -> Clause:
     rest = [t for t in after if not (_is_adverb(t) or t.low == "being")]
     nxt = rest[0] if rest else None
     lexical = nxt.low if nxt is not None and nxt.is_lower else None
-    if low in _MODALS or (low in _HAVE_PRESENT | _BE_PRESENT | {"had"} and lexical == "to"):
+    if low in MODALS or (low in HAVE_PRESENT | BE_PRESENT | {"had"} and lexical == "to"):
         return Clause(subject, VerbForm.MODAL, tok.text, low, after)
-    if low in _BE_PAST or low in {"had", "did"}:
+    if low in BE_PAST or low in {"had", "did"}:
         return Clause(subject, VerbForm.PAST, tok.text, low, after)
-    if low in _HAVE_PRESENT:
-        if lexical and (lexical in _IRREGULAR_PARTICIPLE or _is_past_form(lexical)):
+    if low in HAVE_PRESENT:
+        if lexical and (lexical in IRREGULAR_PARTICIPLE or _is_past_form(lexical)):
             return Clause(subject, VerbForm.PERFECT, tok.text, _lemma_ed(lexical), after)
         return Clause(subject, VerbForm.HAVE, tok.text, "have", after)
-    if low in _DO_PRESENT:
+    if low in DO_PRESENT:
         return Clause(subject, VerbForm.PRESENT, tok.text, lexical, after)
     if nxt is not None and lexical and _is_ing(nxt):
         return Clause(subject, VerbForm.PRESENT_PROGRESSIVE, tok.text, _lemma_ing(lexical), after)
-    if lexical and (lexical in _IRREGULAR_PARTICIPLE or _is_past_form(lexical)):
+    if lexical and (lexical in IRREGULAR_PARTICIPLE or _is_past_form(lexical)):
         return Clause(subject, VerbForm.PRESENT_PASSIVE, tok.text, _lemma_ed(lexical), after)
     return Clause(subject, VerbForm.COPULA, tok.text, "be", after)
 
 
 #: Verbs whose "to" infinitive names the action seen: "firefighters try to put out ...".
-_CATENATIVE_VERBS = _words("try attempt struggle rush race hurry wait prepare help work")
+_CATENATIVE_VERBS = words("try attempt struggle rush race hurry wait prepare help work")
 
 
 def _infinitive_after(lemma: str, after: Sequence[Token]) -> str:
@@ -875,7 +666,7 @@ def analyse_clause(sentence: str) -> Clause:
             continue
         if _opens_relative(tokens, i):
             in_relative = True
-            if tok.low in _SUBJECT_RELATIVES:
+            if tok.low in SUBJECT_RELATIVES:
                 skip_to, in_relative = _after_verb_group(tokens, i + 1), False
             continue
         kind = _finite_kind(tokens, i)
@@ -889,7 +680,7 @@ def analyse_clause(sentence: str) -> Clause:
             later = _past_after_named_phrase(tokens, i)
             if later:
                 return _resolve(tokens, later, "past")
-        if kind == "present" and _verb_lemma(tok.low) not in _KNOWN_VERBS:
+        if kind == "present" and _verb_lemma(tok.low) not in KNOWN_VERBS:
             later, later_kind = _stronger_verb_after(tokens, i)
             if later:
                 return _resolve(tokens, later, later_kind)
@@ -897,7 +688,7 @@ def analyse_clause(sentence: str) -> Clause:
     return Clause(tuple(tokens), VerbForm.NONE)
 
 
-_CLAUSE_BOUNDARIES = _SUBORDINATORS | _SUBJECT_RELATIVES | _OTHER_RELATIVES | _CONJUNCTIONS
+_CLAUSE_BOUNDARIES = SUBORDINATORS | SUBJECT_RELATIVES | OTHER_RELATIVES | CONJUNCTIONS
 
 
 def _stronger_verb_after(tokens: Sequence[Token], i: int) -> tuple[int, str]:
@@ -912,7 +703,7 @@ def _stronger_verb_after(tokens: Sequence[Token], i: int) -> tuple[int, str]:
             break
         kind = _finite_kind(tokens, j)
         if kind in {"aux", "past"} or (
-            kind == "present" and _verb_lemma(tokens[j].low) in _KNOWN_VERBS
+            kind == "present" and _verb_lemma(tokens[j].low) in KNOWN_VERBS
         ):
             return j, kind
     return 0, ""
@@ -927,17 +718,17 @@ def _past_after_named_phrase(tokens: Sequence[Token], i: int) -> int:
     ...") makes it a participle instead, so that case is left alone.
     """
     j = i + 1
-    if j >= len(tokens) or tokens[j].low not in _PREPOSITIONS:
+    if j >= len(tokens) or tokens[j].low not in PREPOSITIONS:
         return 0
     j += 1
     while j < len(tokens) and j <= i + 7 and (
-        tokens[j].low in _DETERMINERS or tokens[j].low in _PREPOSITIONS or _is_name(tokens[j])
+        tokens[j].low in DETERMINERS or tokens[j].low in PREPOSITIONS or _is_name(tokens[j])
     ):
         j += 1
     if j >= len(tokens) or not _is_name(tokens[j - 1]) or not tokens[j].is_lower:
         return 0
     low = tokens[j].low
-    past = low in _IRREGULAR_PAST or (_is_past_form(low) and low not in _IRREGULAR_PARTICIPLE)
+    past = low in IRREGULAR_PAST or (_is_past_form(low) and low not in IRREGULAR_PARTICIPLE)
     followed_by_agent = j + 1 < len(tokens) and tokens[j + 1].low == "by"
     return j if past and not followed_by_agent else 0
 
@@ -945,7 +736,7 @@ def _past_after_named_phrase(tokens: Sequence[Token], i: int) -> int:
 def _opens_relative(tokens: Sequence[Token], i: int) -> bool:
     """Whether the word at ``i`` opens a relative clause ("who", "which", a "that" after a word)."""
     tok = tokens[i]
-    if i == 0 or not tok.is_lower or tok.low not in _SUBJECT_RELATIVES | _OTHER_RELATIVES:
+    if i == 0 or not tok.is_lower or tok.low not in SUBJECT_RELATIVES | OTHER_RELATIVES:
         return False
     return tok.low != "that" or tokens[i - 1].is_word
 
@@ -958,7 +749,7 @@ def _after_verb_group(tokens: Sequence[Token], i: int) -> int:
     j = i
     while j < len(tokens) and _is_adverb(tokens[j]):
         j += 1
-    if j >= len(tokens) or not tokens[j].is_lower or tokens[j].low in _DETERMINERS:
+    if j >= len(tokens) or not tokens[j].is_lower or tokens[j].low in DETERMINERS:
         return i
     j += 1
     while j < len(tokens) and tokens[j].is_lower and (
@@ -1071,7 +862,7 @@ def _veto_first_or_second_person(r: _Reading) -> str | None:
     """A caption speaks of what the photo shows, never as "I", "we" or "you"."""
     tokens = r.tokens
     for i, tok in enumerate(tokens):
-        if tok.low in _FIRST_SECOND_PERSON and not (tok.text.isupper() and len(tok.text) > 1):
+        if tok.low in FIRST_SECOND_PERSON and not (tok.text.isupper() and len(tok.text) > 1):
             return f"first or second person {tok.text!r}"
         if tok.text == "I" and i + 1 < len(tokens) and tokens[i + 1].is_lower:
             return "first person 'I'"
@@ -1085,15 +876,15 @@ def _veto_reporting(r: _Reading) -> str | None:
     tokens = r.tokens
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
-        if tok.low in _ALWAYS_REPORTING:
+        if tok.low in ALWAYS_REPORTING:
             return f"reporting verb {tok.text!r}"
         if tok.low == "according" and nxt == "to":
             return "attribution 'according to'"
-        if nxt == "that" and tok.is_lower and _verb_lemma(tok.low) in _THAT_VERBS:
+        if nxt == "that" and tok.is_lower and _verb_lemma(tok.low) in THAT_VERBS:
             return f"reporting frame '{tok.text} that'"
     lemma = r.clause.lemma
     reporting_forms = {VerbForm.PRESENT, VerbForm.PRESENT_PASSIVE, VerbForm.PRESENT_PROGRESSIVE}
-    if r.clause.form in reporting_forms and lemma in _REPORTING_VERBS:
+    if r.clause.form in reporting_forms and lemma in REPORTING_VERBS:
         return f"main verb {r.clause.verb!r} ({lemma}) reports"
     return None
 
@@ -1105,29 +896,29 @@ def _veto_subject(r: _Reading) -> str | None:
     first = r.tokens[0]
     second = r.tokens[1] if len(r.tokens) > 1 else None
     head = first.low.split("'")[0]
-    if head in _PERSONAL_PRONOUNS or head in _FIRST_SECOND_PERSON or first.text == "I":
+    if head in PERSONAL_PRONOUNS or head in FIRST_SECOND_PERSON or first.text == "I":
         return f"pronoun subject {first.text!r}"
-    if head in _FRONTED_MARKERS or head in _SUBORDINATORS:
+    if head in FRONTED_MARKERS or head in SUBORDINATORS:
         return f"fronted {first.text!r} ties it to other text"
-    if head in _PREPOSITIONS:
+    if head in PREPOSITIONS:
         return f"opens with a prepositional phrase ({first.text!r} ...)"
-    if head in _DEMONSTRATIVES and second is not None and (
-        second.low in _AUXILIARIES
-        or second.low in _MODALS
-        or second.low in _SUBJECT_RELATIVES
+    if head in DEMONSTRATIVES and second is not None and (
+        second.low in AUXILIARIES
+        or second.low in MODALS
+        or second.low in SUBJECT_RELATIVES
         or second.low.endswith("n't")
     ):
         return f"pronoun subject {first.text!r}"
     third = r.tokens[2].low if len(r.tokens) > 2 else ""
-    partitive = head in _DEMONSTRATIVES | {"one", "none"} and second is not None
+    partitive = head in DEMONSTRATIVES | {"one", "none"} and second is not None
     if partitive and second.low == "of" and third in {"them", "those", "these", "us", "which"}:
         return f"pronoun subject '{first.text} of {third}'"
-    if first.low in _KNOWN_VERBS and second is not None and (
-        second.low in _DETERMINERS or second.low in _OBJECT_PRONOUNS or second.low in _PARTICLES
+    if first.low in KNOWN_VERBS and second is not None and (
+        second.low in DETERMINERS or second.low in OBJECT_PRONOUNS or second.low in PARTICLES
     ):
         return f"imperative ({first.text!r} ...)"
     if _is_ing(first) and second is not None and (
-        second.low in _DETERMINERS or second.low in _PREPOSITIONS or second.low in _OBJECT_PRONOUNS
+        second.low in DETERMINERS or second.low in PREPOSITIONS or second.low in OBJECT_PRONOUNS
     ):
         return f"opens with a participle clause ({first.text!r} ...)"
     return None
@@ -1148,7 +939,7 @@ def _veto_tense(r: _Reading) -> str | None:
     if form is VerbForm.NONE and not _reads_as_noun_phrase(r.tokens):
         return "no verb recognised, and not a noun phrase"
     for i, tok in enumerate(r.tokens):
-        if i and tok.is_lower and tok.low in _MODALS and r.tokens[i - 1].low not in _DETERMINERS:
+        if i and tok.is_lower and tok.low in MODALS and r.tokens[i - 1].low not in DETERMINERS:
             return f"modal or future {tok.text!r}"
     if re.search(r"\b(?:is|are|am)\s+(?:not\s+)?(?:going|set|about|poised)\s+to\b", r.core):
         return "future 'going to' / 'set to'"
@@ -1194,17 +985,17 @@ def _credit(r: _Reading) -> int:
 def _depictive_verb(r: _Reading) -> int:
     """+1: the main verb is a visible action ("walks", "are carried", "is waving")."""
     depictive = {VerbForm.PRESENT, VerbForm.PRESENT_PASSIVE, VerbForm.PRESENT_PROGRESSIVE}
-    return 1 if r.clause.form in depictive and r.clause.lemma in _ACTION_VERBS else 0
+    return 1 if r.clause.form in depictive and r.clause.lemma in ACTION_VERBS else 0
 
 
 def _present_passive(r: _Reading) -> int:
     """+1: a present passive of an action ("are reunited", "is being treated", "is seen")."""
-    if r.clause.form is not VerbForm.PRESENT_PASSIVE or r.clause.lemma in _STATIVE_VERBS:
+    if r.clause.form is not VerbForm.PRESENT_PASSIVE or r.clause.lemma in STATIVE_VERBS:
         return 0
     words = [t.low for t in r.clause.after if not (_is_adverb(t) or t.low == "being")]
     participle = words[0] if words else ""
     as_judgement = len(words) > 1 and words[1] == "as"  # "is seen as a test"
-    return 0 if participle in _STATIVE_PARTICIPLES or as_judgement else 1
+    return 0 if participle in STATIVE_PARTICIPLES or as_judgement else 1
 
 
 def _concrete_subject(r: _Reading) -> int:
@@ -1213,19 +1004,19 @@ def _concrete_subject(r: _Reading) -> int:
     if not subject:
         return 0
     first = subject[0].low
-    if first in {"a", "an"} or first in _NUMBER_WORDS - {"dozens", "hundreds", "thousands"}:
+    if first in {"a", "an"} or first in NUMBER_WORDS - {"dozens", "hundreds", "thousands"}:
         return 1
-    before_relative = itertools.takewhile(lambda t: t.low not in _SUBJECT_RELATIVES, subject)
+    before_relative = itertools.takewhile(lambda t: t.low not in SUBJECT_RELATIVES, subject)
     if _names_people(list(before_relative)):
         return 1
     last = subject[-1]
     named = r.clause.form is not VerbForm.NONE and _is_name(last)
     one_common_plural = len(subject) == 1 and _is_plural_noun(last)  # "Prices rise"
-    return 1 if named and subject[0].low not in _DETERMINERS and not one_common_plural else 0
+    return 1 if named and subject[0].low not in DETERMINERS and not one_common_plural else 0
 
 
 #: Prepositions that set a scene at a spot: "at a memorial", "on a stretcher".
-_SPOT_PREPOSITIONS = _words("at in on near outside inside beside behind atop under")
+_SPOT_PREPOSITIONS = words("at in on near outside inside beside behind atop under")
 
 
 def _scene_place(r: _Reading) -> int:
@@ -1233,7 +1024,7 @@ def _scene_place(r: _Reading) -> int:
     spot introduced as new ("at a makeshift memorial", "on a stretcher")."""
     tokens = r.tokens
     for i, tok in enumerate(tokens):
-        if i == 0 or tok.low not in _LOCATIVE_PREPOSITIONS:
+        if i == 0 or tok.low not in LOCATIVE_PREPOSITIONS:
             continue
         if any(_is_name(t) for t in tokens[i + 1 : i + 5]):
             return 1
@@ -1244,7 +1035,7 @@ def _scene_place(r: _Reading) -> int:
 
 
 _DATED = re.compile(
-    r"\b" + _MONTH + r"\s+\d{1,2}\b|(?:\bin|\bof|,)\s+\d{4}$|\b" + _MONTH + r"\s+\d{4}$"
+    r"\b" + MONTH + r"\s+\d{1,2}\b|(?:\bin|\bof|,)\s+\d{4}$|\b" + MONTH + r"\s+\d{4}$"
 )
 
 
@@ -1267,8 +1058,8 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
     if not tokens or len(tokens) > 30:
         return False
     first = tokens[0].low
-    opens = first in _DETERMINERS or first in _NUMBER_WORDS or tokens[0].is_capitalised
-    place_at = next((i for i, t in enumerate(tokens) if i and t.low in _LOCATIVE_PREPOSITIONS), 0)
+    opens = first in DETERMINERS or first in NUMBER_WORDS or tokens[0].is_capitalised
+    place_at = next((i for i, t in enumerate(tokens) if i and t.low in LOCATIVE_PREPOSITIONS), 0)
     if not opens or not place_at:
         return False
     head = tokens[:place_at]
@@ -1278,10 +1069,10 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
         if _is_plural_noun(tok) and nxt.is_word and nxt.is_lower and not _is_closed_class(nxt.low):
             return False
     main = itertools.takewhile(
-        lambda t: t.text != "," and t.low not in _SUBJECT_RELATIVES | _OTHER_RELATIVES, tokens
+        lambda t: t.text != "," and t.low not in SUBJECT_RELATIVES | OTHER_RELATIVES, tokens
     )
     for tok, nxt in itertools.pairwise(main):
-        takes_object = nxt.low in _DETERMINERS or nxt.low in {"to", "whether", "that"}
+        takes_object = nxt.low in DETERMINERS or nxt.low in {"to", "whether", "that"}
         if tok.is_lower and not _is_closed_class(tok.low) and not _is_ing(tok) and takes_object:
             return False
     return True
@@ -1300,7 +1091,7 @@ def _stative_verb(r: _Reading) -> int:
         return -2
     if form is not VerbForm.PRESENT:
         return 0
-    if r.clause.lemma in _STATIVE_VERBS:
+    if r.clause.lemma in STATIVE_VERBS:
         return -2
     following = r.clause.after[0].low if r.clause.after else ""
     if r.clause.lemma == "take" and following in {"place", "effect"}:
@@ -1313,7 +1104,7 @@ def _stative_verb(r: _Reading) -> int:
 
 def _event_verb(r: _Reading) -> int:
     """-2: the main verb reports an outcome ("kills", "approves", "seizes"), as headlines do."""
-    return -2 if r.clause.lemma in _EVENT_VERBS else 0
+    return -2 if r.clause.lemma in EVENT_VERBS else 0
 
 
 _STATISTIC = re.compile(
@@ -1333,7 +1124,7 @@ def _statistics(r: _Reading) -> int:
             continue
         prev = tokens[i - 1].low.rstrip(".") if i else ""
         year = len(tok.text) == 4 and tok.text.isdigit() and 1800 <= int(tok.text) <= 2099
-        if not (year or prev in _MONTH_WORDS or prev in {"no", "route", "highway", "number"}):
+        if not (year or prev in MONTH_WORDS or prev in {"no", "route", "highway", "number"}):
             return -1
     return 0
 
@@ -1376,7 +1167,7 @@ def _habitual(r: _Reading) -> int:
 
 
 _FUTURE_TIME = re.compile(
-    r"\b(?:next (?:week|month|year|" + _WEEKDAY + r")|tomorrow|tonight|later (?:this|today)|"
+    r"\b(?:next (?:week|month|year|" + WEEKDAY + r")|tomorrow|tonight|later (?:this|today)|"
     r"this (?:evening|afternoon|weekend)|upcoming|in the coming|soon)\b",
     re.IGNORECASE,
 )
