@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from archiver.errors import StoreError
+
 LOG_NAME = "audit-log.jsonl"
 
 
@@ -30,15 +32,31 @@ def log_path(audit_dir: Path) -> Path:
 
 
 def append_entries(audit_dir: Path, entries: Iterable[dict[str, Any]]) -> None:
-    """Append entries under an exclusive lock, fsynced before returning."""
-    audit_dir.mkdir(parents=True, exist_ok=True)
+    """Append entries under an exclusive lock, fsynced before returning.
+
+    Raises :class:`StoreError` when the log cannot be written (read-only store, disk full).
+    """
     lines = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries)
     if not lines:
         return
-    fd = os.open(log_path(audit_dir), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        audit_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the audit folder: {exc.strerror or exc}", subject=str(audit_dir)
+        ) from None
+    try:
+        _append_locked(log_path(audit_dir), lines.encode("utf-8"))
+    except OSError as exc:
+        raise StoreError(
+            f"cannot append to the audit log: {exc.strerror or exc}", subject=str(audit_dir)
+        ) from None
+
+
+def _append_locked(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        data = lines.encode("utf-8")
         written = 0
         while written < len(data):
             written += os.write(fd, data[written:])
