@@ -117,7 +117,7 @@ _CREDIT_WORDS = re.compile(
     r"alamy|corbis|newscom|zuma|associated press)\b",
     re.IGNORECASE,
 )
-_PAREN_CREDIT = re.compile(r"\s*\(([^()]{2,100})\)\s*$")
+_PAREN_CREDIT = re.compile(r"\s*\(([^()]{2,100})\)\s*(\.?)\s*$")
 _LABELLED_CREDIT = re.compile(
     r"(?:(?<=[.!?])|^)\s*((?:Photo(?:graph)?s?|Pictures?|Images?|Credits?|Source)\s*(?::|by\b)"
     r"\s*[^\s].{0,100}|(?:Courtesy|Handout)\b.{1,100})$"
@@ -138,12 +138,17 @@ def split_credit(paragraph: str) -> tuple[str, str | None]:
     "(Getty Images)"), a labelled credit after the last sentence ("Photo: Reuters",
     "Photograph: J. Doe/AFP", "Courtesy of the family") and an agency line with a slash after
     the last sentence ("John Smith/AFP/Getty Images", "REUTERS/Jane Doe"). A label
-    ("Photo:", "Photograph:", "Photo by") is dropped from the credit.
+    ("Photo:", "Photograph:", "Photo by") is dropped from the credit. A full stop after a
+    credit in parentheses ("... Street. (AP Photo/Jane Doe).") is dropped with it, or ends
+    the caption when the caption has none of its own ("A man walks (Getty Images).").
     """
     text = paragraph.strip()
     match = _PAREN_CREDIT.search(text)
     if match and ("/" in match.group(1) or _CREDIT_WORDS.search(match.group(1))):
-        return text[: match.start()].rstrip(), match.group(1).strip()
+        caption = text[: match.start()].rstrip()
+        if match.group(2) and not caption.endswith((".", "!", "?")):
+            caption += "."
+        return caption, match.group(1).strip()
     for pattern in (_LABELLED_CREDIT, _SLASH_CREDIT):
         match = pattern.search(text)
         if match and match.start(1) > 0:

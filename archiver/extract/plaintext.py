@@ -28,8 +28,9 @@ import re
 from dataclasses import dataclass
 
 from archiver.errors import ExtractionError
-from archiver.extract.captions import caption_evidence, split_sentences
+from archiver.extract.captions import caption_evidence, split_credit, split_sentences
 from archiver.extract.language import detect_language
+from archiver.extract.lexicon import words
 from archiver.model import Article, Block, BlockKind, Caption
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "decode_text",
     "find_dateline",
     "is_heading",
+    "is_link_line",
     "lede_description",
     "normalise_newlines",
     "parse_plaintext",
@@ -189,10 +191,10 @@ def find_dateline(paragraph: str) -> tuple[str, str] | None:
 
 def _glosses_abbreviation(place: str, publisher: str) -> bool:
     """Whether "(IS)" after "Islamic State" is the words' abbreviation, not a publisher."""
-    words = [w for w in re.split(r"[\s,]+", place) if w[:1].isalpha()]
-    if len(words) < 2 or not publisher.isupper():
+    parts = [w for w in re.split(r"[\s,]+", place) if w[:1].isalpha()]
+    if len(parts) < 2 or not publisher.isupper():
         return False
-    initials = "".join(w[0] for w in words).upper()
+    initials = "".join(w[0] for w in parts).upper()
     return publisher.startswith(initials) or initials.startswith(publisher)
 
 
@@ -207,23 +209,102 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
     """Whether a paragraph is a section heading: one short line without closing punctuation.
 
     A question can be a heading ("What happens next?") when it is shorter still and has no
-    comma; a long question ("Are the forces close to victory, or ...?") is body text. A
-    line that starts in lower case, or a byline ("By Jane Doe, CNN"), is not a heading.
+    comma; a long question ("Are the forces close to victory, or ...?") is body text. Not
+    headings either: a line that starts in lower case, a byline ("By Jane Doe, CNN"), a line
+    that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)": the credit is
+    split off first, and a credited line belongs to a photo), a link or promotion line
+    (``is_link_line``), and a line whose subject is a pronoun pointing back at earlier text
+    ("Is any of it working?", "It goes on"): a heading opens a section, it does not continue
+    one.
     """
     text = paragraph.strip()
-    words = text.split()
-    if lines != 1 or not words or len(text) > HEADING_MAX_CHARS:
+    tokens = text.split()
+    if lines != 1 or not tokens or len(text) > HEADING_MAX_CHARS:
         return False
-    if len(words) > HEADING_MAX_WORDS or not any(c.isalpha() for c in text):
+    if len(tokens) > HEADING_MAX_WORDS or not any(c.isalpha() for c in text):
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘"):
         return False
-    if _BYLINE.match(text):
+    if _BYLINE.match(text) or split_credit(text)[1] is not None or is_link_line(text):
+        return False
+    if _opens_with_anaphora(tokens):
         return False
     last = text.rstrip(_TRAILING_CLOSERS)[-1:]
     if last == "?":
-        return len(words) <= QUESTION_HEADING_MAX_WORDS and "," not in text
+        return len(tokens) <= QUESTION_HEADING_MAX_WORDS and "," not in text
     return last.isalnum() or last in _TRAILING_CLOSERS
+
+
+#: Labels that introduce a link to another story or page ("READ:", "Read more:", "WATCH:").
+_LINK_LABEL = re.compile(
+    r"^(?:read(?: more)?|(?:also|more) read|more|watch|see(?: also)?|listen|related|"
+    r"photos|video|opinion|click here|don['’]t miss|subscribe|sign up|follow us)\s*:",
+    re.IGNORECASE,
+)
+#: A web address or a bare domain ("CNN.com/sport", "www.example.org", "https://...").
+_WEB_ADDRESS = re.compile(
+    r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|gov|edu|int|info|io|tv|news|co\.uk|org\.uk)"
+    r"(?![\w.])",
+    re.IGNORECASE,
+)
+#: Verbs that send the reader elsewhere when they open a line in the imperative.
+_CALL_TO_ACTION = words(
+    "read watch visit click tap follow subscribe sign download listen share see like check "
+    "get join tune"
+)
+#: Words that show an imperative line points elsewhere ("for more", "here", "our app").
+_POINTERS = words(
+    "more here us our now full latest below above newsletter app podcast video videos "
+    "gallery photos"
+)
+
+
+def is_link_line(paragraph: str) -> bool:
+    """Whether a paragraph is a link or promotion line rather than prose or a heading.
+
+    Such lines point the reader elsewhere: a link label ("READ: ...", "Read more: ...",
+    "WATCH: ..."), a web address or domain ("Visit CNN.com/sport ..."), or an imperative of a
+    verb that sends the reader somewhere together with a word that says where ("See the full
+    list here", "Follow us on Twitter"). ``parse_plaintext`` keeps them as body text: they
+    are part of the text as published, and are neither headings nor captions.
+    """
+    text = paragraph.strip()
+    if _LINK_LABEL.match(text) or _WEB_ADDRESS.search(text):
+        return True
+    low = [w.strip(".,:;!?\"'“”‘’()").lower() for w in text.split()]
+    return bool(low) and low[0] in _CALL_TO_ACTION and any(w in _POINTERS for w in low[1:])
+
+
+#: Pronouns that stand for something said before ("it", "they"); "this"/"that"/"these"/
+#: "those" count only before a verb ("This is ..."), not as determiners or before "who".
+_ANAPHORS = words("it its they them he she his her")
+_DEMONSTRATIVE_PRONOUNS = words("this that these those")
+_QUANTIFIERS = words("any all some none much most each either neither both many")
+_OPENING_AUXILIARIES = words(
+    "is are was were am do does did has have had can could will would should may might must "
+    "isn't aren't wasn't weren't doesn't don't didn't hasn't haven't can't won't"
+)
+
+
+def _opens_with_anaphora(tokens: list[str]) -> bool:
+    """Whether a line's subject is a pronoun referring back: "It goes on", "Is any of it
+    working?", "Are they ready?", "This is the end". An auxiliary that opens a yes/no
+    question is passed over first; "Those who stayed" (the pronoun points forward, to its
+    relative clause) and "That sinking feeling" (a determiner) are not anaphora.
+    """
+    low = [w.strip(".,:;!?\"'“”‘’()").lower().replace("’", "'") for w in tokens]
+    if low and low[0] in _OPENING_AUXILIARIES:
+        low = low[1:]
+    if not low:
+        return False
+    first, rest = low[0], low[1:]
+    if first in _ANAPHORS:
+        return True
+    if first in _DEMONSTRATIVE_PRONOUNS:
+        return not rest or rest[0] in _OPENING_AUXILIARIES
+    if first in _QUANTIFIERS and rest[:1] == ["of"]:
+        return len(rest) > 1 and (rest[1] in _ANAPHORS or rest[1] in _DEMONSTRATIVE_PRONOUNS)
+    return False
 
 
 def lede_description(lede: str) -> str | None:
@@ -310,7 +391,7 @@ def _locate_lede(
 
 def _classify(paragraph: _Paragraph, *, forced_body: bool) -> tuple[BlockKind, Caption | None]:
     """The paragraph's role, and its caption when it is one."""
-    if forced_body:
+    if forced_body or is_link_line(paragraph.text):
         return BlockKind.BODY, None
     if is_heading(paragraph.text, paragraph.lines):
         return BlockKind.HEADING, None

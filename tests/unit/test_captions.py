@@ -192,6 +192,9 @@ def test_a_scoring_text_without_a_scene_is_refused_and_says_so() -> None:
         ("A man walks. John Roe/Getty Images", "A man walks.", "John Roe/Getty Images"),
         ("A man walks. REUTERS/Jane Doe", "A man walks.", "REUTERS/Jane Doe"),
         ("A girl smiles. Courtesy of the family", "A girl smiles.", "Courtesy of the family"),
+        # a full stop after a credit in parentheses goes with it, or ends the caption
+        ("A man walks. (AP Photo/Jane Doe).", "A man walks.", "AP Photo/Jane Doe"),
+        ("A man walks in Mosul (Getty Images).", "A man walks in Mosul.", "Getty Images"),
         ("A soldier (left) salutes.", "A soldier (left) salutes.", None),
         ("A man walks in the park (pictured).", "A man walks in the park (pictured).", None),
         ("The city remains under curfew.", "The city remains under curfew.", None),

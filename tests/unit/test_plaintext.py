@@ -23,6 +23,7 @@ from archiver.extract.plaintext import (
     decode_text,
     find_dateline,
     is_heading,
+    is_link_line,
     parse_plaintext,
 )
 from archiver.model import Article, BlockKind
@@ -216,6 +217,26 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
         ("and then there were none", False),
         ("* * *", False),
         ("By Jane Doe, CNN", False),
+        # a credit is split off first: a line with a photo credit belongs to a photo
+        ("Lifeguards watch the surf at Bondi Beach. (AP Photo/Jane Roe)", False),
+        ("Lifeguards watch the surf at Bondi Beach (Getty Images)", False),
+        ("Ferries wait at the quay. (Photo by John Roe/Getty Images).", False),
+        # link and promotion lines
+        ("MORE: How the storm unfolded hour by hour", False),
+        ("Watch: The moment the bridge gave way", False),
+        ("Read more: Inside the race for the governor's mansion", False),
+        ("Find live results at example.org/elections", False),
+        ("Follow our live coverage here", False),
+        ("Sign up for the morning newsletter", False),
+        # a pronoun subject points back at earlier text
+        ("Will any of this last?", False),
+        ("Are they ready for the rush?", False),
+        ("It all began in a garage", False),
+        ("This is where it ends", False),
+        ("That winning feeling", True),
+        ("Those left behind", True),
+        ("See you in court", True),
+        ("What the numbers show", True),
         (
             "Three quarters of those who have fled are now in temporary camps, having left "
             "everything behind",
@@ -229,6 +250,42 @@ def test_is_heading(paragraph: str, heading: bool) -> None:
 
 def test_a_wrapped_paragraph_is_not_a_heading() -> None:
     assert not is_heading("The battle", lines=2)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "link"),
+    [
+        ("READ: The ten races to watch", True),
+        ("Related: A timeline of the conflict", True),
+        ("Visit example.com/travel for more guides and videos", True),
+        ("Get the latest updates on our app", True),
+        ("Listen to the full interview below", True),
+        ("Watch the skies", False),
+        ("The read: what the numbers mean", False),
+        ("Readers respond", False),
+    ],
+)
+def test_is_link_line(paragraph: str, link: bool) -> None:
+    assert is_link_line(paragraph) is link
+
+
+def test_link_lines_and_credited_captions_are_not_headings_in_an_article() -> None:
+    text = (
+        "date 2018-03-02 (CNN) A late winter storm closed schools across the region on Friday.\n\n"
+        "Snowplows clear a highway outside Albany. (AP Photo/Jane Roe).\n\n"
+        "MORE: Photos of the storm\n\n"
+        "Is any of this unusual?\n\n"
+        "Forecasters expect more snow on Sunday.\n"
+    )
+    article = parse_plaintext(text)
+    assert [b.kind for b in article.blocks] == [
+        BlockKind.BODY, BlockKind.CAPTION, BlockKind.BODY, BlockKind.BODY, BlockKind.BODY
+    ]
+    (caption,) = article.captions
+    assert (caption.text, caption.credit) == (
+        "Snowplows clear a highway outside Albany.", "AP Photo/Jane Roe"
+    )
+    assert article.headings == ()
 
 
 # --- language -------------------------------------------------------------------------------------
