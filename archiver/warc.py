@@ -281,6 +281,31 @@ class RecordSummary:
     status: str | None
 
 
+class _CheckingIterator(ArchiveIterator):
+    """warcio's iterator, noting (not printing to stderr) records not followed by blank lines."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        super().__init__(stream, check_digests=True)
+        self.misaligned: list[int] = []  # offsets where a record did not end as declared
+
+    def _consume_blanklines(self) -> tuple[bytes | None, int]:
+        """As warcio's own, which writes a warning on stderr where this keeps the offset."""
+        empty_size = 0
+        first_line = True
+        while True:
+            line = self.reader.readline()
+            if not line:
+                return None, empty_size
+            if not line.rstrip() or first_line:
+                empty_size += len(line)
+                if line.rstrip():
+                    self.misaligned.append(self.fh.tell() - self.reader.rem_length() - empty_size)
+                    self.err_count += 1
+                first_line = False
+                continue
+            return line, empty_size
+
+
 def scan_warc(path: Path) -> tuple[list[RecordSummary], list[RecordProblem]] | None:
     """The quick pass of :class:`WarcScanner` over the file; None when it cannot decide."""
     scanner = WarcScanner()
@@ -574,7 +599,9 @@ class _ScannedRecord:
 def check_warc(path: Path, *, scan: bool = True) -> tuple[list[RecordSummary], list[RecordProblem]]:
     """Read every record of the WARC at ``path``, checking digests and well-formedness.
 
-    Returns the records read and the problems found; never raises for a bad file.
+    Returns the records read and the problems found; never raises for a bad file (nor
+    writes to stderr). A record shorter than its Content-Length, a record not followed by
+    its blank lines, and bytes after the last complete record are problems too.
 
     A WARC of the usual shape is checked in one quick pass (:class:`WarcScanner`) unless
     ``scan`` is false; warcio reads anything else, and reports its problems.
@@ -585,25 +612,70 @@ def check_warc(path: Path, *, scan: bool = True) -> tuple[list[RecordSummary], l
     problems: list[RecordProblem] = []
     try:
         with path.open("rb") as stream:
-            iterator = ArchiveIterator(stream, check_digests=True)
+            iterator = _CheckingIterator(stream)
             for record in iterator:
                 _drain(record.content_stream())
                 summary = _summarise(iterator, record)
                 records.append(summary)
-                checker = record.digest_checker
-                if checker.passed is False:
-                    for message in checker.problems:
-                        problems.append(RecordProblem(summary.offset, summary.record_id, message))
-                elif summary.record_type != "revisit" and not _has_digest(record):
-                    problems.append(
-                        RecordProblem(summary.offset, summary.record_id, "record has no digest")
-                    )
+                problems.extend(_record_problems(summary, record))
+            problems.extend(
+                RecordProblem(
+                    offset,
+                    None,
+                    "record not followed by the blank lines ending a "
+                    "record: its Content-Length is wrong",
+                )
+                for offset in iterator.misaligned
+            )
             if not records:
                 problems.append(RecordProblem(None, None, "the file holds no WARC record"))
+            else:
+                problems.extend(_trailing_data(stream, records[-1]))
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         offset = records[-1].offset + records[-1].length if records else 0
         problems.append(RecordProblem(offset, None, f"unreadable WARC data: {exc}".strip()))
     return records, problems
+
+
+def _record_problems(summary: RecordSummary, record: ArcWarcRecord) -> list[RecordProblem]:
+    """Digest failures, a missing digest, and a block shorter than its Content-Length."""
+    found = []
+    checker = record.digest_checker
+    if checker.passed is False:
+        found.extend(RecordProblem(summary.offset, summary.record_id, m) for m in checker.problems)
+    elif summary.record_type != "revisit" and not _has_digest(record):
+        found.append(RecordProblem(summary.offset, summary.record_id, "record has no digest"))
+    missing = getattr(record.raw_stream, "limit", 0)
+    if record.length is not None and record.length < 0:
+        found.append(RecordProblem(summary.offset, summary.record_id, "negative Content-Length"))
+    elif missing > 0:
+        found.append(
+            RecordProblem(
+                summary.offset,
+                summary.record_id,
+                f"record truncated: {missing} of its {record.length} bytes (Content-Length) "
+                "are missing",
+            )
+        )
+    return found
+
+
+def _trailing_data(stream: BinaryIO, last: RecordSummary) -> list[RecordProblem]:
+    """Bytes after the last complete record (a truncated record, or garbage) are a problem."""
+    end = last.offset + last.length
+    stream.seek(end)
+    rest = stream.read(4096).strip(b"\r\n")
+    if not rest:
+        return []
+    stream.seek(0, io.SEEK_END)
+    return [
+        RecordProblem(
+            end,
+            None,
+            f"{stream.tell() - end} bytes after the last complete record are not a WARC "
+            "record (a truncated record, or garbage)",
+        )
+    ]
 
 
 def _drain(stream: BinaryIO) -> None:

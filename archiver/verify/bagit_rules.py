@@ -63,11 +63,12 @@ import os
 import re
 import stat
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from archiver.errors import NotABagError
@@ -93,6 +94,7 @@ SYSTEM_FILES = frozenset(
 )
 MAX_TAG_FILE_BYTES = 512 * 1024 * 1024
 MAX_NAMES_IN_MESSAGE = 10
+MAX_FINDINGS_PER_CODE = 1000  # beyond this, findings of one code are counted, not listed
 
 _MANIFEST_NAME = re.compile(r"^(tag)?manifest-([A-Za-z0-9_-]+)\.txt$")
 _VERSION_LINE = re.compile(r"^BagIt-Version: ([0-9]+\.[0-9]+)$")
@@ -144,7 +146,7 @@ class Declaration:
     encoding: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ManifestEntry:
     """One line of a manifest: the normalised bag-relative path and its digest ('' if bad)."""
 
@@ -192,19 +194,47 @@ class Tree:
 
 
 class Findings(list[Finding]):
-    """A list of findings with shorthands to add an error or a warning."""
+    """A list of findings with shorthands to add an error or a warning.
+
+    At most :data:`MAX_FINDINGS_PER_CODE` findings of one code and severity are kept; the
+    others are only counted, and :meth:`summarised` adds one finding saying how many more
+    there were. A hostile manifest of a million bad lines so costs bounded memory and gives a
+    readable report.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._counts: Counter[tuple[str, Severity]] = Counter()
 
     def error(self, code: str, path: str, message: str) -> None:
         """Add an error about ``path`` (bag-relative, '' for the bag)."""
-        self.append(Finding(code, Severity.ERROR, display_path(path), message))
+        self.add(code, Severity.ERROR, path, message)
 
     def warning(self, code: str, path: str, message: str) -> None:
         """Add a warning about ``path`` (bag-relative, '' for the bag)."""
-        self.append(Finding(code, Severity.WARNING, display_path(path), message))
+        self.add(code, Severity.WARNING, path, message)
 
     def add(self, code: str, severity: Severity, path: str, message: str) -> None:
         """Add a finding of the given severity."""
-        self.append(Finding(code, severity, display_path(path), message))
+        key = (code, severity)
+        self._counts[key] += 1
+        if self._counts[key] <= MAX_FINDINGS_PER_CODE:
+            self.append(Finding(code, severity, display_path(path), message))
+
+    def summarised(self) -> tuple[Finding, ...]:
+        """Every finding kept, then one per code and severity that had too many to list."""
+        more = tuple(
+            Finding(
+                code,
+                severity,
+                "",
+                f"{count - MAX_FINDINGS_PER_CODE} more {code} "
+                "findings like those above are not listed",
+            )
+            for (code, severity), count in self._counts.items()
+            if count > MAX_FINDINGS_PER_CODE
+        )
+        return (*self, *more)
 
 
 # --- Small helpers ----------------------------------------------------------------------------
@@ -351,10 +381,22 @@ def read_tag_file(bag: Path, relative: str, tree: Tree, findings: Findings) -> b
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         fd = os.open(bag / relative, flags)
         with os.fdopen(fd, "rb") as handle:
-            return handle.read(MAX_TAG_FILE_BYTES + 1)
+            return read_at_most(handle, MAX_TAG_FILE_BYTES + 1)
     except OSError as exc:
         findings.error("B021", relative, f"cannot be read: {exc.strerror or exc}")
         return None
+
+
+def read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Read up to ``limit`` bytes in 1 MiB steps (``read(limit)`` would allocate it all)."""
+    parts, total = [], 0
+    while total < limit:
+        chunk = handle.read(min(1 << 20, limit - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
 
 
 def decode_tag_file(
@@ -1222,7 +1264,7 @@ def _result(
     """Assemble the BagitResult."""
     present = find_manifests(tree)
     return BagitResult(
-        findings=tuple(findings),
+        findings=findings.summarised(),
         bag_info=parsed.bag_info,
         version=parsed.declaration.version,
         payload_manifests=tuple(a for _, a, payload in present if payload),
