@@ -382,3 +382,125 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
         yield target
     finally:
         subprocess.run(["umount", str(target)], check=False)
+
+
+# --- A full, size-limited or read-only file system -------------------------------------------
+
+
+def mount(*args: str) -> None:
+    """Run mount(8); skip the test with its reason when this sandbox does not allow it."""
+    if shutil.which("mount") is None:
+        pytest.skip("mount(8) is not installed")
+    done = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount here ({done.stderr.strip() or done.returncode})")
+
+
+@pytest.fixture
+def tiny_fs(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs, mounted for the test (skipped where mounting is not allowed)."""
+    target = tmp_path / "tiny"
+    target.mkdir()
+    mount("-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(target))
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+def fill(fs: Path, leave: int) -> None:
+    """Fill the file system with one file until only about ``leave`` bytes remain free."""
+    filler = fs / "filler"
+    filler.unlink(missing_ok=True)
+    free = os.statvfs(fs).f_bavail * os.statvfs(fs).f_frsize
+    with filler.open("wb") as out:
+        out.write(b"\0" * max(0, free - leave))
+
+
+def assert_one_line_store_error(code: int, out: str, err: str, store: Path) -> None:
+    """Exit 4 (store error), nothing on stdout, one line on stderr naming the store."""
+    assert code == 4, err
+    assert out == ""
+    [line] = err.strip().splitlines()
+    assert str(store) in line and "Traceback" not in err
+
+
+def test_capture_into_a_full_file_system_fails_cleanly(tiny_fs: Path) -> None:
+    """Run out of space at many points of the build: exit 4, one line, nothing left behind."""
+    store = tiny_fs / "store"
+    outcomes = []
+    for leave in range(0, 120 * 1024, 12 * 1024):
+        fill(tiny_fs, leave)
+        code, out, err = invoke("capture", str(SEED), "--store", str(store))
+        outcomes.append(code)
+        assert staging_entries(store) == [], f"staging left behind with {leave} bytes free"
+        bags = list(Store(store).bags())
+        if code == 0:
+            [bag] = bags
+            assert Path(out.strip()) == bag and invoke("validate", str(bag))[0] == 0
+            shutil.rmtree(bag)
+            continue
+        assert_one_line_store_error(code, out, err, store)
+        assert "No space left on device" in err
+        assert bags == []
+    assert outcomes.count(4) >= 3, outcomes
+    (tiny_fs / "filler").unlink()
+    assert invoke("capture", str(SEED), "--store", str(store))[0] == 0
+
+
+def test_capture_over_the_file_size_limit_fails_cleanly(tmp_path: Path) -> None:
+    """RLIMIT_FSIZE (EFBIG, not a SIGXFSZ death): exit 4, one line, nothing in the store."""
+    store = tmp_path / "store"
+    script = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (6000, 6000)); "
+        "from archiver.cli import main; main(sys.argv[1:])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "capture", str(SEED), "--store", str(store)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert_one_line_store_error(done.returncode, done.stdout, done.stderr, store)
+    assert "File too large" in done.stderr
+    assert list(Store(store).bags()) == [] and staging_entries(store) == []
+
+
+@pytest.fixture
+def read_only_store(base_store: Path, tmp_path: Path) -> Iterator[Path]:
+    """A copy of the one-bag store (already audited once), bind-mounted read-only."""
+    source = copy_store(base_store, tmp_path / "rw")
+    assert invoke("audit", str(source), "--processes", "1")[0] == 0
+    target = tmp_path / "ro"
+    target.mkdir()
+    mount("--bind", "-o", "ro", str(source), str(target))
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+def test_capture_into_a_read_only_store_fails_cleanly(read_only_store: Path) -> None:
+    before = visible_files(read_only_store)
+    code, out, err = invoke("capture", str(SEED), "--store", str(read_only_store))
+    assert_one_line_store_error(code, out, err, read_only_store)
+    assert "Read-only file system" in err or "not writable" in err
+    assert visible_files(read_only_store) == before
+
+
+def test_reading_commands_work_on_a_read_only_store(read_only_store: Path) -> None:
+    """validate, list and show never write: they work on a read-only mount."""
+    [bag] = Store(read_only_store).bags()
+    assert invoke("validate", str(read_only_store))[0] == 0
+    assert invoke("validate", str(bag), "--json")[0] == 0
+    assert invoke("list", str(read_only_store))[0] == 0
+    assert invoke("show", str(bag))[0] == 0
+    assert invoke("clean", str(read_only_store), "--dry-run")[0] == 0
+
+
+def test_audit_of_a_read_only_store_is_a_store_error(read_only_store: Path) -> None:
+    code, _, err = invoke("audit", str(read_only_store), "--processes", "1")
+    assert code == 4, err
