@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from archiver.errors import BagBuildError
 from archiver.hashing import BAG_ALGORITHMS, digest_file, human_size
 from archiver.premis import FileFixity
 
@@ -28,10 +29,22 @@ def hash_payload(bag_dir: Path) -> tuple[FileFixity, ...]:
     """Digest every file under ``bag_dir/data`` (sorted, bag-relative '/' paths)."""
     files = []
     for path in sorted(_walk_files(bag_dir / "data")):
-        relative = path.relative_to(bag_dir).as_posix()
+        relative = _manifest_name(path.relative_to(bag_dir).as_posix())
         size, digests = digest_file(path, BAG_ALGORITHMS)
         files.append(FileFixity(relative, size, tuple(digests.items())))
     return tuple(files)
+
+
+def _manifest_name(relative: str) -> str:
+    """A bag-relative path that a UTF-8 manifest can hold; BagBuildError otherwise."""
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = relative.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        raise BagBuildError(
+            "a file name is not valid UTF-8 and cannot be listed in a manifest", subject=shown
+        ) from None
+    return relative
 
 
 def payload_oxum(payload: tuple[FileFixity, ...]) -> str:

@@ -566,12 +566,6 @@ def test_manifest_lines_naming_odd_paths_are_findings(tmp_path: Path) -> None:
     assert checked(bag) >= {"B007"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="write_bag cannot record a non-UTF-8 file name (manifests are UTF-8) and raises "
-    "UnicodeEncodeError, not an archiver error: archiver/package.py (captures never make one)",
-)
 def test_the_bag_writer_refuses_a_non_utf8_name_with_our_error(tmp_path: Path) -> None:
     bag = tmp_path / "bag"
     (bag / "data").mkdir(parents=True)
