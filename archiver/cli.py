@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -104,12 +106,64 @@ def cli() -> None:
 @click.option("--organization-address", help="bag-info Organization-Address.")
 @click.option("--contact-name", help="bag-info Contact-Name.")
 @click.option("--contact-email", help="bag-info Contact-Email.")
+@click.option("--no-requisites", is_flag=True, help="Fetch the page only, not its images and CSS.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=120.0,
+    show_default=True,
+    help="Seconds allowed for one whole HTTP response.",
+)
+@click.option(
+    "--connect-timeout",
+    type=click.FloatRange(0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds allowed to connect to a server.",
+)
+@click.option(
+    "--max-size",
+    type=click.IntRange(1),
+    default=512 * 1024 * 1024,
+    show_default=True,
+    help="Largest HTTP response accepted, in bytes.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=2,
+    show_default=True,
+    help="Extra attempts after a transient network failure.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Page requisites fetched at once.",
+)
+@click.option(
+    "--robots",
+    type=click.Choice(["obey", "ignore"]),
+    default="ignore",
+    show_default=True,
+    help="Whether robots.txt may refuse a capture.",
+)
+@click.option("--user-agent", help="User-Agent header (default: archiver/VERSION).")
 @JSON_OPTION
 def capture(
     sources: tuple[str, ...],
     store: Path,
     title: str | None,
     as_json: bool,
+    no_requisites: bool,
+    timeout: float,
+    connect_timeout: float,
+    max_size: int,
+    retries: int,
+    concurrency: int,
+    robots: str,
+    user_agent: str | None,
     **organization: str | None,
 ) -> None:
     """Capture each SOURCE (a URL, or a .txt/.html file) as one bag in the store.
@@ -122,12 +176,26 @@ def capture(
       archiver capture samples/000_14cb049772c78afc.txt
       archiver capture --title "Battle for Mosul" article.txt --store /srv/archive
       archiver capture https://example.org/news/story.html --json
+      archiver capture --no-requisites --timeout 30 https://example.org/news/a.html
     """
+    from archiver.capture import FetchOptions
     from archiver.config import agent_from, load_settings
     from archiver.pipeline import CaptureOptions, archive_source
 
+    _exit_cleanly_on_sigterm()
+    fetch = FetchOptions(
+        user_agent=user_agent,
+        connect_timeout=connect_timeout,
+        total_timeout=timeout,
+        max_response_bytes=max_size,
+        retries=retries,
+        requisites=not no_requisites,
+        concurrency=concurrency,
+        robots=robots,
+    )
     the_store = Store(store)
-    options = CaptureOptions(title=title, agent=agent_from(load_settings(store, organization)))
+    agent = agent_from(load_settings(store, organization))
+    options = CaptureOptions(title=title, agent=agent, fetch=fetch)
     results, worst = [], 0
     for source in sources:
         try:
@@ -241,6 +309,16 @@ def validate(
         bad = sum(not r.valid for r in reports)
         click.echo(f"{len(reports) - bad} valid, {bad} invalid")
     click.get_current_context().exit(0 if all(r.valid for r in reports) else 1)
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Let SIGTERM unwind like Ctrl-C, so the staging folder is removed on the way out."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
 
 
 def _print_report(report: Any) -> None:

@@ -507,3 +507,22 @@ def test_audit_of_a_read_only_store_is_a_store_error(read_only_store: Path) -> N
     assert code == 4, err
     [line] = err.strip().splitlines()
     assert "Read-only file system" in line and "Traceback" not in err
+
+
+def test_sigterm_unwinds_and_removes_the_staging_folder(base_store: Path, tmp_path: Path) -> None:
+    store = copy_store(base_store, tmp_path / "store")
+    before = visible_files(store)
+    process = start_capture(str(SEED), store, "warc-written")
+    try:
+        wait_until_stopped(process)
+        assert staging_entries(store), "the paused capture has a staging folder"
+        process.send_signal(signal.SIGTERM)
+        process.send_signal(signal.SIGCONT)
+        assert process.wait(timeout=30) == 128 + signal.SIGTERM
+    finally:
+        if process.returncode is None:
+            kill(process)
+        process.stdout.close()
+        process.stderr.close()
+    assert staging_entries(store) == []
+    assert visible_files(store) == before
