@@ -278,3 +278,68 @@ def test_committed_archive_holds_a_valid_seed_bag() -> None:
         report = validate_bag(bag)
         assert report.valid, [f.line() for f in report.findings]
         assert bagit_python_objection(bag) is None
+
+
+def _warc_records(bag: Path) -> list[tuple[str, str]]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    [warc] = (bag / "data").glob("*.warc.gz")
+    with warc.open("rb") as stream:
+        return [
+            (r.rec_type, r.rec_headers.get_header("WARC-Target-URI") or "")
+            for r in ArchiveIterator(stream)
+        ]
+
+
+def test_capture_of_a_web_page_end_to_end(http_site, tmp_path: Path) -> None:
+    url = http_site.url("/news/article.html")
+    code, out, err = invoke("capture", url, "--store", str(tmp_path), "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["bags"]
+    bag = Path(entry["bag"])
+    records = _warc_records(bag)
+    assert records[0][0] == "warcinfo"
+    assert ("request", url) in records and ("response", url) in records
+    assert sum(kind == "response" for kind, _ in records) > 3, "images and CSS were fetched"
+    captions = json.loads((bag / "data" / "captions.json").read_text())["captions"]
+    assert entry["captions"] == len(captions) > 0
+    linked = [c for c in captions if c["image_record_id"]]
+    assert linked, "captions point at the WARC records of their images"
+    assert invoke("validate", str(bag))[0] == 0
+    bagit = subprocess.run(
+        [tool("bagit.py"), "--validate", str(bag)], capture_output=True, check=False
+    )
+    assert bagit.returncode == 0
+
+
+def test_no_requisites_records_the_page_alone(http_site, tmp_path: Path) -> None:
+    url = http_site.url("/news/article.html")
+    code, out, err = invoke("capture", url, "--store", str(tmp_path), "--json", "--no-requisites")
+    assert code == 0, err
+    bag = Path(json.loads(out)["bags"][0]["bag"])
+    kinds = [kind for kind, _ in _warc_records(bag)]
+    assert kinds.count("response") == 1 and kinds.count("request") == 1
+
+
+def test_unreachable_host_fails_in_bounded_time(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.monotonic()
+    code, out, err = invoke(
+        "capture",
+        f"http://127.0.0.1:{port}/story.html",
+        "--store",
+        str(tmp_path / "s"),
+        "--retries",
+        "0",
+        "--connect-timeout",
+        "2",
+    )
+    assert time.monotonic() - started < 10
+    assert code == 3 and out == ""
+    assert f"127.0.0.1:{port}" in err and err.count("\n") == 1
+    _assert_store_untouched(tmp_path / "s")
