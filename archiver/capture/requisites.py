@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
+
+from archiver.htmlrefs import absolute_url, largest_candidate
 
 IMAGE = "image"
 STYLESHEET = "stylesheet"
@@ -32,7 +33,6 @@ LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)""", re.I)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(?:"([^"]*)"|'([^']*)'|([^)"'\s;]+))""", re.I)
-_ASCII_SPACE = " \t\n\r\f"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -76,60 +76,6 @@ def css_urls(css: str, base: str) -> list[str]:
     css = _CSS_COMMENT.sub("", css)
     urls = (absolute_url(base, _first_group(m)) for m in _CSS_URL.finditer(css))
     return [url for url in urls if url]
-
-
-def srcset_urls(srcset: str) -> list[tuple[str, float]]:
-    """The candidates of a ``srcset`` as (URL, size): width in pixels, or density × 1000.
-
-    Follows the HTML parsing rules closely enough for URLs that contain commas (image
-    services put them in their paths and queries): a URL runs to the next whitespace, a
-    candidate to the next comma outside parentheses.
-    """
-    found: list[tuple[str, float]] = []
-    position, end = 0, len(srcset)
-    while position < end:
-        while position < end and (srcset[position] in _ASCII_SPACE or srcset[position] == ","):
-            position += 1
-        start = position
-        while position < end and srcset[position] not in _ASCII_SPACE:
-            position += 1
-        url, descriptor = srcset[start:position], ""
-        if url.endswith(","):
-            url = url.rstrip(",")
-        else:
-            start, depth = position, 0
-            while position < end and (srcset[position] != "," or depth):
-                depth += {"(": 1, ")": -1}.get(srcset[position], 0)
-                position += 1
-            descriptor = srcset[start:position]
-        if url:
-            found.append((url, _descriptor_size(descriptor)))
-    return found
-
-
-def largest_candidate(srcset: str | None) -> str | None:
-    """The URL of the largest candidate of a ``srcset`` (the first of equals), if any."""
-    best: tuple[str, float] | None = None
-    for url, size in srcset_urls(srcset or ""):
-        if best is None or size > best[1]:
-            best = (url, size)
-    return best[0] if best else None
-
-
-def absolute_url(base: str, reference: str | None) -> str | None:
-    """``reference`` resolved against ``base`` without its fragment; None unless http(s)."""
-    if not reference:
-        return None
-    reference = "".join(ch for ch in reference.strip(_ASCII_SPACE) if ch not in "\t\n\r")
-    if not reference or reference.startswith("#"):
-        return None
-    try:
-        parts = urlsplit(urljoin(base, reference))
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))
 
 
 def dedupe(requisites: Iterable[Requisite]) -> list[Requisite]:
@@ -237,15 +183,3 @@ def _css_imports(css: str, base: str) -> list[str]:
 
 def _first_group(match: re.Match[str]) -> str:
     return next((group for group in match.groups() if group is not None), "")
-
-
-def _descriptor_size(descriptor: str) -> float:
-    for token in descriptor.split():
-        try:
-            if token.endswith("w"):
-                return float(token[:-1])
-            if token.endswith("x"):
-                return float(token[:-1]) * 1000
-        except ValueError:
-            continue
-    return 1000.0

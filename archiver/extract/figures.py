@@ -34,12 +34,12 @@ from archiver.extract.dom import (
     ancestors,
     clean_text,
     resolve,
-    srcset_candidates,
     tag_of,
     text_of,
     words,
 )
 from archiver.extract.structured import Node, as_list, as_text, types_of
+from archiver.htmlrefs import srcset_candidates
 from archiver.model import Caption
 
 MAX_CAPTION = 4000

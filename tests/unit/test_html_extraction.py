@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from archiver.errors import ExtractionError
 from archiver.extract.credits import split_credit
-from archiver.extract.dom import largest_candidate
 from archiver.extract.html import extract_html
 from archiver.extract.metadata import normalise_date, split_byline, strip_site_name
+from archiver.htmlrefs import largest_candidate
 from archiver.model import Article, BlockKind
 
 CASES = Path(__file__).resolve().parent.parent / "cases" / "html"

@@ -8,13 +8,11 @@ from archiver.capture.requisites import (
     IMAGE,
     STYLESHEET,
     Requisite,
-    absolute_url,
     css_urls,
-    largest_candidate,
     page_requisites,
-    srcset_urls,
     stylesheet_requisites,
 )
+from archiver.htmlrefs import absolute_url, largest_candidate, srcset_candidates
 
 PAGE = "http://news.example/2024/03/story.html"
 
@@ -106,7 +104,7 @@ def test_declared_charset_is_used() -> None:
 
 def test_srcset_urls_with_commas() -> None:
     srcset = "https://img.example/w_400,h_300/a.jpg 400w,https://img.example/w_800,h_600/a.jpg 800w"
-    assert srcset_urls(srcset) == [
+    assert srcset_candidates(srcset) == [
         ("https://img.example/w_400,h_300/a.jpg", 400.0),
         ("https://img.example/w_800,h_600/a.jpg", 800.0),
     ]
@@ -114,7 +112,7 @@ def test_srcset_urls_with_commas() -> None:
 
 
 def test_srcset_densities_and_defaults() -> None:
-    assert srcset_urls("a.jpg, b.jpg 2x, c.jpg 1.5x") == [
+    assert srcset_candidates("a.jpg, b.jpg 2x, c.jpg 1.5x") == [
         ("a.jpg", 1000.0), ("b.jpg", 2000.0), ("c.jpg", 1500.0)
     ]
     assert largest_candidate("") is None
