@@ -6,10 +6,13 @@ says whether it reads as a caption, and why.
 
 What a caption is, as a sentence: a single descriptive sentence about what a photo shows.
 Its main verb is in the present tense ("A man walks", "Soldiers are reunited", "A boy is
-being treated") or it has no verb at all ("The aftermath of the blast in Brussels."); its
-subject is a noun phrase, not a pronoun or a fronted clause; it quotes nobody, reports
-nothing, speaks in no first or second person, and ends with a full stop. A trailing credit
-("(AP Photo/Jane Doe)", "Photo: Reuters", "John Smith/AFP/Getty Images") is split off.
+being treated") or it has no finite verb at all: a noun phrase placed in a scene, directly
+or through a participle ("The aftermath of the blast in Brussels.", "Fishing nets drying on
+racks in Tromsø.", "Boats tied to a jetty."); its subject is a noun phrase, not a pronoun
+or a fronted clause; it quotes nobody (words written on a sign or a shirt, "a placard
+reading "..."", are not a quotation), reports nothing, speaks in no first or second person,
+and ends with a full stop. A trailing credit ("(AP Photo/Jane Doe)", "Photo: Reuters",
+"John Smith/AFP/Getty Images") is split off.
 
 The decision is made in two steps that a maintainer can read back from
 ``caption_evidence(paragraph)``:
@@ -18,15 +21,22 @@ The decision is made in two steps that a maintainer can read back from
    pronoun subject, a past/perfect/modal main verb, several sentences, ...); one veto is
    enough to refuse the paragraph;
 2. scored cues: positive signs (a depictive action verb, a concrete subject, a place in the
-   scene, a date or credit in agency style, a present passive) and negative ones (stative
-   verbs, statistics, hedges, "now", "next week", habits, negation, outcomes such as
-   "kills"). The paragraph is a caption when no veto fired, the score reaches
+   scene, a verbless described scene, a date or credit in agency style, a present passive)
+   and negative ones (stative verbs, statistics, hedges, "now", "next week", a bare weekday
+   as news stories date events, habits, negation, outcomes such as "kills", an "after"
+   clause in the past tense, officials or people in general doing things in general). The
+   paragraph is a caption when no veto fired, the score reaches
    ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it in something a camera
    could see: someone or something concrete, a place, a photo reference or a credit.
 
 The clause reading behind the tense rules (``analyse_clause``) is a light heuristic, not a
 parser: it drops asides between commas, skips relative clauses, and takes the first finite
-verb left as the main verb.
+verb left as the main verb. A verb is known by its lexicon entry or by its place: a base
+form after a plural subject and before an object or a place ("Crews ferry patients to
+..."), an "-s" form after a singular one. An "-ed" word after a subject is the past tense
+unless it reads as a participle describing that subject: the verb takes objects, the
+subject is a thing rather than a person or a name ("Boats moored in the harbor" against
+"Talks resumed in Geneva", "Protesters gathered outside").
 
 The lexicons (``archiver.extract.lexicon``) are small lists of general English written for
 these rules, not drawn from any article. This module is pure: no disk, no network, no state,
@@ -57,6 +67,8 @@ from archiver.extract.lexicon import (
     FIRST_SECOND_PERSON,
     FRONTED_MARKERS,
     HAVE_PRESENT,
+    INSCRIPTION_NOUNS,
+    INTRANSITIVE_VERBS,
     IRREGULAR_PARTICIPLE,
     IRREGULAR_PAST,
     IRREGULAR_PLURALS,
@@ -250,6 +262,10 @@ def tokenize(text: str) -> list[Token]:
 # --- Word classes --------------------------------------------------------------------------
 
 
+#: Base forms the lemma rules can return ("tumbled" -> "tumble", not "tumbl").
+_LEMMAS = KNOWN_VERBS | INTRANSITIVE_VERBS
+
+
 def _lemma_s(word: str) -> str:
     """The base form of a third-person -s verb ("watches" -> "watch", "cries" -> "cry")."""
     candidates = []
@@ -258,7 +274,7 @@ def _lemma_s(word: str) -> str:
     if word.endswith("es"):
         candidates.append(word[:-2])
     candidates.append(word[:-1])
-    return next((c for c in candidates if c in KNOWN_VERBS), candidates[-1])
+    return next((c for c in candidates if c in _LEMMAS), candidates[-1])
 
 
 def _lemma_ed(word: str) -> str:
@@ -273,7 +289,7 @@ def _lemma_ed(word: str) -> str:
     if len(word) > 4 and word[-3] == word[-4]:  # "stopped" -> "stop"
         candidates.append(word[:-3])
     candidates += [word[:-1], word[:-2]]
-    return next((c for c in candidates if c in KNOWN_VERBS), word[:-2])
+    return next((c for c in candidates if c in _LEMMAS), word[:-2])
 
 
 def _lemma_ing(word: str) -> str:
@@ -284,7 +300,7 @@ def _lemma_ing(word: str) -> str:
         candidates.append(stem[:-1])
     if stem.endswith("y"):
         candidates.append(stem[:-1] + "ie")
-    return next((c for c in candidates if c in KNOWN_VERBS), stem)
+    return next((c for c in candidates if c in _LEMMAS), stem)
 
 
 def _verb_lemma(low: str) -> str:
@@ -341,6 +357,28 @@ def _is_past_form(low: str) -> bool:
         and low not in NOT_PAST_ED
         and not (low.endswith("eed") and not low.endswith("eeded"))
     )
+
+
+def _is_base_participle(low: str) -> bool:
+    """A participle spelt like its verb's base form ("run", "come", "cut", "set"): after a
+    plural subject it is the present tense ("Cracks run through the wall")."""
+    return IRREGULAR_PARTICIPLE.get(low) == low
+
+
+def _is_participle_only(low: str) -> bool:
+    """A past participle that is never a simple past ("seen", "shown", "taken", "driven"):
+    without an auxiliary it describes a noun ("Particles seen through a microscope")."""
+    return low in IRREGULAR_PARTICIPLE and low not in IRREGULAR_PAST and not _is_base_participle(
+        low
+    )
+
+
+#: Endings only nouns have ("darkness", "city", "virus", "childhood", "tourism").
+_NOUN_SUFFIXES = ("ness", "ity", "ism", "hood", "us")
+
+
+def _has_noun_suffix(low: str) -> bool:
+    return low.endswith(_NOUN_SUFFIXES) and low not in KNOWN_VERBS
 
 
 def _is_s_form(tok: Token) -> bool:
@@ -489,9 +527,11 @@ def _subject_is_plural(tokens: Sequence[Token]) -> bool:
     if any(t.low == "and" for t in tokens):
         return True
     head: Token | None = None
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         if tok.low in PREPOSITIONS or tok.low in SUBJECT_RELATIVES or not tok.is_word:
             break
+        if i and tok.is_lower and (_is_ing(tok) or _is_past_form(tok.low)):
+            continue  # a participle after the head: "Life jackets discarded by ..."
         head = tok
     return head is not None and _is_plural_noun(head)
 
@@ -507,7 +547,7 @@ def _previous_skipping_adverbs(tokens: Sequence[Token], i: int) -> int:
 def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
     """Whether a past-looking word at ``i`` modifies a noun rather than being a finite verb."""
     tok = tokens[i]
-    if "-" in tok.low:  # "ISIS-controlled", "newly-liberated"
+    if "-" in tok.low or _is_participle_only(tok.low):  # "ISIS-controlled", "seen", "shown"
         return True
     prev_index = _previous_skipping_adverbs(tokens, i)
     if prev_index < 0:
@@ -518,6 +558,7 @@ def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
         or prev.low in PREPOSITIONS
         or prev.low in AUXILIARIES
         or prev.low in {"being", "get", "gets", "got", "getting"}
+        or prev.low.endswith(("'s", "s'"))  # a possessive determines it: "Mosul's liberated ..."
         or _is_number(prev)
     ):
         return True
@@ -525,13 +566,69 @@ def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
     if nxt is not None and nxt.low == "by":  # "a bomb planted by militants"
         return True
     if prev.low in CONJUNCTIONS or prev.text == ",":
-        return nxt is not None and nxt.is_word and not _fits_after_verb(nxt)
+        if nxt is not None and nxt.is_word and not _fits_after_verb(nxt):
+            return True
+        # "A portrait of the victim, displayed at a vigil": a participle after its noun
+        places = nxt is not None and nxt.low in PREPOSITIONS
+        return prev.text == "," and places and _describes_subject(tokens, i)
     if _is_past_form(prev.low) and _is_adjectival(tokens, prev_index):
         return True  # a chain of adjectives: "a damaged carved stone"
     if nxt is not None and (nxt.low in PREPOSITIONS or nxt.low in PARTICLES):
         # a reduced relative: "a man wounded in the blast lies ..."
-        return any(_is_present_marker(t) for t in tokens[i + 2 :])
+        return any(_is_present_marker(t) for t in tokens[i + 2 :]) or _describes_subject(tokens, i)
     return False
+
+
+def _describes_subject(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the -ed word at ``i``, right after the subject and before a preposition, is a
+    passive participle describing that subject ("Boats moored in the harbor", "Sandbags
+    stacked outside a shop") rather than the past tense ("Talks resumed in Geneva",
+    "Protesters gathered outside", "The ferry docked at Piraeus").
+
+    A passive needs a verb that takes an object (not one of ``INTRANSITIVE_VERBS``), and the
+    subject must be a thing shown, not narrated: no person noun, no name, no definite or
+    possessive determiner (a known thing is the topic of a story).
+    """
+    low = tokens[i].low
+    past_only = low in IRREGULAR_PAST and low not in IRREGULAR_PARTICIPLE  # "rose", "fell"
+    if past_only or _lemma_ed(low) in INTRANSITIVE_VERBS:
+        return False
+    after = tokens[i + 2] if i + 2 < len(tokens) else None
+    if after is None or not after.is_word or after.low in PREPOSITIONS:
+        return False  # a particle, not a place: "Messages poured in from home"
+    subject = [t for t in tokens[:i] if t.is_word]
+    head = _subject_head(subject)
+    if head is None or _names_people([head]) or any(_is_name(t) for t in subject[1:]):
+        return False
+    first = subject[0]
+    if first.low in DETERMINERS - {"a", "an"} and first.low not in NUMBER_WORDS:
+        return False
+    return len(subject) > 1 or _is_plural_noun(first)  # a lone capitalised word is a name
+
+
+#: Nouns that count or gather what follows "of": "Dozens of migrants", "A group of men".
+_QUANTITY_NOUNS = words(
+    "group groups crowd crowds number numbers handful couple pair scores lot lots bunch line "
+    "lines row rows team teams band bands dozen dozens hundreds thousands millions"
+)
+
+
+def _subject_head(subject: Sequence[Token]) -> Token | None:
+    """The head noun of a subject: "tents" in "Refugee tents", "portrait" in "A portrait of
+    the victim", but "migrants" in "Thousands of migrants" (a count is not the head)."""
+    head: Token | None = None
+    for i, tok in enumerate(subject):
+        if tok.low == "of" and head is not None and head.low in _QUANTITY_NOUNS | NUMBER_WORDS:
+            head = None
+            continue
+        if tok.low in PREPOSITIONS or tok.low in SUBJECT_RELATIVES:
+            if head is not None:
+                break
+            continue
+        if tok.low in DETERMINERS or (i and tok.is_lower and _is_past_form(tok.low)):
+            continue
+        head = tok
+    return head
 
 
 def _is_present_marker(tok: Token) -> bool:
@@ -546,7 +643,8 @@ def _present_at(tokens: Sequence[Token], i: int) -> bool:
     Known verbs ("watches", "hold") need only a fitting neighbour; an unknown word needs
     stronger context: "-s" after a singular noun ("a man sweeps the ..."), or a base form
     after a plural subject and before an object ("demonstrators demand the ...") or, right
-    after a plural noun, before a preposition ("workers comb through ...").
+    after a plural noun, before a preposition ("workers comb through ...") or a plural noun
+    and a preposition ("crews ferry patients to ..."): plural nouns rarely modify nouns.
     """
     tok = tokens[i]
     prev = tokens[i - 1]
@@ -561,31 +659,48 @@ def _present_at(tokens: Sequence[Token], i: int) -> bool:
     ):
         return False
     if _is_s_form(tok):
-        return _s_form_is_verb(tok, prev, nxt)
+        return _s_form_is_verb(tok, prev, nxt, tokens[i - 2] if i > 1 else None)
     if not tok.is_lower or not tok.low.isalpha() or _is_closed_class(tok.low):
         return False
     if not (prev.is_word or prev.text == ",") or not _subject_is_plural(tokens[:i]):
         return False
     if tok.low in KNOWN_VERBS:
         return True
+    after = tokens[i + 2] if i + 2 < len(tokens) else None
+    plural_object = (
+        nxt is not None
+        and _is_s_form(nxt)
+        and (after is None or after.low in PREPOSITIONS or not after.is_word)
+    )
     opens_complement = nxt is not None and (
         nxt.low in DETERMINERS - {"that"}
         or nxt.low in OBJECT_PRONOUNS
         or (nxt.low in PREPOSITIONS | PARTICLES and _is_plural_noun(prev))
+        or (plural_object and _is_plural_noun(prev))
     )
-    return opens_complement and not (_is_past_form(tok.low) or _is_ing(tok) or _is_adverb(tok))
+    past = _is_past_form(tok.low) and not _is_base_participle(tok.low)
+    return opens_complement and not (past or _is_ing(tok) or _is_adverb(tok))
 
 
 _AGENT_PLURAL = re.compile(r"(?:ers|ors|ists|ians)$")
 
 
-def _s_form_is_verb(tok: Token, prev: Token, nxt: Token | None) -> bool:
-    """Whether an "-s" word is a third-person verb rather than a plural noun."""
+def _s_form_is_verb(tok: Token, prev: Token, nxt: Token | None, before: Token | None) -> bool:
+    """Whether an "-s" word is a third-person verb rather than a plural noun.
+
+    ``prev`` and ``before`` are the two tokens in front of it. An unknown "-s" word is a
+    noun after an "-ing" modifier ("fishing boats", "voting machines") and after a
+    preposition and one modifier ("on wooden racks").
+    """
     if _lemma_s(tok.low) in KNOWN_VERBS:
         later = nxt is not None and _is_s_form(nxt) and _lemma_s(nxt.low) in KNOWN_VERBS
         return not later or _fits_after_verb(nxt)
     if tok.low[:-1] in PERSON_NOUNS or _AGENT_PLURAL.search(tok.low) or _is_adverb(prev):
         return False  # "fighters", "soldiers", "activists" are people, not verbs
+    if _is_ing(prev) or (before is not None and before.low in PREPOSITIONS and prev.is_lower):
+        return False
+    if nxt is not None and nxt.is_lower and _is_past_form(nxt.low):
+        return False  # a participle describes it: "virus particles seen through ..."
     if prev.is_lower and prev.is_word and not _is_plural_noun(prev):
         return True  # "a vendor sells vegetables"; compounds are put right by a later verb
     opens_complement = nxt is not None and (
@@ -604,6 +719,8 @@ def _finite_kind(tokens: Sequence[Token], i: int) -> str | None:
         if tok.low in MODALS and tokens[i - 1].low in DETERMINERS:
             return None  # "a can of paint"
         return "aux"
+    if _is_base_participle(tok.low) and _present_at(tokens, i):
+        return "present"  # "Cracks run through ...", "Workers cut ..."
     if _is_past_form(tok.low) and tok.low not in KNOWN_VERBS:
         return None if _is_adjectival(tokens, i) else "past"
     if _present_at(tokens, i):
@@ -782,6 +899,8 @@ class _Reading:
 
     text: str  # the caption proper: the paragraph without its credit
     credit: str | None
+    read_as: str  # ``text`` without inscriptions (see ``_drop_inscriptions``): what rules read
+    inscriptions: int  # how many quoted inscriptions were set aside
     photo_lead: bool
     sentences: tuple[str, ...]
     sentence: str  # the sentence the clause rules read (the first)
@@ -793,7 +912,8 @@ class _Reading:
 def _read(paragraph: str) -> _Reading:
     """Split off the credit, the sentences and the photo lead; tokenize; find the clause."""
     text, credit = split_credit(" ".join(paragraph.split()))
-    sentences = tuple(split_sentences(text))
+    read_as, inscriptions = _drop_inscriptions(text)
+    sentences = tuple(split_sentences(read_as))
     first = sentences[0] if sentences else ""
     core, photo_lead = strip_photo_lead(first)
     core = core.rstrip()
@@ -802,6 +922,8 @@ def _read(paragraph: str) -> _Reading:
     return _Reading(
         text=text,
         credit=credit,
+        read_as=read_as,
+        inscriptions=inscriptions,
         photo_lead=photo_lead,
         sentences=sentences,
         sentence=first,
@@ -809,6 +931,41 @@ def _read(paragraph: str) -> _Reading:
         tokens=tuple(tokenize(core)),
         clause=analyse_clause(core),
     )
+
+
+_QUOTED_SPAN = re.compile(r'"([^"]{1,80})"|“([^“”]{1,80})”|‘([^‘’]{1,80})’')
+#: What introduces the words written on a thing: "a sign reading", "a banner that says".
+_INSCRIPTION_LEAD = re.compile(
+    r"(?:,?\s*\b(?:that|which)\s+)?\b(?:reading|reads|saying|says|bearing|emblazoned with|"
+    r"printed with|marked|labell?ed|with the (?:words?|slogans?|messages?))\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+#: The most words a quoted inscription may have.
+INSCRIPTION_MAX_WORDS = 10
+
+
+def _drop_inscriptions(text: str) -> tuple[str, int]:
+    """Set aside short quotations that are words written on something: ``(rest, count)``.
+
+    "A woman holding a placard reading "Cuts hurt" joins the crowd" is read as "A woman
+    holding a placard joins the crowd": the quotation is what the placard says, not speech.
+    It must follow a word that introduces writing ("reading", "that says", "bearing",
+    "emblazoned with", "with the words") after a thing that carries writing (a sign, a
+    banner, a T-shirt: ``INSCRIPTION_NOUNS``), be at most ``INSCRIPTION_MAX_WORDS`` words,
+    and not open the paragraph. Every other quotation stays, and vetoes the paragraph.
+    """
+    count = 0
+    for match in reversed(list(_QUOTED_SPAN.finditer(text))):
+        inner = next(group for group in match.groups() if group is not None)
+        lead = _INSCRIPTION_LEAD.search(text, 0, match.start())
+        if lead is None or lead.start() == 0 or len(inner.split()) > INSCRIPTION_MAX_WORDS:
+            continue
+        carrier = tokenize(text[: lead.start()])[-6:]
+        if not any(t.low in INSCRIPTION_NOUNS for t in carrier):
+            continue
+        text = text[: lead.start()].rstrip() + text[match.end() :]
+        count += 1
+    return text, count
 
 
 def _has_photo_evidence(r: _Reading) -> bool:
@@ -850,8 +1007,9 @@ _QUOTE = re.compile(r"[\"“”„«»]|(?:^|[\s(\[])[‘'][^\W\d_]")
 
 
 def _veto_quotation(r: _Reading) -> str | None:
-    """Quotation marks mean somebody is quoted: body text."""
-    return "has quotation marks" if _QUOTE.search(r.text) else None
+    """Quotation marks mean somebody is quoted: body text. Words on a sign or a T-shirt
+    ("a placard reading "..."") are set aside first, and do not count."""
+    return "has quotation marks" if _QUOTE.search(r.read_as) else None
 
 
 _JOINER = re.compile(r";|:(?!\d)|—|--|\s[–-]\s|[!?]|…|\.\.\.")
@@ -932,7 +1090,8 @@ def _veto_subject(r: _Reading) -> str | None:
 def _veto_tense(r: _Reading) -> str | None:
     """The main verb is in the present tense, or there is none and the text is a noun phrase.
 
-    No past, perfect or modal main verb, no modal anywhere, no "going to" future.
+    No past, perfect or modal main verb, no modal anywhere, no "going to" future and no
+    scheduled event ("is scheduled to", "are due to", "is expected to").
     """
     form = r.clause.form
     if form is VerbForm.PAST:
@@ -946,9 +1105,17 @@ def _veto_tense(r: _Reading) -> str | None:
     for i, tok in enumerate(r.tokens):
         if i and tok.is_lower and tok.low in MODALS and r.tokens[i - 1].low not in DETERMINERS:
             return f"modal or future {tok.text!r}"
-    if re.search(r"\b(?:is|are|am)\s+(?:not\s+)?(?:going|set|about|poised)\s+to\b", r.core):
-        return "future 'going to' / 'set to'"
+    if _SCHEDULED.search(r.core):
+        return "future 'going to' / 'is scheduled to'"
     return None
+
+
+#: A planned or expected event: "is going to", "are scheduled to", "is due to".
+_SCHEDULED = re.compile(
+    r"\b(?:is|are|am)\s+(?:not\s+)?(?:\w+ly\s+)?(?:going|set|about|poised|scheduled|slated|due|"
+    r"expected|planned|supposed|hoping|preparing)\s+to\b",
+    re.IGNORECASE,
+)
 
 
 _VETOES: tuple[tuple[str, Callable[[_Reading], str | None]], ...] = (
@@ -1016,8 +1183,34 @@ def _concrete_subject(r: _Reading) -> int:
         return 1
     last = subject[-1]
     named = r.clause.form is not VerbForm.NONE and _is_name(last)
+    if named and _names_a_group(subject):
+        return 1
+    if r.clause.form is not VerbForm.NONE and _appositive_name(r.tokens):
+        return 1
     one_common_plural = len(subject) == 1 and _is_plural_noun(last)  # "Prices rise"
     return 1 if named and subject[0].low not in DETERMINERS and not one_common_plural else 0
+
+
+def _names_a_group(subject: Sequence[Token]) -> bool:
+    """ "The" and a capitalised plural name: a band, a team ("The Rolling Stones")."""
+    return (
+        len(subject) > 1
+        and subject[0].low == "the"
+        and all(_is_name(t) for t in subject[1:])
+        and _is_plural_noun(subject[-1])
+    )
+
+
+def _appositive_name(tokens: Sequence[Token]) -> bool:
+    """Whether the subject is glossed by a name between commas, near the start: "The
+    mayor's son, Tom Roe, waves ...", "A neighbor, Jane Doe, ..."."""
+    comma = next((i for i, t in enumerate(tokens[:7]) if t.text == ","), 0)
+    if not comma:
+        return False
+    window = range(comma + 1, min(len(tokens), comma + 6))
+    close = next((j for j in window if tokens[j].text == ","), 0)
+    inner = tokens[comma + 1 : close]
+    return bool(close) and all(_is_name(t) for t in inner)
 
 
 #: Prepositions that set a scene at a spot: "at a memorial", "on a stretcher".
@@ -1025,17 +1218,20 @@ _SPOT_PREPOSITIONS = words("at in on near outside inside beside behind atop unde
 
 
 def _scene_place(r: _Reading) -> int:
-    """+1: the scene has a place: a named one ("in Aleppo", "on the outskirts of Kyiv") or a
-    spot introduced as new ("at a makeshift memorial", "on a stretcher")."""
+    """+1: the scene has a place: a named one ("in Aleppo", "on the outskirts of Kyiv"), a
+    spot introduced as new ("at a makeshift memorial", "on a stretcher") or one owned by
+    someone or something ("on the town's main street")."""
     tokens = r.tokens
     for i, tok in enumerate(tokens):
         if i == 0 or tok.low not in LOCATIVE_PREPOSITIONS:
             continue
         if any(_is_name(t) for t in tokens[i + 1 : i + 5]):
             return 1
-        nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
-        if tok.low in _SPOT_PREPOSITIONS and nxt in {"a", "an"}:
+        following = [t.low for t in tokens[i + 1 : i + 3]]
+        if tok.low in _SPOT_PREPOSITIONS and following[:1] in (["a"], ["an"]):
             return 1
+        if tok.low in _SPOT_PREPOSITIONS and any(w.endswith("'s") for w in following):
+            return 1  # "on the town's main street", "at the family's farm"
     return 0
 
 
@@ -1071,14 +1267,24 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
     if any(_is_adverb(t) for t in head):
         return False
     for tok, nxt in itertools.pairwise(head):
-        if _is_plural_noun(tok) and nxt.is_word and nxt.is_lower and not _is_closed_class(nxt.low):
+        # not a verb: a participle ("Boats moored", "Children playing") or a noun ("virus")
+        not_verb = _is_ing(nxt) or _is_past_form(nxt.low) or _has_noun_suffix(nxt.low)
+        if (
+            _is_plural_noun(tok)
+            and nxt.is_word
+            and nxt.is_lower
+            and not _is_closed_class(nxt.low)
+            and not not_verb
+        ):
             return False
     main = itertools.takewhile(
         lambda t: t.text != "," and t.low not in SUBJECT_RELATIVES | OTHER_RELATIVES, tokens
     )
     for tok, nxt in itertools.pairwise(main):
         takes_object = nxt.low in DETERMINERS or nxt.low in {"to", "whether", "that"}
-        if tok.is_lower and not _is_closed_class(tok.low) and not _is_ing(tok) and takes_object:
+        # "-ing" phrases take objects ("holding a sign"); "-ed" ones only "to" ("chained to")
+        participle = _is_ing(tok) or (_is_past_form(tok.low) and nxt.low == "to")
+        if tok.is_lower and not _is_closed_class(tok.low) and not participle and takes_object:
             return False
     return True
 
@@ -1120,10 +1326,17 @@ _STATISTIC = re.compile(
 
 
 def _statistics(r: _Reading) -> int:
-    """-2 for figures and polls ("four points", "40%", "$3 million"); -1 for a bare count."""
-    if _STATISTIC.search(r.core):
-        return -2
+    """-2 for figures and polls ("four points", "40%", "$3 million"); -1 for a bare count.
+
+    "Poll" before a person noun names people, not a figure ("poll workers", "poll watchers").
+    """
     tokens = r.tokens
+    for match in _STATISTIC.finditer(r.core):
+        if match.group(0).lower() not in {"poll", "polls"}:
+            return -2
+        after = r.core[match.end() :].split()[:1]
+        if not _names_people(tokenize(after[0]) if after else []):
+            return -2
     for i, tok in enumerate(tokens):
         if not tok.text[0].isdigit() or "-" in tok.text or ":" in tok.text:
             continue
@@ -1160,14 +1373,18 @@ def _deictic_time(r: _Reading) -> int:
 
 
 _HABITUAL = re.compile(
-    r"\b(?:every (?:day|night|week|month|year|morning|evening)|each (?:day|night|year)|daily|"
-    r"nightly|weekly|usually|regularly|routinely|always|typically|often)\b",
+    r"\b(?:(?:every|each) (?:other )?(?:day|night|week|weekend|month|year|morning|afternoon|"
+    r"evening|season|spring|summer|autumn|fall|winter|" + WEEKDAY + r"|" + MONTH + r")|"
+    r"on " + WEEKDAY + r"s|(?:once|twice|\w+ times) a (?:day|week|month|year)|"
+    r"most (?:days|nights|mornings|evenings|weekends)|daily|nightly|weekly|usually|regularly|"
+    r"routinely|always|typically|often|frequently|normally|generally|sometimes|seldom|rarely)\b",
     re.IGNORECASE,
 )
 
 
 def _habitual(r: _Reading) -> int:
-    """-2: habits and routines ("every night", "usually"): a photo shows one moment."""
+    """-2: habits and routines ("every night", "every Friday", "on Sundays", "twice a day",
+    "usually"): a photo shows one moment."""
     return -2 if _HABITUAL.search(r.core) else 0
 
 
@@ -1189,6 +1406,107 @@ def _negation(r: _Reading) -> int:
     return -2 if any(t.low in negative or t.low.endswith("n't") for t in r.tokens) else 0
 
 
+#: Prepositions that place a described thing ("boats in the harbor", "a man on a stretcher");
+#: "of", "to" and "from" link nouns or name a goal or a source instead.
+_SCENE_PREPOSITIONS = LOCATIVE_PREPOSITIONS - {"of", "to", "from"}
+
+
+def _scene_phrase(r: _Reading) -> int:
+    """+1: a verbless text that places a thing in a scene, directly or through a participle:
+    "Fishing boats in the harbor", "Children playing in the snow", "Boats moored at dusk",
+    "A portrait of the victim, shown to jurors in court".
+
+    The opening noun phrase may run on through "of" ("A photo of the victim"); it must not
+    open with a quantifier ("More on that later") and the place must not be a pronoun.
+    """
+    tokens = r.tokens
+    if r.clause.form is not VerbForm.NONE or not _reads_as_noun_phrase(tokens):
+        return 0
+    opener = tokens[0].low
+    if opener in DETERMINERS - {"a", "an", "the"} - OBJECT_PRONOUNS:
+        return 0
+    for i in range(1, len(tokens)):
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if tok.text == ",":
+            continue
+        if tok.is_lower and (_is_ing(tok) or _is_past_form(tok.low)):
+            has_object = nxt is not None and nxt.low in DETERMINERS and not _is_ing(tok)
+            placed = any(t.low in PREPOSITIONS for t in tokens[i + 1 :])
+            return 1 if placed and not has_object else 0
+        if tok.low in _SCENE_PREPOSITIONS:
+            placed = nxt is not None and nxt.low not in PERSONAL_PRONOUNS | DEMONSTRATIVES
+            return 1 if placed else 0
+        noun_phrase_word = tok.is_word and not _is_closed_class(tok.low)
+        if not (noun_phrase_word or tok.low == "of" or tok.low in DETERMINERS):
+            return 0
+    return 0
+
+
+_BARE_WEEKDAY = re.compile(
+    r"(?<!\bon )(?<!, )(?<!\()\b" + WEEKDAY + r"\b(?!['’]s)(?!,? (?:" + MONTH + r"))",
+)
+
+
+def _bare_weekday(r: _Reading) -> int:
+    """-2: a weekday without "on" and without a date ("NASA holds a briefing Monday", "The
+    council meets Sunday"): the news-story way of dating an event. Captions write "on
+    Monday", "on Monday, November 7" or "Monday, Nov. 7, 2016"."""
+    return -2 if _BARE_WEEKDAY.search(r.core) else 0
+
+
+#: Subordinators whose clause tells what happened before: "after", "since", "because".
+_CAUSAL_SUBORDINATORS = words("after since because")
+
+
+def _past_event_clause(r: _Reading) -> int:
+    """-1: an "after"/"since"/"because" clause with a past-tense verb ("... after a group of
+    protesters sprayed graffiti"): a story of what happened. Captions do say "after a
+    tornado hit the town", so this only weighs against; "after returning" has no tense."""
+    tokens = r.tokens
+    for i, tok in enumerate(tokens):
+        if i == 0 or tok.low not in _CAUSAL_SUBORDINATORS:
+            continue
+        rest = itertools.takewhile(lambda t: t.text != ",", tokens[i + 1 :])
+        clause = analyse_clause(" ".join(t.text for t in rest))
+        if clause.form in {VerbForm.PAST, VerbForm.PERFECT}:
+            return -1
+    return 0
+
+
+def _bare_plural_subject(r: _Reading) -> bool:
+    """Whether the subject is a plural without determiner or name: "Residents", "Police",
+    "Health officials" (people in general, not the ones in a photo)."""
+    subject = [t for t in r.clause.subject if t.is_word]
+    if not subject or subject[0].low in DETERMINERS or _is_number(subject[0]):
+        return False
+    return _subject_is_plural(subject) and not any(_is_name(t) for t in subject[1:])
+
+
+def _ongoing_situation(r: _Reading) -> int:
+    """-1: a bare plural doing something in the progressive ("Police are investigating",
+    "Officials are searching for ...", "Residents are drawing water"): an ongoing situation
+    as reported, where a caption shows a moment in the simple present."""
+    progressive = r.clause.form is VerbForm.PRESENT_PROGRESSIVE
+    return -1 if progressive and _bare_plural_subject(r) else 0
+
+
+#: Words that single out a thing or a place: "a survivor", "the rubble", "their homes".
+_SPECIFIC_DETERMINERS = words("a an the this that these those his her its their our")
+
+
+def _generic_statement(r: _Reading) -> int:
+    """-1: people in general doing things in general: a bare plural subject and nothing
+    singled out after it, no determiner, no name, no photo reference ("Residents draw water
+    from wells", "Rescuers are working in teams of five"). "Rescuers pull a survivor from
+    the rubble" singles out a survivor and the rubble: that is a photo."""
+    if r.clause.form is VerbForm.NONE or not _bare_plural_subject(r) or _has_photo_evidence(r):
+        return 0
+    rest = r.clause.after
+    specific = any(t.low in _SPECIFIC_DETERMINERS or _is_name(t) for t in rest)
+    return 0 if specific else -1
+
+
 _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("photo_reference", _photo_reference),
     ("credit", _credit),
@@ -1198,6 +1516,7 @@ _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("scene_place", _scene_place),
     ("dated", _dated),
     ("noun_phrase", _noun_phrase),
+    ("scene_phrase", _scene_phrase),
     ("stative_verb", _stative_verb),
     ("event_verb", _event_verb),
     ("statistics", _statistics),
@@ -1206,12 +1525,16 @@ _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("habitual", _habitual),
     ("future_time", _future_time),
     ("negation", _negation),
+    ("bare_weekday", _bare_weekday),
+    ("past_event_clause", _past_event_clause),
+    ("ongoing_situation", _ongoing_situation),
+    ("generic_statement", _generic_statement),
 )
 
 
 #: Cues that anchor the text in a scene: someone or something seen, somewhere named, a photo.
 SCENE_CUES = frozenset(
-    {"photo_reference", "credit", "concrete_subject", "scene_place", "noun_phrase"}
+    {"photo_reference", "credit", "concrete_subject", "scene_place", "noun_phrase", "scene_phrase"}
 )
 
 

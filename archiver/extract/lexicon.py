@@ -103,7 +103,7 @@ STATIVE_VERBS = words(
     "depend rely own possess need want wish prefer know believe understand mean matter cost "
     "equal lack deserve face control represent constitute comprise account have resemble "
     "suggest indicate signal mark follow reflect highlight underscore affect concern require "
-    "total range number lead hope fear expect plan intend threaten seek "
+    "total range number hope fear expect plan intend threaten seek "
     "outnumber exceed dominate govern manage oversee"
 )
 #: Passive participles that state a condition ("is based in", "are expected to").
@@ -141,7 +141,7 @@ ACTION_VERBS = words(
     surround sweep swim swing talk tend throw tie touch tour tow train transport travel
     treat trek trim tug unload unpack unveil view visit vote wade wait walk wander warm wash
     watch water wave wear weep welcome weld wheel whisper wipe worship wrap wrestle write
-    yell
+    yell run work lead tackle score rehearse knit mop rake steer hose bask sunbathe kneel
     """
 )
 #: Common verbs that are neither depictive nor stative, known so that their forms are read
@@ -238,7 +238,10 @@ PERSON_NOUNS = words(
     spectator bystander couple sailor pilot marine paramedic surgeon nun priest monk imam
     bride groom customer vendor trader fisherman fishermen miner guest host singer actor
     actress model chef crew diver climber hiker cyclist swimmer skier team squad victim
-    casualty hostage prisoner detainee suspect inmate
+    casualty hostage prisoner detainee suspect inmate widow widower grandmother grandfather
+    grandson granddaughter grandparent grandchild uncle aunt cousin niece nephew fiance fiancee
+    partner boyfriend girlfriend colleague classmate teammate coach captain lawyer attorney
+    judge juror defendant
     """
 )
 
@@ -258,5 +261,31 @@ ABBREVIATIONS = words(
     ft jr sr co corp inc ltd no nos vs etc fig approx dept est pt jan feb mar apr jun jul aug
     sep sept oct nov dec ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass
     mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo
+    """
+)
+
+#: Verbs that news prose uses without an object and without a passive ("Prices rose", "Talks
+#: resumed", "The ferry docked"): after a subject, their -ed form is the past tense, never a
+#: participle describing the subject ("Boats moored in the harbor", "Cars parked outside").
+INTRANSITIVE_VERBS = words(
+    """
+    arrive appear collapse crash die disappear vanish emerge erupt escalate explode flare
+    happen occur rise fall soar surge plunge tumble slump slip slide jump climb drop decline
+    dip rally rebound recover resume reopen continue persist gather march flee return remain
+    stay live work vote protest clash fight compete travel walk run fail succeed stall end
+    begin start stop close open ease worsen improve intensify subside recede grow increase
+    spread evolve retreat advance land depart dock sail derail capsize sink stand sit lie
+    camp react respond struggle wait pause rejoice queue pray mourn weep riot rage swell
+    """
+)
+#: Things that carry writing: a quotation after "a sign reading" is what it says, not speech.
+INSCRIPTION_NOUNS = words(
+    """
+    sign signs placard placards banner banners poster posters board boards shirt shirts
+    t-shirt t-shirts jersey jerseys flag flags cap caps hat hats mask masks sticker stickers
+    badge badges billboard billboards graffiti message messages note notes card cards cake
+    tattoo tattoos slogan slogans headline headlines newspaper newspapers screen screens wall
+    walls plaque plaques button buttons scarf scarves umbrella umbrellas bag bags mural
+    murals letter letters book books cover covers
     """
 )

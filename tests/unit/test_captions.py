@@ -66,6 +66,42 @@ CAPTIONS = [
     "Storm clouds over the skyline of Miami.",
     "Iraqi soldiers on the outskirts of Mosul. Photograph: Jane Doe/AFP/Getty Images",
     "Tents in an open field in Kathmandu, where thousands spent the night.",
+    # verbless scenes through a participle: a noun phrase, then "-ing" or "-ed" and a place
+    "Wildflowers blooming along a hillside trail in Marin County.",
+    "Commuters waiting for a bus in the rain.",
+    "Laundry hanging from balconies in Naples.",
+    "Sandbags stacked outside a shop in the flooded town center.",
+    "Refugee tents covered in snow at a camp in the Bekaa Valley.",
+    "Bicycles chained to a fence outside the station.",
+    "Houses destroyed by the tsunami near Banda Aceh.",
+    "Flowers left at a makeshift memorial in Nice.",
+    "A portrait of the victim, displayed at a vigil in Orlando.",
+    "Boats tied to a jetty in Bergen.",
+    "Kayaks in the bay at sunrise.",
+    # a participle inside the subject does not hide the verb
+    "Cars damaged by the hail sit in a dealership lot.",
+    "Debris cleared from the road lies in heaps beside a school.",
+    "A dog rescued from the floodwaters rests on a boat.",
+    # present verbs found by their place, with the lexicon as support
+    "Street vendors hawk souvenirs near the Colosseum in Rome.",
+    "Ambulance crews ferry patients to a hospital in Homs.",
+    "Crowds throng the streets of Havana during the carnival.",
+    "Vines run along the wall of a chapel in Tuscany.",
+    "Workers cut the grass at a cemetery in Arlington.",
+    "Firefighters hose down a burning car on a motorway near Lyon.",
+    "Band members lead a parade through the streets of New Orleans.",
+    # subjects: a name in apposition, "The" and a plural name
+    "The mayor's daughter, Anna Cole, is hugged by a firefighter outside City Hall.",
+    "The Wombats play a set at a festival in Glastonbury.",
+    # words written on a sign or a shirt are not a quotation
+    'A protester carries a banner reading "Not in our name" outside the embassy.',
+    'A fan wears a T-shirt that says "Bring them home" at the stadium.',
+    'Students hold placards with the words "Climate justice now" at a rally in Berlin.',
+    'A sign reading "Closed" hangs on the door of a shop in Athens.',
+    # weighed cues that do not outweigh a scene
+    "Residents inspect the damage after a tornado tore through Moore, Oklahoma.",
+    "Children are playing in a park in Kabul.",
+    "Rescuers pull a survivor from the rubble.",
 ]
 
 BODY = [
@@ -132,6 +168,34 @@ BODY = [
     "Save the Children estimates that 600,000 children remain trapped; many are hungry.",
     "A man walks",
     "Watch the video above.",
+    # past tense that a participle reading must not take: intransitive verbs, people,
+    # definite subjects, particles, objects
+    "Clashes erupted in the capital overnight.",
+    "Talks resumed in Geneva on Monday.",
+    "Shares tumbled in Tokyo.",
+    "Floodwaters receded in the town.",
+    "The ferry docked at Piraeus.",
+    "Thousands of migrants crossed into Hungary.",
+    "Messages of support poured in from around the world.",
+    "Tickets sold out within minutes.",
+    "A storm hit the coast on Monday, flooding roads.",
+    # quotations that are speech, even short ones
+    'Supporters chant "Lock her up" at a rally in Ohio.',
+    'A man holds his son, saying "we have nothing left".',
+    '"Closed," reads a sign on the door.',
+    # scheduled events, bare weekdays, habits
+    "The bridge is due to reopen in June 2019.",
+    "The launch is set to take place in July.",
+    "The council meets Thursday to vote on the budget.",
+    "The museum reopens Saturday after a two-year renovation.",
+    "Fans queue outside the stadium every Saturday.",
+    "Tourists flock to the island every summer.",
+    # officials at work and people in general: reported situations, not moments
+    "Authorities are searching for a second suspect.",
+    "Investigators are examining the wreckage for clues.",
+    "Rescue teams are combing the hills for the missing climbers.",
+    "Police are appealing for witnesses after a man was stabbed outside a nightclub in Leeds.",
+    "Villagers carry water from streams.",
 ]
 
 
@@ -259,6 +323,13 @@ def test_split_sentences_keeps_abbreviations_and_initials_together() -> None:
         ("An audio message has been credited with emboldening fighters", "perfect", "has"),
         ("Slower still will be efforts to clear the traps", "modal", "will"),
         ("The aftermath of the blast in Brussels", "none", None),
+        ("Boats tied to a jetty in Bergen", "none", None),
+        ("Particles seen through a microscope", "none", None),
+        ("Talks resumed in Geneva", "past", "resumed"),
+        ("Vines run along the wall", "present", "run"),
+        ("Cars damaged by the hail sit in a lot", "present", "sit"),
+        ("Ambulance crews ferry patients to a hospital", "present", "ferry"),
+        ("Fishing nets dry on wooden racks", "present", "dry"),
     ],
 )
 def test_analyse_clause_finds_the_main_verb(sentence: str, form: str, verb: str | None) -> None:
@@ -269,3 +340,46 @@ def test_analyse_clause_finds_the_main_verb(sentence: str, form: str, verb: str 
 @pytest.mark.parametrize("paragraph", ["", "   ", "x" * 5000, "\u2028\u2029", "((((((((("])
 def test_odd_input_is_judged_without_error(paragraph: str) -> None:
     assert not caption_evidence(paragraph).is_caption
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "cue"),
+    [
+        ("Boats tied to a jetty in Bergen.", "scene_phrase"),
+        ("The council meets Thursday in the town hall.", "bare_weekday"),
+        ("Workers clear debris after a landslide buried the road near Sochi.", "past_event_clause"),
+        ("Officials are inspecting a damaged dam near Oroville.", "ongoing_situation"),
+        ("Villagers carry water from streams.", "generic_statement"),
+        ("Pilgrims pray at the shrine twice a day.", "habitual"),
+    ],
+)
+def test_each_new_cue_is_named_in_the_evidence(paragraph: str, cue: str) -> None:
+    assert cue in dict(caption_evidence(paragraph).cues), caption_evidence(paragraph).reasons
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Monday's vigil drew hundreds of mourners to the square.",
+        "Clinton speaks at a rally in Philadelphia on Monday.",
+        "Voters wait in line in Columbus, Ohio, Tuesday, Nov. 8, 2016.",
+    ],
+)
+def test_a_weekday_with_on_a_date_or_a_possessive_is_not_bare(paragraph: str) -> None:
+    assert "bare_weekday" not in dict(caption_evidence(paragraph).cues)
+
+
+def test_inscription_is_set_aside_but_kept_in_the_caption_text() -> None:
+    paragraph = 'A girl holds a sign reading "Save our library" outside the council offices.'
+    evidence = caption_evidence(paragraph)
+    assert evidence.is_caption, evidence.reasons
+    assert evidence.text == paragraph
+    assert evidence.main_verb == "holds"
+
+
+def test_a_long_quotation_on_a_sign_still_vetoes() -> None:
+    paragraph = (
+        'A man holds a sign reading "We were promised jobs and homes and all we got was this '
+        'sign" in Leeds.'
+    )
+    assert any(v.startswith("quotation") for v in caption_evidence(paragraph).vetoes)
