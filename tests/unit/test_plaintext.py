@@ -2,7 +2,9 @@
 
 Every ``*.txt`` under ``tests/cases/plaintext/`` and ``samples/`` is checked against the
 ``*.expected.json`` beside it (date, publisher, language, section headings, photo captions
-in order, and photo credits where the file lists them).
+in order, and photo credits where the file lists them). So is every article under
+``tests/cases/plaintext_heldout/``: articles written by someone who had not seen the rules,
+kept apart so that they measure the rules rather than shape them.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 CASE_FILES = sorted((HERE.parent / "cases" / "plaintext").glob("*.txt")) + sorted(
     (HERE.parent.parent / "samples").glob("*.txt")
 )
+HELDOUT_FILES = sorted((HERE.parent / "cases" / "plaintext_heldout").glob("*.txt"))
 
 
 def _expected(path: Path) -> dict[str, object]:
@@ -45,6 +48,15 @@ def test_there_are_enough_cases() -> None:
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.name)
 def test_case_file_reads_as_labelled(path: Path) -> None:
+    _assert_reads_as_labelled(path)
+
+
+@pytest.mark.parametrize("path", HELDOUT_FILES, ids=lambda p: p.name)
+def test_heldout_article_reads_as_labelled(path: Path) -> None:
+    _assert_reads_as_labelled(path)
+
+
+def _assert_reads_as_labelled(path: Path) -> None:
     expected = _expected(path)
     article = parse_plaintext(decode_text(path.read_bytes()))
     assert article.date == expected["date"]
