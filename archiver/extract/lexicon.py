@@ -265,8 +265,9 @@ ABBREVIATIONS = words(
 )
 
 #: Verbs that news prose uses without an object and without a passive ("Prices rose", "Talks
-#: resumed", "The ferry docked"): after a subject, their -ed form is the past tense, never a
-#: participle describing the subject ("Boats moored in the harbor", "Cars parked outside").
+#: resumed", "The ferry docked"), or whose change of state reads as an event ("Roads
+#: flooded", "Ice melted"): after a subject, their -ed form is taken for the past tense, not
+#: a participle describing the subject ("Boats moored in the harbor", "Cars parked outside").
 INTRANSITIVE_VERBS = words(
     """
     arrive appear collapse crash die disappear vanish emerge erupt escalate explode flare
@@ -276,6 +277,7 @@ INTRANSITIVE_VERBS = words(
     begin start stop close open ease worsen improve intensify subside recede grow increase
     spread evolve retreat advance land depart dock sail derail capsize sink stand sit lie
     camp react respond struggle wait pause rejoice queue pray mourn weep riot rage swell
+    flood burn melt freeze thaw shatter crumble overflow
     """
 )
 #: Things that carry writing: a quotation after "a sign reading" is what it says, not speech.

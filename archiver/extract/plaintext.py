@@ -277,7 +277,8 @@ def is_link_line(paragraph: str) -> bool:
 
 #: Pronouns that stand for something said before ("it", "they"); "this"/"that"/"these"/
 #: "those" count only before a verb ("This is ..."), not as determiners or before "who".
-_ANAPHORS = words("it its they them he she his her")
+#: Possessives ("Her story", "Their long road home") are determiners and may open headings.
+_ANAPHORS = words("it they them he she")
 _DEMONSTRATIVE_PRONOUNS = words("this that these those")
 _QUANTIFIERS = words("any all some none much most each either neither both many")
 _OPENING_AUXILIARIES = words(

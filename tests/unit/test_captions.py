@@ -178,6 +178,7 @@ BODY = [
     "Thousands of migrants crossed into Hungary.",
     "Messages of support poured in from around the world.",
     "Tickets sold out within minutes.",
+    "Roads flooded in several neighborhoods.",
     "A storm hit the coast on Monday, flooding roads.",
     # quotations that are speech, even short ones
     'Supporters chant "Lock her up" at a rally in Ohio.',

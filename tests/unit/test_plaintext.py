@@ -246,6 +246,7 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
         ("It all began in a garage", False),
         ("This is where it ends", False),
         ("That winning feeling", True),
+        ("Her long road home", True),
         ("Those left behind", True),
         ("See you in court", True),
         ("What the numbers show", True),
