@@ -58,13 +58,14 @@ B023  W     a manifest path in a non-canonical form: leading ``./``, empty or ``
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import os
 import re
 import stat
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -1092,21 +1093,37 @@ def hash_files(
     by_file: dict[str, dict[str, str]] = {}
     octets = 0
     sinks = sinks or {}
-    split = workers > 1
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = []
-        for p in order:
-            job = pool.submit(digest_file, bag / p, sorted(plan[p]), sink=sinks.get(p), split=split)
-            futures.append((p, job))
-        for path, future in futures:
-            try:
-                size, digests = future.result()
-            except OSError as exc:
-                findings.error("B021", path, f"cannot be read: {exc.strerror or exc}")
-                continue
-            by_file[path] = digests
-            octets += size
+
+    def digest(path: str) -> tuple[int, dict[str, str]]:
+        return digest_file(bag / path, sorted(plan[path]), sink=sinks.get(path), split=workers > 1)
+
+    for path, result in _in_order(digest, order, workers):
+        try:
+            size, digests = result()
+        except OSError as exc:
+            findings.error("B021", path, f"cannot be read: {exc.strerror or exc}")
+            continue
+        by_file[path] = digests
+        octets += size
     return Digests(by_file, len(by_file), octets)
+
+
+def _in_order(
+    work: Callable[[str], tuple[int, dict[str, str]]], items: list[str], workers: int
+) -> Iterator[tuple[str, Callable[[], tuple[int, dict[str, str]]]]]:
+    """Each item with a call giving ``work(item)`` (or raising), in order; threads if workers > 1.
+
+    One worker works in the calling thread: a store's many small bags, audited one per
+    process, then cost no thread start and no hand-over per file.
+    """
+    if workers <= 1 or len(items) <= 1:
+        for item in items:
+            yield item, functools.partial(work, item)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [(item, pool.submit(work, item)) for item in items]
+        for item, future in futures:
+            yield item, future.result
 
 
 def compare_digests(
