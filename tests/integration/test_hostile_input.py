@@ -20,7 +20,6 @@ gains a ``../`` test then.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
 import json
 import os
@@ -655,22 +654,6 @@ def refused_url() -> str:
     return f"http://127.0.0.1:{port}/news/story.html"
 
 
-@pytest.fixture
-def quick_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Short limits for the command line's captures (it has no option for them yet)."""
-    pytest.importorskip("archiver.capture.http", reason="HTTP capture not available yet")
-    from archiver import pipeline
-    from archiver.capture import FetchOptions
-
-    fetch = FetchOptions(
-        connect_timeout=1.0, total_timeout=2.0, max_response_bytes=2 * 1024 * 1024, retries=0
-    )
-    monkeypatch.setattr(
-        pipeline, "CaptureOptions", functools.partial(pipeline.CaptureOptions, fetch=fetch)
-    )
-
-
-@pytest.mark.usefixtures("quick_fetch")
 @pytest.mark.parametrize("behaviour", ["refused", "silent", "trickle", "endless"])
 def test_misbehaving_servers_fail_one_capture_in_bounded_time(
     tmp_path: Path, behaviour: str
@@ -681,7 +664,20 @@ def test_misbehaving_servers_fail_one_capture_in_bounded_time(
     started = time.monotonic()
     try:
         with time_limit(30):
-            code, out, err = invoke("capture", url, "--store", str(store))
+            code, out, err = invoke(
+                "capture",
+                url,
+                "--store",
+                str(store),
+                "--connect-timeout",
+                "1",
+                "--timeout",
+                "2",
+                "--max-size",
+                str(2 * 1024 * 1024),
+                "--retries",
+                "0",
+            )
     finally:
         if server:
             server.close()
