@@ -202,15 +202,24 @@ def _glosses_abbreviation(place: str, publisher: str) -> bool:
 
 
 _TRAILING_CLOSERS = "\"'”’)]»"
-_BYLINE = re.compile(r"By\s+[A-Z]")
+#: A byline or a contributor line: "By Jane Doe, CNN", "Written by ...", "Reporting by ...".
+#: A name follows in capitals ("By the numbers" is a heading).
+_BYLINE = re.compile(
+    r"(?i:(?:written|reported|reporting|story|words|text|edited|editing|produced|additional "
+    r"reporting|photographs|photos|video|interview)(?: and \w+)? )?(?i:by)\s+[A-Z]"
+)
 
 
 def is_heading(paragraph: str, lines: int = 1) -> bool:
     """Whether a paragraph is a section heading: one short line without closing punctuation.
 
     A question can be a heading ("What happens next?") when it is shorter still and has no
-    comma; a long question ("Are the forces close to victory, or ...?") is body text. Not
-    headings either: a line that starts in lower case, a byline ("By Jane Doe, CNN"), a line
+    comma, or only commas between parallel questions ("Who's in, who's out?"); a long
+    question ("Are the forces close to victory, or ...?") or one with an aside ("Where, then,
+    do things stand?") is body text. A short quotation standing alone ("'It was like a
+    tornado of fire'") is a heading: its pronouns are the speaker's. Not headings either: a
+    line that starts in lower case, a byline ("By Jane Doe, CNN", "Written by ...",
+    "Reporting by ..."), a line
     that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)": the credit is
     split off first, and a credited line belongs to a photo), a link or promotion line
     (``is_link_line``), and a line whose subject is a pronoun pointing back at earlier text
@@ -227,12 +236,39 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
         return False
     if _BYLINE.match(text) or split_credit(text)[1] is not None or is_link_line(text):
         return False
-    if _opens_with_anaphora(tokens):
+    if _opens_with_anaphora(tokens) and not _is_quotation(text):
         return False
     last = text.rstrip(_TRAILING_CLOSERS)[-1:]
     if last == "?":
-        return len(tokens) <= QUESTION_HEADING_MAX_WORDS and "," not in text
+        return len(tokens) <= QUESTION_HEADING_MAX_WORDS and _parallel_questions(text)
     return last.isalnum() or last in _TRAILING_CLOSERS
+
+
+_QUOTE_PAIRS = {"'": "'", '"': '"', "‘": "’", "“": "”"}
+
+
+def _is_quotation(text: str) -> bool:
+    """Whether the whole line is one quotation: "'It was like a tornado of fire'"."""
+    close = _QUOTE_PAIRS.get(text[:1])
+    return close is not None and len(text) > 2 and text.endswith(close) and close not in text[1:-1]
+
+
+_WH_WORDS = words("who what when where why how which whose whom")
+
+
+def _parallel_questions(text: str) -> bool:
+    """Whether a question's commas, if any, only part parallel questions ("Who's in, who's
+    out?", "What now, and who pays?"): each part opens with a wh-word. An aside ("Where,
+    then, do things stand?") or a clause ("If it fails, what next?") makes it body text."""
+    if "," not in text:
+        return True
+    for part in text.split(","):
+        part_words = [w.lower().replace("’", "'").split("'")[0] for w in part.split()]
+        if part_words[:1] and part_words[0] in {"and", "or", "but"}:
+            part_words = part_words[1:]
+        if not part_words or part_words[0].strip("\"'“‘") not in _WH_WORDS:
+            return False
+    return True
 
 
 #: Labels that introduce a link to another story or page ("READ:", "Read more:", "WATCH:").

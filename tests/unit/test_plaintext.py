@@ -51,7 +51,7 @@ def test_case_file_reads_as_labelled(path: Path) -> None:
     _assert_reads_as_labelled(path)
 
 
-@pytest.mark.parametrize("path", HELDOUT_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", HELDOUT_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_heldout_article_reads_as_labelled(path: Path) -> None:
     _assert_reads_as_labelled(path)
 
@@ -229,6 +229,18 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
         ("and then there were none", False),
         ("* * *", False),
         ("By Jane Doe, CNN", False),
+        # bylines and contributor lines in other words
+        ("Written by Tom Roe, CNN", False),
+        ("Reporting by Ann Doe, Reuters", False),
+        ("Story by Jane Roe and Tom Doe", False),
+        ("By the numbers", True),
+        # a quotation standing alone: its pronouns are the speaker's
+        ("'We had nothing left'", True),
+        ("\u201cThey never came back\u201d", True),
+        # parallel questions may be parted by commas; an aside or a clause may not
+        ("Who wins, who loses?", True),
+        ("What now, and who pays?", True),
+        ("If the dam fails, what next?", False),
         # a credit is split off first: a line with a photo credit belongs to a photo
         ("Lifeguards watch the surf at Bondi Beach. (AP Photo/Jane Roe)", False),
         ("Lifeguards watch the surf at Bondi Beach (Getty Images)", False),
