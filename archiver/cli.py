@@ -27,7 +27,7 @@ import click
 
 from archiver import __version__
 from archiver.errors import ArchiverError, NotABagError
-from archiver.store import DEFAULT_STORE, Store
+from archiver.store import Store
 
 EXIT_CODES = """\b
 Exit status:
@@ -42,11 +42,9 @@ Exit status:
 STORE_OPTION = click.option(
     "--store",
     type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_STORE,
-    envvar="ARCHIVER_STORE",
-    show_default=True,
-    show_envvar=True,
-    help="The store: a folder of bags.",
+    default=None,
+    help="The store: a folder of bags.  [default: $ARCHIVER_STORE, else the config file's "
+    "store, else ./archive]",
 )
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 
@@ -110,61 +108,42 @@ def cli() -> None:
 @click.option(
     "--timeout",
     type=click.FloatRange(0.1),
-    default=120.0,
-    show_default=True,
-    help="Seconds allowed for one whole HTTP response.",
+    help="Seconds allowed for one whole HTTP response.  [default: 120]",
 )
 @click.option(
     "--connect-timeout",
     type=click.FloatRange(0.1),
-    default=10.0,
-    show_default=True,
-    help="Seconds allowed to connect to a server.",
+    help="Seconds allowed to connect to a server.  [default: 10]",
 )
 @click.option(
     "--max-size",
     type=click.IntRange(1),
-    default=512 * 1024 * 1024,
-    show_default=True,
-    help="Largest HTTP response accepted, in bytes.",
+    help="Largest HTTP response accepted, in bytes.  [default: 512 MiB]",
 )
 @click.option(
     "--retries",
     type=click.IntRange(0, 10),
-    default=2,
-    show_default=True,
-    help="Extra attempts after a transient network failure.",
+    help="Extra attempts after a transient network failure.  [default: 2]",
 )
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
-    default=8,
-    show_default=True,
-    help="Page requisites fetched at once.",
+    help="Page requisites fetched at once.  [default: 8]",
 )
 @click.option(
     "--robots",
     type=click.Choice(["obey", "ignore"]),
-    default="ignore",
-    show_default=True,
-    help="Whether robots.txt may refuse a capture.",
+    help="Whether robots.txt may refuse a capture.  [default: ignore]",
 )
 @click.option("--user-agent", help="User-Agent header (default: archiver/VERSION).")
 @JSON_OPTION
 def capture(
     sources: tuple[str, ...],
-    store: Path,
+    store: Path | None,
     title: str | None,
     as_json: bool,
     no_requisites: bool,
-    timeout: float,
-    connect_timeout: float,
-    max_size: int,
-    retries: int,
-    concurrency: int,
-    robots: str,
-    user_agent: str | None,
-    **organization: str | None,
+    **settings: Any,
 ) -> None:
     """Capture each SOURCE (a URL, or a .txt/.html file) as one bag in the store.
 
@@ -178,24 +157,17 @@ def capture(
       archiver capture https://example.org/news/story.html --json
       archiver capture --no-requisites --timeout 30 https://example.org/news/a.html
     """
-    from archiver.capture import FetchOptions
-    from archiver.config import agent_from, load_settings
+    from archiver.config import agent_from, fetch_options_from, load_settings
     from archiver.pipeline import CaptureOptions, archive_source
 
     _exit_cleanly_on_sigterm()
-    fetch = FetchOptions(
-        user_agent=user_agent,
-        connect_timeout=connect_timeout,
-        total_timeout=timeout,
-        max_response_bytes=max_size,
-        retries=retries,
-        requisites=not no_requisites,
-        concurrency=concurrency,
-        robots=robots,
+    the_store = _store(store)
+    effective = load_settings(the_store.root, settings)
+    options = CaptureOptions(
+        title=title,
+        agent=agent_from(effective),
+        fetch=fetch_options_from(effective, requisites=not no_requisites),
     )
-    the_store = Store(store)
-    agent = agent_from(load_settings(store, organization))
-    options = CaptureOptions(title=title, agent=agent, fetch=fetch)
     results, worst = [], 0
     for source in sources:
         try:
@@ -356,7 +328,7 @@ def _print_report(report: Any) -> None:
 @JSON_OPTION
 def audit(
     store_path: Path | None,
-    store: Path,
+    store: Path | None,
     processes: int,
     older_than: float | None,
     sample: int | None,
@@ -377,7 +349,7 @@ def audit(
     """
     from archiver.audit import audit_premis, audit_store
 
-    the_store = Store(store_path or store)
+    the_store = _store(store_path or store)
     with _progress("auditing", enabled=not as_json) as tick:
         report = audit_store(
             the_store, processes=processes, older_than_days=older_than, sample=sample, progress=tick
@@ -448,7 +420,7 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] 
 @STORE_OPTION
 @click.option("--dry-run", is_flag=True, help="Only report what would be removed.")
 @JSON_OPTION
-def clean(store_path: Path | None, store: Path, dry_run: bool, as_json: bool) -> None:
+def clean(store_path: Path | None, store: Path | None, dry_run: bool, as_json: bool) -> None:
     """Remove what killed captures left in the store's staging area, and report it.
 
     A capture builds its bag in STORE/.staging/ and moves it into the store in one step, so a
@@ -464,7 +436,7 @@ def clean(store_path: Path | None, store: Path, dry_run: bool, as_json: bool) ->
     from archiver.errors import StoreError
     from archiver.maintenance import clean_staging
 
-    report = clean_staging(Store(store_path or store), dry_run=dry_run)
+    report = clean_staging(_store(store_path or store), dry_run=dry_run)
     if as_json:
         emit_json(report.as_dict())
     else:
@@ -569,7 +541,7 @@ def export(
 @JSON_OPTION
 def export_store(
     store_path: Path | None,
-    store: Path,
+    store: Path | None,
     csv_path: Path | None,
     xml_path: Path | None,
     force: bool,
@@ -591,7 +563,7 @@ def export_store(
     if csv_path and xml_path and csv_path.resolve() == xml_path.resolve():
         raise click.UsageError("--csv and --xml must name different files")
     result = export_catalogue(
-        Store(store_path or store), csv_path=csv_path, xml_path=xml_path, overwrite=force
+        _store(store_path or store), csv_path=csv_path, xml_path=xml_path, overwrite=force
     )
     if as_json:
         emit_json(
@@ -655,11 +627,11 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
 @click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @STORE_OPTION
 @JSON_OPTION
-def list_bags(store_path: Path | None, store: Path, as_json: bool) -> None:
+def list_bags(store_path: Path | None, store: Path | None, as_json: bool) -> None:
     """List every bag in the store: date, publisher, captions, size, last audit, title."""
     from archiver.inventory import inventory
 
-    the_store = Store(store_path or store)
+    the_store = _store(store_path or store)
     the_store.require_existing()
     summaries = inventory(the_store)
     if as_json:
@@ -679,7 +651,7 @@ def list_bags(store_path: Path | None, store: Path, as_json: bool) -> None:
 @click.argument("bag", type=click.Path(path_type=Path))
 @STORE_OPTION
 @JSON_OPTION
-def show(bag: Path, store: Path, as_json: bool) -> None:
+def show(bag: Path, store: Path | None, as_json: bool) -> None:
     """Show one bag: identifier, title, date, source, captions, size, last audit."""
     from archiver.auditlog import last_entries
     from archiver.inventory import summarize
@@ -687,7 +659,7 @@ def show(bag: Path, store: Path, as_json: bool) -> None:
 
     if not is_bag(bag):
         raise NotABagError("not a bag (no bagit.txt)", subject=str(bag))
-    root = _store_of(bag) or store
+    root = _store_of(bag) or _store(store).root
     summary = summarize(bag, last_entries(Store(root).audit_dir), root)
     if as_json:
         emit_json({**summary.as_dict(), "caption_texts": list(summary.caption_texts)})
@@ -698,6 +670,13 @@ def show(bag: Path, store: Path, as_json: bool) -> None:
         )
     for n, text in enumerate(summary.caption_texts, start=1):
         click.echo(f"{n:>14}. {text}")
+
+
+def _store(path: Path | None) -> Store:
+    """The store named on the command line, or the configured default."""
+    from archiver.config import resolve_store
+
+    return Store(resolve_store(path).value)
 
 
 def _store_of(bag: Path) -> Path | None:
@@ -711,23 +690,32 @@ def _store_of(bag: Path) -> Path | None:
 @cli.command()
 @STORE_OPTION
 @JSON_OPTION
-def config(store: Path, as_json: bool) -> None:
-    """Show the effective settings and where each comes from."""
-    from archiver.config import config_files, load_settings
+def config(store: Path | None, as_json: bool) -> None:
+    """Show the effective settings and where each comes from.
 
-    settings = load_settings(store, {})
+    \b
+    Precedence: options, ARCHIVER_* environment variables, STORE/archiver.toml,
+    ~/.config/archiver/config.toml, defaults.
+    Examples:
+      archiver config
+      ARCHIVER_CONTACT_EMAIL=me@example.org archiver config --json
+    """
+    from archiver.config import config_files, load_settings, resolve_store
+
+    where = resolve_store(store)
+    settings = load_settings(where.value, {})
     if as_json:
         emit_json(
             {
-                "store": str(store),
-                "files": [str(p) for p in config_files(store)],
+                "store": {"value": str(where.value), "origin": where.origin},
+                "files": [str(p) for p in config_files(where.value)],
                 "settings": {
                     k: {"value": s.value, "origin": s.origin} for k, s in settings.items()
                 },
             }
         )
         return
-    click.echo(f"store: {store}")
+    click.echo(f"store: {where.value}  ({where.origin})")
     for key, setting in settings.items():
         click.echo(
             f"{key}: {setting.value if setting.value is not None else '-'}  ({setting.origin})"

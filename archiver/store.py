@@ -27,7 +27,6 @@ from archiver.errors import NotABagError, StoreError
 
 STAGING = ".staging"
 AUDIT_DIR = ".audit"
-DEFAULT_STORE = "archive"
 _SLUG_WORDS = 8
 _SLUG_CHARS = 60
 
