@@ -5,9 +5,97 @@ The pipeline, one module per stage::
     capture  ->  warc  ->  extract  ->  describe  ->  package  ->  verify  ->  store
     (bytes)     (WARC)    (Article)    (Dublin Core)  (BagIt bag)  (findings)  (atomic move)
 
-``cli`` sits on top and is the only module that prints or exits.
+The capture stage lives in ``archiver.acquire`` and the store audit in ``archiver.auditing``,
+so that ``archiver.capture`` and ``archiver.audit`` can be the API functions below. ``cli``
+sits on top and is the only module that prints or exits. The Python API::
+
+    from archiver import audit, capture, validate
+
+    result = capture("samples/000_14cb049772c78afc.txt", store="archive")
+    report = validate(result.path)          # report.valid, report.findings
+    outcome = audit("archive")              # outcome.intact, outcome.results
+
+Errors are :class:`archiver.errors.ArchiverError` subclasses, each with an ``exit_code``.
+Heavy modules are imported only when a function is called.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from archiver.auditing import AuditReport
+    from archiver.model import BagResult, ValidationReport
+
+__all__ = ["__version__", "audit", "capture", "validate"]
+
+
+def capture(
+    source: str | Path,
+    store: str | Path = "archive",
+    *,
+    title: str | None = None,
+    **settings: Any,
+) -> BagResult:
+    """Capture one source (a URL or a .txt/.html file) as a validated bag in ``store``.
+
+    ``settings`` are those of ``archiver config`` (``source_organization``, ``timeout``,
+    ``retries``, ...); unset ones come from the environment and config files. Raises an
+    :class:`~archiver.errors.ArchiverError` when the source cannot be captured; nothing then
+    enters the store.
+    """
+    from archiver.config import agent_from, fetch_options_from, load_settings
+    from archiver.pipeline import CaptureOptions, archive_source
+    from archiver.store import Store
+
+    requisites = settings.pop("requisites", True)
+    the_store = Store(Path(store))
+    effective = load_settings(the_store.root, settings)
+    options = CaptureOptions(
+        title=title,
+        agent=agent_from(effective),
+        fetch=fetch_options_from(effective, requisites=requisites),
+    )
+    return archive_source(str(source), the_store, options)
+
+
+def validate(
+    bag: str | Path,
+    *,
+    fast: bool = False,
+    completeness_only: bool = False,
+    profile: str | Path | None = None,
+) -> ValidationReport:
+    """Check one bag (any BagIt bag) and return its report of coded findings.
+
+    Never writes. Raises :class:`~archiver.errors.NotABagError` when ``bag`` is not a bag.
+    """
+    from archiver.store import resolve_bags
+    from archiver.verify import validate_bag
+    from archiver.verify.profile import load_profile
+
+    [path] = resolve_bags([Path(bag)])[:1]
+    loaded = load_profile(Path(profile)) if profile else None
+    return validate_bag(path, fast=fast, completeness_only=completeness_only, profile=loaded)
+
+
+def audit(
+    store: str | Path = "archive",
+    *,
+    processes: int | None = None,
+    older_than_days: float | None = None,
+    sample: int | None = None,
+) -> AuditReport:
+    """Audit the fixity of every bag in ``store``, appending each outcome to its audit log."""
+    from archiver.auditing import audit_store
+    from archiver.store import Store
+
+    return audit_store(
+        Store(Path(store)),
+        processes=processes,
+        older_than_days=older_than_days,
+        sample=sample,
+    )

@@ -347,7 +347,7 @@ def audit(
       archiver audit --sample 100 --json
       archiver audit --premis audit-events.xml
     """
-    from archiver.audit import audit_premis, audit_store
+    from archiver.auditing import audit_premis, audit_store
 
     the_store = _store(store_path or store)
     with _progress("auditing", enabled=not as_json) as tick:

@@ -157,8 +157,8 @@ def agent_from(settings: Mapping[str, Setting]) -> Agent:
 
 
 def fetch_options_from(settings: Mapping[str, Setting], requisites: bool = True) -> Any:
-    """The capture's :class:`archiver.capture.FetchOptions` the settings describe."""
-    from archiver.capture import FetchOptions
+    """The capture's :class:`archiver.acquire.FetchOptions` the settings describe."""
+    from archiver.acquire import FetchOptions
 
     return FetchOptions(
         user_agent=settings["user_agent"].value,

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from archiver import __version__
-from archiver.capture import FetchOptions, capture_source
+from archiver.acquire import FetchOptions, capture_source
 from archiver.describe import build_dublin_core, check_dublin_core, to_xml
 from archiver.errors import BagBuildError, ExtractionError, MetadataError, StoreError
 from archiver.model import Agent, Article, BagResult, Capture, DublinCore, Severity
@@ -148,7 +148,7 @@ def link_photos(article: Article, capture: Capture) -> Article:
 
 
 def _wire_form(url: str) -> str:
-    from archiver.capture.client import FetchError, wire_url
+    from archiver.acquire.client import FetchError, wire_url
 
     try:
         return wire_url(url)

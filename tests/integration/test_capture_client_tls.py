@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from archiver.capture.client import FetchError, Limits, fetch
+from archiver.acquire.client import FetchError, Limits, fetch
 
 LIMITS = Limits(connect_timeout=2.0, total_timeout=3.0, max_body_bytes=1024 * 1024)
 PAGE = b"<!DOCTYPE html><html><body><p>Over TLS.</p></body></html>"

@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.capture import FetchOptions
-from archiver.capture.http import capture_url, default_user_agent
+from archiver.acquire import FetchOptions
+from archiver.acquire.http import capture_url, default_user_agent
 from archiver.errors import CaptureError, SourceTooLargeError
 from archiver.model import Capture
 from archiver.warc import REVISIT_PROFILE

@@ -27,7 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from archiver import store as store_module
-from archiver.audit import audit_store
+from archiver.auditing import audit_store
 from archiver.auditlog import read_entries
 from archiver.cli import cli
 from archiver.package import hash_payload, write_bag

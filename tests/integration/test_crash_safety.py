@@ -297,7 +297,7 @@ class TrickleServer:
 @pytest.fixture
 def trickle_server() -> Iterator[TrickleServer]:
     """A local server whose page never finishes arriving."""
-    pytest.importorskip("archiver.capture.http", reason="HTTP capture not available yet")
+    pytest.importorskip("archiver.acquire.http", reason="HTTP capture not available yet")
     server = TrickleServer()
     try:
         yield server

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.capture.requisites import (
+from archiver.acquire.requisites import (
     IMAGE,
     STYLESHEET,
     Requisite,

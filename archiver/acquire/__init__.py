@@ -1,4 +1,5 @@
-"""The capture stage: read a source (a file or a URL) and record exactly what was read.
+"""The capture stage (acquisition): read a source (a file or a URL) and record exactly what
+was read.
 
 Capture writes WARC records of what it read into a work folder and returns a
 :class:`archiver.model.Capture`. It does not interpret the content: that is the extract
@@ -51,7 +52,7 @@ def capture_source(
     A URL is fetched over HTTP; anything else must be a ``.txt``, ``.html`` or ``.htm`` file.
     """
     if is_url(source):
-        from archiver.capture.http import capture_url
+        from archiver.acquire.http import capture_url
 
         return capture_url(source, workdir, clock=clock, options=fetch or FetchOptions())
     scheme = urlsplit(source).scheme.lower()
@@ -62,6 +63,6 @@ def capture_source(
         raise UsageError(
             "not a URL or a .txt/.html/.htm file; archiver captures news articles", subject=source
         )
-    from archiver.capture.files import capture_file
+    from archiver.acquire.files import capture_file
 
     return capture_file(path, workdir, clock=clock, max_bytes=max_bytes)

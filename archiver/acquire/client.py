@@ -29,7 +29,7 @@ still hits it; the body size limit stops an endless body. Every failure is raise
 ``transient`` set for failures worth retrying.
 
 This module must not decide what to fetch, follow redirects, retry, or write WARC records:
-that is :mod:`archiver.capture.http`'s job.
+that is :mod:`archiver.acquire.http`'s job.
 """
 
 from __future__ import annotations

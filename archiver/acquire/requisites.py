@@ -9,7 +9,7 @@ duplicates. Found in HTML: ``img`` ``src`` and the largest ``srcset`` candidate,
 ``url(...)`` and ``@import``. References resolve against ``<base href>`` and the page URL.
 
 This module must not touch the network or the disk, and decides nothing about fetching
-(limits, politeness): that is :mod:`archiver.capture.http`'s job.
+(limits, politeness): that is :mod:`archiver.acquire.http`'s job.
 """
 
 from __future__ import annotations

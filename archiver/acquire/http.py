@@ -2,12 +2,12 @@
 
 :func:`capture_url` fetches the page (following up to ten redirects, each hop recorded),
 checks that it is an HTML page that came back whole, then fetches the images and stylesheets
-it needs (found by :mod:`archiver.capture.requisites`, then in the stylesheets themselves)
+it needs (found by :mod:`archiver.acquire.requisites`, then in the stylesheets themselves)
 concurrently with a bounded thread pool. Each exchange becomes a ``request`` record and a
 ``response`` record (or a ``revisit``, profile identical-payload-digest, when the same payload
 was already recorded in this capture), written to one file of gzip members in the work folder.
 How the bytes and digests of each exchange are kept is described in
-:mod:`archiver.capture.client`.
+:mod:`archiver.acquire.client`.
 
 Failures of the page are :class:`~archiver.errors.CaptureError` naming the URL; failures of a
 requisite never are: a requisite that answered (a 404, a 500) is recorded as it answered and
@@ -36,8 +36,8 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from archiver import __version__
-from archiver.capture import FetchOptions
-from archiver.capture.client import (
+from archiver.acquire import FetchOptions
+from archiver.acquire.client import (
     Exchange,
     FetchError,
     Limits,
@@ -45,7 +45,7 @@ from archiver.capture.client import (
     fetch,
     wire_url,
 )
-from archiver.capture.requisites import (
+from archiver.acquire.requisites import (
     IMAGE,
     STYLESHEET,
     Requisite,
