@@ -54,6 +54,22 @@ def emit_json(document: Any) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
 
+def say(message: str = "", *, verbose: bool = False, err: bool = False) -> None:
+    """A line of human output (stdout, or stderr with ``err``): none with --quiet;
+    ``verbose`` lines only with --verbose."""
+    level = _verbosity()
+    if level < 0 or (verbose and level < 1):
+        return
+    click.echo(message, err=err)
+
+
+def _verbosity() -> int:
+    """-1 with --quiet, 1 with --verbose, 0 otherwise."""
+    context = click.get_current_context(silent=True)
+    root = context.find_root() if context else None
+    return int(root.obj.get("verbosity", 0)) if root and isinstance(root.obj, dict) else 0
+
+
 def warn(message: str) -> None:
     """One line on stderr."""
     click.echo(f"archiver: {message}", err=True)
@@ -87,13 +103,20 @@ class ArchiverGroup(click.Group):
     cls=ArchiverGroup, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @click.version_option(__version__, prog_name="archiver")
-def cli() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (and --json output).")
+@click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
+@click.pass_context
+def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     """Preserve news articles, with their photo captions, as verified BagIt bags.
 
     \b
     Archivists: archiver capture ARTICLE.txt | PAGE.html | URL
     Librarians: archiver validate BAG...  and  archiver audit  on a schedule
+    Shell completion (bash): eval "$(_ARCHIVER_COMPLETE=bash_source archiver)"
     """
+    if quiet and verbose:
+        raise click.UsageError("choose one of --quiet and --verbose")
+    context.obj = {"verbosity": -1 if quiet else 1 if verbose else 0}
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -178,7 +201,8 @@ def capture(
             continue
         results.append(result)
         if not as_json:
-            click.echo(str(result.path))
+            say(str(result.path))
+            say(f"  {result.title}: {result.captions} captions, {result.identifier}", verbose=True)
     if as_json:
         emit_json(
             {
@@ -279,7 +303,7 @@ def validate(
         )
     elif len(reports) > 1:
         bad = sum(not r.valid for r in reports)
-        click.echo(f"{len(reports) - bad} valid, {bad} invalid")
+        say(f"{len(reports) - bad} valid, {bad} invalid")
     click.get_current_context().exit(0 if all(r.valid for r in reports) else 1)
 
 
@@ -295,9 +319,14 @@ def _exit_cleanly_on_sigterm() -> None:
 
 def _print_report(report: Any) -> None:
     verdict = "VALID" if report.valid else "INVALID"
-    click.echo(f"{verdict} {report.bag}")
+    say(f"{verdict} {report.bag}")
+    say(
+        f"  checked {report.files_checked} files, {report.bytes_checked} bytes: "
+        f"{', '.join(report.checks)}",
+        verbose=True,
+    )
     for finding in report.findings:
-        click.echo(f"  {finding.line()}")
+        say(f"  {finding.line()}")
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -384,15 +413,16 @@ def audit(
 def _print_audit(report: Any) -> None:
     for result in report.results:
         if result.intact:
+            say(f"intact {result.bag} ({result.files_checked} files)", verbose=True)
             continue
         since = f" (intact at its last audit, {result.previous_time})" if result.changed else ""
-        click.echo(f"FAILED {result.bag}{since}")
+        say(f"FAILED {result.bag}{since}")
         for finding in result.failures:
-            click.echo(f"  {finding.line()}")
+            say(f"  {finding.line()}")
     for key in report.vanished:
-        click.echo(f"VANISHED {key} (in the audit log, no longer in the store)")
+        say(f"VANISHED {key} (in the audit log, no longer in the store)")
     failed = sum(not r.intact for r in report.results)
-    click.echo(
+    say(
         f"{len(report.results) - failed} intact, {failed} failed, "
         f"{len(report.vanished)} vanished, {report.skipped} not due"
     )
@@ -453,11 +483,11 @@ def _print_clean(report: Any) -> None:
     verb = "would remove" if report.dry_run else "removed"
     for item in report.leftovers:
         what = f"cannot remove ({item.error})" if item.error else verb
-        click.echo(f"{what} {item.path}  ({item.files} files, {item.size} bytes)")
+        say(f"{what} {item.path}  ({item.files} files, {item.size} bytes)")
     for path in report.active:
-        click.echo(f"kept {path}  (its capture is still running)")
+        say(f"kept {path}  (its capture is still running)")
     done = sum(not item.error for item in report.leftovers)
-    click.echo(f"{done} leftover(s) {verb}, {len(report.active)} in use, in {report.store}")
+    say(f"{done} leftover(s) {verb}, {len(report.active)} in use, in {report.store}")
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -510,12 +540,12 @@ def export(
             "resources": [r.as_dict() for r in result.resources],
         }
         if not as_json:
-            click.echo(str(result.path))
+            say(str(result.path))
     if oai_dc_path:
         export_oai_dc(bag, oai_dc_path, overwrite=force)
         document["oai_dc"] = {"path": str(oai_dc_path)}
         if not as_json:
-            click.echo(str(oai_dc_path))
+            say(str(oai_dc_path))
     if as_json:
         emit_json(document)
 
@@ -575,8 +605,8 @@ def export_store(
         )
         return
     for path in result.outputs:
-        click.echo(str(path))
-    click.echo(f"{result.bags} bag(s) catalogued from {result.store}", err=True)
+        say(str(path))
+    say(f"{result.bags} bag(s) catalogued from {result.store}", err=True)
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -619,7 +649,7 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
             )
         else:
             click.echo(server.page_url)
-            click.echo(f"replaying {bag} at {server.root_url} (Ctrl-C stops)", err=True)
+            say(f"replaying {bag} at {server.root_url} (Ctrl-C stops)", err=True)
         server.serve_until_stopped()
 
 
@@ -639,12 +669,12 @@ def list_bags(store_path: Path | None, store: Path | None, as_json: bool) -> Non
         return
     for s in summaries:
         audit = f"{s.last_outcome} {s.last_audit}" if s.last_audit else "never audited"
-        click.echo(
+        say(
             f"{s.date or '-':10}  {s.publisher or '-':12.12}  {s.captions or 0:3} captions"
             f"  {s.size or '-':>9}  {audit}  {s.title or '-'}"
         )
-        click.echo(f"            {s.path}")
-    click.echo(f"{len(summaries)} bag(s) in {the_store.root}")
+        say(f"            {s.path}")
+    say(f"{len(summaries)} bag(s) in {the_store.root}")
 
 
 @cli.command()
@@ -665,11 +695,9 @@ def show(bag: Path, store: Path | None, as_json: bool) -> None:
         emit_json({**summary.as_dict(), "caption_texts": list(summary.caption_texts)})
         return
     for label, value in summary.as_dict().items():
-        click.echo(
-            f"{label.replace('_', ' ').capitalize():>14}: {value if value is not None else '-'}"
-        )
+        say(f"{label.replace('_', ' ').capitalize():>14}: {value if value is not None else '-'}")
     for n, text in enumerate(summary.caption_texts, start=1):
-        click.echo(f"{n:>14}. {text}")
+        say(f"{n:>14}. {text}")
 
 
 def _store(path: Path | None) -> Store:
@@ -715,11 +743,9 @@ def config(store: Path | None, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"store: {where.value}  ({where.origin})")
+    say(f"store: {where.value}  ({where.origin})")
     for key, setting in settings.items():
-        click.echo(
-            f"{key}: {setting.value if setting.value is not None else '-'}  ({setting.origin})"
-        )
+        say(f"{key}: {setting.value if setting.value is not None else '-'}  ({setting.origin})")
 
 
 def main(argv: Iterable[str] | None = None) -> NoReturn:

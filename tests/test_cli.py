@@ -7,6 +7,7 @@ Second opinions come from real outside tools: bagit-python's ``bagit.py --valida
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -343,3 +344,27 @@ def test_unreachable_host_fails_in_bounded_time(tmp_path: Path) -> None:
     assert code == 3 and out == ""
     assert f"127.0.0.1:{port}" in err and err.count("\n") == 1
     _assert_store_untouched(tmp_path / "s")
+
+
+def test_quiet_prints_nothing_and_verbose_prints_more(seed_bag: tuple[Path, dict]) -> None:
+    bag, _ = seed_bag
+    normal = invoke("validate", str(bag))
+    quiet = invoke("--quiet", "validate", str(bag))
+    verbose = invoke("--verbose", "validate", str(bag))
+    assert quiet == (0, "", "")
+    assert normal[0] == verbose[0] == 0
+    assert verbose[1].startswith(normal[1].rstrip("\n"))
+    assert len(verbose[1].splitlines()) > len(normal[1].splitlines())
+    assert invoke("-q", "-v", "validate", str(bag))[0] == 2
+
+
+def test_shell_completion_script_is_offered() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver"],
+        env={**os.environ, "_ARCHIVER_COMPLETE": "bash_source"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "_ARCHIVER_COMPLETE" in result.stdout and "complete " in result.stdout
