@@ -254,12 +254,7 @@ def _finish_bag(
         new_event(
             "capture",
             capture.captured_at,
-            f"{SOFTWARE} captured {capture.source} ({capture.kind})"
-            + (
-                f"; final URL {capture.final_url}, HTTP {capture.status}"
-                if capture.final_url
-                else ""
-            ),
+            capture_detail(capture),
             note="; ".join(capture.problems) or None,
             objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
         ),
@@ -283,6 +278,16 @@ def _finish_bag(
     _test_pause("bag-written")
     _gate(bag_dir, capture.source)
     sync_tree(bag_dir)
+
+
+def capture_detail(capture: Capture) -> str:
+    """The PREMIS capture event's detail: what, how it ended, with which options (UTC)."""
+    detail = f"{SOFTWARE} captured {capture.source} ({capture.kind})"
+    if capture.final_url:
+        detail += f"; final URL {capture.final_url}, HTTP {capture.status}"
+    if capture.options:
+        detail += "; options: " + ", ".join(f"{k}={v}" for k, v in capture.options)
+    return detail
 
 
 def check_content_payload(bag_dir: Path):
