@@ -311,6 +311,9 @@ def test_capture_of_a_web_page_end_to_end(http_site, tmp_path: Path) -> None:
         [tool("bagit.py"), "--validate", str(bag)], capture_output=True, check=False
     )
     assert bagit.returncode == 0
+    [warc] = (bag / "data").glob("*.warc.gz")
+    check = subprocess.run([tool("warcio"), "check", str(warc)], capture_output=True, check=False)
+    assert check.returncode == 0, check.stdout
 
 
 def test_no_requisites_records_the_page_alone(http_site, tmp_path: Path) -> None:
