@@ -12,7 +12,8 @@ racks in Tromsø.", "Boats tied to a jetty."); its subject is a noun phrase, not
 or a fronted clause; it quotes nobody (words written on a sign or a shirt, "a placard
 reading "..."", are not a quotation), reports nothing, speaks in no first or second person,
 and ends with a full stop. A trailing credit ("(AP Photo/Jane Doe)", "Photo: Reuters",
-"John Smith/AFP/Getty Images") is split off.
+"John Smith/AFP/Getty Images") is split off, and so is a photo lead ("In this file photo,",
+"From left,"). A full caption may take one short sentence of context after it.
 
 The decision is made in two steps that a maintainer can read back from
 ``caption_evidence(paragraph)``:
@@ -21,22 +22,29 @@ The decision is made in two steps that a maintainer can read back from
    pronoun subject, a past/perfect/modal main verb, several sentences, ...); one veto is
    enough to refuse the paragraph;
 2. scored cues: positive signs (a depictive action verb, a concrete subject, a place in the
-   scene, a verbless described scene, a date or credit in agency style, a present passive)
-   and negative ones (stative verbs, statistics, hedges, "now", "next week", a bare weekday
-   as news stories date events, habits, negation, outcomes such as "kills", an "after"
-   clause in the past tense, officials or people in general doing things in general). The
+   scene, a verbless described scene, a date or credit in agency style, a present passive,
+   a thing put somewhere in the passive)
+   and negative ones (stative verbs and status passives, statistics, hedges, "now", "next
+   week", a bare weekday as news stories date events, habits, negation, outcomes such as
+   "kills", an "after" clause in the past tense, officials or people in general doing
+   things in general or being moved about, a second clause joined by ", and"). The
    paragraph is a caption when no veto fired, the score reaches
    ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it in something a camera
    could see: someone or something concrete, a place, a photo reference or a credit.
 
 The clause reading behind the tense rules (``analyse_clause``) is a light heuristic, not a
-parser: it drops asides between commas, skips relative clauses, and takes the first finite
-verb left as the main verb. A verb is known by its lexicon entry or by its place: a base
-form after a plural subject and before an object or a place ("Crews ferry patients to
-..."), an "-s" form after a singular one. An "-ed" word after a subject is the past tense
-unless it reads as a participle describing that subject: the verb takes objects, the
-subject is a thing rather than a person or a name ("Boats moored in the harbor" against
-"Talks resumed in Geneva", "Protesters gathered outside").
+parser: it drops asides between commas, skips relative clauses and the past verbs of
+subordinate ones ("after police cleared a road"), and takes the first finite verb left as
+the main verb. A verb is known by its lexicon entry or by its place and form: a base form
+after a plural subject and before an object or a place ("Crews ferry patients to ..."), an
+"-s" form after a singular one ("A keeper cradles a lamb"), a hyphenated verb by its last
+part ("bottle-feeds"). An "-ed" word after a subject is the past tense unless it reads as
+a participle: marked as a passive by an agent ("tossed ashore by the storm"), by what a
+covering verb covers with ("decorated with flowers"), by a place adverb ("left behind"),
+by a comma after a noun phrase ("The finale, staged in ...") or by a second participle
+after it; or, before a place, when the verb takes objects and the subject is a thing
+rather than a person or a name ("Boats moored in the harbor" against "Talks resumed in
+Geneva", "Protesters gathered outside").
 
 The lexicons (``archiver.extract.lexicon``) are small lists of general English written for
 these rules, not drawn from any article. This module is pure: no disk, no network, no state,
@@ -59,7 +67,9 @@ from archiver.extract.lexicon import (
     AUXILIARIES,
     BE_PAST,
     BE_PRESENT,
+    BELIEF_VERBS,
     CONJUNCTIONS,
+    COVERING_VERBS,
     DEMONSTRATIVES,
     DETERMINERS,
     DO_PRESENT,
@@ -79,6 +89,7 @@ from archiver.extract.lexicon import (
     MONTH_WORDS,
     NOT_ING,
     NOT_PAST_ED,
+    NOT_PERSON_IST,
     NOT_VERB_S,
     NUMBER_WORDS,
     OBJECT_PRONOUNS,
@@ -86,6 +97,7 @@ from archiver.extract.lexicon import (
     PARTICLES,
     PERSON_NOUNS,
     PERSONAL_PRONOUNS,
+    PLACE_ADVERBS,
     PREPOSITIONS,
     REPORTING_VERBS,
     STATIVE_PARTICIPLES,
@@ -181,9 +193,19 @@ _PHOTO_LEAD = re.compile(
 )
 
 
+#: The lead-in of a group photo that says in which order people stand: "From left,",
+#: "Left to right:", "(L-R)", "Clockwise from top left,".
+_GROUP_LEAD = re.compile(
+    r"^(?:\(?(?:from )?(?:left to right|right to left|L-R|R-L)\)?|from (?:left|right)"
+    r"|clockwise from (?:top |bottom )?(?:left|right))\s*[,:]?\s+",
+    re.IGNORECASE,
+)
+
+
 def strip_photo_lead(text: str) -> tuple[str, bool]:
-    """Remove an agency-style photo lead ("In this file photo, ..."): ``(rest, found)``."""
-    match = _PHOTO_LEAD.match(text)
+    """Remove an agency-style photo lead ("In this file photo, ...") or the lead-in of a group
+    photo ("From left, ...", "(L-R) ..."): ``(rest, found)``."""
+    match = _PHOTO_LEAD.match(text) or _GROUP_LEAD.match(text)
     if not match or match.end() >= len(text):
         return text, False
     rest = text[match.end() :]
@@ -250,12 +272,14 @@ class Token(NamedTuple):
 
 
 _TOKEN = re.compile(
-    r"\d+(?:[.,:/]\d+)*(?:[-–][^\W_]+)*|[^\W_](?:[\w'’.-]*[^\W_])?|[^\w\s]",
+    r"\d+(?:[.,:/]\d+)*(?:(?:st|nd|rd|th|s)(?![^\W_]))?(?:[-–][^\W_]+)*"
+    r"|[^\W_](?:[\w'’.-]*[^\W_])?|[^\w\s]",
 )
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split a sentence into word and punctuation tokens ("Mosul's" and "5-year-old" stay one)."""
+    """Split a sentence into word and punctuation tokens ("Mosul's", "5-year-old", "17th" and
+    "1990s" stay one)."""
     return [Token(t, t.lower().replace("’", "'")) for t in _TOKEN.findall(text)]
 
 
@@ -263,18 +287,31 @@ def tokenize(text: str) -> list[Token]:
 
 
 #: Base forms the lemma rules can return ("tumbled" -> "tumble", not "tumbl").
-_LEMMAS = KNOWN_VERBS | INTRANSITIVE_VERBS
+_LEMMAS = KNOWN_VERBS | INTRANSITIVE_VERBS | COVERING_VERBS
 
 
 def _lemma_s(word: str) -> str:
-    """The base form of a third-person -s verb ("watches" -> "watch", "cries" -> "cry")."""
-    candidates = []
+    """The base form of a third-person -s verb ("watches" -> "watch", "cries" -> "cry").
+
+    A hyphenated verb gives its last part ("bottle-feeds" -> "feed"): that names the action.
+    """
+    word = _verb_part(word)
     if word.endswith("ies"):
-        candidates.append(word[:-3] + "y")
-    if word.endswith("es"):
-        candidates.append(word[:-2])
-    candidates.append(word[:-1])
-    return next((c for c in candidates if c in _LEMMAS), candidates[-1])
+        candidates = [word[:-3] + "y", word[:-1]]
+    elif word.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        candidates = [word[:-2], word[:-1]]
+    elif word.endswith("es"):  # "teases" -> "tease", "goes" -> "go"
+        candidates = [word[:-1], word[:-2]]
+    else:
+        candidates = [word[:-1]]
+    return next((c for c in candidates if c in _LEMMAS), candidates[0])
+
+
+def _verb_part(word: str) -> str:
+    """The verb in a hyphenated verb ("bottle-feeds" -> "feeds", "spray-paint" -> "paint"),
+    else the word itself."""
+    first, _, last = word.rpartition("-")
+    return last if first.isalpha() and last.isalpha() else word
 
 
 def _lemma_ed(word: str) -> str:
@@ -382,7 +419,11 @@ def _has_noun_suffix(low: str) -> bool:
 
 
 def _is_s_form(tok: Token) -> bool:
+    """An "-s" word that may be a third-person verb: "walks", or a hyphenated verb whose last
+    part is a known verb ("bottle-feeds", "spray-paints")."""
     low = tok.low
+    if "-" in low and _verb_part(low) != low:
+        return tok.is_lower and low.endswith("s") and _lemma_s(low) in KNOWN_VERBS
     return (
         tok.is_lower
         and low.isalpha()
@@ -426,11 +467,20 @@ def _is_name(tok: Token) -> bool:
     )
 
 
+def _is_name_like(tok: Token) -> bool:
+    """A name, or a brand spelt with an inner capital ("iPhone", "eBay")."""
+    return _is_name(tok) or (tok.is_word and any(c.isupper() for c in tok.text[1:]))
+
+
 def _names_people(tokens: Sequence[Token]) -> bool:
-    """Whether some word is a person noun ("woman", "soldiers", "police")."""
+    """Whether some word is a person noun ("woman", "soldiers", "police"), including those
+    that say what someone believes or does in "-ist" ("conservationists", "a botanist")."""
     for tok in tokens:
         word = tok.low.split("'")[0]
-        if word in PERSON_NOUNS or (word.endswith("s") and word[:-1] in PERSON_NOUNS):
+        singular = word[:-1] if word.endswith("s") else word
+        if word in PERSON_NOUNS or singular in PERSON_NOUNS:
+            return True
+        if singular.endswith("ist") and len(singular) > 5 and singular not in NOT_PERSON_IST:
             return True
     return False
 
@@ -522,10 +572,20 @@ def _is_finite_aux(tok: Token) -> bool:
     )
 
 
+#: Adjectives that name a group of people after "the": "the dead", "the homeless".
+_GROUP_ADJECTIVES = words("dead elderly homeless poor sick young")
+
+
 def _subject_is_plural(tokens: Sequence[Token]) -> bool:
-    """Whether a subject's head noun is plural, or the subject is coordinated ("X and Y")."""
+    """Whether a subject's head noun is plural, the subject is coordinated ("X and Y"), or
+    it names a group by an adjective or a participle ("The injured", "the dead")."""
     if any(t.low == "and" for t in tokens):
         return True
+    words_ = [t.low for t in tokens if t.is_word]
+    if len(words_) == 2 and words_[0] == "the":
+        group = words_[1] in _GROUP_ADJECTIVES or _is_past_form(words_[1])
+        if group or _is_ing(tokens[-1]):
+            return True
     head: Token | None = None
     for i, tok in enumerate(tokens):
         if tok.low in PREPOSITIONS or tok.low in SUBJECT_RELATIVES or not tok.is_word:
@@ -563,19 +623,62 @@ def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
     ):
         return True
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if nxt is not None and nxt.low == "by":  # "a bomb planted by militants"
+    if _marked_passive(tokens, i):
         return True
     if prev.low in CONJUNCTIONS or prev.text == ",":
         if nxt is not None and nxt.is_word and not _fits_after_verb(nxt):
             return True
-        # "A portrait of the victim, displayed at a vigil": a participle after its noun
+        # "The finale of the show, staged in a gym": after the comma that closes a noun
+        # phrase (no verb came before), the "-ed" form of a verb that takes objects
         places = nxt is not None and nxt.low in PREPOSITIONS
-        return prev.text == "," and places and _describes_subject(tokens, i)
+        return prev.text == "," and places and _takes_object(tok.low)
     if _is_past_form(prev.low) and _is_adjectival(tokens, prev_index):
         return True  # a chain of adjectives: "a damaged carved stone"
     if nxt is not None and (nxt.low in PREPOSITIONS or nxt.low in PARTICLES):
-        # a reduced relative: "a man wounded in the blast lies ..."
-        return any(_is_present_marker(t) for t in tokens[i + 2 :]) or _describes_subject(tokens, i)
+        # a reduced relative: "a man wounded in the blast lies ...", "jackets recovered
+        # from the river piled on the bank"
+        return (
+            any(_is_present_marker(tokens, j) for j in range(i + 2, len(tokens)))
+            or _participle_follows(tokens, i)
+            or _describes_subject(tokens, i)
+        )
+    return False
+
+
+def _takes_object(low: str) -> bool:
+    """Whether an "-ed" form can be a passive participle: not a simple past only ("rose",
+    "fell") and not a verb news prose uses without an object (``INTRANSITIVE_VERBS``)."""
+    past_only = low in IRREGULAR_PAST and low not in IRREGULAR_PARTICIPLE
+    return not past_only and _lemma_ed(low) not in INTRANSITIVE_VERBS
+
+
+def _marked_passive(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the "-ed" word at ``i`` is a passive participle by what follows it, whatever
+    its subject: an agent ("planted by militants", "tossed ashore by the storm"), what a
+    covering verb covers with ("decorated with flowers", "draped in a flag"), or a place
+    adverb with no object after it ("umbrellas left behind after ...")."""
+    low = tokens[i].low
+    nxt, after = (tokens[j].low if j < len(tokens) else "" for j in (i + 1, i + 2))
+    if nxt == "by" or (nxt in PARTICLES | PLACE_ADVERBS and after == "by"):
+        return True
+    if nxt in {"with", "in"} and _lemma_ed(low) in COVERING_VERBS:
+        return True
+    no_object = not after or not after[0].isalnum() or after in PREPOSITIONS | SUBORDINATORS
+    return nxt in PLACE_ADVERBS and no_object and _takes_object(low)
+
+
+def _participle_follows(tokens: Sequence[Token], i: int) -> bool:
+    """Whether another "-ed" word follows the one at ``i`` in the same clause, after the
+    noun that ends its phrase: then the first is a participle ("Life jackets recovered
+    from the river piled on the bank", "Men arrested in the raid appeared in court")."""
+    for j in range(i + 2, len(tokens)):
+        tok, prev = tokens[j], tokens[j - 1]
+        if tok.text == "," or tok.low in _CLAUSE_BOUNDARIES or _is_finite_aux(tok):
+            return False
+        noun_before = prev.is_word and not _is_closed_class(prev.low)
+        noun_before = noun_before and not (_is_past_form(prev.low) or _is_ing(prev))
+        if tok.is_lower and _is_past_form(tok.low) and noun_before:
+            return True
     return False
 
 
@@ -589,9 +692,7 @@ def _describes_subject(tokens: Sequence[Token], i: int) -> bool:
     subject must be a thing shown, not narrated: no person noun, no name, no definite or
     possessive determiner (a known thing is the topic of a story).
     """
-    low = tokens[i].low
-    past_only = low in IRREGULAR_PAST and low not in IRREGULAR_PARTICIPLE  # "rose", "fell"
-    if past_only or _lemma_ed(low) in INTRANSITIVE_VERBS:
+    if not _takes_object(tokens[i].low):
         return False
     after = tokens[i + 2] if i + 2 < len(tokens) else None
     if after is None or not after.is_word or after.low in PREPOSITIONS:
@@ -631,10 +732,13 @@ def _subject_head(subject: Sequence[Token]) -> Token | None:
     return head
 
 
-def _is_present_marker(tok: Token) -> bool:
-    return tok.is_lower and (
-        tok.low in BE_PRESENT or (_is_s_form(tok) and _lemma_s(tok.low) in KNOWN_VERBS)
-    )
+def _is_present_marker(tokens: Sequence[Token], j: int) -> bool:
+    """Whether the word at ``j`` is "is"/"are" or a known "-s" verb in a verb's place."""
+    tok = tokens[j]
+    if not tok.is_lower:
+        return False
+    known_s = _is_s_form(tok) and _lemma_s(tok.low) in KNOWN_VERBS
+    return tok.low in BE_PRESENT or (known_s and _present_at(tokens, j))
 
 
 def _present_at(tokens: Sequence[Token], i: int) -> bool:
@@ -659,13 +763,19 @@ def _present_at(tokens: Sequence[Token], i: int) -> bool:
     ):
         return False
     if _is_s_form(tok):
-        return _s_form_is_verb(tok, prev, nxt, tokens[i - 2] if i > 1 else None)
-    if not tok.is_lower or not tok.low.isalpha() or _is_closed_class(tok.low):
+        return _s_form_is_verb(tokens, i)
+    base = _verb_part(tok.low)  # "hand-wash" -> "wash"
+    if not tok.is_lower or not base.isalpha() or _is_closed_class(tok.low):
         return False
     if not (prev.is_word or prev.text == ",") or not _subject_is_plural(tokens[:i]):
         return False
-    if tok.low in KNOWN_VERBS:
-        return True
+    if base in KNOWN_VERBS:
+        # past a prepositional phrase, a verb has words after it: "Members of the crew
+        # carry a stretcher", not "The remains of Kenya's last ivory burn, in 2015"
+        far = any(t.low in PREPOSITIONS for t in tokens[:i])
+        return not far or (nxt is not None and nxt.is_word)
+    if base != tok.low:
+        return False
     after = tokens[i + 2] if i + 2 < len(tokens) else None
     plural_object = (
         nxt is not None
@@ -673,8 +783,7 @@ def _present_at(tokens: Sequence[Token], i: int) -> bool:
         and (after is None or after.low in PREPOSITIONS or not after.is_word)
     )
     opens_complement = nxt is not None and (
-        nxt.low in DETERMINERS - {"that"}
-        or nxt.low in OBJECT_PRONOUNS
+        nxt.low in _OBJECT_OPENERS
         or (nxt.low in PREPOSITIONS | PARTICLES and _is_plural_noun(prev))
         or (plural_object and _is_plural_noun(prev))
     )
@@ -682,16 +791,33 @@ def _present_at(tokens: Sequence[Token], i: int) -> bool:
     return opens_complement and not (past or _is_ing(tok) or _is_adverb(tok))
 
 
+#: Words that open an object: "a", "the", "their", "them", "what" ("salvage what they can").
+_OBJECT_OPENERS = (DETERMINERS - {"that"}) | OBJECT_PRONOUNS | {"what", "whatever"}
+
 _AGENT_PLURAL = re.compile(r"(?:ers|ors|ists|ians)$")
 
 
-def _s_form_is_verb(tok: Token, prev: Token, nxt: Token | None, before: Token | None) -> bool:
-    """Whether an "-s" word is a third-person verb rather than a plural noun.
+def _s_form_is_verb(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the "-s" word at ``i`` is a third-person verb rather than a plural noun.
 
-    ``prev`` and ``before`` are the two tokens in front of it. An unknown "-s" word is a
-    noun after an "-ing" modifier ("fishing boats", "voting machines") and after a
-    preposition and one modifier ("on wooden racks").
+    Not a verb: the head noun of a subject that has none yet ("The charred remains of ...":
+    only a determiner and a participle before it). An unknown "-s" word is a noun after an
+    "-ing" modifier ("fishing boats", "voting machines"), after a preposition and one
+    modifier ("on wooden racks"), and after a noun that opens the sentence without a
+    determiner unless an object follows ("Heavy snow blankets the town" against "Ash-covered
+    wine barrels at a winery").
     """
+    tok, prev = tokens[i], tokens[i - 1]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    before = tokens[i - 2] if i > 1 else None
+    subject = [t for t in tokens[:i] if t.is_word]
+    if subject and all(
+        t.low in DETERMINERS or (t.is_lower and (_is_past_form(t.low) or _is_ing(t)))
+        for t in subject
+    ):
+        return False
+    if nxt is not None and _is_finite_aux(nxt):
+        return False  # the subject's head before its auxiliary: "Power lines are down"
     if _lemma_s(tok.low) in KNOWN_VERBS:
         later = nxt is not None and _is_s_form(nxt) and _lemma_s(nxt.low) in KNOWN_VERBS
         return not later or _fits_after_verb(nxt)
@@ -702,7 +828,10 @@ def _s_form_is_verb(tok: Token, prev: Token, nxt: Token | None, before: Token | 
     if nxt is not None and nxt.is_lower and _is_past_form(nxt.low):
         return False  # a participle describes it: "virus particles seen through ..."
     if prev.is_lower and prev.is_word and not _is_plural_noun(prev):
-        return True  # "a vendor sells vegetables"; compounds are put right by a later verb
+        # "a vendor sells vegetables"; compounds are put right by a later verb
+        opener = subject[0].low
+        determined = opener in DETERMINERS or opener in NUMBER_WORDS
+        return determined or (nxt is not None and nxt.low in _OBJECT_OPENERS)
     opens_complement = nxt is not None and (
         nxt.low in DETERMINERS - {"that"} or nxt.low in PREPOSITIONS
     )
@@ -777,11 +906,13 @@ def analyse_clause(sentence: str) -> Clause:
 
     A light reading, not a parser: asides between commas are dropped, the verb group right
     after "who"/"which"/"that" (or the first finite verb after "where"/"whose"/...) belongs
-    to the relative clause, and the first finite verb outside it is the main verb. Without
-    one the sentence is a noun phrase (``VerbForm.NONE``).
+    to the relative clause, a past verb after a subordinator ("after police cleared a road")
+    to the subordinate clause, and the first finite verb outside them is the main verb.
+    Without one the sentence is a noun phrase (``VerbForm.NONE``).
     """
     tokens = _drop_asides(tokenize(sentence))
     in_relative = False
+    subordinate_at = 0  # where a subordinate clause opened ("after police cleared ...")
     skip_to = 0
     for i, tok in enumerate(tokens):
         if i < skip_to:
@@ -791,11 +922,15 @@ def analyse_clause(sentence: str) -> Clause:
             if tok.low in SUBJECT_RELATIVES:
                 skip_to, in_relative = _after_verb_group(tokens, i + 1), False
             continue
+        if i and not subordinate_at and tok.low in _CLAUSE_SUBORDINATORS:
+            subordinate_at = i
         kind = _finite_kind(tokens, i)
         if kind is None:
             continue
-        if in_relative:
-            in_relative = False
+        past = kind == "past" or tok.low in BE_PAST | {"had", "did"}
+        own_subject = subordinate_at and i > subordinate_at + 1
+        if in_relative or (own_subject and past):
+            in_relative, subordinate_at = False, 0
             skip_to = _after_verb_group(tokens, i)
             continue
         if kind == "present" and i == 1 and _is_s_form(tok):
@@ -811,6 +946,9 @@ def analyse_clause(sentence: str) -> Clause:
 
 
 _CLAUSE_BOUNDARIES = SUBORDINATORS | SUBJECT_RELATIVES | OTHER_RELATIVES | CONJUNCTIONS
+#: Subordinators that open a clause with its own subject; "as" and "than" mostly compare
+#: ("dressed as Santa", "more than 1,200 people").
+_CLAUSE_SUBORDINATORS = SUBORDINATORS - {"as", "than"}
 
 
 def _stronger_verb_after(tokens: Sequence[Token], i: int) -> tuple[int, str]:
@@ -821,8 +959,8 @@ def _stronger_verb_after(tokens: Sequence[Token], i: int) -> tuple[int, str]:
     is then the main verb. Returns ``(0, "")`` when there is none.
     """
     for j in range(i + 1, len(tokens)):
-        if tokens[j].text == "," or tokens[j].low in _CLAUSE_BOUNDARIES:
-            break
+        if tokens[j].text == "," or tokens[j].low in _CLAUSE_BOUNDARIES | {"what", "whatever"}:
+            break  # a free relative has its own verb: "salvage what they can"
         kind = _finite_kind(tokens, j)
         if kind in {"aux", "past"} or (
             kind == "present" and _verb_lemma(tokens[j].low) in KNOWN_VERBS
@@ -996,11 +1134,39 @@ def _veto_ending(r: _Reading) -> str | None:
 
 
 def _veto_several_sentences(r: _Reading) -> str | None:
-    """A caption is a single sentence (agency captions with a credit may add a second)."""
-    allowed = 2 if _has_photo_evidence(r) else 1
+    """A caption is a single sentence. Agency captions with a credit may add a second, and
+    so may a full caption, a present-tense scene with its place and date, that a short
+    sentence of context follows ("... at Kure Beach on Tuesday, September 27. Forecasters
+    warned of a storm surge.")."""
+    allowed = 2 if _has_photo_evidence(r) or _context_follows_scene(r) else 1
     if len(r.sentences) > allowed:
         return f"{len(r.sentences)} sentences"
     return None
+
+
+#: The most words of a context sentence after a full caption.
+CONTEXT_MAX_WORDS = 20
+
+
+def _context_follows_scene(r: _Reading) -> bool:
+    """Whether the paragraph is a full caption and one short sentence of context: the first
+    sentence a present-tense scene with a place and an agency date, the second at most
+    ``CONTEXT_MAX_WORDS`` words that open with a noun phrase and speak in no first or
+    second person. (Quotations are refused for the whole paragraph.)"""
+    present = {VerbForm.PRESENT, VerbForm.PRESENT_PASSIVE, VerbForm.PRESENT_PROGRESSIVE}
+    if len(r.sentences) != 2 or r.clause.form not in present:
+        return False
+    if not (_dated(r) and _scene_place(r)):
+        return False
+    context = [t for t in tokenize(r.sentences[1]) if t.is_word]
+    if not context or len(context) > CONTEXT_MAX_WORDS:
+        return False
+    if analyse_clause(r.sentences[1]).form is VerbForm.MODAL:
+        return False  # a schedule, not context: "Traffic will flow from Tuesday."
+    opener = context[0].low
+    if opener in PERSONAL_PRONOUNS | FRONTED_MARKERS | SUBORDINATORS | PREPOSITIONS:
+        return False
+    return not any(t.low in FIRST_SECOND_PERSON or t.text == "I" for t in context)
 
 
 _QUOTE = re.compile(r"[\"“”„«»]|(?:^|[\s(\[])[‘'][^\W\d_]")
@@ -1017,7 +1183,7 @@ _JOINER = re.compile(r";|:(?!\d)|—|--|\s[–-]\s|[!?]|…|\.\.\.")
 
 def _veto_joined_clauses(r: _Reading) -> str | None:
     """Semicolons, colons, dashes, '!' or '?' join or frame clauses: a caption has one."""
-    match = _JOINER.search(r.sentence)
+    match = _JOINER.search(r.core)
     return f"has {match.group(0).strip()!r}" if match else None
 
 
@@ -1035,7 +1201,8 @@ def _veto_first_or_second_person(r: _Reading) -> str | None:
 
 
 def _veto_reporting(r: _Reading) -> str | None:
-    """Attribution ("said", "according to", "estimates that") is reporting, not a caption."""
+    """Attribution ("said", "according to", "estimates that", "they believe") is reporting,
+    not a caption."""
     tokens = r.tokens
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
@@ -1045,6 +1212,9 @@ def _veto_reporting(r: _Reading) -> str | None:
             return "attribution 'according to'"
         if nxt == "that" and tok.is_lower and _verb_lemma(tok.low) in THAT_VERBS:
             return f"reporting frame '{tok.text} that'"
+        said_or_believed = _verb_lemma(nxt) in REPORTING_VERBS | BELIEF_VERBS
+        if tok.low in {"he", "she", "they"} and said_or_believed:  # "a man they believe fled"
+            return f"reporting frame '{tok.text} {tokens[i + 1].text}'"
     lemma = r.clause.lemma
     reporting_forms = {VerbForm.PRESENT, VerbForm.PRESENT_PASSIVE, VerbForm.PRESENT_PROGRESSIVE}
     if r.clause.form in reporting_forms and lemma in REPORTING_VERBS:
@@ -1059,6 +1229,8 @@ def _veto_subject(r: _Reading) -> str | None:
     first = r.tokens[0]
     second = r.tokens[1] if len(r.tokens) > 1 else None
     head = first.low.split("'")[0]
+    if first.text.isupper() and len(first.text) > 1:  # "US Marines", "UN troops"
+        head = first.text
     if head in PERSONAL_PRONOUNS or head in FIRST_SECOND_PERSON or first.text == "I":
         return f"pronoun subject {first.text!r}"
     if head in FRONTED_MARKERS or head in SUBORDINATORS:
@@ -1103,11 +1275,20 @@ def _veto_tense(r: _Reading) -> str | None:
     if form is VerbForm.NONE and not _reads_as_noun_phrase(r.tokens):
         return "no verb recognised, and not a noun phrase"
     for i, tok in enumerate(r.tokens):
-        if i and tok.is_lower and tok.low in MODALS and r.tokens[i - 1].low not in DETERMINERS:
+        modal = i and tok.is_lower and tok.low in MODALS and r.tokens[i - 1].low not in DETERMINERS
+        if modal and not _elliptical_modal(r.tokens, i):
             return f"modal or future {tok.text!r}"
     if _SCHEDULED.search(r.core):
         return "future 'going to' / 'is scheduled to'"
     return None
+
+
+def _elliptical_modal(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the modal at ``i`` stands for a verb left out, after a pronoun and before no
+    verb: "Residents salvage what they can from their homes", "as best they can"."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    no_verb = nxt is None or not nxt.is_word or nxt.low in PREPOSITIONS | CONJUNCTIONS
+    return no_verb and tokens[i - 1].low in PERSONAL_PRONOUNS
 
 
 #: A planned or expected event: "is going to", "are scheduled to", "is due to".
@@ -1155,19 +1336,72 @@ def _credit(r: _Reading) -> int:
 
 
 def _depictive_verb(r: _Reading) -> int:
-    """+1: the main verb is a visible action ("walks", "are carried", "is waving")."""
+    """+1: the main verb is a visible action ("walks", "are carried", "is waving"), or a verb
+    no lexicon lists, known by its place and form (``_unlisted_action``)."""
     depictive = {VerbForm.PRESENT, VerbForm.PRESENT_PASSIVE, VerbForm.PRESENT_PROGRESSIVE}
-    return 1 if r.clause.form in depictive and r.clause.lemma in ACTION_VERBS else 0
+    if r.clause.form not in depictive:
+        return 0
+    if r.clause.lemma in ACTION_VERBS:
+        return 1
+    return 1 if _unlisted_action(r) else 0
+
+
+def _unlisted_action(r: _Reading) -> bool:
+    """Whether the main verb is a present verb that no lexicon lists, followed by what
+    follows an action: an "-s" verb by an object, a particle or a preposition ("A keeper
+    cradles a lamb", "A girl tries on a dress", "Rainwater pools on the road"); a plural's
+    base form, weaker evidence, by an object and after particular people or things ("Two
+    men salvage what they can"; not "Demonstrators demand the ...": people in general)."""
+    clause = r.clause
+    verb = tokenize(clause.verb or "")
+    if clause.form is not VerbForm.PRESENT or len(verb) != 1 or not clause.after:
+        return False
+    if clause.lemma in KNOWN_VERBS:
+        return False
+    nxt = clause.after[0]
+    if _is_s_form(verb[0]):
+        return nxt.low in _OBJECT_OPENERS | PREPOSITIONS | PARTICLES or _is_name(nxt)
+    return nxt.low in _OBJECT_OPENERS and not _bare_plural_subject(r)
 
 
 def _present_passive(r: _Reading) -> int:
-    """+1: a present passive of an action ("are reunited", "is being treated", "is seen")."""
+    """+1: a present passive of an action ("are reunited", "is being treated", "is seen");
+    a visible action ("are carried") is counted once, by ``_depictive_verb``."""
     if r.clause.form is not VerbForm.PRESENT_PASSIVE or r.clause.lemma in STATIVE_VERBS:
         return 0
+    if r.clause.lemma in ACTION_VERBS:
+        return 0
     words = [t.low for t in r.clause.after if not (_is_adverb(t) or t.low == "being")]
-    participle = words[0] if words else ""
     as_judgement = len(words) > 1 and words[1] == "as"  # "is seen as a test"
-    return 0 if participle in STATIVE_PARTICIPLES or as_judgement else 1
+    return 0 if _passive_participle(r.clause) in STATIVE_PARTICIPLES or as_judgement else 1
+
+
+def _passive_participle(clause: Clause) -> str:
+    """The participle of a passive ("treated" in "is being carefully treated"), else ""."""
+    words = [t.low for t in clause.after if not (_is_adverb(t) or t.low == "being")]
+    return words[0] if clause.form is VerbForm.PRESENT_PASSIVE and words else ""
+
+
+#: Prepositions that say where a thing is put or taken: "lowered into", "piled against".
+_PLACING_PREPOSITIONS = LOCATIVE_PREPOSITIONS - {"of", "from", "past"} | {"against"}
+
+
+def _placed_thing(r: _Reading) -> int:
+    """+1: a thing moved or put somewhere, in the present passive of a visible action:
+    "Crates are loaded onto a truck", "The ferry is towed toward the shore". The thing and
+    where it goes are in the picture. (People in the passive count as a concrete subject.)"""
+    clause = r.clause
+    if clause.form is not VerbForm.PRESENT_PASSIVE or clause.lemma not in ACTION_VERBS:
+        return 0
+    if _names_people(clause.subject) or _passive_participle(clause) in STATIVE_PARTICIPLES:
+        return 0
+    rest = [t for t in clause.after if not (_is_adverb(t) or t.low == "being")][1:]
+    if rest and rest[0].low in PARTICLES - _PLACING_PREPOSITIONS:
+        rest = rest[1:]  # "is hauled away to ..."
+    if len(rest) < 2 or rest[0].low not in _PLACING_PREPOSITIONS:
+        return 0
+    when = rest[1].text[0].isdigit() or rest[1].low.rstrip(".") in _CALENDAR_WORDS
+    return 0 if when else 1
 
 
 def _concrete_subject(r: _Reading) -> int:
@@ -1251,16 +1485,28 @@ def _dated(r: _Reading) -> int:
 def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
     """Whether a verbless sentence is a described scene: a noun phrase and its places.
 
-    It opens a noun phrase, has a locative preposition, the words before that preposition
-    read as one noun phrase (no adverb, no plural noun followed by another word), and no
-    word outside an "-ing" phrase takes an object ("Stocks fall sharply", "Negotiators
-    resume talks", "Voters decide whether to ..." hide a verb this reading does not know).
+    It opens a noun phrase, has a locative preposition or a participle with its agent or
+    material ("A cake decorated with roses"), the words before that read as one noun phrase
+    (no adverb, no plural noun followed by another word), and no word of the main clause
+    outside an "-ing" phrase takes an object ("Stocks fall sharply", "Negotiators resume
+    talks", "Voters decide whether to ..." hide a verb this reading does not know).
     """
     if not tokens or len(tokens) > 30:
         return False
     first = tokens[0].low
     opens = first in DETERMINERS or first in NUMBER_WORDS or tokens[0].is_capitalised
-    place_at = next((i for i, t in enumerate(tokens) if i and t.low in LOCATIVE_PREPOSITIONS), 0)
+    place_at = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if i
+            and (
+                t.low in LOCATIVE_PREPOSITIONS
+                or (t.low in {"with", "by"} and _is_past_form(tokens[i - 1].low))
+            )
+        ),
+        0,
+    )
     if not opens or not place_at:
         return False
     head = tokens[:place_at]
@@ -1269,6 +1515,7 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
     for tok, nxt in itertools.pairwise(head):
         # not a verb: a participle ("Boats moored", "Children playing") or a noun ("virus")
         not_verb = _is_ing(nxt) or _is_past_form(nxt.low) or _has_noun_suffix(nxt.low)
+        not_verb = not_verb or nxt.low in PARTICLES | PLACE_ADVERBS  # "flowers ahead of"
         if (
             _is_plural_noun(tok)
             and nxt.is_word
@@ -1277,10 +1524,9 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
             and not not_verb
         ):
             return False
-    main = itertools.takewhile(
-        lambda t: t.text != "," and t.low not in SUBJECT_RELATIVES | OTHER_RELATIVES, tokens
-    )
-    for tok, nxt in itertools.pairwise(main):
+    ends_main = SUBJECT_RELATIVES | OTHER_RELATIVES | SUBORDINATORS - {"as"}
+    end = next((i for i, t in enumerate(tokens) if i and (t.text == "," or t.low in ends_main)), 0)
+    for tok, nxt in itertools.pairwise(tokens[: end + 1] if end else tokens):
         takes_object = nxt.low in DETERMINERS or nxt.low in {"to", "whether", "that"}
         # "-ing" phrases take objects ("holding a sign"); "-ed" ones only "to" ("chained to")
         participle = _is_ing(tok) or (_is_past_form(tok.low) and nxt.low == "to")
@@ -1295,10 +1541,14 @@ def _noun_phrase(r: _Reading) -> int:
 
 
 def _stative_verb(r: _Reading) -> int:
-    """-2: the main verb states a condition ("remains", "is", "has", "faces", "takes place"),
-    or where a known thing is ("The city sits on a fault line", "The town lies in a valley")."""
+    """-2: the main verb states a condition ("remains", "is", "has", "faces", "takes place",
+    a status such as "are closed" or "is based in"), or where a known thing is ("The city
+    sits on a fault line", "The town lies in a valley")."""
     form = r.clause.form
     if form in {VerbForm.COPULA, VerbForm.HAVE}:
+        return -2
+    status = _passive_participle(r.clause) in STATIVE_PARTICIPLES
+    if status and r.clause.lemma not in ACTION_VERBS:  # "Schools are closed", "is based in"
         return -2
     if form is not VerbForm.PRESENT:
         return 0
@@ -1329,6 +1579,8 @@ def _statistics(r: _Reading) -> int:
     """-2 for figures and polls ("four points", "40%", "$3 million"); -1 for a bare count.
 
     "Poll" before a person noun names people, not a figure ("poll workers", "poll watchers").
+    Not counts: years, dates, ordinals and decades ("17th", "1990s"), and numbers that are
+    part of a name ("Route 66", "iPhone 7", "Apollo 11").
     """
     tokens = r.tokens
     for match in _STATISTIC.finditer(r.core):
@@ -1340,6 +1592,8 @@ def _statistics(r: _Reading) -> int:
     for i, tok in enumerate(tokens):
         if not tok.text[0].isdigit() or "-" in tok.text or ":" in tok.text:
             continue
+        if not tok.text[-1].isdigit() or (i and _is_name_like(tokens[i - 1])):
+            continue  # "17th", "1990s"; "iPhone 7", "Apollo 11"
         prev = tokens[i - 1].low.rstrip(".") if i else ""
         year = len(tok.text) == 4 and tok.text.isdigit() and 1800 <= int(tok.text) <= 2099
         if not (year or prev in MONTH_WORDS or prev in {"no", "route", "highway", "number"}):
@@ -1373,7 +1627,8 @@ def _deictic_time(r: _Reading) -> int:
 
 
 _HABITUAL = re.compile(
-    r"\b(?:(?:every|each) (?:other )?(?:day|night|week|weekend|month|year|morning|afternoon|"
+    r"\b(?:every (?:\w+ )?(?:minutes|hours|days|weeks|months|years)|"
+    r"(?:every|each) (?:other )?(?:day|night|week|weekend|month|year|morning|afternoon|"
     r"evening|season|spring|summer|autumn|fall|winter|" + WEEKDAY + r"|" + MONTH + r")|"
     r"on " + WEEKDAY + r"s|(?:once|twice|\w+ times) a (?:day|week|month|year)|"
     r"most (?:days|nights|mornings|evenings|weekends)|daily|nightly|weekly|usually|regularly|"
@@ -1383,13 +1638,15 @@ _HABITUAL = re.compile(
 
 
 def _habitual(r: _Reading) -> int:
-    """-2: habits and routines ("every night", "every Friday", "on Sundays", "twice a day",
-    "usually"): a photo shows one moment."""
+    """-2: habits and routines ("every night", "every Friday", "every three hours", "on
+    Sundays", "twice a day", "usually"): a photo shows one moment."""
     return -2 if _HABITUAL.search(r.core) else 0
 
 
 _FUTURE_TIME = re.compile(
-    r"\b(?:next (?:week|month|year|" + WEEKDAY + r")|tomorrow|tonight|later (?:this|today)|"
+    r"\b(?:next (?:week|weekend|month|year|season|spring|summer|autumn|fall|winter|"
+    + WEEKDAY
+    + r")|tomorrow|tonight|later (?:this|today)|"
     r"this (?:evening|afternoon|weekend)|upcoming|in the coming|soon)\b",
     re.IGNORECASE,
 )
@@ -1444,14 +1701,17 @@ def _scene_phrase(r: _Reading) -> int:
 
 
 _BARE_WEEKDAY = re.compile(
-    r"(?<!\bon )(?<!, )(?<!\()\b" + WEEKDAY + r"\b(?!['’]s)(?!,? (?:" + MONTH + r"))",
+    r"(?<!\bon )(?<!, )(?<!\()(?<!\bearly )(?<!\blate )\b"
+    + WEEKDAY
+    + r"\b(?!['’]s)(?!,? (?:" + MONTH + r"))",
 )
 
 
 def _bare_weekday(r: _Reading) -> int:
     """-2: a weekday without "on" and without a date ("NASA holds a briefing Monday", "The
     council meets Sunday"): the news-story way of dating an event. Captions write "on
-    Monday", "on Monday, November 7" or "Monday, Nov. 7, 2016"."""
+    Monday", "on Monday, November 7", "Monday, Nov. 7, 2016" or, for the hour of a photo,
+    "early Monday"."""
     return -2 if _BARE_WEEKDAY.search(r.core) else 0
 
 
@@ -1476,19 +1736,56 @@ def _past_event_clause(r: _Reading) -> int:
 
 def _bare_plural_subject(r: _Reading) -> bool:
     """Whether the subject is a plural without determiner or name: "Residents", "Police",
-    "Health officials" (people in general, not the ones in a photo)."""
+    "Health officials", "French and Belgian police", "Victims' families" (people in
+    general, not the ones in a photo). A name makes them particular ("Residents of Leland",
+    "Clinton and her aides"), unless it modifies a noun ("Iraqi troops", "French and
+    Belgian police")."""
     subject = [t for t in r.clause.subject if t.is_word]
     if not subject or subject[0].low in DETERMINERS or _is_number(subject[0]):
         return False
-    return _subject_is_plural(subject) and not any(_is_name(t) for t in subject[1:])
+    return _subject_is_plural(subject) and not _names_someone(subject)
+
+
+def _names_someone(subject: Sequence[Token]) -> bool:
+    """Whether a name after the first word makes a subject particular ("Residents of
+    Leland", "Clinton and her aides"); a name that modifies a noun does not ("Iraqi
+    troops", "French and Belgian police")."""
+    names = (k for k in range(1, len(subject)) if _is_name(subject[k]))
+    return not all(_modifies_noun(subject, k) for k in names)
+
+
+def _modifies_noun(words: Sequence[Token], k: int) -> bool:
+    """Whether the name at ``k`` modifies a common noun after it, directly or through
+    "and"/"or" and another such name: "Iraqi troops", "French and Belgian police"."""
+    nxt = words[k + 1] if k + 1 < len(words) else None
+    if nxt is None:
+        return False
+    if nxt.low in {"and", "or"} and k + 2 < len(words) and _is_name(words[k + 2]):
+        return _modifies_noun(words, k + 2)
+    return nxt.is_lower and not _is_closed_class(nxt.low)
 
 
 def _ongoing_situation(r: _Reading) -> int:
     """-1: a bare plural doing something in the progressive ("Police are investigating",
     "Officials are searching for ...", "Residents are drawing water"): an ongoing situation
-    as reported, where a caption shows a moment in the simple present."""
+    as reported, where a caption shows a moment in the simple present. -2 for the passive
+    progressive of a plural not counted out ("Residents are being evacuated", "The
+    families are being flown to ...", "Hundreds of people are being housed ..."): an
+    arrangement under way, which a caption would show as "A woman is helped onto a bus"
+    or "Two men are being treated ..."."""
+    passive = r.clause.form is VerbForm.PRESENT_PASSIVE
+    if passive and any(t.low == "being" for t in r.clause.after):
+        subject = [t for t in r.clause.subject if t.is_word]
+        counted = bool(subject) and (subject[0].low in {"a", "an"} or _is_count(subject[0]))
+        plural = _subject_is_plural(subject) and not counted
+        return -2 if plural and not _names_someone(subject) else 0
     progressive = r.clause.form is VerbForm.PRESENT_PROGRESSIVE
     return -1 if progressive and _bare_plural_subject(r) else 0
+
+
+def _is_count(tok: Token) -> bool:
+    """A number that counts what a photo shows: "two", "12"; not "dozens", "thousands"."""
+    return _is_number(tok) and tok.low not in {"dozens", "hundreds", "thousands", "millions"}
 
 
 #: Words that single out a thing or a place: "a survivor", "the rubble", "their homes".
@@ -1507,11 +1804,36 @@ def _generic_statement(r: _Reading) -> int:
     return 0 if specific else -1
 
 
+#: Conjunctions that join a second main clause: "..., and millions rely on ferries".
+_COORDINATORS = words("and but or yet so")
+
+
+def _second_clause(r: _Reading) -> int:
+    """-2: a comma and a conjunction open a second clause with its own subject and verb
+    ("Bangladesh is crossed by rivers, and millions of people rely on ferries"): a general
+    statement in two parts, where a caption describes one scene. A list ("food, water, and
+    blankets") or a second verb of the same subject (", and waves") is not one."""
+    tokens = r.tokens
+    for i in range(1, len(tokens) - 2):
+        if tokens[i - 1].text != "," or tokens[i].low not in _COORDINATORS:
+            continue
+        opener = tokens[i + 1]
+        if not opener.is_word or _is_past_form(opener.low) or _is_ing(opener):
+            continue
+        if opener.is_lower and _verb_lemma(opener.low) in KNOWN_VERBS:
+            continue  # a second verb of the same subject: ", and waves to ..."
+        clause = analyse_clause(" ".join(t.text for t in tokens[i + 1 :]))
+        if clause.form is not VerbForm.NONE and any(t.is_word for t in clause.subject):
+            return -2
+    return 0
+
+
 _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("photo_reference", _photo_reference),
     ("credit", _credit),
     ("depictive_verb", _depictive_verb),
     ("present_passive", _present_passive),
+    ("placed_thing", _placed_thing),
     ("concrete_subject", _concrete_subject),
     ("scene_place", _scene_place),
     ("dated", _dated),
@@ -1529,12 +1851,21 @@ _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("past_event_clause", _past_event_clause),
     ("ongoing_situation", _ongoing_situation),
     ("generic_statement", _generic_statement),
+    ("second_clause", _second_clause),
 )
 
 
 #: Cues that anchor the text in a scene: someone or something seen, somewhere named, a photo.
 SCENE_CUES = frozenset(
-    {"photo_reference", "credit", "concrete_subject", "scene_place", "noun_phrase", "scene_phrase"}
+    {
+        "photo_reference",
+        "credit",
+        "concrete_subject",
+        "placed_thing",
+        "scene_place",
+        "noun_phrase",
+        "scene_phrase",
+    }
 )
 
 

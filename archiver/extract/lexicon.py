@@ -27,7 +27,7 @@ NUMBER_WORDS = words(
     "dozens hundreds thousands millions"
 )
 PREPOSITIONS = words(
-    "about above across after against along alongside amid amidst among around as at atop "
+    "aboard about above across after against along alongside amid amidst among around as at atop "
     "before behind below beneath beside besides between beyond by despite down during except "
     "for from in inside into like near next of off on onto opposite out outside over past per "
     "since through throughout to toward towards under underneath until up upon via with "
@@ -35,9 +35,11 @@ PREPOSITIONS = words(
 )
 #: Prepositions that place a scene somewhere ("in", "near", "outside" ...).
 LOCATIVE_PREPOSITIONS = words(
-    "in at near outside inside on along across over from of to into through around toward "
-    "towards behind beside atop above below beneath under opposite past off"
+    "in at near outside inside on along across over from of to into onto aboard through around "
+    "toward towards behind beside atop above below beneath under opposite past off"
 )
+#: Adverbs that say where something ends up ("left behind", "tossed ashore").
+PLACE_ADVERBS = words("behind ashore aground overboard aside adrift aloft indoors outdoors")
 #: Adverb particles that follow a verb ("carry away", "look out").
 PARTICLES = words(
     "up down out off away back over in on around along through aside together apart forward "
@@ -91,10 +93,13 @@ REPORTING_VERBS = words(
 )
 #: Forms that report whatever their place in the sentence.
 ALWAYS_REPORTING = words("say says said saying tell tells told telling quoted quoting reportedly")
+#: Verbs of belief: after "he", "she" or "they" they report a mind ("a man they believe
+#: fled"), which no photo shows.
+BELIEF_VERBS = words("believe think suspect fear hope expect suppose assume doubt")
 #: Verbs that report or judge when a "that" clause follows them ("estimates that").
-THAT_VERBS = REPORTING_VERBS | words(
-    "add note believe think fear hope expect suggest show indicate know find reveal write "
-    "agree feel realize realise worry mean hear learn"
+THAT_VERBS = REPORTING_VERBS | BELIEF_VERBS | words(
+    "add note suggest show indicate know find reveal write agree feel realize realise worry "
+    "mean hear learn"
 )
 
 #: Verbs that state a condition, a relation or an intention rather than a visible action.
@@ -106,14 +111,17 @@ STATIVE_VERBS = words(
     "total range number hope fear expect plan intend threaten seek "
     "outnumber exceed dominate govern manage oversee"
 )
-#: Passive participles that state a condition ("is based in", "are expected to").
+#: Passive participles that state a condition ("is based in", "are expected to"), where a
+#: thing lies ("is surrounded by", "is crisscrossed by") or the status of a place or a
+#: service ("are closed", "is suspended").
 STATIVE_PARTICIPLES = words(
     "located based headquartered situated considered believed expected known thought said "
     "estimated scheduled set due slated supposed required allowed involved designed intended "
     "meant owned controlled composed comprised divided concerned worried opposed tied linked "
     "related connected accused charged suspected projected predicted forecast reported "
     "alleged rumored rumoured understood regarded viewed backed supported funded sponsored "
-    "allied aligned affiliated"
+    "allied aligned affiliated surrounded bordered flanked ringed fringed dotted crisscrossed "
+    "overlooked closed shut cancelled canceled suspended postponed delayed banned"
 )
 
 #: Visible, depictable actions: what people and things do in a photograph.
@@ -149,10 +157,12 @@ ACTION_VERBS = words(
 OTHER_VERBS = words(
     "come go get give make take put show see find keep let bring send begin start end stop "
     "open close turn call ask offer receive win lose meet happen occur kill wound injure "
-    "destroy damage attack strike bomb hit fall use debate resume discuss"
+    "destroy damage attack strike bomb hit fall use debate resume discuss grow live"
 )
 #: Verbs that report an outcome rather than show a moment ("kills", "approves").
-EVENT_VERBS = words("kill injure wound seize capture approve reject die")
+EVENT_VERBS = words(
+    "kill injure wound seize capture approve reject die sentence convict acquit indict"
+)
 KNOWN_VERBS = ACTION_VERBS | STATIVE_VERBS | REPORTING_VERBS | OTHER_VERBS | EVENT_VERBS
 
 #: Irregular verbs: base, simple past, past participle. General English.
@@ -223,6 +233,12 @@ IRREGULAR_PLURALS = words(
     "people children men women police gunmen policemen firemen fishermen cattle staff media "
     "crew clergy youth public military personnel"
 )
+#: Words in "-ist" that are not people (``PERSON_NOUNS`` takes "-ist" nouns as people:
+#: "conservationist", "environmentalist").
+NOT_PERSON_IST = words(
+    "exist insist assist resist persist consist subsist desist list checklist playlist "
+    "wishlist shortlist blacklist watchlist waitlist twist wrist mist fist gist"
+)
 #: People and groups of people: the usual subjects of news photographs.
 PERSON_NOUNS = words(
     """
@@ -274,10 +290,20 @@ INTRANSITIVE_VERBS = words(
     happen occur rise fall soar surge plunge tumble slump slip slide jump climb drop decline
     dip rally rebound recover resume reopen continue persist gather march flee return remain
     stay live work vote protest clash fight compete travel walk run fail succeed stall end
+    drift float wash
     begin start stop close open ease worsen improve intensify subside recede grow increase
     spread evolve retreat advance land depart dock sail derail capsize sink stand sit lie
     camp react respond struggle wait pause rejoice queue pray mourn weep riot rage swell
     flood burn melt freeze thaw shatter crumble overflow
+    """
+)
+#: Verbs whose "with" or "in" names what covers, fills or adorns their object. They always
+#: take one, so "X decorated with flowers" is a participle whatever X is.
+COVERING_VERBS = words(
+    """
+    adorn bedeck blanket coat cover cram decorate drape drench dress dust encrust festoon
+    garland inscribe line litter pack paint plaster shroud smear soak splatter spatter
+    sprinkle stain strew stud wrap emblazon engrave carpet crown
     """
 )
 #: Things that carry writing: a quotation after "a sign reading" is what it says, not speech.

@@ -3,8 +3,9 @@
 Every ``*.txt`` under ``tests/cases/plaintext/`` and ``samples/`` is checked against the
 ``*.expected.json`` beside it (date, publisher, language, section headings, photo captions
 in order, and photo credits where the file lists them). So is every article under
-``tests/cases/plaintext_heldout/``: articles written by someone who had not seen the rules,
-kept apart so that they measure the rules rather than shape them.
+``tests/cases/plaintext_heldout/`` and ``tests/cases/plaintext_heldout2/``: two sets of
+articles written by someone who had not seen the rules, kept apart so that they measure the
+rules rather than shape them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ HERE = Path(__file__).resolve().parent
 CASE_FILES = sorted((HERE.parent / "cases" / "plaintext").glob("*.txt")) + sorted(
     (HERE.parent.parent / "samples").glob("*.txt")
 )
-HELDOUT_FILES = sorted((HERE.parent / "cases" / "plaintext_heldout").glob("*.txt"))
+HELDOUT_FILES = [
+    path
+    for folder in ("plaintext_heldout", "plaintext_heldout2")
+    for path in sorted((HERE.parent / "cases" / folder).glob("*.txt"))
+]
 
 
 def _expected(path: Path) -> dict[str, object]:
