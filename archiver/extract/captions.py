@@ -68,6 +68,8 @@ from archiver.extract.lexicon import (
     BE_PAST,
     BE_PRESENT,
     BELIEF_VERBS,
+    CATENATIVE_VERBS,
+    CLOSED_CLASS,
     CONJUNCTIONS,
     COVERING_VERBS,
     DEMONSTRATIVES,
@@ -76,6 +78,7 @@ from archiver.extract.lexicon import (
     EVENT_VERBS,
     FIRST_SECOND_PERSON,
     FRONTED_MARKERS,
+    GROUP_ADJECTIVES,
     HAVE_PRESENT,
     INSCRIPTION_NOUNS,
     INTRANSITIVE_VERBS,
@@ -87,6 +90,7 @@ from archiver.extract.lexicon import (
     MODALS,
     MONTH,
     MONTH_WORDS,
+    NOT_ADVERB_LY,
     NOT_ING,
     NOT_PAST_ED,
     NOT_PERSON_IST,
@@ -99,7 +103,9 @@ from archiver.extract.lexicon import (
     PERSONAL_PRONOUNS,
     PLACE_ADVERBS,
     PREPOSITIONS,
+    QUANTITY_NOUNS,
     REPORTING_VERBS,
+    SHORT_ADVERBS,
     STATIVE_PARTICIPLES,
     STATIVE_VERBS,
     SUBJECT_RELATIVES,
@@ -349,33 +355,10 @@ def _verb_lemma(low: str) -> str:
     return low
 
 
-def _is_closed_class(low: str) -> bool:
-    return (
-        low in DETERMINERS
-        or low in PREPOSITIONS
-        or low in CONJUNCTIONS
-        or low in SUBORDINATORS
-        or low in PERSONAL_PRONOUNS
-        or low in FIRST_SECOND_PERSON
-        or low in AUXILIARIES
-        or low in MODALS
-        or low in SUBJECT_RELATIVES
-        or low in OTHER_RELATIVES
-    )
-
-
-#: Words ending in -ly that are not adverbs.
-_NOT_ADVERB_LY = words(
-    "family rally ally assembly supply reply belly bully jelly lily holy ugly fly butterfly "
-    "monopoly anomaly homily italy july"
-)
-_SHORT_ADVERBS = words("also still now not never just often even soon")
-
-
 def _is_adverb(tok: Token) -> bool:
     return tok.is_lower and (
-        (tok.low.endswith("ly") and len(tok.low) > 4 and tok.low not in _NOT_ADVERB_LY)
-        or tok.low in _SHORT_ADVERBS
+        (tok.low.endswith("ly") and len(tok.low) > 4 and tok.low not in NOT_ADVERB_LY)
+        or tok.low in SHORT_ADVERBS
     )
 
 
@@ -432,7 +415,7 @@ def _is_s_form(tok: Token) -> bool:
         and not low.endswith(("ss", "us", "is", "ous"))
         and low not in NOT_VERB_S
         and low not in NUMBER_WORDS
-        and not _is_closed_class(low)
+        and low not in CLOSED_CLASS
     )
 
 
@@ -444,12 +427,17 @@ def _is_plural_noun(tok: Token) -> bool:
         tok.is_word
         and low.endswith("s")
         and not low.endswith(("ss", "us", "is", "'s"))
-        and not _is_closed_class(low)
+        and low not in CLOSED_CLASS
     )
 
 
 def _is_number(tok: Token) -> bool:
     return tok.low in NUMBER_WORDS or tok.text[0].isdigit()
+
+
+def _is_count(tok: Token) -> bool:
+    """A number that counts what a photo shows: "two", "12"; not "dozens", "thousands"."""
+    return _is_number(tok) and tok.low not in QUANTITY_NOUNS
 
 
 _CALENDAR_WORDS = MONTH_WORDS | {
@@ -465,11 +453,6 @@ def _is_name(tok: Token) -> bool:
         and tok.text != "I"
         and tok.low.rstrip(".") not in _CALENDAR_WORDS
     )
-
-
-def _is_name_like(tok: Token) -> bool:
-    """A name, or a brand spelt with an inner capital ("iPhone", "eBay")."""
-    return _is_name(tok) or (tok.is_word and any(c.isupper() for c in tok.text[1:]))
 
 
 def _names_people(tokens: Sequence[Token]) -> bool:
@@ -572,10 +555,6 @@ def _is_finite_aux(tok: Token) -> bool:
     )
 
 
-#: Adjectives that name a group of people after "the": "the dead", "the homeless".
-_GROUP_ADJECTIVES = words("dead elderly homeless poor sick young")
-
-
 def _subject_is_plural(tokens: Sequence[Token]) -> bool:
     """Whether a subject's head noun is plural, the subject is coordinated ("X and Y"), or
     it names a group by an adjective or a participle ("The injured", "the dead")."""
@@ -583,7 +562,7 @@ def _subject_is_plural(tokens: Sequence[Token]) -> bool:
         return True
     words_ = [t.low for t in tokens if t.is_word]
     if len(words_) == 2 and words_[0] == "the":
-        group = words_[1] in _GROUP_ADJECTIVES or _is_past_form(words_[1])
+        group = words_[1] in GROUP_ADJECTIVES or _is_past_form(words_[1])
         if group or _is_ing(tokens[-1]):
             return True
     head: Token | None = None
@@ -613,16 +592,19 @@ def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
     if prev_index < 0:
         return True
     prev = tokens[prev_index]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    # a count before a noun's modifier ("two wounded men"), not a count as the subject
+    # ("Thousands fled the city", "Hundreds left behind their homes")
+    counted = _is_number(prev) and nxt is not None and nxt.low not in CLOSED_CLASS | PARTICLES
     if (
         prev.low in DETERMINERS
         or prev.low in PREPOSITIONS
         or prev.low in AUXILIARIES
         or prev.low in {"being", "get", "gets", "got", "getting"}
         or prev.low.endswith(("'s", "s'"))  # a possessive determines it: "Mosul's liberated ..."
-        or _is_number(prev)
+        or counted
     ):
         return True
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if _marked_passive(tokens, i):
         return True
     if prev.low in CONJUNCTIONS or prev.text == ",":
@@ -655,8 +637,9 @@ def _takes_object(low: str) -> bool:
 def _marked_passive(tokens: Sequence[Token], i: int) -> bool:
     """Whether the "-ed" word at ``i`` is a passive participle by what follows it, whatever
     its subject: an agent ("planted by militants", "tossed ashore by the storm"), what a
-    covering verb covers with ("decorated with flowers", "draped in a flag"), or a place
-    adverb with no object after it ("umbrellas left behind after ...")."""
+    covering verb covers with ("decorated with flowers", "draped in a flag"), or, for
+    things, a place adverb and no object ("umbrellas left behind after ...", not "Fans
+    left behind their flags")."""
     low = tokens[i].low
     nxt, after = (tokens[j].low if j < len(tokens) else "" for j in (i + 1, i + 2))
     if nxt == "by" or (nxt in PARTICLES | PLACE_ADVERBS and after == "by"):
@@ -664,21 +647,30 @@ def _marked_passive(tokens: Sequence[Token], i: int) -> bool:
     if nxt in {"with", "in"} and _lemma_ed(low) in COVERING_VERBS:
         return True
     no_object = not after or not after[0].isalnum() or after in PREPOSITIONS | SUBORDINATORS
-    return nxt in PLACE_ADVERBS and no_object and _takes_object(low)
+    thing = not _names_people(tokens[:i])
+    return nxt in PLACE_ADVERBS and no_object and thing and _takes_object(low)
 
 
 def _participle_follows(tokens: Sequence[Token], i: int) -> bool:
     """Whether another "-ed" word follows the one at ``i`` in the same clause, after the
-    noun that ends its phrase: then the first is a participle ("Life jackets recovered
-    from the river piled on the bank", "Men arrested in the raid appeared in court")."""
+    noun that ends its phrase, so that the first is a participle ("Life jackets recovered
+    from the river piled on the bank").
+
+    Only for things, and verbs that can take objects: people act, and a verb like "erupt"
+    cannot be passive. The later word must not be a participle itself ("Clashes erupted in
+    areas controlled by rebels").
+    """
+    verb = _lemma_ed(tokens[i].low)
+    if _names_people(tokens[:i]) or not (_takes_object(tokens[i].low) or verb in ACTION_VERBS):
+        return False
     for j in range(i + 2, len(tokens)):
         tok, prev = tokens[j], tokens[j - 1]
         if tok.text == "," or tok.low in _CLAUSE_BOUNDARIES or _is_finite_aux(tok):
             return False
-        noun_before = prev.is_word and not _is_closed_class(prev.low)
+        noun_before = prev.is_word and prev.low not in CLOSED_CLASS
         noun_before = noun_before and not (_is_past_form(prev.low) or _is_ing(prev))
         if tok.is_lower and _is_past_form(tok.low) and noun_before:
-            return True
+            return not _marked_passive(tokens, j)
     return False
 
 
@@ -699,7 +691,9 @@ def _describes_subject(tokens: Sequence[Token], i: int) -> bool:
         return False  # a particle, not a place: "Messages poured in from home"
     subject = [t for t in tokens[:i] if t.is_word]
     head = _subject_head(subject)
-    if head is None or _names_people([head]) or any(_is_name(t) for t in subject[1:]):
+    if head is None or head.low in NUMBER_WORDS or _names_people([head]):
+        return False  # people, or a count of them: "Thousands left behind their homes"
+    if any(_is_name(t) for t in subject[1:]):
         return False
     first = subject[0]
     if first.low in DETERMINERS - {"a", "an"} and first.low not in NUMBER_WORDS:
@@ -707,19 +701,12 @@ def _describes_subject(tokens: Sequence[Token], i: int) -> bool:
     return len(subject) > 1 or _is_plural_noun(first)  # a lone capitalised word is a name
 
 
-#: Nouns that count or gather what follows "of": "Dozens of migrants", "A group of men".
-_QUANTITY_NOUNS = words(
-    "group groups crowd crowds number numbers handful couple pair scores lot lots bunch line "
-    "lines row rows team teams band bands dozen dozens hundreds thousands millions"
-)
-
-
 def _subject_head(subject: Sequence[Token]) -> Token | None:
     """The head noun of a subject: "tents" in "Refugee tents", "portrait" in "A portrait of
     the victim", but "migrants" in "Thousands of migrants" (a count is not the head)."""
     head: Token | None = None
     for i, tok in enumerate(subject):
-        if tok.low == "of" and head is not None and head.low in _QUANTITY_NOUNS | NUMBER_WORDS:
+        if tok.low == "of" and head is not None and head.low in QUANTITY_NOUNS | NUMBER_WORDS:
             head = None
             continue
         if tok.low in PREPOSITIONS or tok.low in SUBJECT_RELATIVES:
@@ -765,7 +752,7 @@ def _present_at(tokens: Sequence[Token], i: int) -> bool:
     if _is_s_form(tok):
         return _s_form_is_verb(tokens, i)
     base = _verb_part(tok.low)  # "hand-wash" -> "wash"
-    if not tok.is_lower or not base.isalpha() or _is_closed_class(tok.low):
+    if not tok.is_lower or not base.isalpha() or tok.low in CLOSED_CLASS:
         return False
     if not (prev.is_word or prev.text == ",") or not _subject_is_plural(tokens[:i]):
         return False
@@ -888,13 +875,9 @@ def _resolve(tokens: Sequence[Token], i: int, kind: str) -> Clause:
     return Clause(subject, VerbForm.COPULA, tok.text, "be", after)
 
 
-#: Verbs whose "to" infinitive names the action seen: "firefighters try to put out ...".
-_CATENATIVE_VERBS = words("try attempt struggle rush race hurry wait prepare help work")
-
-
 def _infinitive_after(lemma: str, after: Sequence[Token]) -> str:
     """The lemma that carries the meaning: "try to extinguish" -> "extinguish"."""
-    if lemma in _CATENATIVE_VERBS and len(after) > 1 and after[0].low == "to":
+    if lemma in CATENATIVE_VERBS and len(after) > 1 and after[0].low == "to":
         infinitive = after[1]
         if infinitive.is_lower and infinitive.low.isalpha():
             return infinitive.low
@@ -933,15 +916,8 @@ def analyse_clause(sentence: str) -> Clause:
             in_relative, subordinate_at = False, 0
             skip_to = _after_verb_group(tokens, i)
             continue
-        if kind == "present" and i == 1 and _is_s_form(tok):
-            later = _past_after_named_phrase(tokens, i)
-            if later:
-                return _resolve(tokens, later, "past")
-        if kind == "present" and _verb_lemma(tok.low) not in KNOWN_VERBS:
-            later, later_kind = _stronger_verb_after(tokens, i)
-            if later:
-                return _resolve(tokens, later, later_kind)
-        return _resolve(tokens, i, kind)
+        later, later_kind = _stronger_verb_after(tokens, i) if kind == "present" else (0, "")
+        return _resolve(tokens, later, later_kind) if later else _resolve(tokens, i, kind)
     return Clause(tuple(tokens), VerbForm.NONE)
 
 
@@ -952,45 +928,27 @@ _CLAUSE_SUBORDINATORS = SUBORDINATORS - {"as", "than"}
 
 
 def _stronger_verb_after(tokens: Sequence[Token], i: int) -> tuple[int, str]:
-    """A better main verb after a guessed one, within the same clause: ``(index, kind)``.
+    """A better main verb after a present one guessed at ``i``, in the same clause:
+    ``(index, kind)``, or ``(0, "")`` when there is none.
 
-    A word taken for a verb only by its context ("Rail services ...") may be the subject's
-    head noun; a known verb or an auxiliary later in the clause ("... remain suspended")
-    is then the main verb. Returns ``(0, "")`` when there is none.
+    The guess may be the subject's head noun: a word taken for a verb only by its context
+    ("Rail services ... remain suspended"), or an "-s" word right after the first word and
+    before a preposition ("Peace talks in Geneva collapsed"). Then a past verb later in the
+    clause is the main one, and for the first kind also an auxiliary or a known verb.
     """
+    guessed = _verb_lemma(tokens[i].low) not in KNOWN_VERBS
+    nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+    head_noun = i == 1 and _is_s_form(tokens[i]) and nxt in PREPOSITIONS
+    if not (guessed or head_noun):
+        return 0, ""
     for j in range(i + 1, len(tokens)):
         if tokens[j].text == "," or tokens[j].low in _CLAUSE_BOUNDARIES | {"what", "whatever"}:
             break  # a free relative has its own verb: "salvage what they can"
         kind = _finite_kind(tokens, j)
-        if kind in {"aux", "past"} or (
-            kind == "present" and _verb_lemma(tokens[j].low) in KNOWN_VERBS
-        ):
-            return j, kind
+        known = kind == "present" and _verb_lemma(tokens[j].low) in KNOWN_VERBS
+        if kind == "past" or (guessed and (kind == "aux" or known)):
+            return j, kind or ""
     return 0, ""
-
-
-def _past_after_named_phrase(tokens: Sequence[Token], i: int) -> int:
-    """For "Peace talks in Geneva collapsed", the index of the real verb ("collapsed"), or 0.
-
-    An "-s" word right after the first word may be a plural noun ("talks", "protests");
-    when a prepositional phrase ending in a name follows it and then a past-tense verb, the
-    past verb is the main one. A common noun before the past form ("buildings damaged in
-    ...") makes it a participle instead, so that case is left alone.
-    """
-    j = i + 1
-    if j >= len(tokens) or tokens[j].low not in PREPOSITIONS:
-        return 0
-    j += 1
-    while j < len(tokens) and j <= i + 7 and (
-        tokens[j].low in DETERMINERS or tokens[j].low in PREPOSITIONS or _is_name(tokens[j])
-    ):
-        j += 1
-    if j >= len(tokens) or not _is_name(tokens[j - 1]) or not tokens[j].is_lower:
-        return 0
-    low = tokens[j].low
-    past = low in IRREGULAR_PAST or (_is_past_form(low) and low not in IRREGULAR_PARTICIPLE)
-    followed_by_agent = j + 1 < len(tokens) and tokens[j + 1].low == "by"
-    return j if past and not followed_by_agent else 0
 
 
 def _opens_relative(tokens: Sequence[Token], i: int) -> bool:
@@ -1045,6 +1003,7 @@ class _Reading:
     core: str  # that sentence without the photo lead and its final stop
     tokens: tuple[Token, ...]  # tokens of ``core``
     clause: Clause
+    noun_phrase: bool  # no finite verb, and a described scene (``_reads_as_noun_phrase``)
 
 
 def _read(paragraph: str) -> _Reading:
@@ -1057,6 +1016,8 @@ def _read(paragraph: str) -> _Reading:
     core = core.rstrip()
     if core.endswith(".") and not core.endswith(".."):
         core = core[:-1]
+    tokens = tuple(tokenize(core))
+    clause = analyse_clause(core)
     return _Reading(
         text=text,
         credit=credit,
@@ -1066,8 +1027,9 @@ def _read(paragraph: str) -> _Reading:
         sentences=sentences,
         sentence=first,
         core=core,
-        tokens=tuple(tokenize(core)),
-        clause=analyse_clause(core),
+        tokens=tokens,
+        clause=clause,
+        noun_phrase=clause.form is VerbForm.NONE and _reads_as_noun_phrase(tokens),
     )
 
 
@@ -1272,7 +1234,7 @@ def _veto_tense(r: _Reading) -> str | None:
         return f"perfect aspect '{r.clause.verb} {r.clause.lemma}'"
     if form is VerbForm.MODAL:
         return f"modal or future {r.clause.verb!r}"
-    if form is VerbForm.NONE and not _reads_as_noun_phrase(r.tokens):
+    if form is VerbForm.NONE and not r.noun_phrase:
         return "no verb recognised, and not a noun phrase"
     for i, tok in enumerate(r.tokens):
         modal = i and tok.is_lower and tok.low in MODALS and r.tokens[i - 1].low not in DETERMINERS
@@ -1495,18 +1457,12 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
         return False
     first = tokens[0].low
     opens = first in DETERMINERS or first in NUMBER_WORDS or tokens[0].is_capitalised
-    place_at = next(
-        (
-            i
-            for i, t in enumerate(tokens)
-            if i
-            and (
-                t.low in LOCATIVE_PREPOSITIONS
-                or (t.low in {"with", "by"} and _is_past_form(tokens[i - 1].low))
-            )
-        ),
-        0,
-    )
+    place_at = 0
+    for i in range(1, len(tokens)):
+        agent = tokens[i].low in {"with", "by"} and _is_past_form(tokens[i - 1].low)
+        if tokens[i].low in LOCATIVE_PREPOSITIONS or agent:
+            place_at = i
+            break
     if not opens or not place_at:
         return False
     head = tokens[:place_at]
@@ -1520,7 +1476,7 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
             _is_plural_noun(tok)
             and nxt.is_word
             and nxt.is_lower
-            and not _is_closed_class(nxt.low)
+            and nxt.low not in CLOSED_CLASS
             and not not_verb
         ):
             return False
@@ -1530,14 +1486,14 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
         takes_object = nxt.low in DETERMINERS or nxt.low in {"to", "whether", "that"}
         # "-ing" phrases take objects ("holding a sign"); "-ed" ones only "to" ("chained to")
         participle = _is_ing(tok) or (_is_past_form(tok.low) and nxt.low == "to")
-        if tok.is_lower and not _is_closed_class(tok.low) and not participle and takes_object:
+        if tok.is_lower and tok.low not in CLOSED_CLASS and not participle and takes_object:
             return False
     return True
 
 
 def _noun_phrase(r: _Reading) -> int:
     """+1: no finite verb, and the text is a described scene ("The aftermath of the blast ...")."""
-    return 1 if r.clause.form is VerbForm.NONE and _reads_as_noun_phrase(r.tokens) else 0
+    return 1 if r.noun_phrase else 0
 
 
 def _stative_verb(r: _Reading) -> int:
@@ -1590,13 +1546,14 @@ def _statistics(r: _Reading) -> int:
         if not _names_people(tokenize(after[0]) if after else []):
             return -2
     for i, tok in enumerate(tokens):
-        if not tok.text[0].isdigit() or "-" in tok.text or ":" in tok.text:
-            continue
-        if not tok.text[-1].isdigit() or (i and _is_name_like(tokens[i - 1])):
-            continue  # "17th", "1990s"; "iPhone 7", "Apollo 11"
-        prev = tokens[i - 1].low.rstrip(".") if i else ""
-        year = len(tok.text) == 4 and tok.text.isdigit() and 1800 <= int(tok.text) <= 2099
-        if not (year or prev in MONTH_WORDS or prev in {"no", "route", "highway", "number"}):
+        text = tok.text
+        if not (text[0].isdigit() and text[-1].isdigit()) or "-" in text or ":" in text:
+            continue  # not a bare number: "17th", "1990s", "5-year-old", "10:30"
+        prev = tokens[i - 1] if i else tok
+        year = len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2099
+        named = i and (_is_name(prev) or any(c.isupper() for c in prev.text[1:]))
+        numbered = prev.low.rstrip(".") in MONTH_WORDS | {"no", "route", "highway", "number"}
+        if not (year or named or numbered):
             return -1
     return 0
 
@@ -1677,7 +1634,7 @@ def _scene_phrase(r: _Reading) -> int:
     open with a quantifier ("More on that later") and the place must not be a pronoun.
     """
     tokens = r.tokens
-    if r.clause.form is not VerbForm.NONE or not _reads_as_noun_phrase(tokens):
+    if not r.noun_phrase:
         return 0
     opener = tokens[0].low
     if opener in DETERMINERS - {"a", "an", "the"} - OBJECT_PRONOUNS:
@@ -1694,7 +1651,7 @@ def _scene_phrase(r: _Reading) -> int:
         if tok.low in _SCENE_PREPOSITIONS:
             placed = nxt is not None and nxt.low not in PERSONAL_PRONOUNS | DEMONSTRATIVES
             return 1 if placed else 0
-        noun_phrase_word = tok.is_word and not _is_closed_class(tok.low)
+        noun_phrase_word = tok.is_word and tok.low not in CLOSED_CLASS
         if not (noun_phrase_word or tok.low == "of" or tok.low in DETERMINERS):
             return 0
     return 0
@@ -1762,7 +1719,7 @@ def _modifies_noun(words: Sequence[Token], k: int) -> bool:
         return False
     if nxt.low in {"and", "or"} and k + 2 < len(words) and _is_name(words[k + 2]):
         return _modifies_noun(words, k + 2)
-    return nxt.is_lower and not _is_closed_class(nxt.low)
+    return nxt.is_lower and nxt.low not in CLOSED_CLASS
 
 
 def _ongoing_situation(r: _Reading) -> int:
@@ -1783,11 +1740,6 @@ def _ongoing_situation(r: _Reading) -> int:
     return -1 if progressive and _bare_plural_subject(r) else 0
 
 
-def _is_count(tok: Token) -> bool:
-    """A number that counts what a photo shows: "two", "12"; not "dozens", "thousands"."""
-    return _is_number(tok) and tok.low not in {"dozens", "hundreds", "thousands", "millions"}
-
-
 #: Words that single out a thing or a place: "a survivor", "the rubble", "their homes".
 _SPECIFIC_DETERMINERS = words("a an the this that these those his her its their our")
 
@@ -1804,10 +1756,6 @@ def _generic_statement(r: _Reading) -> int:
     return 0 if specific else -1
 
 
-#: Conjunctions that join a second main clause: "..., and millions rely on ferries".
-_COORDINATORS = words("and but or yet so")
-
-
 def _second_clause(r: _Reading) -> int:
     """-2: a comma and a conjunction open a second clause with its own subject and verb
     ("Bangladesh is crossed by rivers, and millions of people rely on ferries"): a general
@@ -1815,7 +1763,7 @@ def _second_clause(r: _Reading) -> int:
     blankets") or a second verb of the same subject (", and waves") is not one."""
     tokens = r.tokens
     for i in range(1, len(tokens) - 2):
-        if tokens[i - 1].text != "," or tokens[i].low not in _COORDINATORS:
+        if tokens[i - 1].text != "," or tokens[i].low not in CONJUNCTIONS:
             continue
         opener = tokens[i + 1]
         if not opener.is_word or _is_past_form(opener.low) or _is_ing(opener):
@@ -1856,16 +1804,8 @@ _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
 
 
 #: Cues that anchor the text in a scene: someone or something seen, somewhere named, a photo.
-SCENE_CUES = frozenset(
-    {
-        "photo_reference",
-        "credit",
-        "concrete_subject",
-        "placed_thing",
-        "scene_place",
-        "noun_phrase",
-        "scene_phrase",
-    }
+SCENE_CUES = words(
+    "photo_reference credit concrete_subject placed_thing scene_place noun_phrase scene_phrase"
 )
 
 

@@ -39,7 +39,7 @@ LOCATIVE_PREPOSITIONS = words(
     "toward towards behind beside atop above below beneath under opposite past off"
 )
 #: Adverbs that say where something ends up ("left behind", "tossed ashore").
-PLACE_ADVERBS = words("behind ashore aground overboard aside adrift aloft indoors outdoors")
+PLACE_ADVERBS = words("behind ashore aground overboard aside adrift")
 #: Adverb particles that follow a verb ("carry away", "look out").
 PARTICLES = words(
     "up down out off away back over in on around along through aside together apart forward "
@@ -74,6 +74,25 @@ HAVE_PRESENT = words("has have")
 DO_PRESENT = words("do does")
 MODALS = words("will would could should might may must can shall cannot ought 'll")
 AUXILIARIES = BE_PRESENT | BE_PAST | HAVE_PRESENT | DO_PRESENT | {"had", "did", "be", "been"}
+
+#: Every closed-class word above: determiners, prepositions, pronouns, auxiliaries ...
+CLOSED_CLASS = (
+    DETERMINERS | PREPOSITIONS | CONJUNCTIONS | SUBORDINATORS | PERSONAL_PRONOUNS
+    | FIRST_SECOND_PERSON | AUXILIARIES | MODALS | SUBJECT_RELATIVES | OTHER_RELATIVES
+)
+#: Words ending in -ly that are not adverbs, and short adverbs without -ly.
+NOT_ADVERB_LY = words(
+    "family rally ally assembly supply reply belly bully jelly lily holy ugly fly butterfly "
+    "monopoly anomaly homily italy july"
+)
+SHORT_ADVERBS = words("also still now not never just often even soon")
+#: Nouns that count or gather what follows "of": "Dozens of migrants", "A group of men".
+QUANTITY_NOUNS = words(
+    "group groups crowd crowds number numbers handful couple pair scores lot lots bunch line "
+    "lines row rows team teams band bands dozen dozens hundreds thousands millions"
+)
+#: Adjectives that name a group of people after "the": "the dead", "the homeless".
+GROUP_ADJECTIVES = words("dead elderly homeless poor sick young")
 
 #: Openers that tie a sentence to what came before: a caption stands alone.
 FRONTED_MARKERS = words(
@@ -159,6 +178,8 @@ OTHER_VERBS = words(
     "open close turn call ask offer receive win lose meet happen occur kill wound injure "
     "destroy damage attack strike bomb hit fall use debate resume discuss grow live"
 )
+#: Verbs whose "to" infinitive names the action seen: "firefighters try to put out ...".
+CATENATIVE_VERBS = words("try attempt struggle rush race hurry wait prepare help work")
 #: Verbs that report an outcome rather than show a moment ("kills", "approves").
 EVENT_VERBS = words(
     "kill injure wound seize capture approve reject die sentence convict acquit indict"
