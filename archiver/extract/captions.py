@@ -1298,32 +1298,42 @@ def _credit(r: _Reading) -> int:
 
 
 def _depictive_verb(r: _Reading) -> int:
-    """+1: the main verb is a visible action ("walks", "are carried", "is waving"), or a verb
-    no lexicon lists, known by its place and form (``_unlisted_action``)."""
+    """+1: the main verb is a visible action ("walks", "are carried", "is waving", "snow
+    blankets"), or a verb no lexicon lists, known by its place and form
+    (``_unlisted_action``)."""
     depictive = {VerbForm.PRESENT, VerbForm.PRESENT_PASSIVE, VerbForm.PRESENT_PROGRESSIVE}
     if r.clause.form not in depictive:
         return 0
-    if r.clause.lemma in ACTION_VERBS:
+    if r.clause.lemma in ACTION_VERBS | COVERING_VERBS:
         return 1
     return 1 if _unlisted_action(r) else 0
 
 
 def _unlisted_action(r: _Reading) -> bool:
-    """Whether the main verb is a present verb that no lexicon lists, followed by what
-    follows an action: an "-s" verb by an object, a particle or a preposition ("A keeper
-    cradles a lamb", "A girl tries on a dress", "Rainwater pools on the road"); a plural's
-    base form, weaker evidence, by an object and after particular people or things ("Two
-    men salvage what they can"; not "Demonstrators demand the ...": people in general)."""
+    """Whether the main verb is a present verb that no lexicon lists, used as actions are:
+    someone doing something to something ("A keeper cradles a lamb", "A girl tries on a
+    dress", "Two men salvage what they can": particular people, not "Demonstrators demand
+    ...", and not "Germany bans ..." or "A report details ..."), or an "-s" verb moving
+    something to a place ("Rainwater pools on the road", not "Germany weighs in on ...")."""
     clause = r.clause
     verb = tokenize(clause.verb or "")
-    if clause.form is not VerbForm.PRESENT or len(verb) != 1 or not clause.after:
+    if clause.form is not VerbForm.PRESENT or len(verb) != 1 or len(clause.after) < 2:
         return False
     if clause.lemma in KNOWN_VERBS:
         return False
-    nxt = clause.after[0]
-    if _is_s_form(verb[0]):
-        return nxt.low in _OBJECT_OPENERS | PREPOSITIONS | PARTICLES or _is_name(nxt)
-    return nxt.low in _OBJECT_OPENERS and not _bare_plural_subject(r)
+    nxt, after = clause.after[:2]
+    if _is_s_form(verb[0]) and nxt.low in LOCATIVE_PREPOSITIONS and after.low in DETERMINERS:
+        return True
+    people = _names_people(clause.subject) or _is_agent_noun(_subject_head(clause.subject))
+    acts_on = nxt.low in _OBJECT_OPENERS or (nxt.low in PARTICLES and after.low in DETERMINERS)
+    return people and acts_on and not _bare_plural_subject(r)
+
+
+def _is_agent_noun(tok: Token | None) -> bool:
+    """Someone who does what a verb says: "keeper", "ranger", "attendee", "inspector"."""
+    low = tok.low.removesuffix("s") if tok is not None else ""
+    stems = (low[:-2], low[:-3]) if low.endswith(("er", "or", "ee")) else ()
+    return any(stem in _LEMMAS or stem + "e" in _LEMMAS for stem in stems)
 
 
 def _present_passive(r: _Reading) -> int:

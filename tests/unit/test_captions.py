@@ -115,6 +115,8 @@ CAPTIONS = [
     "UN peacekeepers patrol a road near Goma.",
     "Two neighbors salvage what they can from a flooded basement.",
     "Conservationists plant saplings on a hillside near Nairobi.",
+    "An inspector weighs a sack of coffee beans.",
+    "Fog blankets a bridge at dawn.",
     # verbless scenes through a participle, whatever the subject
     "The cathedral decorated with lanterns for the festival.",
     "A coffin draped with a national flag.",
@@ -252,6 +254,9 @@ BODY = [
     "Thousands left behind their homes in Mosul.",
     # unlisted verbs of institutions, and outcomes
     "The law bans smoking in bars and restaurants.",
+    "Germany bans the burqa in public buildings.",
+    "A spokesman declines to comment on the case.",
+    "Demonstrators denounce the decision of the court.",
     "The judge sentences him to life in prison.",
     "The upper section of the trail reopens next summer after repairs.",
     # a second sentence that is no context: a schedule, a pronoun
