@@ -23,14 +23,13 @@ The decision is made in two steps that a maintainer can read back from
    enough to refuse the paragraph;
 2. scored cues: positive signs (a depictive action verb, a concrete subject, a place in the
    scene, a verbless described scene, a date or credit in agency style, a present passive,
-   a thing put somewhere in the passive)
-   and negative ones (stative verbs and status passives, statistics, hedges, "now", "next
-   week", a bare weekday as news stories date events, habits, negation, outcomes such as
-   "kills", an "after" clause in the past tense, officials or people in general doing
-   things in general or being moved about, a second clause joined by ", and"). The
-   paragraph is a caption when no veto fired, the score reaches
-   ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it in something a camera
-   could see: someone or something concrete, a place, a photo reference or a credit.
+   a thing put somewhere in the passive) and negative ones (stative verbs and status
+   passives, statistics, hedges, "now", "next week", a bare weekday as news stories date
+   events, habits, negation, outcomes such as "kills", an "after" clause in the past tense,
+   officials or people in general doing things in general or being moved about, a second
+   clause joined by ", and"). The paragraph is a caption when no veto fired, the score
+   reaches ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it in something a
+   camera could see: someone or something concrete, a place, a photo reference or a credit.
 
 The clause reading behind the tense rules (``analyse_clause``) is a light heuristic, not a
 parser: it drops asides between commas, skips relative clauses and the past verbs of
@@ -1490,7 +1489,7 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
             and not not_verb
         ):
             return False
-    ends_main = SUBJECT_RELATIVES | OTHER_RELATIVES | SUBORDINATORS - {"as"}
+    ends_main = SUBJECT_RELATIVES | OTHER_RELATIVES | _CLAUSE_SUBORDINATORS
     end = next((i for i, t in enumerate(tokens) if i and (t.text == "," or t.low in ends_main)), 0)
     for tok, nxt in itertools.pairwise(tokens[: end + 1] if end else tokens):
         takes_object = nxt.low in DETERMINERS or nxt.low in {"to", "whether", "that"}
