@@ -31,19 +31,9 @@ The decision is made in two steps that a maintainer can read back from
    reaches ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it in something a
    camera could see: someone or something concrete, a place, a photo reference or a credit.
 
-The clause reading behind the tense rules (``analyse_clause``) is a light heuristic, not a
-parser: it drops asides between commas, skips relative clauses and the past verbs of
-subordinate ones ("after police cleared a road"), and takes the first finite verb left as
-the main verb. A verb is known by its lexicon entry or by its place and form: a base form
-after a plural subject and before an object or a place ("Crews ferry patients to ..."), an
-"-s" form after a singular one ("A keeper cradles a lamb"), a hyphenated verb by its last
-part ("bottle-feeds"). An "-ed" word after a subject is the past tense unless it reads as
-a participle: marked as a passive by an agent ("tossed ashore by the storm"), by what a
-covering verb covers with ("decorated with flowers"), by a place adverb ("left behind"),
-by a comma after a noun phrase ("The finale, staged in ...") or by a second participle
-after it; or, before a place, when the verb takes objects and the subject is a thing
-rather than a person or a name ("Boats moored in the harbor" against "Talks resumed in
-Geneva", "Protesters gathered outside").
+The clause reading behind the tense rules (``analyse_clause``: subject, main verb and its
+form) lives in ``archiver.extract.clauses``; this module keeps the features, the vetoes,
+the scoring and the decision.
 
 The lexicons (``archiver.extract.lexicon``) are small lists of general English written for
 these rules, not drawn from any article. This module is pure: no disk, no network, no state,
@@ -56,55 +46,59 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import NamedTuple
 
+from archiver.extract.clauses import (
+    CALENDAR_WORDS,
+    CLAUSE_SUBORDINATORS,
+    LEMMAS,
+    OBJECT_OPENERS,
+    Clause,
+    Token,
+    VerbForm,
+    analyse_clause,
+    has_noun_suffix,
+    is_adverb,
+    is_count,
+    is_ing,
+    is_name,
+    is_number,
+    is_past_form,
+    is_plural_noun,
+    is_s_form,
+    names_people,
+    subject_head,
+    subject_is_plural,
+    tokenize,
+    verb_lemma,
+)
 from archiver.extract.lexicon import (
     ABBREVIATIONS,
     ACTION_VERBS,
     ALWAYS_REPORTING,
     AUXILIARIES,
-    BE_PAST,
-    BE_PRESENT,
     BELIEF_VERBS,
-    CATENATIVE_VERBS,
     CLOSED_CLASS,
     CONJUNCTIONS,
     COVERING_VERBS,
     DEMONSTRATIVES,
     DETERMINERS,
-    DO_PRESENT,
     EVENT_VERBS,
     FIRST_SECOND_PERSON,
     FRONTED_MARKERS,
-    GROUP_ADJECTIVES,
-    HAVE_PRESENT,
     INSCRIPTION_NOUNS,
-    INTRANSITIVE_VERBS,
-    IRREGULAR_PARTICIPLE,
-    IRREGULAR_PAST,
-    IRREGULAR_PLURALS,
     KNOWN_VERBS,
     LOCATIVE_PREPOSITIONS,
     MODALS,
     MONTH,
     MONTH_WORDS,
-    NOT_ADVERB_LY,
-    NOT_ING,
-    NOT_PAST_ED,
-    NOT_PERSON_IST,
-    NOT_VERB_S,
     NUMBER_WORDS,
     OBJECT_PRONOUNS,
     OTHER_RELATIVES,
     PARTICLES,
-    PERSON_NOUNS,
     PERSONAL_PRONOUNS,
     PLACE_ADVERBS,
     PREPOSITIONS,
-    QUANTITY_NOUNS,
     REPORTING_VERBS,
-    SHORT_ADVERBS,
     STATIVE_PARTICIPLES,
     STATIVE_VERBS,
     SUBJECT_RELATIVES,
@@ -252,737 +246,6 @@ def _is_abbreviation_stop(text: str, stop: int) -> bool:
     if len(before) == 1 and before.isalpha() and before.isupper():  # an initial: "John F. Kennedy"
         return True
     return before.lower() in ABBREVIATIONS
-
-
-class Token(NamedTuple):
-    """A word or a punctuation mark of a sentence."""
-
-    text: str
-    low: str
-
-    @property
-    def is_word(self) -> bool:
-        """True for words and numbers, False for punctuation."""
-        return self.text[0].isalnum()
-
-    @property
-    def is_capitalised(self) -> bool:
-        """True when the word starts with a capital letter."""
-        return self.text[0].isupper()
-
-    @property
-    def is_lower(self) -> bool:
-        """True when the word starts with a lower-case letter."""
-        return self.text[0].islower()
-
-
-_TOKEN = re.compile(
-    r"\d+(?:[.,:/]\d+)*(?:(?:st|nd|rd|th|s)(?![^\W_]))?(?:[-–][^\W_]+)*"
-    r"|[^\W_](?:[\w'’.-]*[^\W_])?|[^\w\s]",
-)
-
-
-def tokenize(text: str) -> list[Token]:
-    """Split a sentence into word and punctuation tokens ("Mosul's", "5-year-old", "17th" and
-    "1990s" stay one)."""
-    return [Token(t, t.lower().replace("’", "'")) for t in _TOKEN.findall(text)]
-
-
-# --- Word classes --------------------------------------------------------------------------
-
-
-#: Base forms the lemma rules can return ("tumbled" -> "tumble", not "tumbl").
-_LEMMAS = KNOWN_VERBS | INTRANSITIVE_VERBS | COVERING_VERBS
-
-
-def _lemma_s(word: str) -> str:
-    """The base form of a third-person -s verb ("watches" -> "watch", "cries" -> "cry").
-
-    A hyphenated verb gives its last part ("bottle-feeds" -> "feed"): that names the action.
-    """
-    word = _verb_part(word)
-    if word.endswith("ies"):
-        candidates = [word[:-3] + "y", word[:-1]]
-    elif word.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
-        candidates = [word[:-2], word[:-1]]
-    elif word.endswith("es"):  # "teases" -> "tease", "goes" -> "go"
-        candidates = [word[:-1], word[:-2]]
-    else:
-        candidates = [word[:-1]]
-    return next((c for c in candidates if c in _LEMMAS), candidates[0])
-
-
-def _verb_part(word: str) -> str:
-    """The verb in a hyphenated verb ("bottle-feeds" -> "feeds", "spray-paint" -> "paint"),
-    else the word itself."""
-    first, _, last = word.rpartition("-")
-    return last if first.isalpha() and last.isalpha() else word
-
-
-def _lemma_ed(word: str) -> str:
-    """The base form of a past or participle form ("fled" -> "flee", "carried" -> "carry")."""
-    if word in IRREGULAR_PAST:
-        return IRREGULAR_PAST[word]
-    if word in IRREGULAR_PARTICIPLE:
-        return IRREGULAR_PARTICIPLE[word]
-    candidates = []
-    if word.endswith("ied"):
-        candidates.append(word[:-3] + "y")
-    if len(word) > 4 and word[-3] == word[-4]:  # "stopped" -> "stop"
-        candidates.append(word[:-3])
-    candidates += [word[:-1], word[:-2]]
-    return next((c for c in candidates if c in _LEMMAS), word[:-2])
-
-
-def _lemma_ing(word: str) -> str:
-    """The base form of an -ing form ("running" -> "run", "taking" -> "take")."""
-    stem = word[:-3]
-    candidates = [stem, stem + "e"]
-    if len(stem) > 2 and stem[-1] == stem[-2]:
-        candidates.append(stem[:-1])
-    if stem.endswith("y"):
-        candidates.append(stem[:-1] + "ie")
-    return next((c for c in candidates if c in _LEMMAS), stem)
-
-
-def _verb_lemma(low: str) -> str:
-    """The base form of any verb form this module knows ("says", "fled", "walk")."""
-    if low.endswith("s") and _lemma_s(low) in KNOWN_VERBS:
-        return _lemma_s(low)
-    if _is_past_form(low):
-        return _lemma_ed(low)
-    return low
-
-
-def _is_adverb(tok: Token) -> bool:
-    return tok.is_lower and (
-        (tok.low.endswith("ly") and len(tok.low) > 4 and tok.low not in NOT_ADVERB_LY)
-        or tok.low in SHORT_ADVERBS
-    )
-
-
-def _is_ing(tok: Token) -> bool:
-    return tok.low.endswith("ing") and len(tok.low) > 4 and tok.low not in NOT_ING
-
-
-def _is_past_form(low: str) -> bool:
-    """A simple-past or past-participle look: "walked", "fled", "taken"."""
-    if low in IRREGULAR_PAST or low in IRREGULAR_PARTICIPLE:
-        return True
-    return (
-        low.endswith("ed")
-        and len(low) > 3
-        and low.isalpha()
-        and low not in NOT_PAST_ED
-        and not (low.endswith("eed") and not low.endswith("eeded"))
-    )
-
-
-def _is_base_participle(low: str) -> bool:
-    """A participle spelt like its verb's base form ("run", "come", "cut", "set"): after a
-    plural subject it is the present tense ("Cracks run through the wall")."""
-    return IRREGULAR_PARTICIPLE.get(low) == low
-
-
-def _is_participle_only(low: str) -> bool:
-    """A past participle that is never a simple past ("seen", "shown", "taken", "driven"):
-    without an auxiliary it describes a noun ("Particles seen through a microscope")."""
-    return low in IRREGULAR_PARTICIPLE and low not in IRREGULAR_PAST and not _is_base_participle(
-        low
-    )
-
-
-#: Endings only nouns have ("darkness", "city", "virus", "childhood", "tourism").
-_NOUN_SUFFIXES = ("ness", "ity", "ism", "hood", "us")
-
-
-def _has_noun_suffix(low: str) -> bool:
-    return low.endswith(_NOUN_SUFFIXES) and low not in KNOWN_VERBS
-
-
-def _is_s_form(tok: Token) -> bool:
-    """An "-s" word that may be a third-person verb: "walks", or a hyphenated verb whose last
-    part is a known verb ("bottle-feeds", "spray-paints")."""
-    low = tok.low
-    if "-" in low and _verb_part(low) != low:
-        return tok.is_lower and low.endswith("s") and _lemma_s(low) in KNOWN_VERBS
-    return (
-        tok.is_lower
-        and low.isalpha()
-        and len(low) > 2
-        and low.endswith("s")
-        and not low.endswith(("ss", "us", "is", "ous"))
-        and low not in NOT_VERB_S
-        and low not in NUMBER_WORDS
-        and low not in CLOSED_CLASS
-    )
-
-
-def _is_plural_noun(tok: Token) -> bool:
-    low = tok.low
-    if low in IRREGULAR_PLURALS:
-        return True
-    return (
-        tok.is_word
-        and low.endswith("s")
-        and not low.endswith(("ss", "us", "is", "'s"))
-        and low not in CLOSED_CLASS
-    )
-
-
-def _is_number(tok: Token) -> bool:
-    return tok.low in NUMBER_WORDS or tok.text[0].isdigit()
-
-
-def _is_count(tok: Token) -> bool:
-    """A number that counts what a photo shows: "two", "12"; not "dozens", "thousands"."""
-    return _is_number(tok) and tok.low not in QUANTITY_NOUNS
-
-
-_CALENDAR_WORDS = MONTH_WORDS | {
-    f"{day}day" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
-}
-
-
-def _is_name(tok: Token) -> bool:
-    """A capitalised word that names something (not "I", not a month or a weekday)."""
-    return (
-        tok.is_word
-        and tok.is_capitalised
-        and tok.text != "I"
-        and tok.low.rstrip(".") not in _CALENDAR_WORDS
-    )
-
-
-def _names_people(tokens: Sequence[Token]) -> bool:
-    """Whether some word is a person noun ("woman", "soldiers", "police"), including those
-    that say what someone believes or does in "-ist" ("conservationists", "a botanist")."""
-    for tok in tokens:
-        word = tok.low.split("'")[0]
-        singular = word[:-1] if word.endswith("s") else word
-        if word in PERSON_NOUNS or singular in PERSON_NOUNS:
-            return True
-        if singular.endswith("ist") and len(singular) > 5 and singular not in NOT_PERSON_IST:
-            return True
-    return False
-
-
-# --- Clause analysis -------------------------------------------------------------------------
-
-
-class VerbForm(StrEnum):
-    """How the main verb of a sentence is built."""
-
-    PRESENT = "present"  # "walks", "soldiers move", "does not move"
-    PRESENT_PASSIVE = "present passive"  # "are reunited", "is carried"
-    PRESENT_PROGRESSIVE = "present progressive"  # "is walking"
-    COPULA = "copula"  # "is ready", "are in the camp"
-    HAVE = "have"  # possessive "has", "have"
-    PAST = "past"  # "walked", "was", "were taken", "had fled"
-    PERFECT = "perfect"  # "has fled", "have been credited"
-    MODAL = "modal"  # "will", "could", "has to"
-    NONE = "none"  # no finite verb: a noun phrase
-
-
-@dataclass(frozen=True)
-class Clause:
-    """The main clause of a sentence as far as these rules read it."""
-
-    subject: tuple[Token, ...]
-    form: VerbForm
-    verb: str | None = None  # the finite word as written ("watches", "are")
-    lemma: str | None = None  # the lexical verb's base form ("watch", "reunite")
-    after: tuple[Token, ...] = ()  # the tokens that follow the finite verb
-
-
-def _fits_after_verb(tok: Token | None) -> bool:
-    """Whether ``tok`` can open what follows a verb: an object, a complement, a particle."""
-    if tok is None or not tok.is_word:
-        return True
-    low = tok.low
-    return (
-        low in DETERMINERS
-        or low in PREPOSITIONS
-        or low in PARTICLES
-        or low in OBJECT_PRONOUNS
-        or low in SUBORDINATORS
-        or _is_number(tok)
-        or tok.is_capitalised
-        or _is_adverb(tok)
-    )
-
-
-def _drop_asides(tokens: list[Token]) -> list[Token]:
-    """Remove parentheses, and short comma-enclosed asides that are relative clauses or hold
-    no finite auxiliary.
-
-    "Iraqi families, fleeing the fight, board a truck" reads as "Iraqi families board a
-    truck": the aside would otherwise hide the subject from its verb.
-    """
-    out: list[Token] = []
-    depth = 0
-    for tok in tokens:
-        if tok.text in "([":
-            depth += 1
-        elif tok.text in ")]" and depth:
-            depth -= 1
-        elif not depth:
-            out.append(tok)
-    result: list[Token] = []
-    i = 0
-    while i < len(out):
-        if out[i].text == "," and result:
-            close = next((j for j in range(i + 1, min(len(out), i + 13)) if out[j].text == ","), 0)
-            inner = out[i + 1 : close]
-            relative = bool(inner) and inner[0].low in SUBJECT_RELATIVES | OTHER_RELATIVES
-            if close and inner and (relative or not any(_is_finite_aux(t) for t in inner)):
-                i = close + 1
-                continue
-        result.append(out[i])
-        i += 1
-    return result
-
-
-def _is_finite_aux(tok: Token) -> bool:
-    return tok.is_lower and (
-        tok.low in BE_PRESENT
-        or tok.low in BE_PAST
-        or tok.low in HAVE_PRESENT
-        or tok.low in {"had", "did", "does", "do"}
-        or tok.low in MODALS
-        or tok.low.endswith("n't")
-    )
-
-
-def _subject_is_plural(tokens: Sequence[Token]) -> bool:
-    """Whether a subject's head noun is plural, the subject is coordinated ("X and Y"), or
-    it names a group by an adjective or a participle ("The injured", "the dead")."""
-    if any(t.low == "and" for t in tokens):
-        return True
-    words_ = [t.low for t in tokens if t.is_word]
-    if len(words_) == 2 and words_[0] == "the":
-        group = words_[1] in GROUP_ADJECTIVES or _is_past_form(words_[1])
-        if group or _is_ing(tokens[-1]):
-            return True
-    head: Token | None = None
-    for i, tok in enumerate(tokens):
-        if tok.low in PREPOSITIONS or tok.low in SUBJECT_RELATIVES or not tok.is_word:
-            break
-        if i and tok.is_lower and (_is_ing(tok) or _is_past_form(tok.low)):
-            continue  # a participle after the head: "Life jackets discarded by ..."
-        head = tok
-    return head is not None and _is_plural_noun(head)
-
-
-def _previous_skipping_adverbs(tokens: Sequence[Token], i: int) -> int:
-    """The index of the word before ``i``, passing over adverbs ("newly", "also"); -1 if none."""
-    j = i - 1
-    while j >= 0 and (_is_adverb(tokens[j]) or (j == 0 and tokens[j].low.endswith("ly"))):
-        j -= 1
-    return j
-
-
-def _is_adjectival(tokens: Sequence[Token], i: int) -> bool:
-    """Whether a past-looking word at ``i`` modifies a noun rather than being a finite verb."""
-    tok = tokens[i]
-    if "-" in tok.low or _is_participle_only(tok.low):  # "ISIS-controlled", "seen", "shown"
-        return True
-    prev_index = _previous_skipping_adverbs(tokens, i)
-    if prev_index < 0:
-        return True
-    prev = tokens[prev_index]
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    # a count before a noun's modifier ("two wounded men"), not a count as the subject
-    # ("Thousands fled the city", "Hundreds left behind their homes")
-    counted = _is_number(prev) and nxt is not None and nxt.low not in CLOSED_CLASS | PARTICLES
-    if (
-        prev.low in DETERMINERS
-        or prev.low in PREPOSITIONS
-        or prev.low in AUXILIARIES
-        or prev.low in {"being", "get", "gets", "got", "getting"}
-        or prev.low.endswith(("'s", "s'"))  # a possessive determines it: "Mosul's liberated ..."
-        or counted
-    ):
-        return True
-    if _marked_passive(tokens, i):
-        return True
-    if prev.low in CONJUNCTIONS or prev.text == ",":
-        if nxt is not None and nxt.is_word and not _fits_after_verb(nxt):
-            return True
-        # "The finale of the show, staged in a gym": after the comma that closes a noun
-        # phrase (no verb came before), the "-ed" form of a verb that takes objects
-        places = nxt is not None and nxt.low in PREPOSITIONS
-        return prev.text == "," and places and _takes_object(tok.low)
-    if _is_past_form(prev.low) and _is_adjectival(tokens, prev_index):
-        return True  # a chain of adjectives: "a damaged carved stone"
-    if nxt is not None and (nxt.low in PREPOSITIONS or nxt.low in PARTICLES):
-        # a reduced relative: "a man wounded in the blast lies ...", "jackets recovered
-        # from the river piled on the bank"
-        return (
-            any(_is_present_marker(tokens, j) for j in range(i + 2, len(tokens)))
-            or _participle_follows(tokens, i)
-            or _describes_subject(tokens, i)
-        )
-    return False
-
-
-def _takes_object(low: str) -> bool:
-    """Whether an "-ed" form can be a passive participle: not a simple past only ("rose",
-    "fell") and not a verb news prose uses without an object (``INTRANSITIVE_VERBS``)."""
-    past_only = low in IRREGULAR_PAST and low not in IRREGULAR_PARTICIPLE
-    return not past_only and _lemma_ed(low) not in INTRANSITIVE_VERBS
-
-
-def _marked_passive(tokens: Sequence[Token], i: int) -> bool:
-    """Whether the "-ed" word at ``i`` is a passive participle by what follows it, whatever
-    its subject: an agent ("planted by militants", "tossed ashore by the storm"), what a
-    covering verb covers with ("decorated with flowers", "draped in a flag"), or, for
-    things, a place adverb and no object ("umbrellas left behind after ...", not "Fans
-    left behind their flags")."""
-    low = tokens[i].low
-    nxt, after = (tokens[j].low if j < len(tokens) else "" for j in (i + 1, i + 2))
-    if nxt == "by" or (nxt in PARTICLES | PLACE_ADVERBS and after == "by"):
-        return True
-    if nxt in {"with", "in"} and _lemma_ed(low) in COVERING_VERBS:
-        return True
-    no_object = not after or not after[0].isalnum() or after in PREPOSITIONS | SUBORDINATORS
-    thing = not _names_people(tokens[:i])
-    return nxt in PLACE_ADVERBS and no_object and thing and _takes_object(low)
-
-
-def _participle_follows(tokens: Sequence[Token], i: int) -> bool:
-    """Whether another "-ed" word follows the one at ``i`` in the same clause, after the
-    noun that ends its phrase, so that the first is a participle ("Life jackets recovered
-    from the river piled on the bank").
-
-    Only for things, and verbs that can take objects: people act, and a verb like "erupt"
-    cannot be passive. The later word must not be a participle itself ("Clashes erupted in
-    areas controlled by rebels").
-    """
-    verb = _lemma_ed(tokens[i].low)
-    if _names_people(tokens[:i]) or not (_takes_object(tokens[i].low) or verb in ACTION_VERBS):
-        return False
-    for j in range(i + 2, len(tokens)):
-        tok, prev = tokens[j], tokens[j - 1]
-        if tok.text == "," or tok.low in _CLAUSE_BOUNDARIES or _is_finite_aux(tok):
-            return False
-        noun_before = prev.is_word and prev.low not in CLOSED_CLASS
-        noun_before = noun_before and not (_is_past_form(prev.low) or _is_ing(prev))
-        if tok.is_lower and _is_past_form(tok.low) and noun_before:
-            return not _marked_passive(tokens, j)
-    return False
-
-
-def _describes_subject(tokens: Sequence[Token], i: int) -> bool:
-    """Whether the -ed word at ``i``, right after the subject and before a preposition, is a
-    passive participle describing that subject ("Boats moored in the harbor", "Sandbags
-    stacked outside a shop") rather than the past tense ("Talks resumed in Geneva",
-    "Protesters gathered outside", "The ferry docked at Piraeus").
-
-    A passive needs a verb that takes an object (not one of ``INTRANSITIVE_VERBS``), and the
-    subject must be a thing shown, not narrated: no person noun, no name, no definite or
-    possessive determiner (a known thing is the topic of a story).
-    """
-    if not _takes_object(tokens[i].low):
-        return False
-    after = tokens[i + 2] if i + 2 < len(tokens) else None
-    if after is None or not after.is_word or after.low in PREPOSITIONS:
-        return False  # a particle, not a place: "Messages poured in from home"
-    subject = [t for t in tokens[:i] if t.is_word]
-    head = _subject_head(subject)
-    if head is None or head.low in NUMBER_WORDS or _names_people([head]):
-        return False  # people, or a count of them: "Thousands left behind their homes"
-    if any(_is_name(t) for t in subject[1:]):
-        return False
-    first = subject[0]
-    if first.low in DETERMINERS - {"a", "an"} and first.low not in NUMBER_WORDS:
-        return False
-    return len(subject) > 1 or _is_plural_noun(first)  # a lone capitalised word is a name
-
-
-def _subject_head(subject: Sequence[Token]) -> Token | None:
-    """The head noun of a subject: "tents" in "Refugee tents", "portrait" in "A portrait of
-    the victim", but "migrants" in "Thousands of migrants" (a count is not the head)."""
-    head: Token | None = None
-    for i, tok in enumerate(subject):
-        if tok.low == "of" and head is not None and head.low in QUANTITY_NOUNS | NUMBER_WORDS:
-            head = None
-            continue
-        if tok.low in PREPOSITIONS or tok.low in SUBJECT_RELATIVES:
-            if head is not None:
-                break
-            continue
-        if tok.low in DETERMINERS or (i and tok.is_lower and _is_past_form(tok.low)):
-            continue
-        head = tok
-    return head
-
-
-def _is_present_marker(tokens: Sequence[Token], j: int) -> bool:
-    """Whether the word at ``j`` is "is"/"are" or a known "-s" verb in a verb's place."""
-    tok = tokens[j]
-    if not tok.is_lower:
-        return False
-    known_s = _is_s_form(tok) and _lemma_s(tok.low) in KNOWN_VERBS
-    return tok.low in BE_PRESENT or (known_s and _present_at(tokens, j))
-
-
-def _present_at(tokens: Sequence[Token], i: int) -> bool:
-    """Whether the word at ``i`` is a present-tense lexical verb ("walks", "soldiers move").
-
-    Known verbs ("watches", "hold") need only a fitting neighbour; an unknown word needs
-    stronger context: "-s" after a singular noun ("a man sweeps the ..."), or a base form
-    after a plural subject and before an object ("demonstrators demand the ...") or, right
-    after a plural noun, before a preposition ("workers comb through ...") or a plural noun
-    and a preposition ("crews ferry patients to ..."): plural nouns rarely modify nouns.
-    """
-    tok = tokens[i]
-    prev = tokens[i - 1]
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if (
-        prev.low in DETERMINERS
-        or prev.low in PREPOSITIONS
-        or prev.low in AUXILIARIES
-        or prev.low in MODALS
-        or prev.low in CONJUNCTIONS
-        or _is_number(prev)
-    ):
-        return False
-    if _is_s_form(tok):
-        return _s_form_is_verb(tokens, i)
-    base = _verb_part(tok.low)  # "hand-wash" -> "wash"
-    if not tok.is_lower or not base.isalpha() or tok.low in CLOSED_CLASS:
-        return False
-    if not (prev.is_word or prev.text == ",") or not _subject_is_plural(tokens[:i]):
-        return False
-    if base in KNOWN_VERBS:
-        # past a prepositional phrase, a verb has words after it: "Members of the crew
-        # carry a stretcher", not "The remains of Kenya's last ivory burn, in 2015"
-        far = any(t.low in PREPOSITIONS for t in tokens[:i])
-        return not far or (nxt is not None and nxt.is_word)
-    if base != tok.low:
-        return False
-    after = tokens[i + 2] if i + 2 < len(tokens) else None
-    plural_object = (
-        nxt is not None
-        and _is_s_form(nxt)
-        and (after is None or after.low in PREPOSITIONS or not after.is_word)
-    )
-    opens_complement = nxt is not None and (
-        nxt.low in _OBJECT_OPENERS
-        or (nxt.low in PREPOSITIONS | PARTICLES and _is_plural_noun(prev))
-        or (plural_object and _is_plural_noun(prev))
-    )
-    past = _is_past_form(tok.low) and not _is_base_participle(tok.low)
-    return opens_complement and not (past or _is_ing(tok) or _is_adverb(tok))
-
-
-#: Words that open an object: "a", "the", "their", "them", "what" ("salvage what they can").
-_OBJECT_OPENERS = (DETERMINERS - {"that"}) | OBJECT_PRONOUNS | {"what", "whatever"}
-
-_AGENT_PLURAL = re.compile(r"(?:ers|ors|ists|ians)$")
-
-
-def _s_form_is_verb(tokens: Sequence[Token], i: int) -> bool:
-    """Whether the "-s" word at ``i`` is a third-person verb rather than a plural noun.
-
-    Not a verb: the head noun of a subject that has none yet ("The charred remains of ...":
-    only a determiner and a participle before it). An unknown "-s" word is a noun after an
-    "-ing" modifier ("fishing boats", "voting machines"), after a preposition and one
-    modifier ("on wooden racks"), and after a noun that opens the sentence without a
-    determiner unless an object follows ("Heavy snow blankets the town" against "Ash-covered
-    wine barrels at a winery").
-    """
-    tok, prev = tokens[i], tokens[i - 1]
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    before = tokens[i - 2] if i > 1 else None
-    subject = [t for t in tokens[:i] if t.is_word]
-    if subject and all(
-        t.low in DETERMINERS or (t.is_lower and (_is_past_form(t.low) or _is_ing(t)))
-        for t in subject
-    ):
-        return False
-    if nxt is not None and _is_finite_aux(nxt):
-        return False  # the subject's head before its auxiliary: "Power lines are down"
-    if _lemma_s(tok.low) in KNOWN_VERBS:
-        later = nxt is not None and _is_s_form(nxt) and _lemma_s(nxt.low) in KNOWN_VERBS
-        return not later or _fits_after_verb(nxt)
-    if tok.low[:-1] in PERSON_NOUNS or _AGENT_PLURAL.search(tok.low) or _is_adverb(prev):
-        return False  # "fighters", "soldiers", "activists" are people, not verbs
-    if _is_ing(prev) or (before is not None and before.low in PREPOSITIONS and prev.is_lower):
-        return False
-    if nxt is not None and nxt.is_lower and _is_past_form(nxt.low):
-        return False  # a participle describes it: "virus particles seen through ..."
-    if prev.is_lower and prev.is_word and not _is_plural_noun(prev):
-        # "a vendor sells vegetables"; compounds are put right by a later verb
-        opener = subject[0].low
-        determined = opener in DETERMINERS or opener in NUMBER_WORDS
-        return determined or (nxt is not None and nxt.low in _OBJECT_OPENERS)
-    opens_complement = nxt is not None and (
-        nxt.low in DETERMINERS - {"that"} or nxt.low in PREPOSITIONS
-    )
-    # "The minister chairs a meeting", "Messi dribbles past", but not "UN forces in ..."
-    return prev.is_capitalised and opens_complement and not prev.text.isupper()
-
-
-def _finite_kind(tokens: Sequence[Token], i: int) -> str | None:
-    """Classify the word at ``i`` as a finite verb: 'aux', 'present', 'past', or None."""
-    tok = tokens[i]
-    if i == 0 or not tok.is_word or not tok.is_lower:
-        return None
-    if tok.low.endswith("n't") or tok.low in AUXILIARIES - {"be", "been"} or tok.low in MODALS:
-        if tok.low in MODALS and tokens[i - 1].low in DETERMINERS:
-            return None  # "a can of paint"
-        return "aux"
-    if _is_base_participle(tok.low) and _present_at(tokens, i):
-        return "present"  # "Cracks run through ...", "Workers cut ..."
-    if _is_past_form(tok.low) and tok.low not in KNOWN_VERBS:
-        return None if _is_adjectival(tokens, i) else "past"
-    if _present_at(tokens, i):
-        return "present"
-    return None
-
-
-def _resolve(tokens: Sequence[Token], i: int, kind: str) -> Clause:
-    """Build the clause for the finite verb at ``i``: its form and lexical verb."""
-    tok = tokens[i]
-    subject, after = tuple(tokens[:i]), tuple(tokens[i + 1 :])
-    if kind == "present":
-        lemma = _lemma_s(tok.low) if _is_s_form(tok) else tok.low
-        return Clause(subject, VerbForm.PRESENT, tok.text, _infinitive_after(lemma, after), after)
-    if kind == "past":
-        return Clause(subject, VerbForm.PAST, tok.text, _lemma_ed(tok.low), after)
-    low = tok.low[:-3] if tok.low.endswith("n't") else tok.low
-    low = {"ca": "can", "wo": "will", "sha": "shall"}.get(low, low)
-    rest = [t for t in after if not (_is_adverb(t) or t.low == "being")]
-    nxt = rest[0] if rest else None
-    lexical = nxt.low if nxt is not None and nxt.is_lower else None
-    if low in MODALS or (low in HAVE_PRESENT | BE_PRESENT | {"had"} and lexical == "to"):
-        return Clause(subject, VerbForm.MODAL, tok.text, low, after)
-    if low in BE_PAST or low in {"had", "did"}:
-        return Clause(subject, VerbForm.PAST, tok.text, low, after)
-    if low in HAVE_PRESENT:
-        if lexical and (lexical in IRREGULAR_PARTICIPLE or _is_past_form(lexical)):
-            return Clause(subject, VerbForm.PERFECT, tok.text, _lemma_ed(lexical), after)
-        return Clause(subject, VerbForm.HAVE, tok.text, "have", after)
-    if low in DO_PRESENT:
-        return Clause(subject, VerbForm.PRESENT, tok.text, lexical, after)
-    if nxt is not None and lexical and _is_ing(nxt):
-        return Clause(subject, VerbForm.PRESENT_PROGRESSIVE, tok.text, _lemma_ing(lexical), after)
-    if lexical and (lexical in IRREGULAR_PARTICIPLE or _is_past_form(lexical)):
-        return Clause(subject, VerbForm.PRESENT_PASSIVE, tok.text, _lemma_ed(lexical), after)
-    return Clause(subject, VerbForm.COPULA, tok.text, "be", after)
-
-
-def _infinitive_after(lemma: str, after: Sequence[Token]) -> str:
-    """The lemma that carries the meaning: "try to extinguish" -> "extinguish"."""
-    if lemma in CATENATIVE_VERBS and len(after) > 1 and after[0].low == "to":
-        infinitive = after[1]
-        if infinitive.is_lower and infinitive.low.isalpha():
-            return infinitive.low
-    return lemma
-
-
-def analyse_clause(sentence: str) -> Clause:
-    """Find the subject and the finite main verb of one sentence.
-
-    A light reading, not a parser: asides between commas are dropped, the verb group right
-    after "who"/"which"/"that" (or the first finite verb after "where"/"whose"/...) belongs
-    to the relative clause, a past verb after a subordinator ("after police cleared a road")
-    to the subordinate clause, and the first finite verb outside them is the main verb.
-    Without one the sentence is a noun phrase (``VerbForm.NONE``).
-    """
-    tokens = _drop_asides(tokenize(sentence))
-    in_relative = False
-    subordinate_at = 0  # where a subordinate clause opened ("after police cleared ...")
-    skip_to = 0
-    for i, tok in enumerate(tokens):
-        if i < skip_to:
-            continue
-        if _opens_relative(tokens, i):
-            in_relative = True
-            if tok.low in SUBJECT_RELATIVES:
-                skip_to, in_relative = _after_verb_group(tokens, i + 1), False
-            continue
-        if i and not subordinate_at and tok.low in _CLAUSE_SUBORDINATORS:
-            subordinate_at = i
-        kind = _finite_kind(tokens, i)
-        if kind is None:
-            continue
-        past = kind == "past" or tok.low in BE_PAST | {"had", "did"}
-        own_subject = subordinate_at and i > subordinate_at + 1
-        if in_relative or (own_subject and past):
-            in_relative, subordinate_at = False, 0
-            skip_to = _after_verb_group(tokens, i)
-            continue
-        later, later_kind = _stronger_verb_after(tokens, i) if kind == "present" else (0, "")
-        return _resolve(tokens, later, later_kind) if later else _resolve(tokens, i, kind)
-    return Clause(tuple(tokens), VerbForm.NONE)
-
-
-_CLAUSE_BOUNDARIES = SUBORDINATORS | SUBJECT_RELATIVES | OTHER_RELATIVES | CONJUNCTIONS
-#: Subordinators that open a clause with its own subject; "as" and "than" mostly compare
-#: ("dressed as Santa", "more than 1,200 people").
-_CLAUSE_SUBORDINATORS = SUBORDINATORS - {"as", "than"}
-
-
-def _stronger_verb_after(tokens: Sequence[Token], i: int) -> tuple[int, str]:
-    """A better main verb after a present one guessed at ``i``, in the same clause:
-    ``(index, kind)``, or ``(0, "")`` when there is none.
-
-    The guess may be the subject's head noun: a word taken for a verb only by its context
-    ("Rail services ... remain suspended"), or an "-s" word right after the first word and
-    before a preposition ("Peace talks in Geneva collapsed"). Then a past verb later in the
-    clause is the main one, and for the first kind also an auxiliary or a known verb.
-    """
-    guessed = _verb_lemma(tokens[i].low) not in KNOWN_VERBS
-    nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
-    head_noun = i == 1 and _is_s_form(tokens[i]) and nxt in PREPOSITIONS
-    if not (guessed or head_noun):
-        return 0, ""
-    for j in range(i + 1, len(tokens)):
-        if tokens[j].text == "," or tokens[j].low in _CLAUSE_BOUNDARIES | {"what", "whatever"}:
-            break  # a free relative has its own verb: "salvage what they can"
-        kind = _finite_kind(tokens, j)
-        known = kind == "present" and _verb_lemma(tokens[j].low) in KNOWN_VERBS
-        if kind == "past" or (guessed and (kind == "aux" or known)):
-            return j, kind or ""
-    return 0, ""
-
-
-def _opens_relative(tokens: Sequence[Token], i: int) -> bool:
-    """Whether the word at ``i`` opens a relative clause ("who", "which", a "that" after a word)."""
-    tok = tokens[i]
-    if i == 0 or not tok.is_lower or tok.low not in SUBJECT_RELATIVES | OTHER_RELATIVES:
-        return False
-    return tok.low != "that" or tokens[i - 1].is_word
-
-
-def _after_verb_group(tokens: Sequence[Token], i: int) -> int:
-    """The index just past the verb group starting at ``i`` ("was badly injured", "fled").
-
-    Words joined by "and"/"or" to the group ("fled and lost") belong to it as well.
-    """
-    j = i
-    while j < len(tokens) and _is_adverb(tokens[j]):
-        j += 1
-    if j >= len(tokens) or not tokens[j].is_lower or tokens[j].low in DETERMINERS:
-        return i
-    j += 1
-    while j < len(tokens) and tokens[j].is_lower and (
-        _is_adverb(tokens[j])
-        or tokens[j].low in {"been", "being", "be"}
-        or _is_past_form(tokens[j].low)
-        or _is_ing(tokens[j])
-    ):
-        j += 1
-    coordinated = (
-        j + 1 < len(tokens)
-        and tokens[j].low in {"and", "or"}
-        and tokens[j + 1].is_lower
-        and (_is_past_form(tokens[j + 1].low) or _is_s_form(tokens[j + 1]))
-    )
-    return _after_verb_group(tokens, j + 1) if coordinated else j
 
 
 # --- The paragraph as the features see it ---------------------------------------------------
@@ -1171,9 +434,9 @@ def _veto_reporting(r: _Reading) -> str | None:
             return f"reporting verb {tok.text!r}"
         if tok.low == "according" and nxt == "to":
             return "attribution 'according to'"
-        if nxt == "that" and tok.is_lower and _verb_lemma(tok.low) in THAT_VERBS:
+        if nxt == "that" and tok.is_lower and verb_lemma(tok.low) in THAT_VERBS:
             return f"reporting frame '{tok.text} that'"
-        said_or_believed = _verb_lemma(nxt) in REPORTING_VERBS | BELIEF_VERBS
+        said_or_believed = verb_lemma(nxt) in REPORTING_VERBS | BELIEF_VERBS
         if tok.low in {"he", "she", "they"} and said_or_believed:  # "a man they believe fled"
             return f"reporting frame '{tok.text} {tokens[i + 1].text}'"
     lemma = r.clause.lemma
@@ -1198,23 +461,33 @@ def _veto_subject(r: _Reading) -> str | None:
         return f"fronted {first.text!r} ties it to other text"
     if head in PREPOSITIONS:
         return f"opens with a prepositional phrase ({first.text!r} ...)"
-    if head in DEMONSTRATIVES and second is not None and (
-        second.low in AUXILIARIES
-        or second.low in MODALS
-        or second.low in SUBJECT_RELATIVES
-        or second.low.endswith("n't")
+    if (
+        head in DEMONSTRATIVES
+        and second is not None
+        and (
+            second.low in AUXILIARIES
+            or second.low in MODALS
+            or second.low in SUBJECT_RELATIVES
+            or second.low.endswith("n't")
+        )
     ):
         return f"pronoun subject {first.text!r}"
     third = r.tokens[2].low if len(r.tokens) > 2 else ""
     partitive = head in DEMONSTRATIVES | {"one", "none"} and second is not None
     if partitive and second.low == "of" and third in {"them", "those", "these", "us", "which"}:
         return f"pronoun subject '{first.text} of {third}'"
-    if first.low in KNOWN_VERBS and second is not None and (
-        second.low in DETERMINERS or second.low in OBJECT_PRONOUNS or second.low in PARTICLES
+    if (
+        first.low in KNOWN_VERBS
+        and second is not None
+        and (second.low in DETERMINERS or second.low in OBJECT_PRONOUNS or second.low in PARTICLES)
     ):
         return f"imperative ({first.text!r} ...)"
-    if _is_ing(first) and second is not None and (
-        second.low in DETERMINERS or second.low in PREPOSITIONS or second.low in OBJECT_PRONOUNS
+    if (
+        is_ing(first)
+        and second is not None
+        and (
+            second.low in DETERMINERS or second.low in PREPOSITIONS or second.low in OBJECT_PRONOUNS
+        )
     ):
         return f"opens with a participle clause ({first.text!r} ...)"
     return None
@@ -1321,10 +594,10 @@ def _unlisted_action(r: _Reading) -> bool:
     if clause.lemma in KNOWN_VERBS:
         return False
     nxt, after = clause.after[:2]
-    if _is_s_form(verb[0]) and nxt.low in LOCATIVE_PREPOSITIONS and after.low in DETERMINERS:
+    if is_s_form(verb[0]) and nxt.low in LOCATIVE_PREPOSITIONS and after.low in DETERMINERS:
         return True
-    people = _names_people(clause.subject) or _is_agent_noun(_subject_head(clause.subject))
-    acts_on = nxt.low in _OBJECT_OPENERS or (nxt.low in PARTICLES and after.low in DETERMINERS)
+    people = names_people(clause.subject) or _is_agent_noun(subject_head(clause.subject))
+    acts_on = nxt.low in OBJECT_OPENERS or (nxt.low in PARTICLES and after.low in DETERMINERS)
     return people and acts_on and not _bare_plural_subject(r)
 
 
@@ -1332,7 +605,7 @@ def _is_agent_noun(tok: Token | None) -> bool:
     """Someone who does what a verb says: "keeper", "ranger", "attendee", "inspector"."""
     low = tok.low.removesuffix("s") if tok is not None else ""
     stems = (low[:-2], low[:-3]) if low.endswith(("er", "or", "ee")) else ()
-    return any(stem in _LEMMAS or stem + "e" in _LEMMAS for stem in stems)
+    return any(stem in LEMMAS or stem + "e" in LEMMAS for stem in stems)
 
 
 def _present_passive(r: _Reading) -> int:
@@ -1342,14 +615,14 @@ def _present_passive(r: _Reading) -> int:
         return 0
     if r.clause.lemma in ACTION_VERBS:
         return 0
-    words = [t.low for t in r.clause.after if not (_is_adverb(t) or t.low == "being")]
+    words = [t.low for t in r.clause.after if not (is_adverb(t) or t.low == "being")]
     as_judgement = len(words) > 1 and words[1] == "as"  # "is seen as a test"
     return 0 if _passive_participle(r.clause) in STATIVE_PARTICIPLES or as_judgement else 1
 
 
 def _passive_participle(clause: Clause) -> str:
     """The participle of a passive ("treated" in "is being carefully treated"), else ""."""
-    words = [t.low for t in clause.after if not (_is_adverb(t) or t.low == "being")]
+    words = [t.low for t in clause.after if not (is_adverb(t) or t.low == "being")]
     return words[0] if clause.form is VerbForm.PRESENT_PASSIVE and words else ""
 
 
@@ -1364,14 +637,14 @@ def _placed_thing(r: _Reading) -> int:
     clause = r.clause
     if clause.form is not VerbForm.PRESENT_PASSIVE or clause.lemma not in ACTION_VERBS:
         return 0
-    if _names_people(clause.subject) or _passive_participle(clause) in STATIVE_PARTICIPLES:
+    if names_people(clause.subject) or _passive_participle(clause) in STATIVE_PARTICIPLES:
         return 0
-    rest = [t for t in clause.after if not (_is_adverb(t) or t.low == "being")][1:]
+    rest = [t for t in clause.after if not (is_adverb(t) or t.low == "being")][1:]
     if rest and rest[0].low in PARTICLES - _PLACING_PREPOSITIONS:
         rest = rest[1:]  # "is hauled away to ..."
     if len(rest) < 2 or rest[0].low not in _PLACING_PREPOSITIONS:
         return 0
-    when = rest[1].text[0].isdigit() or rest[1].low.rstrip(".") in _CALENDAR_WORDS
+    when = rest[1].text[0].isdigit() or rest[1].low.rstrip(".") in CALENDAR_WORDS
     return 0 if when else 1
 
 
@@ -1384,15 +657,15 @@ def _concrete_subject(r: _Reading) -> int:
     if first in {"a", "an"} or first in NUMBER_WORDS - {"dozens", "hundreds", "thousands"}:
         return 1
     before_relative = itertools.takewhile(lambda t: t.low not in SUBJECT_RELATIVES, subject)
-    if _names_people(list(before_relative)):
+    if names_people(list(before_relative)):
         return 1
     last = subject[-1]
-    named = r.clause.form is not VerbForm.NONE and _is_name(last)
+    named = r.clause.form is not VerbForm.NONE and is_name(last)
     if named and _names_a_group(subject):
         return 1
     if r.clause.form is not VerbForm.NONE and _appositive_name(r.tokens):
         return 1
-    one_common_plural = len(subject) == 1 and _is_plural_noun(last)  # "Prices rise"
+    one_common_plural = len(subject) == 1 and is_plural_noun(last)  # "Prices rise"
     return 1 if named and subject[0].low not in DETERMINERS and not one_common_plural else 0
 
 
@@ -1401,8 +674,8 @@ def _names_a_group(subject: Sequence[Token]) -> bool:
     return (
         len(subject) > 1
         and subject[0].low == "the"
-        and all(_is_name(t) for t in subject[1:])
-        and _is_plural_noun(subject[-1])
+        and all(is_name(t) for t in subject[1:])
+        and is_plural_noun(subject[-1])
     )
 
 
@@ -1415,7 +688,7 @@ def _appositive_name(tokens: Sequence[Token]) -> bool:
     window = range(comma + 1, min(len(tokens), comma + 6))
     close = next((j for j in window if tokens[j].text == ","), 0)
     inner = tokens[comma + 1 : close]
-    return bool(close) and all(_is_name(t) for t in inner)
+    return bool(close) and all(is_name(t) for t in inner)
 
 
 #: Prepositions that set a scene at a spot: "at a memorial", "on a stretcher".
@@ -1430,7 +703,7 @@ def _scene_place(r: _Reading) -> int:
     for i, tok in enumerate(tokens):
         if i == 0 or tok.low not in LOCATIVE_PREPOSITIONS:
             continue
-        if any(_is_name(t) for t in tokens[i + 1 : i + 5]):
+        if any(is_name(t) for t in tokens[i + 1 : i + 5]):
             return 1
         following = [t.low for t in tokens[i + 1 : i + 3]]
         if tok.low in _SPOT_PREPOSITIONS and following[:1] in (["a"], ["an"]):
@@ -1468,33 +741,33 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
     opens = first in DETERMINERS or first in NUMBER_WORDS or tokens[0].is_capitalised
     place_at = 0
     for i in range(1, len(tokens)):
-        agent = tokens[i].low in {"with", "by"} and _is_past_form(tokens[i - 1].low)
+        agent = tokens[i].low in {"with", "by"} and is_past_form(tokens[i - 1].low)
         if tokens[i].low in LOCATIVE_PREPOSITIONS or agent:
             place_at = i
             break
     if not opens or not place_at:
         return False
     head = tokens[:place_at]
-    if any(_is_adverb(t) for t in head):
+    if any(is_adverb(t) for t in head):
         return False
     for tok, nxt in itertools.pairwise(head):
         # not a verb: a participle ("Boats moored", "Children playing") or a noun ("virus")
-        not_verb = _is_ing(nxt) or _is_past_form(nxt.low) or _has_noun_suffix(nxt.low)
+        not_verb = is_ing(nxt) or is_past_form(nxt.low) or has_noun_suffix(nxt.low)
         not_verb = not_verb or nxt.low in PARTICLES | PLACE_ADVERBS  # "flowers ahead of"
         if (
-            _is_plural_noun(tok)
+            is_plural_noun(tok)
             and nxt.is_word
             and nxt.is_lower
             and nxt.low not in CLOSED_CLASS
             and not not_verb
         ):
             return False
-    ends_main = SUBJECT_RELATIVES | OTHER_RELATIVES | _CLAUSE_SUBORDINATORS
+    ends_main = SUBJECT_RELATIVES | OTHER_RELATIVES | CLAUSE_SUBORDINATORS
     end = next((i for i, t in enumerate(tokens) if i and (t.text == "," or t.low in ends_main)), 0)
     for tok, nxt in itertools.pairwise(tokens[: end + 1] if end else tokens):
         takes_object = nxt.low in DETERMINERS or nxt.low in {"to", "whether", "that"}
         # "-ing" phrases take objects ("holding a sign"); "-ed" ones only "to" ("chained to")
-        participle = _is_ing(tok) or (_is_past_form(tok.low) and nxt.low == "to")
+        participle = is_ing(tok) or (is_past_form(tok.low) and nxt.low == "to")
         if tok.is_lower and tok.low not in CLOSED_CLASS and not participle and takes_object:
             return False
     return True
@@ -1524,7 +797,7 @@ def _stative_verb(r: _Reading) -> int:
         return -2
     subject = [t.low for t in r.clause.subject]
     if r.clause.lemma in {"sit", "stand", "lie"} and subject[:1] == ["the"]:
-        return 0 if _names_people(r.clause.subject) else -2
+        return 0 if names_people(r.clause.subject) else -2
     return 0
 
 
@@ -1552,7 +825,7 @@ def _statistics(r: _Reading) -> int:
         if match.group(0).lower() not in {"poll", "polls"}:
             return -2
         after = r.core[match.end() :].split()[:1]
-        if not _names_people(tokenize(after[0]) if after else []):
+        if not names_people(tokenize(after[0]) if after else []):
             return -2
     for i, tok in enumerate(tokens):
         text = tok.text
@@ -1560,7 +833,7 @@ def _statistics(r: _Reading) -> int:
             continue  # not a bare number: "17th", "1990s", "5-year-old", "10:30"
         prev = tokens[i - 1] if i else tok
         year = len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2099
-        named = i and (_is_name(prev) or any(c.isupper() for c in prev.text[1:]))
+        named = i and (is_name(prev) or any(c.isupper() for c in prev.text[1:]))
         numbered = prev.low.rstrip(".") in MONTH_WORDS | {"no", "route", "highway", "number"}
         if not (year or named or numbered):
             return -1
@@ -1653,8 +926,8 @@ def _scene_phrase(r: _Reading) -> int:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if tok.text == ",":
             continue
-        if tok.is_lower and (_is_ing(tok) or _is_past_form(tok.low)):
-            has_object = nxt is not None and nxt.low in DETERMINERS and not _is_ing(tok)
+        if tok.is_lower and (is_ing(tok) or is_past_form(tok.low)):
+            has_object = nxt is not None and nxt.low in DETERMINERS and not is_ing(tok)
             placed = any(t.low in PREPOSITIONS for t in tokens[i + 1 :])
             return 1 if placed and not has_object else 0
         if tok.low in _SCENE_PREPOSITIONS:
@@ -1669,7 +942,9 @@ def _scene_phrase(r: _Reading) -> int:
 _BARE_WEEKDAY = re.compile(
     r"(?<!\bon )(?<!, )(?<!\()(?<!\bearly )(?<!\blate )\b"
     + WEEKDAY
-    + r"\b(?!['’]s)(?!,? (?:" + MONTH + r"))",
+    + r"\b(?!['’]s)(?!,? (?:"
+    + MONTH
+    + r"))",
 )
 
 
@@ -1707,16 +982,16 @@ def _bare_plural_subject(r: _Reading) -> bool:
     "Clinton and her aides"), unless it modifies a noun ("Iraqi troops", "French and
     Belgian police")."""
     subject = [t for t in r.clause.subject if t.is_word]
-    if not subject or subject[0].low in DETERMINERS or _is_number(subject[0]):
+    if not subject or subject[0].low in DETERMINERS or is_number(subject[0]):
         return False
-    return _subject_is_plural(subject) and not _names_someone(subject)
+    return subject_is_plural(subject) and not _names_someone(subject)
 
 
 def _names_someone(subject: Sequence[Token]) -> bool:
     """Whether a name after the first word makes a subject particular ("Residents of
     Leland", "Clinton and her aides"); a name that modifies a noun does not ("Iraqi
     troops", "French and Belgian police")."""
-    names = (k for k in range(1, len(subject)) if _is_name(subject[k]))
+    names = (k for k in range(1, len(subject)) if is_name(subject[k]))
     return not all(_modifies_noun(subject, k) for k in names)
 
 
@@ -1726,7 +1001,7 @@ def _modifies_noun(words: Sequence[Token], k: int) -> bool:
     nxt = words[k + 1] if k + 1 < len(words) else None
     if nxt is None:
         return False
-    if nxt.low in {"and", "or"} and k + 2 < len(words) and _is_name(words[k + 2]):
+    if nxt.low in {"and", "or"} and k + 2 < len(words) and is_name(words[k + 2]):
         return _modifies_noun(words, k + 2)
     return nxt.is_lower and nxt.low not in CLOSED_CLASS
 
@@ -1742,8 +1017,8 @@ def _ongoing_situation(r: _Reading) -> int:
     passive = r.clause.form is VerbForm.PRESENT_PASSIVE
     if passive and any(t.low == "being" for t in r.clause.after):
         subject = [t for t in r.clause.subject if t.is_word]
-        counted = bool(subject) and (subject[0].low in {"a", "an"} or _is_count(subject[0]))
-        plural = _subject_is_plural(subject) and not counted
+        counted = bool(subject) and (subject[0].low in {"a", "an"} or is_count(subject[0]))
+        plural = subject_is_plural(subject) and not counted
         return -2 if plural and not _names_someone(subject) else 0
     progressive = r.clause.form is VerbForm.PRESENT_PROGRESSIVE
     return -1 if progressive and _bare_plural_subject(r) else 0
@@ -1761,7 +1036,7 @@ def _generic_statement(r: _Reading) -> int:
     if r.clause.form is VerbForm.NONE or not _bare_plural_subject(r) or _has_photo_evidence(r):
         return 0
     rest = r.clause.after
-    specific = any(t.low in _SPECIFIC_DETERMINERS or _is_name(t) for t in rest)
+    specific = any(t.low in _SPECIFIC_DETERMINERS or is_name(t) for t in rest)
     return 0 if specific else -1
 
 
@@ -1775,9 +1050,9 @@ def _second_clause(r: _Reading) -> int:
         if tokens[i - 1].text != "," or tokens[i].low not in CONJUNCTIONS:
             continue
         opener = tokens[i + 1]
-        if not opener.is_word or _is_past_form(opener.low) or _is_ing(opener):
+        if not opener.is_word or is_past_form(opener.low) or is_ing(opener):
             continue
-        if opener.is_lower and _verb_lemma(opener.low) in KNOWN_VERBS:
+        if opener.is_lower and verb_lemma(opener.low) in KNOWN_VERBS:
             continue  # a second verb of the same subject: ", and waves to ..."
         clause = analyse_clause(" ".join(t.text for t in tokens[i + 1 :]))
         if clause.form is not VerbForm.NONE and any(t.is_word for t in clause.subject):
