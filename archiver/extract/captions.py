@@ -12,8 +12,9 @@ racks in Tromsø.", "Boats tied to a jetty."); its subject is a noun phrase, not
 or a fronted clause; it quotes nobody (words written on a sign or a shirt, "a placard
 reading "..."", are not a quotation), reports nothing, speaks in no first or second person,
 and ends with a full stop. A trailing credit ("(AP Photo/Jane Doe)", "Photo: Reuters",
-"John Smith/AFP/Getty Images") is split off, and so is a photo lead ("In this file photo,",
-"From left,"). A full caption may take one short sentence of context after it.
+"John Smith/AFP/Getty Images", "— Getty Images") is split off, and so is a photo lead ("In
+this file photo,", "From left,"). A quoted title inside it ("The cast of "The Salt Road"")
+is a name, not a quotation. A caption may take one short sentence of context after it.
 
 The decision is made in two steps that a maintainer can read back from
 ``caption_evidence(paragraph)``:
@@ -148,6 +149,8 @@ _LABELLED_CREDIT = re.compile(
 _CREDIT_LABEL = re.compile(
     r"^(?:Photo(?:graph)?s?|Pictures?|Images?|Credits?|Source)\s*(?::|by\b)\s*", re.IGNORECASE
 )
+#: A credit after a dash that follows the last sentence: "... July 13. — Getty Images".
+_DASH_CREDIT = re.compile(r"(?<=[.!?])\s+(?:—|–|--?)\s*([A-Z][^—–]{1,100})$")
 _SLASH_CREDIT = re.compile(
     r"(?<=[.!?])\s+((?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]*\s*/\s*[A-Z][\w.'’ -]{0,60}"
     r"(?:/\s*[A-Z][\w.'’ -]{0,40}){0,3})$"
@@ -160,7 +163,8 @@ def split_credit(paragraph: str) -> tuple[str, str | None]:
     Recognised: a parenthesis at the end that names a photo source ("(AP Photo/Jane Doe)",
     "(Getty Images)"), a labelled credit after the last sentence ("Photo: Reuters",
     "Photograph: J. Doe/AFP", "Courtesy of the family") and an agency line with a slash after
-    the last sentence ("John Smith/AFP/Getty Images", "REUTERS/Jane Doe"). A label
+    the last sentence ("John Smith/AFP/Getty Images", "REUTERS/Jane Doe"), and a dash and a photo
+    source after the last sentence ("... July 13. — Getty Images"). A label
     ("Photo:", "Photograph:", "Photo by") is dropped from the credit. A full stop after a
     credit in parentheses ("... Street. (AP Photo/Jane Doe).") is dropped with it, or ends
     the caption when the caption has none of its own ("A man walks (Getty Images).").
@@ -172,6 +176,9 @@ def split_credit(paragraph: str) -> tuple[str, str | None]:
         if match.group(2) and not caption.endswith((".", "!", "?")):
             caption += "."
         return caption, match.group(1).strip()
+    match = _DASH_CREDIT.search(text)
+    if match and ("/" in match.group(1) or _CREDIT_WORDS.search(match.group(1))):
+        return text[: match.start()].rstrip(), _CREDIT_LABEL.sub("", match.group(1)).strip()
     for pattern in (_LABELLED_CREDIT, _SLASH_CREDIT):
         match = pattern.search(text)
         if match and match.start(1) > 0:
@@ -272,6 +279,7 @@ def _read(paragraph: str) -> _Reading:
     """Split off the credit, the sentences and the photo lead; tokenize; find the clause."""
     text, credit = split_credit(" ".join(paragraph.split()))
     read_as, inscriptions = _drop_inscriptions(text)
+    read_as = _name_titles(read_as)
     sentences = tuple(split_sentences(read_as))
     first = sentences[0] if sentences else ""
     core, photo_lead = strip_photo_lead(first)
@@ -328,6 +336,35 @@ def _drop_inscriptions(text: str) -> tuple[str, int]:
         text = text[: lead.start()].rstrip() + text[match.end() :]
         count += 1
     return text, count
+
+
+#: The most words of a quoted title ("The Salt Road", "Rescue Me").
+TITLE_MAX_WORDS = 6
+#: Short words a title may leave in lower case: "Gone with the Wind", "Love in Paris".
+_TITLE_SMALL_WORDS = words("a an the of in on at to for and or but with by from de la le")
+
+
+def _name_titles(text: str) -> str:
+    """Read quoted titles as names: the quotation marks and spaces of a short title-case
+    quotation inside a sentence (a film, a book, a ship: "The cast of "The Salt Road"
+    celebrate", ""Iron Meridian" director Sam Keller") become hyphens, so that the title
+    is one capitalised word, not speech. A title has every word capitalised but short
+    function words, no punctuation inside, and a word after it (speech is followed by a
+    comma or ends the sentence)."""
+
+    def as_name(match: re.Match[str]) -> str:
+        inner = next(group for group in match.groups() if group is not None)
+        parts = inner.split()
+        after = text[match.end() : match.end() + 2]
+        if not parts or len(parts) > TITLE_MAX_WORDS or not re.fullmatch(r"[\w' ’-]+", inner):
+            return match.group(0)
+        if not parts[0][0].isupper() or not re.match(r" [\w(]", after):
+            return match.group(0)
+        if any(not w[0].isupper() and w.lower() not in _TITLE_SMALL_WORDS for w in parts):
+            return match.group(0)
+        return "-".join(parts)
+
+    return _QUOTED_SPAN.sub(as_name, text)
 
 
 def _has_photo_evidence(r: _Reading) -> bool:
@@ -415,6 +452,8 @@ def _veto_first_or_second_person(r: _Reading) -> str | None:
     """A caption speaks of what the photo shows, never as "I", "we" or "you"."""
     tokens = r.tokens
     for i, tok in enumerate(tokens):
+        if tok.low == "mine" and i and _modified_noun(tokens[i - 1]):
+            continue  # the noun: "the mine", "a copper mine", "the Santa Ines mine"
         if tok.low in FIRST_SECOND_PERSON and not (tok.text.isupper() and len(tok.text) > 1):
             return f"first or second person {tok.text!r}"
         if tok.text == "I" and i + 1 < len(tokens) and tokens[i + 1].is_lower:
@@ -422,6 +461,15 @@ def _veto_first_or_second_person(r: _Reading) -> str | None:
         if tok.low.startswith(("i'm", "i've", "i'd", "i'll")):
             return f"first person {tok.text!r}"
     return None
+
+
+def _modified_noun(prev: Token) -> bool:
+    """Whether a word after ``prev`` is a noun by what comes before it: a determiner, a
+    name, an adjective or a noun ("the mine", "Santa Ines mine", "copper mine"), not a
+    preposition, an auxiliary or a conjunction ("of mine", "is mine", "and mine")."""
+    if not prev.is_word:
+        return False
+    return prev.low in DETERMINERS or prev.is_capitalised or prev.low not in CLOSED_CLASS
 
 
 def _veto_reporting(r: _Reading) -> str | None:

@@ -612,6 +612,7 @@ def _present_at(tokens: Sequence[Token], i: int) -> bool:
     opens_complement = nxt is not None and (
         nxt.low in OBJECT_OPENERS
         or (nxt.low in PREPOSITIONS | PARTICLES and is_plural_noun(prev))
+        or (is_name(nxt) and i > 1)  # a named object: "Fans in orange pack Museumplein"
         or (plural_object and is_plural_noun(prev))
     )
     past = is_past_form(tok.low) and not _is_base_participle(tok.low)
@@ -647,6 +648,8 @@ def _s_form_is_verb(tokens: Sequence[Token], i: int) -> bool:
     if _lemma_s(tok.low) in KNOWN_VERBS:
         later = nxt is not None and is_s_form(nxt) and _lemma_s(nxt.low) in KNOWN_VERBS
         return not later or _fits_after_verb(nxt)
+    if subject and subject[0].low in {"a", "an"} and prev.is_lower and not is_plural_noun(prev):
+        return True  # after "a" and a singular noun: "A Dutch supporter clambers up ..."
     if tok.low[:-1] in PERSON_NOUNS or _AGENT_PLURAL.search(tok.low) or is_adverb(prev):
         return False  # "fighters", "soldiers", "activists" are people, not verbs
     if is_ing(prev) or (before is not None and before.low in PREPOSITIONS and prev.is_lower):
@@ -658,10 +661,18 @@ def _s_form_is_verb(tokens: Sequence[Token], i: int) -> bool:
         opener = subject[0].low
         determined = opener in DETERMINERS or opener in NUMBER_WORDS
         return determined or (nxt is not None and nxt.low in OBJECT_OPENERS)
-    opens_complement = nxt is not None and (
-        nxt.low in DETERMINERS - {"that"} or nxt.low in PREPOSITIONS
+    bare_object = (
+        nxt is not None
+        and nxt.is_lower
+        and nxt.low not in CLOSED_CLASS
+        and not is_plural_noun(nxt)
+        and not is_ing(nxt)
     )
-    # "The minister chairs a meeting", "Messi dribbles past", but not "UN forces in ..."
+    opens_complement = nxt is not None and (
+        nxt.low in DETERMINERS - {"that"} or nxt.low in PREPOSITIONS or bare_object
+    )
+    # "The minister chairs a meeting", "Messi dribbles past", "Mount Etna spews ash", but
+    # not "UN forces in ..."
     return prev.is_capitalised and opens_complement and not prev.text.isupper()
 
 
