@@ -558,7 +558,7 @@ def _veto_tense(r: _Reading) -> str | None:
         return "no verb recognised, and not a noun phrase"
     for i, tok in enumerate(r.tokens):
         modal = i and tok.is_lower and tok.low in MODALS and r.tokens[i - 1].low not in DETERMINERS
-        if modal and not _elliptical_modal(r.tokens, i):
+        if modal and not (_elliptical_modal(r.tokens, i) or _comparative_modal(r.tokens, i)):
             return f"modal or future {tok.text!r}"
     if _SCHEDULED.search(r.core):
         return "future 'going to' / 'is scheduled to'"
@@ -571,6 +571,13 @@ def _elliptical_modal(tokens: Sequence[Token], i: int) -> bool:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     no_verb = nxt is None or not nxt.is_word or nxt.low in PREPOSITIONS | CONJUNCTIONS
     return no_verb and tokens[i - 1].low in PERSONAL_PRONOUNS
+
+
+def _comparative_modal(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the modal at ``i`` is in a clause of degree, "as far as the eye can see",
+    "as fast as they could": it measures the scene, it does not make it future."""
+    window = [t.low for t in tokens[max(0, i - 6) : i]]
+    return any(window[k] == window[k + 2] == "as" for k in range(len(window) - 2))
 
 
 #: A planned or expected event: "is going to", "are scheduled to", "is due to".
@@ -626,7 +633,29 @@ def _depictive_verb(r: _Reading) -> int:
         return 0
     if r.clause.lemma in ACTION_VERBS | COVERING_VERBS:
         return 1
-    return 1 if _unlisted_action(r) else 0
+    return 1 if _unlisted_action(r) or _someone_acts(r) else 0
+
+
+#: Verbs that never show a moment, whoever does them.
+_NOT_SHOWN = STATIVE_VERBS | EVENT_VERBS | REPORTING_VERBS | BELIEF_VERBS | THAT_VERBS
+
+
+def _someone_acts(r: _Reading) -> bool:
+    """Whether a concrete subject (a named person, "a woman", "Presenters Anna Kowalski and
+    David Brent", "Argentina's goalkeeper") does what a simple present verb says, listed or
+    not ("Nadia Benali accepts the Oscar", "Kambiri nudges her calf"): a caption's way of
+    naming what a photo shows. Not a state, an outcome or a report."""
+    clause = r.clause
+    if clause.form is not VerbForm.PRESENT or clause.lemma in _NOT_SHOWN:
+        return False
+    if len(tokenize(clause.verb or "")) != 1 or _concrete_subject(r) <= 0:
+        return False
+    if _bare_plural_subject(r) or len([t for t in clause.subject if t.is_word]) < 2:
+        return False  # people in general ("Demonstrators demand"), or a lone name that may
+        # be a country or a firm ("Germany bans ...")
+    after = clause.after
+    infinitive = len(after) > 1 and after[0].low == "to" and after[1].is_lower
+    return not infinitive  # an intention, not a moment: "A spokesman declines to comment"
 
 
 def _unlisted_action(r: _Reading) -> bool:
@@ -644,6 +673,8 @@ def _unlisted_action(r: _Reading) -> bool:
     nxt, after = clause.after[:2]
     if is_s_form(verb[0]) and nxt.low in LOCATIVE_PREPOSITIONS and after.low in DETERMINERS:
         return True
+    if nxt.low in LOCATIVE_PREPOSITIONS and after.low in {"a", "an"}:
+        return True  # things or animals at a spot: "Goats huddle on a rooftop"
     people = names_people(clause.subject) or _is_agent_noun(subject_head(clause.subject))
     acts_on = nxt.low in OBJECT_OPENERS or (nxt.low in PARTICLES and after.low in DETERMINERS)
     return people and acts_on and not _bare_plural_subject(r)
@@ -707,6 +738,11 @@ def _concrete_subject(r: _Reading) -> int:
     before_relative = itertools.takewhile(lambda t: t.low not in SUBJECT_RELATIVES, subject)
     if names_people(list(before_relative)):
         return 1
+    if first.endswith(("'s", "s'")) and len(subject) == 2 and _person_like(subject[1]):
+        return 1  # someone's someone: "Argentina's goalkeeper", "Spain's striker"
+    head = subject_head(subject)
+    if r.clause.form is VerbForm.PRESENT_PASSIVE and head is not None and _person_like(head):
+        return 1  # people acted on: "Suspected coup plotters are paraded before ..."
     last = subject[-1]
     named = r.clause.form is not VerbForm.NONE and is_name(last)
     if named and _names_a_group(subject):
@@ -715,6 +751,15 @@ def _concrete_subject(r: _Reading) -> int:
         return 1
     one_common_plural = len(subject) == 1 and is_plural_noun(last)  # "Prices rise"
     return 1 if named and subject[0].low not in DETERMINERS and not one_common_plural else 0
+
+
+_PERSON_ENDING = re.compile(r"(?:er|or|ist|ian|ee)s?$")
+
+
+def _person_like(tok: Token) -> bool:
+    """A noun for a person by the lexicon or by its ending: "goalkeeper", "plotters",
+    "spectator", "guitarist", "comedian", "trainee"."""
+    return tok.is_lower and (names_people([tok]) or bool(_PERSON_ENDING.search(tok.low)))
 
 
 def _names_a_group(subject: Sequence[Token]) -> bool:
@@ -843,10 +888,41 @@ def _stative_verb(r: _Reading) -> int:
     following = r.clause.after[0].low if r.clause.after else ""
     if r.clause.lemma == "take" and following in {"place", "effect"}:
         return -2
-    subject = [t.low for t in r.clause.subject]
-    if r.clause.lemma in {"sit", "stand", "lie"} and subject[:1] == ["the"]:
-        return 0 if names_people(r.clause.subject) else -2
+    if r.clause.lemma in _POSTURE_VERBS and _known_thing(r.clause.subject):
+        return -2
     return 0
+
+
+#: Verbs that say where a thing is, or how it lies or covers a place.
+_POSTURE_VERBS = words("sit stand lie rest hang")
+
+
+def _known_thing(subject: Sequence[Token]) -> bool:
+    """Whether a subject is a thing the story already knows, by "the" and common nouns
+    ("The city", "The town of Leland" lies in a valley): where it is, is a fact about it.
+    Not people, not a named thing ("The Ocean Serenade"), not a thing introduced by "of a"
+    ("The carcass of a cow")."""
+    words_ = [t for t in subject if t.is_word]
+    if not words_ or words_[0].low != "the" or names_people(subject):
+        return False
+    head = subject_head(words_)
+    if head is None or is_name(head):
+        return False
+    return not any(a.low == "of" and b.low in {"a", "an"} for a, b in itertools.pairwise(words_))
+
+
+def _scene_verb(r: _Reading) -> int:
+    """+1: a thing lies, stands or hangs somewhere, or covers or lines a place ("Charred
+    beams lie across the pews", "Tents line a hillside", "Floodwaters cover farmland"): a
+    scene a camera sees, unless it is where a known thing is (``_known_thing``)."""
+    clause = r.clause
+    if clause.form is not VerbForm.PRESENT or names_people(clause.subject):
+        return 0
+    if not clause.after or _known_thing(clause.subject):
+        return 0
+    placed = clause.lemma in _POSTURE_VERBS and clause.after[0].low in LOCATIVE_PREPOSITIONS
+    covers = clause.lemma in COVERING_VERBS and clause.after[0].is_lower
+    return 1 if placed or covers else 0
 
 
 def _event_verb(r: _Reading) -> int:
@@ -1114,6 +1190,7 @@ _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("depictive_verb", _depictive_verb),
     ("present_passive", _present_passive),
     ("placed_thing", _placed_thing),
+    ("scene_verb", _scene_verb),
     ("concrete_subject", _concrete_subject),
     ("scene_place", _scene_place),
     ("dated", _dated),
@@ -1137,7 +1214,8 @@ _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
 
 #: Cues that anchor the text in a scene: someone or something seen, somewhere named, a photo.
 SCENE_CUES = words(
-    "photo_reference credit concrete_subject placed_thing scene_place noun_phrase scene_phrase"
+    "photo_reference credit concrete_subject placed_thing scene_verb scene_place noun_phrase "
+    "scene_phrase dated"
 )
 
 

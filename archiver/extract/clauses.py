@@ -648,7 +648,7 @@ def _s_form_is_verb(tokens: Sequence[Token], i: int) -> bool:
     if _lemma_s(tok.low) in KNOWN_VERBS:
         later = nxt is not None and is_s_form(nxt) and _lemma_s(nxt.low) in KNOWN_VERBS
         return not later or _fits_after_verb(nxt)
-    if subject and subject[0].low in {"a", "an"} and prev.is_lower and not is_plural_noun(prev):
+    if _a_singular_noun(tokens[:i]):
         return True  # after "a" and a singular noun: "A Dutch supporter clambers up ..."
     if tok.low[:-1] in PERSON_NOUNS or _AGENT_PLURAL.search(tok.low) or is_adverb(prev):
         return False  # "fighters", "soldiers", "activists" are people, not verbs
@@ -674,6 +674,17 @@ def _s_form_is_verb(tokens: Sequence[Token], i: int) -> bool:
     # "The minister chairs a meeting", "Messi dribbles past", "Mount Etna spews ash", but
     # not "UN forces in ..."
     return prev.is_capitalised and opens_complement and not prev.text.isupper()
+
+
+def _a_singular_noun(tokens: Sequence[Token]) -> bool:
+    """Whether ``tokens`` are "a"/"an", modifiers and a singular noun: "A Dutch supporter",
+    "an elderly man", a subject that only a verb can follow."""
+    if len(tokens) < 2 or tokens[0].low not in {"a", "an"} or not tokens[-1].is_lower:
+        return False
+    for tok in tokens[1:]:
+        if not tok.is_word or tok.low in CLOSED_CLASS or is_ing(tok) or is_past_form(tok.low):
+            return False
+    return not is_plural_noun(tokens[-1])
 
 
 def _finite_kind(tokens: Sequence[Token], i: int) -> str | None:

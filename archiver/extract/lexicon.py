@@ -61,8 +61,7 @@ PERSONAL_PRONOUNS = words(
 )
 #: Words that are pronouns when a verb or relative follows them ("Those who", "This is").
 DEMONSTRATIVES = words(
-    "this that these those some many most all both few several each another either neither "
-    "much"
+    "this that these those some many most all both few several each another either neither much"
 )
 FIRST_SECOND_PERSON = words(
     "me my mine myself we us our ours ourselves you your yours yourself yourselves"
@@ -77,8 +76,16 @@ AUXILIARIES = BE_PRESENT | BE_PAST | HAVE_PRESENT | DO_PRESENT | {"had", "did", 
 
 #: Every closed-class word above: determiners, prepositions, pronouns, auxiliaries ...
 CLOSED_CLASS = (
-    DETERMINERS | PREPOSITIONS | CONJUNCTIONS | SUBORDINATORS | PERSONAL_PRONOUNS
-    | FIRST_SECOND_PERSON | AUXILIARIES | MODALS | SUBJECT_RELATIVES | OTHER_RELATIVES
+    DETERMINERS
+    | PREPOSITIONS
+    | CONJUNCTIONS
+    | SUBORDINATORS
+    | PERSONAL_PRONOUNS
+    | FIRST_SECOND_PERSON
+    | AUXILIARIES
+    | MODALS
+    | SUBJECT_RELATIVES
+    | OTHER_RELATIVES
 )
 #: Words ending in -ly that are not adverbs, and short adverbs without -ly.
 NOT_ADVERB_LY = words(
@@ -100,7 +107,7 @@ FRONTED_MARKERS = words(
     "nevertheless nonetheless indeed thus therefore hence now then today yesterday tomorrow "
     "tonight later earlier already even only otherwise finally eventually ultimately lastly "
     "additionally separately similarly likewise overall again accordingly consequently plus "
-    "sometimes often perhaps maybe first second third last besides regardless"
+    "sometimes often perhaps maybe first second third last besides regardless unlike"
 )
 
 #: Verbs that report speech or belief: a caption shows, it does not report.
@@ -116,9 +123,13 @@ ALWAYS_REPORTING = words("say says said saying tell tells told telling quoted qu
 #: fled"), which no photo shows.
 BELIEF_VERBS = words("believe think suspect fear hope expect suppose assume doubt")
 #: Verbs that report or judge when a "that" clause follows them ("estimates that").
-THAT_VERBS = REPORTING_VERBS | BELIEF_VERBS | words(
-    "add note suggest show indicate know find reveal write agree feel realize realise worry "
-    "mean hear learn"
+THAT_VERBS = (
+    REPORTING_VERBS
+    | BELIEF_VERBS
+    | words(
+        "add note suggest show indicate know find reveal write agree feel realize realise worry "
+        "mean hear learn"
+    )
 )
 
 #: Verbs that state a condition, a relation or an intention rather than a visible action.
