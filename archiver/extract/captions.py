@@ -398,8 +398,10 @@ def _veto_several_sentences(r: _Reading) -> str | None:
     """A caption is a single sentence. Agency captions with a credit may add a second, and
     so may a full caption, a present-tense scene with its place and date, that a short
     sentence of context follows ("... at Kure Beach on Tuesday, September 27. Forecasters
-    warned of a storm surge.")."""
-    allowed = 2 if _has_photo_evidence(r) or _context_follows_scene(r) else 1
+    warned of a storm surge."), and so may any paragraph whose first sentence is a caption by
+    itself (``_context_follows_caption``)."""
+    context = _context_follows_scene(r) or _context_follows_caption(r)
+    allowed = 2 if _has_photo_evidence(r) or context else 1
     if len(r.sentences) > allowed:
         return f"{len(r.sentences)} sentences"
     return None
@@ -430,6 +432,36 @@ def _context_follows_scene(r: _Reading) -> bool:
     return not any(t.low in FIRST_SECOND_PERSON or t.text == "I" for t in context)
 
 
+#: The most words of a context sentence after a sentence that is a caption by itself.
+CAPTION_CONTEXT_MAX_WORDS = 25
+
+
+def _context_follows_caption(r: _Reading) -> bool:
+    """Whether the paragraph is a caption and a short sentence of context, whatever its
+    tense: the first sentence is a caption by itself, the second has at most
+    ``CAPTION_CONTEXT_MAX_WORDS`` words, asks nothing and speaks in no first or second
+    person ("Riot police fire tear gas at fans. At least 14 people were arrested.").
+    Not a schedule either ("Traffic will flow from Tuesday."): an announcement, not what
+    lies behind a photo. Quotations are refused for the whole paragraph."""
+    if len(r.sentences) != 2 or r.sentences[1].rstrip(_CLOSERS).endswith("?"):
+        return False
+    second = analyse_clause(r.sentences[1])
+    future = second.form is VerbForm.MODAL and second.lemma in {"will", "shall", "'ll"}
+    if future or _SCHEDULED.search(r.sentences[1]):
+        return False
+    context = [t for t in tokenize(r.sentences[1]) if t.is_word]
+    if not context or len(context) > CAPTION_CONTEXT_MAX_WORDS:
+        return False
+    if any(t.low in FIRST_SECOND_PERSON | _WRITERS_DEIXIS or t.text == "I" for t in context):
+        return False
+    return caption_evidence(r.sentences[0]).is_caption
+
+
+#: Words that place the writer, not the photo: "Many have come to be here".
+_WRITERS_DEIXIS = words("here now")
+
+
+_CLOSERS = "\"'”’)]"
 _QUOTE = re.compile(r"[\"“”„«»]|(?:^|[\s(\[])[‘'][^\W\d_]")
 
 
@@ -733,6 +765,8 @@ def _concrete_subject(r: _Reading) -> int:
     if not subject:
         return 0
     first = subject[0].low
+    if first in _GENERAL_QUANTIFIERS:
+        return 0  # people in general: "Most visitors stay in ...", "Many residents ..."
     if first in {"a", "an"} or first in NUMBER_WORDS - {"dozens", "hundreds", "thousands"}:
         return 1
     before_relative = itertools.takewhile(lambda t: t.low not in SUBJECT_RELATIVES, subject)
@@ -760,6 +794,10 @@ def _person_like(tok: Token) -> bool:
     """A noun for a person by the lexicon or by its ending: "goalkeeper", "plotters",
     "spectator", "guitarist", "comedian", "trainee"."""
     return tok.is_lower and (names_people([tok]) or bool(_PERSON_ENDING.search(tok.low)))
+
+
+#: Quantifiers that speak of people or things in general.
+_GENERAL_QUANTIFIERS = words("most many few all every")
 
 
 def _names_a_group(subject: Sequence[Token]) -> bool:
