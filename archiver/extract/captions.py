@@ -1032,7 +1032,9 @@ _HABITUAL = re.compile(
     r"(?:every|each) (?:other )?(?:day|night|week|weekend|month|year|morning|afternoon|"
     r"evening|season|spring|summer|autumn|fall|winter|" + WEEKDAY + r"|" + MONTH + r")|"
     r"on " + WEEKDAY + r"s|(?:once|twice|\w+ times) a (?:day|week|month|year)|"
-    r"most (?:days|nights|mornings|evenings|weekends)|daily|nightly|weekly|usually|regularly|"
+    r"most (?:days|nights|mornings|evenings|weekends)|"
+    r"\w+s (?:a|per) (?:day|night|week|month|year)(?! (?:after|before|later|earlier|ago))|"
+    r"daily|nightly|weekly|usually|regularly|"
     r"routinely|always|typically|often|frequently|normally|generally|sometimes|seldom|rarely)\b",
     re.IGNORECASE,
 )
@@ -1040,8 +1042,33 @@ _HABITUAL = re.compile(
 
 def _habitual(r: _Reading) -> int:
     """-2: habits and routines ("every night", "every Friday", "every three hours", "on
-    Sundays", "twice a day", "usually"): a photo shows one moment."""
+    Sundays", "twice a day", "five mornings a week", "six hours a day", "usually"): a photo
+    shows one moment."""
     return -2 if _HABITUAL.search(r.core) else 0
+
+
+#: A life rather than a moment: "lives in Bamako", "works as a nurse", "serves as mayor".
+_BIOGRAPHY = {"live": ("in", "on", "with", "alone"), "work": ("as",), "serve": ("as",)}
+
+
+def _biography(r: _Reading) -> int:
+    """-2: where someone lives or what they work as ("Diallo lives in Bamako", "She works as
+    a cook"): a fact of a life that the story tells, not a moment a photo shows."""
+    following = r.clause.after[0].low if r.clause.after else ""
+    return -2 if following in _BIOGRAPHY.get(r.clause.lemma or "", ()) else 0
+
+
+_APPROXIMATE = re.compile(
+    r"\b(?:about|around|roughly|nearly|almost|some|more than|less than|fewer than|at least|"
+    r"up to|at a (?:speed|rate|cost|depth|height) of)\s+[$€£]?\d",
+    re.IGNORECASE,
+)
+
+
+def _approximate_figure(r: _Reading) -> int:
+    """-1: an approximate or measured figure ("about 5 knots", "at least 14 people", "at a
+    speed of 20 knots"): a reported quantity. It adds to ``_statistics``."""
+    return -1 if _APPROXIMATE.search(r.core) else 0
 
 
 _FUTURE_TIME = re.compile(
@@ -1125,7 +1152,9 @@ _CAUSAL_SUBORDINATORS = words("after since because")
 def _past_event_clause(r: _Reading) -> int:
     """-1: an "after"/"since"/"because" clause with a past-tense verb ("... after a group of
     protesters sprayed graffiti"): a story of what happened. Captions do say "after a
-    tornado hit the town", so this only weighs against; "after returning" has no tense."""
+    tornado hit the town", so this only weighs against; "after returning" has no tense.
+    -2 after a progressive main verb ("Police are patrolling the city after clashes broke
+    out"): a situation under way since an event, as a report tells it."""
     tokens = r.tokens
     for i, tok in enumerate(tokens):
         if i == 0 or tok.low not in _CAUSAL_SUBORDINATORS:
@@ -1133,7 +1162,7 @@ def _past_event_clause(r: _Reading) -> int:
         rest = itertools.takewhile(lambda t: t.text != ",", tokens[i + 1 :])
         clause = analyse_clause(" ".join(t.text for t in rest))
         if clause.form in {VerbForm.PAST, VerbForm.PERFECT}:
-            return -1
+            return -2 if r.clause.form is VerbForm.PRESENT_PROGRESSIVE else -1
     return 0
 
 
@@ -1240,6 +1269,8 @@ _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("hedge", _hedge),
     ("deictic_time", _deictic_time),
     ("habitual", _habitual),
+    ("biography", _biography),
+    ("approximate_figure", _approximate_figure),
     ("future_time", _future_time),
     ("negation", _negation),
     ("bare_weekday", _bare_weekday),
