@@ -14,26 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import ROOT, SEED, invoke, tool
 
-from archiver.cli import cli
 from archiver.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
 EXPECTED = json.loads((ROOT / "samples" / "000_14cb049772c78afc.expected.json").read_text())
-
-
-def tool(name: str) -> str:
-    """An outside tool installed beside this Python (a dependency of archiver)."""
-    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
-    assert found, f"{name} is not installed"
-    return found
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def tree_snapshot(root: Path) -> dict[str, bytes]:

@@ -17,63 +17,22 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import SEED, invoke, start_capture, wait_until_stopped
 
 from archiver import store as store_module
 from archiver.auditing import audit_store
 from archiver.auditlog import read_entries
-from archiver.cli import cli
 from archiver.package import hash_payload, write_bag
-from archiver.pipeline import TEST_PAUSE_VARIABLE
 from archiver.store import Store
 from archiver.verify import validate_bag
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
 CAPTURES = 4
-STOP_TIMEOUT = 30.0
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    """Run an archiver command in this process."""
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def start_capture(store: Path, pause_at: str | None) -> subprocess.Popen:
-    """``archiver capture SEED --store STORE --json`` as a real process, paused at a stage."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
-    env.pop(TEST_PAUSE_VARIABLE, None)
-    if pause_at:
-        env[TEST_PAUSE_VARIABLE] = pause_at
-    return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "capture", str(SEED), "--store", str(store), "--json"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-
-
-def wait_until_stopped(process: subprocess.Popen) -> None:
-    """Wait for the process to SIGSTOP itself at its pause; fail if it ends or hangs."""
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while time.monotonic() < deadline:
-        pid, status = os.waitpid(process.pid, os.WUNTRACED | os.WNOHANG)
-        if pid and os.WIFSTOPPED(status):
-            return
-        if pid:
-            process.returncode = os.waitstatus_to_exitcode(status)
-            pytest.fail(f"capture ended before its pause: {process.stderr.read().decode()}")
-        time.sleep(0.01)
-    pytest.fail("capture never reached its pause")
 
 
 @pytest.fixture
@@ -93,7 +52,7 @@ def test_concurrent_captures_all_land_with_distinct_names(
     tmp_path: Path, processes: list[subprocess.Popen]
 ) -> None:
     store = tmp_path / "store"  # created by the racing captures themselves
-    processes.extend(start_capture(store, "before-rename") for _ in range(CAPTURES))
+    processes.extend(start_capture(SEED, store, "before-rename", "--json") for _ in range(CAPTURES))
     for process in processes:
         wait_until_stopped(process)
     code, out, _ = invoke("clean", str(store), "--json")
@@ -128,7 +87,7 @@ def test_audit_while_a_capture_lands(
     one_bag_store: Path, tmp_path: Path, processes: list[subprocess.Popen]
 ) -> None:
     store = Store(shutil.copytree(one_bag_store, tmp_path / "store"))
-    processes.append(start_capture(store.root, "before-rename"))
+    processes.append(start_capture(SEED, store.root, "before-rename", "--json"))
     wait_until_stopped(processes[0])
     [building] = (store.root / ".staging").iterdir()
     assert any(building.rglob("bagit.txt")), "a complete bag waits in the staging area"

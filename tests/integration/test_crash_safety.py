@@ -25,53 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import ROOT, SEED, STOP_TIMEOUT, invoke, start_capture, wait_until_stopped
 
-from archiver.cli import cli
-from archiver.pipeline import TEST_PAUSE_STAGES, TEST_PAUSE_VARIABLE
+from archiver.pipeline import TEST_PAUSE_STAGES
 from archiver.store import Store
-
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
-STOP_TIMEOUT = 30.0  # seconds a capture may take to reach its stage on a loaded machine
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    """Run an archiver command in this process."""
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def start_capture(source: str, store: Path, pause_at: str | None = None) -> subprocess.Popen:
-    """``archiver capture SOURCE --store STORE`` as a real process, maybe paused at a stage."""
-    # One BLAS thread: the language model's thread pool only slows many processes on few cores.
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
-    env.pop(TEST_PAUSE_VARIABLE, None)
-    if pause_at:
-        env[TEST_PAUSE_VARIABLE] = pause_at
-    return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "capture", source, "--store", str(store)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-
-
-def wait_until_stopped(process: subprocess.Popen, timeout: float = STOP_TIMEOUT) -> None:
-    """Wait for the process to SIGSTOP itself; fail (with its stderr) if it ends or hangs."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        pid, status = os.waitpid(process.pid, os.WUNTRACED | os.WNOHANG)
-        if pid and os.WIFSTOPPED(status):
-            return
-        if pid:
-            process.returncode = os.waitstatus_to_exitcode(status)
-            pytest.fail(f"capture ended before its pause: {process.stderr.read().decode()}")
-        time.sleep(0.01)
-    process.kill()
-    process.wait()
-    pytest.fail("capture never reached its pause")
 
 
 def kill(process: subprocess.Popen) -> None:

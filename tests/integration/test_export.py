@@ -18,31 +18,16 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
+from helpers import SEED, SEED_URI, capture_into, invoke
 from lxml import etree
 
-from archiver.cli import cli
 from archiver.describe import read_dublin_core
 from archiver.export import DC_ELEMENTS, OAI_DC_NS, check_oai_dc, flatten_to_dc, oai_dc_xml
 
 if TYPE_CHECKING:
     from conftest import HttpSite
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
-SEED_URI = "file:///000_14cb049772c78afc.txt"
 DC = "http://purl.org/dc/elements/1.1/"
-
-
-def invoke(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def capture_into(store: Path, source: str) -> Path:
-    code, out, err = invoke("capture", source, "--store", store, "--json")
-    assert code == 0, err
-    return Path(json.loads(out)["bags"][0]["bag"])
 
 
 def wacz_validate(path: Path) -> subprocess.CompletedProcess[str]:

@@ -36,11 +36,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import ROOT, SEED, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archiver.cli import cli
 from archiver.errors import ArchiverError
 from archiver.hashing import BAG_ALGORITHMS, digest_file
 from archiver.package import hash_payload, write_bag
@@ -48,8 +47,6 @@ from archiver.store import Store
 from archiver.verify import bagit_python_objection, validate_bag
 from archiver.warc import check_warc
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
 CHECK_SECONDS = 20  # one validation of a small bag, however hostile, on a loaded machine
 FUZZ = settings(
     max_examples=50,
@@ -57,12 +54,6 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
 )
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    """Run an archiver command in this process."""
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @contextlib.contextmanager

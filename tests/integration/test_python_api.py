@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import SEED
 
 import archiver
 from archiver.errors import CaptureError, NotABagError
-
-SEED = Path(__file__).resolve().parents[2] / "samples" / "000_14cb049772c78afc.txt"
 
 
 def test_capture_validate_audit(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ also compared with what the ``http_site`` test server logged. The replay runs in
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import signal
 import socket
@@ -21,29 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
+from helpers import ROOT, SEED, SEED_URI, capture_into, invoke
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.cli import cli
 from archiver.replay import ReplayServer, open_replay
 
 if TYPE_CHECKING:
     from conftest import HttpSite
-
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
-SEED_URI = "file:///000_14cb049772c78afc.txt"
-
-
-def invoke(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def capture_into(store: Path, source: str) -> Path:
-    code, out, err = invoke("capture", source, "--store", store, "--json")
-    assert code == 0, err
-    return Path(json.loads(out)["bags"][0]["bag"])
 
 
 def recorded_payload(bag: Path, uri: str) -> bytes:

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import SEED
 
 import archiver
 from archiver.cli import cli
 from archiver.inventory import read_bag_info
 from archiver.package import hash_payload, write_bag
-
-SEED = Path(__file__).resolve().parents[2] / "samples" / "000_14cb049772c78afc.txt"
 
 
 @pytest.fixture(scope="module")

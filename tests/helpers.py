@@ -1,0 +1,80 @@
+"""What many test modules need: the sample article, the CLI in-process, real subprocesses.
+
+Importable from every test module (``from helpers import ...``): pytest puts ``tests/`` on the
+import path because ``tests/conftest.py`` lives there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archiver.cli import cli
+from archiver.pipeline import TEST_PAUSE_VARIABLE
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
+SEED_URI = "file:///000_14cb049772c78afc.txt"
+STOP_TIMEOUT = 30.0  # seconds a capture may take to reach its stage on a loaded machine
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    """Run an archiver command in this process: (exit status, stdout, stderr)."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def capture_into(store: Path, source: str | Path) -> Path:
+    """Capture ``source`` into ``store`` through the CLI; return the new bag's path."""
+    code, out, err = invoke("capture", source, "--store", store, "--json")
+    assert code == 0, err
+    return Path(json.loads(out)["bags"][0]["bag"])
+
+
+def tool(name: str) -> str:
+    """An outside tool installed beside this Python (a dependency of archiver)."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    assert found, f"{name} is not installed"
+    return found
+
+
+def start_capture(
+    source: str | Path, store: Path, pause_at: str | None = None, *extra: str
+) -> subprocess.Popen:
+    """``archiver capture SOURCE --store STORE`` as a real process, maybe paused at a stage."""
+    # One BLAS thread: the language model's thread pool only slows many processes on few cores.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+    env.pop(TEST_PAUSE_VARIABLE, None)
+    if pause_at:
+        env[TEST_PAUSE_VARIABLE] = pause_at
+    return subprocess.Popen(
+        [sys.executable, "-m", "archiver", "capture", str(source), "--store", str(store), *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_until_stopped(process: subprocess.Popen, timeout: float = STOP_TIMEOUT) -> None:
+    """Wait for the process to SIGSTOP itself; fail (with its stderr) if it ends or hangs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pid, status = os.waitpid(process.pid, os.WUNTRACED | os.WNOHANG)
+        if pid and os.WIFSTOPPED(status):
+            return
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            pytest.fail(f"capture ended before its pause: {process.stderr.read().decode()}")
+        time.sleep(0.01)
+    process.kill()
+    process.wait()
+    pytest.fail("capture never reached its pause")
