@@ -122,6 +122,7 @@ __all__ = [
     "split_credit",
     "split_sentences",
     "strip_photo_lead",
+    "surnames",
     "tokenize",
 ]
 
@@ -273,9 +274,10 @@ class _Reading:
     tokens: tuple[Token, ...]  # tokens of ``core``
     clause: Clause
     noun_phrase: bool  # no finite verb, and a described scene (``_reads_as_noun_phrase``)
+    known_names: frozenset[str] = frozenset()  # surnames of full names met earlier
 
 
-def _read(paragraph: str) -> _Reading:
+def _read(paragraph: str, known_names: frozenset[str] = frozenset()) -> _Reading:
     """Split off the credit, the sentences and the photo lead; tokenize; find the clause."""
     text, credit = split_credit(" ".join(paragraph.split()))
     read_as, inscriptions = _drop_inscriptions(text)
@@ -300,6 +302,7 @@ def _read(paragraph: str) -> _Reading:
         tokens=tokens,
         clause=clause,
         noun_phrase=clause.form is VerbForm.NONE and _reads_as_noun_phrase(tokens),
+        known_names=known_names,
     )
 
 
@@ -1058,6 +1061,16 @@ def _biography(r: _Reading) -> int:
     return -2 if following in _BIOGRAPHY.get(r.clause.lemma or "", ()) else 0
 
 
+def _known_person(r: _Reading) -> int:
+    """-1: the subject is one name, the surname of someone the article named in full
+    before ("Jenkins trains ..." after "Harold Jenkins"): body prose goes on about a person
+    already introduced, where a caption gives the full name."""
+    subject = [t for t in r.clause.subject if t.is_word]
+    if len(subject) != 1 or not is_name(subject[0]):
+        return 0
+    return -1 if subject[0].text.split("'")[0].split("’")[0] in r.known_names else 0
+
+
 _APPROXIMATE = re.compile(
     r"\b(?:about|around|roughly|nearly|almost|some|more than|less than|fewer than|at least|"
     r"up to|at a (?:speed|rate|cost|depth|height) of)\s+[$€£]?\d",
@@ -1270,6 +1283,7 @@ _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("deictic_time", _deictic_time),
     ("habitual", _habitual),
     ("biography", _biography),
+    ("known_person", _known_person),
     ("approximate_figure", _approximate_figure),
     ("future_time", _future_time),
     ("negation", _negation),
@@ -1321,13 +1335,16 @@ class CaptionEvidence:
         return (*self.vetoes, *cues, *anchor, f"score {self.score} (needs {self.threshold})")
 
 
-def caption_evidence(paragraph: str) -> CaptionEvidence:
-    """Judge one paragraph: is it a photo caption, and on what evidence."""
+def caption_evidence(paragraph: str, known_names: frozenset[str] = frozenset()) -> CaptionEvidence:
+    """Judge one paragraph: is it a photo caption, and on what evidence.
+
+    ``known_names`` are the surnames of people the article named in full before this
+    paragraph (``surnames``): a subject that is one of them alone weighs against."""
     flat = " ".join(paragraph.split())
     if not flat or len(flat) > 4 * MAX_CHARS:  # not worth reading word by word
         veto = "length: empty" if not flat else "length: far too long for a caption"
         return CaptionEvidence(False, flat, None, 0, (veto,))
-    reading = _read(flat)
+    reading = _read(flat, known_names)
     vetoes = tuple(
         f"{name}: {detail}" for name, rule in _VETOES if (detail := rule(reading)) is not None
     )
@@ -1345,6 +1362,22 @@ def caption_evidence(paragraph: str) -> CaptionEvidence:
         main_verb=reading.clause.verb,
         anchored=anchored,
     )
+
+
+_FULL_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)+")
+
+
+def surnames(text: str) -> frozenset[str]:
+    """The last words of full names in ``text`` ("Harold Jenkins" gives "Jenkins"): runs of
+    two or more capitalised words that do not open with a function word ("The Hague")."""
+    found = set()
+    for match in _FULL_NAME.finditer(text):
+        parts = match.group(0).split()
+        while parts and parts[0].lower() in CLOSED_CLASS:
+            parts = parts[1:]
+        if len(parts) > 1:
+            found.add(parts[-1].split("'")[0].split("’")[0])
+    return frozenset(found)
 
 
 def is_caption(paragraph: str) -> bool:

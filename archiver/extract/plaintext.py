@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from archiver.errors import ExtractionError
-from archiver.extract.captions import caption_evidence, split_credit, split_sentences
+from archiver.extract.captions import caption_evidence, split_credit, split_sentences, surnames
 from archiver.extract.language import detect_language
 from archiver.extract.lexicon import words
 from archiver.model import Article, Block, BlockKind, Caption
@@ -101,7 +101,9 @@ def _decode_without_bom(data: bytes) -> str:
 def normalise_newlines(text: str) -> str:
     """Turn CR LF, lone CR and the Unicode line/paragraph separators into ``\\n``."""
     return (
-        text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
         .replace("\u2029", "\n\n")
     )
 
@@ -387,8 +389,11 @@ def parse_plaintext(text: str) -> Article:
     forced_body.add(lede_index)
     blocks: list[Block] = []
     captions: list[Caption] = []
+    known_names: frozenset[str] = frozenset()
     for index, paragraph in enumerate(paragraphs):
-        kind, caption = _classify(paragraph, forced_body=index in forced_body)
+        forced = index in forced_body
+        kind, caption = _classify(paragraph, forced_body=forced, known_names=known_names)
+        known_names |= surnames(paragraph.text)
         if caption is not None:
             captions.append(caption)
         blocks.append(Block(kind, paragraph.text))
@@ -426,13 +431,16 @@ def _locate_lede(
     return 0, None, None
 
 
-def _classify(paragraph: _Paragraph, *, forced_body: bool) -> tuple[BlockKind, Caption | None]:
-    """The paragraph's role, and its caption when it is one."""
+def _classify(
+    paragraph: _Paragraph, *, forced_body: bool, known_names: frozenset[str] = frozenset()
+) -> tuple[BlockKind, Caption | None]:
+    """The paragraph's role, and its caption when it is one. ``known_names`` are the
+    surnames of the people named in full in earlier paragraphs."""
     if forced_body or is_link_line(paragraph.text):
         return BlockKind.BODY, None
     if is_heading(paragraph.text, paragraph.lines):
         return BlockKind.HEADING, None
-    evidence = caption_evidence(paragraph.text)
+    evidence = caption_evidence(paragraph.text, known_names)
     if evidence.is_caption:
         return BlockKind.CAPTION, Caption(text=evidence.text, credit=evidence.credit)
     return BlockKind.BODY, None
