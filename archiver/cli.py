@@ -658,7 +658,13 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
 @STORE_OPTION
 @JSON_OPTION
 def list_bags(store_path: Path | None, store: Path | None, as_json: bool) -> None:
-    """List every bag in the store: date, publisher, captions, size, last audit, title."""
+    """List every bag in the store: date, publisher, captions, size, last audit, title.
+
+    \b
+    Examples:
+      archiver list
+      archiver list /srv/archive --json
+    """
     from archiver.inventory import inventory
 
     the_store = _store(store_path or store)
@@ -682,7 +688,13 @@ def list_bags(store_path: Path | None, store: Path | None, as_json: bool) -> Non
 @STORE_OPTION
 @JSON_OPTION
 def show(bag: Path, store: Path | None, as_json: bool) -> None:
-    """Show one bag: identifier, title, date, source, captions, size, last audit."""
+    """Show one bag: identifier, title, date, source, captions, size, last audit.
+
+    \b
+    Examples:
+      archiver show archive/2016/11/19/2016-11-19_cnn_...
+      archiver show BAG --json
+    """
     from archiver.auditlog import last_entries
     from archiver.inventory import summarize
     from archiver.store import is_bag
