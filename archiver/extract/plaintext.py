@@ -224,9 +224,11 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
     "Reporting by ..."), a line
     that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)": the credit is
     split off first, and a credited line belongs to a photo), a link or promotion line
-    (``is_link_line``), and a line whose subject is a pronoun pointing back at earlier text
-    ("Is any of it working?", "It goes on"): a heading opens a section, it does not continue
-    one.
+    (``is_link_line``), a promotion offering something to watch or read ("Watch the final
+    sprint"), and a line whose subject is a pronoun pointing back at earlier text ("It goes
+    on", "This is where it ends"): a heading opens a section, it does not continue one. A
+    short question standing alone is a heading even so ("Can it be rebuilt?"), unless it
+    asks about part of what came before ("Is any of it working?").
     """
     text = paragraph.strip()
     tokens = text.split()
@@ -238,13 +240,23 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
         return False
     if _BYLINE.match(text) or split_credit(text)[1] is not None or is_link_line(text):
         return False
-    if _opens_with_anaphora(tokens) and not _is_quotation(text):
+    if _MEDIA_IMPERATIVE.match(text):
         return False
     last = text.rstrip(_TRAILING_CLOSERS)[-1:]
     if last == "?":
-        return len(tokens) <= QUESTION_HEADING_MAX_WORDS and _parallel_questions(text)
+        short = len(tokens) <= QUESTION_HEADING_MAX_WORDS and _parallel_questions(text)
+        return short and not _opens_with_anaphora(tokens, partitive_only=True)
+    if _opens_with_anaphora(tokens) and not _is_quotation(text):
+        return False
     return last.isalnum() or last in _TRAILING_CLOSERS
 
+
+#: A promotion that offers something to watch, read or hear: "Watch the final sprint",
+#: "Read the full ruling", "Listen to the interview" (not "See you in court").
+_MEDIA_IMPERATIVE = re.compile(
+    r"^(?:watch|read|see|listen to|hear|view)\s+(?:the|a|an|this|these|our|his|her|their)\b",
+    re.IGNORECASE,
+)
 
 _QUOTE_PAIRS = {"'": "'", '"': '"', "‘": "’", "“": "”"}
 
@@ -325,7 +337,7 @@ _OPENING_AUXILIARIES = words(
 )
 
 
-def _opens_with_anaphora(tokens: list[str]) -> bool:
+def _opens_with_anaphora(tokens: list[str], *, partitive_only: bool = False) -> bool:
     """Whether a line's subject is a pronoun referring back: "It goes on", "Is any of it
     working?", "Are they ready?", "This is the end". An auxiliary that opens a yes/no
     question is passed over first; "Those who stayed" (the pronoun points forward, to its
@@ -337,6 +349,11 @@ def _opens_with_anaphora(tokens: list[str]) -> bool:
     if not low:
         return False
     first, rest = low[0], low[1:]
+    if partitive_only:  # a short question about "it" titles a section: "Can it be rebuilt?"
+        pointing = _ANAPHORS | _DEMONSTRATIVE_PRONOUNS
+        return (
+            first in _QUANTIFIERS and rest[:1] == ["of"] and rest[1:2] != [] and rest[1] in pointing
+        )
     if first in _ANAPHORS:
         return True
     if first in _DEMONSTRATIVE_PRONOUNS:

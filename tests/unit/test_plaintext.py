@@ -257,9 +257,15 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
         ("Find live results at example.org/elections", False),
         ("Follow our live coverage here", False),
         ("Sign up for the morning newsletter", False),
-        # a pronoun subject points back at earlier text
+        # a pronoun subject points back at earlier text; a short question about "it" or
+        # "they" still titles a section, one about part of what came before does not
         ("Will any of this last?", False),
-        ("Are they ready for the rush?", False),
+        ("Are they ready for the rush?", True),
+        ("Could it happen again?", True),
+        ("Is some of that money wasted?", False),
+        # a promotion offering something to watch or read is no heading
+        ("Watch the moment the dam gave way", False),
+        ("Read the full ruling", False),
         ("It all began in a garage", False),
         ("This is where it ends", False),
         ("That winning feeling", True),
@@ -309,11 +315,16 @@ def test_link_lines_and_credited_captions_are_not_headings_in_an_article() -> No
     )
     article = parse_plaintext(text)
     assert [b.kind for b in article.blocks] == [
-        BlockKind.BODY, BlockKind.CAPTION, BlockKind.BODY, BlockKind.BODY, BlockKind.BODY
+        BlockKind.BODY,
+        BlockKind.CAPTION,
+        BlockKind.BODY,
+        BlockKind.BODY,
+        BlockKind.BODY,
     ]
     (caption,) = article.captions
     assert (caption.text, caption.credit) == (
-        "Snowplows clear a highway outside Albany.", "AP Photo/Jane Roe"
+        "Snowplows clear a highway outside Albany.",
+        "AP Photo/Jane Roe",
     )
     assert article.headings == ()
 
