@@ -163,8 +163,16 @@ def _take_date(first: str) -> tuple[str | None, str, bool]:
     return iso, first[match.end() :], True
 
 
+#: Lower-case particles inside place names: "Rio de Janeiro", "Stratford-upon-Avon" (the
+#: hyphenated ones are part of the word), "Dar es Salaam", "Isle of Man".
+_PLACE_PARTICLES = words(
+    "de da do dos das del della di du des al el la le los las es of upon on sur am im van von "
+    "den der"
+)
+_PLACE_PARTICLE = "(?:" + "|".join(sorted(_PLACE_PARTICLES, key=len, reverse=True)) + ")"
 _DATELINE = re.compile(
-    r"(?P<place>[A-Z][\w.'’-]*(?:,?[ \t]+(?:[A-Z][\w.'’-]*|\d{1,2}(?:st|nd|rd|th)?|\d{4}))*"
+    r"(?P<place>[A-Z][\w.'’-]*(?:,?[ \t]+(?:[A-Z][\w.'’-]*|\d{1,2}(?:st|nd|rd|th)?|\d{4}"
+    r"|" + _PLACE_PARTICLE + r"(?=[ \t]+[A-Z])))*"
     r",?[ \t]+)?"
     r"\((?P<publisher>[A-Z][\w&.'’ -]{0,38}[\w.])\)"
     r"[ \t]*(?:(?:--|[-—–])[ \t]*)?"
@@ -174,7 +182,8 @@ _DATELINE = re.compile(
 def find_dateline(paragraph: str) -> tuple[str, str] | None:
     """The dateline at the start of a paragraph: ``(publisher, the dateline as written)``.
 
-    Recognised: "(CNN)", "(CNN Business)", "Washington (CNN)", "LONDON (Reuters) -",
+    Recognised: "(CNN)", "(CNN Business)", "Washington (CNN)", "Rio de Janeiro (CNN) --",
+    "LONDON (Reuters) -",
     "WASHINGTON (AP) —", "NEW YORK, Nov 7 (Reuters) -". Not taken for a dateline: an
     abbreviation glossed after its words ("Islamic State (IS) fighters ...") or a party
     label ("Sen. Jane Doe (D-Ohio)").

@@ -202,6 +202,12 @@ def test_captions_keep_their_credit_apart() -> None:
         ("WASHINGTON (AP) — The president ...", "AP"),
         ("BEIRUT, Lebanon (AP) — Airstrikes ...", "AP"),
         ("PARIS (AFP) -- Le président ...", "AFP"),
+        # place names with lower-case particles
+        ("Porto de Galinhas, Brazil (CNN) -- Divers ...", "CNN"),
+        ("Bandar Seri Begawan (Reuters) - Brunei ...", "Reuters"),
+        ("Castillo del Mar (AP) — The town ...", "AP"),
+        ("Newcastle upon Tyne (CNN) -- Fans ...", "CNN"),
+        ("Friends of the Earth (FoE) campaigners ...", None),
         ("Islamic State (IS) fighters attacked ...", None),
         ("Sen. Jane Doe (D-Ohio) said ...", None),
         ("Suicide bombs (IEDs) are ...", None),
