@@ -22,15 +22,21 @@ The decision is made in two steps that a maintainer can read back from
 1. hard vetoes: formal rules a caption never breaks (quotation marks, reporting verbs, a
    pronoun subject, a past/perfect/modal main verb, several sentences, ...); one veto is
    enough to refuse the paragraph;
-2. scored cues: positive signs (a depictive action verb, a concrete subject, a place in the
-   scene, a verbless described scene, a date or credit in agency style, a present passive,
-   a thing put somewhere in the passive) and negative ones (stative verbs and status
-   passives, statistics, hedges, "now", "next week", a bare weekday as news stories date
-   events, habits, negation, outcomes such as "kills", an "after" clause in the past tense,
+2. scored cues: positive signs (a depictive action verb, or any simple present verb of a
+   concrete subject: a full or titled name, "a" and a noun, someone's someone; a concrete
+   subject; a place in the scene; a thing lying, standing or covering a place; a verbless
+   described scene; a date or credit in agency style; a present passive; a thing put
+   somewhere in the passive) and negative ones (stative verbs and status passives, where a
+   known thing lies, statistics and approximate figures, hedges, "now", "next week", a bare
+   weekday as news stories date events, habits ("every night", "six hours a day"), a life
+   rather than a moment ("lives in", "works as"), a lone surname of someone named in full
+   earlier, negation, outcomes such as "kills", an "after" clause in the past tense,
    officials or people in general doing things in general or being moved about, a second
    clause joined by ", and"). The paragraph is a caption when no veto fired, the score
    reaches ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it in something a
-   camera could see: someone or something concrete, a place, a photo reference or a credit.
+   camera could see: someone or something concrete, a place, a date, a photo reference or
+   a credit. A paragraph whose first sentence is a caption by itself may add one short
+   sentence of context, in any tense.
 
 The clause reading behind the tense rules (``analyse_clause``: subject, main verb and its
 form) lives in ``archiver.extract.clauses``; this module keeps the features, the vetoes,
@@ -961,7 +967,7 @@ def _scene_verb(r: _Reading) -> int:
         return 0
     if not clause.after or _known_thing(clause.subject):
         return 0
-    placed = clause.lemma in _POSTURE_VERBS and clause.after[0].low in LOCATIVE_PREPOSITIONS
+    placed = clause.lemma in _POSTURE_VERBS and clause.after[0].low in _PLACING_PREPOSITIONS
     covers = clause.lemma in COVERING_VERBS and clause.after[0].is_lower
     return 1 if placed or covers else 0
 

@@ -18,6 +18,7 @@ from archiver.extract.captions import (
     split_credit,
     split_sentences,
     strip_photo_lead,
+    surnames,
 )
 
 CAPTIONS = [
@@ -329,6 +330,9 @@ def test_a_scoring_text_without_a_scene_is_refused_and_says_so() -> None:
         ("A man walks. John Roe/Getty Images", "A man walks.", "John Roe/Getty Images"),
         ("A man walks. REUTERS/Jane Doe", "A man walks.", "REUTERS/Jane Doe"),
         ("A girl smiles. Courtesy of the family", "A girl smiles.", "Courtesy of the family"),
+        ("A man walks. — Getty Images", "A man walks.", "Getty Images"),
+        ("A man walks. -- Photo: Jane Roe/AFP", "A man walks.", "Jane Roe/AFP"),
+        ("A man walks. — He said nothing.", "A man walks. — He said nothing.", None),
         # a full stop after a credit in parentheses goes with it, or ends the caption
         ("A man walks. (AP Photo/Jane Doe).", "A man walks.", "AP Photo/Jane Doe"),
         ("A man walks in Mosul (Getty Images).", "A man walks in Mosul.", "Getty Images"),
@@ -458,6 +462,17 @@ def test_odd_input_is_judged_without_error(paragraph: str) -> None:
         ("A keeper cradles a lamb.", "depictive_verb"),
         ("Rescuers are probably searching the wrong valley.", "hedge"),
         ("A man does not move from the bench in the park.", "negation"),
+        ("Tomas Berg sketches a heron on the riverbank.", "depictive_verb"),
+        ("An old ferry rests against the pier in Oban.", "scene_verb"),
+        ("Ivy covers the walls of a chapel in Cork.", "scene_verb"),
+        ("Lorry drivers are escorted past the checkpoint.", "concrete_subject"),
+        ("Nurses cycle four miles a day to reach the clinic.", "habitual"),
+        ("Her brother lives in Oslo with his family.", "biography"),
+        ("A barge moves at a speed of 9 knots past the lock.", "approximate_figure"),
+        (
+            "Guards are watching the gates after a crowd stormed the palace.",
+            "past_event_clause",
+        ),
     ],
 )
 def test_each_new_cue_is_named_in_the_evidence(paragraph: str, cue: str) -> None:
@@ -506,3 +521,64 @@ def test_a_long_quotation_on_a_sign_still_vetoes() -> None:
         'sign" in Leeds.'
     )
     assert any(v.startswith("quotation") for v in caption_evidence(paragraph).vetoes)
+
+
+NEW_KIND_CAPTIONS = [
+    # a concrete subject (a full name, a titled name, coordinated names, a possessive
+    # person, "a" and a noun) and a simple present verb no lexicon lists
+    "Mira Okafor signs autographs for children outside the stadium.",
+    "Veteran jockey Paul Rain strokes the neck of his horse after the race.",
+    "Hosts Ella Voss and Ken Ito swap jokes on stage.",
+    "Brazil's midfielder stretches for the ball during the second half.",
+    "A young bidder raises his paddle at an auction in Geneva.",
+    "Mount Arvel belches smoke over the valley on Friday, March 8.",
+    # animals and things at a spot, lying or covering a place
+    "Pelicans perch on a wooden post in the lagoon.",
+    "The hull of a fishing boat rests on the sand near Aveiro.",
+    "Snow covers the vineyards as far as the eye can see.",
+    "Scorched timbers lie across the floor of the barn.",
+    # the present passive of people acted on; a full agency date with a thing
+    "Detained smugglers are led past reporters at the port.",
+    "The foal is shown to the public for the first time on Sunday, May 4.",
+    # a quoted title inside the sentence is a name, not a quotation
+    'The singer of "Blue Harbour" waves to a packed hall in Leeds.',
+    'A horse from the film "Stay With Me" stands in a paddock before the premiere.',
+]
+
+NEW_KIND_BODY = [
+    # habits, biography, approximate figures, a surname alone after a full name
+    "Porters carry up to forty kilos a day along the trail.",
+    "Okafor works as a coach in Lagos.",
+    "Two barges are pushing the hulk toward the dock at about 3 knots.",
+    # people in general, a lone name that may be a country, an intention
+    "Most commuters cycle to work in summer.",
+    "France imposes a tax on private jets.",
+    "A lawyer refuses to answer questions about the case.",
+    # an ongoing situation since a past event
+    "Soldiers in Lima are guarding the palace after protesters stormed a ministry.",
+]
+
+
+@pytest.mark.parametrize("paragraph", NEW_KIND_CAPTIONS)
+def test_present_scenes_with_unlisted_verbs_are_captions(paragraph: str) -> None:
+    assert is_caption(paragraph), caption_evidence(paragraph).reasons
+
+
+@pytest.mark.parametrize("paragraph", NEW_KIND_BODY)
+def test_habits_biographies_and_situations_are_body(paragraph: str) -> None:
+    assert not is_caption(paragraph), caption_evidence(paragraph).reasons
+
+
+def test_a_lone_surname_of_someone_named_before_weighs_against() -> None:
+    known = surnames("The coach, Mira Okafor, arrived in Lagos on Monday.")
+    assert "Okafor" in known
+    paragraph = "Okafor trains the squad along the beach in Lagos."
+    evidence, alone = caption_evidence(paragraph, known), caption_evidence(paragraph)
+    assert ("known_person", -1) in evidence.cues
+    assert ("known_person", -1) not in alone.cues
+    assert evidence.score == alone.score - 1  # weighed, not a veto
+
+
+def test_the_noun_mine_is_no_first_person() -> None:
+    assert is_caption("Miners wait outside the Esperanza mine in Oruro on Friday, May 2.")
+    assert not is_caption("A cousin of mine waits outside the station in Oruro.")
