@@ -19,8 +19,9 @@ phrase ("The finale, staged in ...") or by a second participle after it; or, bef
 place, when the verb takes objects and the subject is a thing rather than a person or a
 name ("Boats moored in the harbor" against "Talks resumed in Geneva").
 
-Quoted titles inside a sentence ("The cast of "The Salt Road" celebrate") are read as one
-name. This module is pure: no disk, no network, no state, no third-party code.
+Quoted titles inside a sentence ("The cast of "The Salt Road" celebrate") reach this
+module already joined into one name (``archiver.extract.captions``). This module is pure:
+no disk, no network, no state, no third-party code.
 """
 
 from __future__ import annotations
