@@ -123,7 +123,7 @@ def _write_text(path: Path, content: bytes) -> None:
 
 
 def _walk_files(root: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for directory, dirnames, filenames in os.walk(root):
         dirnames.sort()
         found.extend(Path(directory) / name for name in sorted(filenames))

@@ -39,7 +39,7 @@ from email.utils import format_datetime
 from http import HTTPStatus
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.util import is_hop_by_hop
@@ -85,10 +85,20 @@ class RecordHead:
     body_length: int
 
 
+class _Stream(Protocol):
+    """What records are read from: a WARC file, or a gzip member of one."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
 class Body:
     """The body of a record, read in chunks from its open WARC; WSGI servers close it."""
 
-    def __init__(self, stream: IO[bytes], length: int) -> None:
+    def __init__(self, stream: _Stream, length: int) -> None:
         self._stream = stream
         self.length = length
 
@@ -112,8 +122,12 @@ class Body:
 class _Member(gzip.GzipFile):
     """A gzip reader that also closes the file it reads (``GzipFile`` leaves it open)."""
 
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw: IO[bytes] | None = raw  # typeshed's ``fileobj`` type has no ``close``
+        super().__init__(fileobj=raw)
+
     def close(self) -> None:
-        raw = self.fileobj
+        raw, self._raw = self._raw, None
         try:
             super().close()
         finally:
@@ -128,7 +142,7 @@ def open_record(warc: Path, offset: int) -> tuple[RecordHead, Body]:
     """
     raw = warc.open("rb")
     raw.seek(offset)
-    stream: IO[bytes] = _Member(fileobj=raw) if warc.name.endswith(".gz") else raw
+    stream: _Stream = _Member(raw) if warc.name.endswith(".gz") else raw
     try:
         head = parse_heads(stream)
     except (OSError, EOFError, ValueError, zlib.error) as exc:
@@ -139,7 +153,7 @@ def open_record(warc: Path, offset: int) -> tuple[RecordHead, Body]:
     return head, Body(stream, head.body_length)
 
 
-def parse_heads(stream: IO[bytes]) -> RecordHead:
+def parse_heads(stream: _Stream) -> RecordHead:
     """Parse a WARC record's head and, for HTTP records, the HTTP head from ``stream``.
 
     Leaves ``stream`` at the first byte of the body (the payload). Raises ``ValueError``.
@@ -151,7 +165,7 @@ def parse_heads(stream: IO[bytes]) -> RecordHead:
     block_length = int(warc_headers.get("content-length", ""))
     if record_type == "resource":
         media_type = warc_headers.get("content-type") or "application/octet-stream"
-        headers = (("Content-Type", media_type),)
+        headers: tuple[tuple[str, str], ...] = (("Content-Type", media_type),)
         return RecordHead(record_type, warc_headers, "200 OK", headers, block_length)
     if record_type not in ("response", "revisit"):
         raise ValueError(f"a {record_type or 'untyped'} record is not replayable")
@@ -162,7 +176,7 @@ def parse_heads(stream: IO[bytes]) -> RecordHead:
     return RecordHead(record_type, warc_headers, status, headers, body_length)
 
 
-def _read_head(stream: IO[bytes]) -> tuple[str, dict[str, str]]:
+def _read_head(stream: _Stream) -> tuple[str, dict[str, str]]:
     first, lines, _ = _read_lines(stream)
     headers: dict[str, str] = {}
     for name, value in (_header(line) for line in lines):
@@ -170,10 +184,11 @@ def _read_head(stream: IO[bytes]) -> tuple[str, dict[str, str]]:
     return first, headers
 
 
-def _read_lines(stream: IO[bytes]) -> tuple[str, list[str], int]:
+def _read_lines(stream: _Stream) -> tuple[str, list[str], int]:
     """A head: its first line, its header lines (continuations joined), its byte length."""
     first = stream.readline(_MAX_LINE)
-    consumed, lines = len(first), []
+    consumed = len(first)
+    lines: list[str] = []
     while True:
         line = stream.readline(_MAX_LINE)
         consumed += len(line)
@@ -230,8 +245,8 @@ class ReplayArchive:
         self._warcs = {path.name: path for path in bag_warcs(bag)}
         self.entries = read_index(bag_file(bag, INDEX_PATH), self._warcs)
         values = read_record_values(bag)
-        title = (values.get("title") or [None])[0] or read_bag_info(bag).get("External-Description")
-        self.page: Page = article_page(self.entries, (values.get("source") or [None])[0], title)
+        title = _first(values, "title") or read_bag_info(bag).get("External-Description")
+        self.page: Page = article_page(self.entries, _first(values, "source"), title)
         self._by_url: dict[str, list[IndexEntry]] = {}
         self._by_digest: dict[str, IndexEntry] = {}
         for entry in sorted(self.entries, key=lambda e: e.timestamp):
@@ -264,6 +279,11 @@ class ReplayArchive:
             raise ReplayError(f"revisit of a payload not in this bag: {entry.url}")
         _, body = open_record(self._warcs[original.filename], original.offset)
         return body
+
+
+def _first(values: dict[str, list[str]], key: str) -> str | None:
+    found = values.get(key)
+    return found[0] if found else None
 
 
 def url_key(url: str) -> str:

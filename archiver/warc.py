@@ -662,7 +662,7 @@ def check_warc(path: Path, *, scan: bool = True) -> tuple[list[RecordSummary], l
 
 def _record_problems(summary: RecordSummary, record: ArcWarcRecord) -> list[RecordProblem]:
     """Digest failures, a missing digest, and a block shorter than its Content-Length."""
-    found = []
+    found: list[RecordProblem] = []
     checker = record.digest_checker
     if checker.passed is False:
         found.extend(RecordProblem(summary.offset, summary.record_id, m) for m in checker.problems)

@@ -46,7 +46,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from archiver.errors import CaptureError, SourceTooLargeError
@@ -490,7 +490,18 @@ class _RecordingConnection(http.client.HTTPConnection):
             return
         self.timeout = min(self.connect_timeout, self.deadline.remaining())
         super().connect()
-        self.ip_address = self.sock.getpeername()[0]
+        self.ip_address = self._peer_address()
+
+    def _peer_address(self) -> str:
+        # A method of its own: in ``connect`` mypy keeps ``self.sock`` narrowed to None by the
+        # early return, not seeing that ``super().connect()`` sets it.
+        return self.sock.getpeername()[0]
+
+    def getresponse(self) -> _RecordingResponse:
+        """The response, read by :class:`_RecordingResponse` (our ``response_class``)."""
+        # typeshed types ``getresponse`` as returning ``HTTPResponse`` whatever
+        # ``response_class`` is; the cast only tells mypy what __init__ arranged.
+        return cast(_RecordingResponse, super().getresponse())
 
     def send(self, data: Any) -> None:
         """Send ``data``, keeping a copy for the request record."""

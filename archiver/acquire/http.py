@@ -526,7 +526,7 @@ class _Robots:
         return rules.can_fetch(self._session.options.user_agent or default_user_agent(), url)
 
     def _load(self, origin: str) -> RobotFileParser:
-        rules = RobotFileParser(f"{origin}/robots.txt")
+        rules = _RobotRules(f"{origin}/robots.txt")
         purpose = _Purpose(ROBOTS, keep_body=MAX_ROBOTS_BYTES, obey_robots=False)
         try:
             fetched = self._session.fetch(f"{origin}/robots.txt", purpose)
@@ -541,6 +541,17 @@ class _Robots:
         else:
             rules.disallow_all = True
         return rules
+
+
+class _RobotRules(RobotFileParser):
+    """A ``RobotFileParser``, declaring the verdict flags its ``__init__`` sets.
+
+    ``allow_all`` and ``disallow_all`` are real (``can_fetch`` consults them) but missing
+    from typeshed's stubs; the annotations add nothing at run time.
+    """
+
+    allow_all: bool
+    disallow_all: bool
 
 
 def _robots_lines(fetched: _Fetched) -> list[str]:

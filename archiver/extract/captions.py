@@ -563,7 +563,12 @@ def _veto_subject(r: _Reading) -> str | None:
         return f"pronoun subject {first.text!r}"
     third = r.tokens[2].low if len(r.tokens) > 2 else ""
     partitive = head in DEMONSTRATIVES | {"one", "none"} and second is not None
-    if partitive and second.low == "of" and third in {"them", "those", "these", "us", "which"}:
+    if (
+        partitive
+        and second is not None  # repeated so mypy narrows ``second`` here too
+        and second.low == "of"
+        and third in {"them", "those", "these", "us", "which"}
+    ):
         return f"pronoun subject '{first.text} of {third}'"
     if (
         first.low in KNOWN_VERBS

@@ -71,8 +71,8 @@ def split_credit(text: str) -> tuple[str, str | None]:
     for finder in (_bracket_credit, _label_credit, _by_credit, _segment_credit):
         found = finder(text)
         if found:
-            caption, credit = found
-            credit = clean_credit(credit)
+            caption, raw_credit = found
+            credit = clean_credit(raw_credit)
             if credit:
                 return caption.rstrip(" ,;:|–—-"), credit
     return text, None
