@@ -124,11 +124,18 @@ def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    """A listen backlog like a real server's: with the default of 5, a client opening more
+    connections at once meets dropped SYNs and one-second retransmits."""
+
+    request_queue_size = 128
+
+
 class SiteServer:
     """The site served on 127.0.0.1 from a background thread; a context manager."""
 
     def __init__(self, spec: SiteSpec) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(Site(spec)))
+        self.server = _Server(("127.0.0.1", 0), handler_for(Site(spec)))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
