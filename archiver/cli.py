@@ -269,13 +269,20 @@ def validate(
     profile = load_profile(profile_path) if profile_path else None
     bags = resolve_bags(list(paths))
     reports = []
-    for bag in bags:
-        report = validate_bag(
-            bag, fast=fast, completeness_only=completeness_only, profile=profile, workers=processes
-        )
-        reports.append(report)
-        if not as_json:
-            _print_report(report)
+    with _progress("validating", enabled=len(bags) > 1 and not as_json) as tick:
+        for number, bag in enumerate(bags, start=1):
+            report = validate_bag(
+                bag,
+                fast=fast,
+                completeness_only=completeness_only,
+                profile=profile,
+                workers=processes,
+            )
+            reports.append(report)
+            if not as_json:
+                _print_report(report)
+            if tick:
+                tick(number, len(bags))
     if as_json:
         emit_json(
             {
