@@ -164,6 +164,15 @@ _SLASH_CREDIT = re.compile(
 )
 
 
+#: A bare credit after the last full stop, with no label, no parentheses and no stop of its
+#: own: an agency, an organisation or a photographer ("... Sri Lanka. Reuters", "... eclipse.
+#: Getty Images", "... Monday. NOAA"): at most five capitalised words (with "of", "and",
+#: "&" or a year among them), no lower-case word, so no verb: a fragment, not a sentence.
+_BARE_CREDIT = re.compile(
+    r"(?<=[.!?])\s+([A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|&|\d{4})){0,4})$"
+)
+
+
 def split_credit(paragraph: str) -> tuple[str, str | None]:
     """Split a trailing photo credit off a paragraph: ``(caption, credit or None)``.
 
@@ -171,7 +180,8 @@ def split_credit(paragraph: str) -> tuple[str, str | None]:
     "(Getty Images)"), a labelled credit after the last sentence ("Photo: Reuters",
     "Photograph: J. Doe/AFP", "Courtesy of the family") and an agency line with a slash after
     the last sentence ("John Smith/AFP/Getty Images", "REUTERS/Jane Doe"), and a dash and a photo
-    source after the last sentence ("... July 13. — Getty Images"). A label
+    source after the last sentence ("... July 13. — Getty Images"), and a bare credit of a few
+    capitalised words after the last full stop ("... in Colombo. Reuters"). A label
     ("Photo:", "Photograph:", "Photo by") is dropped from the credit. A full stop after a
     credit in parentheses ("... Street. (AP Photo/Jane Doe).") is dropped with it, or ends
     the caption when the caption has none of its own ("A man walks (Getty Images).").
@@ -186,7 +196,7 @@ def split_credit(paragraph: str) -> tuple[str, str | None]:
     match = _DASH_CREDIT.search(text)
     if match and ("/" in match.group(1) or _CREDIT_WORDS.search(match.group(1))):
         return text[: match.start()].rstrip(), _CREDIT_LABEL.sub("", match.group(1)).strip()
-    for pattern in (_LABELLED_CREDIT, _SLASH_CREDIT):
+    for pattern in (_LABELLED_CREDIT, _SLASH_CREDIT, _BARE_CREDIT):
         match = pattern.search(text)
         if match and match.start(1) > 0:
             credit = _CREDIT_LABEL.sub("", match.group(1)).strip()

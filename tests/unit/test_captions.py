@@ -339,6 +339,25 @@ def test_a_scoring_text_without_a_scene_is_refused_and_says_so() -> None:
         ("A soldier (left) salutes.", "A soldier (left) salutes.", None),
         ("A man walks in the park (pictured).", "A man walks in the park (pictured).", None),
         ("The city remains under curfew.", "The city remains under curfew.", None),
+        # a bare credit after the last full stop: a few capitalised words, no verb
+        (
+            "Fishermen haul nets at dawn in Mombasa. AFP",
+            "Fishermen haul nets at dawn in Mombasa.",
+            "AFP",
+        ),
+        (
+            "A diver swims past coral. National Park Service",
+            "A diver swims past coral.",
+            "National Park Service",
+        ),
+        ("A kite flies over the dunes. Jane Roe", "A kite flies over the dunes.", "Jane Roe"),
+        # a sentence without a stop, or a lower-case word, is no credit
+        (
+            "The rain stopped. Then the Crowd Went home",
+            "The rain stopped. Then the Crowd Went home",
+            None,
+        ),
+        ("A man walks. Later that day", "A man walks. Later that day", None),
     ],
 )
 def test_split_credit(paragraph: str, text: str, credit: str | None) -> None:
