@@ -32,11 +32,13 @@ The decision is made in two steps that a maintainer can read back from
    rather than a moment ("lives in", "works as"), a lone surname of someone named in full
    earlier, negation, outcomes such as "kills", an "after" clause in the past tense,
    officials or people in general doing things in general or being moved about, a second
-   clause joined by ", and"). The paragraph is a caption when no veto fired, the score
+   clause joined by ", and", a chain of relative clauses, a round "from bar to bar", a
+   state in a season "in October"). The paragraph is a caption when no veto fired, the score
    reaches ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it in something a
    camera could see: someone or something concrete, a place, a date, a photo reference or
    a credit. A paragraph whose first sentence is a caption by itself may add one short
-   sentence of context, in any tense.
+   sentence of context, in any tense, that tells of the moment rather than describing in
+   general (no present state, price, habit or timeless negation).
 
 The clause reading behind the tense rules (``analyse_clause``: subject, main verb and its
 form) lives in ``archiver.extract.clauses``; this module keeps the features, the vetoes,
@@ -473,7 +475,34 @@ def _context_follows_caption(r: _Reading) -> bool:
         return False
     if any(t.low in FIRST_SECOND_PERSON | _WRITERS_DEIXIS or t.text == "I" for t in context):
         return False
+    if _general_description(r.sentences[1]):
+        return False
     return caption_evidence(r.sentences[0]).is_caption
+
+
+#: Present forms that describe how a thing is, not what happens: "It has ...", "costs".
+_DESCRIBING_FORMS = {VerbForm.COPULA, VerbForm.HAVE}
+
+
+def _general_description(sentence: str) -> bool:
+    """Whether a sentence describes in general rather than telling what lies behind one
+    photo: a present state ("It has bakeries", "A ticket costs ..."), a negation out of time
+    ("cannot be seen", "is not open"; "has not flowed since March" tells of the moment), a
+    price or a statistic ("2.50 euros", "on average"), a habit ("once every 375 years") or
+    a time of year with no year ("in spring"). Context after a caption tells of the moment:
+    "Three children were among the dead", "It was his 40th marathon"."""
+    clause = analyse_clause(sentence)
+    tokens = tokenize(sentence)
+    if clause.form in _DESCRIBING_FORMS:
+        return True
+    if clause.form is VerbForm.PRESENT and clause.lemma in STATIVE_VERBS:
+        return True
+    negative = {"not", "never", "cannot", "nobody", "nothing", "neither", "nor"}
+    told = clause.form in {VerbForm.PAST, VerbForm.PERFECT}  # "has not flowed since March"
+    if not told and any(t.low in negative or t.low.endswith("n't") for t in tokens):
+        return True
+    core = sentence.rstrip(".")
+    return any(p.search(core) for p in (_STATISTIC, _HABITUAL, _TIME_OF_YEAR))
 
 
 #: Words that place the writer, not the photo: "Many have come to be here".
@@ -821,7 +850,7 @@ def _person_like(tok: Token) -> bool:
 
 
 #: Quantifiers that speak of people or things in general.
-_GENERAL_QUANTIFIERS = words("most many few all every")
+_GENERAL_QUANTIFIERS = words("most many few all every some any")
 
 
 def _names_a_group(subject: Sequence[Token]) -> bool:
@@ -1064,11 +1093,26 @@ _HABITUAL = re.compile(
 )
 
 
+#: A time of year with no year and no day: "in October", "in spring", "during the winter".
+_TIME_OF_YEAR = re.compile(
+    r"\b(?:in|during) (?:the )?(?:spring|summer|autumn|fall|winter|" + MONTH + r")"
+    r"(?!,? (?:\d|of \d))(?! (?:of|when|before|after) )\b"
+)
+#: The same noun on both sides of "from ... to": "from bar to bar", "from door to door".
+_ROUND = re.compile(r"\bfrom (\w+) to \1\b", re.IGNORECASE)
+
+
 def _habitual(r: _Reading) -> int:
     """-2: habits and routines ("every night", "every Friday", "every three hours", "on
-    Sundays", "twice a day", "five mornings a week", "six hours a day", "usually"): a photo
-    shows one moment."""
-    return -2 if _HABITUAL.search(r.core) else 0
+    Sundays", "twice a day", "five mornings a week", "six hours a day", "usually"), a round
+    ("wander from bar to bar", "go from door to door") and a state in a time of year with
+    no year ("is deserted in October", "are crowded in summer"): a photo shows one moment.
+    A verbless caption or an action dated by its month stays ("The lights over Hamnøy in
+    February", "... in a photo taken in May")."""
+    core = r.core
+    state = r.clause.form in {VerbForm.PRESENT_PASSIVE, VerbForm.COPULA}
+    seasonal = state and _TIME_OF_YEAR.search(core) is not None
+    return -2 if _HABITUAL.search(core) or _ROUND.search(core) or seasonal else 0
 
 
 #: A life rather than a moment: "lives in Bamako", "works as a nurse", "serves as mayor".
@@ -1285,6 +1329,17 @@ def _second_clause(r: _Reading) -> int:
     return 0
 
 
+#: A relative clause after a comma: ", which flows", ", where it irrigates", ", who ...".
+_COMMA_RELATIVE = re.compile(r",\s+(?:which|where|who|whose|whom)\b", re.IGNORECASE)
+
+
+def _chained_clauses(r: _Reading) -> int:
+    """-2: two or more relative clauses after commas, one hung on the other ("The meltwater
+    feeds the river, which flows to the coast, where it irrigates farms"): a chain of
+    explanation, as body prose builds it; a caption shows one scene and names it."""
+    return -2 if len(_COMMA_RELATIVE.findall(r.core)) >= 2 else 0
+
+
 _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("photo_reference", _photo_reference),
     ("credit", _credit),
@@ -1313,6 +1368,7 @@ _CUES: tuple[tuple[str, Callable[[_Reading], int]], ...] = (
     ("ongoing_situation", _ongoing_situation),
     ("generic_statement", _generic_statement),
     ("second_clause", _second_clause),
+    ("chained_clauses", _chained_clauses),
 )
 
 

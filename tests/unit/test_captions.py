@@ -601,3 +601,38 @@ def test_a_lone_surname_of_someone_named_before_weighs_against() -> None:
 def test_the_noun_mine_is_no_first_person() -> None:
     assert is_caption("Miners wait outside the Esperanza mine in Oruro on Friday, May 2.")
     assert not is_caption("A cousin of mine waits outside the station in Oruro.")
+
+
+# A caption may take one sentence of context about its moment; a sentence that describes in
+# general (a present state, a price, a negation, a habit) makes the paragraph body prose.
+CAPTION_AND_CONTEXT = [
+    "Ferries wait at the quay in Split. Two sailings were cancelled.",
+    "A keeper climbs the stairs of the lighthouse on Vis. It was his last shift.",
+]
+DESCRIPTION_AFTER_A_SCENE = [
+    "Ferries wait at the quay in Split. A return ticket costs 40 kuna.",
+    "A keeper climbs the stairs of the lighthouse on Vis. It has no electricity.",
+    "Fishermen mend nets on the harbour wall in Essaouira. The boats cannot leave in a storm.",
+]
+# a state in a season, a round from place to place, a chain of relative clauses
+GENERAL_DESCRIPTION = [
+    "The old harbour at Kotor is packed with yachts in August.",
+    "Carol singers go from door to door in a village near York.",
+    "The canal carries water to the plain, which feeds the orchards, where farmers grow "
+    "apricots for export.",
+]
+
+
+@pytest.mark.parametrize("paragraph", CAPTION_AND_CONTEXT)
+def test_a_caption_with_context_about_its_moment(paragraph: str) -> None:
+    assert is_caption(paragraph), caption_evidence(paragraph).reasons
+
+
+@pytest.mark.parametrize("paragraph", DESCRIPTION_AFTER_A_SCENE + GENERAL_DESCRIPTION)
+def test_general_description_is_body(paragraph: str) -> None:
+    assert not is_caption(paragraph), caption_evidence(paragraph).reasons
+
+
+def test_a_month_dates_a_verbless_caption_or_an_action_but_no_state() -> None:
+    assert is_caption("Fishing boats in the harbour at Kotor in August.")
+    assert is_caption("Fans wave flags in the stands at Elland Road in May.")
