@@ -75,6 +75,7 @@ from archiver.extract.clauses import (
     is_plural_noun,
     is_s_form,
     names_people,
+    opens_subordinate,
     subject_head,
     subject_is_plural,
     tokenize,
@@ -694,7 +695,8 @@ _PHOTO_REFERENCE = re.compile(
     r"\((?:left|right|center|centre|top|bottom|front|back|foreground|background|"
     r"(?:top|bottom|far|second from) (?:left|right))\)|\bfrom left\b|\bleft to right\b|"
     r"\bL-R\b|\bpictured\b|\bseen here\b|^(?:This|The|A|An) (?:photo|photograph|picture|image|"
-    r"frame|still|aerial (?:photo|view)|satellite image)\b",
+    r"frame|still|aerial (?:photo|view)|satellite image)\b|"
+    r"^(?:Aerial|Satellite|Drone|Archive|Undated|File) (?:photo|image|view|picture)s? of\b",
     re.IGNORECASE,
 )
 
@@ -731,7 +733,9 @@ def _someone_acts(r: _Reading) -> bool:
     not ("Nadia Benali accepts the Oscar", "Kambiri nudges her calf"): a caption's way of
     naming what a photo shows. Not a state, an outcome or a report."""
     clause = r.clause
-    if clause.form is not VerbForm.PRESENT or clause.lemma in _NOT_SHOWN:
+    if clause.form is not VerbForm.PRESENT or clause.lemma in _NOT_SHOWN - _HANDLING_VERBS:
+        return False
+    if clause.lemma in _HANDLING_VERBS and not _handles_a_thing(r):
         return False
     if len(tokenize(clause.verb or "")) != 1 or _concrete_subject(r) <= 0:
         return False
@@ -741,6 +745,19 @@ def _someone_acts(r: _Reading) -> bool:
     after = clause.after
     infinitive = len(after) > 1 and after[0].low == "to" and after[1].is_lower
     return not infinitive  # an intention, not a moment: "A spokesman declines to comment"
+
+
+#: Verbs that report or judge before "that", but are done with the hands to a thing: "A
+#: man shows a nugget", "A girl writes a letter", "A boy finds a shell".
+_HANDLING_VERBS = THAT_VERBS & words("show write find")
+
+
+def _handles_a_thing(r: _Reading) -> bool:
+    """Whether someone ("A man", "Two girls", not "A report", "A study") does a handling
+    verb to a thing after a determiner: "A man shows a handful of rock"."""
+    after = r.clause.after
+    person = names_people(r.clause.subject) or _is_agent_noun(subject_head(r.clause.subject))
+    return person and bool(after) and after[0].low in DETERMINERS - {"that"}
 
 
 def _unlisted_action(r: _Reading) -> bool:
@@ -910,10 +927,16 @@ def _dated(r: _Reading) -> int:
     return 1 if _DATED.search(r.core) else 0
 
 
+#: Prepositions that set a scene in time, as a place does: "Dejected players after the
+#: final whistle", "Crowds during the parade".
+_MOMENT_PREPOSITIONS = words("after before during")
+
+
 def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
     """Whether a verbless sentence is a described scene: a noun phrase and its places.
 
-    It opens a noun phrase, has a locative preposition or a participle with its agent or
+    It opens a noun phrase, has a locative preposition (or one of a moment: "after the
+    final ball", "during the parade") or a participle with its agent or
     material ("A cake decorated with roses"), the words before that read as one noun phrase
     (no adverb, no plural noun followed by another word), and no word of the main clause
     outside an "-ing" phrase takes an object ("Stocks fall sharply", "Negotiators resume
@@ -926,7 +949,7 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
     place_at = 0
     for i in range(1, len(tokens)):
         agent = tokens[i].low in {"with", "by"} and is_past_form(tokens[i - 1].low)
-        if tokens[i].low in LOCATIVE_PREPOSITIONS or agent:
+        if tokens[i].low in LOCATIVE_PREPOSITIONS | _MOMENT_PREPOSITIONS or agent:
             place_at = i
             break
     if not opens or not place_at:
@@ -947,7 +970,14 @@ def _reads_as_noun_phrase(tokens: Sequence[Token]) -> bool:
         ):
             return False
     ends_main = SUBJECT_RELATIVES | OTHER_RELATIVES | CLAUSE_SUBORDINATORS
-    end = next((i for i, t in enumerate(tokens) if i and (t.text == "," or t.low in ends_main)), 0)
+    end = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if i and (t.text == "," or t.low in ends_main or opens_subordinate(tokens, i))
+        ),
+        0,
+    )
     for tok, nxt in itertools.pairwise(tokens[: end + 1] if end else tokens):
         takes_object = nxt.low in DETERMINERS or nxt.low in {"to", "whether", "that"}
         # "-ing" phrases take objects ("holding a sign"); "-ed" ones only "to" ("chained to")

@@ -89,6 +89,7 @@ __all__ = [
     "is_plural_noun",
     "is_s_form",
     "names_people",
+    "opens_subordinate",
     "subject_head",
     "subject_is_plural",
     "tokenize",
@@ -767,7 +768,7 @@ def analyse_clause(sentence: str) -> Clause:
             if tok.low in SUBJECT_RELATIVES:
                 skip_to, in_relative = _after_verb_group(tokens, i + 1), False
             continue
-        if i and not subordinate_at and tok.low in CLAUSE_SUBORDINATORS:
+        if i and not subordinate_at and opens_subordinate(tokens, i):
             subordinate_at = i
         kind = _finite_kind(tokens, i)
         if kind is None:
@@ -787,6 +788,17 @@ _CLAUSE_BOUNDARIES = SUBORDINATORS | SUBJECT_RELATIVES | OTHER_RELATIVES | CONJU
 #: Subordinators that open a clause with its own subject; "as" and "than" mostly compare
 #: ("dressed as Santa", "more than 1,200 people").
 CLAUSE_SUBORDINATORS = SUBORDINATORS - {"as", "than"}
+
+
+def opens_subordinate(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the word at ``i`` opens a subordinate clause: a clause subordinator ("after",
+    "while"), or "as" before a personal pronoun ("as it approached", "as they left"), where
+    "as" cannot compare ("dressed as Santa", "as many as")."""
+    low = tokens[i].low
+    if low in CLAUSE_SUBORDINATORS:
+        return True
+    nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+    return low == "as" and nxt in {"it", "he", "she", "they", "we", "i", "you"}
 
 
 def _stronger_verb_after(tokens: Sequence[Token], i: int) -> tuple[int, str]:

@@ -636,3 +636,29 @@ def test_general_description_is_body(paragraph: str) -> None:
 def test_a_month_dates_a_verbless_caption_or_an_action_but_no_state() -> None:
     assert is_caption("Fishing boats in the harbour at Kotor in August.")
     assert is_caption("Fans wave flags in the stands at Elland Road in May.")
+
+
+# "Satellite image of ...", "Drone image of ..." open a photo even without an article, and
+# "as" before a pronoun opens a clause of its own ("as it reached the sea"); someone may
+# show or write a thing with their hands; a verbless scene may be set by a moment ("after
+# the finish") as by a place.
+MORE_CAPTION_KINDS = [
+    "Drone image of the lava field as it reached the sea on Sunday.",
+    "A boy shows a fossil to visitors at the museum in Drumheller.",
+    "A nurse writes a note at a clinic in Goma.",
+    "Exhausted runners after the finish in Boston.",
+]
+
+
+@pytest.mark.parametrize("paragraph", MORE_CAPTION_KINDS)
+def test_photo_openings_handling_verbs_and_moments_are_captions(paragraph: str) -> None:
+    assert is_caption(paragraph), caption_evidence(paragraph).reasons
+
+
+def test_a_picture_released_in_the_past_is_still_news() -> None:
+    assert not is_caption("A picture of the suspect was released by police on Monday.")
+
+
+def test_as_before_a_pronoun_opens_a_subordinate_clause() -> None:
+    assert analyse_clause("A photo of the ferry as it left the port").form == "none"
+    assert analyse_clause("The team plays as they did last year").verb == "plays"
