@@ -24,21 +24,23 @@ The decision is made in two steps that a maintainer can read back from
    enough to refuse the paragraph;
 2. scored cues: positive signs (a depictive action verb, or any simple present verb of a
    concrete subject: a full or titled name, "a" and a noun, someone's someone; a concrete
-   subject; a place in the scene; a thing lying, standing or covering a place; a verbless
-   described scene; a date or credit in agency style; a present passive; a thing put
-   somewhere in the passive) and negative ones (stative verbs and status passives, where a
-   known thing lies, statistics and approximate figures, hedges, "now", "next week", a bare
-   weekday as news stories date events, habits ("every night", "six hours a day"), a life
-   rather than a moment ("lives in", "works as"), a lone surname of someone named in full
-   earlier, negation, outcomes such as "kills", an "after" clause in the past tense,
-   officials or people in general doing things in general or being moved about, a second
-   clause joined by ", and", a chain of relative clauses, a round "from bar to bar", a
-   state in a season "in October"). The paragraph is a caption when no veto fired, the score
-   reaches ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it in something a
-   camera could see: someone or something concrete, a place, a date, a photo reference or
-   a credit. A paragraph whose first sentence is a caption by itself may add one short
-   sentence of context, in any tense, that tells of the moment rather than describing in
-   general (no present state, price, habit or timeless negation).
+   subject, among them people named by a plural noun who put a thing somewhere singled out
+   or whom a name singles out ("Wrestlers throw salt into the ring"); a place in the scene;
+   a thing lying, standing or covering a place; a verbless described scene, set by a place
+   or a moment ("after the final whistle"); a date or credit in agency style; a present
+   passive; a thing put somewhere in the passive) and negative ones (stative verbs and
+   status passives, where a known thing lies, statistics and approximate figures, hedges,
+   "now", "next week", a bare weekday as news stories date events, habits ("every night",
+   "six hours a day"), a life rather than a moment ("lives in", "works as"), a lone surname
+   of someone named in full earlier, negation, outcomes such as "kills", an "after" clause
+   in the past tense, officials or people in general doing things in general or being moved
+   about, a second clause joined by ", and", a chain of relative clauses, a round "from bar
+   to bar", a state in a season "in October"). The paragraph is a caption when no veto
+   fired, the score reaches ``CAPTION_THRESHOLD``, and one of the ``SCENE_CUES`` anchors it
+   in something a camera could see: someone or something concrete, a place, a date, a photo
+   reference or a credit. A paragraph whose first sentence is a caption by itself may add
+   one short sentence of context, in any tense, that tells of the moment rather than
+   describing in general (no present state, price, habit or timeless negation).
 
 The clause reading behind the tense rules (``analyse_clause``: subject, main verb and its
 form) lives in ``archiver.extract.clauses``; this module keeps the features, the vetoes,
@@ -853,8 +855,39 @@ def _concrete_subject(r: _Reading) -> int:
         return 1
     if r.clause.form is not VerbForm.NONE and _appositive_name(r.tokens):
         return 1
+    if _people_act_on_a_thing(r):
+        return 1
     one_common_plural = len(subject) == 1 and is_plural_noun(last)  # "Prices rise"
     return 1 if named and subject[0].low not in DETERMINERS and not one_common_plural else 0
+
+
+def _people_act_on_a_thing(r: _Reading) -> bool:
+    """Whether people named by a plural noun do something to a thing singled out, and
+    either put it somewhere singled out ("Wrestlers throw salt into the ring") or are
+    singled out by a name themselves ("Drummers from the Mangueira school keep the beat"):
+    the people in a photo. People in general act in general ("Wrestlers train hard",
+    "Voters want change", "Students protest the tuition rise")."""
+    clause = r.clause
+    head = subject_head([t for t in clause.subject if t.is_word])
+    if clause.form is not VerbForm.PRESENT or head is None:
+        return False
+    if not (names_people([head]) or _PERSON_ENDING.search(head.low)):
+        return False
+    if not is_plural_noun(head) or clause.lemma in _NOT_SHOWN:
+        return False
+    after = clause.after
+    if not any(t.low in _SPECIFIC_DETERMINERS for t in after[:4]):
+        return False
+    placed = any(
+        a.low in _PLACING_PREPOSITIONS and b.low in _SPECIFIC_DETERMINERS
+        for a, b in itertools.pairwise(after)
+    )
+    subject = [t for t in clause.subject if t.is_word]
+    of_someone = any(
+        a.low in PREPOSITIONS and any(is_name(t) for t in subject[k + 1 :])
+        for k, a in enumerate(subject)
+    )  # "Drummers from the Mangueira school", "Porters of the Sherpa guild"
+    return placed or of_someone
 
 
 _PERSON_ENDING = re.compile(r"(?:er|or|ist|ian|ee)s?$")
@@ -1117,7 +1150,7 @@ _HABITUAL = re.compile(
     r"on " + WEEKDAY + r"s|(?:once|twice|\w+ times) a (?:day|week|month|year)|"
     r"most (?:days|nights|mornings|evenings|weekends)|"
     r"\w+s (?:a|per) (?:day|night|week|month|year)(?! (?:after|before|later|earlier|ago))|"
-    r"daily|nightly|weekly|usually|regularly|"
+    r"daily|nightly|weekly|usually|regularly|(?:a)?round the clock|day and night|night and day|"
     r"routinely|always|typically|often|frequently|normally|generally|sometimes|seldom|rarely)\b",
     re.IGNORECASE,
 )
@@ -1134,7 +1167,8 @@ _ROUND = re.compile(r"\bfrom (\w+) to \1\b", re.IGNORECASE)
 
 def _habitual(r: _Reading) -> int:
     """-2: habits and routines ("every night", "every Friday", "every three hours", "on
-    Sundays", "twice a day", "five mornings a week", "six hours a day", "usually"), a round
+    Sundays", "twice a day", "five mornings a week", "six hours a day", "usually", "around
+    the clock"), a round
     ("wander from bar to bar", "go from door to door") and a state in a time of year with
     no year ("is deserted in October", "are crowded in summer"): a photo shows one moment.
     A verbless caption or an action dated by its month stays ("The lights over Hamnøy in

@@ -662,3 +662,28 @@ def test_a_picture_released_in_the_past_is_still_news() -> None:
 def test_as_before_a_pronoun_opens_a_subordinate_clause() -> None:
     assert analyse_clause("A photo of the ferry as it left the port").form == "none"
     assert analyse_clause("The team plays as they did last year").verb == "plays"
+
+
+# People named by a plural noun are the people in a photo when they put a thing somewhere
+# singled out, or when a name singles them out; otherwise they are people in general.
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Dockers load the crates onto a barge.",
+        "Bellringers from the Whitechapel guild pull the ropes.",
+    ],
+)
+def test_people_doing_a_thing_singled_out_are_a_caption(paragraph: str) -> None:
+    assert is_caption(paragraph), caption_evidence(paragraph).reasons
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Investors watch the market closely.",
+        "Lifeguards watch the beach day and night.",
+        "Stewards guard the gates of the stadium around the clock.",
+    ],
+)
+def test_people_in_general_or_at_all_hours_are_body(paragraph: str) -> None:
+    assert not is_caption(paragraph), caption_evidence(paragraph).reasons

@@ -51,19 +51,14 @@ HELDOUT_KNOWN_MISSES = {
         "'walks off after being dismissed for 94': a bare count weighs against, as body "
         "prose counts runs, goals and votes the same way"
     ),
-    "plaintext_blind/06_rio_carnival.txt": (
-        "'Drummers from the Mangueira samba school keep the beat': a bare plural of people "
-        "and a common verb, as body prose speaks of people in general"
-    ),
     "plaintext_blind/10_art_auction.txt": (
         "an artwork caption in quotation marks (title, year, 'by' the artist), and a figure "
         "in an 'as' clause ('as bidding climbs past $60 million'): quotations and prices "
         "are body text's"
     ),
     "plaintext_blind/11_sumo_tournament.txt": (
-        "a lone name as subject ('Tsurugiyama receives ...'), a bare plural with no place "
-        "('Wrestlers throw salt into the ring'), a gloss between commas ('Gyoji, or "
-        "referees, in ...'): body prose opens those ways as often"
+        "a lone name as subject ('Tsurugiyama receives ...'), which may be a country or a "
+        "firm, and a gloss between commas ('Gyoji, or referees, in ...')"
     ),
     "plaintext_blind/12_typhoon_philippines.txt": (
         "'Volunteers pack relief goods ...': a verb that is also a noun ('pack') after a "
