@@ -4,9 +4,9 @@ Every ``*.txt`` under ``tests/cases/plaintext/`` and ``samples/`` is checked aga
 ``*.expected.json`` beside it (date, publisher, language, section headings, photo captions
 in order, and photo credits where the file lists them). So is every article under
 ``tests/cases/plaintext_heldout/``, ``plaintext_heldout2/``, ``plaintext_heldout3/`` and
-``plaintext_blind/``: four sets of articles written by someone who had not seen the rules,
+``plaintext_heldout4/``: four sets of articles written by someone who had not seen the rules,
 kept apart so that they measure the rules rather than shape them (the few files still
-misread are xfailed, each with its reason). ``plaintext_blind/`` was measured blind, then
+misread are xfailed, each with its reason). ``plaintext_heldout4/`` was measured blind, then
 learned from: it is held out now, no longer blind.
 """
 
@@ -47,24 +47,24 @@ HELDOUT_KNOWN_MISSES = {
         "a verbless caption with 'now' ('..., now stored at the town hall'): 'now' is the "
         "writer's time in body text"
     ),
-    "plaintext_blind/02_cricket_final.txt": (
+    "plaintext_heldout4/02_cricket_final.txt": (
         "'walks off after being dismissed for 94': a bare count weighs against, as body "
         "prose counts runs, goals and votes the same way"
     ),
-    "plaintext_blind/10_art_auction.txt": (
+    "plaintext_heldout4/10_art_auction.txt": (
         "an artwork caption in quotation marks (title, year, 'by' the artist), and a figure "
         "in an 'as' clause ('as bidding climbs past $60 million'): quotations and prices "
         "are body text's"
     ),
-    "plaintext_blind/11_sumo_tournament.txt": (
+    "plaintext_heldout4/11_sumo_tournament.txt": (
         "a lone name as subject ('Tsurugiyama receives ...'), which may be a country or a "
         "firm, and a gloss between commas ('Gyoji, or referees, in ...')"
     ),
-    "plaintext_blind/12_typhoon_philippines.txt": (
+    "plaintext_heldout4/12_typhoon_philippines.txt": (
         "'Volunteers pack relief goods ...': a verb that is also a noun ('pack') after a "
         "plural is not read as a verb"
     ),
-    "plaintext_blind/15_solar_eclipse.txt": (
+    "plaintext_heldout4/15_solar_eclipse.txt": (
         "a possessive thing with no place a camera names ('The sun's corona glows around "
         "the moon'), and a so-called term in quotation marks with 'appears'"
     ),
@@ -77,7 +77,7 @@ HELDOUT_FILES = [
         "plaintext_heldout",
         "plaintext_heldout2",
         "plaintext_heldout3",
-        "plaintext_blind",
+        "plaintext_heldout4",
     )
     for path in sorted((HERE.parent / "cases" / folder).glob("*.txt"))
     if path.with_name(path.stem + ".expected.json").exists()

@@ -1,12 +1,12 @@
 """A measurement, not a case-by-case check: caption and heading precision and recall on
-``tests/cases/plaintext_blind/``, fifteen articles written by someone who never saw the rules,
+``tests/cases/plaintext_blind/``, twelve articles written by someone who never saw the rules,
 and never used to tune them (unlike the ``plaintext_heldout*`` sets, which were blind when
 written and were then learned from).
 
-Measured when the set arrived (rules of round 3): captions P 0.938, R 0.858; headings P 1.0,
-R 1.0; date, publisher and language 45 of 45. The floors below sit at those figures, so a
-change that makes the rules worse on unseen text fails here. Do not tune rules to this set;
-write a new blind set instead.
+Measured when the set arrived (rules of round 4): captions P 0.911, R 0.823 (51 of 56 found,
+62 labelled); headings P 1.0, R 1.0; date, publisher and language 36 of 36. The floors below
+sit at those figures, so a change that makes the rules worse on unseen text fails here. Do not
+tune rules to this set; write a new blind set, then move this one to ``plaintext_heldout5``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from archiver.extract.plaintext import decode_text, parse_plaintext
 
 BLIND = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind"
-CAPTION_PRECISION, CAPTION_RECALL = 0.93, 0.85
+CAPTION_PRECISION, CAPTION_RECALL = 0.91, 0.82
 HEADING_PRECISION, HEADING_RECALL = 0.97, 0.97
 
 
@@ -50,7 +50,7 @@ def _scores() -> dict[str, tuple[int, int, int]]:
 
 
 def test_the_blind_set_is_there() -> None:
-    assert len(list(BLIND.glob("*.txt"))) == 15
+    assert len(list(BLIND.glob("*.txt"))) == 12
 
 
 def test_rules_hold_their_measured_quality_on_unseen_articles() -> None:
