@@ -17,16 +17,13 @@ loading anything from the live web.
 
 Limits: no link rewriting (absolute links in a page are blocked, not replayed: for full
 fidelity open the WACZ from ``archiver export --wacz`` in ReplayWeb.page or pywb); GET and
-HEAD only; one bag at a time. Records are read with the standard library: archiver's WARCs
-hold one gzip member per record, which this module decompresses at the index's offset,
-parsing the WARC and HTTP heads (warcio stays behind ``archiver.warc``, which has no
-random-access reader yet).
+HEAD only; one bag at a time. Records are read at the index's offsets through
+:func:`archiver.warc.open_record` (warcio stays behind ``archiver.warc``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import gzip
 import html
 import re
 import signal
@@ -39,7 +36,7 @@ from email.utils import format_datetime
 from http import HTTPStatus
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.util import is_hop_by_hop
@@ -57,18 +54,17 @@ from archiver.export import (
     require_bag,
 )
 from archiver.inventory import read_bag_info
+from archiver.warc import StoredRecord
+from archiver.warc import open_record as read_record_at
 
 HOST = "127.0.0.1"
 PREFIX = "/web/"
 CSP = "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:"
 _CHUNK = 64 * 1024
-_MAX_LINE = 64 * 1024
-_MAX_HEADERS = 500
 _TIMESTAMPED = re.compile(r"(\d{14})/(.*)", re.DOTALL)
 _SCHEME_SLASHES = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):/*")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-
 
 
 # --- Reading records --------------------------------------------------------------------------
@@ -86,11 +82,9 @@ class RecordHead:
 
 
 class _Stream(Protocol):
-    """What records are read from: a WARC file, or a gzip member of one."""
+    """What a record's body is read from."""
 
     def read(self, size: int = -1, /) -> bytes: ...
-
-    def readline(self, size: int = -1, /) -> bytes: ...
 
     def close(self) -> None: ...
 
@@ -119,96 +113,42 @@ class Body:
         self._stream.close()
 
 
-class _Member(gzip.GzipFile):
-    """A gzip reader that also closes the file it reads (``GzipFile`` leaves it open)."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._raw: IO[bytes] | None = raw  # typeshed's ``fileobj`` type has no ``close``
-        super().__init__(fileobj=raw)
-
-    def close(self) -> None:
-        raw, self._raw = self._raw, None
-        try:
-            super().close()
-        finally:
-            if raw is not None:
-                raw.close()
-
-
 def open_record(warc: Path, offset: int) -> tuple[RecordHead, Body]:
     """Read the heads of the record at ``offset`` in ``warc``; its body follows, unread.
 
-    Raises :class:`ReplayError` for data that is not a WARC record.
+    Raises :class:`ReplayError` for data that is not a replayable WARC record.
     """
-    raw = warc.open("rb")
-    raw.seek(offset)
-    stream: _Stream = _Member(raw) if warc.name.endswith(".gz") else raw
     try:
-        head = parse_heads(stream)
-    except (OSError, EOFError, ValueError, zlib.error) as exc:
-        stream.close()
+        stored = read_record_at(warc, offset)
+    except ValueError as exc:
         raise ReplayError(
             f"unreadable record at offset {offset}: {exc}", subject=str(warc)
         ) from None
-    return head, Body(stream, head.body_length)
+    try:
+        head = _head_of(stored)
+    except ValueError as exc:
+        stored.close()
+        raise ReplayError(f"record at offset {offset}: {exc}", subject=str(warc)) from None
+    return head, Body(stored, head.body_length)
 
 
-def parse_heads(stream: _Stream) -> RecordHead:
-    """Parse a WARC record's head and, for HTTP records, the HTTP head from ``stream``.
-
-    Leaves ``stream`` at the first byte of the body (the payload). Raises ``ValueError``.
-    """
-    version, warc_headers = _read_head(stream)
-    if not version.startswith("WARC/"):
-        raise ValueError("not a WARC record")
-    record_type = warc_headers.get("warc-type", "")
-    block_length = int(warc_headers.get("content-length", ""))
-    if record_type == "resource":
-        media_type = warc_headers.get("content-type") or "application/octet-stream"
+def _head_of(stored: StoredRecord) -> RecordHead:
+    """What is served of a record: its status and headers (a resource gets its media type)."""
+    if stored.record_type == "resource":
+        media_type = stored.warc_headers.get("content-type") or "application/octet-stream"
         headers: tuple[tuple[str, str], ...] = (("Content-Type", media_type),)
-        return RecordHead(record_type, warc_headers, "200 OK", headers, block_length)
-    if record_type not in ("response", "revisit"):
-        raise ValueError(f"a {record_type or 'untyped'} record is not replayable")
-    status_line, lines, head_length = _read_lines(stream)
-    status = http_status(status_line)
-    headers = tuple(_header(line) for line in lines)
-    body_length = max(0, block_length - head_length)
-    return RecordHead(record_type, warc_headers, status, headers, body_length)
-
-
-def _read_head(stream: _Stream) -> tuple[str, dict[str, str]]:
-    first, lines, _ = _read_lines(stream)
-    headers: dict[str, str] = {}
-    for name, value in (_header(line) for line in lines):
-        headers.setdefault(name.lower(), value)
-    return first, headers
-
-
-def _read_lines(stream: _Stream) -> tuple[str, list[str], int]:
-    """A head: its first line, its header lines (continuations joined), its byte length."""
-    first = stream.readline(_MAX_LINE)
-    consumed = len(first)
-    lines: list[str] = []
-    while True:
-        line = stream.readline(_MAX_LINE)
-        consumed += len(line)
-        if not line or line in (b"\r\n", b"\n"):
-            break
-        if len(lines) >= _MAX_HEADERS or not line.endswith(b"\n"):
-            raise ValueError("head too long")
-        text = line.decode("latin-1").rstrip("\r\n")
-        if text[:1] in (" ", "\t") and lines:
-            lines[-1] += " " + text.strip()
-        else:
-            lines.append(text)
-    return first.decode("latin-1").strip(), lines, consumed
-
-
-def _header(line: str) -> tuple[str, str]:
-    name, colon, value = line.partition(":")
-    if not colon or not name.strip():
-        raise ValueError(f"malformed header line {line[:40]!r}")
-    return name.strip(), value.strip()
+        return RecordHead(
+            stored.record_type, stored.warc_headers, "200 OK", headers, stored.payload_length
+        )
+    if stored.record_type not in ("response", "revisit") or stored.http_status is None:
+        raise ValueError(f"a {stored.record_type or 'untyped'} record is not replayable")
+    return RecordHead(
+        stored.record_type,
+        stored.warc_headers,
+        http_status(stored.http_status),
+        stored.http_headers,
+        stored.payload_length,
+    )
 
 
 def http_status(status_line: str) -> str:

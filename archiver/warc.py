@@ -754,6 +754,55 @@ def _summarise(iterator: ArchiveIterator, record: object) -> RecordSummary:
     )
 
 
+class StoredRecord:
+    """One record of a WARC opened for replay: its heads, and its payload to read as recorded.
+
+    ``read``/``close`` make it a stream of the payload (the entity body exactly as stored,
+    content encoding kept); ``close`` closes the WARC file.
+    """
+
+    def __init__(self, handle: BinaryIO, record: ArcWarcRecord) -> None:
+        self._handle = handle
+        self._payload = record.raw_stream
+        self.record_type: str = record.rec_type
+        self.warc_headers: dict[str, str] = {}
+        for name, value in record.rec_headers.headers:
+            self.warc_headers.setdefault(name.lower(), value)
+        http = record.http_headers
+        self.http_status: str | None = (
+            f"{http.protocol} {http.statusline}" if http is not None and record.rec_type
+            in ("response", "revisit") else None
+        )
+        self.http_headers: tuple[tuple[str, str], ...] = tuple(http.headers) if http else ()
+        self.payload_length: int = max(0, int(getattr(self._payload, "limit", 0)))
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes of the payload."""
+        return bytes(self._payload.read(size if size >= 0 else None))
+
+    def close(self) -> None:
+        """Close the WARC file."""
+        self._handle.close()
+
+
+def open_record(path: Path, offset: int) -> StoredRecord:
+    """Open the record that starts at ``offset`` in the WARC at ``path``.
+
+    Raises ``ValueError`` when no well-formed WARC record starts there.
+    """
+    handle = path.open("rb")
+    try:
+        handle.seek(offset)
+        record = next(iter(ArchiveIterator(handle)))
+        return StoredRecord(handle, record)
+    except StopIteration:
+        handle.close()
+        raise ValueError("no record at that offset") from None
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+        handle.close()
+        raise ValueError(f"not a WARC record: {exc}") from None
+
+
 def write_cdxj_index(warc_path: Path, index_path: Path) -> None:
     """Write a sorted CDXJ index of the replayable records of ``warc_path``.
 
