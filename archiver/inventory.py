@@ -14,6 +14,7 @@ from typing import Any
 from archiver.auditlog import last_entries
 from archiver.describe import read_dublin_core
 from archiver.store import Store
+from archiver.verify.bagit_rules import Findings, parse_bag_info
 from archiver.xmlsafe import UnsafeXMLError
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
@@ -45,18 +46,17 @@ class BagSummary:
 
 
 def read_bag_info(bag: Path) -> dict[str, str]:
-    """bag-info.txt as a dict (the first value of a repeated label); {} when unreadable."""
+    """bag-info.txt as a dict (the first value of a repeated label); {} when unreadable.
+
+    Parsed by the validator's own reader; what it would report is not this module's concern.
+    """
     path = bag / "bag-info.txt"
     if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
         return {}
+    text = path.read_text(encoding="utf-8", errors="replace")
     info: dict[str, str] = {}
-    label = None
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        if line[:1].isspace() and label:
-            info[label] += " " + line.strip()
-        elif ":" in line:
-            label, value = (part.strip() for part in line.split(":", 1))
-            info.setdefault(label, value)
+    for label, value in parse_bag_info(text, "bag-info.txt", (1, 0), Findings()):
+        info.setdefault(label, value)
     return info
 
 
