@@ -267,35 +267,38 @@ def _algorithms(
 
 def check_tag_files(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
     """P011-P012: required tag files present, every tag file allowed."""
-    tag_files = set(result.tag_files)
-    findings = [
-        _error("P011", entry, "required by the profile (Tag-Files-Required) but missing")
-        for entry in profile.get("Tag-Files-Required", [])
-        if not _required_present(entry, tag_files)
-    ]
-    if "Tag-Files-Allowed" in profile:
-        patterns = [*profile["Tag-Files-Allowed"], *ALWAYS_ALLOWED_TAG_FILES]
-        findings += [
-            _error("P012", path, "tag file not allowed by the profile (Tag-Files-Allowed)")
-            for path in sorted(tag_files)
-            if not any(glob_match(p, path) for p in patterns)
-        ]
-    return findings
+    return _files_required_and_allowed(
+        set(result.tag_files), profile, "Tag-Files", ("P011", "P012"), ALWAYS_ALLOWED_TAG_FILES
+    )
 
 
 def check_payload_files(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
     """P013-P014: required payload files present, every payload file allowed."""
-    payload = set(result.payload_files)
+    return _files_required_and_allowed(
+        set(result.payload_files), profile, "Payload-Files", ("P013", "P014"), ()
+    )
+
+
+def _files_required_and_allowed(
+    present: set[str],
+    profile: dict[str, Any],
+    key: str,
+    codes: tuple[str, str],
+    always_allowed: tuple[str, ...],
+) -> list[Finding]:
+    """``<key>-Required`` entries present, and every file matching ``<key>-Allowed``."""
+    missing_code, banned_code = codes
+    kind = key.split("-")[0].lower()
     findings = [
-        _error("P013", entry, "required by the profile (Payload-Files-Required) but missing")
-        for entry in profile.get("Payload-Files-Required", [])
-        if not _required_present(entry, payload)
+        _error(missing_code, entry, f"required by the profile ({key}-Required) but missing")
+        for entry in profile.get(f"{key}-Required", [])
+        if not _required_present(entry, present)
     ]
-    if "Payload-Files-Allowed" in profile:
-        patterns = profile["Payload-Files-Allowed"]
+    if f"{key}-Allowed" in profile:
+        patterns = [*profile[f"{key}-Allowed"], *always_allowed]
         findings += [
-            _error("P014", path, "payload file not allowed by the profile (Payload-Files-Allowed)")
-            for path in sorted(payload)
+            _error(banned_code, path, f"{kind} file not allowed by the profile ({key}-Allowed)")
+            for path in sorted(present)
             if not any(glob_match(p, path) for p in patterns)
         ]
     return findings
