@@ -15,11 +15,11 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
 from archiver.errors import ExtractionError
+from archiver.htmlrefs import absolute_url
 
 #: Characters of decoded HTML read at most; real news pages stay far below this.
 MAX_CHARS = 8 * 1024 * 1024
@@ -173,17 +173,8 @@ def base_url(root: etree._Element, url: str) -> str:
 
 
 def resolve(base: str, reference: str | None) -> str | None:
-    """``reference`` made absolute against ``base``; None for empty, ``data:`` or bad URLs."""
-    reference = clean_text(reference)
-    if not reference or reference.startswith(("data:", "javascript:", "about:", "blob:", "#")):
-        return None
-    try:
-        absolute = urljoin(base, reference) if base else reference
-        parts = urlsplit(absolute)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return absolute
+    """``reference`` made absolute against ``base`` as the capture resolves it (so that a
+    caption's image URL is the URL that was fetched); None unless it is an http(s) URL."""
+    return absolute_url(base, clean_text(reference))
 
 
