@@ -21,12 +21,11 @@ from archiver import __version__
 from archiver.acquire import FetchOptions, capture_source
 from archiver.describe import build_dublin_core, check_dublin_core, to_xml
 from archiver.errors import BagBuildError, ExtractionError, MetadataError, StoreError
-from archiver.model import Agent, Article, BagResult, Capture, DublinCore, Severity
+from archiver.model import Agent, Article, BagResult, Capture, DublinCore
 from archiver.package import hash_payload, sync_tree, write_bag
 from archiver.premis import new_event, premis_xml
 from archiver.store import Store, bag_name
 from archiver.verify import bagit_python_objection, validate_bag
-from archiver.verify.content import check_content
 from archiver.verify.profile import ARCHIVER_PROFILE_ID
 from archiver.warc import WarcFile, utc_now, write_cdxj_index
 
@@ -242,11 +241,6 @@ def warcinfo_fields(
 def _finish_bag(
     bag_dir: Path, capture: Capture, record: DublinCore, dc_xml: bytes, options: CaptureOptions
 ) -> None:
-    content = [f for f in check_content_payload(bag_dir) if f.severity is Severity.ERROR]
-    if content:
-        raise BagBuildError(
-            f"the new bag's payload failed its checks: {content[0].line()}", subject=capture.source
-        )
     payload = hash_payload(bag_dir)
     _test_pause("payload-hashed")
     checked_at = options.clock()
@@ -267,7 +261,10 @@ def _finish_bag(
         new_event(
             "validation",
             checked_at,
-            "WARC record digests, CDXJ index and captions checked before bagging",
+            "full validation before the bag entered the store: BagIt structure and every "
+            "checksum, the archiver profile, Dublin Core and PREMIS against their schemas, every "
+            "WARC record's digests, the CDXJ index and the captions; then bagit-python's "
+            "validation. A bag that fails either never enters the store",
         ),
     )
     info = bag_info(capture, record, options)
@@ -288,11 +285,6 @@ def capture_detail(capture: Capture) -> str:
     if capture.options:
         detail += "; options: " + ", ".join(f"{k}={v}" for k, v in capture.options)
     return detail
-
-
-def check_content_payload(bag_dir: Path):
-    """The content checks that apply before the tag files exist (payload only)."""
-    return (f for f in check_content(bag_dir) if not f.code.startswith(("D", "M")))
 
 
 def bag_info(capture: Capture, record: DublinCore, options: CaptureOptions) -> dict[str, str]:
