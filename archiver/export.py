@@ -47,7 +47,7 @@ from archiver.describe import DC_NS, DCTERMS_NS, RECORD_NS
 from archiver.errors import ExportError, InvalidBagError, NotABagError, UsageError
 from archiver.inventory import read_bag_info, store_key, summarize
 from archiver.store import Store, is_bag
-from archiver.xmlsafe import UnsafeXMLError, parse_xml, schema_errors
+from archiver.xmlsafe import UnsafeXMLError, parse_xml, read_xml_file, schema_errors
 
 WACZ_VERSION = "1.1.1"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -236,7 +236,7 @@ def read_record_values(bag: Path) -> dict[str, list[str]]:
     if path.is_symlink() or not path.is_file():
         return {}
     try:
-        return _record_values(parse_xml(path.read_bytes()))
+        return _record_values(parse_xml(read_xml_file(path)))
     except UnsafeXMLError as exc:
         raise InvalidBagError(str(exc), subject=str(path)) from None
 

@@ -15,7 +15,7 @@ from archiver.auditlog import last_entries
 from archiver.describe import read_dublin_core
 from archiver.store import Store
 from archiver.verify.bagit_rules import Findings, parse_bag_info
-from archiver.xmlsafe import UnsafeXMLError
+from archiver.xmlsafe import UnsafeXMLError, read_xml_file
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
 
@@ -111,7 +111,7 @@ def _dublin_core(bag: Path) -> dict[str, list[str]]:
     if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
         return {}
     try:
-        return read_dublin_core(path.read_bytes())
+        return read_dublin_core(read_xml_file(path))
     except UnsafeXMLError:
         return {}
 

@@ -54,6 +54,14 @@ def parse_xml(data: bytes) -> etree._ElementTree:
     return tree
 
 
+def read_xml_file(path: Path) -> bytes:
+    """The bytes of an XML file, refused (UnsafeXMLError) before reading when over the limit."""
+    size = path.stat().st_size
+    if size > MAX_XML_BYTES:
+        raise UnsafeXMLError(f"XML document of {size} bytes is over the size limit")
+    return path.read_bytes()
+
+
 @cache
 def load_schema(name: str) -> etree.XMLSchema:
     """Load one of archiver's XML Schemas (and what it imports) from local files only."""

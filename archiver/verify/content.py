@@ -34,7 +34,7 @@ from pathlib import Path
 from archiver.describe import check_dublin_core, read_dublin_core
 from archiver.model import Finding, Severity
 from archiver.warc import RecordProblem, RecordSummary, WarcScanner, check_warc
-from archiver.xmlsafe import UnsafeXMLError, parse_xml, schema_errors
+from archiver.xmlsafe import UnsafeXMLError, parse_xml, read_xml_file, schema_errors
 
 DUBLIN_CORE = "metadata/dublin_core.xml"
 PREMIS = "metadata/premis.xml"
@@ -100,7 +100,11 @@ def check_metadata_files(bag: Path) -> Iterator[Finding]:
     if dc_path is None:
         yield _error("D001", DUBLIN_CORE, "the Dublin Core record is missing")
     else:
-        for problem in check_dublin_core(dc_path.read_bytes()):
+        try:
+            problems = check_dublin_core(read_xml_file(dc_path))
+        except UnsafeXMLError as exc:
+            problems = [str(exc)]
+        for problem in problems:
             code = "D003" if problem.startswith("line ") else "D002"
             yield _error(code, DUBLIN_CORE, problem)
     premis_path = _regular_file(bag, PREMIS)
@@ -108,7 +112,7 @@ def check_metadata_files(bag: Path) -> Iterator[Finding]:
         yield _error("M001", PREMIS, "the PREMIS record is missing")
     else:
         try:
-            tree = parse_xml(premis_path.read_bytes())
+            tree = parse_xml(read_xml_file(premis_path))
         except UnsafeXMLError as exc:
             yield _error("M001", PREMIS, str(exc))
         else:
@@ -210,7 +214,7 @@ def check_captions(bag: Path, records_by_warc: dict[str, list[RecordSummary]]) -
     if dc_path is None:
         return
     try:
-        parts = read_dublin_core(dc_path.read_bytes()).get("parts", [])
+        parts = read_dublin_core(read_xml_file(dc_path)).get("parts", [])
     except UnsafeXMLError:
         return
     texts = [str(c.get("text", "")) for c in captions]

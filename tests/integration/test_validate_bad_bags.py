@@ -253,6 +253,19 @@ def test_damage_is_caught_and_named(
     assert snapshot(bag) == before, "validate must not change a byte"
 
 
+def test_a_huge_dublin_core_record_is_refused_unread(pristine: Path, tmp_path: Path) -> None:
+    bag = tmp_path / pristine.name
+    shutil.copytree(pristine, bag)
+    with dublin_core(bag).open("r+b") as record:
+        record.truncate(80 * 1024 * 1024)  # sparse: no memory or disk to speak of
+    result = CliRunner().invoke(cli, ["validate", str(bag)])
+    assert result.exit_code == 1
+    assert any(
+        "D002" in line and "metadata/dublin_core.xml" in line and "over the size limit" in line
+        for line in result.stdout.splitlines()
+    ), result.stdout
+
+
 def test_missing_bagit_txt_is_not_a_bag(pristine: Path, tmp_path: Path) -> None:
     bag = tmp_path / pristine.name
     shutil.copytree(pristine, bag)
