@@ -253,7 +253,7 @@ def test_damage_is_caught_and_named(
     assert snapshot(bag) == before, "validate must not change a byte"
 
 
-def test_a_huge_dublin_core_record_is_refused_unread(pristine: Path, tmp_path: Path) -> None:
+def test_a_huge_dublin_core_record_is_a_finding(pristine: Path, tmp_path: Path) -> None:
     bag = tmp_path / pristine.name
     shutil.copytree(pristine, bag)
     with dublin_core(bag).open("r+b") as record:
