@@ -47,6 +47,7 @@ from archiver.describe import DC_NS, DCTERMS_NS, RECORD_NS
 from archiver.errors import ExportError, InvalidBagError, NotABagError, UsageError
 from archiver.inventory import read_bag_info, store_key, summarize
 from archiver.store import Store, is_bag
+from archiver.verify.bagit_rules import Findings, parse_manifest
 from archiver.xmlsafe import UnsafeXMLError, parse_xml, read_xml_file, schema_errors
 
 WACZ_VERSION = "1.1.1"
@@ -213,18 +214,16 @@ def _optional_text(value: object) -> str | None:
 
 
 def read_manifest(bag: Path, algorithm: str = "sha256") -> dict[str, str]:
-    """The bag's payload manifest for ``algorithm`` as {path: hex digest}; {} when absent."""
+    """The bag's payload manifest for ``algorithm`` as {path: hex digest}; {} when absent.
+
+    Read with the validator's own manifest parser (percent-decoding, ``./`` and all).
+    """
     path = bag / f"manifest-{algorithm}.txt"
     if path.is_symlink() or not path.is_file():
         return {}
-    listed = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        digest, _, name = line.strip().partition(" ")
-        name = name.strip()
-        if name:
-            decoded = name.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
-            listed[decoded] = digest.lower()
-    return listed
+    text = path.read_text(encoding="utf-8", errors="replace")
+    manifest = parse_manifest(text, path.name, algorithm, (1, 0), Findings())
+    return {entry.path: entry.digest.lower() for entry in manifest.entries}
 
 
 def read_record_values(bag: Path) -> dict[str, list[str]]:
