@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archiver.acquire import FetchOptions
 from archiver.errors import UsageError
 from archiver.model import Agent
 
@@ -51,18 +52,20 @@ class Spec:
     choices: tuple[str, ...] = ()
 
 
+_FETCH = FetchOptions()  # the capture defaults live with the capture stage
+
 SPECS: dict[str, Spec] = {
     "source_organization": Spec("organization", str, "Unspecified"),
     "organization_address": Spec("organization", str),
     "contact_name": Spec("organization", str),
     "contact_email": Spec("organization", str),
     "user_agent": Spec("capture", str),
-    "timeout": Spec("capture", float, 120.0),
-    "connect_timeout": Spec("capture", float, 10.0),
-    "max_size": Spec("capture", int, 512 * 1024 * 1024),
-    "retries": Spec("capture", int, 2),
-    "concurrency": Spec("capture", int, 8),
-    "robots": Spec("capture", str, "ignore", ("obey", "ignore")),
+    "timeout": Spec("capture", float, _FETCH.total_timeout),
+    "connect_timeout": Spec("capture", float, _FETCH.connect_timeout),
+    "max_size": Spec("capture", int, _FETCH.max_response_bytes),
+    "retries": Spec("capture", int, _FETCH.retries),
+    "concurrency": Spec("capture", int, _FETCH.concurrency),
+    "robots": Spec("capture", str, _FETCH.robots, ("obey", "ignore")),
 }
 ORGANIZATION_KEYS = tuple(k for k, s in SPECS.items() if s.section == "organization")
 
@@ -156,10 +159,8 @@ def agent_from(settings: Mapping[str, Setting]) -> Agent:
     return Agent(**values)
 
 
-def fetch_options_from(settings: Mapping[str, Setting], requisites: bool = True) -> Any:
+def fetch_options_from(settings: Mapping[str, Setting], requisites: bool = True) -> FetchOptions:
     """The capture's :class:`archiver.acquire.FetchOptions` the settings describe."""
-    from archiver.acquire import FetchOptions
-
     return FetchOptions(
         user_agent=settings["user_agent"].value,
         connect_timeout=settings["connect_timeout"].value,
