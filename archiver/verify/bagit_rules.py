@@ -1085,17 +1085,21 @@ def hash_files(
 ) -> Digests:
     """Digest each planned file once for all its algorithms, largest first, in threads.
 
-    With more than one worker a large file also hashes on a helper thread (one algorithm
-    each), so a bag with one huge file still uses two cores. ``sinks`` maps a file to a
-    consumer that sees every byte read (the WARC record checks), in the same read.
+    With more than one worker, a file bigger than its fair share of the work (the bag's bytes
+    over the workers) also hashes on a helper thread (one algorithm each), so a bag with one
+    huge file still uses two cores; other files hash whole on one thread each, which costs
+    no hand-over between threads. ``sinks`` maps a file to a consumer that sees every byte
+    read (the WARC record checks), in the same read.
     """
     order = sorted(plan, key=lambda p: (-sizes.get(p, 0), p))
     by_file: dict[str, dict[str, str]] = {}
     octets = 0
     sinks = sinks or {}
+    fair_share = sum(sizes.get(p, 0) for p in plan) / max(1, workers)
 
     def digest(path: str) -> tuple[int, dict[str, str]]:
-        return digest_file(bag / path, sorted(plan[path]), sink=sinks.get(path), split=workers > 1)
+        split = workers > 1 and sizes.get(path, 0) > fair_share
+        return digest_file(bag / path, sorted(plan[path]), sink=sinks.get(path), split=split)
 
     for path, result in _in_order(digest, order, workers):
         try:
