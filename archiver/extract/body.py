@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.extract.dom import clean_text, tag_of, text_of
+from archiver.extract.dom import clean_text, parse, tag_of, text_of
 from archiver.extract.metadata import Heuristics
 from archiver.model import Block, BlockKind
 
@@ -56,6 +56,11 @@ def read_main_text(root: etree._Element, url: str) -> Reading:
         return Reading(segments=tuple(_baseline(root)))
     segments = tuple(_segments(document.body)) if document.body is not None else ()
     return Reading(segments=segments, heuristics=_heuristics(document))
+
+
+def read_text_part(document: bytes, url: str) -> Reading:
+    """:func:`read_main_text` of a page given as bytes: the part a capture worker computes."""
+    return read_main_text(parse(document), url)
 
 
 def _bare_extraction(root: etree._Element, url: str) -> Any:

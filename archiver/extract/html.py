@@ -15,7 +15,7 @@ Pure: bytes and the page's URL in, an ``Article`` out; no disk, no network. It r
 from __future__ import annotations
 
 from archiver.errors import ExtractionError
-from archiver.extract.body import ImageMark, Segment, read_main_text
+from archiver.extract.body import ImageMark, Reading, Segment, read_main_text
 from archiver.extract.credits import clean_caption
 from archiver.extract.dom import base_url, parse
 from archiver.extract.figures import Photo, caption_key, find_photos, url_key
@@ -28,14 +28,26 @@ from archiver.model import Article, Block, BlockKind
 MIN_TEXT_FOR_LANGUAGE = 80
 
 
-def extract_html(document: bytes, url: str) -> Article:
-    """Understand an HTML news page: its metadata, main text, and photos with captions."""
+def extract_html(
+    document: bytes,
+    url: str,
+    *,
+    structured: StructuredData | None = None,
+    reading: Reading | None = None,
+) -> Article:
+    """Understand an HTML news page: its metadata, main text, and photos with captions.
+
+    ``structured`` and ``reading``, when given, are what ``structured.read_structured_part``
+    and ``body.read_text_part`` return for the same page (computed elsewhere, in a worker);
+    the result is the same as without them.
+    """
     root = parse(document)
     base = base_url(root, url)
-    data = read_structured_data(root, base)
+    data = structured if structured is not None else read_structured_data(root, base)
     if not base.startswith(("http://", "https://")):
         base = _stated_address(data) or base
-    reading = read_main_text(root, url)
+    if reading is None:
+        reading = read_main_text(root, url)
     meta = read_metadata(root, data, url, reading.heuristics)
     photos = find_photos(root, base, data.nodes)
     blocks = place_captions(drop_title(reading.segments, meta.title), photos)

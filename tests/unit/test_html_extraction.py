@@ -17,9 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archiver.errors import ExtractionError
+from archiver.extract.body import read_text_part
 from archiver.extract.credits import split_credit
 from archiver.extract.html import extract_html
 from archiver.extract.metadata import normalise_date, split_byline, strip_site_name
+from archiver.extract.structured import read_jsonld_block, read_structured_part
 from archiver.htmlrefs import largest_candidate
 from archiver.model import Article, BlockKind
 
@@ -231,3 +233,53 @@ def test_a_saved_page_resolves_its_images_against_its_stated_address() -> None:
     document = (CASES / "opengraph_only.html").read_bytes()
     article = extract_html(document, "opengraph_only.html")
     assert article.captions[0].image_url == _expected("opengraph_only")["captions"][0]["image_url"]
+
+
+@pytest.mark.parametrize(
+    ("block", "types"),
+    [
+        ('{"@type": "NewsArticle", "headline": "A"}', ["NewsArticle"]),
+        ('[{"@type": "Person"}, {"@type": "Place"}, "stray", {}]', ["Person", "Place"]),
+        ('<!--\n{"@type": "NewsArticle"}\n-->', ["NewsArticle"]),
+        ('//<![CDATA[\n{"@type": "NewsArticle"}\n//]]>', ["NewsArticle"]),
+        ('{"@type": "NewsArticle", // the article\n "headline": "A",}', ["NewsArticle"]),
+        ('{"@type": "NewsArticle", "headline": "line\tbreak"}', ["NewsArticle"]),
+    ],
+)
+def test_jsonld_blocks_are_read_strictly_then_leniently(block: str, types: list[str]) -> None:
+    assert [item["@type"] for item in read_jsonld_block(block)] == types
+
+
+@pytest.mark.parametrize("block", ["", "{not json", '{"a": }', "<p>html</p>"])
+def test_unreadable_jsonld_blocks_raise_value_error(block: str) -> None:
+    with pytest.raises(ValueError):
+        read_jsonld_block(block)
+
+
+def test_one_broken_jsonld_block_does_not_hide_the_others() -> None:
+    page = (
+        b'<html lang="en"><head><title>T</title>'
+        b'<script type="application/ld+json">{"@type": "NewsArticle", </script>'
+        b'<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kept",'
+        b' "datePublished": "2020-02-03"}</script>'
+        b"</head><body><article><p>Some text of the article that is long enough to keep.</p>"
+        b"</article></body></html>"
+    )
+    article = extract_html(page, "https://example.com/a")
+    assert (article.title, article.date) == ("Kept", "2020-02-03")
+
+
+def test_text_and_structured_parts_read_apart_give_the_same_article(
+    extracted: dict[str, Article],
+) -> None:
+    """What the capture workers compute separately adds up to the in-process extraction."""
+    for name, article in extracted.items():
+        document = (CASES / f"{name}.html").read_bytes()
+        url = _expected(name)["url"]
+        apart = extract_html(
+            document,
+            url,
+            structured=read_structured_part(document, url),
+            reading=read_text_part(document, url),
+        )
+        assert apart == article, name
