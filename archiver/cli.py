@@ -21,13 +21,16 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from archiver import __version__
 from archiver.errors import ArchiverError, NotABagError
 from archiver.store import Store
+
+if TYPE_CHECKING:
+    from archiver.workers import CaptureWorkers
 
 EXIT_CODES = """\b
 Exit status:
@@ -180,10 +183,27 @@ def capture(
       archiver capture https://example.org/news/story.html --json
       archiver capture --no-requisites --timeout 30 https://example.org/news/a.html
     """
+    from archiver.workers import capture_workers
+
+    _exit_cleanly_on_sigterm()
+    # Workers start before anything else is imported: they import the slow libraries while
+    # this process reads its settings and downloads the page.
+    with capture_workers(sources) as workers:
+        _capture_all(sources, store, title, as_json, no_requisites, settings, workers)
+
+
+def _capture_all(
+    sources: tuple[str, ...],
+    store: Path | None,
+    title: str | None,
+    as_json: bool,
+    no_requisites: bool,
+    settings: dict[str, Any],
+    workers: CaptureWorkers | None,
+) -> None:
     from archiver.config import agent_from, fetch_options_from, load_settings
     from archiver.pipeline import CaptureOptions, archive_source
 
-    _exit_cleanly_on_sigterm()
     the_store = _store(store)
     effective = load_settings(the_store.root, settings)
     options = CaptureOptions(
@@ -194,7 +214,7 @@ def capture(
     results, worst = [], 0
     for source in sources:
         try:
-            result = archive_source(source, the_store, options)
+            result = archive_source(source, the_store, options, workers)
         except ArchiverError as exc:
             warn(str(exc) if exc.subject else f"{source}: {exc}")
             worst = max(worst, exc.exit_code)

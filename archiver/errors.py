@@ -27,6 +27,10 @@ class ArchiverError(Exception):
         self.message = message
         self.subject = subject
 
+    def __reduce__(self) -> tuple:
+        """Pickle with the subject (a capture worker's error is raised in its parent)."""
+        return (type(self), (self.message,), self.__dict__)
+
     def __str__(self) -> str:
         if self.subject:
             return f"{self.subject}: {self.message}"

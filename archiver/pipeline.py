@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from archiver import __version__
 from archiver.acquire import FetchOptions, capture_source
@@ -28,6 +29,7 @@ from archiver.store import Store, bag_name
 from archiver.verify import bagit_python_objection, validate_bag
 from archiver.verify.profile import ARCHIVER_PROFILE_ID
 from archiver.warc import WarcFile, utc_now, write_cdxj_index
+from archiver.workers import CaptureWorkers, Job, WarmWorker, capture_workers
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 SOFTWARE = f"archiver/{__version__}"
@@ -47,14 +49,21 @@ class CaptureOptions:
     clock: Callable[[], datetime] = utc_now
 
 
-def archive_source(source: str, store: Store, options: CaptureOptions) -> BagResult:
+def archive_source(
+    source: str, store: Store, options: CaptureOptions, workers: CaptureWorkers | None = None
+) -> BagResult:
     """Capture ``source`` and land it in ``store`` as one validated bag; return where it is.
 
     On any error the staging folder is removed and nothing enters the store. A file system
     that cannot take the bag (full, read-only, over a size limit) is a :class:`StoreError`.
+    ``workers`` (see :func:`archiver.workers.capture_workers`) are used when given, else
+    started for this capture if they would make it quicker.
     """
     try:
-        return _archive(source, store, options)
+        if workers is not None:
+            return _archive(source, store, options, workers)
+        with capture_workers([source]) as own:
+            return _archive(source, store, options, own)
     except OSError as exc:
         if exc.errno not in STORE_ERRNOS:
             raise
@@ -64,11 +73,13 @@ def archive_source(source: str, store: Store, options: CaptureOptions) -> BagRes
         ) from None
 
 
-def _archive(source: str, store: Store, options: CaptureOptions) -> BagResult:
+def _archive(
+    source: str, store: Store, options: CaptureOptions, workers: CaptureWorkers | None
+) -> BagResult:
     with store.staging() as work:
         capture = capture_source(source, work, options.clock, options.max_bytes, options.fetch)
         _test_pause("captured")
-        article = link_photos(extract_article(capture), capture)
+        article = link_photos(extract_article(capture, workers), capture)
         identifier = f"urn:uuid:{uuid.uuid4()}"
         record = build_dublin_core(article, capture, identifier, title=options.title)
         dc_xml = to_xml(record)
@@ -77,8 +88,8 @@ def _archive(source: str, store: Store, options: CaptureOptions) -> BagResult:
             raise MetadataError(f"Dublin Core record invalid: {problems[0]}", subject=source)
         name = bag_name(article.date, article.publisher, record.title, identifier[-8:])
         bag_dir = work / name
-        _write_payload(bag_dir, name, capture, article, record, options)
-        _finish_bag(bag_dir, capture, record, dc_xml, options)
+        _write_payload(bag_dir, name, capture, article, record, options, workers)
+        _finish_bag(bag_dir, capture, record, dc_xml, options, workers)
         _test_pause("before-rename")
         final = store.place(bag_dir, name, article.date)
         _test_pause("placed")
@@ -107,16 +118,34 @@ def _test_pause(stage: str) -> None:
         os.kill(os.getpid(), signal.SIGSTOP)
 
 
-def extract_article(capture: Capture) -> Article:
-    """Understand the captured main document as an article, by its media type."""
+def _submit(worker: WarmWorker | None, function: Callable[..., Any], *args: Any) -> Job:
+    """``function(*args)`` as a job: on ``worker`` when there is one, else run on ``result()``."""
+    return worker.submit(function, *args) if worker is not None else Job(None, function, args)
+
+
+def extract_article(capture: Capture, workers: CaptureWorkers | None = None) -> Article:
+    """Understand the captured main document as an article, by its media type.
+
+    With ``workers``, an HTML page's main text and structured data are read in the workers
+    (where their libraries are already imported) while this process parses the page.
+    """
     if capture.media_type == "text/plain":
         from archiver.extract.plaintext import decode_text, parse_plaintext
 
         return parse_plaintext(decode_text(capture.document))
     if capture.media_type in ("text/html", "application/xhtml+xml"):
+        from archiver.extract.body import read_text_part
         from archiver.extract.html import extract_html
+        from archiver.extract.structured import read_structured_part
 
-        return extract_html(capture.document, capture.final_url or capture.target_uri)
+        url = capture.final_url or capture.target_uri
+        if workers is None:
+            return extract_html(capture.document, url)
+        structured = workers.structured.submit(read_structured_part, capture.document, url)
+        text = workers.text.submit(read_text_part, capture.document, url)
+        return extract_html(
+            capture.document, url, structured=structured.result(), reading=text.result()
+        )
     raise ExtractionError(
         f"cannot extract an article from {capture.media_type}", subject=capture.source
     )
@@ -162,6 +191,7 @@ def _write_payload(
     article: Article,
     record: DublinCore,
     options: CaptureOptions,
+    workers: CaptureWorkers | None = None,
 ) -> None:
     data = bag_dir / "data"
     data.mkdir(parents=True)
@@ -186,9 +216,11 @@ def _write_payload(
             refers_to=capture.main_record_id,
         )
     _test_pause("warc-written")
-    write_cdxj_index(warc_path, data / "index.cdxj")
+    indexer = workers.structured if workers else None
+    index = _submit(indexer, write_cdxj_index, warc_path, data / "index.cdxj")
     (data / "article.txt").write_bytes(text.encode("utf-8"))
     (data / "captions.json").write_bytes(captions)
+    index.result()
 
 
 def captions_document(article: Article, record: DublinCore) -> bytes:
@@ -239,7 +271,12 @@ def warcinfo_fields(
 
 
 def _finish_bag(
-    bag_dir: Path, capture: Capture, record: DublinCore, dc_xml: bytes, options: CaptureOptions
+    bag_dir: Path,
+    capture: Capture,
+    record: DublinCore,
+    dc_xml: bytes,
+    options: CaptureOptions,
+    workers: CaptureWorkers | None = None,
 ) -> None:
     payload = hash_payload(bag_dir)
     _test_pause("payload-hashed")
@@ -273,7 +310,7 @@ def _finish_bag(
         bag_dir, payload, info, {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis}
     )
     _test_pause("bag-written")
-    _gate(bag_dir, capture.source)
+    _gate(bag_dir, capture.source, workers)
     sync_tree(bag_dir)
 
 
@@ -305,13 +342,18 @@ def bag_info(capture: Capture, record: DublinCore, options: CaptureOptions) -> d
     return {k: v for k, v in info.items() if v}
 
 
-def _gate(bag_dir: Path, source: str) -> None:
-    """The last check before the store: our full validation, then bagit-python's."""
+def _gate(bag_dir: Path, source: str, workers: CaptureWorkers | None = None) -> None:
+    """The last check before the store: our full validation and bagit-python's.
+
+    With workers, bagit-python checks the bag in one while this process runs its own
+    validation, so the two read the bag at the same time on two cores.
+    """
+    second_opinion = _submit(workers.text if workers else None, bagit_python_objection, bag_dir)
     report = validate_bag(bag_dir)
     if not report.valid:
         raise BagBuildError(
             f"the new bag failed validation: {report.errors[0].line()}", subject=source
         )
-    objection = bagit_python_objection(bag_dir)
+    objection = second_opinion.result()
     if objection:
         raise BagBuildError(f"bagit-python rejects the new bag: {objection}", subject=source)

@@ -1,0 +1,61 @@
+"""A web capture from the command line, with and without its worker processes.
+
+Workers only move work to other processes: the bag must say the same either way. Both runs
+are real ``archiver capture`` processes against the local test server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from helpers import ROOT, tool
+
+if TYPE_CHECKING:
+    from conftest import HttpSite
+
+
+def _capture(url: str, store: Path, workers: bool) -> Path:
+    env = {k: v for k, v in os.environ.items() if k != "ARCHIVER_WORKERS"}
+    env["PYTHONPATH"] = str(ROOT)
+    if not workers:
+        env["ARCHIVER_WORKERS"] = "0"
+    done = subprocess.run(
+        [sys.executable, "-m", "archiver", "capture", url, "--store", str(store), "--json"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return Path(json.loads(done.stdout)["bags"][0]["bag"])
+
+
+def _captions(bag: Path) -> list[dict]:
+    """The captions, each with whether (not which) its image's record was found."""
+    listed = json.loads((bag / "data" / "captions.json").read_text(encoding="utf-8"))
+    return [{**c, "image_record_id": bool(c["image_record_id"])} for c in listed["captions"]]
+
+
+def _indexed_urls(bag: Path) -> list[str]:
+    lines = (bag / "data" / "index.cdxj").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line.split(" ", 2)[2])["url"] for line in lines]
+
+
+def test_a_capture_with_workers_makes_the_same_bag_as_one_without(
+    http_site: HttpSite, tmp_path: Path
+) -> None:
+    url = http_site.url("/news/article.html")
+    fast = _capture(url, tmp_path / "with", workers=True)
+    plain = _capture(url, tmp_path / "without", workers=False)
+    assert (fast / "data" / "article.txt").read_bytes() == (
+        plain / "data" / "article.txt"
+    ).read_bytes()
+    captions = [_captions(b) for b in (fast, plain)]
+    assert captions[0] == captions[1] and captions[0]
+    assert _indexed_urls(fast) == _indexed_urls(plain) != []
+    for bag in (fast, plain):
+        check = subprocess.run([tool("bagit.py"), "--validate", str(bag)],
+                               capture_output=True, text=True, check=False)
+        assert check.returncode == 0, check.stderr
