@@ -126,8 +126,8 @@ def _submit(worker: WarmWorker | None, function: Callable[..., Any], *args: Any)
 def extract_article(capture: Capture, workers: CaptureWorkers | None = None) -> Article:
     """Understand the captured main document as an article, by its media type.
 
-    With ``workers``, an HTML page's main text and structured data are read in the workers
-    (where their libraries are already imported) while this process parses the page.
+    With ``workers``, an HTML page's main text is read in the text worker (where trafilatura
+    is already imported) while this process reads the rest of the page.
     """
     if capture.media_type == "text/plain":
         from archiver.extract.plaintext import decode_text, parse_plaintext
@@ -136,16 +136,12 @@ def extract_article(capture: Capture, workers: CaptureWorkers | None = None) -> 
     if capture.media_type in ("text/html", "application/xhtml+xml"):
         from archiver.extract.body import read_text_part
         from archiver.extract.html import extract_html
-        from archiver.extract.structured import read_structured_part
 
         url = capture.final_url or capture.target_uri
         if workers is None:
             return extract_html(capture.document, url)
-        structured = workers.structured.submit(read_structured_part, capture.document, url)
         text = workers.text.submit(read_text_part, capture.document, url)
-        return extract_html(
-            capture.document, url, structured=structured.result(), reading=text.result()
-        )
+        return extract_html(capture.document, url, reading=text.result())
     raise ExtractionError(
         f"cannot extract an article from {capture.media_type}", subject=capture.source
     )
@@ -216,7 +212,7 @@ def _write_payload(
             refers_to=capture.main_record_id,
         )
     _test_pause("warc-written")
-    indexer = workers.structured if workers else None
+    indexer = workers.checks if workers else None
     index = _submit(indexer, write_cdxj_index, warc_path, data / "index.cdxj")
     (data / "article.txt").write_bytes(text.encode("utf-8"))
     (data / "captions.json").write_bytes(captions)
@@ -348,7 +344,7 @@ def _gate(bag_dir: Path, source: str, workers: CaptureWorkers | None = None) -> 
     With workers, bagit-python checks the bag in one while this process runs its own
     validation, so the two read the bag at the same time on two cores.
     """
-    second_opinion = _submit(workers.text if workers else None, bagit_python_objection, bag_dir)
+    second_opinion = _submit(workers.checks if workers else None, bagit_python_objection, bag_dir)
     report = validate_bag(bag_dir)
     if not report.valid:
         raise BagBuildError(

@@ -1,7 +1,7 @@
 """The second core during a capture: child processes that import slow libraries early.
 
 A web capture spends most of its own time (not the network's) importing libraries that it needs
-only once the page has arrived: trafilatura, extruct, cdxj-indexer, bagit-python. A
+only once the page has arrived: trafilatura, cdxj-indexer, bagit-python. A
 :class:`WarmWorker` is a child process started when the capture starts. It imports its
 libraries while the page downloads, then runs the jobs the pipeline hands it, one at a time and
 in order: a job is a module-level function with its arguments, sent (and its result sent back)
@@ -40,8 +40,6 @@ PARENT_CHECK_SECONDS = 1.0
 #: How long closing waits for a worker to end by itself before killing it.
 CLOSE_WAIT_SECONDS = 2.0
 
-#: How much lower a worker's CPU priority is than its parent's.
-NICENESS = 5
 
 _NOT_YET = object()
 
@@ -76,7 +74,19 @@ class Job:
 class WarmWorker:
     """A child process that imports ``modules`` at once and then runs jobs in order."""
 
-    def __init__(self, name: str, modules: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        name: str,
+        modules: tuple[str, ...],
+        niceness: int = 0,
+        blocked: tuple[str, ...] = (),
+    ) -> None:
+        """Start the worker; ``niceness`` lowers its CPU priority below its parent's.
+
+        ``blocked`` names modules the worker must not import: optional dependencies of its
+        libraries that its jobs never use (a library that needs one fails to import, and the
+        worker then ends: its jobs run in the parent, which has everything).
+        """
         self.name = name
         self._pending: deque[Job] = deque()
         self._connection: Connection | None = None
@@ -89,7 +99,7 @@ class WarmWorker:
             inherited = ours if method == "fork" else None
             self._process = context.Process(
                 target=serve,
-                args=(theirs, modules, os.getpid(), inherited),
+                args=(theirs, modules, os.getpid(), niceness, blocked, inherited),
                 name=name,
                 daemon=True,
             )
@@ -182,26 +192,33 @@ def serve(
     connection: Connection,
     modules: tuple[str, ...],
     parent: int,
+    niceness: int = 0,
+    blocked: tuple[str, ...] = (),
     inherited: Connection | None = None,
 ) -> None:
     """The worker's main loop: import ``modules``, then answer jobs until told to stop.
 
     A job that arrives while the imports go on is answered before the next import: the
-    modules are listed in the order their jobs come.
+    modules are listed in the order their jobs come. A worker that cannot import one of its
+    modules ends: the parent then runs its jobs.
     """
     if inherited is not None:
         inherited.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with contextlib.suppress(OSError):
-        os.nice(NICENESS)  # the capturing process's network reads come first
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
+    for name in blocked:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # its import raises
     for module in modules:
         if connection.poll(0) and not _answer_jobs(connection, parent, wait=False):
             return
         try:
             importlib.import_module(module)
-        except Exception as exc:  # a job that needs it will fail (and say so) in the parent
+        except Exception as exc:
             log.debug("worker could not import %s: %r", module, exc)
+            return
     _answer_jobs(connection, parent, wait=True)
 
 
@@ -237,27 +254,31 @@ def _answer_jobs(connection: Connection, parent: int, *, wait: bool) -> bool:
 class CaptureWorkers:
     """The two workers of a web capture, and the libraries each imports at once.
 
-    ``text`` runs trafilatura (the main text), then bagit-python's second opinion of the bag;
-    ``structured`` reads JSON-LD, microdata and meta tags, then runs cdxj-indexer.
+    ``text`` runs trafilatura on the page (its main text): that is what the capture waits for
+    once the page is in, so it imports nothing else and has the CPU first. ``checks`` runs
+    what comes later, cdxj-indexer (the index) and bagit-python (the second opinion of the
+    finished bag), with only the CPU that is left.
     """
 
     text: WarmWorker
-    structured: WarmWorker
+    checks: WarmWorker
 
     @classmethod
     def start(cls) -> CaptureWorkers:
         """Start both workers; each begins importing its libraries at once."""
         return cls(
-            text=WarmWorker("archiver-text", ("archiver.extract.body", "trafilatura", "bagit")),
-            structured=WarmWorker(
-                "archiver-structured", ("archiver.extract.structured", "cdxj_indexer.main")
+            # trafilatura imports py3langid (and numpy, 0.1 s) if it can, for a language
+            # filter the text job never asks for; our own language guess runs in the parent.
+            text=WarmWorker(
+                "archiver-text", ("archiver.extract.body", "trafilatura"), blocked=("py3langid",)
             ),
+            checks=WarmWorker("archiver-checks", ("cdxj_indexer.main", "bagit"), niceness=5),
         )
 
     def close(self) -> None:
         """End both workers."""
         self.text.close()
-        self.structured.close()
+        self.checks.close()
 
 
 @contextmanager

@@ -29,6 +29,9 @@ def archiver_env() -> dict[str, str]:
     """The environment for running ``python -m archiver`` from this checkout."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    # An installed archiver has its bytecode compiled; let the warm-up run compile this one's.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("ARCHIVER_WORKERS", None)
     return env
 
 

@@ -154,3 +154,22 @@ def test_workers_are_not_started_when_they_would_not_help(
 def test_capture_workers_yields_nothing_for_files() -> None:
     with capture_workers(["article.txt"]) as workers:
         assert workers is None
+
+
+def test_a_worker_runs_at_the_niceness_it_was_given() -> None:
+    nicer = WarmWorker("archiver-nice", ("json",), niceness=3)
+    try:
+        assert nicer.submit(os.nice, 0).result() == min(19, os.nice(0) + 3)
+    finally:
+        nicer.close()
+
+
+def test_a_worker_that_cannot_import_its_modules_leaves_its_jobs_to_the_caller() -> None:
+    # colorsys stands for an optional dependency the worker is told to do without.
+    broken = WarmWorker("archiver-broken", ("colorsys",), blocked=("colorsys",))
+    try:
+        assert broken.pid is not None and _ended(broken.pid), "the worker should have ended"
+        assert broken.submit(os.getpid).result() == os.getpid()
+        assert not broken.alive
+    finally:
+        broken.close()
