@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 BLOCK_SIZE = 1024 * 1024
-SPLIT_THRESHOLD = 16 * 1024 * 1024  # files at least this big may hash on two threads
+SPLIT_THRESHOLD = 4 * 1024 * 1024  # files at least this big may hash on two threads
 BAG_ALGORITHMS = ("sha256", "sha512")
 # Rough cost per byte, to hand the costliest algorithm to the helper thread.
 _COST = {"sha512": 4, "sha384": 4, "md5": 3, "sha256": 2, "sha1": 1}
