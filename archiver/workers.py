@@ -255,9 +255,10 @@ class CaptureWorkers:
     """The two workers of a web capture, and the libraries each imports at once.
 
     ``text`` runs trafilatura on the page (its main text): that is what the capture waits for
-    once the page is in, so it imports nothing else and has the CPU first. ``checks`` runs
-    what comes later, cdxj-indexer (the index) and bagit-python (the second opinion of the
-    finished bag), with only the CPU that is left.
+    once the page is in, so it imports nothing else. ``checks`` runs what comes later,
+    cdxj-indexer (the index) and bagit-python (the second opinion of the finished bag). Both
+    yield the CPU to the capturing process, whose download (parsing and recording 50-odd
+    responses under one GIL) is what the capture waits for first.
     """
 
     text: WarmWorker
@@ -270,9 +271,12 @@ class CaptureWorkers:
             # trafilatura imports py3langid (and numpy, 0.1 s) if it can, for a language
             # filter the text job never asks for; our own language guess runs in the parent.
             text=WarmWorker(
-                "archiver-text", ("archiver.extract.body", "trafilatura"), blocked=("py3langid",)
+                "archiver-text",
+                ("archiver.extract.body", "trafilatura"),
+                niceness=2,
+                blocked=("py3langid",),
             ),
-            checks=WarmWorker("archiver-checks", ("cdxj_indexer.main", "bagit"), niceness=5),
+            checks=WarmWorker("archiver-checks", ("cdxj_indexer.main", "bagit"), niceness=10),
         )
 
     def close(self) -> None:
