@@ -293,9 +293,9 @@ def bench_startup(seed: Path, env: dict) -> list[Row]:
 # --- Output --------------------------------------------------------------------------------------
 
 
-def print_table(rows: list[Row], sizes: Sizes) -> None:
+def print_table(rows: list[Row], repeats: int) -> None:
     """The results as a plain-text table on stdout."""
-    print(f"\nmedians of {sizes.repeats} interleaved runs after a warm-up; {os.cpu_count()} CPUs")
+    print(f"\nmedians of {repeats} interleaved runs after a warm-up; {os.cpu_count()} CPUs")
     header = f"{'benchmark':30} {'tool':36} {'wall s':>7} {'cpu s':>7} {'peak MB':>8}  notes"
     print(header)
     print("-" * len(header))
@@ -326,7 +326,7 @@ def main() -> None:
         rows += bench_memory(work.memory, env)
         rows += bench_capture(root, sizes, repeats, env)
         rows += bench_startup(work.seed, env)
-        print_table(rows, sizes)
+        print_table(rows, repeats)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
