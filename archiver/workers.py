@@ -181,11 +181,14 @@ class WarmWorker:
         self.close()
 
 
+def fork_is_safe() -> bool:
+    """Whether this process can fork a worker safely: on Linux, while it has one thread."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
 def _start_method() -> str:
-    """``fork`` where it is safe and cheap (Linux, no other thread yet), else ``spawn``."""
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "spawn"
+    """``fork`` where it is safe (and cheap), else ``spawn`` (a fresh interpreter)."""
+    return "fork" if fork_is_safe() else "spawn"
 
 
 def serve(
@@ -291,12 +294,15 @@ def capture_workers(sources: Iterable[str]) -> Iterator[CaptureWorkers | None]:
 
     Only a web capture has time to spare while it waits for the network, and only a process
     that has not imported the extraction libraries yet (a command-line run, not a test session
-    or a program that has captured before) gains by importing them elsewhere. The environment
-    variable ``ARCHIVER_WORKERS=0`` turns workers off.
+    or a program that has captured before) gains by importing them elsewhere. Capture workers
+    are only ever forked: a spawned one would run the calling program's main module again,
+    which a script calling :func:`archiver.capture` may not expect. The environment variable
+    ``ARCHIVER_WORKERS=0`` turns workers off.
     """
     web = any(s.lower().startswith(("http://", "https://")) for s in sources)
     cold = "trafilatura" not in sys.modules
-    if not (web and cold) or os.environ.get("ARCHIVER_WORKERS", "").strip() == "0":
+    wanted = web and cold and os.environ.get("ARCHIVER_WORKERS", "").strip() != "0"
+    if not (wanted and fork_is_safe()):
         yield None
         return
     workers = CaptureWorkers.start()

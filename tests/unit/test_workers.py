@@ -151,6 +151,15 @@ def test_workers_are_not_started_when_they_would_not_help(
     assert not _workers_started(prelude, sources, env)
 
 
+def test_capture_workers_are_not_started_where_they_could_not_be_forked() -> None:
+    # A thread besides the main one: a spawned worker would re-run the caller's main module.
+    assert not _workers_started(
+        "import threading, time\n"
+        "threading.Thread(target=time.sleep, args=(5,), daemon=True).start()",
+        ["https://example.com/a"],
+    )
+
+
 def test_capture_workers_yields_nothing_for_files() -> None:
     with capture_workers(["article.txt"]) as workers:
         assert workers is None
