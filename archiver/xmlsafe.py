@@ -3,7 +3,8 @@
 Every XML document archiver reads goes through :func:`parse_xml`: no DTD is loaded, no entity
 is resolved, nothing is fetched from the network, and a document that declares a DOCTYPE at
 all is refused (our records never have one; an entity bomb or an external entity always
-does). Schemas are loaded from the project's own ``schemas/`` folder.
+does). Schemas are loaded from the project's own ``schemas/`` folder
+(:func:`archiver.schemas.schema_dir`).
 """
 
 from __future__ import annotations
@@ -13,20 +14,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from archiver.schemas import schema_dir
+
 MAX_XML_BYTES = 64 * 1024 * 1024
 
 
 class UnsafeXMLError(ValueError):
     """The document is not well-formed, declares a DOCTYPE/entities, or is too large."""
-
-
-def schema_dir() -> Path:
-    """The folder holding archiver's XML Schemas and BagIt profile."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_schemas", here.parent / "schemas"):
-        if (candidate / "dc-record.xsd").is_file():
-            return candidate
-    raise FileNotFoundError("archiver's schemas/ folder is missing from the installation")
 
 
 def _parser() -> etree.XMLParser:

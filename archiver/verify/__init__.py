@@ -13,26 +13,26 @@ be made at all (e.g. the path is not a bag).
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archiver.hashing import Sink
 from archiver.model import ValidationReport
 from archiver.verify.bagit_rules import SinkFactory, check_bagit, info_values
-from archiver.verify.content import check_content, is_warc_path
-from archiver.verify.profile import ARCHIVER_PROFILE_ID, check_profile, declared_profiles
-from archiver.warc import WarcScanner
-from archiver.xmlsafe import schema_dir
+from archiver.verify.profile import (
+    ARCHIVER_PROFILE_ID,
+    archiver_profile,
+    check_profile,
+    declared_profiles,
+)
+
+if TYPE_CHECKING:
+    from archiver.warc import WarcScanner
+
+# archiver's own checks (content, warc, xmlsafe: warcio and lxml) are imported only for bags
+# that declare archiver's profile: validating any other bag does not wait for them.
 
 __all__ = ["archiver_profile", "bagit_python_objection", "validate_bag"]
-
-
-@cache
-def archiver_profile() -> dict[str, Any]:
-    """archiver's own BagIt profile (``schemas/bagit-profile.json``)."""
-    return json.loads((schema_dir() / "bagit-profile.json").read_text(encoding="utf-8"))
 
 
 def validate_bag(
@@ -69,6 +69,8 @@ def validate_bag(
             findings.extend(check_profile(result, bag, archiver_profile()))
             checks.append("profile")
         if ours:
+            from archiver.verify.content import check_content
+
             findings.extend(check_content(bag, scanners))
             checks.append("content")
     return ValidationReport(
@@ -89,7 +91,12 @@ def _warc_scanners(scanners: dict[str, WarcScanner]) -> SinkFactory:
 
     def sink_for(bag_info: tuple[tuple[str, str], ...], relative: str) -> Sink | None:
         ours = ARCHIVER_PROFILE_ID in info_values(bag_info, "BagIt-Profile-Identifier")
-        if not ours or not is_warc_path(relative):
+        if not ours:
+            return None
+        from archiver.verify.content import is_warc_path
+        from archiver.warc import WarcScanner
+
+        if not is_warc_path(relative):
             return None
         scanner = scanners[relative] = WarcScanner()
         return scanner.feed

@@ -67,8 +67,8 @@ from typing import Any
 
 from archiver.errors import UsageError
 from archiver.model import Finding, Severity
+from archiver.schemas import schema_dir
 from archiver.verify.bagit_rules import BagitResult, info_values
-from archiver.xmlsafe import schema_dir
 
 PROFILE_FILE = "bagit-profile.json"
 ALWAYS_ALLOWED_TAG_FILES = (
@@ -142,13 +142,12 @@ def profile_problems(profile: object) -> list[str]:
 
 
 @cache
-def archiver_profile_id() -> str:
-    """The identifier of archiver's own profile, read from schemas/bagit-profile.json."""
-    profile = json.loads((schema_dir() / PROFILE_FILE).read_text(encoding="utf-8"))
-    return str(profile["BagIt-Profile-Info"]["BagIt-Profile-Identifier"])
+def archiver_profile() -> dict[str, Any]:
+    """archiver's own BagIt profile (``schemas/bagit-profile.json``)."""
+    return json.loads((schema_dir() / PROFILE_FILE).read_text(encoding="utf-8"))
 
 
-ARCHIVER_PROFILE_ID = archiver_profile_id()
+ARCHIVER_PROFILE_ID = str(archiver_profile()["BagIt-Profile-Info"]["BagIt-Profile-Identifier"])
 
 
 def declared_profiles(result: BagitResult) -> tuple[str, ...]:
