@@ -19,17 +19,17 @@ if TYPE_CHECKING:
     from conftest import HttpSite
 
 
-def _capture(url: str, store: Path, workers: bool) -> Path:
+def _capture(urls: list[str], store: Path, workers: bool) -> list[Path]:
     env = {k: v for k, v in os.environ.items() if k != "ARCHIVER_WORKERS"}
     env["PYTHONPATH"] = str(ROOT)
     if not workers:
         env["ARCHIVER_WORKERS"] = "0"
     done = subprocess.run(
-        [sys.executable, "-m", "archiver", "capture", url, "--store", str(store), "--json"],
+        [sys.executable, "-m", "archiver", "capture", *urls, "--store", str(store), "--json"],
         env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     assert done.returncode == 0, done.stderr
-    return Path(json.loads(done.stdout)["bags"][0]["bag"])
+    return [Path(b["bag"]) for b in json.loads(done.stdout)["bags"]]
 
 
 def _captions(bag: Path) -> list[dict]:
@@ -43,19 +43,22 @@ def _indexed_urls(bag: Path) -> list[str]:
     return [json.loads(line.split(" ", 2)[2])["url"] for line in lines]
 
 
-def test_a_capture_with_workers_makes_the_same_bag_as_one_without(
+def test_captures_with_workers_make_the_same_bags_as_captures_without(
     http_site: HttpSite, tmp_path: Path
 ) -> None:
-    url = http_site.url("/news/article.html")
-    fast = _capture(url, tmp_path / "with", workers=True)
-    plain = _capture(url, tmp_path / "without", workers=False)
-    assert (fast / "data" / "article.txt").read_bytes() == (
-        plain / "data" / "article.txt"
-    ).read_bytes()
-    captions = [_captions(b) for b in (fast, plain)]
-    assert captions[0] == captions[1] and captions[0]
-    assert _indexed_urls(fast) == _indexed_urls(plain) != []
-    for bag in (fast, plain):
+    """Two pages in one command: the workers serve both captures, one after the other."""
+    urls = [http_site.url("/news/article.html"), http_site.url("/news/chunky.html")]
+    fast = _capture(urls, tmp_path / "with", workers=True)
+    plain = _capture(urls, tmp_path / "without", workers=False)
+    assert len(fast) == len(plain) == 2
+    for with_workers, without in zip(fast, plain, strict=True):
+        assert (with_workers / "data" / "article.txt").read_bytes() == (
+            without / "data" / "article.txt"
+        ).read_bytes()
+        assert _captions(with_workers) == _captions(without)
+        assert _indexed_urls(with_workers) == _indexed_urls(without) != []
+    assert _captions(fast[0]), "the news article has captioned photos"
+    for bag in fast + plain:
         check = subprocess.run([tool("bagit.py"), "--validate", str(bag)],
                                capture_output=True, text=True, check=False)
         assert check.returncode == 0, check.stderr
