@@ -78,3 +78,27 @@ def wait_until_stopped(process: subprocess.Popen, timeout: float = STOP_TIMEOUT)
     process.kill()
     process.wait()
     pytest.fail("capture never reached its pause")
+
+
+def process_ended(pid: int, timeout: float = 10.0) -> bool:
+    """Whether process ``pid`` is gone (or a zombie) within ``timeout`` seconds (Linux)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        state = next((line.split()[1] for line in status.splitlines()
+                      if line.startswith("State:")), "Z")
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def child_processes(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children (Linux)."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from helpers import ROOT, tool
+import pytest
+from helpers import (
+    ROOT,
+    child_processes,
+    process_ended,
+    start_capture,
+    tool,
+    wait_until_stopped,
+)
 
 if TYPE_CHECKING:
     from conftest import HttpSite
@@ -62,3 +71,35 @@ def test_captures_with_workers_make_the_same_bags_as_captures_without(
         check = subprocess.run([tool("bagit.py"), "--validate", str(bag)],
                                capture_output=True, text=True, check=False)
         assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C", "SIGKILL"])
+def test_a_stopped_web_capture_takes_its_workers_with_it(
+    http_site: HttpSite, tmp_path: Path, how: str
+) -> None:
+    store = tmp_path / "store"
+    process = start_capture(http_site.url("/news/article.html"), store, "captured")
+    try:
+        wait_until_stopped(process)
+        workers = child_processes(process.pid)
+        assert len(workers) == 2, "a web capture runs two workers"
+        if how == "SIGKILL":
+            process.kill()
+            process.wait(timeout=30)
+        else:
+            # Ctrl-C reaches the whole foreground process group: the capture and its workers.
+            hit = [process.pid] if how == "SIGTERM" else [process.pid, *workers]
+            sent = signal.SIGTERM if how == "SIGTERM" else signal.SIGINT
+            for pid in hit:
+                os.kill(pid, sent)
+            process.send_signal(signal.SIGCONT)
+            assert process.wait(timeout=30) == (128 + sent if how == "SIGTERM" else 130)
+            assert not list((store / ".staging").iterdir()), "the staging folder is removed"
+        assert all(process_ended(pid) for pid in workers), "a worker outlived its capture"
+        assert "Traceback" not in process.stderr.read().decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()

@@ -12,10 +12,9 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, process_ended
 
 from archiver.errors import ExtractionError
 from archiver.extract.html import extract_html
@@ -27,23 +26,6 @@ def worker():
     started = WarmWorker("archiver-test", ("json",))
     yield started
     started.close()
-
-
-def _ended(pid: int, timeout: float = 10.0) -> bool:
-    """Whether process ``pid`` is gone (or a zombie) within ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = Path(f"/proc/{pid}/status")
-        try:
-            state = next(
-                line for line in status.read_text().splitlines() if line.startswith("State:")
-            )
-        except (FileNotFoundError, ProcessLookupError, StopIteration):
-            return True
-        if "Z" in state.split()[1]:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_job_runs_in_the_worker(worker: WarmWorker) -> None:
@@ -89,14 +71,14 @@ def test_a_worker_that_dies_leaves_its_jobs_to_the_caller(worker: WarmWorker) ->
     assert slow.result() is None  # run again here
     assert worker.submit(os.getpid).result() == os.getpid()
     assert not worker.alive
-    assert _ended(pid)
+    assert process_ended(pid)
 
 
 def test_close_ends_the_worker(worker: WarmWorker) -> None:
     pid = worker.pid
     assert pid is not None and worker.submit(os.getpid).result() == pid
     worker.close()
-    assert _ended(pid, timeout=1.0)
+    assert process_ended(pid, timeout=1.0)
     assert worker.submit(os.getpid).result() == os.getpid()
 
 
@@ -112,11 +94,11 @@ def test_an_orphaned_worker_ends_by_itself() -> None:
     parent = subprocess.Popen([sys.executable, "-c", program], env=env, stdout=subprocess.PIPE)
     assert parent.stdout is not None
     pid = int(parent.stdout.readline())
-    assert not _ended(pid, timeout=0.2)
+    assert not process_ended(pid, timeout=0.2)
     parent.kill()
     parent.wait()
     parent.stdout.close()
-    assert _ended(pid), "the worker outlived its killed parent"
+    assert process_ended(pid), "the worker outlived its killed parent"
 
 
 def _workers_started(prelude: str, sources: list[str], env: dict[str, str] | None = None) -> bool:
@@ -177,7 +159,7 @@ def test_a_worker_that_cannot_import_its_modules_leaves_its_jobs_to_the_caller()
     # colorsys stands for an optional dependency the worker is told to do without.
     broken = WarmWorker("archiver-broken", ("colorsys",), blocked=("colorsys",))
     try:
-        assert broken.pid is not None and _ended(broken.pid), "the worker should have ended"
+        assert broken.pid is not None and process_ended(broken.pid), "the worker should have ended"
         assert broken.submit(os.getpid).result() == os.getpid()
         assert not broken.alive
     finally:
