@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from archiver import __version__
 from archiver.acquire import FetchOptions, capture_source
@@ -29,7 +28,7 @@ from archiver.store import Store, bag_name
 from archiver.verify import bagit_python_objection, validate_bag
 from archiver.verify.profile import ARCHIVER_PROFILE_ID
 from archiver.warc import WarcFile, utc_now, write_cdxj_index
-from archiver.workers import CaptureWorkers, Job, WarmWorker, capture_workers
+from archiver.workers import CaptureWorkers, capture_workers, submit
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 SOFTWARE = f"archiver/{__version__}"
@@ -116,11 +115,6 @@ def _test_pause(stage: str) -> None:
     """
     if os.environ.get(TEST_PAUSE_VARIABLE) == stage:
         os.kill(os.getpid(), signal.SIGSTOP)
-
-
-def _submit(worker: WarmWorker | None, function: Callable[..., Any], *args: Any) -> Job:
-    """``function(*args)`` as a job: on ``worker`` when there is one, else run on ``result()``."""
-    return worker.submit(function, *args) if worker is not None else Job(None, function, args)
 
 
 def extract_article(capture: Capture, workers: CaptureWorkers | None = None) -> Article:
@@ -213,7 +207,7 @@ def _write_payload(
         )
     _test_pause("warc-written")
     indexer = workers.checks if workers else None
-    index = _submit(indexer, write_cdxj_index, warc_path, data / "index.cdxj")
+    index = submit(indexer, write_cdxj_index, warc_path, data / "index.cdxj")
     (data / "article.txt").write_bytes(text.encode("utf-8"))
     (data / "captions.json").write_bytes(captions)
     index.result()
@@ -344,7 +338,7 @@ def _gate(bag_dir: Path, source: str, workers: CaptureWorkers | None = None) -> 
     With workers, bagit-python checks the bag in one while this process runs its own
     validation, so the two read the bag at the same time on two cores.
     """
-    second_opinion = _submit(workers.checks if workers else None, bagit_python_objection, bag_dir)
+    second_opinion = submit(workers.checks if workers else None, bagit_python_objection, bag_dir)
     report = validate_bag(bag_dir)
     if not report.valid:
         raise BagBuildError(

@@ -11,8 +11,8 @@ Workers only ever make a capture quicker, never make it fail or differ: a job wh
 could not start, died, or could not send its result runs in the calling process instead. Every
 job is a pure function of its arguments, or rewrites its own output file, so running it again is
 safe. A job's own exception (say an ``ExtractionError``) is raised in the caller as if the job
-had run there. A worker ends when its pipe is closed, or within a second when its parent is gone
-(killed), so no worker outlives a capture.
+had run there. A worker ends at its stop sign, or, when its parent has been killed, as soon as
+it is idle (within a second), so no worker outlives its capture.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -53,7 +53,7 @@ class Job:
     args: tuple[Any, ...]
     outcome: Any = _NOT_YET
     failure: BaseException | None = None
-    sent: bool = field(default=False)
+    sent: bool = False
 
     @property
     def done(self) -> bool:
@@ -179,6 +179,11 @@ class WarmWorker:
             job.sent = False
         self._pending.clear()
         self.close()
+
+
+def submit(worker: WarmWorker | None, function: Callable[..., Any], *args: Any) -> Job:
+    """``function(*args)`` as a job: on ``worker`` when there is one, else run on ``result()``."""
+    return worker.submit(function, *args) if worker is not None else Job(None, function, args)
 
 
 def fork_is_safe() -> bool:
