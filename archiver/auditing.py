@@ -12,18 +12,19 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archiver import __version__
 from archiver.auditlog import append_entries, last_entries, read_entries
 from archiver.model import Finding
-from archiver.premis import FileFixity, PremisEvent, premis_xml
 from archiver.store import Store
 from archiver.verify import validate_bag
+
+if TYPE_CHECKING:
+    from archiver.premis import PremisEvent
 
 SOFTWARE = f"archiver/{__version__}"
 
@@ -178,6 +179,8 @@ def _run_checks(
             bag, valid, files, size, failures = _check_one(path, max(threads, 1))
             yield key_of[bag], valid, files, size, failures
         return
+    from concurrent.futures import ProcessPoolExecutor  # only a store of many bags needs it
+
     chunk = max(1, min(32, len(paths) // (processes * 4)))
     with ProcessPoolExecutor(max_workers=processes) as pool:
         for bag, valid, files, size, failures in pool.map(
@@ -188,6 +191,8 @@ def _run_checks(
 
 def audit_premis(store: Store) -> bytes:
     """The store's whole audit history as PREMIS fixity-check events."""
+    from archiver.premis import FileFixity, premis_xml  # lxml: only for this export
+
     entries = list(read_entries(store.audit_dir))
     bags = sorted({str(e["bag"]) for e in entries})
     objects = tuple(FileFixity(bag, 0, ()) for bag in bags)
@@ -196,6 +201,8 @@ def audit_premis(store: Store) -> bytes:
 
 
 def _fixity_event(entry: dict[str, Any]) -> PremisEvent:
+    from archiver.premis import PremisEvent
+
     failures = entry.get("failures") or []
     note = "; ".join(f"{f.get('code')} {f.get('path')}: {f.get('message')}" for f in failures)
     moment = _parse_iso(str(entry.get("time", ""))) or datetime.fromtimestamp(0, UTC)
