@@ -52,6 +52,13 @@ STORE_OPTION = click.option(
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 
 
+def file_option(flag: str, name: str, help: str) -> Callable[..., Any]:
+    """An option naming a file to read or write (never a folder)."""
+    return click.option(
+        flag, name, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help=help
+    )
+
+
 def emit_json(document: Any) -> None:
     """Print one JSON document on stdout."""
     click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
@@ -247,12 +254,7 @@ def _capture_all(
 @click.option(
     "--completeness-only", is_flag=True, help="Check every file is present and listed, no hashing."
 )
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Check conformance to this BagIt profile (JSON) too.",
-)
+@file_option("--profile", "profile_path", "Check conformance to this BagIt profile (JSON) too.")
 @click.option(
     "--processes",
     type=click.IntRange(1, 64),
@@ -375,11 +377,10 @@ def _print_report(report: Any) -> None:
 @click.option(
     "--sample", type=click.IntRange(1), metavar="N", help="Only N bags, chosen at random."
 )
-@click.option(
+@file_option(
     "--premis",
     "premis_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the store's whole audit history as PREMIS fixity events.",
+    "Also write the store's whole audit history as PREMIS fixity events.",
 )
 @JSON_OPTION
 def audit(
@@ -519,19 +520,11 @@ def _print_clean(report: Any) -> None:
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("bag", type=click.Path(path_type=Path))
-@click.option(
-    "--wacz",
-    "wacz_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Write a WACZ 1.1.1 file (for ReplayWeb.page and pywb).",
-)
-@click.option(
+@file_option("--wacz", "wacz_path", "Write a WACZ 1.1.1 file (for ReplayWeb.page and pywb).")
+@file_option(
     "--oai-dc",
     "oai_dc_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Write the Dublin Core record as an OAI-PMH oai_dc document.",
+    "Write the Dublin Core record as an OAI-PMH oai_dc document.",
 )
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
 @JSON_OPTION
@@ -580,19 +573,15 @@ def export(
 @cli.command(name="export-store", epilog=EXIT_CODES)
 @click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @STORE_OPTION
-@click.option(
+@file_option(
     "--csv",
     "csv_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Write the catalogue as CSV (UTF-8, a header row, one row per bag).",
+    "Write the catalogue as CSV (UTF-8, a header row, one row per bag).",
 )
-@click.option(
+@file_option(
     "--xml",
     "xml_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Write the catalogue as XML (one <record> of Dublin Core and bag fields per bag).",
+    "Write the catalogue as XML (one <record> of Dublin Core and bag fields per bag).",
 )
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
 @JSON_OPTION
