@@ -28,22 +28,15 @@ from archiver.model import Article, Block, BlockKind
 MIN_TEXT_FOR_LANGUAGE = 80
 
 
-def extract_html(
-    document: bytes,
-    url: str,
-    *,
-    structured: StructuredData | None = None,
-    reading: Reading | None = None,
-) -> Article:
+def extract_html(document: bytes, url: str, *, reading: Reading | None = None) -> Article:
     """Understand an HTML news page: its metadata, main text, and photos with captions.
 
-    ``structured`` and ``reading``, when given, are what ``structured.read_structured_part``
-    and ``body.read_text_part`` return for the same page (computed elsewhere, in a worker);
-    the result is the same as without them.
+    ``reading``, when given, is what ``body.read_text_part`` returns for the same page
+    (computed elsewhere, in a capture worker); the result is the same as without it.
     """
     root = parse(document)
     base = base_url(root, url)
-    data = structured if structured is not None else read_structured_data(root, base)
+    data = read_structured_data(root, base)
     if not base.startswith(("http://", "https://")):
         base = _stated_address(data) or base
     if reading is None:

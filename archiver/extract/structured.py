@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.extract.dom import base_url, clean_text, parse, resolve
+from archiver.extract.dom import clean_text, resolve
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +84,6 @@ def read_structured_data(root: etree._Element, url: str) -> StructuredData:
         html_lang=_html_lang(root),
         url=url,
     )
-
-
-def read_structured_part(document: bytes, url: str) -> StructuredData:
-    """:func:`read_structured_data` of a page given as bytes (parsed, and resolved against its
-    ``<base href>``, as ``extract_html`` does): the part a capture worker computes."""
-    root = parse(document)
-    return read_structured_data(root, base_url(root, url))
 
 
 def _jsonld_nodes(root: etree._Element) -> Iterator[Node]:

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archiver.errors import ExtractionError
-from archiver.extract.body import read_text_part
+from archiver.extract.body import Reading, read_text_part
 from archiver.extract.credits import split_credit
 from archiver.extract.html import extract_html
 from archiver.extract.metadata import normalise_date, split_byline, strip_site_name
-from archiver.extract.structured import read_jsonld_block, read_structured_part
+from archiver.extract.structured import read_jsonld_block
 from archiver.htmlrefs import largest_candidate
 from archiver.model import Article, BlockKind
 
@@ -269,17 +269,15 @@ def test_one_broken_jsonld_block_does_not_hide_the_others() -> None:
     assert (article.title, article.date) == ("Kept", "2020-02-03")
 
 
-def test_text_and_structured_parts_read_apart_give_the_same_article(
+def test_the_main_text_read_apart_gives_the_same_article(
     extracted: dict[str, Article],
 ) -> None:
-    """What the capture workers compute separately adds up to the in-process extraction."""
+    """What the capture's text worker computes separately adds up to the in-process article."""
     for name, article in extracted.items():
         document = (CASES / f"{name}.html").read_bytes()
         url = _expected(name)["url"]
-        apart = extract_html(
-            document,
-            url,
-            structured=read_structured_part(document, url),
-            reading=read_text_part(document, url),
-        )
+        apart = extract_html(document, url, reading=read_text_part(document, url))
         assert apart == article, name
+        # and the reading given is the one used: without any text, only captions are left
+        bare = extract_html(document, url, reading=Reading())
+        assert all(b.kind is BlockKind.CAPTION for b in bare.blocks), name
