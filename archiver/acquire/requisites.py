@@ -7,6 +7,8 @@ duplicates. Found in HTML: ``img`` ``src`` and the largest ``srcset`` candidate,
 ``data-srcset``, ``data-original`` and their ``data-lazy-*`` kin), ``url(...)`` in inline
 ``style`` attributes and ``<style>`` elements, and ``link rel=stylesheet``. Found in CSS:
 ``url(...)`` and ``@import``. References resolve against ``<base href>`` and the page URL.
+Only the start of a large page is read (:func:`archiver.htmlrefs.parsed_part`), so that the
+cost of parsing stays bounded whatever the page holds.
 
 This module must not touch the network or the disk, and decides nothing about fetching
 (limits, politeness): that is :mod:`archiver.acquire.http`'s job.
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
-from archiver.htmlrefs import absolute_url, largest_candidate
+from archiver.htmlrefs import absolute_url, largest_candidate, parsed_part
 
 IMAGE = "image"
 STYLESHEET = "stylesheet"
@@ -93,6 +95,8 @@ def dedupe(requisites: Iterable[Requisite]) -> list[Requisite]:
 
 
 def _parse(document: bytes, declared: str | None) -> etree._Element | None:
+    """The tree of the part of ``document`` that is parsed (``htmlrefs.parsed_part``)."""
+    document = parsed_part(document)
     if not document.strip():
         return None
     text = _decoded(document, declared)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from lxml import etree, html
 
 from archiver.errors import ExtractionError
-from archiver.htmlrefs import absolute_url
+from archiver.htmlrefs import absolute_url, parsed_part
 
 #: Characters of decoded HTML read at most; real news pages stay far below this.
 MAX_CHARS = 8 * 1024 * 1024
@@ -69,7 +69,8 @@ def parse(document: bytes) -> html.HtmlElement:
     on, and branches nested deeper than ``MAX_DEPTH`` are cut so that no later recursion
     (ours or a library's) can run away.
     """
-    text = _XML_DECLARATION.sub("", decode(document)[:MAX_CHARS], count=1)
+    # Bounded like the capture's parse (R8): only htmlrefs.parsed_part of the page is parsed.
+    text = _XML_DECLARATION.sub("", decode(parsed_part(document))[:MAX_CHARS], count=1)
     text = _CONTROL_CHARS.sub("", text)
     if not text.strip():
         raise ExtractionError("the HTML document is empty")

@@ -150,3 +150,11 @@ def test_stylesheet_imports_are_stylesheets() -> None:
 )
 def test_absolute_url(reference: str | None, expected: str | None) -> None:
     assert absolute_url("http://h.example/d/page.html", reference) == expected
+
+
+def test_only_the_parsed_part_of_a_huge_page_is_searched() -> None:
+    """A page of millions of tags costs a bounded parse: images past the limits are not seen."""
+    early = '<img src="early.jpg">'
+    late = '<img src="late.jpg">'
+    document = (early + "<i>a</i>" * 2_000_000 + late).encode()
+    assert urls(document.decode()) == ["http://news.example/2024/03/early.jpg"]
