@@ -52,6 +52,16 @@ STORE_OPTION = click.option(
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 
 
+def setting_range(key: str) -> click.ParamType:
+    """The range of a numeric capture option: the bounds its config setting has."""
+    from archiver.config import SPECS
+
+    spec = SPECS[key]
+    if spec.kind is int:
+        return click.IntRange(int(spec.low or 0), int(spec.high or 0))
+    return click.FloatRange(spec.low, spec.high)
+
+
 def file_option(flag: str, name: str, help: str) -> Callable[..., Any]:
     """An option naming a file to read or write (never a folder)."""
     return click.option(
@@ -127,6 +137,11 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     if quiet and verbose:
         raise click.UsageError("choose one of --quiet and --verbose")
     context.obj = {"verbosity": -1 if quiet else 1 if verbose else 0}
+    from archiver.config import unreadable_user_config
+
+    problem = unreadable_user_config()  # skipped, not fatal: see archiver.config
+    if problem:
+        warn(f"warning: {problem}")
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -140,28 +155,46 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
 @click.option("--no-requisites", is_flag=True, help="Fetch the page only, not its images and CSS.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(0.1),
+    type=setting_range("timeout"),
     help="Seconds allowed for one whole HTTP response.  [default: 120]",
 )
 @click.option(
     "--connect-timeout",
-    type=click.FloatRange(0.1),
+    type=setting_range("connect_timeout"),
     help="Seconds allowed to connect to a server.  [default: 10]",
 )
 @click.option(
     "--max-size",
-    type=click.IntRange(1),
+    type=setting_range("max_size"),
     help="Largest HTTP response accepted, in bytes.  [default: 512 MiB]",
 )
 @click.option(
     "--retries",
-    type=click.IntRange(0, 10),
+    type=setting_range("retries"),
     help="Extra attempts after a transient network failure.  [default: 2]",
 )
 @click.option(
     "--concurrency",
-    type=click.IntRange(1, 64),
+    type=setting_range("concurrency"),
     help="Page requisites fetched at once.  [default: 8]",
+)
+@click.option(
+    "--capture-timeout",
+    type=setting_range("capture_timeout"),
+    help="Seconds for a whole web capture; images and stylesheets still missing then are "
+    "not fetched (noted).  [default: 300]",
+)
+@click.option(
+    "--max-total-size",
+    type=setting_range("max_total_size"),
+    help="Most bytes of all HTTP responses of one capture together; requisites past it are "
+    "not fetched (noted).  [default: 1 GiB]",
+)
+@click.option(
+    "--allow-private/--no-allow-private",
+    default=None,
+    help="Let images, stylesheets and redirects reach loopback, private, link-local and "
+    "cloud metadata addresses even when the page is not on one.  [default: no]",
 )
 @click.option(
     "--robots",
@@ -208,6 +241,7 @@ def _capture_all(
     settings: dict[str, Any],
     workers: CaptureWorkers | None,
 ) -> None:
+    from archiver.acquire import without_credentials
     from archiver.config import agent_from, fetch_options_from, load_settings
     from archiver.pipeline import CaptureOptions, archive_source
 
@@ -223,7 +257,7 @@ def _capture_all(
         try:
             result = archive_source(source, the_store, options, workers)
         except ArchiverError as exc:
-            warn(str(exc) if exc.subject else f"{source}: {exc}")
+            warn(str(exc) if exc.subject else f"{without_credentials(source)}: {exc}")
             worst = max(worst, exc.exit_code)
             continue
         results.append(result)

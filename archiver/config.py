@@ -24,12 +24,24 @@ A config file looks like::
     retries = 2
     concurrency = 8
     robots = "obey"
+    capture_timeout = 300             # seconds for a whole capture, requisites included
+    max_total_size = 1073741824       # bytes of all responses of one capture together
+    allow_private = false             # requisites may reach private addresses (see README)
+
+Every value is checked with the same bounds as the command-line option of the same name: a
+value out of bounds, of the wrong type, or (for text) with a line break or another control
+character is a :class:`~archiver.errors.UsageError` (exit status 2) naming the file or the
+environment variable and the key. A user config file that exists but cannot be read (an
+unreadable home folder) is skipped, and :func:`unreadable_user_config` says so, for the
+command line to warn; a store's config file that cannot be read is an error.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,16 +52,24 @@ from archiver.errors import UsageError
 from archiver.model import Agent
 
 DEFAULT_STORE = "archive"
+MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few lines
+MAX_TEXT_CHARS = 1000
+
+LINE = "line"  # one line of text: no line break or other control character
+HEADER = "header"  # an HTTP header value: printable ASCII
 
 
 @dataclass(frozen=True)
 class Spec:
-    """One known setting: the TOML section it lives in, its type and its default."""
+    """One known setting: its TOML section, type, default and the values it accepts."""
 
     section: str
     kind: type
     default: Any = None
     choices: tuple[str, ...] = ()
+    low: float | None = None  # numbers: the smallest value accepted
+    high: float | None = None  # numbers: the largest value accepted
+    text: str = LINE  # strings: LINE or HEADER
 
 
 _FETCH = FetchOptions()  # the capture defaults live with the capture stage
@@ -59,15 +79,22 @@ SPECS: dict[str, Spec] = {
     "organization_address": Spec("organization", str),
     "contact_name": Spec("organization", str),
     "contact_email": Spec("organization", str),
-    "user_agent": Spec("capture", str),
-    "timeout": Spec("capture", float, _FETCH.total_timeout),
-    "connect_timeout": Spec("capture", float, _FETCH.connect_timeout),
-    "max_size": Spec("capture", int, _FETCH.max_response_bytes),
-    "retries": Spec("capture", int, _FETCH.retries),
-    "concurrency": Spec("capture", int, _FETCH.concurrency),
+    "user_agent": Spec("capture", str, text=HEADER),
+    "timeout": Spec("capture", float, _FETCH.total_timeout, low=0.1, high=3600),
+    "connect_timeout": Spec("capture", float, _FETCH.connect_timeout, low=0.1, high=600),
+    "max_size": Spec("capture", int, _FETCH.max_response_bytes, low=1, high=1 << 32),
+    "retries": Spec("capture", int, _FETCH.retries, low=0, high=10),
+    "concurrency": Spec("capture", int, _FETCH.concurrency, low=1, high=64),
     "robots": Spec("capture", str, _FETCH.robots, ("obey", "ignore")),
+    "capture_timeout": Spec("capture", float, _FETCH.capture_timeout, low=1, high=86400),
+    "max_total_size": Spec("capture", int, _FETCH.max_total_bytes, low=1, high=1 << 40),
+    "allow_private": Spec("capture", bool, _FETCH.allow_private),
 }
 ORGANIZATION_KEYS = tuple(k for k, s in SPECS.items() if s.section == "organization")
+#: Command-line options whose name is not the setting's (``--KEY`` with dashes otherwise).
+OPTION_NAMES = {"source_organization": "--organization"}
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -81,13 +108,31 @@ class Setting:
 
 def user_config_file() -> Path:
     """The user's config file (it may not exist)."""
-    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return home / "archiver" / "config.toml"
+    base = os.environ.get("XDG_CONFIG_HOME")
+    if base:
+        return Path(base) / "archiver" / "config.toml"
+    try:
+        home = Path.home()
+    except RuntimeError:  # no $HOME and no password entry: no user config
+        home = Path("/nonexistent")
+    return home / ".config" / "archiver" / "config.toml"
 
 
 def config_files(store: Path) -> list[Path]:
     """The config files consulted, highest precedence first."""
     return [store / "archiver.toml", user_config_file()]
+
+
+def unreadable_user_config() -> str | None:
+    """A one-line warning when the user's config file cannot be read (it is then ignored)."""
+    path = user_config_file()
+    try:
+        if not path.is_file():
+            return None
+        with path.open("rb"):
+            return None
+    except OSError as exc:
+        return f"{path}: cannot read the user config file ({exc.strerror or exc}); ignored"
 
 
 def resolve_store(option: Path | None, env: Mapping[str, str] | None = None) -> Setting:
@@ -97,31 +142,29 @@ def resolve_store(option: Path | None, env: Mapping[str, str] | None = None) -> 
     if option is not None:
         return Setting("store", Path(option), "option")
     if env.get("ARCHIVER_STORE"):
-        return Setting("store", Path(env["ARCHIVER_STORE"]), "environment")
+        return Setting("store", Path(_checked_path(env["ARCHIVER_STORE"], "ARCHIVER_STORE")),
+                       "environment")
     path = user_config_file()
-    value = _read_toml(path).get("store")
+    value = _read_toml(path, optional=True).get("store")
     if value:
-        return Setting("store", Path(str(value)).expanduser(), str(path))
+        return Setting("store", Path(_checked_path(value, str(path))).expanduser(), str(path))
     return Setting("store", Path(DEFAULT_STORE), "default")
 
 
 def load_settings(
     store: Path, options: Mapping[str, Any], env: Mapping[str, str] | None = None
 ) -> dict[str, Setting]:
-    """Every known setting's effective value with its origin (``options``: None = not given)."""
+    """Every known setting's effective value with its origin (``options``: None = not given).
+
+    Raises :class:`UsageError` for a value that is not valid, naming where it came from.
+    """
     env = os.environ if env is None else env
     layers: list[tuple[str, Mapping[str, Any]]] = [
         ("option", options),
         ("environment", {k: env.get(f"ARCHIVER_{k.upper()}") for k in SPECS}),
     ]
-    for path in config_files(store):
-        document = _read_toml(path)
-        flat = {
-            key: section.get(key)
-            for key, spec in SPECS.items()
-            if isinstance(section := document.get(spec.section, {}), dict)
-        }
-        layers.append((str(path), flat))
+    for number, path in enumerate(config_files(store)):
+        layers.append((str(path), _settings_in(path, optional=number > 0)))
     settings = {}
     for key, spec in SPECS.items():
         settings[key] = Setting(
@@ -135,22 +178,93 @@ def load_settings(
     return settings
 
 
+def _settings_in(path: Path, optional: bool) -> dict[str, Any]:
+    """The known settings a config file sets, by key (sections checked to be tables)."""
+    document = _read_toml(path, optional=optional)
+    flat: dict[str, Any] = {}
+    for key, spec in SPECS.items():
+        section = document.get(spec.section, {})
+        if not isinstance(section, dict):
+            raise UsageError(f"{spec.section} must be a [{spec.section}] table", subject=str(path))
+        flat[key] = section.get(key)
+    return flat
+
+
 def _coerce(key: str, spec: Spec, value: Any, origin: str) -> Any:
+    """``value`` as the setting's type, checked against its bounds; else a UsageError."""
     if origin == "environment":
         origin = f"ARCHIVER_{key.upper()}"
     elif origin == "option":
-        origin = f"--{key.replace('_', '-')}"
+        origin = OPTION_NAMES.get(key, f"--{key.replace('_', '-')}")
     try:
-        converted = spec.kind(value)
-    except (TypeError, ValueError):
-        raise UsageError(
-            f"{key} must be a {spec.kind.__name__}, not {value!r}", subject=origin
-        ) from None
-    if spec.choices and converted not in spec.choices:
-        raise UsageError(f"{key} must be one of {', '.join(spec.choices)}", subject=origin)
-    if spec.kind in (int, float) and converted < 0:
-        raise UsageError(f"{key} must not be negative", subject=origin)
-    return converted
+        if spec.kind is bool:
+            return _as_bool(value)
+        if spec.kind is str:
+            return _as_text(value, spec)
+        return _as_number(value, spec)
+    except ValueError as exc:
+        raise UsageError(f"{key} {exc}", subject=origin) from None
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError(f"must be true or false, not {value!r}")
+
+
+def _as_text(value: Any, spec: Spec) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be text, not {value!r}")
+    if spec.choices and value not in spec.choices:
+        raise ValueError(f"must be one of {', '.join(spec.choices)}, not {value!r}")
+    if len(value) > MAX_TEXT_CHARS:
+        raise ValueError(f"must be at most {MAX_TEXT_CHARS} characters, not {len(value)}")
+    if spec.text == HEADER and not all(" " <= ch <= "~" for ch in value):
+        raise ValueError(f"must be printable ASCII (it goes into an HTTP header): {value!r}")
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+        raise ValueError(f"must be one line without control characters: {value!r}")
+    return value
+
+
+def _as_number(value: Any, spec: Spec) -> int | float:
+    low = -math.inf if spec.low is None else spec.low
+    high = math.inf if spec.high is None else spec.high
+    problem = ValueError(
+        f"must be {'a whole number' if spec.kind is int else 'a number'} "
+        f"from {_bound(low, spec)} to {_bound(high, spec)}, not {value!r}"
+    )
+    number: int | float
+    try:
+        if isinstance(value, bool):
+            raise problem
+        number = float(value) if spec.kind is float else _as_int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise problem from None
+    if not (math.isfinite(number) and low <= number <= high):
+        raise problem
+    return number
+
+
+def _bound(value: float, spec: Spec) -> str:
+    return str(int(value)) if spec.kind is int and math.isfinite(value) else f"{value:g}"
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError
+        return int(value)
+    if isinstance(value, str):
+        return int(value.strip())
+    return int(value)
+
+
+def _checked_path(value: Any, origin: str) -> str:
+    if not isinstance(value, str) or "\x00" in value:
+        raise UsageError(f"store must be a folder's path, not {value!r}", subject=origin)
+    return value
 
 
 def agent_from(settings: Mapping[str, Setting]) -> Agent:
@@ -170,14 +284,31 @@ def fetch_options_from(settings: Mapping[str, Setting], requisites: bool = True)
         concurrency=max(1, settings["concurrency"].value),
         robots=settings["robots"].value,
         requisites=requisites,
+        capture_timeout=settings["capture_timeout"].value,
+        max_total_bytes=settings["max_total_size"].value,
+        allow_private=settings["allow_private"].value,
     )
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
+def _read_toml(path: Path, optional: bool = False) -> dict[str, Any]:
+    """A config file's TOML document ({} when there is none).
+
+    ``optional``: a file that cannot be read is taken as absent (the user's config file,
+    see :func:`unreadable_user_config`); otherwise it is a UsageError.
+    """
     try:
+        if not path.is_file():
+            return {}
         with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        if optional:
+            return {}
+        raise UsageError(f"cannot read the config file: {exc.strerror or exc}",
+                         subject=str(path)) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise UsageError(f"config file larger than {MAX_CONFIG_BYTES} bytes", subject=str(path))
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"cannot read the config file: {exc}", subject=str(path)) from None
