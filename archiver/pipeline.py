@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from archiver import __version__
-from archiver.acquire import FetchOptions, capture_source
+from archiver.acquire import FetchOptions, capture_source, without_credentials
 from archiver.describe import build_dublin_core, check_dublin_core, to_xml
 from archiver.errors import BagBuildError, ExtractionError, MetadataError, StoreError
 from archiver.model import Agent, Article, BagResult, Capture, DublinCore
@@ -58,6 +58,7 @@ def archive_source(
     ``workers`` (see :func:`archiver.workers.capture_workers`) are used when given, else
     started for this capture if they would make it quicker.
     """
+    source = without_credentials(source)  # never written or shown with its password
     try:
         if workers is not None:
             return _archive(source, store, options, workers)

@@ -24,9 +24,16 @@ How the bytes are kept, and why (the WARC payload-digest trap, warcio issues #74
 
 Limits: the connect timeout bounds connecting (and the TLS handshake); the total timeout bounds
 the whole exchange, checked before every socket read, so a server trickling one byte a second
-still hits it; the body size limit stops an endless body. Every failure is raised as
-:class:`FetchError` (or :class:`~archiver.errors.SourceTooLargeError`) naming the URL, with
-``transient`` set for failures worth retrying.
+still hits it; the body size limit stops an endless body, and a :class:`ByteBudget` shared by
+the exchanges of one capture stops them all once their bodies together reach it. Every failure
+is raised as :class:`FetchError` (or :class:`~archiver.errors.SourceTooLargeError`) naming the
+URL, with ``transient`` set for failures worth retrying.
+
+Addresses: with an :class:`AddressGuard`, the host name is resolved here, every address it
+resolves to is checked against the capture's :class:`~archiver.acquire.addresses.AddressPolicy`,
+and the connection is made to one of those checked addresses (never by resolving the name
+again), so that a name cannot resolve to an allowed address for the check and to a forbidden
+one for the connection. TLS still verifies the certificate against the name.
 
 This module must not decide what to fetch, follow redirects, retry, or write WARC records:
 that is :mod:`archiver.acquire.http`'s job.
@@ -38,10 +45,13 @@ import functools
 import hashlib
 import http.client
 import io
+import ipaddress
 import os
+import re
 import socket
 import ssl
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -49,6 +59,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
+from archiver.acquire.addresses import AddressPolicy
 from archiver.errors import CaptureError, SourceTooLargeError
 from archiver.warc import DIGEST_ALGORITHM, HttpMessage, digest_label
 
@@ -56,6 +67,7 @@ BLOCK_SIZE = 64 * 1024
 RENAMED_TRANSFER_ENCODING = b"X-Archiver-Transfer-Encoding"
 _PATH_SAFE = "/%!$&'()*+,;=:@-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
+_HOST_NAME = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")
 
 
 class FetchError(CaptureError):
@@ -70,13 +82,111 @@ class _TotalTimeout(TimeoutError):
     """The exchange ran past its total time budget."""
 
 
+class AddressRefused(Exception):
+    """The host resolves to an address the capture's policy does not allow."""
+
+
+class ByteBudget:
+    """How many body bytes the exchanges of one capture may still receive, all together.
+
+    Thread-safe: the requisites of a page are fetched concurrently.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._used = 0
+        self._lock = threading.Lock()
+
+    @property
+    def spent(self) -> bool:
+        """True once every byte of the budget is used."""
+        with self._lock:
+            return self._used >= self.total
+
+    def take(self, count: int) -> bool:
+        """Use ``count`` bytes; False (and nothing used) when fewer than that are left."""
+        with self._lock:
+            if self._used + count > self.total:
+                self._used = self.total
+                return False
+            self._used += count
+            return True
+
+    def charge(self, count: int) -> None:
+        """Count ``count`` bytes received outside the budget's control (the page's)."""
+        with self._lock:
+            self._used = min(self.total, self._used + count)
+
+
 @dataclass(frozen=True)
 class Limits:
-    """What one exchange may cost."""
+    """What one exchange may cost (``budget``: shared with the capture's other exchanges)."""
 
     connect_timeout: float
     total_timeout: float
     max_body_bytes: int
+    budget: ByteBudget | None = None
+
+
+Resolver = Callable[[str, int], list[str]]
+"""Resolves a host name (or a numeric address in any form) and port to IP address strings."""
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The addresses the system resolver gives for ``host``, in its order, each once.
+
+    Numeric forms a URL may use (``0x7f000001``, ``2130706433``, ``0177.1``) come back as the
+    address they mean. Raises :class:`socket.gaierror` when the name does not resolve.
+    """
+    found: list[str] = []
+    for family, _, _, _, sockaddr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        if family in (socket.AF_INET, socket.AF_INET6) and sockaddr[0] not in found:
+            found.append(str(sockaddr[0]))
+    return found
+
+
+@dataclass(frozen=True)
+class AddressGuard:
+    """Where a capture may connect: its address policy and the resolver it checks with."""
+
+    policy: AddressPolicy
+    resolve: Resolver = system_resolver
+
+    def addresses(self, host: str, port: int) -> list[str]:
+        """Every address ``host`` resolves to, all of them allowed; else raises.
+
+        Raises :class:`AddressRefused` naming the first address refused, and
+        :class:`socket.gaierror` when the name does not resolve.
+        """
+        found = self.resolve(host, port)
+        if not found:
+            raise socket.gaierror(socket.EAI_NONAME, "no address")
+        for address in found:
+            refusal = self.policy.refusal(host, address)
+            if refusal:
+                raise AddressRefused(refusal)
+        return found
+
+    def connect(
+        self, address: tuple[str, int], timeout: float | None, source: Any = None
+    ) -> socket.socket:
+        """Connect to a checked address of ``address``'s host (as ``socket.create_connection``)."""
+        host, port = address
+        failure: OSError | None = None
+        for ip in self.addresses(host, port):
+            family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(timeout)
+                if source:
+                    sock.bind(source)
+                sock.connect((ip, port))
+                return sock
+            except OSError as exc:
+                sock.close()
+                failure = exc
+        assert failure is not None  # addresses() returned at least one address
+        raise failure
 
 
 @dataclass(frozen=True)
@@ -172,19 +282,33 @@ def wire_url(url: str) -> str:
         parts = urlsplit(url.strip())
         port = parts.port
         host = (parts.hostname or "").encode("idna").decode("ascii")
-    except (ValueError, UnicodeError):
-        raise FetchError("not a valid URL", subject=url) from None
+    except (ValueError, UnicodeError) as exc:
+        raise FetchError(f"not a valid URL ({exc})", subject=url) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise FetchError(f"unsupported URL scheme {scheme or '(none)'!r}", subject=url)
     if not host:
         raise FetchError("the URL names no host", subject=url)
+    if not _valid_host(host):
+        raise FetchError(f"not a valid URL (no host can be named {host!r})", subject=url)
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
         netloc += f":{port}"
     path = quote(parts.path or "/", safe=_PATH_SAFE)
     query = quote(parts.query, safe=_QUERY_SAFE)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _valid_host(host: str) -> bool:
+    """True for a host name of letters, digits, ``-`` and ``_`` in dot-separated labels, or an
+    IP address literal."""
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    return _HOST_NAME.fullmatch(host) is not None
 
 
 def fetch(
@@ -194,17 +318,19 @@ def fetch(
     headers: Mapping[str, str],
     check_head: Callable[[ResponseHead], None] | None = None,
     tls: ssl.SSLContext | None = None,
+    guard: AddressGuard | None = None,
 ) -> Exchange:
     """GET ``url`` (already in :func:`wire_url` form) and record the exchange.
 
     ``headers`` are sent after ``Host`` in the given order. ``check_head`` sees the response
     head before the body is read and may raise to abandon the exchange (e.g. a page that is
     not HTML). ``tls`` replaces the default TLS context (the system's trust store, hostnames
-    checked). Raises :class:`FetchError` or :class:`SourceTooLargeError`, naming ``url``.
+    checked). ``guard``, when given, decides which addresses may be connected to (without
+    it, any). Raises :class:`FetchError` or :class:`SourceTooLargeError`, naming ``url``.
     """
     deadline = _Deadline(limits.total_timeout)
     parts = urlsplit(url)
-    connection = _connection(parts, limits, deadline, tls)
+    connection = _connection(parts, limits, deadline, tls, guard)
     try:
         return _exchange(connection, url, limits, spool_dir, headers, check_head)
     except CaptureError:
@@ -307,6 +433,12 @@ def _spool_body(
                         f"response body exceeds the {limits.max_body_bytes}-byte limit",
                         subject=url,
                     )
+                if limits.budget is not None and not limits.budget.take(len(chunk)):
+                    raise SourceTooLargeError(
+                        f"not fetched whole: the capture's total size budget of "
+                        f"{limits.budget.total} bytes is spent",
+                        subject=url,
+                    )
                 out.write(chunk)
                 payload.update(chunk)
                 block.update(chunk)
@@ -334,6 +466,8 @@ def _failure(
     exc: Exception, url: str, limits: Limits, deadline: _Deadline, connected: bool
 ) -> FetchError | None:
     """The one-line error a low-level failure means, or None for a bug (left to propagate)."""
+    if isinstance(exc, AddressRefused):
+        return FetchError(str(exc), subject=url)
     timed_out = isinstance(exc, TimeoutError)
     if isinstance(exc, _TotalTimeout) or (timed_out and (connected or deadline.expired)):
         return FetchError(
@@ -475,9 +609,17 @@ class _RecordingConnection(http.client.HTTPConnection):
     """An HTTP connection that keeps what it sends and bounds everything by a deadline."""
 
     def __init__(
-        self, host: str, port: int | None, limits: Limits, deadline: _Deadline, **kwargs: Any
+        self,
+        host: str,
+        port: int | None,
+        limits: Limits,
+        deadline: _Deadline,
+        guard: AddressGuard | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(host, port, timeout=limits.connect_timeout, **kwargs)
+        if guard is not None:  # http.client connects through this attribute
+            self._create_connection = guard.connect  # type: ignore[method-assign]
         self.deadline = deadline
         self.connect_timeout = limits.connect_timeout
         self.sent = bytearray()
@@ -515,10 +657,16 @@ class _RecordingHTTPSConnection(_RecordingConnection, http.client.HTTPSConnectio
 
 
 def _connection(
-    parts: SplitResult, limits: Limits, deadline: _Deadline, tls: ssl.SSLContext | None
+    parts: SplitResult,
+    limits: Limits,
+    deadline: _Deadline,
+    tls: ssl.SSLContext | None,
+    guard: AddressGuard | None,
 ) -> _RecordingConnection:
-    host, port = parts.hostname or "", parts.port
+    host = parts.hostname or ""
+    # An explicit port: given None, http.client takes an IPv6 address's last group for one.
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     if parts.scheme == "https":
         context = tls or ssl.create_default_context()
-        return _RecordingHTTPSConnection(host, port, limits, deadline, context=context)
-    return _RecordingConnection(host, port, limits, deadline)
+        return _RecordingHTTPSConnection(host, port, limits, deadline, guard, context=context)
+    return _RecordingConnection(host, port, limits, deadline, guard)

@@ -1,7 +1,9 @@
 """Capture of a local file (a plain-text article or a saved HTML page) as a WARC resource record.
 
 The record holds the file's exact bytes. Only the file's base name goes into the record (as a
-``file:///NAME`` target URI): no absolute path of the capturing machine enters the bag.
+``file:///NAME`` target URI): no absolute path of the capturing machine enters the bag. Of a
+saved HTML page, the extractors get only the part that is parsed
+(:func:`archiver.htmlrefs.parsed_part`); a page read in part is noted.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from archiver.acquire import readable_part
 from archiver.errors import CaptureError, SourceTooLargeError
 from archiver.model import Capture, CapturedRecord
 from archiver.warc import WarcFile
@@ -48,6 +51,9 @@ def capture_file(
             captured_at,
         )
     record = CapturedRecord(record_id, "resource", uri, media_type=media_type)
+    problems: tuple[str, ...] = ()
+    if media_type == "text/html":
+        document, problems = readable_part(document, len(document), str(path))
     return Capture(
         source=name,
         kind="file",
@@ -58,6 +64,7 @@ def capture_file(
         records_path=records_path,
         main_record_id=record_id,
         records=(record,),
+        problems=problems,
     )
 
 

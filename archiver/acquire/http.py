@@ -14,7 +14,22 @@ requisite never are: a requisite that answered (a 404, a 500) is recorded as it 
 noted in ``Capture.problems``, one that did not (timeout, reset, too large) is only noted.
 Transient failures (connection refused or reset, HTTP 502/503/504) are retried with
 exponential backoff; only the last attempt is recorded. With ``robots="obey"``, each host's
-robots.txt is fetched (and recorded) before its first URL, and disallowed URLs are refused.
+robots.txt is fetched (and recorded) before its first URL, and disallowed URLs are refused
+(RFC 9309 rules, :mod:`archiver.acquire.robots`).
+
+What a capture may cost and reach, beyond one exchange's limits:
+
+- *Addresses*: requisites and redirects reach only the kinds of address the policy of
+  :mod:`archiver.acquire.addresses` allows (public ones, the page's own kind, or any with
+  ``allow_private``); a refused URL is noted, never fetched.
+- *Time*: the whole capture has a deadline (``capture_timeout``). The page itself is bounded
+  only by its own timeouts; requisites are cut off at the deadline (in-flight ones stopped,
+  the rest not started), and the cut is noted.
+- *Size*: the bodies of all responses together stay within ``max_total_bytes``; the page's
+  bytes count first, and requisites stop once the budget is spent (noted).
+- *Parsing*: the page is decoded as a stream and only its first part (see
+  :func:`archiver.htmlrefs.parsed_part`) is kept for the extractors and searched for
+  requisites; every byte still goes into the WARC, and a page read only in part is noted.
 
 This module does not interpret the page (that is the extract stage's job) and writes nothing
 outside the work folder it is given.
@@ -22,29 +37,36 @@ outside the work folder it is given.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import shutil
 import threading
 import time
-import zlib
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 from archiver import __version__
-from archiver.acquire import FetchOptions
+from archiver.acquire import FetchOptions, readable_part
+from archiver.acquire.addresses import policy_for
 from archiver.acquire.client import (
+    AddressGuard,
+    AddressRefused,
+    ByteBudget,
     Exchange,
     FetchError,
     Limits,
+    Resolver,
     ResponseHead,
     fetch,
+    system_resolver,
     wire_url,
 )
+from archiver.acquire.codings import Decoded, DecodedTooLarge, DecodeError, decode_file
 from archiver.acquire.requisites import (
     IMAGE,
     STYLESHEET,
@@ -53,7 +75,9 @@ from archiver.acquire.requisites import (
     page_requisites,
     stylesheet_requisites,
 )
+from archiver.acquire.robots import RobotsRules
 from archiver.errors import CaptureError, SourceTooLargeError
+from archiver.htmlrefs import MAX_PARSED_BYTES
 from archiver.model import Capture, CapturedRecord
 from archiver.warc import WarcFile, new_record_id, warc_date
 
@@ -89,11 +113,13 @@ def capture_url(
     clock: Callable[[], datetime],
     options: FetchOptions,
     sleep: Callable[[float], None] = time.sleep,
+    resolve: Resolver = system_resolver,
 ) -> Capture:
     """Fetch the page at ``source`` and its requisites, recording everything in ``workdir``.
 
-    ``sleep`` waits between retries (injected so tests need not wait). Raises
-    :class:`CaptureError` naming ``source`` when the page cannot be captured.
+    ``sleep`` waits between retries and ``resolve`` turns host names into addresses (both
+    injected, so tests need not wait or own a DNS server). Raises :class:`CaptureError`
+    naming ``source`` when the page cannot be captured.
     """
     try:
         url = wire_url(source)
@@ -106,9 +132,12 @@ def capture_url(
     captured_at = clock()
     try:
         with records_path.open("wb") as out:
-            session = _Session(options, spool, _Recorder(WarcFile(out)), clock, sleep)
+            recorder = _Recorder(WarcFile(out))
+            session = _Session(options, spool, recorder, clock, sleep, resolve)
             page = session.fetch_page(url, source)
-            problems = _capture_requisites(session, page) if options.requisites else []
+            problems = list(page.problems)
+            if options.requisites:
+                problems += _capture_requisites(session, page)
     finally:
         shutil.rmtree(spool, ignore_errors=True)
     return Capture(
@@ -139,7 +168,8 @@ class _Purpose:
     referer: str | None = None
     check_head: Callable[[ResponseHead], None] | None = None
     dedupe: bool = True  # may be recorded as a revisit of an identical earlier payload
-    keep_body: int = 0  # bytes of the final body to keep in memory
+    keep: int = 0  # bytes of the final 2xx body to keep, decoded from its Content-Encoding
+    decode_limit: int | None = None  # the body may decode to at most this (None: stop at keep)
     obey_robots: bool = True
 
 
@@ -150,11 +180,16 @@ class _Fetched:
     chain: tuple[str, ...]  # every URL requested, the first as asked, the last final
     response: ResponseHead
     record: CapturedRecord
-    body: bytes | None
+    decoded: Decoded | None  # the start of the final body, when the purpose keeps some
 
     @property
     def final_url(self) -> str:
         return self.chain[-1]
+
+    @property
+    def text(self) -> bytes:
+        """The decoded bytes kept (empty when none were)."""
+        return self.decoded.data if self.decoded else b""
 
     def hops(self) -> str:
         """``" (after N redirects)"`` when there were any, for messages."""
@@ -164,11 +199,12 @@ class _Fetched:
 
 @dataclass(frozen=True)
 class _Page:
-    """The captured page: where it ended up and its decoded document."""
+    """The captured page: where it ended up, the part of it that is read, what was noted."""
 
     fetched: _Fetched
     media_type: str
-    document: bytes
+    document: bytes  # the part of the decoded page that is parsed (htmlrefs.parsed_part)
+    problems: tuple[str, ...] = ()
 
     @property
     def final_url(self) -> str:
@@ -257,8 +293,13 @@ class _Recorder:
 # --- Fetching -------------------------------------------------------------------------------
 
 
+class _OutOfTime(CaptureError):
+    """The capture's deadline passed before this URL could be fetched."""
+
+
 class _Session:
-    """Everything one capture's fetches share: limits, manners, the recorder, robots rules."""
+    """Everything one capture's fetches share: limits, manners, the recorder, robots rules,
+    the address policy, the deadline and the size budget."""
 
     def __init__(
         self,
@@ -267,19 +308,55 @@ class _Session:
         recorder: _Recorder,
         clock: Callable[[], datetime],
         sleep: Callable[[float], None],
+        resolve: Resolver = system_resolver,
     ) -> None:
         self.options = options
         self.recorder = recorder
         self._spool = spool
         self._clock = clock
         self._sleep = sleep
+        self._resolve = resolve
         self._user_agent = options.user_agent or default_user_agent()
-        self._limits = Limits(
-            connect_timeout=options.connect_timeout,
-            total_timeout=options.total_timeout,
-            max_body_bytes=options.max_response_bytes,
-        )
+        self._deadline = time.monotonic() + options.capture_timeout
+        self.budget = ByteBudget(options.max_total_bytes)
+        self._guard: AddressGuard | None = None  # set from the page's own addresses
         self._robots = _Robots(self) if options.robots == "obey" else None
+        self._not_started: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    # --- the capture-wide limits
+
+    def time_left(self) -> float:
+        """Seconds until the capture's deadline (negative once it passed)."""
+        return self._deadline - time.monotonic()
+
+    def deadline_note(self) -> str:
+        """What a requisite cut by the deadline is told."""
+        return f"the capture's deadline of {self.options.capture_timeout:g} s passed"
+
+    def budget_note(self) -> str:
+        """What a requisite cut by the size budget is told."""
+        return f"the capture's total size budget of {self.budget.total} bytes is spent"
+
+    def may_start(self) -> bool:
+        """True when a requisite may still be fetched; else counts it as not started."""
+        reason = None
+        if self.time_left() <= 0:
+            reason = self.deadline_note()
+        elif self.budget.spent:
+            reason = self.budget_note()
+        if reason is None:
+            return True
+        with self._lock:
+            self._not_started[reason] += 1
+        return False
+
+    def not_started(self) -> list[tuple[str, int]]:
+        """(reason, how many requisites) for the requisites never started."""
+        with self._lock:
+            return list(self._not_started.items())
+
+    # --- fetching
 
     def fetch_page(self, url: str, source: str) -> _Page:
         """Fetch the page itself: it must end in a 2xx HTML response that decodes."""
@@ -287,42 +364,88 @@ class _Session:
             PAGE,
             check_head=_check_page_head,
             dedupe=False,
-            keep_body=self.options.max_response_bytes,
+            keep=MAX_PARSED_BYTES,
+            decode_limit=self.options.max_response_bytes,
         )
         try:
+            self._guard = self._page_guard(url)
             fetched = self.fetch(url, purpose)
-            return _decoded_page(fetched, self.options.max_response_bytes)
+            return _decoded_page(fetched)
+        except _Undecodable as exc:
+            message = f"the page body cannot be decoded: {exc.message}"
+            raise _about(CaptureError(message, subject=exc.subject), source, url) from None
         except CaptureError as exc:
             raise _about(exc, source, url) from None
 
+    def _page_guard(self, url: str) -> AddressGuard:
+        """The address guard for this capture: the kinds of address the page is on."""
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+        if self.options.allow_private:
+            return AddressGuard(policy_for((), True), self._resolve)
+        try:
+            addresses = self._resolve(host, port)
+        except (OSError, UnicodeError):
+            raise FetchError(f"cannot resolve host name {host!r}", subject=url) from None
+        return AddressGuard(policy_for(addresses, False), self._resolve)
+
     def fetch(self, url: str, purpose: _Purpose) -> _Fetched:
-        """Fetch ``url`` and every redirect after it, recording each exchange."""
+        """Fetch ``url`` and every redirect after it, recording each exchange.
+
+        Raises :class:`CaptureError` (:class:`_Undecodable` when the final body, kept for
+        the purpose, does not decode).
+        """
         chain = [url]
         while True:
-            if purpose.obey_robots and self._robots and not self._robots.allowed(url):
-                raise CaptureError(f"refused by {_origin(url)}/robots.txt", subject=url)
+            if purpose.obey_robots and self._robots:
+                self._check_address(url)  # a refused address is not worth a robots.txt
+                if not self._robots.allowed(url):
+                    raise CaptureError(f"refused by {_origin(url)}/robots.txt", subject=url)
             exchange, date = self._attempts(url, purpose)
             try:
                 record = self.recorder.record(exchange, date, dedupe=purpose.dedupe)
+                if purpose.kind == PAGE:
+                    self.budget.charge(exchange.body_length)
                 location = _redirect_target(exchange.response)
                 if location is None:
-                    body = exchange.read_body(purpose.keep_body) if purpose.keep_body else None
-                    return _Fetched(tuple(chain), exchange.response, record, body)
+                    decoded = _decode(exchange, purpose)
+                    return _Fetched(tuple(chain), exchange.response, record, decoded)
             finally:
                 exchange.discard()
             url = _next_hop(chain, location)
             chain.append(url)
+
+    def _check_address(self, url: str) -> None:
+        """Raise :class:`CaptureError` when ``url``'s host is on a refused address."""
+        if self._guard is None:
+            return
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            self._guard.addresses(parts.hostname or "", port)
+        except (OSError, UnicodeError):
+            return  # the fetch itself reports a name that does not resolve
+        except AddressRefused as exc:
+            raise CaptureError(str(exc), subject=url) from None
 
     def _attempts(self, url: str, purpose: _Purpose) -> tuple[Exchange, datetime]:
         """One exchange, tried again after transient failures; the last one is returned."""
         retries = max(0, self.options.retries)
         for attempt in range(retries + 1):
             if attempt:
-                self._sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
+                backoff = BACKOFF_SECONDS * 2 ** (attempt - 1)
+                if purpose.kind != PAGE and backoff >= self.time_left():
+                    raise _OutOfTime(f"not retried: {self.deadline_note()}", subject=url)
+                self._sleep(backoff)
             date = self._clock()
             try:
                 exchange = fetch(
-                    url, self._limits, self._spool, self._headers(purpose), purpose.check_head
+                    url,
+                    self._limits(url, purpose),
+                    self._spool,
+                    self._headers(purpose),
+                    purpose.check_head,
+                    guard=self._guard,
                 )
             except FetchError as exc:
                 if exc.transient and attempt < retries:
@@ -334,6 +457,22 @@ class _Session:
             return exchange, date
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+    def _limits(self, url: str, purpose: _Purpose) -> Limits:
+        """One exchange's limits: the page's own; anything else's within the capture's."""
+        options = self.options
+        if purpose.kind == PAGE:
+            return Limits(options.connect_timeout, options.total_timeout,
+                          options.max_response_bytes)
+        left = self.time_left()
+        if left <= 0:
+            raise _OutOfTime(f"not fetched: {self.deadline_note()}", subject=url)
+        return Limits(
+            connect_timeout=min(options.connect_timeout, left),
+            total_timeout=min(options.total_timeout, left),
+            max_body_bytes=options.max_response_bytes,
+            budget=self.budget,
+        )
+
     def _headers(self, purpose: _Purpose) -> dict[str, str]:
         headers = {
             "User-Agent": self._user_agent,
@@ -344,6 +483,26 @@ class _Session:
             headers["Referer"] = purpose.referer
         headers["Connection"] = "close"
         return headers
+
+
+class _Undecodable(CaptureError):
+    """A body that does not decode from its Content-Encoding (recorded all the same)."""
+
+
+def _decode(exchange: Exchange, purpose: _Purpose) -> Decoded | None:
+    """The start of the exchange's body, decoded, when the purpose keeps some of a 2xx.
+
+    Raises :class:`_Undecodable`, or :class:`SourceTooLargeError` past the purpose's limit.
+    """
+    if not purpose.keep or not 200 <= exchange.response.status < 300:
+        return None
+    codings = exchange.response.content_codings
+    try:
+        return decode_file(exchange.body_path, codings, purpose.keep, purpose.decode_limit)
+    except DecodedTooLarge as exc:
+        raise SourceTooLargeError(str(exc), subject=exchange.url) from None
+    except DecodeError as exc:
+        raise _Undecodable(str(exc), subject=exchange.url) from None
 
 
 def _check_page_head(head: ResponseHead) -> None:
@@ -358,24 +517,22 @@ def _check_page_head(head: ResponseHead) -> None:
         raise CaptureError(f"not an HTML page (Content-Type {head.media_type})", subject=head.url)
 
 
-def _decoded_page(fetched: _Fetched, limit: int) -> _Page:
-    """The page's document decoded from its Content-Encoding, checked to be HTML."""
+def _decoded_page(fetched: _Fetched) -> _Page:
+    """The page: its document decoded (see ``fetch``), checked to be HTML, and the part of it
+    that is read; a page read only in part is noted, one with nothing to read refused."""
     response = fetched.response
     if not 200 <= response.status < 300:  # a transient status on the last attempt
         raise CaptureError(f"HTTP {response.status} {response.reason}".strip(),
                            subject=fetched.final_url)
-    try:
-        document = decode_body(fetched.body or b"", response.content_codings, limit)
-    except _DecodedTooLarge as exc:
-        raise SourceTooLargeError(str(exc), subject=fetched.final_url) from None
-    except _DecodeError as exc:
-        raise CaptureError(f"the page body cannot be decoded: {exc}",
-                           subject=fetched.final_url) from None
-    media_type = response.media_type or (HTML_MEDIA_TYPES[0] if looks_like_html(document) else "")
+    decoded = fetched.decoded or Decoded(b"", 0)
+    media_type = response.media_type or (
+        HTML_MEDIA_TYPES[0] if looks_like_html(decoded.data) else ""
+    )
     if media_type not in HTML_MEDIA_TYPES:
         raise CaptureError("not an HTML page (no Content-Type, and the body is not HTML)",
                            subject=fetched.final_url)
-    return _Page(fetched, media_type, document)
+    document, problems = readable_part(decoded.data, decoded.length, fetched.final_url)
+    return _Page(fetched, media_type, document, problems)
 
 
 def _about(exc: CaptureError, source: str, url: str) -> CaptureError:
@@ -443,6 +600,8 @@ def _capture_requisites(session: _Session, page: _Page) -> list[str]:
             f"{skipped} more page requisites not fetched: over the limit of "
             f"{options.max_requisites}"
         )
+    for reason, count in session.not_started():
+        problems.append(f"{count} more page requisites not fetched: {reason}")
     return problems
 
 
@@ -460,25 +619,32 @@ def _on_the_wire(requisites: list[Requisite], problems: list[str]) -> list[Requi
 def _fetch_requisite(
     session: _Session, referer: str, requisite: Requisite
 ) -> tuple[str | None, list[Requisite]]:
-    """Fetch one requisite; return the problem it had, if any, and what it refers to."""
+    """Fetch one requisite; return the problem it had, if any, and what it refers to.
+
+    A requisite is not started once the capture's deadline passed or its size budget is
+    spent (the session counts those); one under way when the deadline passes is cut off.
+    """
+    if not session.may_start():
+        return None, []
     keep = MAX_STYLESHEET_BYTES if requisite.kind == STYLESHEET else 0
-    purpose = _Purpose(requisite.kind, referer=_referer(referer, requisite.url), keep_body=keep)
+    purpose = _Purpose(requisite.kind, referer=_referer(referer, requisite.url), keep=keep)
     try:
         fetched = session.fetch(requisite.url, purpose)
+    except _Undecodable as exc:
+        return f"{requisite.url}: stylesheet not searched for images: {exc.message}", []
     except CaptureError as exc:
+        message = exc.message
+        if session.time_left() <= 0 and not isinstance(exc, _OutOfTime):
+            message = f"cut off: {session.deadline_note()}"
         where = "" if exc.subject == requisite.url else f" (at {exc.subject})"
-        return f"{requisite.url}: {exc.message}{where}", []
+        return f"{requisite.url}: {message}{where}", []
     response = fetched.response
     if response.status >= 400:
         status = f"HTTP {response.status} {response.reason}".strip()
         return f"{requisite.url}: {status}{fetched.hops()} (response recorded)", []
-    if requisite.kind != STYLESHEET or not 200 <= response.status < 300:
+    if requisite.kind != STYLESHEET or fetched.decoded is None:
         return None, []
-    try:
-        css = decode_body(fetched.body or b"", response.content_codings, MAX_STYLESHEET_BYTES)
-    except _DecodeError as exc:
-        return f"{requisite.url}: stylesheet not searched for images: {exc}", []
-    text = css.decode(_codec(response.charset), errors="replace")
+    text = fetched.text.decode(_codec(response.charset), errors="replace")
     return None, stylesheet_requisites(text, fetched.final_url)
 
 
@@ -490,8 +656,6 @@ def _referer(page_url: str, url: str) -> str | None:
 
 
 def _codec(charset: str | None) -> str:
-    import codecs
-
     try:
         return codecs.lookup(charset or "utf-8").name
     except LookupError:
@@ -512,7 +676,7 @@ class _Robots:
         self._session = session
         self._lock = threading.Lock()
         self._origin_locks: dict[str, threading.Lock] = {}
-        self._rules: dict[str, RobotFileParser] = {}
+        self._rules: dict[str, RobotsRules] = {}
 
     def allowed(self, url: str) -> bool:
         """True when robots.txt lets us fetch ``url``."""
@@ -523,101 +687,27 @@ class _Robots:
             rules = self._rules.get(origin)
             if rules is None:
                 rules = self._rules[origin] = self._load(origin)
-        return rules.can_fetch(self._session.options.user_agent or default_user_agent(), url)
+        return rules.allows(url, self._session.options.user_agent or default_user_agent())
 
-    def _load(self, origin: str) -> RobotFileParser:
-        rules = _RobotRules(f"{origin}/robots.txt")
-        purpose = _Purpose(ROBOTS, keep_body=MAX_ROBOTS_BYTES, obey_robots=False)
+    def _load(self, origin: str) -> RobotsRules:
+        purpose = _Purpose(ROBOTS, keep=MAX_ROBOTS_BYTES, obey_robots=False)
         try:
             fetched = self._session.fetch(f"{origin}/robots.txt", purpose)
+        except _Undecodable:
+            return RobotsRules.allow_all()  # a file that cannot be read states no rule
         except CaptureError:
-            rules.disallow_all = True
-            return rules
+            return RobotsRules.disallow_all()
         status = fetched.response.status
         if 200 <= status < 300:
-            rules.parse(_robots_lines(fetched))
-        elif 400 <= status < 500:
-            rules.allow_all = True
-        else:
-            rules.disallow_all = True
-        return rules
-
-
-class _RobotRules(RobotFileParser):
-    """A ``RobotFileParser``, declaring the verdict flags its ``__init__`` sets.
-
-    ``allow_all`` and ``disallow_all`` are real (``can_fetch`` consults them) but missing
-    from typeshed's stubs; the annotations add nothing at run time.
-    """
-
-    allow_all: bool
-    disallow_all: bool
-
-
-def _robots_lines(fetched: _Fetched) -> list[str]:
-    try:
-        body = decode_body(fetched.body or b"", fetched.response.content_codings, MAX_ROBOTS_BYTES)
-    except _DecodeError:
-        return []
-    return body.decode("utf-8", errors="replace").splitlines()
+            return RobotsRules.parse(fetched.text.decode("utf-8", errors="replace"))
+        if 400 <= status < 500:
+            return RobotsRules.allow_all()
+        return RobotsRules.disallow_all()
 
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-# --- Content codings ------------------------------------------------------------------------
-
-
-class _DecodeError(ValueError):
-    """A body that does not decode from its Content-Encoding."""
-
-
-class _DecodedTooLarge(_DecodeError):
-    """A body that decodes to more than it may (a decompression bomb, or just too big)."""
-
-
-_GZIP_WBITS = 16 + zlib.MAX_WBITS
-
-
-def decode_body(body: bytes, codings: list[str], limit: int) -> bytes:
-    """``body`` with its content codings (``gzip``, ``deflate``) undone, at most ``limit`` bytes.
-
-    Raises :class:`_DecodeError` for data that does not decompress, an unknown coding, or a
-    result longer than ``limit`` (:class:`_DecodedTooLarge`).
-    """
-    for coding in reversed(codings):
-        if coding in ("gzip", "x-gzip"):
-            body = _inflate(body, _GZIP_WBITS, limit, coding)
-        elif coding == "deflate":
-            try:
-                body = _inflate(body, zlib.MAX_WBITS, limit, coding)
-            except _DecodedTooLarge:
-                raise
-            except _DecodeError:  # many servers send raw deflate without the zlib wrapper
-                body = _inflate(body, -zlib.MAX_WBITS, limit, coding)
-        else:
-            raise _DecodeError(f"unsupported Content-Encoding {coding!r}")
-    return body
-
-
-def _inflate(data: bytes, wbits: int, limit: int, coding: str) -> bytes:
-    """Decompress ``data`` (every member, for gzip); at most ``limit`` bytes out."""
-    out = bytearray()
-    while True:
-        inflater = zlib.decompressobj(wbits)
-        try:
-            out += inflater.decompress(data, limit + 1 - len(out))
-        except zlib.error as exc:
-            raise _DecodeError(f"{coding} data does not decompress ({exc})") from None
-        if len(out) > limit or inflater.unconsumed_tail:
-            raise _DecodedTooLarge(f"{coding} data decompresses to more than {limit} bytes")
-        if not inflater.eof:
-            raise _DecodeError(f"{coding} data is truncated")
-        data = inflater.unused_data
-        if wbits != _GZIP_WBITS or not data.startswith(b"\x1f\x8b"):
-            return bytes(out)
 
 
 def looks_like_html(document: bytes) -> bool:
