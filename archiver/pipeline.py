@@ -296,18 +296,17 @@ def _finish_bag(
             "validation. A bag that fails either never enters the store",
         ),
     )
-    if record.warnings:
-        events += (
-            new_event(
-                "metadata extraction",
-                capture.captured_at,
-                "Dublin Core record made from the captured document; values it could not "
-                "hold as the source gave them were normalised, shortened or left out",
-                note="; ".join(w.line() for w in record.warnings),
-            ),
-        )
+    described = () if not record.warnings else (
+        new_event(
+            "metadata extraction",
+            capture.captured_at,
+            "Dublin Core record made from the captured document; values it could not hold as "
+            "the source gave them were normalised, shortened or left out",
+            note="; ".join(w.line() for w in record.warnings),
+        ),
+    )
     info = bag_info(capture, record, options)
-    premis = premis_xml(payload, events, options.agent.source_organization)
+    premis = premis_xml(payload, events + described, options.agent.source_organization)
     write_bag(
         bag_dir, payload, info, {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis}
     )
