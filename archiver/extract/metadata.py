@@ -15,6 +15,7 @@ trafilatura; a title that the page states nowhere stays None (the describe stage
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from archiver.extract.dom import clean_text, resolve, text_of
+from archiver.extract.dom import clean_text, resolve, text_of, words
 from archiver.extract.structured import (
     Node,
     StructuredData,
@@ -79,9 +80,9 @@ def read_metadata(
     article = data.article() or {}
     index = node_index(data.nodes)
     canonical = choose_canonical(data, article, url)
-    publisher = choose_publisher(data, article, index, heuristics)
+    publisher = choose_publisher(root, data, article, index, heuristics, (url, canonical))
     site_names = [n for n in (publisher, data.first_meta("og:site_name"),
-                              data.first_meta("application-name"), heuristics.sitename) if n]
+                              data.first_meta("application-name"), _site_guess(heuristics)) if n]
     return PageMetadata(
         title=choose_title(root, data, article, heuristics, site_names, (url, canonical)),
         authors=choose_authors(data, article, index, heuristics, publisher),
@@ -93,6 +94,14 @@ def read_metadata(
         section=choose_section(data, article, heuristics),
         canonical_url=canonical,
     )
+
+
+def _site_guess(heuristics: Heuristics) -> str | None:
+    """trafilatura's site name, unless it is a title (it guesses from ``<title>`` too)."""
+    guess = heuristics.sitename
+    if not guess or guess == heuristics.title or len(guess.split()) > 6:
+        return None
+    return guess
 
 
 # --- Title ------------------------------------------------------------------------------------
@@ -108,11 +117,15 @@ def choose_title(
     site_names: list[str],
     urls: tuple[str | None, ...],
 ) -> str | None:
-    """The headline: JSON-LD, then OpenGraph and meta tags, then the page's ``h1``/``title``.
+    """The headline as a reader sees it: the page's ``h1`` when it is the article's headline,
+    else what the page states (JSON-LD, OpenGraph and meta tags, ``<title>``).
 
-    A candidate cut short with an ellipsis gives way to a later one that completes it, and a
-    JSON-LD headline gives way to an OpenGraph title that only adds a kicker before it
-    ("Floods in Bavaria: Water levels keep rising").
+    Social and search titles are often rewritten or shortened for their audience, so the
+    displayed ``h1`` wins over them; an ``h1`` that shares no words with any stated title
+    is the site's logo or a section name, not the headline. Among stated titles, one cut
+    short (with an ellipsis, or mid-sentence) gives way to a later one that completes it, and
+    a JSON-LD headline gives way to an OpenGraph title that only adds a kicker before it
+    ("Floods in Bavaria: Water levels keep rising"). A URL is never a title.
     """
     hosts = [h for h in (_host_label(u) for u in urls if u) if h]
     sections = [s for s in (as_text(article.get("articleSection")),
@@ -123,24 +136,104 @@ def choose_title(
         data.first_meta("parsely-title"), data.first_meta("sailthru.title"),
         data.first_meta("dc.title"), data.first_meta("dcterms.title"),
         data.first_meta("citation_title"), data.first_meta("title"),
-        heuristics.title, _first_h1(root), _title_element(root),
+        heuristics.title, _title_element(root),
     ]
-    cleaned = [strip_site_name(c, site_names, hosts, sections) for c in candidates if c]
-    cleaned = [c for c in cleaned
-               if c and len(c) <= MAX_TITLE and not _is_site_name(c, site_names, hosts)]
-    if not cleaned:
+
+    def usable(texts: Iterable[str | None]) -> list[str]:
+        cleaned = [strip_site_name(unescape_markup(c), site_names, hosts, sections)
+                   for c in texts if c]
+        return [c for c in cleaned if c and len(c) <= MAX_TITLE and not _is_url(c)
+                and not _is_site_name(c, site_names, hosts)]
+
+    stated = usable(candidates)
+    displayed = displayed_headline(usable(_h1_texts(root)), stated)
+    if displayed:
+        return _completed(displayed, stated, mid_sentence=False)
+    if not stated:
         return None
-    chosen = cleaned[0]
-    stem = re.sub(r"\s*(…|\.\.\.)$", "", chosen)
-    if stem != chosen:
-        for other in cleaned[1:]:
-            if other.startswith(stem) and len(other) > len(stem):
-                return other
+    chosen = _completed(stated[0], stated[1:])
     social = strip_site_name(data.first_meta("og:title", "twitter:title") or "", site_names,
                              hosts, sections)
     if social != chosen and re.fullmatch(rf".{{3,80}}[:|–—-]\s+{re.escape(chosen)}", social):
         return social
     return chosen
+
+
+#: Class words of the small line some sites print inside the ``h1``, above the headline.
+_KICKER_WORDS = frozenset({"kicker", "dachzeile", "overline", "topline", "eyebrow", "roofline",
+                           "spitzmarke", "surtitre", "supertitle", "overtitle", "pretitle"})
+_WORD = re.compile(r"\w+")
+#: Words too common to show that two titles speak of the same thing.
+_COMMON_WORDS = frozenset({
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "is", "are",
+    "was", "were", "be", "by", "with", "from", "as", "it", "its", "this", "that", "what", "how",
+    "why", "who", "when", "new", "news", "der", "die", "das", "und", "im", "von", "zu", "mit",
+    "den", "ein", "eine", "le", "la", "les", "de", "des", "du", "et", "un", "une", "el", "los",
+    "las", "y", "en",
+})
+
+
+def _h1_texts(root: etree._Element) -> list[str]:
+    """The text of every ``h1``, in page order, without a kicker printed inside it."""
+    texts = []
+    for heading in root.iter("h1"):
+        kickers = frozenset(e for e in heading.iterdescendants()
+                            if isinstance(e.tag, str) and words(e) & _KICKER_WORDS)
+        text = text_of(heading, skip=kickers)
+        if text:
+            texts.append(text)
+    return texts
+
+
+def displayed_headline(headings: list[str], stated: list[str]) -> str | None:
+    """The ``h1`` that is the article's headline: the one sharing most words with a stated
+    title (at least a third of its own), or, when the page states no title, the first."""
+    headings = [h for h in headings if len(h) >= 12 or len(_content_words(h)) >= 2]
+    if not stated:
+        return headings[0] if headings else None
+    best, best_share = None, 0.0
+    for heading in headings:
+        share = max(_shared_words(heading, s) for s in stated)
+        if share > best_share:
+            best, best_share = heading, share
+    return best if best_share >= 1 / 3 else None
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.casefold()) if w not in _COMMON_WORDS}
+
+
+def _shared_words(heading: str, title: str) -> float:
+    """How much of the shorter of two titles the other one repeats (0 to 1), word by word."""
+    a, b = _content_words(heading), _content_words(title)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _completed(title: str, others: Iterable[str], *, mid_sentence: bool = True) -> str:
+    """``title``, or the longer title that it is the cut-off beginning of: cut with an
+    ellipsis, or (``mid_sentence``) just cut, before a comma or a dash."""
+    stem = re.sub(r"\s*(?:…|\.\.\.)$", "", title)
+    cut = stem != title
+    if not cut and not mid_sentence:
+        return title
+    for other in others:
+        if len(other) > len(stem) and other.startswith(stem) and \
+                (cut or not re.search(r"[.!?»”\"')]$", stem)) and \
+                (cut or other[len(stem)] in " ,;:–—-"):
+            return other
+    return title
+
+
+def _is_url(text: str) -> bool:
+    """True for a web address standing where a title should be."""
+    return bool(re.match(r"(?:https?://|www\.)\S+$|[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", text.strip()))
+
+
+def unescape_markup(text: str) -> str:
+    """A stated value with HTML entities left in it by its CMS (``&#8216;``) decoded."""
+    return html.unescape(text) if "&" in text else text
 
 
 def strip_site_name(
@@ -168,6 +261,14 @@ def strip_site_name(
             title = title[title.find(separators[0]) + len(separators[0]):].strip()
         else:
             break
+    return _strip_section_kicker(title, known_sections)
+
+
+def _strip_section_kicker(title: str, sections: set[str]) -> str:
+    """``title`` without a leading section name the page states ("Opinion: …", "Opinion | …")."""
+    match = re.match(r"(.{2,40}?)(?::\s+|\s+[|–—-]\s+)(?=\S)", title)
+    if match and _compact(match.group(1)) in sections and len(title) > match.end() + 10:
+        return title[match.end():]
     return title
 
 
@@ -210,17 +311,6 @@ def _host_label(url: str) -> str | None:
     if len(labels) > 1 and labels[-1] in {"co", "com", "org", "net", "gov", "ac", "ne", "or", "gv"}:
         labels.pop()
     return labels[-1]
-
-
-def _first_h1(root: etree._Element) -> str | None:
-    for scope in (root.find(".//article"), root):
-        if scope is None:
-            continue
-        for heading in scope.iter("h1"):
-            text = text_of(heading)
-            if text:
-                return text
-    return None
 
 
 def _title_element(root: etree._Element) -> str | None:
@@ -437,25 +527,63 @@ def _htmldate(root: etree._Element, url: str) -> str | None:
 # --- Publisher, language, description, keywords, section, canonical URL ---------------------
 
 def choose_publisher(
-    data: StructuredData, article: Node, index: dict[str, Node], heuristics: Heuristics,
+    root: etree._Element, data: StructuredData, article: Node, index: dict[str, Node],
+    heuristics: Heuristics, urls: tuple[str | None, ...] = (),
 ) -> str | None:
-    """The site or organisation that published the article."""
-    candidates: list[str | None] = []
+    """The site or organisation that published the article, by the name readers know.
+
+    The name its ``<title>`` ends with ("… | Reuters") is what a site calls itself to
+    readers: a stated name (JSON-LD publisher, ``og:site_name`` and like tags, organisation
+    nodes) that it confirms wins, then that name itself. Failing it, the stated name most
+    sources agree on (ties: the one the web address confirms, then the first), so a
+    section's name in one tag ("U.S.") gives way. A bare domain name ("nytimes.com") is
+    used only when nothing else names the site.
+    """
+    stated: list[str | None] = []
     for entry in as_list(article.get("publisher")) + as_list(article.get("sourceOrganization")):
         node = _dereference(entry, index)
-        candidates.append(node if isinstance(node, str) else
-                          _person_name(node) if isinstance(node, dict) else None)
-    candidates += [data.first_meta("og:site_name", "application-name", "dc.publisher",
-                                   "dcterms.publisher", "citation_publisher", "publisher",
-                                   "apple-mobile-web-app-title", "twitter:app:name:iphone")]
-    candidates += [as_text(n.get("name")) for n in data.nodes
-                   if types_of(n) & {"NewsMediaOrganization", "Organization", "WebSite"}]
-    candidates.append(heuristics.sitename)
-    for candidate in candidates:
-        text = clean_text(candidate)
-        if text and len(text) <= 120 and not re.match(r"(?:https?://|www\.|@)", text, re.I):
-            return text
-    return None
+        stated.append(node if isinstance(node, str) else
+                      _person_name(node) if isinstance(node, dict) else None)
+    stated += data.all_meta("og:site_name", "application-name", "dc.publisher",
+                            "dcterms.publisher", "citation_publisher", "publisher",
+                            "apple-mobile-web-app-title", "twitter:app:name:iphone")
+    stated += [as_text(n.get("name")) for n in data.nodes
+               if types_of(n) & {"NewsMediaOrganization", "Organization", "WebSite"}]
+    votes = [t for t in (clean_text(unescape_markup(c or "")) for c in stated)
+             if t and len(t) <= 120 and not re.match(r"(?:https?://|www\.|@)", t, re.I)]
+    proper = [n for n in _unique(votes) if not _is_url(n)]
+    suffix = title_site_name(_title_element(root))
+    if suffix:
+        for name in proper:
+            if _compact(name) == _compact(suffix) or (
+                    len(_compact(name)) > 3 and _compact(name) in _compact(suffix)):
+                return name
+        if not _is_url(suffix):
+            return suffix
+    hosts = {h for h in (_host_label(u) for u in urls if u) if h and len(h) > 2}
+
+    def support(name: str) -> tuple[int, bool]:
+        compact = _compact(name)
+        return (sum(_compact(v) == compact for v in votes), any(h in compact for h in hosts))
+
+    if proper:
+        return max(proper, key=support)  # max keeps the first of equals
+    guess = _site_guess(heuristics)
+    return next((n for n in (*_unique(votes), suffix, guess) if n), None)
+
+
+def title_site_name(title: str | None) -> str | None:
+    """The site's name at the end of a ``<title>`` ("Storm hits coast | The Guardian"): the
+    last part after a separator, when it is short and not the headline itself."""
+    parts = [p.strip() for p in _TITLE_SEPARATOR.split(clean_text(title))]
+    if len(parts) < 2 or not parts[-1]:
+        return None
+    last = parts[-1]
+    if len(last.split()) > 5 or len(last) > 60 or len(last) >= max(len(p) for p in parts[:-1]):
+        return None
+    if last[:1].islower():
+        return None  # "… — see inside": the headline goes on
+    return last
 
 
 _THREE_LETTER = {
