@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from archiver.extract.byline import person_names, visible_byline
 from archiver.extract.dom import clean_text, resolve, text_of, words
 from archiver.extract.structured import (
     Node,
@@ -85,7 +86,8 @@ def read_metadata(
                               data.first_meta("application-name"), _site_guess(heuristics)) if n]
     return PageMetadata(
         title=choose_title(root, data, article, heuristics, site_names, (url, canonical)),
-        authors=choose_authors(data, article, index, heuristics, publisher),
+        authors=choose_authors(root, data, article, index, heuristics,
+                               [*site_names, *_organisation_names(data, root)]),
         date=choose_date(root, data, article, heuristics, url),
         publisher=publisher,
         language=declared_language(data, article),
@@ -94,6 +96,12 @@ def read_metadata(
         section=choose_section(data, article, heuristics),
         canonical_url=canonical,
     )
+
+
+def _organisation_names(data: StructuredData, root: etree._Element) -> list[str]:
+    """Every name the page gives an organisation or itself: never an author's name."""
+    names = [as_text(n.get("name")) for n in data.nodes if types_of(n) & ORGANIZATION_TYPES]
+    return [n for n in (*names, title_site_name(_title_element(root))) if n]
 
 
 def _site_guess(heuristics: Heuristics) -> str | None:
@@ -324,54 +332,74 @@ def _title_element(root: etree._Element) -> str | None:
 
 # --- Authors ----------------------------------------------------------------------------------
 
-_BY_PREFIX = re.compile(
-    r"^(?:(?:written|reported|reporting|story|text|words|photos?)\s+)?"
-    r"(?:by|von|par|por|di|door|av|af|de|by:)\s*:?\s+", re.I)
-_NAME_SEPARATOR = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\sy\s|\se\s|\|)\s*", re.I)
-_NOT_NAME = re.compile(r"https?://|www\.|@|\d{3,}|\.(?:com|org|net)\b", re.I)
-_ROLE_WORDS = frozenset({
-    "staff", "writer", "reporter", "correspondent", "editor", "senior", "chief", "contributor",
-    "columnist", "producer", "analyst", "contributing", "associate", "deputy", "bureau",
-    "photographer", "journalist", "updated", "published", "min", "read", "minutes",
-})
-
-
 def choose_authors(
-    data: StructuredData, article: Node, index: dict[str, Node], heuristics: Heuristics,
-    publisher: str | None,
+    root: etree._Element, data: StructuredData, article: Node, index: dict[str, Node],
+    heuristics: Heuristics, site_names: list[str],
 ) -> tuple[str, ...]:
-    """The article's authors: JSON-LD people first, then meta bylines, then trafilatura's.
+    """The people who wrote the article, in byline order.
 
-    An organisation stands as author only when no person is named anywhere (``CNN Staff``).
+    The byline the page shows and the authors it states (JSON-LD people, else meta bylines)
+    are read apart and compared: when the shown byline names everyone stated, it wins (it
+    has the co-authors structured data drops, in their order); when it names only some of
+    them, the stated list wins; when they disagree, what the reader sees wins. trafilatura's
+    guess comes last. Agencies, desks, the publication and job titles are no authors
+    (``byline.is_person_name``).
     """
+    stated = stated_authors(data, article, index, site_names)
+    shown = visible_byline(root, site_names)
+    chosen = merge_bylines(stated, shown)
+    if not chosen and heuristics.author:
+        chosen = [n for value in heuristics.author.split(";")
+                  for n in person_names(value, site_names)]
+    return tuple(_unique(chosen))
+
+
+def stated_authors(
+    data: StructuredData, article: Node, index: dict[str, Node], site_names: list[str],
+) -> list[str]:
+    """The people the page's structured data names as authors: JSON-LD, else meta tags."""
     people: list[str] = []
-    organizations: list[str] = []
     for entry in as_list(article.get("author")) or as_list(article.get("creator")):
         node = _dereference(entry, index)
-        if isinstance(node, str):
-            people.extend(split_byline(node, publisher))
-        elif isinstance(node, dict):
-            name = _person_name(node)
-            if not name:
-                continue
+        if isinstance(node, dict):
             if types_of(node) & ORGANIZATION_TYPES:
-                organizations.append(name)
-            else:
-                people.extend(split_byline(name, publisher) or [name])
-    stated = data.all_meta("author", "article:author", "parsely-author", "sailthru.author",
-                           "dc.creator", "dcterms.creator", "citation_author", "byl",
-                           "og:article:author", "cxenseparse:author")
-    guessed = heuristics.author.split(";") if heuristics.author else []
-    for values in (stated, guessed):
-        if people:
-            break
-        for value in values:
-            if _same_site(_BY_PREFIX.sub("", clean_text(value)), publisher):
-                organizations.append(clean_text(value))
-            else:
-                people.extend(split_byline(value, publisher))
-    chosen = people or [name for o in organizations for name in (split_byline(o, None) or [o])]
-    return tuple(_unique(chosen))
+                continue
+            node = _person_name(node)
+        if isinstance(node, str):
+            people.extend(person_names(unescape_markup(node), site_names))
+    if people:
+        return people
+    for value in data.all_meta("author", "article:author", "parsely-author", "sailthru.author",
+                               "dc.creator", "dcterms.creator", "citation_author", "byl",
+                               "og:article:author", "cxenseparse:author"):
+        people.extend(person_names(unescape_markup(value), site_names))
+    return list(_unique(people))
+
+
+def merge_bylines(stated: list[str], shown: list[str]) -> list[str]:
+    """One author list from the stated and the shown one (see :func:`choose_authors`)."""
+    if not shown or not stated:
+        return shown or stated
+    pairs = {s: next((v for v in shown if _same_person(s, v)), None) for s in stated}
+    if all(pairs.values()):
+        forms = {v: s for s, v in pairs.items() if v}
+        return [min((forms.get(v, v), v), key=len) if v in forms else v for v in shown]
+    if any(pairs.values()):
+        return stated
+    return shown
+
+
+def _same_person(a: str, b: str) -> bool:
+    x, y = _compact(a), _compact(b)
+    return bool(x and y) and (x in y or y in x)
+
+
+def split_byline(text: str, publisher: str | None) -> list[str]:
+    """The person names in a byline: "By Jane Doe and John Roe, CNN" gives both names.
+
+    Agencies, desks and the publication ("CNN Staff", "The Associated Press") name nobody.
+    """
+    return person_names(text, [publisher] if publisher else [])
 
 
 def _dereference(entry: Any, index: dict[str, Node]) -> Any:
@@ -385,46 +413,6 @@ def _person_name(node: Node) -> str | None:
     if not name:
         parts = [as_text(node.get(k)) for k in ("givenName", "familyName")]
         name = " ".join(p for p in parts if p) or None
-    return name
-
-
-def split_byline(text: str, publisher: str | None) -> list[str]:
-    """The person names in a byline: "By Jane Doe and John Roe, CNN" gives both names.
-
-    A byline that names no person ("CNN Staff") is kept whole; URLs and handles are no names.
-    """
-    text = clean_text(text)
-    text = _BY_PREFIX.sub("", text)
-    if not text or (_NOT_NAME.search(text) and " " not in text.strip()):
-        return []
-    parts = [p.strip(" .:-–—()") for p in _NAME_SEPARATOR.split(text)]
-    parts = [p for p in parts if p]
-    if len(parts) == 2 and "," in text and all(len(p.split()) == 1 for p in parts) \
-            and not _same_site(parts[1], publisher):
-        return [_fix_case(f"{parts[1]} {parts[0]}")]  # "Doe, Jane"
-    names = [p for p in parts if _looks_like_name(p, publisher)]
-    if not names and len(parts) == 1 and not _NOT_NAME.search(parts[0]) \
-            and len(parts[0]) <= 80:
-        names = parts  # "CNN Staff", "The Associated Press"
-    return [_fix_case(_BY_PREFIX.sub("", n)) for n in names]
-
-
-def _looks_like_name(part: str, publisher: str | None) -> bool:
-    words = part.split()
-    if not 1 <= len(words) <= 6 or len(part) > 60 or _NOT_NAME.search(part):
-        return False
-    if _same_site(part, publisher):
-        return False
-    return not any(w.casefold().strip(".,") in _ROLE_WORDS for w in words)
-
-
-def _same_site(part: str, publisher: str | None) -> bool:
-    return bool(publisher) and _compact(part) == _compact(publisher or "")
-
-
-def _fix_case(name: str) -> str:
-    if name.isupper() and len(name) > 4 and " " in name:
-        return name.title()
     return name
 
 
