@@ -88,7 +88,7 @@ def read_metadata(
         title=choose_title(root, data, article, heuristics, site_names, (url, canonical)),
         authors=choose_authors(root, data, article, index, heuristics,
                                [*site_names, *_organisation_names(data, root)]),
-        date=choose_date(root, data, article, heuristics, url),
+        date=choose_date(root, data, article, canonical or url),
         publisher=publisher,
         language=declared_language(data, article),
         description=choose_description(data, article, heuristics),
@@ -439,23 +439,48 @@ _DATE_META = (
 
 
 def choose_date(
-    root: etree._Element, data: StructuredData, article: Node, heuristics: Heuristics, url: str,
+    root: etree._Element, data: StructuredData, article: Node, url: str,
 ) -> str | None:
-    """The publication date: JSON-LD, then meta tags, then ``<time>``, then htmldate's guess."""
+    """The publication date the page states: JSON-LD, then meta tags, then ``<time>``, then
+    what htmldate reads from the page's structure (its URL, elements marked as dates).
+
+    A page that states no date is undated: no date is guessed from free text, where a stray
+    number ("Room 2001", ``img1995.jpg``) would pass for a year. A date-time stated in UTC
+    gives way to the date the page shows when that is the same moment's local day.
+    """
     stated = [as_text(article.get(k)) for k in ("datePublished", "dateCreated", "uploadDate")]
     stated += data.all_meta(*_DATE_META)
     stated += list(_time_elements(root))
     for value in stated:
         iso = normalise_date(value)
         if iso:
-            return iso
-    # trafilatura already asked htmldate (original date, extensive search): ask again only
-    # when trafilatura did not run or found nothing
-    return normalise_date(heuristics.date) or normalise_date(_htmldate(root, url))
+            return _local_day(iso, root)
+    return normalise_date(_htmldate(root, url))
+
+
+def _local_day(iso: str, root: etree._Element) -> str:
+    """``iso``, or the day the page shows beside it when ``iso`` is a UTC time whose local
+    date (the reader's, the publisher's) is the day before or after."""
+    if not re.search(r"T.*(?:Z|\+00:00)$", iso):
+        return iso
+    shown = _shown_date(root)
+    if shown and abs((date.fromisoformat(shown) - date.fromisoformat(iso[:10])).days) == 1:
+        return shown
+    return iso
+
+
+def _shown_date(root: etree._Element) -> str | None:
+    """The date written in the first ``<time>`` element of the page, as YYYY-MM-DD."""
+    for element in root.iter("time"):
+        text = clean_text(element.text_content())
+        if 6 <= len(text) <= 80 and re.search(r"\d", text):
+            return normalise_date(_htmldate_of_text(text))
+    return None
 
 
 def normalise_date(value: str | None) -> str | None:
-    """``value`` as ISO 8601: a date-time when the source gives a time, else YYYY-MM-DD."""
+    """``value`` as W3CDTF: a date-time when the source gives a time with its zone, else
+    YYYY-MM-DD (a time without a zone names no moment, and W3CDTF has no place for it)."""
     text = clean_text(value)
     if not text:
         return None
@@ -468,7 +493,7 @@ def normalise_date(value: str | None) -> str | None:
         parsed = _parse_other_date(text)
     if parsed is None or not 1800 <= parsed.year <= 2200:
         return None
-    if isinstance(parsed, datetime) and ("T" in text or ":" in text):
+    if isinstance(parsed, datetime) and ("T" in text or ":" in text) and parsed.tzinfo:
         return parsed.isoformat()
     return parsed.strftime("%Y-%m-%d")
 
@@ -503,13 +528,30 @@ def _time_elements(root: etree._Element) -> Iterator[str]:
 
 
 def _htmldate(root: etree._Element, url: str) -> str | None:
+    """htmldate's reading of the page's structure (no search of its free text)."""
     try:
         from htmldate import find_date
 
-        return find_date(root, url=url, original_date=True, extensive_search=True)
+        return find_date(root, url=url or None, original_date=True, extensive_search=False)
     except Exception as error:  # htmldate is a heuristic: its failure only costs the date
         log.debug("htmldate failed: %r", error)
         return None
+
+
+def _htmldate_of_text(text: str) -> str | None:
+    """A date written out in words or numbers ("Dec. 22, 2016, 6:47 p.m."), by htmldate."""
+    try:
+        from htmldate import find_date
+
+        plain = re.sub(r"\b([^\W\d_]{3,5})\.", r"\1", text)  # "Dec. 22" as "Dec 22"
+        page = f"<html><body><p>{html.escape(plain)}</p></body></html>"
+        found = find_date(page, extensive_search=True, original_date=True)
+    except Exception as error:  # see _htmldate
+        log.debug("htmldate failed: %r", error)
+        return None
+    # a year alone comes back as its 1 January: only a day the text writes is a day
+    day = int(found[8:10]) if found and len(found) >= 10 else None
+    return found if day and re.search(rf"(?<!\d)0?{day}(?!\d)", text) else None
 
 
 # --- Publisher, language, description, keywords, section, canonical URL ---------------------
