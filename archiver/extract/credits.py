@@ -31,8 +31,9 @@ AGENCIES = (
 )
 
 _LABEL = (
-    r"(?:Photo(?:graph|graphs|s|graphy)?|Pictures?|Pic|Images?|Credits?|Photo credit|"
-    r"Image credit|Image source|Source|Foto(?:s|grafía|grafia)?|Bild(?:er)?|Photographer|"
+    r"(?:(?:Photo|Image|Picture|Foto|Bild)s? [Cc]redits?|Image [Ss]ource|"
+    r"Photo(?:graph|graphs|s|graphy)?|Pictures?|Pic|Images?|Credits?|"
+    r"Source|Foto(?:s|grafía|grafia)?|Bild(?:er)?|Photographer|"
     r"Illustration|Composite|Graphic|Video|Crédits?(?: photo)?|Fotó|Zdjęcie|Kuva|"
     r"Ilustración|Imagen|Copyright|©)"
 )
@@ -119,6 +120,27 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     if slash or _AGENCY_END.search(" " + segment):
         return text[: match.start()], segment
     return None
+
+
+_COURTESY = re.compile(r"^(?:(?:photo|image|picture|foto)s?\s+)?courtesy\b", re.I)
+_LABELLED = re.compile(rf"^{_LABEL}\s*(?::|：|by\b)", re.I)
+_STOCK = re.compile(r"^(?:iStock(?:photo)?|Getty Images(?: Plus)?|Shutterstock|Alamy|"
+                    r"Adobe Stock|Unsplash|Pexels|Pixabay|Wikimedia Commons)\b", re.I)
+
+
+def is_credit_only(text: str) -> bool:
+    """True for an image line that is only a credit ("Courtesy of Zillow", "(The Independent)",
+    "Photo: Getty Images", "Teresa Suarez/AP", "iStockphoto"): no caption."""
+    line = clean_text(text).strip(" .")
+    if not line or len(line.split()) > 12 or re.search(r"[.!?]\s+\S", line):
+        return False
+    if re.fullmatch(r"[(\[][^()\[\]]{1,80}[)\]]", line):
+        return True
+    if _COURTESY.match(line) or _LABELLED.match(line) or _STOCK.match(line):
+        return True
+    short = len(line.split()) <= 6
+    return short and bool((re.search(r"\S/\S", line) and not re.search(r"\d/\d", line))
+                          or re.fullmatch(rf"(?:{AGENCIES})", line))
 
 
 def clean_credit(text: str | None) -> str | None:

@@ -29,10 +29,11 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from archiver.extract.credits import clean_caption, clean_credit, split_credit
+from archiver.extract.credits import clean_caption, clean_credit, is_credit_only, split_credit
 from archiver.extract.dom import (
     ancestors,
     clean_text,
+    iter_text,
     resolve,
     tag_of,
     text_of,
@@ -56,6 +57,7 @@ DECORATION_WORDS = frozenset({
     "share", "sharing", "newsletter", "related", "recommended", "recirculation", "teaser",
     "comments", "comment", "gravatar", "author", "authors", "profile", "signature",
 })
+SHARING_WORDS = frozenset({"share", "sharing", "social"})
 #: Ancestor words that make a whole region page furniture (checked further up).
 REGION_WORDS = frozenset({
     "ad", "ads", "advert", "advertisement", "adslot", "outbrain", "taboola", "related",
@@ -69,6 +71,14 @@ CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "byline", "attributi
 CAPTION_WORDS = frozenset({"caption", "cutline", "legend", "figcaption", "captiontext"})
 CREDIT_ITEMPROPS = frozenset({"copyrightholder", "creator", "author", "credittext",
                               "copyrightnotice", "provider"})
+#: Words of an element that is an advertisement's label, never a caption.
+AD_WORDS = frozenset({"ad", "ads", "advert", "adverts", "advertisement", "advertising", "dfp",
+                      "adslot", "sponsor", "sponsored", "promo", "promotion", "subscribe",
+                      "subscription", "paywall", "upsell", "newsletter", "offer"})
+#: Words that mark a video player, its poster image or its caption.
+VIDEO_WORDS = frozenset({"player", "playbutton", "playlist", "duration",
+                         "jwplayer", "brightcove", "vjs", "youtube", "vimeo", "dailymotion",
+                         "livestream", "videoplayer", "videojs", "vid"})
 FURNITURE_TAGS = frozenset({"header", "nav", "footer", "aside"})
 FURNITURE_ROLES = frozenset({"banner", "navigation", "contentinfo", "complementary"})
 NON_PHOTO_MEDIA = frozenset({"video", "iframe", "audio", "object", "embed", "blockquote",
@@ -106,7 +116,8 @@ def find_photos(root: etree._Element, base: str, nodes: Iterable[Node] = ()) -> 
     holders = _image_holders(root)
     in_markup = list(islice(_markup_photos(root, base, order, holders), MAX_PHOTOS))
     from_data = list(islice(_jsonld_photos(nodes, base), MAX_PHOTOS))
-    return merge_photos(sorted(in_markup, key=lambda p: p.position), from_data)
+    shown = text_key(" ".join(iter_text(root))) if from_data else ""
+    return merge_photos(sorted(in_markup, key=lambda p: p.position), from_data, shown)
 
 
 def _image_holders(root: etree._Element) -> frozenset[etree._Element]:
@@ -136,6 +147,85 @@ def _markup_photos(
         if photo is not None:
             used.add(container)
             yield photo
+    yield from _unmarked_photos(root, base, order, holders, used)
+
+
+# --- Photos whose caption is not marked as one ---------------------------------------------
+
+#: Text blocks beside an image, at most, for them to be its caption and credit.
+MAX_UNMARKED_BLOCKS = 3
+MAX_UNMARKED_CHARS = 400
+
+
+def _unmarked_photos(
+    root: etree._Element, base: str, order: dict[etree._Element, int],
+    holders: frozenset[etree._Element], used: set[etree._Element],
+) -> Iterator[Photo]:
+    """Photos whose caption is a plain line of text beside the image in a small box of their
+    own (``<div><picture>…</picture></div><div>Caption</div><div>Credit</div>``).
+
+    The box is the nearest ancestor (three levels up at most) holding text besides the
+    image; it must hold no other photo, no heading, no link around the text, and only a
+    few short lines: the first that is not a credit is the caption, the others credits.
+    """
+    for image in list(root.iter("img"))[:MAX_CONTAINERS]:
+        if any(a in used for a in ancestors(image)) or is_decorative(image):
+            continue
+        box = _caption_box(image, holders)
+        if box is None or _is_teaser(box, base, holders) or is_video(box) or _small(image) \
+                or any(words(a) & AD_WORDS for a in islice(ancestors(box), 6)):
+            continue
+        photo = _unmarked_photo(box, image, base, order)
+        if photo is not None:
+            used.add(box)
+            yield photo
+
+
+def _caption_box(
+    image: etree._Element, holders: frozenset[etree._Element]
+) -> etree._Element | None:
+    branch = image
+    for level, box in enumerate(ancestors(image)):
+        if level >= 3 or tag_of(box) in ("body", "article", "main", "html", "p", "a", "form"):
+            return None
+        others = [c for c in box if c is not branch and isinstance(c.tag, str)]
+        if any(c in holders for c in others):
+            return None  # another image: a gallery or a page section
+        if any(text_of(c) for c in others) or (box.text or "").strip():
+            return box
+        branch = box
+    return None
+
+
+def _unmarked_photo(
+    box: etree._Element, image: etree._Element, base: str, order: dict[etree._Element, int]
+) -> Photo | None:
+    branch = next(a for a in [image, *ancestors(image)] if a.getparent() is box)
+    blocks = [clean_text(box.text)] if (box.text or "").strip() else []
+    for child in box:
+        if child is branch or not isinstance(child.tag, str):
+            continue
+        if tag_of(child) in ("h1", "h2", "h3", "h4", "h5", "h6", "button", "ul", "ol",
+                             "form", "table") or child.find(".//a") is not None:
+            return None
+        blocks.append(text_of(child))
+        if (child.tail or "").strip():
+            blocks.append(clean_text(child.tail))
+    blocks = [b for b in blocks if b]
+    if not blocks or len(blocks) > MAX_UNMARKED_BLOCKS or sum(map(len, blocks)) > \
+            MAX_UNMARKED_CHARS:
+        return None
+    captions = [b for b in blocks if not is_credit_only(b)]
+    if not captions or len(captions) > 2 or is_not_caption(captions[0]):
+        return None
+    text, credit = split_credit(captions[0])
+    extra = [clean_credit(b) for b in blocks if b is not captions[0]]
+    credit = " / ".join(c for c in [credit, *extra] if c) or None
+    urls = image_urls(image, base)
+    alt = clean_text(image.get("alt"))
+    caption = Caption(text=text[:MAX_CAPTION], credit=credit, alt=alt or None,
+                      image_url=urls[0] if urls else None)
+    return Photo(caption, order.get(image, 0), frozenset(urls))
 
 
 def _containers(
@@ -163,15 +253,15 @@ def _has_data_caption(element: etree._Element, holders: frozenset[etree._Element
 
 
 def _is_caption_element(element: etree._Element, holders: frozenset[etree._Element]) -> bool:
+    if words(element) & AD_WORDS:
+        return False
     if tag_of(element) == "figcaption":
         return True
     if element in holders:
         return False
     if (element.get("itemprop") or "").lower() in ("caption", "description"):
         return tag_of(element) not in ("meta", "link")
-    element_words = words(element)
-    return bool(element_words & CAPTION_WORDS) \
-        and not element_words & {"container", "wrapper", "wrap"}
+    return bool(words(element) & CAPTION_WORDS)
 
 
 def _container_of_caption(
@@ -195,7 +285,9 @@ def _photo_in(
     used: set[etree._Element], holders: frozenset[etree._Element],
 ) -> Photo | None:
     """The photo held by ``container``, or None when it holds no photo or no caption."""
-    images = [i for i in _image_elements(container) if not any(a in used for a in ancestors(i))]
+    if any(d in used for d in container.iterdescendants()):
+        return None  # a gallery of photos found already: its caption repeats a slide's
+    images = _image_elements(container)
     if not images and (_holds_other_media(container) or not _looks_like_photo(container)):
         return None
     candidates = [i for i in images if not is_decorative(i)]
@@ -203,8 +295,14 @@ def _photo_in(
         return None
     if candidates and (is_decorative(container) or _is_teaser(container, base, holders)):
         return None
-    text, credit = _caption_and_credit(container, holders)
-    if not text:
+    if is_video(container):
+        return None
+    captions = _caption_elements(container, holders)
+    if len({caption_key(text_of(c)) for c in captions}) > 1 and len(candidates) > 1:
+        return None  # a gallery or a page section: each photo is found in its own container
+    captions = list({caption_key(text_of(c)): c for c in reversed(captions)}.values())[::-1]
+    text, credit = _caption_and_credit(container, holders, captions)
+    if not text or is_not_caption(text):
         return None
     image, urls = _best_image(candidates, base)
     if not urls:
@@ -214,6 +312,44 @@ def _photo_in(
                       image_url=urls[0] if urls else None)
     position = order.get(image if image is not None else container, 0)
     return Photo(caption, position, frozenset(urls))
+
+
+def is_video(container: etree._Element) -> bool:
+    """True for a video's poster and caption: a ``video``/``iframe`` in the container, or
+    the words of a player on it or inside it."""
+    inside = list(islice(container.iter(), 400))
+    if any(tag_of(e) in ("video", "iframe", "audio") for e in inside):
+        return True
+    return any(isinstance(e.tag, str) and words(e) & VIDEO_WORDS for e in inside)
+
+
+#: Calls to action: subscription, sign-up and newsletter promotions, never captions.
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:subscribe|subscription|subscriber|sign[ -]?up|sign in|log ?in|register|newsletter|"
+    r"free (?:account|trial)|create (?:a|an|your) (?:free )?account|continue reading|"
+    r"download (?:the|our) app|click here|tap here|follow us|join (?:us|now)|unlock|"
+    r"abonn|anmelden|registrier|inscri|suscr|iscriviti)\w*", re.I)
+#: A credit line naming a video ("Vídeo: EPV"): the caption of a video.
+_VIDEO_CREDIT = re.compile(r"(?:^|[\s|(])V[ií]d[eé]o\s*:", re.I)
+#: Code that leaked into text (a style rule, a script).
+_CODE = re.compile(r"[{};]\s*$|^[.#@][\w-]+\s*\{|\w+\([^)]*\)\s*[{;]")
+#: Texts that stand where a caption would and are none: ad labels, interface words.
+_NOT_CAPTION = re.compile(
+    r"^(?:advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|annonse|"
+    r"annons|reklama|sponsored|ad|image|photo|picture|foto|bild|video|gallery|"
+    r"\d+\s*(?:/|of|von|de|sur)\s*\d+)(?:\s+(?:advertisement|anzeige))*$", re.I)
+
+
+def is_not_caption(text: str) -> bool:
+    """True for text in a caption's place that is no caption: an ad label, an interface
+    word, a slide count, or a line that is only a credit ("Courtesy of Zillow")."""
+    text = clean_text(text)
+    if _NOT_CAPTION.match(text) or _CODE.search(text) or _VIDEO_CREDIT.search(text):
+        return True
+    if _CALL_TO_ACTION.search(text) and len(text) < 300:
+        return True
+    caption, credit = split_credit(text)
+    return (bool(credit) and not caption.strip(" .,;:-–—()[]")) or is_credit_only(text)
 
 
 def _best_image(
@@ -271,10 +407,11 @@ def _is_image_element(element: etree._Element) -> bool:
 
 
 def _caption_and_credit(
-    container: etree._Element, holders: frozenset[etree._Element]
+    container: etree._Element, holders: frozenset[etree._Element],
+    captions: list[etree._Element],
 ) -> tuple[str, str | None]:
-    """The caption text and credit that ``container`` states, credit split off."""
-    captions = _caption_elements(container, holders)
+    """The caption text and credit that ``container`` states in ``captions`` (its caption
+    elements) and its credit elements, credit split off."""
     credits = _credit_elements(container, holders)
     pieces = [text_of(c, skip=frozenset(credits)) for c in captions if c not in credits]
     attribute_caption = container.get("data-caption") or container.get("data-description")
@@ -317,6 +454,8 @@ def _credit_elements(
             element_words & CAPTION_WORDS and not element_words & {"credit", "copyright"})
         inline = tag_of(element) in ("small", "cite") and _inside_any(
             element, container, lambda e: _is_caption_element(e, holders))
+        if tag_of(element) == "figcaption":
+            continue  # a caption, whatever its class says: its credit is split from its text
         if (marked or itemprop in CREDIT_ITEMPROPS or inline) and text_of(element) \
                 and not any(_is_pure_caption(d) for d in element.iterdescendants()):
             found.append(element)
@@ -377,6 +516,8 @@ def is_decorative(element: etree._Element) -> bool:
         if (node.get("aria-hidden") or "").lower() == "true" and level < 4:
             return True
         node_words = words(node)
+        if level == 0:  # an image's own "img-share" makes it the page's shared picture
+            node_words -= SHARING_WORDS
         if level < 4 and node_words & DECORATION_WORDS:
             return True
         if level < 10 and node_words & REGION_WORDS:
@@ -389,11 +530,20 @@ def is_decorative(element: etree._Element) -> bool:
     return False
 
 
+def _small(image: etree._Element) -> bool:
+    """True for an image declared smaller than a photo (an icon, a thumbnail, a button)."""
+    for name in ("width", "height"):
+        value = (image.get(name) or "").strip().lower().removesuffix("px")
+        if value.isdigit() and 0 < int(value) < 150:  # 0 stands for "auto"
+            return True
+    return False
+
+
 def _tiny(image: etree._Element) -> bool:
     for name in ("width", "height"):
         value = (image.get(name) or "").strip().lower().removesuffix("px")
         try:
-            if value and float(value) <= 50:
+            if value and 0 < float(value) <= 50:  # 0 stands for "auto"
                 return True
         except ValueError:
             continue
@@ -526,21 +676,31 @@ def caption_key(text: str) -> str:
     return re.sub(r"\W+", "", text.casefold())[:120]
 
 
-def merge_photos(in_markup: list[Photo], from_data: list[Photo]) -> list[Photo]:
+def merge_photos(
+    in_markup: list[Photo], from_data: list[Photo], page_text: str | None = None
+) -> list[Photo]:
     """One entry per photo: markup copies deduplicated, JSON-LD photos merged into them.
 
     Two markup photos are one when they share an image and a caption (a lightbox copy), or
     one of them has no image; a JSON-LD photo is a markup photo when they share an image or
-    a caption. A JSON-LD photo matching none comes first: it is the article's lead image,
-    which many pages show only through scripts.
+    a caption. A JSON-LD photo matching none is a photo of its own only when the page shows
+    its caption (``page_text``, as :func:`text_key` gives it; None: always): it then comes
+    first, as the lead image many pages show through scripts. A caption that lives only in
+    structured data describes a picture for search engines, not one the reader sees.
     """
     kept = _Kept()
     for photo in in_markup:
         kept.add(photo, by_caption_alone=False)
     markup_count = len(kept.photos)
     for photo in from_data:
-        kept.add(photo, by_caption_alone=True)
+        shown = page_text is None or text_key(photo.caption.text) in page_text
+        kept.add(photo, by_caption_alone=True, new=shown)
     return kept.photos[markup_count:] + kept.photos[:markup_count]
+
+
+def text_key(text: str) -> str:
+    """Letters and digits of ``text``, lower case: what survives any markup or spacing."""
+    return re.sub(r"\W+", "", text.casefold())
 
 
 class _Kept:
@@ -551,28 +711,43 @@ class _Kept:
         self._by_url: dict[str, list[int]] = {}
         self._by_text: dict[str, list[int]] = {}
 
-    def add(self, photo: Photo, *, by_caption_alone: bool) -> None:
-        """Keep ``photo``, or merge it into the kept photo it is a copy of."""
+    def add(self, photo: Photo, *, by_caption_alone: bool, new: bool = True) -> None:
+        """Merge ``photo`` into the kept photo it is a copy of, or (``new``) keep it.
+
+        ``by_caption_alone`` (a JSON-LD photo) also merges on the caption's opening words,
+        since structured data often adds a sentence or the credit to the shown caption.
+        """
         keys = {url_key(u) for u in photo.urls}
         text = caption_key(photo.caption.text)
+        texts = [text, _head(text)] if by_caption_alone and _head(text) else [text]
         candidates = sorted({i for k in keys for i in self._by_url.get(k, [])}
-                            | set(self._by_text.get(text, [])))
+                            | {i for t in texts for i in self._by_text.get(t, [])})
         for index in candidates:
             other = self.photos[index]
+            other_text = caption_key(other.caption.text)
             same_url = bool(keys & {url_key(u) for u in other.urls})
-            same_text = text == caption_key(other.caption.text)
+            same_text = text == other_text or (by_caption_alone and bool(_head(text))
+                                               and _head(text) == _head(other_text))
             loose = by_caption_alone or not other.urls or not photo.urls
             if (same_url and (same_text or loose)) or (same_text and loose):
                 self.photos[index] = _combine(other, photo)
                 self._index(index, keys, text)
                 return
+        if not new:
+            return
         self.photos.append(photo)
         self._index(len(self.photos) - 1, keys, text)
 
     def _index(self, index: int, keys: set[str], text: str) -> None:
         for key in keys:
             self._by_url.setdefault(key, []).append(index)
-        self._by_text.setdefault(text, []).append(index)
+        for key in {text, _head(text)} - {""}:
+            self._by_text.setdefault(key, []).append(index)
+
+
+def _head(text_key_: str) -> str:
+    """The opening of a caption key, long enough to tell one caption from another."""
+    return text_key_[:50] if len(text_key_) >= 30 else ""
 
 
 def _combine(first: Photo, second: Photo) -> Photo:
