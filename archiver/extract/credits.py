@@ -33,7 +33,7 @@ AGENCIES = (
 _LABEL = (
     r"(?:(?:Photo|Image|Picture|Foto|Bild)s? [Cc]redits?|Image [Ss]ource|"
     r"Photo(?:graph|graphs|s|graphy)?|Pictures?|Pic|Images?|Credits?|"
-    r"Source|Foto(?:s|grafía|grafia)?|Bild(?:er)?|Photographer|"
+    r"Source|Foto(?:s|grafía|grafia)?|Bild(?:er|rechte|quelle)?|Quelle|Photographer|"
     r"Illustration|Composite|Graphic|Video|Crédits?(?: photo)?|Fotó|Zdjęcie|Kuva|"
     r"Ilustración|Imagen|Copyright|©)"
 )

@@ -114,8 +114,13 @@ def words(element: etree._Element) -> frozenset[str]:
     for name in ("class", "id"):
         value = element.get(name)
         if value:
-            found.update(w.lower() for w in _WORD_SPLIT.split(value[:500]) if w)
+            found.update(name_words(value[:500]))
     return frozenset(found)
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The lower-case words of a class or id value (``mediaSubtitle`` gives media, subtitle)."""
+    return frozenset(w.lower() for w in _WORD_SPLIT.split(name) if w)
 
 
 def is_screen_reader_only(element: etree._Element) -> bool:

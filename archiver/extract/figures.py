@@ -34,6 +34,7 @@ from archiver.extract.dom import (
     ancestors,
     clean_text,
     iter_text,
+    name_words,
     resolve,
     tag_of,
     text_of,
@@ -68,7 +69,12 @@ PHOTO_WORDS = frozenset({"image", "img", "photo", "picture", "pic", "media", "ga
                          "slide", "lead", "hero", "foto", "bild"})
 CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "byline", "attribution",
                           "photographer", "courtesy", "rights", "source", "author"})
-CAPTION_WORDS = frozenset({"caption", "cutline", "legend", "figcaption", "captiontext"})
+CAPTION_WORDS = frozenset({"caption", "cutline", "legend", "figcaption", "captiontext",
+                           "bildunterschrift", "bildtext", "didascalia", "pie", "leyenda",
+                           "légende", "bijschrift", "bildtekst"})
+#: Words that make a caption together with a photo word ("media-subtitle", "image-desc").
+DESCRIPTION_WORDS = frozenset({"subtitle", "description", "desc", "text", "beschreibung",
+                               "unterschrift", "texte", "descripcion", "descrizione"})
 CREDIT_ITEMPROPS = frozenset({"copyrightholder", "creator", "author", "credittext",
                               "copyrightnotice", "provider"})
 #: Words of an element that is an advertisement's label, never a caption.
@@ -186,7 +192,7 @@ def _caption_box(
 ) -> etree._Element | None:
     branch = image
     for level, box in enumerate(ancestors(image)):
-        if level >= 3 or tag_of(box) in ("body", "article", "main", "html", "p", "a", "form"):
+        if level >= 4 or tag_of(box) in ("body", "article", "main", "html", "p", "a", "form"):
             return None
         others = [c for c in box if c is not branch and isinstance(c.tag, str)]
         if any(c in holders for c in others):
@@ -261,7 +267,15 @@ def _is_caption_element(element: etree._Element, holders: frozenset[etree._Eleme
         return False
     if (element.get("itemprop") or "").lower() in ("caption", "description"):
         return tag_of(element) not in ("meta", "link")
-    return bool(words(element) & CAPTION_WORDS)
+    return bool(words(element) & CAPTION_WORDS) or any(
+        token & DESCRIPTION_WORDS and token & PHOTO_WORDS for token in _class_tokens(element))
+
+
+def _class_tokens(element: etree._Element) -> Iterator[frozenset[str]]:
+    """The words of each class name of ``element`` apart ("mediaSubtitle" gives media,
+    subtitle), for pairs of words that must stand in one name."""
+    for name in (element.get("class") or "").split()[:20]:
+        yield name_words(name)
 
 
 def _container_of_caption(
@@ -298,9 +312,10 @@ def _photo_in(
     if is_video(container):
         return None
     captions = _caption_elements(container, holders)
-    if len({caption_key(text_of(c)) for c in captions}) > 1 and len(candidates) > 1:
+    if len({_head(caption_key(text_of(c))) or caption_key(text_of(c)) for c in captions}) > 1 \
+            and len(candidates) > 1:
         return None  # a gallery or a page section: each photo is found in its own container
-    captions = list({caption_key(text_of(c)): c for c in reversed(captions)}.values())[::-1]
+    captions = captions[:1] if len(candidates) > 1 else captions  # the rest are copies
     text, credit = _caption_and_credit(container, holders, captions)
     if not text or is_not_caption(text):
         return None
