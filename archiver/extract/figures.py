@@ -67,8 +67,13 @@ REGION_WORDS = frozenset({
 #: Words that say an element without an ``img`` still stands for a photo (scripted images).
 PHOTO_WORDS = frozenset({"image", "img", "photo", "picture", "pic", "media", "gallery",
                          "slide", "lead", "hero", "foto", "bild"})
-CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "byline", "attribution",
-                          "photographer", "courtesy", "rights", "source", "author"})
+CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "attribution", "photographer",
+                          "courtesy", "rights", "source", "distributor", "agency",
+                          "bildrechte", "fotograf", "copyrights"})
+#: Words that name a credit together with a photo word in one class name ("image-byline").
+PHOTO_CREDIT_WORDS = frozenset({"byline", "author", "by", "owner"})
+#: A credit longer than this is some other text (a byline block, a caption).
+MAX_CREDIT = 600
 CAPTION_WORDS = frozenset({"caption", "cutline", "legend", "figcaption", "captiontext",
                            "bildunterschrift", "bildtext", "didascalia", "pie", "leyenda",
                            "légende", "bijschrift", "bildtekst"})
@@ -101,8 +106,9 @@ _DECORATIVE_URL = re.compile(
 _PLACEHOLDER = re.compile(r"placeholder|blank\.gif|spacer|1x1|lazy|transparent|grey\.gif|"
                           r"loading|pixel\.gif", re.I)
 _DANGLING_LABEL = re.compile(
-    r"[\s(\[|–—-]*\b(?:Photo(?:graph)?s?|Credits?|Foto|Images?|Pictures?|Bild|Source)\s*[:：]"
-    r"[\s)\]]*$|\s*(?:\(\s*\)|\[\s*\])\s*$", re.I)
+    r"[\s(\[|–—-]*\b(?:(?:Photo(?:graph)?s?|Credits?|Foto|Images?|Pictures?|Bild|Source)"
+    r"(?:\s+Credits?)?\s*(?:[:：]|\.\.\.|…))+[\s)\]]*$|\s*(?:\(\s*\)|\[\s*\])\s*$|\s+[-–—|]$",
+    re.I)
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp|heic)$", re.I)
 _SIZE_IN_PATH = re.compile(r"[-_]\d{2,5}x\d{2,5}(?=\.\w+$)")
 
@@ -437,13 +443,22 @@ def _caption_and_credit(
     if container.get("data-credit"):
         credit_texts.append(clean_credit(container.get("data-credit")))
     credit = " / ".join(dict.fromkeys(c for c in credit_texts if c)) or None
+    caption = _DANGLING_LABEL.sub("", caption)
+    text, written = split_credit(caption)
     if credit is None:
-        caption, credit = split_credit(caption)
-    else:
-        for known in dict.fromkeys(c for c in credit_texts if c):
-            caption = _remove_suffix(caption, known)
-        caption = _DANGLING_LABEL.sub("", caption)
-    return caption, credit
+        return text, written
+    for known in dict.fromkeys(c for c in credit_texts if c):
+        caption = _remove_suffix(caption, known)
+    if written and _same_credit(written, credit):
+        # the caption writes the credit out in full ("(AP Photo/Name)" beside "AP Photo")
+        return text, written if len(written) > len(credit) else credit
+    return _DANGLING_LABEL.sub("", caption), credit
+
+
+def _same_credit(written: str, marked: str) -> bool:
+    """True when a credit written in a caption and one marked apart name the same source."""
+    a, b = caption_key(written), caption_key(marked)
+    return bool(a and b) and (a in b or b in a)
 
 
 def _caption_elements(
@@ -465,13 +480,18 @@ def _credit_elements(
             continue
         element_words = words(element)
         itemprop = (element.get("itemprop") or "").lower()
-        marked = bool(element_words & CREDIT_WORDS) and not (
-            element_words & CAPTION_WORDS and not element_words & {"credit", "copyright"})
+        marked = bool(element_words & CREDIT_WORDS or any(
+            token & PHOTO_WORDS and token & PHOTO_CREDIT_WORDS for token in _class_tokens(element)
+        )) and not (element_words & CAPTION_WORDS and not element_words & {"credit", "copyright"})
         inline = tag_of(element) in ("small", "cite") and _inside_any(
             element, container, lambda e: _is_caption_element(e, holders))
+        beside = tag_of(element) in ("cite", "small", "footer") and \
+            element.getparent() is container and tag_of(container) == "figure"
         if tag_of(element) == "figcaption":
             continue  # a caption, whatever its class says: its credit is split from its text
-        if (marked or itemprop in CREDIT_ITEMPROPS or inline) and text_of(element) \
+        text = text_of(element)
+        if (marked or itemprop in CREDIT_ITEMPROPS or inline or beside) and text \
+                and len(text) <= MAX_CREDIT and element.find(".//time") is None \
                 and not any(_is_pure_caption(d) for d in element.iterdescendants()):
             found.append(element)
     return [e for e in found if not any(a in found for a in ancestors(e))]
