@@ -177,6 +177,14 @@ def base_url(root: etree._Element, url: str) -> str:
     return url
 
 
+def resolve_image(base: str, reference: str | None) -> str | None:
+    """An image's URL as :func:`resolve` gives it, with the fragment the page wrote: the
+    capture fetches (and records) the URL without it, but the page tells images apart by it."""
+    absolute = resolve(base, reference)
+    fragment = clean_text(reference).partition("#")[2]
+    return f"{absolute}#{fragment}" if absolute and fragment else absolute
+
+
 def resolve(base: str, reference: str | None) -> str | None:
     """``reference`` made absolute against ``base`` as the capture resolves it (so that a
     caption's image URL is the URL that was fetched); None unless it is an http(s) URL."""

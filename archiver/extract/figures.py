@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
@@ -36,6 +36,7 @@ from archiver.extract.dom import (
     iter_text,
     name_words,
     resolve,
+    resolve_image,
     tag_of,
     text_of,
     words,
@@ -53,8 +54,8 @@ MAX_PHOTOS = 500
 DECORATION_WORDS = frozenset({
     "logo", "logos", "icon", "icons", "avatar", "avatars", "sprite", "sprites", "ad", "ads",
     "advert", "adverts", "advertisement", "advertising", "adslot", "dfp", "gpt", "pixel",
-    "tracking", "tracker", "beacon", "badge", "emoji", "emoticon", "favicon", "spinner",
-    "loader", "headshot", "mugshot", "sponsor", "sponsored", "outbrain", "taboola", "social",
+    "tracking", "tracker", "beacon", "badge", "emoji", "emoticon", "favicon", "headshot",
+    "mugshot", "sponsor", "sponsored", "outbrain", "taboola", "social",
     "share", "sharing", "newsletter", "related", "recommended", "recirculation", "teaser",
     "comments", "comment", "gravatar", "author", "authors", "profile", "signature",
 })
@@ -635,7 +636,7 @@ def image_urls(image: etree._Element, base: str) -> list[str]:
     ordered += plain
     ordered += [u for group in (own, sources) for srcset in group
                 for u, _ in srcset_candidates(srcset)]
-    absolute = (resolve(base, u) for u in ordered if u)
+    absolute = (resolve_image(base, u) for u in ordered if u)
     return list(dict.fromkeys(u for u in absolute if u))
 
 
@@ -697,13 +698,23 @@ def _name(value: Any) -> str | None:
 
 # --- One photo, once --------------------------------------------------------------------------
 
+#: Query parameters that name which image an image service serves (not its size or format).
+_IMAGE_PARAMETERS = frozenset({"id", "url", "src", "image", "img", "file", "path", "name",
+                               "photo", "u", "i", "asset", "uuid"})
+
+
 def url_key(url: str) -> str:
-    """What two URLs of the same photo share: host and path, sizes and query left out."""
+    """What two URLs of the same photo share: host and path without sizes, the query
+    parameters that name the image (``?url=…``, ``?id=…``; not sizes), and the fragment
+    (two photos the page tells apart only after ``#`` stay two photos)."""
     try:
         parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=False)
     except ValueError:
         return url
-    return f"{parts.netloc.lower()}{_SIZE_IN_PATH.sub('', parts.path)}"
+    naming = "&".join(f"{k}={v}" for k, v in query if k.lower() in _IMAGE_PARAMETERS)
+    key = f"{parts.netloc.lower()}{_SIZE_IN_PATH.sub('', parts.path)}"
+    return key + (f"?{naming}" if naming else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def caption_key(text: str) -> str:
