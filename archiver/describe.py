@@ -110,7 +110,7 @@ def _parts(article: Article, identifier: str, fix: Normaliser) -> tuple[PhotoPar
         parts.append(PhotoPart(
             identifier=f"{identifier}#photo-{len(parts) + 1}",
             caption=caption,
-            credit=fix.text(f"{name} creator", c.credit, MAX_NAME),
+            credit=fix.text(f"{name} creator", c.credit, MAX_CREDIT),
             image_url=fix.text(f"{name} source", c.image_url, MAX_URL, cut=False),
             alt=fix.text(f"{name} alternative", c.alt, MAX_CAPTION),
             image_record_id=fix.text(f"{name} relation", c.image_record_id, MAX_URL, cut=False),
@@ -127,6 +127,7 @@ def _section(article: Article) -> tuple[str, ...]:
 #: Longest values written (characters); longer ones are cut at a word and end in "…".
 MAX_TITLE = 1000
 MAX_NAME = 300
+MAX_CREDIT = 1000
 MAX_SHORT = 500
 MAX_CAPTION = 10_000
 MAX_DESCRIPTION = 10_000

@@ -232,6 +232,8 @@ def _unmarked_photo(
     if not captions or len(captions) > 2 or is_not_caption(captions[0]):
         return None
     text, credit = split_credit(captions[0])
+    if not text.strip(" .,;:-–—()[]"):
+        return None
     extra = [clean_credit(b) for b in blocks if b is not captions[0]]
     credit = " / ".join(c for c in [credit, *extra] if c) or None
     urls = image_urls(image, base)
