@@ -127,13 +127,13 @@ def _distance(position: int, headline: int) -> int:
 
 def _byline_elements(order: dict[etree._Element, int]) -> Iterator[etree._Element]:
     """Elements that are bylines: marked as such, or short lines opening with "By"."""
-    marked: list[etree._Element] = []
+    marked: set[etree._Element] = set()
     for element in order:
         if not isinstance(element.tag, str) or tag_of(element) in SILENT_TAGS | {"meta", "link"}:
             continue
         if _is_marked_byline(element):
             if not any(a in marked for a in ancestors(element)):
-                marked.append(element)
+                marked.add(element)
                 yield element
         elif tag_of(element) in ("p", "div", "span", "li") and _opens_with_by(element):
             yield element

@@ -152,7 +152,7 @@ def _markup_photos(
     root: etree._Element, base: str, order: dict[etree._Element, int],
     holders: frozenset[etree._Element],
 ) -> Iterator[Photo]:
-    used: set[etree._Element] = set()
+    used = _Used()
     for container in islice(_containers(root, holders), MAX_CONTAINERS):
         if container in used:
             continue
@@ -163,16 +163,41 @@ def _markup_photos(
     yield from _unmarked_photos(root, base, order, holders, used)
 
 
+class _Used:
+    """The containers of the photos found so far, and every element that holds one of them,
+    so that both questions take constant time."""
+
+    def __init__(self) -> None:
+        self._containers: set[etree._Element] = set()
+        self._holding: set[etree._Element] = set()
+
+    def add(self, container: etree._Element) -> None:
+        self._containers.add(container)
+        for ancestor in ancestors(container):
+            if ancestor in self._holding:
+                break
+            self._holding.add(ancestor)
+
+    def __contains__(self, element: object) -> bool:
+        return element in self._containers
+
+    def holds(self, element: etree._Element) -> bool:
+        """True when ``element`` holds a photo found already."""
+        return element in self._holding
+
+
 # --- Photos whose caption is not marked as one ---------------------------------------------
 
 #: Text blocks beside an image, at most, for them to be its caption and credit.
 MAX_UNMARKED_BLOCKS = 3
 MAX_UNMARKED_CHARS = 400
+#: Children of a caption box at most: more make it a section of the page.
+MAX_BOX_CHILDREN = 12
 
 
 def _unmarked_photos(
     root: etree._Element, base: str, order: dict[etree._Element, int],
-    holders: frozenset[etree._Element], used: set[etree._Element],
+    holders: frozenset[etree._Element], used: _Used,
 ) -> Iterator[Photo]:
     """Photos whose caption is a plain line of text beside the image in a small box of their
     own (``<div><picture>…</picture></div><div>Caption</div><div>Credit</div>``).
@@ -199,15 +224,31 @@ def _caption_box(
 ) -> etree._Element | None:
     branch = image
     for level, box in enumerate(ancestors(image)):
-        if level >= 4 or tag_of(box) in ("body", "article", "main", "html", "p", "a", "form"):
+        if level >= 4 or tag_of(box) in ("body", "article", "main", "html", "p", "a", "form") \
+                or len(box) > MAX_BOX_CHILDREN:
             return None
         others = [c for c in box if c is not branch and isinstance(c.tag, str)]
         if any(c in holders for c in others):
             return None  # another image: a gallery or a page section
-        if any(text_of(c) for c in others) or (box.text or "").strip():
+        if any(_has_text(c) for c in others) or (box.text or "").strip():
             return box
         branch = box
     return None
+
+
+def _longer_than(element: etree._Element, limit: int) -> bool:
+    """True when the text of ``element`` runs past ``limit`` characters (read no further)."""
+    total = 0
+    for piece in iter_text(element):
+        total += len(piece.strip())
+        if total > limit:
+            return True
+    return False
+
+
+def _has_text(element: etree._Element) -> bool:
+    """True when ``element`` shows any text (stops at the first piece)."""
+    return any(piece.strip() for piece in iter_text(element))
 
 
 def _unmarked_photo(
@@ -219,7 +260,8 @@ def _unmarked_photo(
         if child is branch or not isinstance(child.tag, str):
             continue
         if tag_of(child) in ("h1", "h2", "h3", "h4", "h5", "h6", "button", "ul", "ol",
-                             "form", "table") or child.find(".//a") is not None:
+                             "form", "table") or child.find(".//a") is not None \
+                or _longer_than(child, MAX_UNMARKED_CHARS):
             return None
         blocks.append(text_of(child))
         if (child.tail or "").strip():
@@ -305,10 +347,10 @@ def _inside(element: etree._Element, tag: str) -> bool:
 
 def _photo_in(
     container: etree._Element, base: str, order: dict[etree._Element, int],
-    used: set[etree._Element], holders: frozenset[etree._Element],
+    used: _Used, holders: frozenset[etree._Element],
 ) -> Photo | None:
     """The photo held by ``container``, or None when it holds no photo or no caption."""
-    if any(d in used for d in container.iterdescendants()):
+    if used.holds(container):
         return None  # a gallery of photos found already: its caption repeats a slide's
     images = _image_elements(container)
     if not images and (_holds_other_media(container) or not _looks_like_photo(container)):
