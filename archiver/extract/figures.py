@@ -2,16 +2,25 @@
 
 Where a photo can be found:
 - a ``<figure>`` (its ``figcaption``, or elements classed ``caption``), or any element classed
-  ``caption``/``cutline``/``legend`` next to an image (the container is the nearest ancestor
-  holding an image);
+  ``caption``/``cutline``/``legend`` (or a photo word with a description word in one class
+  name, ``mediaSubtitle``) next to an image (the container is the nearest ancestor holding
+  an image);
 - gallery slides carrying ``data-caption``/``data-credit``/``data-description``;
-- JSON-LD ``ImageObject``s (``image``, ``associatedMedia``, galleries) with a caption.
+- a plain line of text beside an image in a small box of its own (no caption class at all);
+- JSON-LD ``ImageObject``s with a caption, merged into the photos above; one that matches
+  none counts only when the page shows its caption.
+
+What is not a photo's caption: a video's (a player in the container), an ad label, a
+subscription or newsletter promotion, a line that is only a credit ("Courtesy of X"), the
+caption of a gallery wrapper whose slides were found already, a teaser card linking away.
 
 The credit is taken from elements marked as such (class or id words ``credit``, ``copyright``,
-``byline``, ``attribution``, ``itemprop=copyrightHolder``, ``<small>``, ``<cite>``), or else
-split from the caption text by ``credits.split_credit``. Decorative images (logos, icons,
-avatars, ads, tracking pixels, page furniture outside the article) are never photos. The same
-photo seen twice (JSON-LD and markup, or a lightbox copy) is kept once, in article order.
+``attribution``, ``distributor``…, ``itemprop=copyrightHolder``, ``<small>``/``<cite>`` in the
+caption, ``<cite>``/``<small>``/``<footer>`` beside it in a figure), completed or replaced by
+one written out in the caption text (``credits.split_credit``). Decorative images (logos,
+icons, avatars, ads, tracking pixels, page furniture outside the article) are never photos.
+The same photo seen twice (JSON-LD and markup, or a lightbox copy) is kept once, in article
+order; images told apart only by a naming query parameter or a fragment stay apart.
 
 Pure: a parsed tree, its base URL and the JSON-LD nodes in; ``Photo`` values out. Limits: an
 image inserted only by JavaScript, with no URL in the markup, is known by its caption alone;

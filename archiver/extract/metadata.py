@@ -1,16 +1,21 @@
-"""The article's descriptive fields, from what the page states and from heuristics.
+"""The article's descriptive fields, from what the page states, what it shows, and heuristics.
 
-Every field is chosen by one rule: what the page states in structured data (JSON-LD, then
-microdata) wins, then OpenGraph and other ``<meta>`` tags, then the page itself (htmldate for
-the date, trafilatura's heuristic title, author and site name), then nothing. Values are
-cleaned on the way: "By " dropped from bylines, several names split, the site name dropped
-from the end of a title, dates made ISO 8601, languages made ISO 639-1.
+What a reader sees is checked against what the page states for machines:
+- title: the displayed ``h1`` when it shares words with a stated title (JSON-LD, OpenGraph,
+  ``<title>``), else the stated title; social and search titles, kickers, section names and
+  URLs are not the headline;
+- authors: the byline shown near the headline (``byline``) compared with the stated authors;
+- publisher: the name the ``<title>`` ends with, checked against the stated names;
+- date: JSON-LD, then meta tags, then ``<time>``, then htmldate's reading of the page's
+  structure; never a number found in free text (an undated page stays undated);
+- language, description, keywords, section, canonical URL: as stated.
+Values are cleaned on the way: HTML entities decoded, the site name dropped from the end of a
+title, dates made W3CDTF (a time only with its zone), languages made ISO 639-1.
 
 Pure: a parsed tree and plain values in, a ``PageMetadata`` out. The heuristics of
 trafilatura arrive as a ``Heuristics`` value made by the caller.
 
-Limits: a byline written only in the page's text (no markup, no metadata) is left to
-trafilatura; a title that the page states nowhere stays None (the describe stage devises one).
+Limits: a title that the page states nowhere stays None (the describe stage devises one).
 """
 
 from __future__ import annotations
