@@ -261,6 +261,8 @@ def _capture_all(
             worst = max(worst, exc.exit_code)
             continue
         results.append(result)
+        for warning in result.warnings:
+            say(f"archiver: {source}: warning: {warning.line()}", err=True)
         if not as_json:
             say(str(result.path))
             say(f"  {result.title}: {result.captions} captions, {result.identifier}", verbose=True)
@@ -274,6 +276,7 @@ def _capture_all(
                         "title": r.title,
                         "captions": r.captions,
                         "valid": r.valid,
+                        "warnings": [w.as_dict() for w in r.warnings],
                     }
                     for r in results
                 ]

@@ -143,6 +143,7 @@ class BagResult:
     title: str
     captions: int
     valid: bool
+    warnings: tuple[MetadataWarning, ...] = ()  # metadata the bag holds in another form
 
 
 # --- What checking found --------------------------------------------------------------------
@@ -212,6 +213,28 @@ class PhotoPart:
 
 
 @dataclass(frozen=True)
+class MetadataWarning:
+    """A value the describe stage could not write as the source gave it, and what it did.
+
+    ``field`` names the Dublin Core element (``date``, ``creator``, ``part 3 description``),
+    ``action`` what was done (``normalised``, ``shortened``, ``cleaned``, ``dropped``,
+    ``devised``), ``detail`` why, for a person.
+    """
+
+    field: str
+    action: str
+    detail: str
+
+    def line(self) -> str:
+        """The warning as one human-readable line."""
+        return f"metadata {self.field} {self.action}: {self.detail}"
+
+    def as_dict(self) -> dict[str, str]:
+        """The warning as JSON-ready data."""
+        return {"field": self.field, "action": self.action, "detail": self.detail}
+
+
+@dataclass(frozen=True)
 class DublinCore:
     """The Dublin Core description of one preserved article.
 
@@ -234,6 +257,7 @@ class DublinCore:
     table_of_contents: tuple[str, ...] = ()
     relation: str | None = None
     parts: tuple[PhotoPart, ...] = ()
+    warnings: tuple[MetadataWarning, ...] = ()  # values normalised, shortened or left out
 
     @property
     def display_title(self) -> str:

@@ -86,14 +86,16 @@ def _archive(
         problems = check_dublin_core(dc_xml)
         if problems:
             raise MetadataError(f"Dublin Core record invalid: {problems[0]}", subject=source)
-        name = bag_name(article.date, article.publisher, record.title, identifier[-8:])
+        name = bag_name(record.date, record.publisher, record.title, identifier[-8:])
         bag_dir = work / name
         _write_payload(bag_dir, name, capture, article, record, options, workers)
         _finish_bag(bag_dir, capture, record, dc_xml, options, workers)
         _test_pause("before-rename")
-        final = store.place(bag_dir, name, article.date)
+        final = store.place(bag_dir, name, record.date)
         _test_pause("placed")
-    return BagResult(final, identifier, record.display_title, len(article.captions), True)
+    return BagResult(
+        final, identifier, record.display_title, len(record.parts), True, record.warnings
+    )
 
 
 # --- TEST HOOK (crash-safety tests only; inert unless the variable is set) -------------------
@@ -219,17 +221,17 @@ def captions_document(article: Article, record: DublinCore) -> bytes:
     document = {
         "identifier": record.identifier,
         "source": record.source,
-        "count": len(article.captions),
+        "count": len(record.parts),
         "captions": [
             {
                 "n": n,
-                "text": c.text,
+                "text": c.caption,
                 "credit": c.credit,
                 "alt": c.alt,
                 "image_url": c.image_url,
                 "image_record_id": c.image_record_id,
             }
-            for n, c in enumerate(article.captions, start=1)
+            for n, c in enumerate(record.parts, start=1)
         ],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -295,8 +297,17 @@ def _finish_bag(
             "validation. A bag that fails either never enters the store",
         ),
     )
+    described = () if not record.warnings else (
+        new_event(
+            "metadata extraction",
+            capture.captured_at,
+            "Dublin Core record made from the captured document; values it could not hold as "
+            "the source gave them were normalised, shortened or left out",
+            note="; ".join(w.line() for w in record.warnings),
+        ),
+    )
     info = bag_info(capture, record, options)
-    premis = premis_xml(payload, events, options.agent.source_organization)
+    premis = premis_xml(payload, events + described, options.agent.source_organization)
     write_bag(
         bag_dir, payload, info, {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis}
     )

@@ -31,15 +31,18 @@ AGENCIES = (
 )
 
 _LABEL = (
-    r"(?:Photo(?:graph|graphs|s|graphy)?|Pictures?|Pic|Images?|Credits?|Photo credit|"
-    r"Image credit|Image source|Source|Foto(?:s|grafía|grafia)?|Bild(?:er)?|Photographer|"
+    r"(?:(?:Photo|Image|Picture|Foto|Bild)s? [Cc]redits?|Image [Ss]ource|"
+    r"Photo(?:graph|graphs|s|graphy)?|Pictures?|Pic|Images?|Credits?|"
+    r"Source|Foto(?:s|grafía|grafia)?|Bild(?:er|rechte|quelle)?|Quelle|Photographer|"
     r"Illustration|Composite|Graphic|Video|Crédits?(?: photo)?|Fotó|Zdjęcie|Kuva|"
     r"Ilustración|Imagen|Copyright|©)"
 )
 _TRAILING_LABEL = re.compile(
-    rf"(?:^|(?<=[.!?…»”\"')\]])\s+|\s+[|–—-]\s+|\s+)(?P<label>{_LABEL})\s*(?::|：|\s-\s|,)\s*"
-    r"(?P<credit>[^:]{2,140}?)\s*\.?$",
+    rf"(?:^|(?<=[.!?…»”\"')\]])\s+|\s+[|–—-]\s+|\s+)(?P<label>{_LABEL})"
+    r"\s*(?::|：|\s-\s|,|\.\.\.|…)\s*(?P<credit>[^:]{2,140}?)\s*\.?$",
 )
+#: A Japanese credit after a full-width equals sign ("…警察官ら＝ＡＰ").
+_TRAILING_EQUALS = re.compile(r"\s*＝\s*(?P<credit>[^＝。、\s]{1,30})$")
 _TRAILING_BY = re.compile(
     r"(?:(?<=[.!?…»”\"')\]])\s+|\s+[|–—-]\s+)(?P<credit>(?:Photo(?:graph)?|Picture|Image)s?\s+"
     r"(?:by|courtesy of)\s+[^.!?]{2,120}?|Courtesy(?: of)?\s+[^.!?]{2,120}?)\s*\.?$",
@@ -68,7 +71,7 @@ _INTERFACE = re.compile(
 def split_credit(text: str) -> tuple[str, str | None]:
     """``text`` split into the caption proper and a credit written at its end, if any."""
     text = clean_caption(text)
-    for finder in (_bracket_credit, _label_credit, _by_credit, _segment_credit):
+    for finder in (_bracket_credit, _label_credit, _by_credit, _segment_credit, _equals_credit):
         found = finder(text)
         if found:
             caption, raw_credit = found
@@ -79,14 +82,35 @@ def split_credit(text: str) -> tuple[str, str | None]:
 
 
 def _bracket_credit(text: str) -> tuple[str, str] | None:
+    """A credit in brackets at the end: one that reads as a credit ("(AP Photo/Name)",
+    "[Getty Images]"), or any short name in brackets after a finished sentence ("…
+    neighborhood. (U.S. District Court)"). A photographer named just before the brackets
+    belongs to the credit ("… on Friday. Alketa Misja (dpa/picture alliance)")."""
     match = _TRAILING_BRACKET.search(text)
     if not match:
         return None
     inside = match.group("credit").strip()
+    before = text[: match.start()].rstrip()
     credit_like = "/" in inside or _AGENCY_END.search(" " + inside) or _PHOTO_WORD.search(inside)
-    if credit_like and len(inside.split()) <= 14:
-        return text[: match.start()], inside
-    return None
+    after_sentence = before.endswith((".", "!", "?", "”", "\"")) and inside[:1].isupper() \
+        and not inside.rstrip().endswith((".", "!", "?")) and len(inside.split()) <= 10
+    if not (credit_like or after_sentence) or len(inside.split()) > 14:
+        return None
+    named = _NAME_BEFORE_BRACKET.search(before)
+    if named and credit_like:
+        return before[: named.start()], f"{named.group('name')} ({inside})"
+    return before, inside
+
+
+_NAME_BEFORE_BRACKET = re.compile(
+    r"(?<=[.!?”\"])\s+(?P<name>(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}[A-ZÀ-Þ][\w'’-]+)$")
+
+
+def _equals_credit(text: str) -> tuple[str, str] | None:
+    match = _TRAILING_EQUALS.search(text)
+    if not match or match.start() == 0:
+        return None
+    return text[: match.start()], match.group("credit")
 
 
 def _label_credit(text: str) -> tuple[str, str] | None:
@@ -121,18 +145,63 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     return None
 
 
+_COURTESY = re.compile(r"^(?:(?:photo|image|picture|foto)s?\s+)?courtesy\b", re.I)
+_LABELLED = re.compile(rf"^{_LABEL}\s*(?::|：|by\b)", re.I)
+_STOCK = re.compile(r"^(?:iStock(?:photo)?|Getty Images(?: Plus)?|Shutterstock|Alamy|"
+                    r"Adobe Stock|Unsplash|Pexels|Pixabay|Wikimedia Commons)\b", re.I)
+
+
+def is_credit_only(text: str) -> bool:
+    """True for an image line that is only a credit ("Courtesy of Zillow", "(The Independent)",
+    "Photo: Getty Images", "Teresa Suarez/AP", "iStockphoto"): no caption."""
+    line = clean_text(text).strip(" .")
+    if not line or len(line.split()) > 12 or re.search(r"[.!?]\s+\S", line):
+        return False
+    if re.fullmatch(r"[(\[][^()\[\]]{1,80}[)\]]", line):
+        return True
+    if _COURTESY.match(line) or _LABELLED.match(line) or _STOCK.match(line):
+        return True
+    short = len(line.split()) <= 6
+    return short and bool((re.search(r"\S/\S", line) and not re.search(r"\d/\d", line))
+                          or re.fullmatch(rf"(?:{AGENCIES})", line))
+
+
 def clean_credit(text: str | None) -> str | None:
     """A credit without its label, brackets or copyright sign ("Photo: X" gives "X")."""
     credit = clean_text(text)
     for _ in range(3):
         before = credit
-        credit = credit.strip(" .,;:|()[]")
+        credit = _INTERFACE_CREDIT.sub("", credit)
+        credit = credit.strip(" .,;:|-–—>")
+        credit = _unbracket(credit)
         credit = _LEADING_LABEL.sub("", credit)
         credit = re.sub(r"^(?:\(c\)|©)\s*", "", credit, flags=re.I)
         if credit == before:
             break
     credit = credit.strip(" .,;:|")
     return credit or None
+
+
+#: Interface words printed beside a credit ("Visa mer", "Enlarge this image", "more >").
+_INTERFACE_CREDIT = re.compile(
+    r"^(?:Enlarge this image|Expand|Zoom|Open gallery)\b\s*[/|]?\s*|"
+    r"\s*[/|]?\s*\b(?:Visa mer|Vis mer|Näytä lisää|Show more|Read more|See more|Mehr anzeigen|"
+    r"Voir plus|Ver más|Mostra di più|Enlarge this image|hide caption|toggle caption|"
+    r"more\s*[>»])\s*$",
+    re.I)
+
+
+def _unbracket(credit: str) -> str:
+    """``credit`` without brackets around it all or left unbalanced at its ends."""
+    if re.fullmatch(r"[(\[][^()\[\]]*[)\]]", credit):
+        return credit[1:-1].strip()
+    if credit.endswith((")", "]")) and credit.count("(") + credit.count("[") < \
+            credit.count(")") + credit.count("]"):
+        credit = credit[:-1]
+    if credit.startswith(("(", "[")) and credit.count("(") + credit.count("[") > \
+            credit.count(")") + credit.count("]"):
+        credit = credit[1:]
+    return credit.strip()
 
 
 def clean_caption(text: str | None) -> str:

@@ -115,8 +115,13 @@ def words(element: etree._Element) -> frozenset[str]:
     for name in ("class", "id"):
         value = element.get(name)
         if value:
-            found.update(w.lower() for w in _WORD_SPLIT.split(value[:500]) if w)
+            found.update(name_words(value[:500]))
     return frozenset(found)
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The lower-case words of a class or id value (``mediaSubtitle`` gives media, subtitle)."""
+    return frozenset(w.lower() for w in _WORD_SPLIT.split(name) if w)
 
 
 def is_screen_reader_only(element: etree._Element) -> bool:
@@ -171,6 +176,14 @@ def base_url(root: etree._Element, url: str) -> str:
         if href:
             return resolve(url, href) or url
     return url
+
+
+def resolve_image(base: str, reference: str | None) -> str | None:
+    """An image's URL as :func:`resolve` gives it, with the fragment the page wrote: the
+    capture fetches (and records) the URL without it, but the page tells images apart by it."""
+    absolute = resolve(base, reference)
+    fragment = clean_text(reference).partition("#")[2]
+    return f"{absolute}#{fragment}" if absolute and fragment else absolute
 
 
 def resolve(base: str, reference: str | None) -> str | None:

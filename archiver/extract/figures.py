@@ -2,16 +2,25 @@
 
 Where a photo can be found:
 - a ``<figure>`` (its ``figcaption``, or elements classed ``caption``), or any element classed
-  ``caption``/``cutline``/``legend`` next to an image (the container is the nearest ancestor
-  holding an image);
+  ``caption``/``cutline``/``legend`` (or a photo word with a description word in one class
+  name, ``mediaSubtitle``) next to an image (the container is the nearest ancestor holding
+  an image);
 - gallery slides carrying ``data-caption``/``data-credit``/``data-description``;
-- JSON-LD ``ImageObject``s (``image``, ``associatedMedia``, galleries) with a caption.
+- a plain line of text beside an image in a small box of its own (no caption class at all);
+- JSON-LD ``ImageObject``s with a caption, merged into the photos above; one that matches
+  none counts only when the page shows its caption.
+
+What is not a photo's caption: a video's (a player in the container), an ad label, a
+subscription or newsletter promotion, a line that is only a credit ("Courtesy of X"), the
+caption of a gallery wrapper whose slides were found already, a teaser card linking away.
 
 The credit is taken from elements marked as such (class or id words ``credit``, ``copyright``,
-``byline``, ``attribution``, ``itemprop=copyrightHolder``, ``<small>``, ``<cite>``), or else
-split from the caption text by ``credits.split_credit``. Decorative images (logos, icons,
-avatars, ads, tracking pixels, page furniture outside the article) are never photos. The same
-photo seen twice (JSON-LD and markup, or a lightbox copy) is kept once, in article order.
+``attribution``, ``distributor``…, ``itemprop=copyrightHolder``, ``<small>``/``<cite>`` in the
+caption, ``<cite>``/``<small>``/``<footer>`` beside it in a figure), completed or replaced by
+one written out in the caption text (``credits.split_credit``). Decorative images (logos,
+icons, avatars, ads, tracking pixels, page furniture outside the article) are never photos.
+The same photo seen twice (JSON-LD and markup, or a lightbox copy) is kept once, in article
+order; images told apart only by a naming query parameter or a fragment stay apart.
 
 Pure: a parsed tree, its base URL and the JSON-LD nodes in; ``Photo`` values out. Limits: an
 image inserted only by JavaScript, with no URL in the markup, is known by its caption alone;
@@ -25,15 +34,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
-from archiver.extract.credits import clean_caption, clean_credit, split_credit
+from archiver.extract.credits import clean_caption, clean_credit, is_credit_only, split_credit
 from archiver.extract.dom import (
     ancestors,
     clean_text,
+    iter_text,
+    name_words,
     resolve,
+    resolve_image,
     tag_of,
     text_of,
     words,
@@ -51,11 +63,12 @@ MAX_PHOTOS = 500
 DECORATION_WORDS = frozenset({
     "logo", "logos", "icon", "icons", "avatar", "avatars", "sprite", "sprites", "ad", "ads",
     "advert", "adverts", "advertisement", "advertising", "adslot", "dfp", "gpt", "pixel",
-    "tracking", "tracker", "beacon", "badge", "emoji", "emoticon", "favicon", "spinner",
-    "loader", "headshot", "mugshot", "sponsor", "sponsored", "outbrain", "taboola", "social",
+    "tracking", "tracker", "beacon", "badge", "emoji", "emoticon", "favicon", "headshot",
+    "mugshot", "sponsor", "sponsored", "outbrain", "taboola", "social",
     "share", "sharing", "newsletter", "related", "recommended", "recirculation", "teaser",
     "comments", "comment", "gravatar", "author", "authors", "profile", "signature",
 })
+SHARING_WORDS = frozenset({"share", "sharing", "social"})
 #: Ancestor words that make a whole region page furniture (checked further up).
 REGION_WORDS = frozenset({
     "ad", "ads", "advert", "advertisement", "adslot", "outbrain", "taboola", "related",
@@ -64,11 +77,29 @@ REGION_WORDS = frozenset({
 #: Words that say an element without an ``img`` still stands for a photo (scripted images).
 PHOTO_WORDS = frozenset({"image", "img", "photo", "picture", "pic", "media", "gallery",
                          "slide", "lead", "hero", "foto", "bild"})
-CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "byline", "attribution",
-                          "photographer", "courtesy", "rights", "source", "author"})
-CAPTION_WORDS = frozenset({"caption", "cutline", "legend", "figcaption", "captiontext"})
+CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "attribution", "photographer",
+                          "courtesy", "rights", "source", "distributor", "agency",
+                          "bildrechte", "fotograf", "copyrights"})
+#: Words that name a credit together with a photo word in one class name ("image-byline").
+PHOTO_CREDIT_WORDS = frozenset({"byline", "author", "by", "owner"})
+#: A credit longer than this is some other text (a byline block, a caption).
+MAX_CREDIT = 600
+CAPTION_WORDS = frozenset({"caption", "cutline", "legend", "figcaption", "captiontext",
+                           "bildunterschrift", "bildtext", "didascalia", "pie", "leyenda",
+                           "légende", "bijschrift", "bildtekst"})
+#: Words that make a caption together with a photo word ("media-subtitle", "image-desc").
+DESCRIPTION_WORDS = frozenset({"subtitle", "description", "desc", "text", "beschreibung",
+                               "unterschrift", "texte", "descripcion", "descrizione"})
 CREDIT_ITEMPROPS = frozenset({"copyrightholder", "creator", "author", "credittext",
                               "copyrightnotice", "provider"})
+#: Words of an element that is an advertisement's label, never a caption.
+AD_WORDS = frozenset({"ad", "ads", "advert", "adverts", "advertisement", "advertising", "dfp",
+                      "adslot", "sponsor", "sponsored", "promo", "promotion", "subscribe",
+                      "subscription", "paywall", "upsell", "newsletter", "offer"})
+#: Words that mark a video player, its poster image or its caption.
+VIDEO_WORDS = frozenset({"player", "playbutton", "playlist", "duration",
+                         "jwplayer", "brightcove", "vjs", "youtube", "vimeo", "dailymotion",
+                         "livestream", "videoplayer", "videojs", "vid"})
 FURNITURE_TAGS = frozenset({"header", "nav", "footer", "aside"})
 FURNITURE_ROLES = frozenset({"banner", "navigation", "contentinfo", "complementary"})
 NON_PHOTO_MEDIA = frozenset({"video", "iframe", "audio", "object", "embed", "blockquote",
@@ -85,8 +116,9 @@ _DECORATIVE_URL = re.compile(
 _PLACEHOLDER = re.compile(r"placeholder|blank\.gif|spacer|1x1|lazy|transparent|grey\.gif|"
                           r"loading|pixel\.gif", re.I)
 _DANGLING_LABEL = re.compile(
-    r"[\s(\[|–—-]*\b(?:Photo(?:graph)?s?|Credits?|Foto|Images?|Pictures?|Bild|Source)\s*[:：]"
-    r"[\s)\]]*$|\s*(?:\(\s*\)|\[\s*\])\s*$", re.I)
+    r"[\s(\[|–—-]*\b(?:(?:Photo(?:graph)?s?|Credits?|Foto|Images?|Pictures?|Bild|Source)"
+    r"(?:\s+Credits?)?\s*(?:[:：]|\.\.\.|…))+[\s)\]]*$|\s*(?:\(\s*\)|\[\s*\])\s*$|\s+[-–—|]$",
+    re.I)
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp|heic)$", re.I)
 _SIZE_IN_PATH = re.compile(r"[-_]\d{2,5}x\d{2,5}(?=\.\w+$)")
 
@@ -106,7 +138,8 @@ def find_photos(root: etree._Element, base: str, nodes: Iterable[Node] = ()) -> 
     holders = _image_holders(root)
     in_markup = list(islice(_markup_photos(root, base, order, holders), MAX_PHOTOS))
     from_data = list(islice(_jsonld_photos(nodes, base), MAX_PHOTOS))
-    return merge_photos(sorted(in_markup, key=lambda p: p.position), from_data)
+    shown = text_key(" ".join(iter_text(root))) if from_data else ""
+    return merge_photos(sorted(in_markup, key=lambda p: p.position), from_data, shown)
 
 
 def _image_holders(root: etree._Element) -> frozenset[etree._Element]:
@@ -128,7 +161,7 @@ def _markup_photos(
     root: etree._Element, base: str, order: dict[etree._Element, int],
     holders: frozenset[etree._Element],
 ) -> Iterator[Photo]:
-    used: set[etree._Element] = set()
+    used = _Used()
     for container in islice(_containers(root, holders), MAX_CONTAINERS):
         if container in used:
             continue
@@ -136,6 +169,129 @@ def _markup_photos(
         if photo is not None:
             used.add(container)
             yield photo
+    yield from _unmarked_photos(root, base, order, holders, used)
+
+
+class _Used:
+    """The containers of the photos found so far, and every element that holds one of them,
+    so that both questions take constant time."""
+
+    def __init__(self) -> None:
+        self._containers: set[etree._Element] = set()
+        self._holding: set[etree._Element] = set()
+
+    def add(self, container: etree._Element) -> None:
+        self._containers.add(container)
+        for ancestor in ancestors(container):
+            if ancestor in self._holding:
+                break
+            self._holding.add(ancestor)
+
+    def __contains__(self, element: object) -> bool:
+        return element in self._containers
+
+    def holds(self, element: etree._Element) -> bool:
+        """True when ``element`` holds a photo found already."""
+        return element in self._holding
+
+
+# --- Photos whose caption is not marked as one ---------------------------------------------
+
+#: Text blocks beside an image, at most, for them to be its caption and credit.
+MAX_UNMARKED_BLOCKS = 3
+MAX_UNMARKED_CHARS = 400
+#: Children of a caption box at most: more make it a section of the page.
+MAX_BOX_CHILDREN = 12
+
+
+def _unmarked_photos(
+    root: etree._Element, base: str, order: dict[etree._Element, int],
+    holders: frozenset[etree._Element], used: _Used,
+) -> Iterator[Photo]:
+    """Photos whose caption is a plain line of text beside the image in a small box of their
+    own (``<div><picture>…</picture></div><div>Caption</div><div>Credit</div>``).
+
+    The box is the nearest ancestor (three levels up at most) holding text besides the
+    image; it must hold no other photo, no heading, no link around the text, and only a
+    few short lines: the first that is not a credit is the caption, the others credits.
+    """
+    for image in list(root.iter("img"))[:MAX_CONTAINERS]:
+        if any(a in used for a in ancestors(image)) or is_decorative(image):
+            continue
+        box = _caption_box(image, holders)
+        if box is None or _is_teaser(box, base, holders) or is_video(box) or _small(image) \
+                or any(words(a) & AD_WORDS for a in islice(ancestors(box), 6)):
+            continue
+        photo = _unmarked_photo(box, image, base, order)
+        if photo is not None:
+            used.add(box)
+            yield photo
+
+
+def _caption_box(
+    image: etree._Element, holders: frozenset[etree._Element]
+) -> etree._Element | None:
+    branch = image
+    for level, box in enumerate(ancestors(image)):
+        if level >= 4 or tag_of(box) in ("body", "article", "main", "html", "p", "a", "form") \
+                or len(box) > MAX_BOX_CHILDREN:
+            return None
+        others = [c for c in box if c is not branch and isinstance(c.tag, str)]
+        if any(c in holders for c in others):
+            return None  # another image: a gallery or a page section
+        if any(_has_text(c) for c in others) or (box.text or "").strip():
+            return box
+        branch = box
+    return None
+
+
+def _longer_than(element: etree._Element, limit: int) -> bool:
+    """True when the text of ``element`` runs past ``limit`` characters (read no further)."""
+    total = 0
+    for piece in iter_text(element):
+        total += len(piece.strip())
+        if total > limit:
+            return True
+    return False
+
+
+def _has_text(element: etree._Element) -> bool:
+    """True when ``element`` shows any text (stops at the first piece)."""
+    return any(piece.strip() for piece in iter_text(element))
+
+
+def _unmarked_photo(
+    box: etree._Element, image: etree._Element, base: str, order: dict[etree._Element, int]
+) -> Photo | None:
+    branch = next(a for a in [image, *ancestors(image)] if a.getparent() is box)
+    blocks = [clean_text(box.text)] if (box.text or "").strip() else []
+    for child in box:
+        if child is branch or not isinstance(child.tag, str):
+            continue
+        if tag_of(child) in ("h1", "h2", "h3", "h4", "h5", "h6", "button", "ul", "ol",
+                             "form", "table") or child.find(".//a") is not None \
+                or _longer_than(child, MAX_UNMARKED_CHARS):
+            return None
+        blocks.append(text_of(child))
+        if (child.tail or "").strip():
+            blocks.append(clean_text(child.tail))
+    blocks = [b for b in blocks if b]
+    if not blocks or len(blocks) > MAX_UNMARKED_BLOCKS or sum(map(len, blocks)) > \
+            MAX_UNMARKED_CHARS:
+        return None
+    captions = [b for b in blocks if not is_credit_only(b)]
+    if not captions or len(captions) > 2 or is_not_caption(captions[0]):
+        return None
+    text, credit = split_credit(captions[0])
+    if not text.strip(" .,;:-–—()[]"):
+        return None
+    extra = [clean_credit(b) for b in blocks if b is not captions[0]]
+    credit = " / ".join(c for c in [credit, *extra] if c) or None
+    urls = image_urls(image, base)
+    alt = clean_text(image.get("alt"))
+    caption = Caption(text=text[:MAX_CAPTION], credit=credit, alt=alt or None,
+                      image_url=urls[0] if urls else None)
+    return Photo(caption, order.get(image, 0), frozenset(urls))
 
 
 def _containers(
@@ -163,15 +319,23 @@ def _has_data_caption(element: etree._Element, holders: frozenset[etree._Element
 
 
 def _is_caption_element(element: etree._Element, holders: frozenset[etree._Element]) -> bool:
+    if words(element) & AD_WORDS:
+        return False
     if tag_of(element) == "figcaption":
         return True
     if element in holders:
         return False
     if (element.get("itemprop") or "").lower() in ("caption", "description"):
         return tag_of(element) not in ("meta", "link")
-    element_words = words(element)
-    return bool(element_words & CAPTION_WORDS) \
-        and not element_words & {"container", "wrapper", "wrap"}
+    return bool(words(element) & CAPTION_WORDS) or any(
+        token & DESCRIPTION_WORDS and token & PHOTO_WORDS for token in _class_tokens(element))
+
+
+def _class_tokens(element: etree._Element) -> Iterator[frozenset[str]]:
+    """The words of each class name of ``element`` apart ("mediaSubtitle" gives media,
+    subtitle), for pairs of words that must stand in one name."""
+    for name in (element.get("class") or "").split()[:20]:
+        yield name_words(name)
 
 
 def _container_of_caption(
@@ -192,10 +356,12 @@ def _inside(element: etree._Element, tag: str) -> bool:
 
 def _photo_in(
     container: etree._Element, base: str, order: dict[etree._Element, int],
-    used: set[etree._Element], holders: frozenset[etree._Element],
+    used: _Used, holders: frozenset[etree._Element],
 ) -> Photo | None:
     """The photo held by ``container``, or None when it holds no photo or no caption."""
-    images = [i for i in _image_elements(container) if not any(a in used for a in ancestors(i))]
+    if used.holds(container):
+        return None  # a gallery of photos found already: its caption repeats a slide's
+    images = _image_elements(container)
     if not images and (_holds_other_media(container) or not _looks_like_photo(container)):
         return None
     candidates = [i for i in images if not is_decorative(i)]
@@ -203,8 +369,15 @@ def _photo_in(
         return None
     if candidates and (is_decorative(container) or _is_teaser(container, base, holders)):
         return None
-    text, credit = _caption_and_credit(container, holders)
-    if not text:
+    if is_video(container):
+        return None
+    captions = _caption_elements(container, holders)
+    if len({_head(caption_key(text_of(c))) or caption_key(text_of(c)) for c in captions}) > 1 \
+            and len(candidates) > 1:
+        return None  # a gallery or a page section: each photo is found in its own container
+    captions = captions[:1] if len(candidates) > 1 else captions  # the rest are copies
+    text, credit = _caption_and_credit(container, holders, captions)
+    if not text or is_not_caption(text):
         return None
     image, urls = _best_image(candidates, base)
     if not urls:
@@ -214,6 +387,44 @@ def _photo_in(
                       image_url=urls[0] if urls else None)
     position = order.get(image if image is not None else container, 0)
     return Photo(caption, position, frozenset(urls))
+
+
+def is_video(container: etree._Element) -> bool:
+    """True for a video's poster and caption: a ``video``/``iframe`` in the container, or
+    the words of a player on it or inside it."""
+    inside = list(islice(container.iter(), 400))
+    if any(tag_of(e) in ("video", "iframe", "audio") for e in inside):
+        return True
+    return any(isinstance(e.tag, str) and words(e) & VIDEO_WORDS for e in inside)
+
+
+#: Calls to action: subscription, sign-up and newsletter promotions, never captions.
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:subscribe|subscription|subscriber|sign[ -]?up|sign in|log ?in|register|newsletter|"
+    r"free (?:account|trial)|create (?:a|an|your) (?:free )?account|continue reading|"
+    r"download (?:the|our) app|click here|tap here|follow us|join (?:us|now)|unlock|"
+    r"abonn|anmelden|registrier|inscri|suscr|iscriviti)\w*", re.I)
+#: A credit line naming a video ("Vídeo: EPV"): the caption of a video.
+_VIDEO_CREDIT = re.compile(r"(?:^|[\s|(])V[ií]d[eé]o\s*:", re.I)
+#: Code that leaked into text (a style rule, a script).
+_CODE = re.compile(r"[{};]\s*$|^[.#@][\w-]+\s*\{|\w+\([^)]*\)\s*[{;]")
+#: Texts that stand where a caption would and are none: ad labels, interface words.
+_NOT_CAPTION = re.compile(
+    r"^(?:advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|annonse|"
+    r"annons|reklama|sponsored|ad|image|photo|picture|foto|bild|video|gallery|"
+    r"\d+\s*(?:/|of|von|de|sur)\s*\d+)(?:\s+(?:advertisement|anzeige))*$", re.I)
+
+
+def is_not_caption(text: str) -> bool:
+    """True for text in a caption's place that is no caption: an ad label, an interface
+    word, a slide count, or a line that is only a credit ("Courtesy of Zillow")."""
+    text = clean_text(text)
+    if _NOT_CAPTION.match(text) or _CODE.search(text) or _VIDEO_CREDIT.search(text):
+        return True
+    if _CALL_TO_ACTION.search(text) and len(text) < 300:
+        return True
+    caption, credit = split_credit(text)
+    return (bool(credit) and not caption.strip(" .,;:-–—()[]")) or is_credit_only(text)
 
 
 def _best_image(
@@ -271,10 +482,11 @@ def _is_image_element(element: etree._Element) -> bool:
 
 
 def _caption_and_credit(
-    container: etree._Element, holders: frozenset[etree._Element]
+    container: etree._Element, holders: frozenset[etree._Element],
+    captions: list[etree._Element],
 ) -> tuple[str, str | None]:
-    """The caption text and credit that ``container`` states, credit split off."""
-    captions = _caption_elements(container, holders)
+    """The caption text and credit that ``container`` states in ``captions`` (its caption
+    elements) and its credit elements, credit split off."""
     credits = _credit_elements(container, holders)
     pieces = [text_of(c, skip=frozenset(credits)) for c in captions if c not in credits]
     attribute_caption = container.get("data-caption") or container.get("data-description")
@@ -285,13 +497,22 @@ def _caption_and_credit(
     if container.get("data-credit"):
         credit_texts.append(clean_credit(container.get("data-credit")))
     credit = " / ".join(dict.fromkeys(c for c in credit_texts if c)) or None
+    caption = _DANGLING_LABEL.sub("", caption)
+    text, written = split_credit(caption)
     if credit is None:
-        caption, credit = split_credit(caption)
-    else:
-        for known in dict.fromkeys(c for c in credit_texts if c):
-            caption = _remove_suffix(caption, known)
-        caption = _DANGLING_LABEL.sub("", caption)
-    return caption, credit
+        return text, written
+    for known in dict.fromkeys(c for c in credit_texts if c):
+        caption = _remove_suffix(caption, known)
+    if written and _same_credit(written, credit):
+        # the caption writes the credit out in full ("(AP Photo/Name)" beside "AP Photo")
+        return text, written if len(written) > len(credit) else credit
+    return _DANGLING_LABEL.sub("", caption), credit
+
+
+def _same_credit(written: str, marked: str) -> bool:
+    """True when a credit written in a caption and one marked apart name the same source."""
+    a, b = caption_key(written), caption_key(marked)
+    return bool(a and b) and (a in b or b in a)
 
 
 def _caption_elements(
@@ -313,11 +534,18 @@ def _credit_elements(
             continue
         element_words = words(element)
         itemprop = (element.get("itemprop") or "").lower()
-        marked = bool(element_words & CREDIT_WORDS) and not (
-            element_words & CAPTION_WORDS and not element_words & {"credit", "copyright"})
+        marked = bool(element_words & CREDIT_WORDS or any(
+            token & PHOTO_WORDS and token & PHOTO_CREDIT_WORDS for token in _class_tokens(element)
+        )) and not (element_words & CAPTION_WORDS and not element_words & {"credit", "copyright"})
         inline = tag_of(element) in ("small", "cite") and _inside_any(
             element, container, lambda e: _is_caption_element(e, holders))
-        if (marked or itemprop in CREDIT_ITEMPROPS or inline) and text_of(element) \
+        beside = tag_of(element) in ("cite", "small", "footer") and \
+            element.getparent() is container and tag_of(container) == "figure"
+        if tag_of(element) == "figcaption":
+            continue  # a caption, whatever its class says: its credit is split from its text
+        text = text_of(element)
+        if (marked or itemprop in CREDIT_ITEMPROPS or inline or beside) and text \
+                and len(text) <= MAX_CREDIT and element.find(".//time") is None \
                 and not any(_is_pure_caption(d) for d in element.iterdescendants()):
             found.append(element)
     return [e for e in found if not any(a in found for a in ancestors(e))]
@@ -377,6 +605,8 @@ def is_decorative(element: etree._Element) -> bool:
         if (node.get("aria-hidden") or "").lower() == "true" and level < 4:
             return True
         node_words = words(node)
+        if level == 0:  # an image's own "img-share" makes it the page's shared picture
+            node_words -= SHARING_WORDS
         if level < 4 and node_words & DECORATION_WORDS:
             return True
         if level < 10 and node_words & REGION_WORDS:
@@ -389,11 +619,20 @@ def is_decorative(element: etree._Element) -> bool:
     return False
 
 
+def _small(image: etree._Element) -> bool:
+    """True for an image declared smaller than a photo (an icon, a thumbnail, a button)."""
+    for name in ("width", "height"):
+        value = (image.get(name) or "").strip().lower().removesuffix("px")
+        if value.isdigit() and 0 < int(value) < 150:  # 0 stands for "auto"
+            return True
+    return False
+
+
 def _tiny(image: etree._Element) -> bool:
     for name in ("width", "height"):
         value = (image.get(name) or "").strip().lower().removesuffix("px")
         try:
-            if value and float(value) <= 50:
+            if value and 0 < float(value) <= 50:  # 0 stands for "auto"
                 return True
         except ValueError:
             continue
@@ -450,7 +689,7 @@ def image_urls(image: etree._Element, base: str) -> list[str]:
     ordered += plain
     ordered += [u for group in (own, sources) for srcset in group
                 for u, _ in srcset_candidates(srcset)]
-    absolute = (resolve(base, u) for u in ordered if u)
+    absolute = (resolve_image(base, u) for u in ordered if u)
     return list(dict.fromkeys(u for u in absolute if u))
 
 
@@ -512,13 +751,23 @@ def _name(value: Any) -> str | None:
 
 # --- One photo, once --------------------------------------------------------------------------
 
+#: Query parameters that name which image an image service serves (not its size or format).
+_IMAGE_PARAMETERS = frozenset({"id", "url", "src", "image", "img", "file", "path", "name",
+                               "photo", "u", "i", "asset", "uuid"})
+
+
 def url_key(url: str) -> str:
-    """What two URLs of the same photo share: host and path, sizes and query left out."""
+    """What two URLs of the same photo share: host and path without sizes, the query
+    parameters that name the image (``?url=…``, ``?id=…``; not sizes), and the fragment
+    (two photos the page tells apart only after ``#`` stay two photos)."""
     try:
         parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=False)
     except ValueError:
         return url
-    return f"{parts.netloc.lower()}{_SIZE_IN_PATH.sub('', parts.path)}"
+    naming = "&".join(f"{k}={v}" for k, v in query if k.lower() in _IMAGE_PARAMETERS)
+    key = f"{parts.netloc.lower()}{_SIZE_IN_PATH.sub('', parts.path)}"
+    return key + (f"?{naming}" if naming else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def caption_key(text: str) -> str:
@@ -526,21 +775,31 @@ def caption_key(text: str) -> str:
     return re.sub(r"\W+", "", text.casefold())[:120]
 
 
-def merge_photos(in_markup: list[Photo], from_data: list[Photo]) -> list[Photo]:
+def merge_photos(
+    in_markup: list[Photo], from_data: list[Photo], page_text: str | None = None
+) -> list[Photo]:
     """One entry per photo: markup copies deduplicated, JSON-LD photos merged into them.
 
     Two markup photos are one when they share an image and a caption (a lightbox copy), or
     one of them has no image; a JSON-LD photo is a markup photo when they share an image or
-    a caption. A JSON-LD photo matching none comes first: it is the article's lead image,
-    which many pages show only through scripts.
+    a caption. A JSON-LD photo matching none is a photo of its own only when the page shows
+    its caption (``page_text``, as :func:`text_key` gives it; None: always): it then comes
+    first, as the lead image many pages show through scripts. A caption that lives only in
+    structured data describes a picture for search engines, not one the reader sees.
     """
     kept = _Kept()
     for photo in in_markup:
         kept.add(photo, by_caption_alone=False)
     markup_count = len(kept.photos)
     for photo in from_data:
-        kept.add(photo, by_caption_alone=True)
+        shown = page_text is None or text_key(photo.caption.text) in page_text
+        kept.add(photo, by_caption_alone=True, new=shown)
     return kept.photos[markup_count:] + kept.photos[:markup_count]
+
+
+def text_key(text: str) -> str:
+    """Letters and digits of ``text``, lower case: what survives any markup or spacing."""
+    return re.sub(r"\W+", "", text.casefold())
 
 
 class _Kept:
@@ -551,28 +810,43 @@ class _Kept:
         self._by_url: dict[str, list[int]] = {}
         self._by_text: dict[str, list[int]] = {}
 
-    def add(self, photo: Photo, *, by_caption_alone: bool) -> None:
-        """Keep ``photo``, or merge it into the kept photo it is a copy of."""
+    def add(self, photo: Photo, *, by_caption_alone: bool, new: bool = True) -> None:
+        """Merge ``photo`` into the kept photo it is a copy of, or (``new``) keep it.
+
+        ``by_caption_alone`` (a JSON-LD photo) also merges on the caption's opening words,
+        since structured data often adds a sentence or the credit to the shown caption.
+        """
         keys = {url_key(u) for u in photo.urls}
         text = caption_key(photo.caption.text)
+        texts = [text, _head(text)] if by_caption_alone and _head(text) else [text]
         candidates = sorted({i for k in keys for i in self._by_url.get(k, [])}
-                            | set(self._by_text.get(text, [])))
+                            | {i for t in texts for i in self._by_text.get(t, [])})
         for index in candidates:
             other = self.photos[index]
+            other_text = caption_key(other.caption.text)
             same_url = bool(keys & {url_key(u) for u in other.urls})
-            same_text = text == caption_key(other.caption.text)
+            same_text = text == other_text or (by_caption_alone and bool(_head(text))
+                                               and _head(text) == _head(other_text))
             loose = by_caption_alone or not other.urls or not photo.urls
             if (same_url and (same_text or loose)) or (same_text and loose):
                 self.photos[index] = _combine(other, photo)
                 self._index(index, keys, text)
                 return
+        if not new:
+            return
         self.photos.append(photo)
         self._index(len(self.photos) - 1, keys, text)
 
     def _index(self, index: int, keys: set[str], text: str) -> None:
         for key in keys:
             self._by_url.setdefault(key, []).append(index)
-        self._by_text.setdefault(text, []).append(index)
+        for key in {text, _head(text)} - {""}:
+            self._by_text.setdefault(key, []).append(index)
+
+
+def _head(text_key_: str) -> str:
+    """The opening of a caption key, long enough to tell one caption from another."""
+    return text_key_[:50] if len(text_key_) >= 30 else ""
 
 
 def _combine(first: Photo, second: Photo) -> Photo:

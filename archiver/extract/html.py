@@ -4,7 +4,8 @@ The parts, each in its own module:
 - ``dom``: decode and parse the bytes safely (size and depth limits);
 - ``structured``: JSON-LD, microdata, OpenGraph and meta tags, as stated;
 - ``body``: the main text by trafilatura, with its metadata guesses;
-- ``metadata``: title, authors, date, publisher… chosen from all of the above;
+- ``metadata``: title, authors, date, publisher… chosen from all of the above (``byline``
+  reads the byline the page shows);
 - ``figures``: the photos and their captions and credits.
 
 This module runs them in that order and puts caption blocks in their place in the text.

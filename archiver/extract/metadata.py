@@ -1,20 +1,26 @@
-"""The article's descriptive fields, from what the page states and from heuristics.
+"""The article's descriptive fields, from what the page states, what it shows, and heuristics.
 
-Every field is chosen by one rule: what the page states in structured data (JSON-LD, then
-microdata) wins, then OpenGraph and other ``<meta>`` tags, then the page itself (htmldate for
-the date, trafilatura's heuristic title, author and site name), then nothing. Values are
-cleaned on the way: "By " dropped from bylines, several names split, the site name dropped
-from the end of a title, dates made ISO 8601, languages made ISO 639-1.
+What a reader sees is checked against what the page states for machines:
+- title: the displayed ``h1`` when it shares words with a stated title (JSON-LD, OpenGraph,
+  ``<title>``), else the stated title; social and search titles, kickers, section names and
+  URLs are not the headline;
+- authors: the byline shown near the headline (``byline``) compared with the stated authors;
+- publisher: the name the ``<title>`` ends with, checked against the stated names;
+- date: JSON-LD, then meta tags, then ``<time>``, then htmldate's reading of the page's
+  structure; never a number found in free text (an undated page stays undated);
+- language, description, keywords, section, canonical URL: as stated.
+Values are cleaned on the way: HTML entities decoded, the site name dropped from the end of a
+title, dates made W3CDTF (a time only with its zone), languages made ISO 639-1.
 
 Pure: a parsed tree and plain values in, a ``PageMetadata`` out. The heuristics of
 trafilatura arrive as a ``Heuristics`` value made by the caller.
 
-Limits: a byline written only in the page's text (no markup, no metadata) is left to
-trafilatura; a title that the page states nowhere stays None (the describe stage devises one).
+Limits: a title that the page states nowhere stays None (the describe stage devises one).
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -26,7 +32,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from archiver.extract.dom import clean_text, resolve, text_of
+from archiver.extract.byline import person_names, visible_byline
+from archiver.extract.dom import clean_text, resolve, text_of, words
 from archiver.extract.structured import (
     Node,
     StructuredData,
@@ -79,13 +86,14 @@ def read_metadata(
     article = data.article() or {}
     index = node_index(data.nodes)
     canonical = choose_canonical(data, article, url)
-    publisher = choose_publisher(data, article, index, heuristics)
+    publisher = choose_publisher(root, data, article, index, heuristics, (url, canonical))
     site_names = [n for n in (publisher, data.first_meta("og:site_name"),
-                              data.first_meta("application-name"), heuristics.sitename) if n]
+                              data.first_meta("application-name"), _site_guess(heuristics)) if n]
     return PageMetadata(
         title=choose_title(root, data, article, heuristics, site_names, (url, canonical)),
-        authors=choose_authors(data, article, index, heuristics, publisher),
-        date=choose_date(root, data, article, heuristics, url),
+        authors=choose_authors(root, data, article, index, heuristics,
+                               [*site_names, *_organisation_names(data, root)]),
+        date=choose_date(root, data, article, canonical or url),
         publisher=publisher,
         language=declared_language(data, article),
         description=choose_description(data, article, heuristics),
@@ -93,6 +101,20 @@ def read_metadata(
         section=choose_section(data, article, heuristics),
         canonical_url=canonical,
     )
+
+
+def _organisation_names(data: StructuredData, root: etree._Element) -> list[str]:
+    """Every name the page gives an organisation or itself: never an author's name."""
+    names = [as_text(n.get("name")) for n in data.nodes if types_of(n) & ORGANIZATION_TYPES]
+    return [n for n in (*names, title_site_name(_title_element(root))) if n]
+
+
+def _site_guess(heuristics: Heuristics) -> str | None:
+    """trafilatura's site name, unless it is a title (it guesses from ``<title>`` too)."""
+    guess = heuristics.sitename
+    if not guess or guess == heuristics.title or len(guess.split()) > 6:
+        return None
+    return guess
 
 
 # --- Title ------------------------------------------------------------------------------------
@@ -108,11 +130,15 @@ def choose_title(
     site_names: list[str],
     urls: tuple[str | None, ...],
 ) -> str | None:
-    """The headline: JSON-LD, then OpenGraph and meta tags, then the page's ``h1``/``title``.
+    """The headline as a reader sees it: the page's ``h1`` when it is the article's headline,
+    else what the page states (JSON-LD, OpenGraph and meta tags, ``<title>``).
 
-    A candidate cut short with an ellipsis gives way to a later one that completes it, and a
-    JSON-LD headline gives way to an OpenGraph title that only adds a kicker before it
-    ("Floods in Bavaria: Water levels keep rising").
+    Social and search titles are often rewritten or shortened for their audience, so the
+    displayed ``h1`` wins over them; an ``h1`` that shares no words with any stated title
+    is the site's logo or a section name, not the headline. Among stated titles, one cut
+    short (with an ellipsis, or mid-sentence) gives way to a later one that completes it, and
+    a JSON-LD headline gives way to an OpenGraph title that only adds a kicker before it
+    ("Floods in Bavaria: Water levels keep rising"). A URL is never a title.
     """
     hosts = [h for h in (_host_label(u) for u in urls if u) if h]
     sections = [s for s in (as_text(article.get("articleSection")),
@@ -123,24 +149,104 @@ def choose_title(
         data.first_meta("parsely-title"), data.first_meta("sailthru.title"),
         data.first_meta("dc.title"), data.first_meta("dcterms.title"),
         data.first_meta("citation_title"), data.first_meta("title"),
-        heuristics.title, _first_h1(root), _title_element(root),
+        heuristics.title, _title_element(root),
     ]
-    cleaned = [strip_site_name(c, site_names, hosts, sections) for c in candidates if c]
-    cleaned = [c for c in cleaned
-               if c and len(c) <= MAX_TITLE and not _is_site_name(c, site_names, hosts)]
-    if not cleaned:
+
+    def usable(texts: Iterable[str | None]) -> list[str]:
+        cleaned = [strip_site_name(unescape_markup(c), site_names, hosts, sections)
+                   for c in texts if c]
+        return [c for c in cleaned if c and len(c) <= MAX_TITLE and not _is_url(c)
+                and not _is_site_name(c, site_names, hosts)]
+
+    stated = usable(candidates)
+    displayed = displayed_headline(usable(_h1_texts(root)), stated)
+    if displayed:
+        return _completed(displayed, stated, mid_sentence=False)
+    if not stated:
         return None
-    chosen = cleaned[0]
-    stem = re.sub(r"\s*(…|\.\.\.)$", "", chosen)
-    if stem != chosen:
-        for other in cleaned[1:]:
-            if other.startswith(stem) and len(other) > len(stem):
-                return other
+    chosen = _completed(stated[0], stated[1:])
     social = strip_site_name(data.first_meta("og:title", "twitter:title") or "", site_names,
                              hosts, sections)
     if social != chosen and re.fullmatch(rf".{{3,80}}[:|–—-]\s+{re.escape(chosen)}", social):
         return social
     return chosen
+
+
+#: Class words of the small line some sites print inside the ``h1``, above the headline.
+_KICKER_WORDS = frozenset({"kicker", "dachzeile", "overline", "topline", "eyebrow", "roofline",
+                           "spitzmarke", "surtitre", "supertitle", "overtitle", "pretitle"})
+_WORD = re.compile(r"\w+")
+#: Words too common to show that two titles speak of the same thing.
+_COMMON_WORDS = frozenset({
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "is", "are",
+    "was", "were", "be", "by", "with", "from", "as", "it", "its", "this", "that", "what", "how",
+    "why", "who", "when", "new", "news", "der", "die", "das", "und", "im", "von", "zu", "mit",
+    "den", "ein", "eine", "le", "la", "les", "de", "des", "du", "et", "un", "une", "el", "los",
+    "las", "y", "en",
+})
+
+
+def _h1_texts(root: etree._Element) -> list[str]:
+    """The text of every ``h1``, in page order, without a kicker printed inside it."""
+    texts = []
+    for heading in root.iter("h1"):
+        kickers = frozenset(e for e in heading.iterdescendants()
+                            if isinstance(e.tag, str) and words(e) & _KICKER_WORDS)
+        text = text_of(heading, skip=kickers)
+        if text:
+            texts.append(text)
+    return texts
+
+
+def displayed_headline(headings: list[str], stated: list[str]) -> str | None:
+    """The ``h1`` that is the article's headline: the one sharing most words with a stated
+    title (at least a third of its own), or, when the page states no title, the first."""
+    headings = [h for h in headings if len(h) >= 12 or len(_content_words(h)) >= 2]
+    if not stated:
+        return headings[0] if headings else None
+    best, best_share = None, 0.0
+    for heading in headings:
+        share = max(_shared_words(heading, s) for s in stated)
+        if share > best_share:
+            best, best_share = heading, share
+    return best if best_share >= 1 / 3 else None
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.casefold()) if w not in _COMMON_WORDS}
+
+
+def _shared_words(heading: str, title: str) -> float:
+    """How much of the shorter of two titles the other one repeats (0 to 1), word by word."""
+    a, b = _content_words(heading), _content_words(title)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _completed(title: str, others: Iterable[str], *, mid_sentence: bool = True) -> str:
+    """``title``, or the longer title that it is the cut-off beginning of: cut with an
+    ellipsis, or (``mid_sentence``) just cut, before a comma or a dash."""
+    stem = re.sub(r"\s*(?:…|\.\.\.)$", "", title)
+    cut = stem != title
+    if not cut and not mid_sentence:
+        return title
+    for other in others:
+        if len(other) > len(stem) and other.startswith(stem) and \
+                (cut or not re.search(r"[.!?»”\"')]$", stem)) and \
+                (cut or other[len(stem)] in " ,;:–—-"):
+            return other
+    return title
+
+
+def _is_url(text: str) -> bool:
+    """True for a web address standing where a title should be."""
+    return bool(re.match(r"(?:https?://|www\.)\S+$|[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", text.strip()))
+
+
+def unescape_markup(text: str) -> str:
+    """A stated value with HTML entities left in it by its CMS (``&#8216;``) decoded."""
+    return html.unescape(text) if "&" in text else text
 
 
 def strip_site_name(
@@ -168,6 +274,14 @@ def strip_site_name(
             title = title[title.find(separators[0]) + len(separators[0]):].strip()
         else:
             break
+    return _strip_section_kicker(title, known_sections)
+
+
+def _strip_section_kicker(title: str, sections: set[str]) -> str:
+    """``title`` without a leading section name the page states ("Opinion: …", "Opinion | …")."""
+    match = re.match(r"(.{2,40}?)(?::\s+|\s+[|–—-]\s+)(?=\S)", title)
+    if match and _compact(match.group(1)) in sections and len(title) > match.end() + 10:
+        return title[match.end():]
     return title
 
 
@@ -212,17 +326,6 @@ def _host_label(url: str) -> str | None:
     return labels[-1]
 
 
-def _first_h1(root: etree._Element) -> str | None:
-    for scope in (root.find(".//article"), root):
-        if scope is None:
-            continue
-        for heading in scope.iter("h1"):
-            text = text_of(heading)
-            if text:
-                return text
-    return None
-
-
 def _title_element(root: etree._Element) -> str | None:
     for element in root.iter("title"):
         if not any(a.tag == "svg" for a in element.iterancestors()):
@@ -234,54 +337,74 @@ def _title_element(root: etree._Element) -> str | None:
 
 # --- Authors ----------------------------------------------------------------------------------
 
-_BY_PREFIX = re.compile(
-    r"^(?:(?:written|reported|reporting|story|text|words|photos?)\s+)?"
-    r"(?:by|von|par|por|di|door|av|af|de|by:)\s*:?\s+", re.I)
-_NAME_SEPARATOR = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\sy\s|\se\s|\|)\s*", re.I)
-_NOT_NAME = re.compile(r"https?://|www\.|@|\d{3,}|\.(?:com|org|net)\b", re.I)
-_ROLE_WORDS = frozenset({
-    "staff", "writer", "reporter", "correspondent", "editor", "senior", "chief", "contributor",
-    "columnist", "producer", "analyst", "contributing", "associate", "deputy", "bureau",
-    "photographer", "journalist", "updated", "published", "min", "read", "minutes",
-})
-
-
 def choose_authors(
-    data: StructuredData, article: Node, index: dict[str, Node], heuristics: Heuristics,
-    publisher: str | None,
+    root: etree._Element, data: StructuredData, article: Node, index: dict[str, Node],
+    heuristics: Heuristics, site_names: list[str],
 ) -> tuple[str, ...]:
-    """The article's authors: JSON-LD people first, then meta bylines, then trafilatura's.
+    """The people who wrote the article, in byline order.
 
-    An organisation stands as author only when no person is named anywhere (``CNN Staff``).
+    The byline the page shows and the authors it states (JSON-LD people, else meta bylines)
+    are read apart and compared: when the shown byline names everyone stated, it wins (it
+    has the co-authors structured data drops, in their order); when it names only some of
+    them, the stated list wins; when they disagree, what the reader sees wins. trafilatura's
+    guess comes last. Agencies, desks, the publication and job titles are no authors
+    (``byline.is_person_name``).
     """
+    stated = stated_authors(data, article, index, site_names)
+    shown = visible_byline(root, site_names)
+    chosen = merge_bylines(stated, shown)
+    if not chosen and heuristics.author:
+        chosen = [n for value in heuristics.author.split(";")
+                  for n in person_names(value, site_names)]
+    return tuple(_unique(chosen))
+
+
+def stated_authors(
+    data: StructuredData, article: Node, index: dict[str, Node], site_names: list[str],
+) -> list[str]:
+    """The people the page's structured data names as authors: JSON-LD, else meta tags."""
     people: list[str] = []
-    organizations: list[str] = []
     for entry in as_list(article.get("author")) or as_list(article.get("creator")):
         node = _dereference(entry, index)
-        if isinstance(node, str):
-            people.extend(split_byline(node, publisher))
-        elif isinstance(node, dict):
-            name = _person_name(node)
-            if not name:
-                continue
+        if isinstance(node, dict):
             if types_of(node) & ORGANIZATION_TYPES:
-                organizations.append(name)
-            else:
-                people.extend(split_byline(name, publisher) or [name])
-    stated = data.all_meta("author", "article:author", "parsely-author", "sailthru.author",
-                           "dc.creator", "dcterms.creator", "citation_author", "byl",
-                           "og:article:author", "cxenseparse:author")
-    guessed = heuristics.author.split(";") if heuristics.author else []
-    for values in (stated, guessed):
-        if people:
-            break
-        for value in values:
-            if _same_site(_BY_PREFIX.sub("", clean_text(value)), publisher):
-                organizations.append(clean_text(value))
-            else:
-                people.extend(split_byline(value, publisher))
-    chosen = people or [name for o in organizations for name in (split_byline(o, None) or [o])]
-    return tuple(_unique(chosen))
+                continue
+            node = _person_name(node)
+        if isinstance(node, str):
+            people.extend(person_names(unescape_markup(node), site_names))
+    if people:
+        return people
+    for value in data.all_meta("author", "article:author", "parsely-author", "sailthru.author",
+                               "dc.creator", "dcterms.creator", "citation_author", "byl",
+                               "og:article:author", "cxenseparse:author"):
+        people.extend(person_names(unescape_markup(value), site_names))
+    return list(_unique(people))
+
+
+def merge_bylines(stated: list[str], shown: list[str]) -> list[str]:
+    """One author list from the stated and the shown one (see :func:`choose_authors`)."""
+    if not shown or not stated:
+        return shown or stated
+    pairs = {s: next((v for v in shown if _same_person(s, v)), None) for s in stated}
+    if all(pairs.values()):
+        forms = {v: s for s, v in pairs.items() if v}
+        return [min((forms.get(v, v), v), key=len) if v in forms else v for v in shown]
+    if any(pairs.values()):
+        return stated
+    return shown
+
+
+def _same_person(a: str, b: str) -> bool:
+    x, y = _compact(a), _compact(b)
+    return bool(x and y) and (x in y or y in x)
+
+
+def split_byline(text: str, publisher: str | None) -> list[str]:
+    """The person names in a byline: "By Jane Doe and John Roe, CNN" gives both names.
+
+    Agencies, desks and the publication ("CNN Staff", "The Associated Press") name nobody.
+    """
+    return person_names(text, [publisher] if publisher else [])
 
 
 def _dereference(entry: Any, index: dict[str, Node]) -> Any:
@@ -295,46 +418,6 @@ def _person_name(node: Node) -> str | None:
     if not name:
         parts = [as_text(node.get(k)) for k in ("givenName", "familyName")]
         name = " ".join(p for p in parts if p) or None
-    return name
-
-
-def split_byline(text: str, publisher: str | None) -> list[str]:
-    """The person names in a byline: "By Jane Doe and John Roe, CNN" gives both names.
-
-    A byline that names no person ("CNN Staff") is kept whole; URLs and handles are no names.
-    """
-    text = clean_text(text)
-    text = _BY_PREFIX.sub("", text)
-    if not text or (_NOT_NAME.search(text) and " " not in text.strip()):
-        return []
-    parts = [p.strip(" .:-–—()") for p in _NAME_SEPARATOR.split(text)]
-    parts = [p for p in parts if p]
-    if len(parts) == 2 and "," in text and all(len(p.split()) == 1 for p in parts) \
-            and not _same_site(parts[1], publisher):
-        return [_fix_case(f"{parts[1]} {parts[0]}")]  # "Doe, Jane"
-    names = [p for p in parts if _looks_like_name(p, publisher)]
-    if not names and len(parts) == 1 and not _NOT_NAME.search(parts[0]) \
-            and len(parts[0]) <= 80:
-        names = parts  # "CNN Staff", "The Associated Press"
-    return [_fix_case(_BY_PREFIX.sub("", n)) for n in names]
-
-
-def _looks_like_name(part: str, publisher: str | None) -> bool:
-    words = part.split()
-    if not 1 <= len(words) <= 6 or len(part) > 60 or _NOT_NAME.search(part):
-        return False
-    if _same_site(part, publisher):
-        return False
-    return not any(w.casefold().strip(".,") in _ROLE_WORDS for w in words)
-
-
-def _same_site(part: str, publisher: str | None) -> bool:
-    return bool(publisher) and _compact(part) == _compact(publisher or "")
-
-
-def _fix_case(name: str) -> str:
-    if name.isupper() and len(name) > 4 and " " in name:
-        return name.title()
     return name
 
 
@@ -361,23 +444,48 @@ _DATE_META = (
 
 
 def choose_date(
-    root: etree._Element, data: StructuredData, article: Node, heuristics: Heuristics, url: str,
+    root: etree._Element, data: StructuredData, article: Node, url: str,
 ) -> str | None:
-    """The publication date: JSON-LD, then meta tags, then ``<time>``, then htmldate's guess."""
+    """The publication date the page states: JSON-LD, then meta tags, then ``<time>``, then
+    what htmldate reads from the page's structure (its URL, elements marked as dates).
+
+    A page that states no date is undated: no date is guessed from free text, where a stray
+    number ("Room 2001", ``img1995.jpg``) would pass for a year. A date-time stated in UTC
+    gives way to the date the page shows when that is the same moment's local day.
+    """
     stated = [as_text(article.get(k)) for k in ("datePublished", "dateCreated", "uploadDate")]
     stated += data.all_meta(*_DATE_META)
     stated += list(_time_elements(root))
     for value in stated:
         iso = normalise_date(value)
         if iso:
-            return iso
-    # trafilatura already asked htmldate (original date, extensive search): ask again only
-    # when trafilatura did not run or found nothing
-    return normalise_date(heuristics.date) or normalise_date(_htmldate(root, url))
+            return _local_day(iso, root)
+    return normalise_date(_htmldate(root, url))
+
+
+def _local_day(iso: str, root: etree._Element) -> str:
+    """``iso``, or the day the page shows beside it when ``iso`` is a UTC time whose local
+    date (the reader's, the publisher's) is the day before or after."""
+    if not re.search(r"T.*(?:Z|\+00:00)$", iso):
+        return iso
+    shown = _shown_date(root)
+    if shown and abs((date.fromisoformat(shown) - date.fromisoformat(iso[:10])).days) == 1:
+        return shown
+    return iso
+
+
+def _shown_date(root: etree._Element) -> str | None:
+    """The date written in the first ``<time>`` element of the page, as YYYY-MM-DD."""
+    for element in root.iter("time"):
+        text = clean_text(element.text_content())
+        if 6 <= len(text) <= 80 and re.search(r"\d", text):
+            return normalise_date(_htmldate_of_text(text))
+    return None
 
 
 def normalise_date(value: str | None) -> str | None:
-    """``value`` as ISO 8601: a date-time when the source gives a time, else YYYY-MM-DD."""
+    """``value`` as W3CDTF: a date-time when the source gives a time with its zone, else
+    YYYY-MM-DD (a time without a zone names no moment, and W3CDTF has no place for it)."""
     text = clean_text(value)
     if not text:
         return None
@@ -390,7 +498,7 @@ def normalise_date(value: str | None) -> str | None:
         parsed = _parse_other_date(text)
     if parsed is None or not 1800 <= parsed.year <= 2200:
         return None
-    if isinstance(parsed, datetime) and ("T" in text or ":" in text):
+    if isinstance(parsed, datetime) and ("T" in text or ":" in text) and parsed.tzinfo:
         return parsed.isoformat()
     return parsed.strftime("%Y-%m-%d")
 
@@ -425,37 +533,92 @@ def _time_elements(root: etree._Element) -> Iterator[str]:
 
 
 def _htmldate(root: etree._Element, url: str) -> str | None:
+    """htmldate's reading of the page's structure (no search of its free text)."""
     try:
         from htmldate import find_date
 
-        return find_date(root, url=url, original_date=True, extensive_search=True)
+        return find_date(root, url=url or None, original_date=True, extensive_search=False)
     except Exception as error:  # htmldate is a heuristic: its failure only costs the date
         log.debug("htmldate failed: %r", error)
         return None
 
 
+def _htmldate_of_text(text: str) -> str | None:
+    """A date written out in words or numbers ("Dec. 22, 2016, 6:47 p.m."), by htmldate."""
+    try:
+        from htmldate import find_date
+
+        plain = re.sub(r"\b([^\W\d_]{3,5})\.", r"\1", text)  # "Dec. 22" as "Dec 22"
+        page = f"<html><body><p>{html.escape(plain)}</p></body></html>"
+        found = find_date(page, extensive_search=True, original_date=True)
+    except Exception as error:  # see _htmldate
+        log.debug("htmldate failed: %r", error)
+        return None
+    # a year alone comes back as its 1 January: only a day the text writes is a day
+    day = int(found[8:10]) if found and len(found) >= 10 else None
+    return found if day and re.search(rf"(?<!\d)0?{day}(?!\d)", text) else None
+
+
 # --- Publisher, language, description, keywords, section, canonical URL ---------------------
 
 def choose_publisher(
-    data: StructuredData, article: Node, index: dict[str, Node], heuristics: Heuristics,
+    root: etree._Element, data: StructuredData, article: Node, index: dict[str, Node],
+    heuristics: Heuristics, urls: tuple[str | None, ...] = (),
 ) -> str | None:
-    """The site or organisation that published the article."""
-    candidates: list[str | None] = []
+    """The site or organisation that published the article, by the name readers know.
+
+    The name its ``<title>`` ends with ("… | Reuters") is what a site calls itself to
+    readers: a stated name (JSON-LD publisher, ``og:site_name`` and like tags, organisation
+    nodes) that it confirms wins, then that name itself. Failing it, the stated name most
+    sources agree on (ties: the one the web address confirms, then the first), so a
+    section's name in one tag ("U.S.") gives way. A bare domain name ("nytimes.com") is
+    used only when nothing else names the site.
+    """
+    stated: list[str | None] = []
     for entry in as_list(article.get("publisher")) + as_list(article.get("sourceOrganization")):
         node = _dereference(entry, index)
-        candidates.append(node if isinstance(node, str) else
-                          _person_name(node) if isinstance(node, dict) else None)
-    candidates += [data.first_meta("og:site_name", "application-name", "dc.publisher",
-                                   "dcterms.publisher", "citation_publisher", "publisher",
-                                   "apple-mobile-web-app-title", "twitter:app:name:iphone")]
-    candidates += [as_text(n.get("name")) for n in data.nodes
-                   if types_of(n) & {"NewsMediaOrganization", "Organization", "WebSite"}]
-    candidates.append(heuristics.sitename)
-    for candidate in candidates:
-        text = clean_text(candidate)
-        if text and len(text) <= 120 and not re.match(r"(?:https?://|www\.|@)", text, re.I):
-            return text
-    return None
+        stated.append(node if isinstance(node, str) else
+                      _person_name(node) if isinstance(node, dict) else None)
+    stated += data.all_meta("og:site_name", "application-name", "dc.publisher",
+                            "dcterms.publisher", "citation_publisher", "publisher",
+                            "apple-mobile-web-app-title", "twitter:app:name:iphone")
+    stated += [as_text(n.get("name")) for n in data.nodes
+               if types_of(n) & {"NewsMediaOrganization", "Organization", "WebSite"}]
+    votes = [t for t in (clean_text(unescape_markup(c or "")) for c in stated)
+             if t and len(t) <= 120 and not re.match(r"(?:https?://|www\.|@)", t, re.I)]
+    proper = [n for n in _unique(votes) if not _is_url(n)]
+    suffix = title_site_name(_title_element(root))
+    if suffix:
+        for name in proper:
+            if _compact(name) == _compact(suffix) or (
+                    len(_compact(name)) > 3 and _compact(name) in _compact(suffix)):
+                return name
+        if not _is_url(suffix):
+            return suffix
+    hosts = {h for h in (_host_label(u) for u in urls if u) if h and len(h) > 2}
+
+    def support(name: str) -> tuple[int, bool]:
+        compact = _compact(name)
+        return (sum(_compact(v) == compact for v in votes), any(h in compact for h in hosts))
+
+    if proper:
+        return max(proper, key=support)  # max keeps the first of equals
+    guess = _site_guess(heuristics)
+    return next((n for n in (*_unique(votes), suffix, guess) if n), None)
+
+
+def title_site_name(title: str | None) -> str | None:
+    """The site's name at the end of a ``<title>`` ("Storm hits coast | The Guardian"): the
+    last part after a separator, when it is short and not the headline itself."""
+    parts = [p.strip() for p in _TITLE_SEPARATOR.split(clean_text(title))]
+    if len(parts) < 2 or not parts[-1]:
+        return None
+    last = parts[-1]
+    if len(last.split()) > 5 or len(last) > 60 or len(last) >= max(len(p) for p in parts[:-1]):
+        return None
+    if last[:1].islower():
+        return None  # "… — see inside": the headline goes on
+    return last
 
 
 _THREE_LETTER = {

@@ -139,10 +139,11 @@ def _microdata_nodes(root: etree._Element, url: str) -> Iterator[Node]:
 
 
 def _meta_tags(root: etree._Element) -> dict[str, list[str]]:
-    """Every ``<meta name|property|itemprop|http-equiv content>`` as name → values."""
+    """Every ``<meta name|property|itemprop|http-equiv content>`` as name → values (some
+    pages, and pages trimmed by some tools, put the value in a ``value`` attribute)."""
     meta: dict[str, list[str]] = {}
     for element in root.iter("meta"):
-        content = clean_text(element.get("content"))
+        content = clean_text(element.get("content") or element.get("value"))
         if not content:
             continue
         for attribute in ("name", "property", "itemprop", "http-equiv"):

@@ -100,7 +100,15 @@ def test_split_credit(caption: str, text: str, credit: str | None) -> None:
 
 @pytest.mark.parametrize(("byline", "names"), [
     ("By Jane Doe and John Roe, CNN", ["Jane Doe", "John Roe"]),
-    ("By CNN Staff", ["CNN Staff"]),
+    ("By CNN Staff", []),  # a desk, not a person
+    ("By Associated Press", []),
+    ("By Carrie Arnold November 20, 2019", ["Carrie Arnold"]),
+    ("Sam Stein Senior Politics Editor, The Huffington Post", ["Sam Stein"]),
+    ("By Priya Shah, Local Democracy Reporter", ["Priya Shah"]),
+    ("By Meg Wagner NEW YORK DAILY NEWS", ["Meg Wagner"]),
+    ("Doe, Jane", ["Jane Doe"]),
+    ("By Theresa May", ["Theresa May"]),
+    ("By Mike Cason | mcason@al.com", ["Mike Cason"]),
     ("Von Max Mustermann und Erika Musterfrau", ["Max Mustermann", "Erika Musterfrau"]),
     ("Par Claire Dufresne", ["Claire Dufresne"]),
     ("https://www.facebook.com/somepage", []),
