@@ -8,13 +8,15 @@ becomes one example: its cues (``archiver.extract.captions.caption_features``) a
 labels list it as a caption. The training sets are the labelled CNN-style cases
 (``tests/cases/plaintext``, ``plaintext_heldout`` 1 to 4, the sample article) and the training
 part of the development set made from real pages of many publishers
-(``build/plaintext_devset/train``). Never trained on: ``tests/cases/plaintext_blind``, the
+(``build/plaintext_devset/train``), and hand-written sentences (``caption_sentences.json``,
+captions and body sentences that look like captions, each judged alone). Never trained on: ``tests/cases/plaintext_blind``, the
 development set's ``test`` part, and any blind set.
 
 A logistic regression (scikit-learn, a development tool only: the package evaluates the
 weights in plain Python) is fitted with L2 regularisation. Precision comes first, so the
 threshold is the lowest probability at which captions found in cross-validation (five folds,
-whole articles kept together) are at least ``TARGET_PRECISION`` right. Prints the
+whole articles kept together) are at least ``TARGET_PRECISION`` right, among the paragraphs
+of whole articles (the hand-written sentences teach the weights, but are no realistic mix). Prints the
 cross-validated figures and the weights; ``--dry-run`` writes nothing.
 """
 
@@ -35,7 +37,7 @@ from archiver.extract.captions import (
     FEATURES,
     MAX_WORDS,
     MIN_WORDS,
-    VERB_CUE,
+    WORD_CUE,
     caption_features,
     read_paragraph,
 )
@@ -52,11 +54,13 @@ TRAINING_SETS = [
     ROOT / "samples",
     ROOT / "build" / "plaintext_devset" / "train",
 ]
+#: Hand-written sentences, captions and body, each judged alone.
+SENTENCES = ROOT / "benchmarks" / "caption_sentences.json"
 MODEL = ROOT / "archiver" / "extract" / "caption_model.json"
 TARGET_PRECISION = 0.97
-REGULARISATION = 3.0
-#: A main verb gets a weight of its own when it is the main verb of this many examples.
-MIN_VERB_COUNT = 2
+REGULARISATION = 1.0
+#: A word gets a weight of its own when this many examples have it.
+MIN_WORD_COUNT = 2
 
 
 def examples(folder: Path) -> tuple[list[dict[str, float]], list[int], list[str]]:
@@ -88,6 +92,18 @@ def examples(folder: Path) -> tuple[list[dict[str, float]], list[int], list[str]
     return rows, labels, names
 
 
+def sentence_examples(path: Path) -> tuple[list[dict[str, float]], list[int], list[str]]:
+    """Cues and labels of the hand-written sentences in ``caption_sentences.json``."""
+    data = json.loads(path.read_text("utf-8"))
+    rows, labels, names = [], [], []
+    for label, key in ((1, "captions"), (0, "body")):
+        for number, sentence in enumerate(data[key]):
+            rows.append(caption_features(read_paragraph(sentence)))
+            labels.append(label)
+            names.append(f"{path.name}/{key}/{number // 10}")  # folds keep groups of ten
+    return rows, labels, names
+
+
 def pick_threshold(y: np.ndarray, p: np.ndarray) -> float:
     """The lowest threshold whose predictions reach ``TARGET_PRECISION``."""
     for threshold in np.arange(0.30, 0.96, 0.01):
@@ -110,18 +126,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     args = parser.parse_args(argv)
     rows, labels, names, sources = [], [], [], []
-    for folder in TRAINING_SETS:
-        if not folder.is_dir():
+    for folder in [*TRAINING_SETS, SENTENCES]:
+        if not folder.exists():
             print(f"missing {folder}: run benchmarks/plaintext_devset.py first", file=sys.stderr)
             return 1
-        x, y, n = examples(folder)
+        x, y, n = sentence_examples(folder) if folder == SENTENCES else examples(folder)
         rows += x
         labels += y
         names += n
         sources += [folder.name] * len(y)
         print(f"{folder.name}: {len(y)} paragraphs, {sum(y)} captions")
-    verbs = Counter(name for row in rows for name in row if name.startswith(VERB_CUE))
-    rows = [{k: v for k, v in row.items() if not k.startswith(VERB_CUE) or verbs[k] >= MIN_VERB_COUNT}
+    words = Counter(name for row in rows for name in row if name.startswith(WORD_CUE))
+    rows = [{k: v for k, v in row.items() if not k.startswith(WORD_CUE) or words[k] >= MIN_WORD_COUNT}
             for row in rows]
     vectorizer = DictVectorizer(sparse=False)
     x_all, y_all = vectorizer.fit_transform(rows), np.array(labels)
@@ -131,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     for train, test in GroupKFold(n_splits=5).split(x_all, y_all, groups):
         fold = LogisticRegression(C=REGULARISATION, max_iter=2000).fit(x_all[train], y_all[train])
         cv_p[test] = fold.predict_proba(x_all[test])[:, 1]
-    threshold = pick_threshold(y_all, cv_p)
+    articles = np.array([name != SENTENCES.name for name in sources])  # the realistic mix
+    threshold = pick_threshold(y_all[articles], cv_p[articles])
     print(f"threshold {threshold} (cross-validated precision >= {TARGET_PRECISION})")
     src = np.array(sources)
     for name in dict.fromkeys(sources):
@@ -150,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         "about": "Logistic caption model for plain-text articles: a weight per cue of "
         "archiver.extract.captions.FEATURES. Made by benchmarks/train_caption_model.py; "
         "do not edit by hand.",
-        "trained_on": [str(f.relative_to(ROOT)) for f in TRAINING_SETS],
+        "trained_on": [str(f.relative_to(ROOT)) for f in [*TRAINING_SETS, SENTENCES]],
         "examples": len(y_all),
         "captions": int(y_all.sum()),
         "regularisation_C": REGULARISATION,

@@ -38,12 +38,12 @@ from importlib import resources
 
 from archiver.extract.credits import AGENCIES
 from archiver.extract.credits import split_credit as split_trailing_credit
-from archiver.extract.tagging import Token, lemma, tag
+from archiver.extract.tagging import Token, tag
 
 __all__ = [
     "FEATURES",
     "MODEL_LANGUAGES",
-    "VERB_CUE",
+    "WORD_CUE",
     "CaptionEvidence",
     "Reading",
     "caption_evidence",
@@ -62,6 +62,11 @@ MIN_WORDS, MAX_WORDS = 3, 80
 
 # --- Credits and figure markers ------------------------------------------------------------
 
+#: A photographer working for a publication, after the last sentence: "... Duqm. Jane Doe for
+#: Rest of World".
+_FOR_CREDIT = re.compile(
+    r"(?<=[.!?])\s+(?P<credit>(?:[A-Z][\w.'’-]+\s){1,3}for\s+(?:The\s+)?[A-Z][\w’'&. -]{1,40})$"
+)
 _GLUED_CREDIT = re.compile(r"\s*(?:Photo )?Credit\s*(?:\.\.\.|…|:)\s*(?P<credit>\S.{1,150})$")
 _AGENCY_ONLY = re.compile(rf"(?:{AGENCIES})")
 _SLASH_NAMES = re.compile(r"[A-Z][\w.'’ -]{1,60}\s?/\s?[A-Z][\w.'’ /-]{1,80}")
@@ -94,7 +99,7 @@ def split_credit(paragraph: str) -> tuple[str, str | None]:
     if len(lines) > 1 and _credit_shaped(lines[-1]):
         return " ".join(lines[:-1]), _clean(lines[-1])
     text = " ".join(" ".join(lines).split())
-    glued = _GLUED_CREDIT.search(text)
+    glued = _GLUED_CREDIT.search(text) or _FOR_CREDIT.search(text)
     if glued and glued.start() > 0:
         return text[: glued.start()].rstrip(), _clean(glued.group("credit"))
     caption, credit = split_trailing_credit(text)
@@ -233,126 +238,180 @@ def _tense(tokens: tuple[Token, ...], main: int | None) -> str:
 
 # --- The cues ----------------------------------------------------------------------------------
 
+#: The cues, in the order of the model's weights; each is 1 when present, else 0.
+FEATURES = (
+    # how the paragraph is presented
+    "credit", "after_figure_marker", "photo_lead", "position_aside", "no_final_stop",
+    "ends_question_or_bang", "two_sentences", "three_or_more_sentences", "under_8_words",
+    "over_35_words", "heading_shaped", "colon_or_semicolon",
+    # who speaks, and of what
+    "quotation", "short_quotation", "reporting_verb", "first_or_second_person", "negation",
+    "future_time", "habitual", "time_span", "numbers", "date", "year", "place",
+    # the clause: its opening, subject and main verb
+    "pronoun_subject", "fronted_opening", "comma_before_verb", "name_subject",
+    "single_name_subject", "indefinite_subject", "definite_subject", "present", "past",
+    "perfect", "modal", "no_finite_verb", "participle_scene", "copula", "have_main",
+    "progressive", "passive", "several_finite_verbs", "comma_and",
+    # a caption's shape: one plain sentence with a present or no verb, or without a stop
+    "present_scene", "verbless_scene", "sentence_without_stop",
+)
+#: Besides ``FEATURES``, each word of the first sentence (as its lemma; names left out) is a
+#: cue of its own ("word:walk"): the model learns which words show a moment (walk, hold,
+#: wave, outside) and which a state, a habit or a report (remain, operate, every, say).
+WORD_CUE = "word:"
+
 _QUOTES = re.compile(r"[\"“”„«»]|(?:^|[\s(\[])[‘'][^\W\d_]")
+_QUOTED = re.compile(r'"([^"]*)"|“([^“”]*)”|‘([^‘’]*)’')
+#: A quotation this long, or one that opens or closes the paragraph, is someone speaking; a
+#: shorter one inside a sentence names a title or the words on a sign.
+SPEECH_WORDS = 6
 _REPORTING = frozenset(
     "say tell add claim announce explain report state write ask insist warn accord believe "
     "think argue according".split()
 )
 _FIRST_SECOND = frozenset("i we us our ours my mine me you your yours".split())
-_FUTURE = frozenset("later tomorrow soon upcoming tonight".split())
-_PERIODS = frozenset("week weekend month year season spring summer autumn fall winter".split())
 _NEGATION = frozenset("not n't never no nobody nothing none".split())
-_DATE_WORDS = re.compile(
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
-    r"April|May|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|"
-    r"Nov|Dec)\b\.?,? ?\d{0,2}"
-)
+_FUTURE = frozenset("later tomorrow soon upcoming tonight".split())
+_PERIODS = frozenset("day week weekend month year season spring summer autumn fall winter".split())
 _HABITUAL = frozenset(
     "every each often usually always typically generally sometimes rarely annually daily "
     "weekly yearly per".split()
 )
 _SPAN = frozenset("until since through till throughout".split())
 _PLACE_PREPOSITIONS = frozenset("in at near outside inside on along across during".split())
-_CLOSERS = "\"'”’)]»"
-
-#: The cues, in the order of the model's weights. Each is 0 or 1 unless its name says more.
-FEATURES = (
-    "credit", "after_figure_marker", "photo_lead", "no_final_stop", "ends_question_or_bang",
-    "two_sentences", "three_or_more_sentences", "under_8_words", "over_35_words",
-    "heading_shaped", "quotation", "reporting_verb", "first_or_second_person",
-    "pronoun_subject", "fronted_opening", "comma_before_verb", "present", "past", "perfect",
-    "modal", "no_finite_verb", "participle_scene", "name_subject", "indefinite_subject",
-    "definite_subject", "place", "date", "year", "numbers", "future_time", "negation",
-    "colon_or_semicolon", "several_finite_verbs", "present_scene", "verbless_scene",
-    "copula", "have_main", "habitual", "time_span", "comma_and", "single_name_subject",
-    "progressive", "passive", "position_aside",
+_DATE_WORDS = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|"
+    r"Nov|Dec)\b"
 )
-#: Besides ``FEATURES``, the main verb's lemma is a cue of its own ("verb:walk"): the model
-#: learns which verbs show a moment (walk, hold, wave) and which a state or a habit (remain,
-#: operate, cost).
-VERB_CUE = "verb:"
+_CLOSERS = "\"'”’)]»"
 
 
 def caption_features(reading: Reading, *, after_figure_marker: bool = False) -> dict[str, float]:
-    """The cues of a read paragraph, by name (see ``FEATURES``)."""
-    toks, main = reading.tokens, reading.main_verb
-    words = [t for t in toks if t.text[:1].isalnum()]
-    first = words[0] if words else None
-    lows = {t.low for t in toks}
-    text = reading.text
-    end = text.rstrip(_CLOSERS)[-1:]
-    subject = toks[:main] if main is not None else toks
-    n_words = len(text.split())
+    """The cues of a read paragraph, by name: every name of ``FEATURES``, and a ``WORD_CUE``
+    for each word of its first sentence."""
     cues = {
-        "credit": reading.credit is not None,
+        **_presentation(reading, after_figure_marker),
+        **_content(reading),
+        **_clause(reading),
+    }
+    plain = (
+        reading.sentences[0].rstrip(_CLOSERS).endswith(".")
+        and not any(cues[name] for name in ("quotation", "reporting_verb", "pronoun_subject",
+                                            "fronted_opening", "first_or_second_person"))
+    ) if reading.sentences else False
+    cues["present_scene"] = plain and reading.tense == "present"
+    cues["verbless_scene"] = plain and reading.tense == "none" and len(reading.text.split()) >= 4
+    cues["sentence_without_stop"] = (
+        cues["no_final_stop"] and len(reading.text.split()) > 10
+        and reading.tense != "none" and reading.text[:1].isupper()
+    )
+    found = {name: float(cues[name]) for name in FEATURES}
+    for token in reading.tokens:
+        if token.text[:1].isalpha() and token.tag not in {"NNP", "NNPS"}:
+            found[WORD_CUE + token.lemma] = 1.0
+    return found
+
+
+def _presentation(r: Reading, after_figure_marker: bool) -> dict[str, bool]:
+    """Cues of form: credit, markers, punctuation, sentences and size."""
+    end = r.text.rstrip(_CLOSERS)[-1:]
+    n_words = len(r.text.split())
+    return {
+        "credit": r.credit is not None,
         "after_figure_marker": after_figure_marker,
-        "photo_lead": reading.photo_lead,
+        "photo_lead": r.photo_lead,
+        "position_aside": r.position_aside,
         "no_final_stop": end.isalnum(),
         "ends_question_or_bang": end in {"?", "!"},
-        "two_sentences": len(reading.sentences) == 2,
-        "three_or_more_sentences": len(reading.sentences) >= 3,
+        "two_sentences": len(r.sentences) == 2,
+        "three_or_more_sentences": len(r.sentences) >= 3,
         "under_8_words": n_words < 8,
         "over_35_words": n_words > 35,
         "heading_shaped": n_words <= 10 and end.isalnum(),
-        "quotation": bool(_QUOTES.search(text)),
-        "reporting_verb": any(t.lemma in _REPORTING and (t.tag.startswith("VB") or t.low == "according")
-                              for t in toks),
-        "first_or_second_person": bool(lows & _FIRST_SECOND),
-        "pronoun_subject": first is not None and first.tag == "PRP"
-        or (first is not None and first.low in {"this", "that", "these", "those"}
-            and main is not None and main <= 1),
-        "fronted_opening": first is not None and (
-            first.tag in {"IN", "WRB", "CC", "TO"}
-            or first.tag == "RB" and len(words) > 1 and words[1].tag not in {"JJ", "VBN", "VBG", "CD"}),
-        "position_aside": reading.position_aside,
-        "comma_before_verb": any(t.text == "," for t in subject),
-        "present": reading.tense == "present",
-        "past": reading.tense == "past",
-        "perfect": reading.tense == "perfect",
-        "modal": reading.tense == "modal",
-        "no_finite_verb": reading.tense == "none",
-        "participle_scene": reading.tense == "none" and any(t.tag in {"VBG", "VBN"} for t in toks),
-        "name_subject": first is not None and first.tag in {"NNP", "NNPS"},
-        "indefinite_subject": first is not None and first.low in {"a", "an"},
-        "definite_subject": first is not None and first.low == "the",
-        "place": any(a.low in _PLACE_PREPOSITIONS and b.tag in {"NNP", "NNPS"}
-                     for a, b in zip(toks, toks[1:], strict=False)),
-        "date": bool(_DATE_WORDS.search(text)),
-        "year": bool(re.search(r"\b(?:19|20)\d\d\b", text)),
-        "numbers": len(re.findall(r"\d+(?:[.,]\d+)?%?|[$€£]", text)) >= 2,
-        "future_time": bool(lows & _FUTURE) or any(t.low in {"will", "'ll"} for t in toks)
-        or any(a.low == "next" and b.low in _PERIODS for a, b in zip(toks, toks[1:], strict=False)),
-        "negation": bool(lows & _NEGATION),
-        "colon_or_semicolon": bool(re.search(r"[:;]", text)),
-        "several_finite_verbs": sum(
-            t.tag in _FINITE and not (i and toks[i - 1].low in _RELATIVE) for i, t in enumerate(toks)
-        ) >= 2,
+        "colon_or_semicolon": bool(re.search(r"[:;]", r.text)),
     }
-    plain = (len(reading.sentences) == 1 and end == "." and not cues["quotation"]
-             and not cues["reporting_verb"] and not cues["pronoun_subject"]
-             and not cues["fronted_opening"] and not cues["first_or_second_person"])
-    cues["present_scene"] = plain and reading.tense == "present"
-    cues["verbless_scene"] = plain and reading.tense == "none" and n_words >= 4
+
+
+def _content(r: Reading) -> dict[str, bool]:
+    """Cues of what is said: speech, reports, persons, negation, time, figures, places."""
+    toks = r.tokens
+    lows = {t.low for t in toks}
+    pairs = list(zip(toks, toks[1:], strict=False))
+    speech = _speech(r.text)
+    return {
+        "quotation": speech,
+        "short_quotation": bool(_QUOTES.search(r.text)) and not speech,
+        "reporting_verb": any(
+            t.lemma in _REPORTING and (t.tag.startswith("VB") or t.low == "according") for t in toks
+        ),
+        "first_or_second_person": bool(lows & _FIRST_SECOND),
+        "negation": bool(lows & _NEGATION),
+        "future_time": bool(lows & (_FUTURE | {"will", "'ll"}))
+        or any(a.low == "next" and b.low in _PERIODS for a, b in pairs),
+        "habitual": bool(lows & _HABITUAL)
+        or any(a.low in {"a", "an"} and b.low in _PERIODS for a, b in pairs),
+        "time_span": bool(lows & _SPAN),
+        "numbers": len(re.findall(r"\d+(?:[.,]\d+)?%?|[$€£]", r.text)) >= 2,
+        "date": bool(_DATE_WORDS.search(r.text)),
+        "year": bool(re.search(r"\b(?:19|20)\d\d\b", r.text)),
+        "place": any(a.low in _PLACE_PREPOSITIONS and b.tag in {"NNP", "NNPS"} for a, b in pairs),
+    }
+
+
+def _speech(text: str) -> bool:
+    """Whether ``text`` quotes someone speaking (see ``SPEECH_WORDS``)."""
+    if not _QUOTES.search(text):
+        return False
+    spans = list(_QUOTED.finditer(text))
+    if not spans:
+        return True  # an unbalanced mark: a quotation running on from elsewhere
+    for span in spans:
+        inner = next(g for g in span.groups() if g is not None)
+        at_edge = span.start() == 0 or span.end() >= len(text.rstrip(". ")) - 1
+        if len(inner.split()) > SPEECH_WORDS or at_edge:
+            return True
+    return False
+
+
+def _clause(r: Reading) -> dict[str, bool]:
+    """Cues of the first sentence's clause: how it opens, its subject, its main verb."""
+    toks, main = r.tokens, r.main_verb
+    words = [t for t in toks if t.text[:1].isalnum()]
+    first = words[0].tag if words else ""
+    first_low = words[0].low if words else ""
+    subject = toks[:main] if main is not None else toks
     verb = toks[main] if main is not None else None
-    after = [t for t in toks[main + 1 : main + 3] if t.tag not in {"RB", "RBR"}] if verb else []
-    auxiliary = bool(after) and after[0].tag in {"VBN", "VBD", "VBG"}
-    cues["copula"] = verb is not None and verb.lemma == "be" and not auxiliary
-    cues["have_main"] = verb is not None and verb.lemma == "have" and not auxiliary
-    cues["single_name_subject"] = [t.tag for t in subject] in (["NNP"], ["NNPS"])
-    cues["progressive"] = cues["present"] and verb is not None and verb.lemma == "be" and auxiliary and after[0].tag == "VBG"
-    cues["passive"] = verb is not None and verb.lemma == "be" and auxiliary and after[0].tag != "VBG"
-    if verb is not None and auxiliary and verb.lemma in {"be", "have"}:
-        verb = after[0]  # "is carried": the verb that says what happens is "carry"
-    cues["habitual"] = bool(lows & _HABITUAL) or any(
-        a.low in {"a", "an"} and b.low in {"day", "week", "month", "year", "season"}
-        for a, b in zip(toks, toks[1:], strict=False)
-    )
-    cues["time_span"] = bool(lows & _SPAN)
-    cues["comma_and"] = bool(re.search(r", (?:and|but|while|as) ", reading.sentences[0] if reading.sentences else ""))
-    found = {name: float(cues[name]) for name in FEATURES}
-    if verb is not None:
-        found[VERB_CUE + lemma(verb.text, "VB")] = 1.0
-    return found
+    tail = [t for t in toks[main + 1 : main + 3] if t.tag not in {"RB", "RBR"}] if verb else []
+    auxiliary = bool(tail) and tail[0].tag in {"VBN", "VBD", "VBG"}
+    be = verb is not None and verb.lemma == "be"
+    demonstrative = first_low in {"this", "that", "these", "those"} and main is not None
+    return {
+        "pronoun_subject": first == "PRP" or (demonstrative and main is not None and main <= 1),
+        "fronted_opening": first in {"IN", "WRB", "CC", "TO"}
+        or (first == "RB" and len(words) > 1 and words[1].tag not in {"JJ", "VBN", "VBG", "CD"}),
+        "comma_before_verb": any(t.text == "," for t in subject),
+        "name_subject": first in {"NNP", "NNPS"},
+        "single_name_subject": [t.tag for t in subject] in (["NNP"], ["NNPS"]),
+        "indefinite_subject": first_low in {"a", "an"},
+        "definite_subject": first_low == "the",
+        "present": r.tense == "present",
+        "past": r.tense == "past",
+        "perfect": r.tense == "perfect",
+        "modal": r.tense == "modal",
+        "no_finite_verb": r.tense == "none",
+        "participle_scene": r.tense == "none" and any(t.tag in {"VBG", "VBN"} for t in toks),
+        "copula": be and not auxiliary,
+        "have_main": verb is not None and verb.lemma == "have" and not auxiliary,
+        "progressive": r.tense == "present" and be and auxiliary and tail[0].tag == "VBG",
+        "passive": be and auxiliary and tail[0].tag != "VBG",
+        "several_finite_verbs": sum(
+            t.tag in _FINITE and not (i and toks[i - 1].low in _RELATIVE)
+            for i, t in enumerate(toks)
+        ) >= 2,
+        "comma_and": bool(re.search(r", (?:and|but|while|as) ", r.sentences[0]))
+        if r.sentences else False,
+    }
 
 
 # --- The model and its explanation -------------------------------------------------------------

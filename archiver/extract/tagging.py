@@ -15,13 +15,18 @@ case with lemminflect: before the sentence has a finite verb, in a run of nouns 
 phrase (a determiner, a preposition, a pronoun, ...), or a lone noun after an aside
 between commas, the last noun that can be a
 present-tense verb is read as that verb; and a bare verb (VB) right after a noun or a
-pronoun is a present verb (VBP), not an infinitive. English only; pure apart from the libraries' loaded tables; no disk
+pronoun is a present verb (VBP), not an infinitive; and the only finite verb of a sentence,
+a past form that is also the past participle, right after a noun and before a preposition,
+opens a reduced relative ("Life jackets recovered from the river ...": VBN), not a past
+tense. English only; pure apart from the libraries' loaded tables; no disk
 writes, no network.
 """
 
 from __future__ import annotations
 
+import gc
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -63,8 +68,17 @@ def tokenize(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
-    from textblob.en import parser  # lazy: loading the lexicon takes a moment
+    """TextBlob's English tagger, its tables loaded now (they load lazily on first use).
 
+    TextBlob reads its tables without closing the files; the warning Python gives when they
+    are collected says nothing to our users, so it is silenced while they load.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        from textblob.en import parser  # lazy: importing and loading take a moment
+
+        parser.find_tags(["Warm", "up", "."])
+        gc.collect()
     return parser
 
 
@@ -122,7 +136,21 @@ def _verb_after_noun_run(words: list[str], tags: list[str]) -> list[str]:
     for i in range(1, len(tags)):
         if tags[i] == "VB" and tags[i - 1] in _SUBJECT_END:
             tags[i] = "VBP"  # "Iraqi soldiers come under fire", "as they try to"
+    finite = [i for i, t in enumerate(tags) if t in _FINITE]
+    if len(finite) == 1 and tags[finite[0]] == "VBD":
+        i = finite[0]
+        follows = tags[i + 1] if i + 1 < len(tags) else "."
+        if i and tags[i - 1] in _NOUNISH and follows in {"IN", "RP", "RB"} and _is_participle(words[i]):
+            tags[i] = "VBN"  # "Life jackets recovered from the river", "The note sent up by"
     return tags
+
+
+def _is_participle(word: str) -> bool:
+    """Whether a past form is also the past participle ("recovered", "sent"; not "rose")."""
+    for verb in _lemminflect().getAllLemmas(word.lower(), upos="VERB").get("VERB", ()):
+        if word.lower() in _lemminflect().getAllInflections(verb, upos="VERB").get("VBN", ()):
+            return True
+    return False
 
 
 def _present_form(word: str) -> str | None:
