@@ -104,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"    WRONG  {text}")
                 set_c.merge(captions)
                 set_h.merge(headings)
-            print(f"{name} ({len(paths)} files): captions {set_c.figures()}; "
-                  f"headings {set_h.figures()}")
+            print(
+                f"{name} ({len(paths)} files): captions {set_c.figures()}; "
+                f"headings {set_h.figures()}"
+            )
             total_c.merge(set_c)
             total_h.merge(set_h)
     print(f"ALL: captions {total_c.figures()}; headings {total_h.figures()}")

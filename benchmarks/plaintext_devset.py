@@ -98,7 +98,10 @@ def caption_text(label: dict[str, str | None], style: str) -> list[str]:
     if not credit:
         return ["Image", text] if style == "nyt" else [text]
     if style == "nyt":
-        return ["Image", f"{text}Credit...{credit}" if text.endswith(".") else f"{text} Credit...{credit}"]
+        return [
+            "Image",
+            f"{text}Credit...{credit}" if text.endswith(".") else f"{text} Credit...{credit}",
+        ]
     if style == "bbc":
         return [f"Image source, {credit}", text]
     if style == "guardian":
@@ -140,8 +143,10 @@ def build(name: str, html: str, label: dict[str, object]) -> tuple[str, dict[str
             placed.append(Piece(found, "caption", str(caption["text"]), caption.get("credit")))
     site = str(label.get("site") or "")
     lede, rest = body[0], body[1:]
-    pieces = sorted(rest + [Piece(max(p.position, lede.position), p.kind, p.text, p.credit)
-                            for p in placed], key=lambda p: p.position)
+    pieces = sorted(
+        rest + [Piece(max(p.position, lede.position), p.kind, p.text, p.credit) for p in placed],
+        key=lambda p: p.position,
+    )
     style = credit_style(site, name)
     from archiver.extract.plaintext import find_dateline
 
@@ -200,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         if built is None:
             continue
         text, expected = built
-        part = part_of(str(label.get("site"))) if label.get("language") == "en" else "other_languages"
+        part = (
+            part_of(str(label.get("site"))) if label.get("language") == "en" else "other_languages"
+        )
         folder = args.out / part
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{label_path.stem}.txt").write_text(text, "utf-8")

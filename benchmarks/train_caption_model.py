@@ -1,23 +1,25 @@
 """Train the plain-text caption model and write ``archiver/extract/caption_model.json``.
 
+    pip install -e '.[train]'                     # scikit-learn: for training only
     python benchmarks/plaintext_devset.py          # first: the real-page development set
     python benchmarks/train_caption_model.py [--dry-run]
 
 Every paragraph that ``archiver.extract.plaintext.caption_candidates`` would put to the model
 becomes one example: its cues (``archiver.extract.captions.caption_features``) and whether its
-labels list it as a caption. The training sets are the labelled CNN-style cases
-(``tests/cases/plaintext``, ``plaintext_heldout`` 1 to 4, the sample article) and the training
+labels list it as a caption. Training material: the labelled CNN-style cases
+(``tests/cases/plaintext``, ``plaintext_heldout`` 1 to 4, the sample article), the training
 part of the development set made from real pages of many publishers
-(``build/plaintext_devset/train``), and hand-written sentences (``caption_sentences.json``,
-captions and body sentences that look like captions, each judged alone). Never trained on: ``tests/cases/plaintext_blind``, the
-development set's ``test`` part, and any blind set.
+(``build/plaintext_devset/train``), and hand-written sentences (``caption_sentences.json``:
+captions, and body sentences that look like captions, each judged alone). Never trained on:
+``tests/cases/plaintext_blind``, the development set's ``test`` part, and any blind set.
 
 A logistic regression (scikit-learn, a development tool only: the package evaluates the
-weights in plain Python) is fitted with L2 regularisation. Precision comes first, so the
-threshold is the lowest probability at which captions found in cross-validation (five folds,
-whole articles kept together) are at least ``TARGET_PRECISION`` right, among the paragraphs
-of whole articles (the hand-written sentences teach the weights, but are no realistic mix). Prints the
-cross-validated figures and the weights; ``--dry-run`` writes nothing.
+weights in plain Python) is fitted with L2 regularisation; a word is a cue of its own when at
+least ``MIN_WORD_COUNT`` examples have it. Precision comes first, so the threshold is the
+lowest probability at which captions found in cross-validation (five folds, whole articles
+kept together) are at least ``TARGET_PRECISION`` right, among the paragraphs of whole
+articles (the hand-written sentences teach the weights, but are no realistic mix). Prints
+the cross-validated figures and the weights; ``--dry-run`` writes nothing.
 """
 
 from __future__ import annotations
@@ -137,8 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         sources += [folder.name] * len(y)
         print(f"{folder.name}: {len(y)} paragraphs, {sum(y)} captions")
     words = Counter(name for row in rows for name in row if name.startswith(WORD_CUE))
-    rows = [{k: v for k, v in row.items() if not k.startswith(WORD_CUE) or words[k] >= MIN_WORD_COUNT}
-            for row in rows]
+    rows = [
+        {k: v for k, v in row.items() if not k.startswith(WORD_CUE) or words[k] >= MIN_WORD_COUNT}
+        for row in rows
+    ]
     vectorizer = DictVectorizer(sparse=False)
     x_all, y_all = vectorizer.fit_transform(rows), np.array(labels)
     columns = list(vectorizer.get_feature_names_out())

@@ -13,13 +13,15 @@ How it decides:
    ``archiver.extract.tagging`` (the only door to the language tools) and its main verb is
    found: present ("A man walks", "Soldiers are reunited"), past, perfect, modal, or none
    ("The aftermath of the blast in Brussels.").
-2. About thirty yes/no cues are computed (``FEATURES``): the credit; a figure marker line
+2. Some forty yes/no cues are computed (``FEATURES``): the credit; a figure marker line
    just before ("Image", "Image source, Reuters"); the tense; a pronoun or a fronted clause
-   before the subject; quotation marks; a reporting verb; first or second person; a missing
-   final stop; sentences and length; a place, a date; future time; numbers; ...
+   before the subject; speech in quotation marks; a reporting verb; first or second person;
+   a missing final stop; sentences and length; a place, a date; future time; numbers; ...
+   and each word of the first sentence is a cue of its own (``WORD_CUE``).
 3. A logistic model weighs the cues (weights in ``caption_model.json``, learned offline by
    ``benchmarks/train_caption_model.py`` from labelled articles; evaluated here in plain
-   Python). The paragraph is a caption when the probability reaches the model's threshold.
+   Python). The paragraph is a caption when the probability reaches the model's threshold,
+   which was set for precision.
 
 ``caption_evidence`` returns the decision with every cue's contribution, largest first, so
 a maintainer can read why. The model covers English only: ``MODEL_LANGUAGES``; the caller
@@ -29,6 +31,7 @@ Pure: no disk beyond the packaged weights, no network.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -60,6 +63,10 @@ MODEL_LANGUAGES = frozenset({"en"})
 MIN_WORDS, MAX_WORDS = 3, 80
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # --- Credits and figure markers ------------------------------------------------------------
 
 #: A photographer working for a publication, after the last sentence: "... Duqm. Jane Doe for
@@ -71,7 +78,9 @@ _GLUED_CREDIT = re.compile(r"\s*(?:Photo )?Credit\s*(?:\.\.\.|…|:)\s*(?P<credi
 _AGENCY_ONLY = re.compile(rf"(?:{AGENCIES})")
 _SLASH_NAMES = re.compile(r"[A-Z][\w.'’ -]{1,60}\s?/\s?[A-Z][\w.'’ /-]{1,80}")
 _MARKER_WORDS = re.compile(r"(?:Image|Photo|Picture|Photograph|Gallery|Slideshow|Foto)s?\s*:?")
-_MARKER_WITH_CREDIT = re.compile(r"(?:Image|Photo|Picture) (?:source|credit)\s*[,:]\s*(?P<credit>.+)")
+_MARKER_WITH_CREDIT = re.compile(
+    r"(?:Image|Photo|Picture) (?:source|credit)\s*[,:]\s*(?P<credit>.+)"
+)
 
 
 def _credit_shaped(line: str) -> bool:
@@ -137,10 +146,10 @@ def figure_marker(paragraph: str) -> tuple[bool, str | None]:
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 #: Abbreviations whose full stop ends no sentence ("Brig. Gen. Jane Doe", "Nov. 7").
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = _words(
     "mr mrs ms dr st mt ft gen lt col sgt capt cpl maj adm brig cmdr rep sen gov pres prof rev "
-    "hon jr sr inc corp co ltd no vs etc jan feb mar apr jun jul aug sep sept oct nov dec "
-    "ave blvd rd fig approx dept est".split()
+    "hon jr sr inc corp co ltd no vs etc jan feb mar apr jun jul aug sep sept oct nov dec ave "
+    "blvd rd fig approx dept est"
 )
 
 
@@ -151,7 +160,9 @@ def split_sentences(text: str) -> list[str]:
     for match in _SENTENCE_END.finditer(text):
         before = re.search(r"([\w.]*)\.$", text[start : match.start() + 1])
         word = before.group(1) if before else ""
-        if word and ("." in word or (len(word) == 1 and word.isupper()) or word.lower() in _ABBREVIATIONS):
+        if word and (
+            "." in word or (len(word) == 1 and word.isupper()) or word.lower() in _ABBREVIATIONS
+        ):
             continue
         sentences.append(text[start : match.end()].strip())
         start = match.end()
@@ -216,8 +227,11 @@ def read_paragraph(paragraph: str) -> Reading:
     sentences = tuple(split_sentences(core))
     tokens = tag(sentences[0]) if sentences else ()
     main = next(
-        (i for i, t in enumerate(tokens)
-         if t.tag in _FINITE and not (i and tokens[i - 1].low in _RELATIVE)),
+        (
+            i
+            for i, t in enumerate(tokens)
+            if t.tag in _FINITE and not (i and tokens[i - 1].low in _RELATIVE)
+        ),
         None,
     )
     return Reading(text, credit, lead, sentences, tokens, main, _tense(tokens, main), asides > 0)
@@ -241,19 +255,55 @@ def _tense(tokens: tuple[Token, ...], main: int | None) -> str:
 #: The cues, in the order of the model's weights; each is 1 when present, else 0.
 FEATURES = (
     # how the paragraph is presented
-    "credit", "after_figure_marker", "photo_lead", "position_aside", "no_final_stop",
-    "ends_question_or_bang", "two_sentences", "three_or_more_sentences", "under_8_words",
-    "over_35_words", "heading_shaped", "colon_or_semicolon",
+    "credit",
+    "after_figure_marker",
+    "photo_lead",
+    "position_aside",
+    "no_final_stop",
+    "ends_question_or_bang",
+    "two_sentences",
+    "three_or_more_sentences",
+    "under_8_words",
+    "over_35_words",
+    "heading_shaped",
+    "colon_or_semicolon",
     # who speaks, and of what
-    "quotation", "short_quotation", "reporting_verb", "first_or_second_person", "negation",
-    "future_time", "habitual", "time_span", "numbers", "date", "year", "place",
+    "quotation",
+    "short_quotation",
+    "reporting_verb",
+    "first_or_second_person",
+    "negation",
+    "future_time",
+    "habitual",
+    "time_span",
+    "numbers",
+    "date",
+    "year",
+    "place",
     # the clause: its opening, subject and main verb
-    "pronoun_subject", "fronted_opening", "comma_before_verb", "name_subject",
-    "single_name_subject", "indefinite_subject", "definite_subject", "present", "past",
-    "perfect", "modal", "no_finite_verb", "participle_scene", "copula", "have_main",
-    "progressive", "passive", "several_finite_verbs", "comma_and",
+    "pronoun_subject",
+    "fronted_opening",
+    "comma_before_verb",
+    "name_subject",
+    "single_name_subject",
+    "indefinite_subject",
+    "definite_subject",
+    "present",
+    "past",
+    "perfect",
+    "modal",
+    "no_finite_verb",
+    "participle_scene",
+    "copula",
+    "have_main",
+    "progressive",
+    "passive",
+    "several_finite_verbs",
+    "comma_and",
     # a caption's shape: one plain sentence with a present or no verb, or without a stop
-    "present_scene", "verbless_scene", "sentence_without_stop",
+    "present_scene",
+    "verbless_scene",
+    "sentence_without_stop",
 )
 #: Besides ``FEATURES``, each word of the first sentence (as its lemma; names left out) is a
 #: cue of its own ("word:walk"): the model learns which words show a moment (walk, hold,
@@ -265,20 +315,20 @@ _QUOTED = re.compile(r'"([^"]*)"|“([^“”]*)”|‘([^‘’]*)’')
 #: A quotation this long, or one that opens or closes the paragraph, is someone speaking; a
 #: shorter one inside a sentence names a title or the words on a sign.
 SPEECH_WORDS = 6
-_REPORTING = frozenset(
+_REPORTING = _words(
     "say tell add claim announce explain report state write ask insist warn accord believe "
-    "think argue according".split()
+    "think argue according"
 )
-_FIRST_SECOND = frozenset("i we us our ours my mine me you your yours".split())
-_NEGATION = frozenset("not n't never no nobody nothing none".split())
-_FUTURE = frozenset("later tomorrow soon upcoming tonight".split())
-_PERIODS = frozenset("day week weekend month year season spring summer autumn fall winter".split())
-_HABITUAL = frozenset(
-    "every each often usually always typically generally sometimes rarely annually daily "
-    "weekly yearly per".split()
+_FIRST_SECOND = _words("i we us our ours my mine me you your yours")
+_NEGATION = _words("not n't never no nobody nothing none")
+_FUTURE = _words("later tomorrow soon upcoming tonight")
+_PERIODS = _words("day week weekend month year season spring summer autumn fall winter")
+_HABITUAL = _words(
+    "every each often usually always typically generally sometimes rarely annually daily weekly "
+    "yearly per"
 )
-_SPAN = frozenset("until since through till throughout".split())
-_PLACE_PREPOSITIONS = frozenset("in at near outside inside on along across during".split())
+_SPAN = _words("until since through till throughout")
+_PLACE_PREPOSITIONS = _words("in at near outside inside on along across during")
 _DATE_WORDS = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|"
@@ -296,15 +346,29 @@ def caption_features(reading: Reading, *, after_figure_marker: bool = False) -> 
         **_clause(reading),
     }
     plain = (
-        reading.sentences[0].rstrip(_CLOSERS).endswith(".")
-        and not any(cues[name] for name in ("quotation", "reporting_verb", "pronoun_subject",
-                                            "fronted_opening", "first_or_second_person"))
-    ) if reading.sentences else False
+        (
+            reading.sentences[0].rstrip(_CLOSERS).endswith(".")
+            and not any(
+                cues[name]
+                for name in (
+                    "quotation",
+                    "reporting_verb",
+                    "pronoun_subject",
+                    "fronted_opening",
+                    "first_or_second_person",
+                )
+            )
+        )
+        if reading.sentences
+        else False
+    )
     cues["present_scene"] = plain and reading.tense == "present"
     cues["verbless_scene"] = plain and reading.tense == "none" and len(reading.text.split()) >= 4
     cues["sentence_without_stop"] = (
-        cues["no_final_stop"] and len(reading.text.split()) > 10
-        and reading.tense != "none" and reading.text[:1].isupper()
+        cues["no_final_stop"]
+        and len(reading.text.split()) > 10
+        and reading.tense != "none"
+        and reading.text[:1].isupper()
     )
     found = {name: float(cues[name]) for name in FEATURES}
     for token in reading.tokens:
@@ -337,7 +401,7 @@ def _content(r: Reading) -> dict[str, bool]:
     """Cues of what is said: speech, reports, persons, negation, time, figures, places."""
     toks = r.tokens
     lows = {t.low for t in toks}
-    pairs = list(zip(toks, toks[1:], strict=False))
+    pairs = list(itertools.pairwise(toks))
     speech = _speech(r.text)
     return {
         "quotation": speech,
@@ -380,14 +444,15 @@ def _clause(r: Reading) -> dict[str, bool]:
     words = [t for t in toks if t.text[:1].isalnum()]
     first = words[0].tag if words else ""
     first_low = words[0].low if words else ""
-    subject = toks[:main] if main is not None else toks
-    verb = toks[main] if main is not None else None
-    tail = [t for t in toks[main + 1 : main + 3] if t.tag not in {"RB", "RBR"}] if verb else []
+    subject, verb, tail = toks, None, []
+    if main is not None:
+        subject, verb = toks[:main], toks[main]
+        tail = [t for t in toks[main + 1 : main + 3] if t.tag not in {"RB", "RBR"}]
     auxiliary = bool(tail) and tail[0].tag in {"VBN", "VBD", "VBG"}
     be = verb is not None and verb.lemma == "be"
-    demonstrative = first_low in {"this", "that", "these", "those"} and main is not None
+    demonstrative = first_low in {"this", "that", "these", "those"} and len(subject) <= 1
     return {
-        "pronoun_subject": first == "PRP" or (demonstrative and main is not None and main <= 1),
+        "pronoun_subject": first == "PRP" or (demonstrative and verb is not None),
         "fronted_opening": first in {"IN", "WRB", "CC", "TO"}
         or (first == "RB" and len(words) > 1 and words[1].tag not in {"JJ", "VBN", "VBG", "CD"}),
         "comma_before_verb": any(t.text == "," for t in subject),
@@ -408,9 +473,11 @@ def _clause(r: Reading) -> dict[str, bool]:
         "several_finite_verbs": sum(
             t.tag in _FINITE and not (i and toks[i - 1].low in _RELATIVE)
             for i, t in enumerate(toks)
-        ) >= 2,
+        )
+        >= 2,
         "comma_and": bool(re.search(r", (?:and|but|while|as) ", r.sentences[0]))
-        if r.sentences else False,
+        if r.sentences
+        else False,
     }
 
 

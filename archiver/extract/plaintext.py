@@ -455,9 +455,9 @@ def read_plaintext(text: str) -> PlaintextReading:
             if evidence.is_caption:
                 kind = BlockKind.CAPTION
                 captions.append(Caption(evidence.text, evidence.credit or marker_credit))
-        if after_marker is not None and kind is BlockKind.BODY:
-            if is_heading(paragraph.text, paragraph.lines):
-                kind = BlockKind.HEADING
+        is_candidate = after_marker is not None and kind is BlockKind.BODY
+        if is_candidate and is_heading(paragraph.text, paragraph.lines):
+            kind = BlockKind.HEADING
         blocks.append(Block(kind, paragraph.text))
 
     lede = paragraphs[lede_index].text

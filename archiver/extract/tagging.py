@@ -8,18 +8,21 @@ Two libraries do the work, and only this module imports them (lazily, on the fir
 - ``lemminflect`` (English inflection tables shipped in the package) gives lemmas, and says
   which words can be verbs and in which form.
 
-The tagger reads headline-like English poorly in one place that matters to captions: a verb
-right after a plural noun ("Soldiers move in formation", "Volunteers pack relief goods") is
-tagged as a noun, because its lexicon knows the noun reading best. ``tag`` corrects that one
-case with lemminflect: before the sentence has a finite verb, in a run of nouns that ends before a word that cannot continue a noun
-phrase (a determiner, a preposition, a pronoun, ...), or a lone noun after an aside
-between commas, the last noun that can be a
-present-tense verb is read as that verb; and a bare verb (VB) right after a noun or a
-pronoun is a present verb (VBP), not an infinitive; and the only finite verb of a sentence,
-a past form that is also the past participle, right after a noun and before a preposition,
-opens a reduced relative ("Life jackets recovered from the river ...": VBN), not a past
-tense. English only; pure apart from the libraries' loaded tables; no disk
-writes, no network.
+The tagger reads headline-like English poorly where captions need it most: the verb right
+after a noun phrase ("Soldiers move in formation", "Volunteers pack relief goods") is tagged
+as a noun, because its lexicon knows the noun reading best. ``tag`` mends three cases, with
+lemminflect saying which words can be which verb form:
+
+- before the sentence has a finite verb, in a run of nouns (or a lone noun after an aside
+  between commas) that ends before a word no noun phrase continues with (a determiner, a
+  preposition, a pronoun, ...), the last noun that can be a present-tense verb is that verb;
+- a bare verb (VB) right after a noun or a pronoun is a present verb (VBP), not an
+  infinitive ("Iraqi soldiers come under fire");
+- a sentence's only finite verb, a past form that is also the past participle, right after a
+  noun and before a preposition, opens a reduced relative ("Life jackets recovered from the
+  river ...": VBN), not a past tense.
+
+English only. Pure apart from the libraries' tables, loaded once; no disk writes, no network.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ def tokenize(text: str) -> list[str]:
     for raw in _TOKEN.findall(text):
         if len(raw) > 2 and raw[-2:].lower() in ("'s", "’s") and raw[-3].isalpha():
             tokens += [raw[:-2], raw[-2:]]
+        elif len(raw) > 3 and raw[-3:].lower() in ("n't", "n’t"):
+            tokens += [raw[:-3], raw[-3:]]  # "doesn't": "does", "n't", as the tagger knows
         else:
             tokens.append(raw)
     return tokens
@@ -90,12 +95,15 @@ def _lemminflect() -> Any:
 
 #: Tags that may stand in a noun run ("Iraqi special forces soldiers").
 _NOUNISH = {"NN", "NNS", "NNP", "NNPS"}
+_PLURAL = {"NNS", "NNPS"}
 #: Tags of a word that cannot follow a noun inside its noun phrase, but can follow a verb.
-_AFTER_VERB = {"DT", "IN", "PRP", "PRP$", "TO", "RP", "RB", "CD", "JJ", "JJR", "JJS", "WRB",
-               "PDT", ",", "EX"}
+_AFTER_VERB = {"DT", "IN", "PRP", "PRP$", "TO", "RP", "RB", "CD", "JJ", "JJR", "JJS", "WRB"}
+_AFTER_VERB |= {"PDT", ",", "EX"}
+#: What an active verb's object opens with ("loaded the crates").
+_OBJECT_OPENERS = {"DT", "PRP$", "PRP", "CD", "PDT"}
 _FINITE = {"VBZ", "VBP", "VBD", "MD"}
-#: Tags after which a bare verb (VB) is a present verb, not an infinitive or imperative.
-_SUBJECT_END = _NOUNISH | {"PRP"}
+#: Words that open a relative clause, whose verb is not the sentence's main verb.
+_RELATIVES = {"who", "which", "that", "whose", "whom", "where", "when"}
 
 
 def tag(sentence: str) -> tuple[Token, ...]:
@@ -108,16 +116,28 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     words = tokenize(sentence)
     if not words:
         return ()
-    tagged = [(w, t) for w, t in _parser().find_tags(words)]
-    tags = _verb_after_noun_run([w for w, _ in tagged], [t for _, t in tagged])
-    return tuple(Token(w, t, lemma(w, t)) for (w, _), t in zip(tagged, tags, strict=True))
+    tags = [t for _, t in _parser().find_tags(words)]
+    _mend_noun_run(words, tags)
+    _mend_bare_verbs(tags)
+    _mend_past_forms(words, tags)
+    return tuple(Token(w, t, lemma(w, t)) for w, t in zip(words, tags, strict=True))
 
 
-def _verb_after_noun_run(words: list[str], tags: list[str]) -> list[str]:
-    """Re-read the last verb-able noun of a noun run as a present verb (module docstring)."""
-    tags = list(tags)
+def _main_verb_seen(words: list[str], tags: list[str], upto: int) -> bool:
+    """Whether a finite verb outside a relative clause stands before ``upto``."""
+    return any(
+        tags[k] in _FINITE and not (k and words[k - 1].lower() in _RELATIVES) for k in range(upto)
+    )
+
+
+def _mend_noun_run(words: list[str], tags: list[str]) -> None:
+    """Read one noun of the subject's noun run as the present verb it can be (module
+    docstring). When the run ends before an object ("the", "his", a number), the verb is its
+    last word that can be one ("The rescue teams bandage a boy"); otherwise it is the first
+    that agrees with the noun just before it ("Workers load crates onto a ship", "Soldiers
+    move in formation"), failing that the last that can be a present verb."""
     start = 0
-    while start < len(tags) and not _FINITE & set(tags[:start]):
+    while start < len(tags) and not _main_verb_seen(words, tags, start):
         if tags[start] not in _NOUNISH:
             start += 1
             continue
@@ -127,28 +147,52 @@ def _verb_after_noun_run(words: list[str], tags: list[str]) -> list[str]:
         follows = tags[end] if end < len(tags) else "."
         after_aside = start > 0 and tags[start - 1] == ","  # "Families, fleeing ..., board"
         if (end - start >= 2 or after_aside) and follows in _AFTER_VERB:
-            for i in range(end - 1, start - after_aside, -1):
-                form = _present_form(words[i])
-                if form:
-                    tags[i] = form
-                    break
+            first = start if after_aside else start + 1
+            forms = {i: _present_form(words[i]) for i in range(first, end)}
+            agreeing = [
+                i
+                for i, form in forms.items()
+                if form is not None and form == ("VBP" if tags[i - 1] in _PLURAL else "VBZ")
+            ]
+            possible = [i for i, form in forms.items() if form is not None]
+            if follows in _OBJECT_OPENERS:  # the object follows the run: the verb ends it
+                agreeing = []
+            for i in agreeing[:1] or possible[-1:]:
+                tags[i] = forms[i] or tags[i]
         start = end
+
+
+def _mend_bare_verbs(tags: list[str]) -> None:
+    """A bare verb right after a noun or a pronoun is a present verb ("Soldiers come")."""
     for i in range(1, len(tags)):
-        if tags[i] == "VB" and tags[i - 1] in _SUBJECT_END:
-            tags[i] = "VBP"  # "Iraqi soldiers come under fire", "as they try to"
+        if tags[i] == "VB" and tags[i - 1] in _NOUNISH | {"PRP"}:
+            tags[i] = "VBP"
+
+
+def _mend_past_forms(words: list[str], tags: list[str]) -> None:
+    """Tell a past tense from a participle after the subject (module docstring): with an
+    object after it, a past form is a past tense ("Workers loaded the crates"); before a
+    preposition, a sentence's only finite verb that is also a participle opens a reduced
+    relative ("Life jackets recovered from the river")."""
     finite = [i for i, t in enumerate(tags) if t in _FINITE]
-    if len(finite) == 1 and tags[finite[0]] == "VBD":
+    if not finite:
+        for i in range(1, len(tags) - 1):
+            if tags[i - 1] in _NOUNISH and tags[i] in {"VBN", "JJ"}:
+                if tags[i + 1] in _OBJECT_OPENERS and _is_form(words[i], "VBD"):
+                    tags[i] = "VBD"
+                return
+    if len(finite) == 1 and tags[finite[0]] == "VBD" and finite[0]:
         i = finite[0]
         follows = tags[i + 1] if i + 1 < len(tags) else "."
-        if i and tags[i - 1] in _NOUNISH and follows in {"IN", "RP", "RB"} and _is_participle(words[i]):
-            tags[i] = "VBN"  # "Life jackets recovered from the river", "The note sent up by"
-    return tags
+        if tags[i - 1] in _NOUNISH and follows in {"IN", "RP", "RB"} and _is_form(words[i], "VBN"):
+            tags[i] = "VBN"
 
 
-def _is_participle(word: str) -> bool:
-    """Whether a past form is also the past participle ("recovered", "sent"; not "rose")."""
-    for verb in _lemminflect().getAllLemmas(word.lower(), upos="VERB").get("VERB", ()):
-        if word.lower() in _lemminflect().getAllInflections(verb, upos="VERB").get("VBN", ()):
+def _is_form(word: str, form: str) -> bool:
+    """Whether ``word`` is the given Penn form of some verb ("sent" is a VBN of "send")."""
+    low = word.lower()
+    for verb in _lemminflect().getAllLemmas(low, upos="VERB").get("VERB", ()):
+        if low in _lemminflect().getAllInflections(verb, upos="VERB").get(form, ()):
             return True
     return False
 
@@ -173,7 +217,13 @@ def lemma(word: str, penn_tag: str) -> str:
     low = word.lower().replace("’", "'")
     if not low[:1].isalpha():
         return low
-    upos = "VERB" if penn_tag.startswith(("VB", "MD")) else "NOUN" if penn_tag.startswith("NN") else None
+    upos = (
+        "VERB"
+        if penn_tag.startswith(("VB", "MD"))
+        else "NOUN"
+        if penn_tag.startswith("NN")
+        else None
+    )
     if upos is None:
         return low
     found = _lemminflect().getLemma(low, upos=upos)
