@@ -9,10 +9,12 @@ labelled caption standing as its own paragraph where its figure stood in the pag
 as real pages show them, chosen by the credit and the publisher: appended in parentheses
 ("(AP Photo/X)"), after a label ("Photograph: X", "Photo: X"), on a line of their own, glued
 after "Credit..." below an "Image" line (text copied from NYT pages), or as an "Image source,
-X" line before the caption (BBC pages).
+X" line before the caption, which may open with "Image caption," (BBC pages).
 
 The pages are split by publisher into ``train/`` (tuning and training) and ``test/`` (never
 tuned on: held out), English only; articles in other languages go to ``other_languages/``.
+Each training page is written ``TRAIN_VARIANTS`` times, its credits each time in another
+style (``NAME~STYLE.txt``), so that the model meets every style often enough.
 The output is generated, never committed (default ``build/plaintext_devset``, ignored by
 git). A development tool, not part of the package: it needs trafilatura (the body text) and
 lxml (where a figure stood).
@@ -95,6 +97,8 @@ def caption_text(label: dict[str, str | None], style: str) -> list[str]:
     """The paragraphs a caption and its credit become in the given style."""
     text = " ".join(str(label["text"]).split())
     credit = label.get("credit")
+    if style == "bbc":  # BBC pages print these words for screen readers
+        text = f"Image caption, {text}"
     if not credit:
         return ["Image", text] if style == "nyt" else [text]
     if style == "nyt":
@@ -102,7 +106,7 @@ def caption_text(label: dict[str, str | None], style: str) -> list[str]:
             "Image",
             f"{text}Credit...{credit}" if text.endswith(".") else f"{text} Credit...{credit}",
         ]
-    if style == "bbc":
+    if style in {"bbc", "bbc_plain"}:
         return [f"Image source, {credit}", text]
     if style == "guardian":
         return [f"{text} Photograph: {credit}"]
@@ -111,6 +115,12 @@ def caption_text(label: dict[str, str | None], style: str) -> list[str]:
     if style == "line":
         return [f"{text}\n{credit}"]
     return [f"{text} Photo: {credit}"]
+
+
+#: The ways credits are written (see ``caption_text``).
+STYLES = ("parens", "line", "label", "guardian", "nyt", "bbc", "bbc_plain")
+#: Each training page is written this many times, each time in another style.
+TRAIN_VARIANTS = 3
 
 
 def credit_style(site: str, name: str) -> str:
@@ -124,11 +134,14 @@ def credit_style(site: str, name: str) -> str:
     if site in {"AP News", "Voice of America"} or "Washington Times" in site:
         return "parens"
     lot = int(hashlib.sha1(name.encode()).hexdigest(), 16)
-    return ("parens", "line", "label", "guardian", "nyt", "bbc")[lot % 6]
+    return STYLES[lot % len(STYLES)]
 
 
-def build(name: str, html: str, label: dict[str, object]) -> tuple[str, dict[str, object]] | None:
-    """The plain text and its expected labels, or None when the page gives no body."""
+def build(
+    name: str, html: str, label: dict[str, object], style: str | None = None
+) -> tuple[str, dict[str, object]] | None:
+    """The plain text and its expected labels, or None when the page gives no body. The
+    credits are written in ``style``, by default the publisher's (``credit_style``)."""
     flat = page_key(html)
     body = body_pieces(html, flat)
     captions = [c for c in label["captions"] if isinstance(c, dict)]  # type: ignore[union-attr]
@@ -147,7 +160,7 @@ def build(name: str, html: str, label: dict[str, object]) -> tuple[str, dict[str
         rest + [Piece(max(p.position, lede.position), p.kind, p.text, p.credit) for p in placed],
         key=lambda p: p.position,
     )
-    style = credit_style(site, name)
+    style = style or credit_style(site, name)
     from archiver.extract.plaintext import find_dateline
 
     dateline = find_dateline(lede.text)
@@ -201,23 +214,32 @@ def main(argv: list[str] | None = None) -> int:
             continue
         label = json.loads(label_path.read_text("utf-8"))
         html = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
-        built = build(label_path.stem, html, label)
-        if built is None:
-            continue
-        text, expected = built
         part = (
             part_of(str(label.get("site"))) if label.get("language") == "en" else "other_languages"
         )
-        folder = args.out / part
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{label_path.stem}.txt").write_text(text, "utf-8")
-        (folder / f"{label_path.stem}.expected.json").write_text(
-            json.dumps(expected, ensure_ascii=False, indent=2) + "\n", "utf-8"
-        )
-        tally = counts.setdefault(part, [0, 0, 0])
-        tally[0] += 1
-        tally[1] += len(expected["photo_captions"])  # type: ignore[arg-type]
-        tally[2] += len(label["captions"])
+        first = credit_style(str(label.get("site") or ""), label_path.stem)
+        variants = [first]
+        if part == "train":  # more ways of writing credits to learn from
+            others = [style for style in STYLES if style != first]
+            lot = int(hashlib.sha1(label_path.stem.encode()).hexdigest(), 16)
+            variants += [others[(lot + k) % len(others)] for k in range(TRAIN_VARIANTS - 1)]
+        for number, style in enumerate(variants):
+            built = build(label_path.stem, html, label, style)
+            if built is None:
+                break
+            text, expected = built
+            stem = label_path.stem if number == 0 else f"{label_path.stem}~{style}"
+            folder = args.out / part
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{stem}.txt").write_text(text, "utf-8")
+            (folder / f"{stem}.expected.json").write_text(
+                json.dumps(expected, ensure_ascii=False, indent=2) + "\n", "utf-8"
+            )
+            if number == 0:
+                tally = counts.setdefault(part, [0, 0, 0])
+                tally[0] += 1
+                tally[1] += len(expected["photo_captions"])  # type: ignore[arg-type]
+                tally[2] += len(label["captions"])  # type: ignore[arg-type]
     for part, (articles, captions, labelled) in sorted(counts.items()):
         print(f"{part}: {articles} articles, {captions} captions placed of {labelled} labelled")
     return 0

@@ -90,7 +90,7 @@ def examples(folder: Path) -> tuple[list[dict[str, float]], list[int], list[str]
             cues = caption_features(reading, after_figure_marker=after_marker)
             rows.append(cues)
             labels.append(int(is_caption))
-            names.append(f"{folder.name}/{path.name}")
+            names.append(f"{folder.name}/{path.stem.split('~')[0]}")  # variants: one group
     return rows, labels, names
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from archiver.extract.credits import AGENCIES
+from archiver.extract.credits import AGENCIES, clean_caption
 from archiver.extract.credits import split_credit as split_trailing_credit
 from archiver.extract.tagging import Token, tag
 
@@ -77,6 +77,11 @@ _FOR_CREDIT = re.compile(
 _GLUED_CREDIT = re.compile(r"\s*(?:Photo )?Credit\s*(?:\.\.\.|…|:)\s*(?P<credit>\S.{1,150})$")
 _AGENCY_ONLY = re.compile(rf"(?:{AGENCIES})")
 _SLASH_NAMES = re.compile(r"[A-Z][\w.'’ -]{1,60}\s?/\s?[A-Z][\w.'’ /-]{1,80}")
+#: A last line of a few capitalised words and no stop: a name ("Jane Doe", "Panos Pictures").
+_NAME_LINE = re.compile(
+    r"(?:[A-Z][\w.'’&-]*|of|for|the|and|via|de|van|von)(?:\s+(?:[A-Z][\w.'’&-]*|of|for|the|"
+    r"and|via|de|van|von|/)){0,5}"
+)
 _MARKER_WORDS = re.compile(r"(?:Image|Photo|Picture|Photograph|Gallery|Slideshow|Foto)s?\s*:?")
 _MARKER_WITH_CREDIT = re.compile(
     r"(?:Image|Photo|Picture) (?:source|credit)\s*[,:]\s*(?P<credit>.+)"
@@ -98,16 +103,18 @@ def _credit_shaped(line: str) -> bool:
 def split_credit(paragraph: str) -> tuple[str, str | None]:
     """Split a photo credit off a paragraph: ``(caption, credit or None)``.
 
-    Recognised: a credit on the paragraph's last line ("...Mosul.\\nJane Doe/AFP"), one glued
+    Interface words copied with a caption ("Image caption, ...") are dropped first.
+    Recognised: a credit on the paragraph's last line ("...Mosul.\\nJane Doe/AFP", or only a
+    name of a few capitalised words: "...Mosul.\\nPanos Pictures"), one glued
     after "Credit..." (text copied from pages that print "Credit...Name"), and every trailing
     form ``archiver.extract.credits.split_credit`` knows ("(AP Photo/X)", "Photograph: X",
     "Photo: X", "... Monday. REUTERS/X", "... Monday. Getty Images"). A full stop after a
     credit in parentheses ends the caption when it has none of its own.
     """
     lines = [line.strip() for line in paragraph.strip().split("\n") if line.strip()]
-    if len(lines) > 1 and _credit_shaped(lines[-1]):
+    if len(lines) > 1 and (_credit_shaped(lines[-1]) or _NAME_LINE.fullmatch(lines[-1])):
         return " ".join(lines[:-1]), _clean(lines[-1])
-    text = " ".join(" ".join(lines).split())
+    text = clean_caption(" ".join(lines))  # without "Image caption," and such interface words
     glued = _GLUED_CREDIT.search(text) or _FOR_CREDIT.search(text)
     if glued and glued.start() > 0:
         return text[: glued.start()].rstrip(), _clean(glued.group("credit"))
@@ -205,6 +212,7 @@ class Reading:
     main_verb: int | None  # index into ``tokens`` of the main clause's finite verb
     tense: str  # "present", "past", "perfect", "modal" or "none"
     position_aside: bool  # ", left," or "(center)": who stands where in the photo
+    caption_label: bool  # the page said so: "Image caption, ...", "Caption: ..."
 
 
 _FINITE = {"VBZ", "VBP", "VBD", "MD"}
@@ -215,6 +223,7 @@ _POSITION_ASIDE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE = {"who", "which", "that", "whose", "whom", "where", "when"}
+_CAPTION_LABEL = re.compile(r"\s*(?:(?:Image|Photo|Picture) )?caption\s*[,:]", re.IGNORECASE)
 
 
 def read_paragraph(paragraph: str) -> Reading:
@@ -234,7 +243,10 @@ def read_paragraph(paragraph: str) -> Reading:
         ),
         None,
     )
-    return Reading(text, credit, lead, sentences, tokens, main, _tense(tokens, main), asides > 0)
+    labelled = bool(_CAPTION_LABEL.match(paragraph))
+    return Reading(
+        text, credit, lead, sentences, tokens, main, _tense(tokens, main), asides > 0, labelled
+    )
 
 
 def _tense(tokens: tuple[Token, ...], main: int | None) -> str:
@@ -259,6 +271,7 @@ FEATURES = (
     "after_figure_marker",
     "photo_lead",
     "position_aside",
+    "caption_label",
     "no_final_stop",
     "ends_question_or_bang",
     "two_sentences",
@@ -386,6 +399,7 @@ def _presentation(r: Reading, after_figure_marker: bool) -> dict[str, bool]:
         "after_figure_marker": after_figure_marker,
         "photo_lead": r.photo_lead,
         "position_aside": r.position_aside,
+        "caption_label": r.caption_label,
         "no_final_stop": end.isalnum(),
         "ends_question_or_bang": end in {"?", "!"},
         "two_sentences": len(r.sentences) == 2,

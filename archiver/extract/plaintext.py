@@ -141,6 +141,7 @@ def _reject_binary(text: str) -> None:
 class _Paragraph:
     text: str  # its lines joined by single spaces
     lines: int
+    raw: str = ""  # its lines as written, joined by newlines (a credit may stand on its own)
 
 
 def _paragraphs(text: str) -> list[_Paragraph]:
@@ -152,7 +153,7 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         if stripped:
             current.append(stripped)
         elif current:
-            found.append(_Paragraph(" ".join(current), len(current)))
+            found.append(_Paragraph(" ".join(current), len(current), "\n".join(current)))
             current = []
     return found
 
@@ -451,7 +452,7 @@ def read_plaintext(text: str) -> PlaintextReading:
     for paragraph, after_marker, marker_credit in _walk(paragraphs, forced_body):
         kind = BlockKind.BODY
         if after_marker is not None and seek_captions:
-            evidence = caption_evidence(paragraph.text, after_figure_marker=after_marker)
+            evidence = caption_evidence(paragraph.raw, after_figure_marker=after_marker)
             if evidence.is_caption:
                 kind = BlockKind.CAPTION
                 captions.append(Caption(evidence.text, evidence.credit or marker_credit))
@@ -481,7 +482,7 @@ def caption_candidates(text: str) -> list[tuple[str, bool]]:
     paragraphs, _, forced_body = _read_paragraphs(text)
     forced_body.add(_locate_lede(paragraphs, forced_body)[0])
     return [
-        (paragraph.text, after)
+        (paragraph.raw, after)
         for paragraph, after, _ in _walk(paragraphs, forced_body)
         if after is not None
     ]
@@ -496,7 +497,7 @@ def _read_paragraphs(text: str) -> tuple[list[_Paragraph], str | None, set[int]]
         raise ExtractionError("no paragraphs: the text is empty or blank")
     iso_date, rest, marked = _take_date(paragraphs[0].text)
     if marked:
-        paragraphs[0] = _Paragraph(rest.strip(), paragraphs[0].lines)
+        paragraphs[0] = _Paragraph(rest.strip(), paragraphs[0].lines, rest.strip())
         if not paragraphs[0].text:
             paragraphs.pop(0)
     if not paragraphs:

@@ -269,4 +269,4 @@ def test_the_model_is_small_complete_and_set_for_precision() -> None:
     assert 0.5 <= model["threshold"] < 1.0
     assert model["target_precision"] >= 0.95
     assert model["weights"]["credit"] > 0 and model["weights"]["quotation"] < 0
-    assert MODEL_LANGUAGES == {"en"}
+    assert {"en"} == MODEL_LANGUAGES
