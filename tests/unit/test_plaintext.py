@@ -437,8 +437,9 @@ def test_figure_markers_lend_their_credit_and_are_neither_headings_nor_captions(
 
 @pytest.fixture(scope="module")
 def language_model_loaded() -> None:
-    """Load the language model once, so no example pays for it against the deadline."""
-    detect_language("A sentence long enough to make the model load now.")
+    """Load the language model and the tagger once, so no example pays for them against the
+    deadline."""
+    parse_plaintext("A sentence long enough to make the models load.\n\nA man walks to work.")
 
 
 _VOCABULARY = (
