@@ -350,6 +350,16 @@ _DATE_WORDS = re.compile(
 _CLOSERS = "\"'”’)]»"
 
 
+#: Cues that keep a sentence from being a plain description of a photo.
+_NOT_PLAIN = (
+    "quotation",
+    "reporting_verb",
+    "pronoun_subject",
+    "fronted_opening",
+    "first_or_second_person",
+)
+
+
 def caption_features(reading: Reading, *, after_figure_marker: bool = False) -> dict[str, float]:
     """The cues of a read paragraph, by name: every name of ``FEATURES``, and a ``WORD_CUE``
     for each word of its first sentence."""
@@ -358,23 +368,8 @@ def caption_features(reading: Reading, *, after_figure_marker: bool = False) -> 
         **_content(reading),
         **_clause(reading),
     }
-    plain = (
-        (
-            reading.sentences[0].rstrip(_CLOSERS).endswith(".")
-            and not any(
-                cues[name]
-                for name in (
-                    "quotation",
-                    "reporting_verb",
-                    "pronoun_subject",
-                    "fronted_opening",
-                    "first_or_second_person",
-                )
-            )
-        )
-        if reading.sentences
-        else False
-    )
+    plain = bool(reading.sentences) and reading.sentences[0].rstrip(_CLOSERS).endswith(".")
+    plain = plain and not any(cues[name] for name in _NOT_PLAIN)
     cues["present_scene"] = plain and reading.tense == "present"
     cues["verbless_scene"] = plain and reading.tense == "none" and len(reading.text.split()) >= 4
     cues["sentence_without_stop"] = (
