@@ -11,7 +11,9 @@ The format::
     Body paragraphs are separated by blank lines.
 
 ``decode_text`` turns bytes into text (UTF-8 with or without a BOM, UTF-16/32 with a BOM,
-else Windows-1252 or Latin-1); ``parse_plaintext`` reads the text. The ``date`` marker and
+else Windows-1252 or Latin-1); ``read_plaintext`` reads the text into the ``Article`` and
+warnings (captions are sought only in a language the caption model covers; otherwise a
+warning says so), ``parse_plaintext`` gives the ``Article`` alone. The ``date`` marker and
 the dateline ("LONDON (Reuters) -", "(CNN)") give the date and the publisher; the first body
 block keeps its dateline but loses the marker. The format states no headline, so ``title``
 is None: a devised title is made by the describe stage.
