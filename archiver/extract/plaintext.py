@@ -11,7 +11,9 @@ The format::
     Body paragraphs are separated by blank lines.
 
 ``decode_text`` turns bytes into text (UTF-8 with or without a BOM, UTF-16/32 with a BOM,
-else Windows-1252 or Latin-1); ``parse_plaintext`` reads the text. The ``date`` marker and
+else Windows-1252 or Latin-1); ``read_plaintext`` reads the text into the ``Article`` and
+warnings (captions are sought only in a language the caption model covers; otherwise a
+warning says so), ``parse_plaintext`` gives the ``Article`` alone. The ``date`` marker and
 the dateline ("LONDON (Reuters) -", "(CNN)") give the date and the publisher; the first body
 block keeps its dateline but loses the marker. The format states no headline, so ``title``
 is None: a devised title is made by the describe stage.
@@ -25,16 +27,24 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from archiver.errors import ExtractionError
-from archiver.extract.captions import caption_evidence, split_credit, split_sentences, surnames
+from archiver.extract.captions import (
+    MODEL_LANGUAGES,
+    caption_evidence,
+    figure_marker,
+    split_credit,
+    split_sentences,
+)
 from archiver.extract.language import detect_language
-from archiver.extract.lexicon import words
 from archiver.model import Article, Block, BlockKind, Caption
 
 __all__ = [
     "DESCRIPTION_CHARS",
+    "PlaintextReading",
+    "caption_candidates",
     "decode_text",
     "find_dateline",
     "is_heading",
@@ -42,6 +52,7 @@ __all__ = [
     "lede_description",
     "normalise_newlines",
     "parse_plaintext",
+    "read_plaintext",
 ]
 
 #: The longest description (the lede's first sentences) in characters.
@@ -54,6 +65,11 @@ QUESTION_HEADING_MAX_WORDS = 8
 
 #: How far into the article a dateline is looked for, in paragraphs.
 DATELINE_SEARCH_PARAGRAPHS = 3
+
+
+def _words(text: str) -> frozenset[str]:
+    """The set of the space-separated words of ``text``."""
+    return frozenset(text.split())
 
 
 # --- Bytes to text -----------------------------------------------------------------------------
@@ -127,6 +143,7 @@ def _reject_binary(text: str) -> None:
 class _Paragraph:
     text: str  # its lines joined by single spaces
     lines: int
+    raw: str = ""  # its lines as written, joined by newlines (a credit may stand on its own)
 
 
 def _paragraphs(text: str) -> list[_Paragraph]:
@@ -138,7 +155,7 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         if stripped:
             current.append(stripped)
         elif current:
-            found.append(_Paragraph(" ".join(current), len(current)))
+            found.append(_Paragraph(" ".join(current), len(current), "\n".join(current)))
             current = []
     return found
 
@@ -165,7 +182,7 @@ def _take_date(first: str) -> tuple[str | None, str, bool]:
 
 #: Lower-case particles inside place names: "Rio de Janeiro", "Stratford-upon-Avon" (the
 #: hyphenated ones are part of the word), "Dar es Salaam", "Isle of Man".
-_PLACE_PARTICLES = words(
+_PLACE_PARTICLES = _words(
     "de da do dos das del della di du des al el la le los las es of upon on sur am im van von "
     "den der"
 )
@@ -249,6 +266,8 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
         return False
     if _BYLINE.match(text) or split_credit(text)[1] is not None or is_link_line(text):
         return False
+    if figure_marker(text)[0]:
+        return False
     if _MEDIA_IMPERATIVE.match(text):
         return False
     last = text.rstrip(_TRAILING_CLOSERS)[-1:]
@@ -276,7 +295,7 @@ def _is_quotation(text: str) -> bool:
     return close is not None and len(text) > 2 and text.endswith(close) and close not in text[1:-1]
 
 
-_WH_WORDS = words("who what when where why how which whose whom")
+_WH_WORDS = _words("who what when where why how which whose whom")
 
 
 def _parallel_questions(text: str) -> bool:
@@ -307,12 +326,12 @@ _WEB_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 #: Verbs that send the reader elsewhere when they open a line in the imperative.
-_CALL_TO_ACTION = words(
+_CALL_TO_ACTION = _words(
     "read watch visit click tap follow subscribe sign download listen share see like check "
     "get join tune"
 )
 #: Words that show an imperative line points elsewhere ("for more", "here", "our app").
-_POINTERS = words(
+_POINTERS = _words(
     "more here us our now full latest below above newsletter app podcast video videos "
     "gallery photos"
 )
@@ -337,10 +356,10 @@ def is_link_line(paragraph: str) -> bool:
 #: Pronouns that stand for something said before ("it", "they"); "this"/"that"/"these"/
 #: "those" count only before a verb ("This is ..."), not as determiners or before "who".
 #: Possessives ("Her story", "Their long road home") are determiners and may open headings.
-_ANAPHORS = words("it they them he she")
-_DEMONSTRATIVE_PRONOUNS = words("this that these those")
-_QUANTIFIERS = words("any all some none much most each either neither both many")
-_OPENING_AUXILIARIES = words(
+_ANAPHORS = _words("it they them he she")
+_DEMONSTRATIVE_PRONOUNS = _words("this that these those")
+_QUANTIFIERS = _words("any all some none much most each either neither both many")
+_OPENING_AUXILIARIES = _words(
     "is are was were am do does did has have had can could will would should may might must "
     "isn't aren't wasn't weren't doesn't don't didn't hasn't haven't can't won't"
 )
@@ -389,14 +408,90 @@ def lede_description(lede: str) -> str | None:
 # --- The article ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PlaintextReading:
+    """A plain-text article as read, and the problems met reading it.
+
+    ``warnings`` are data problems a user should hear of, in plain words: for example that
+    captions were not sought because the text's language is one the caption model does not
+    cover. They never stop a capture.
+    """
+
+    article: Article
+    warnings: tuple[str, ...] = ()
+
+
 def parse_plaintext(text: str) -> Article:
-    """Read a plain-text news article into an ``Article``.
+    """Read a plain-text news article into an ``Article`` (see ``read_plaintext``)."""
+    return read_plaintext(text).article
+
+
+def read_plaintext(text: str) -> PlaintextReading:
+    """Read a plain-text news article: the ``Article`` and any warnings.
 
     Blocks come in reading order as HEADING, BODY or CAPTION; captions are also listed with
     their split-off credits. The paragraph carrying the date marker and the one opening
-    with the dateline are body text whatever they look like. The language is detected on
-    the body. Raises ``ExtractionError`` for text with no paragraphs, or binary data.
+    with the dateline are body text whatever they look like; so are link lines and figure
+    markers ("Image", "Image source, Reuters"), whose credit goes to the caption after them.
+    The language is detected first, on the whole text: captions are sought only in a
+    language the caption model covers, else every paragraph but the headings is body and a
+    warning says so. Raises ``ExtractionError`` for text with no paragraphs, or binary data.
     """
+    paragraphs, iso_date, forced_body = _read_paragraphs(text)
+    lede_index, publisher, dateline = _locate_lede(paragraphs, forced_body)
+    forced_body.add(lede_index)
+    language = detect_language("\n".join(p.text for p in paragraphs))
+    warnings: tuple[str, ...] = ()
+    seek_captions = language in MODEL_LANGUAGES
+    if not seek_captions:
+        named = f"in '{language}'" if language else "in a language that could not be detected"
+        warnings = (
+            f"photo captions were not sought: the text is {named}, and the caption model "
+            f"covers only {', '.join(sorted(MODEL_LANGUAGES))}; captions stay in the body text",
+        )
+    blocks: list[Block] = []
+    captions: list[Caption] = []
+    for paragraph, after_marker, marker_credit in _walk(paragraphs, forced_body):
+        kind = BlockKind.BODY
+        if after_marker is not None and seek_captions:
+            evidence = caption_evidence(paragraph.raw, after_figure_marker=after_marker)
+            if evidence.is_caption:
+                kind = BlockKind.CAPTION
+                captions.append(Caption(evidence.text, evidence.credit or marker_credit))
+        is_candidate = after_marker is not None and kind is BlockKind.BODY
+        if is_candidate and is_heading(paragraph.text, paragraph.lines):
+            kind = BlockKind.HEADING
+        blocks.append(Block(kind, paragraph.text))
+
+    lede = paragraphs[lede_index].text
+    if dateline and lede.startswith(dateline):
+        lede = lede[len(dateline) :]
+    article = Article(
+        blocks=tuple(blocks),
+        captions=tuple(captions),
+        title=None,
+        date=iso_date,
+        publisher=publisher,
+        language=language,
+        description=lede_description(lede),
+    )
+    return PlaintextReading(article, warnings)
+
+
+def caption_candidates(text: str) -> list[tuple[str, bool]]:
+    """The paragraphs ``read_plaintext`` would ask the caption model about, each with
+    whether a figure marker stands before it: what the model is trained on."""
+    paragraphs, _, forced_body = _read_paragraphs(text)
+    forced_body.add(_locate_lede(paragraphs, forced_body)[0])
+    return [
+        (paragraph.raw, after)
+        for paragraph, after, _ in _walk(paragraphs, forced_body)
+        if after is not None
+    ]
+
+
+def _read_paragraphs(text: str) -> tuple[list[_Paragraph], str | None, set[int]]:
+    """The paragraphs without the date marker, the date, and which must stay body."""
     text = normalise_newlines(text).removeprefix("\ufeff")
     _reject_binary(text)
     paragraphs = _paragraphs(text)
@@ -404,39 +499,31 @@ def parse_plaintext(text: str) -> Article:
         raise ExtractionError("no paragraphs: the text is empty or blank")
     iso_date, rest, marked = _take_date(paragraphs[0].text)
     if marked:
-        paragraphs[0] = _Paragraph(rest.strip(), paragraphs[0].lines)
+        paragraphs[0] = _Paragraph(rest.strip(), paragraphs[0].lines, rest.strip())
         if not paragraphs[0].text:
             paragraphs.pop(0)
     if not paragraphs:
         raise ExtractionError("no paragraphs: the text holds only its date line")
+    return paragraphs, iso_date, ({0} if marked and rest.strip() else set())
 
-    forced_body = {0} if marked and rest.strip() else set()
-    lede_index, publisher, dateline = _locate_lede(paragraphs, forced_body)
-    forced_body.add(lede_index)
-    blocks: list[Block] = []
-    captions: list[Caption] = []
-    known_names: frozenset[str] = frozenset()
+
+def _walk(
+    paragraphs: list[_Paragraph], forced_body: set[int]
+) -> Iterator[tuple[_Paragraph, bool | None, str | None]]:
+    """Each paragraph with ``(after a figure marker?, the marker's credit)``; the first is
+    None for paragraphs that are body text whatever they say (forced, links, markers)."""
+    after_marker, marker_credit = False, None
     for index, paragraph in enumerate(paragraphs):
-        forced = index in forced_body
-        kind, caption = _classify(paragraph, forced_body=forced, known_names=known_names)
-        known_names |= surnames(paragraph.text)
-        if caption is not None:
-            captions.append(caption)
-        blocks.append(Block(kind, paragraph.text))
-
-    body = [b.text for b in blocks if b.kind is BlockKind.BODY]
-    lede = paragraphs[lede_index].text
-    if dateline and lede.startswith(dateline):
-        lede = lede[len(dateline) :]
-    return Article(
-        blocks=tuple(blocks),
-        captions=tuple(captions),
-        title=None,
-        date=iso_date,
-        publisher=publisher,
-        language=detect_language("\n".join(body)),
-        description=lede_description(lede),
-    )
+        marker, credit = figure_marker(paragraph.text)
+        if marker:
+            yield paragraph, None, None
+            after_marker, marker_credit = True, credit
+            continue
+        if index in forced_body or is_link_line(paragraph.text):
+            yield paragraph, None, None
+        else:
+            yield paragraph, after_marker, marker_credit
+        after_marker, marker_credit = False, None
 
 
 def _locate_lede(
@@ -445,28 +532,16 @@ def _locate_lede(
     """The lede's index, the publisher and the dateline as written (both None if none).
 
     The lede is the first paragraph that opens with a dateline, among the first few; failing
-    that, the first body paragraph (else the first paragraph).
+    that, the first forced body paragraph, else the first that is no heading and no figure
+    marker (else the first paragraph).
     """
     for index, paragraph in enumerate(paragraphs[:DATELINE_SEARCH_PARAGRAPHS]):
         found = find_dateline(paragraph.text)
         if found:
             return index, found[0], found[1]
+    if forced_body:
+        return min(forced_body), None, None
     for index, paragraph in enumerate(paragraphs):
-        if _classify(paragraph, forced_body=index in forced_body)[0] is BlockKind.BODY:
+        if not is_heading(paragraph.text, paragraph.lines) and not figure_marker(paragraph.text)[0]:
             return index, None, None
     return 0, None, None
-
-
-def _classify(
-    paragraph: _Paragraph, *, forced_body: bool, known_names: frozenset[str] = frozenset()
-) -> tuple[BlockKind, Caption | None]:
-    """The paragraph's role, and its caption when it is one. ``known_names`` are the
-    surnames of the people named in full in earlier paragraphs."""
-    if forced_body or is_link_line(paragraph.text):
-        return BlockKind.BODY, None
-    if is_heading(paragraph.text, paragraph.lines):
-        return BlockKind.HEADING, None
-    evidence = caption_evidence(paragraph.text, known_names)
-    if evidence.is_caption:
-        return BlockKind.CAPTION, Caption(text=evidence.text, credit=evidence.credit)
-    return BlockKind.BODY, None

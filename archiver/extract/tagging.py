@@ -1,0 +1,230 @@
+"""Words and their parts of speech: the one door to the outside language tools.
+
+Two libraries do the work, and only this module imports them (lazily, on the first call):
+
+- TextBlob's ``PatternTagger`` model (``textblob.en``: a lexicon, suffix rules and Brill
+  context rules, all shipped as files inside the package: nothing is downloaded) gives each
+  token a Penn Treebank tag;
+- ``lemminflect`` (English inflection tables shipped in the package) gives lemmas, and says
+  which words can be verbs and in which form.
+
+The tagger reads headline-like English poorly where captions need it most: the verb right
+after a noun phrase ("Soldiers move in formation", "Volunteers pack relief goods") is tagged
+as a noun, because its lexicon knows the noun reading best. ``tag`` mends three cases, with
+lemminflect saying which words can be which verb form:
+
+- before the sentence has a finite verb, in a run of nouns (or a lone noun after an aside
+  between commas) that ends before a word no noun phrase continues with (a determiner, a
+  preposition, a pronoun, ...), the last noun that can be a present-tense verb is that verb;
+- a bare verb (VB) right after a noun or a pronoun is a present verb (VBP), not an
+  infinitive ("Iraqi soldiers come under fire");
+- a sentence's only finite verb, a past form that is also the past participle, right after a
+  noun and before a preposition, opens a reduced relative ("Life jackets recovered from the
+  river ...": VBN), not a past tense.
+
+English only. Pure apart from the libraries' tables, loaded once; no disk writes, no network.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["Token", "lemma", "tag", "tokenize"]
+
+_TOKEN = re.compile(
+    r"\d+(?:[.,:]\d+)*(?:%|st|nd|rd|th|s)?"  # numbers, times, ordinals, decades
+    r"|(?:[A-Za-z]\.){2,}"  # U.S., a.m.
+    r"|[^\W\d_]+(?:[-'’.][^\W\d_]+)*(?:['’]s)?"  # words, hyphenated, O'Neill, Mosul's
+    r"|n['’]t|\.\.\.|[^\s\w]",
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word or a mark, its Penn Treebank tag and its lower-case lemma."""
+
+    text: str
+    tag: str
+    lemma: str
+
+    @property
+    def low(self) -> str:
+        """The token in lower case, with a typographic apostrophe made straight."""
+        return self.text.lower().replace("’", "'")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split a sentence into words and marks; a possessive "'s" becomes its own token."""
+    tokens: list[str] = []
+    for raw in _TOKEN.findall(text):
+        if len(raw) > 2 and raw[-2:].lower() in ("'s", "’s") and raw[-3].isalpha():
+            tokens += [raw[:-2], raw[-2:]]
+        elif len(raw) > 3 and raw[-3:].lower() in ("n't", "n’t"):
+            tokens += [raw[:-3], raw[-3:]]  # "doesn't": "does", "n't", as the tagger knows
+        else:
+            tokens.append(raw)
+    return tokens
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    """TextBlob's English tagger, its tables loaded now (they load lazily on first use).
+
+    TextBlob reads its tables without closing the files; the warning Python gives when they
+    are collected says nothing to our users, so it is silenced while they load.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        from textblob.en import parser  # lazy: importing and loading take a moment
+
+        parser.find_tags(["Warm", "up", "."])
+        gc.collect()
+    return parser
+
+
+def _lemminflect() -> Any:
+    import lemminflect
+
+    return lemminflect
+
+
+#: Tags that may stand in a noun run ("Iraqi special forces soldiers").
+_NOUNISH = {"NN", "NNS", "NNP", "NNPS"}
+_PLURAL = {"NNS", "NNPS"}
+#: Tags of a word that cannot follow a noun inside its noun phrase, but can follow a verb.
+_AFTER_VERB = {"DT", "IN", "PRP", "PRP$", "TO", "RP", "RB", "CD", "JJ", "JJR", "JJS", "WRB"}
+_AFTER_VERB |= {"PDT", ",", "EX"}
+#: What an active verb's object opens with ("loaded the crates").
+_OBJECT_OPENERS = {"DT", "PRP$", "PRP", "CD", "PDT"}
+_FINITE = {"VBZ", "VBP", "VBD", "MD"}
+#: Words that open a relative clause, whose verb is not the sentence's main verb.
+_RELATIVES = {"who", "which", "that", "whose", "whom", "where", "when"}
+
+
+def tag(sentence: str) -> tuple[Token, ...]:
+    """The tokens of one sentence with their tags and lemmas (see the module docstring)."""
+    return _tag(sentence)
+
+
+@lru_cache(maxsize=4096)
+def _tag(sentence: str) -> tuple[Token, ...]:
+    words = tokenize(sentence)
+    if not words:
+        return ()
+    tags = [t for _, t in _parser().find_tags(words)]
+    _mend_noun_run(words, tags)
+    _mend_bare_verbs(tags)
+    _mend_past_forms(words, tags)
+    return tuple(Token(w, t, lemma(w, t)) for w, t in zip(words, tags, strict=True))
+
+
+def _main_verb_seen(words: list[str], tags: list[str], upto: int) -> bool:
+    """Whether a finite verb outside a relative clause stands before ``upto``."""
+    return any(
+        tags[k] in _FINITE and not (k and words[k - 1].lower() in _RELATIVES) for k in range(upto)
+    )
+
+
+def _mend_noun_run(words: list[str], tags: list[str]) -> None:
+    """Read one noun of the subject's noun run as the present verb it can be (module
+    docstring). When the run ends before an object ("the", "his", a number), the verb is its
+    last word that can be one ("The rescue teams bandage a boy"); otherwise it is the first
+    that agrees with the noun just before it ("Workers load crates onto a ship", "Soldiers
+    move in formation"), failing that the last that can be a present verb."""
+    start = 0
+    while start < len(tags) and not _main_verb_seen(words, tags, start):
+        if tags[start] not in _NOUNISH:
+            start += 1
+            continue
+        end = start
+        while end < len(tags) and tags[end] in _NOUNISH:
+            end += 1
+        follows = tags[end] if end < len(tags) else "."
+        after_aside = start > 0 and tags[start - 1] == ","  # "Families, fleeing ..., board"
+        if (end - start >= 2 or after_aside) and follows in _AFTER_VERB:
+            first = start if after_aside else start + 1
+            forms = {i: _present_form(words[i]) for i in range(first, end)}
+            agreeing = [
+                i
+                for i, form in forms.items()
+                if form is not None and form == ("VBP" if tags[i - 1] in _PLURAL else "VBZ")
+            ]
+            possible = [i for i, form in forms.items() if form is not None]
+            if follows in _OBJECT_OPENERS:  # the object follows the run: the verb ends it
+                agreeing = []
+            for i in agreeing[:1] or possible[-1:]:
+                tags[i] = forms[i] or tags[i]
+        start = end
+
+
+def _mend_bare_verbs(tags: list[str]) -> None:
+    """A bare verb right after a noun or a pronoun is a present verb ("Soldiers come")."""
+    for i in range(1, len(tags)):
+        if tags[i] == "VB" and tags[i - 1] in _NOUNISH | {"PRP"}:
+            tags[i] = "VBP"
+
+
+def _mend_past_forms(words: list[str], tags: list[str]) -> None:
+    """Tell a past tense from a participle after the subject (module docstring): with an
+    object after it, a past form is a past tense ("Workers loaded the crates"); before a
+    preposition, a sentence's only finite verb that is also a participle opens a reduced
+    relative ("Life jackets recovered from the river")."""
+    finite = [i for i, t in enumerate(tags) if t in _FINITE]
+    if not finite:
+        for i in range(1, len(tags) - 1):
+            if tags[i - 1] in _NOUNISH and tags[i] in {"VBN", "JJ"}:
+                if tags[i + 1] in _OBJECT_OPENERS and _is_form(words[i], "VBD"):
+                    tags[i] = "VBD"
+                return
+    if len(finite) == 1 and tags[finite[0]] == "VBD" and finite[0]:
+        i = finite[0]
+        follows = tags[i + 1] if i + 1 < len(tags) else "."
+        if tags[i - 1] in _NOUNISH and follows in {"IN", "RP", "RB"} and _is_form(words[i], "VBN"):
+            tags[i] = "VBN"
+
+
+def _is_form(word: str, form: str) -> bool:
+    """Whether ``word`` is the given Penn form of some verb ("sent" is a VBN of "send")."""
+    low = word.lower()
+    for verb in _lemminflect().getAllLemmas(low, upos="VERB").get("VERB", ()):
+        if low in _lemminflect().getAllInflections(verb, upos="VERB").get(form, ()):
+            return True
+    return False
+
+
+def _present_form(word: str) -> str | None:
+    """``VBZ`` or ``VBP`` when ``word`` can be that present-tense verb, else None. (The
+    subject's head may stand further back: "An operator from the forces watches".)"""
+    if not word.islower():
+        return None
+    lemmas = _lemminflect().getAllLemmas(word, upos="VERB").get("VERB", ())
+    for verb in lemmas:
+        forms = _lemminflect().getAllInflections(verb, upos="VERB")
+        for form in ("VBZ", "VBP"):
+            if word in forms.get(form, ()):
+                return form
+    return None
+
+
+@lru_cache(maxsize=16384)
+def lemma(word: str, penn_tag: str) -> str:
+    """The lower-case lemma of a word read with the given tag ("fled"/VBD gives "flee")."""
+    low = word.lower().replace("’", "'")
+    if not low[:1].isalpha():
+        return low
+    upos = (
+        "VERB"
+        if penn_tag.startswith(("VB", "MD"))
+        else "NOUN"
+        if penn_tag.startswith("NN")
+        else None
+    )
+    if upos is None:
+        return low
+    found = _lemminflect().getLemma(low, upos=upos)
+    return str(found[0]).lower() if found else low

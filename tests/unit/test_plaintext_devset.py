@@ -1,0 +1,84 @@
+"""A measurement on plain text made from real pages of many publishers.
+
+``benchmarks/plaintext_devset.py`` turns the saved pages of ``../shared/testdata/realpages/``
+(105 pages, 102 publishers) into plain-text articles in the seed's format, each labelled
+caption standing where its figure stood, with its credit written as pages show them. Its
+``test`` part (a third of the publishers, English) was never trained or tuned on; its
+``other_languages`` part holds the articles in other languages. Both are generated here into
+a temporary folder: the page text is never committed.
+
+Measured with the learned caption model (issue 14), on the ``test`` part: captions P 0.948,
+R 0.714 (55 of 58 found, 77 labelled); the hand-written rules of round 4 (commit 1c50c98)
+found 34 there, 27 of them right (P 0.794, R 0.351), and took 19 paragraphs of the other
+languages for captions, 13 of them wrongly. The floors are the issue's targets for unseen
+multi-publisher text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from plaintext_scoring import score
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ROOT.parent / "shared" / "testdata" / "realpages"
+CAPTION_PRECISION, CAPTION_RECALL = 0.90, 0.70
+
+pytestmark = pytest.mark.skipif(
+    not PAGES.is_dir(), reason=f"the real pages are not there ({PAGES}): ../shared is absent"
+)
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "plaintext_devset", ROOT / "benchmarks" / "plaintext_devset.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def devset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``test`` and ``other_languages`` parts, generated into a temporary folder."""
+    generator = _generator()
+    out = tmp_path_factory.mktemp("devset")
+    for label_path in sorted(PAGES.glob("*.json")):
+        label = json.loads(label_path.read_text("utf-8"))
+        english = label.get("language") == "en"
+        part = generator.part_of(str(label.get("site"))) if english else "other_languages"
+        if part == "train":
+            continue
+        html = gzip.decompress(label_path.with_suffix(".html.gz").read_bytes()).decode("utf-8")
+        built = generator.build(label_path.stem, html, label)
+        if built is None:
+            continue
+        text, expected = built
+        (out / part).mkdir(exist_ok=True)
+        (out / part / f"{label_path.stem}.txt").write_text(text, "utf-8")
+        (out / part / f"{label_path.stem}.expected.json").write_text(json.dumps(expected), "utf-8")
+    return out
+
+
+def test_unseen_publishers_reach_the_targets(devset: Path) -> None:
+    scores = score(devset / "test")
+    assert scores.articles >= 25
+    captions = scores.captions
+    assert captions.labelled >= 70
+    assert captions.precision >= CAPTION_PRECISION, captions
+    assert captions.recall >= CAPTION_RECALL, captions
+
+
+def test_other_languages_are_warned_about_and_never_guessed(devset: Path) -> None:
+    scores = score(devset / "other_languages")
+    assert scores.articles >= 20
+    assert scores.captions.found == 0
+    assert scores.warned == scores.articles
