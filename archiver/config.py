@@ -24,6 +24,7 @@ A config file looks like::
     retries = 2
     concurrency = 8
     robots = "obey"
+    chromium = "/usr/bin/chromium"     # for capture --browser (default: chromium on PATH)
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ SPECS: dict[str, Spec] = {
     "retries": Spec("capture", int, _FETCH.retries),
     "concurrency": Spec("capture", int, _FETCH.concurrency),
     "robots": Spec("capture", str, _FETCH.robots, ("obey", "ignore")),
+    "chromium": Spec("capture", str),  # for capture --browser; unset: "chromium" on PATH
 }
 ORGANIZATION_KEYS = tuple(k for k, s in SPECS.items() if s.section == "organization")
 

@@ -12,10 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from archiver.errors import UsageError
 from archiver.model import Capture
+
+if TYPE_CHECKING:
+    from archiver.acquire.browser import BrowserOptions
 
 FILE_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -33,6 +37,7 @@ class FetchOptions:
     max_requisites: int = 500
     concurrency: int = 8  # requisites fetched at once
     robots: str = "ignore"  # "obey" or "ignore" robots.txt
+    browser: BrowserOptions | None = None  # set: render the page in headless Chromium
 
 
 def is_url(source: str) -> bool:
@@ -49,8 +54,13 @@ def capture_source(
 ) -> Capture:
     """Capture one source named on the command line into ``workdir``.
 
-    A URL is fetched over HTTP; anything else must be a ``.txt``, ``.html`` or ``.htm`` file.
+    A URL is fetched over HTTP (rendered in headless Chromium when ``fetch.browser`` is set);
+    anything else must be a ``.txt``, ``.html`` or ``.htm`` file.
     """
+    if is_url(source) and fetch is not None and fetch.browser is not None:
+        from archiver.acquire.browser import capture_browser
+
+        return capture_browser(source, workdir, clock=clock, options=fetch, max_bytes=max_bytes)
     if is_url(source):
         from archiver.acquire.http import capture_url
 
