@@ -155,7 +155,8 @@ def capture_browser(
         )
         try:
             with proxy:
-                rendered = _render(running.chromium, proxy, url, options, settings, max_bytes)
+                rendered = _render(running.chromium, proxy, url, source, options, settings,
+                                   max_bytes)
         except _NotShown as exc:
             raise _why_not_shown(proxy, url, source, exc.message) from None
         page = _page_record(proxy, rendered.final_url, source)
@@ -198,6 +199,7 @@ def _render(
     chromium: Chromium,
     proxy: RecordingProxy,
     url: str,
+    source: str,
     options: FetchOptions,
     settings: BrowserOptions,
     max_bytes: int,
@@ -210,7 +212,9 @@ def _render(
             tab.set_user_agent(options.user_agent)
         loaded, error = tab.navigate(url, settings.load_timeout)
         if error:
-            raise _NotShown(error, subject=url)
+            raise _NotShown(error, subject=source)
+        here = _without_fragment(str(tab.evaluate("location.href")))
+        _page_record(proxy, here, source)  # a page that failed fails now, before scrolling
         if not loaded:
             notes.append(f"the page's load event did not fire within {settings.load_timeout:g} s")
         if not proxy.wait_idle(settings.idle, settings.idle_timeout):
@@ -226,7 +230,7 @@ def _render(
     if len(document) > max_bytes:
         raise SourceTooLargeError(
             f"the rendered page is {len(document)} bytes, over the {max_bytes}-byte limit",
-            subject=url,
+            subject=source,
         )
     return _Rendered(_without_fragment(str(final_url)), document, screenshot, user_agent,
                      tuple(notes))

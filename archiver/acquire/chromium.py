@@ -172,6 +172,14 @@ class DevTools:
             self._events.clear()
             self._events.extend(kept)
 
+    def close(self) -> None:
+        """Close both pipes (once the browser has ended, its side is closed too)."""
+        with contextlib.suppress(OSError):
+            self._writer.close()
+        self._thread.join(timeout=CLOSE_TIMEOUT)
+        with contextlib.suppress(OSError):
+            self._reader.close()
+
     def _read_loop(self) -> None:
         buffer = bytearray()
         searched = 0
@@ -289,6 +297,7 @@ class Chromium:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+        self.devtools.close()
         self._log.close()
 
     def __enter__(self) -> Chromium:

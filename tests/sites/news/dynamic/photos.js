@@ -1,5 +1,6 @@
-// Photos that exist only once scripts run: a gallery from a JSON fetch after load, and
-// more photos inserted when the reader scrolls to the end of the article.
+// Photos that exist only once scripts run: a gallery fetched as JSON after the page loads,
+// and more photos fetched and inserted when the reader scrolls to the end of the article
+// (an IntersectionObserver), as news sites do with galleries and "read more" sections.
 "use strict";
 
 function figure(photo) {
@@ -17,39 +18,24 @@ function figure(photo) {
   return element;
 }
 
-async function loadGallery() {
-  const gallery = document.getElementById("gallery");
-  const response = await fetch(gallery.dataset.source);
+async function insertPhotos(container, source) {
+  const response = await fetch(source);
   const data = await response.json();
-  for (const photo of data.photos) gallery.appendChild(figure(photo));
+  for (const photo of data.photos) container.appendChild(figure(photo));
 }
 
-const LATER_PHOTOS = [
-  {
-    src: "images/later-bakery.png",
-    alt: "A baker clears mud",
-    caption: "A baker clears mud from her shop on the corner of the square.",
-    credit: "Photo: Sam Lens/Daily Test",
-  },
-  {
-    src: "images/later-quay-wall.png",
-    alt: "The quay wall",
-    caption: "Engineers measure the flood wall along the quay on Wednesday.",
-    credit: "Photo: Tom Rain/Daily Test",
-  },
-];
-
-function loadLaterPhotos() {
-  const later = document.getElementById("later-photos");
+function whenSeen(container, action) {
   const observer = new IntersectionObserver((entries) => {
     if (!entries.some((entry) => entry.isIntersecting)) return;
     observer.disconnect();
-    for (const photo of LATER_PHOTOS) later.appendChild(figure(photo));
+    action();
   });
-  observer.observe(later);
+  observer.observe(container);
 }
 
 window.addEventListener("load", () => {
-  loadGallery();
-  loadLaterPhotos();
+  const gallery = document.getElementById("gallery");
+  insertPhotos(gallery, gallery.dataset.source);
+  const later = document.getElementById("later-photos");
+  whenSeen(later, () => insertPhotos(later, later.dataset.source));
 });
