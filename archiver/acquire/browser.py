@@ -73,6 +73,7 @@ class BrowserOptions:
     load_timeout: float = 30.0  # seconds for the page's load event
     idle: float = 0.5  # seconds with no request in flight that count as "network idle"
     idle_timeout: float = 10.0  # seconds to wait for idle after load, at most
+    scroll_pause: float = 0.25  # seconds the network must rest after each screen scrolled
     scroll_budget: float = 20.0  # seconds spent scrolling, at most
     max_scrolls: int = 40  # screens scrolled, at most
     max_screenshot_height: int = 16384  # CSS pixels of the page in the screenshot, at most
@@ -238,21 +239,28 @@ def _render(
 
 def _scroll_through(tab: Tab, proxy: RecordingProxy, settings: BrowserOptions) -> list[str]:
     """Scroll a screen at a time to the bottom (which may move as content loads), then back
-    to the top; wait for the network after each screen. Returns what cut it short."""
+    to the top. After each screen, wait for the network to rest ``scroll_pause`` seconds (what
+    a scroll sets off starts within a frame or two); at the bottom, for ``idle`` seconds, and
+    go on if the page grew. Returns what cut it short."""
     deadline = time.monotonic() + settings.scroll_budget
+
+    def rest(quiet: float) -> None:
+        left = max(0.0, deadline - time.monotonic())
+        proxy.wait_idle(quiet, min(settings.idle_timeout, left))
+
     for _ in range(settings.max_scrolls):
         y, view, height = tab.evaluate(_SCROLL_ONE_SCREEN)
-        proxy.wait_idle(settings.idle, max(0.0, min(settings.idle_timeout,
-                                                     deadline - time.monotonic())))
-        if y + view >= height - 1 and tab.evaluate(_PAGE_HEIGHT) <= height:
-            break  # at the bottom, and nothing more came
+        rest(settings.scroll_pause)
+        if y + view >= height - 1:
+            rest(settings.idle)
+            if tab.evaluate(_PAGE_HEIGHT) <= height:
+                break  # at the bottom, and nothing more came
         if time.monotonic() >= deadline:
             return [f"scrolling stopped after {settings.scroll_budget:g} s, before the bottom"]
     else:
         return [f"scrolling stopped after {settings.max_scrolls} screens, before the bottom"]
     tab.evaluate("window.scrollTo(0, 0)")
-    proxy.wait_idle(settings.idle, max(0.0, min(settings.idle_timeout,
-                                                 deadline - time.monotonic())))
+    rest(settings.scroll_pause)
     return []
 
 

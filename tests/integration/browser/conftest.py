@@ -3,9 +3,8 @@
 Every browser test needs Chromium (Debian's ``chromium``, or ``ARCHIVER_CHROMIUM``): without
 it they are skipped, with the reason; ``.ci/run`` installs it and sets
 ``ARCHIVER_REQUIRE_BROWSER=1``, which turns that skip into a failure, so CI never passes
-without running them. The test modules share one worker under pytest-xdist (the
-``xdist_group`` mark, with ``--dist loadgroup`` in pyproject.toml), so the session fixtures
-below (a browser, a captured bag) are made once.
+without running them. Each pytest-xdist worker that runs browser tests starts one browser
+and captures the test article once.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from helpers import invoke
+from pagecheck import unavailable
 
 from archiver.acquire.browser import BrowserOptions, RunningBrowser, start_browser
 from archiver.acquire.chromium import ChromiumMissingError, find_chromium
@@ -28,20 +28,13 @@ if TYPE_CHECKING:
 DYNAMIC_PAGE = "/news/dynamic/article.html"
 
 
-def _unavailable(reason: str) -> None:
-    """Skip, or fail where CI requires the browser tests to run."""
-    if os.environ.get("ARCHIVER_REQUIRE_BROWSER"):
-        pytest.fail(f"{reason} (ARCHIVER_REQUIRE_BROWSER is set)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """The Chromium executable the tests drive (skips without one)."""
     try:
         return find_chromium(os.environ.get("ARCHIVER_CHROMIUM"))
     except ChromiumMissingError:
-        _unavailable("Chromium is not installed (apt-get install chromium; .ci/run does)")
+        unavailable("Chromium is not installed (apt-get install chromium; .ci/run does)")
         raise AssertionError("unreachable") from None
 
 
@@ -65,7 +58,11 @@ def dynamic_url(http_site: HttpSite) -> str:
 def browser_bag(
     chromium: str, dynamic_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """The dynamic article captured by ``archiver capture --browser``, as a user would."""
+    """The dynamic article captured by ``archiver capture --browser``, as a user would.
+
+    Once per pytest-xdist worker that needs it: the tests compare it with what this
+    worker's test server served.
+    """
     store = tmp_path_factory.mktemp("browser-store")
     code, out, err = invoke("capture", "--browser", dynamic_url, "--store", store, "--json")
     assert code == 0, err

@@ -11,76 +11,86 @@ the photo is really on the screen, not a blank box.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
+import os
 import time
 from dataclasses import dataclass
 
+import pytest
 from PIL import Image, ImageChops
 
 from archiver.acquire.browser import RunningBrowser
 from archiver.acquire.chromium import Tab
 
-#: Every image in every reachable document: [src, naturalWidth, complete, frame path, index].
+#: Every image in every reachable document, scrolled to its end first (when asked):
+#: [src, naturalWidth, complete, index].
 _FIND_IMAGES = r"""((scroll) => {
   const found = [];
-  const visit = (root, path) => {
+  const visit = (root) => {
     const stack = [root];
     while (stack.length) {
       const node = stack.pop();
       for (const el of node.querySelectorAll("*")) {
         if (el.shadowRoot) stack.push(el.shadowRoot);
         if (el.tagName === "IMG") found.push([el.currentSrc || el.src, el.naturalWidth,
-                                              el.complete, path, found.length]);
+                                              el.complete, found.length]);
         if (el.tagName === "IFRAME") {
           let inner = null;
           try { inner = el.contentDocument; } catch (error) { inner = null; }
           if (inner && inner.documentElement) {
             if (scroll) inner.defaultView.scrollTo(0, inner.documentElement.scrollHeight);
-            visit(inner, path.concat([found.length]));
+            visit(inner);
           }
         }
       }
     }
   };
   if (scroll) window.scrollTo(0, document.documentElement.scrollHeight);
-  visit(document, []);
+  visit(document);
   return found;
 })(%s)"""
 
-#: Scroll image number N (in the order above) into view; return its box in the top page's
-#: viewport, adding the offsets of the frames it is in.
-_SHOW_IMAGE = r"""((wanted) => {
-  let count = 0, image = null;
-  const visit = (root) => {
+#: Image number N (in the order above): scrolled into view (when asked), and its box in the
+#: top page's viewport, the offsets of the frames it is in added.
+_SHOW_IMAGE = r"""((wanted, scroll) => {
+  let count = 0, box = null;
+  const visit = (root, dx, dy) => {
     const stack = [root];
-    while (stack.length && !image) {
+    while (stack.length && !box) {
       const node = stack.pop();
       for (const el of node.querySelectorAll("*")) {
         if (el.shadowRoot) stack.push(el.shadowRoot);
-        if (el.tagName === "IMG" && count++ === wanted) { image = el; return; }
+        if (el.tagName === "IMG" && count++ === wanted) {
+          if (scroll) el.scrollIntoView({block: "center"});
+          const r = el.getBoundingClientRect();
+          box = [r.left + dx, r.top + dy, r.width, r.height];
+          return;
+        }
         if (el.tagName === "IFRAME") {
           let inner = null;
           try { inner = el.contentDocument; } catch (error) { inner = null; }
-          if (inner && inner.documentElement) visit(inner);
-          if (image) return;
+          if (inner && inner.documentElement) {
+            const r = el.getBoundingClientRect();
+            visit(inner, dx + r.left + el.clientLeft, dy + r.top + el.clientTop);
+            if (box) return;
+          }
         }
       }
     }
   };
-  visit(document);
-  if (!image) return null;
-  image.scrollIntoView({block: "center"});
-  const r = image.getBoundingClientRect();
-  let x = r.left, y = r.top, view = image.ownerDocument.defaultView;
-  while (view.frameElement) {
-    const frame = view.frameElement, f = frame.getBoundingClientRect();
-    x += f.left + frame.clientLeft;
-    y += f.top + frame.clientTop;
-    view = view.parent;
-  }
-  return [x, y, r.width, r.height];
-})(%d)"""
+  visit(document, 0, 0);
+  return box;
+})(%d, %s)"""
+
+
+def unavailable(reason: str) -> None:
+    """Skip the test for ``reason``, or fail it where CI requires the browser tests to run
+    (``ARCHIVER_REQUIRE_BROWSER=1``, set by .ci/run)."""
+    if os.environ.get("ARCHIVER_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason} (ARCHIVER_REQUIRE_BROWSER is set)")
+    pytest.skip(reason)
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,7 @@ def _wait_for_images(tab: Tab, wanted: list[str], timeout: float) -> dict[str, t
     while time.monotonic() < deadline:
         images = tab.evaluate(_FIND_IMAGES % json.dumps(True))
         matched = {}
-        for source, width, complete, _, index in images:
+        for source, width, complete, index in images:
             for photo in wanted:
                 if str(source).endswith(photo) and complete and width > 0:
                     matched[photo] = (index, width)
@@ -135,15 +145,14 @@ def _look_at(
     if found is None:
         return Shown(photo, 0, 0.0)
     index, width = found
-    box = tab.evaluate(_SHOW_IMAGE % index)
-    time.sleep(0.2)  # one frame to paint after the scroll
+    tab.evaluate(_SHOW_IMAGE % (index, "true"))  # scrolling may move the frames it is in
+    time.sleep(0.2)  # a frame or two to paint after the scroll
+    box = tab.evaluate(_SHOW_IMAGE % (index, "false"))
     screenshot = tab.call("Page.captureScreenshot", {"format": "png"})["data"]
     return Shown(photo, width, share_in_colour(_decode(screenshot), box, colour))
 
 
 def _decode(data: str) -> Image.Image:
-    import base64
-
     return Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
 
 

@@ -35,8 +35,6 @@ from archiver.errors import CaptureError
 if TYPE_CHECKING:
     from conftest import HttpSite
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 TESTS = Path(__file__).resolve().parents[2]
 SITE = TESTS / "sites" / "news" / "dynamic"
 #: Short bounds for captures made through the Python API (the CLI uses the defaults).
@@ -127,6 +125,30 @@ def test_the_bag_passes_warcio_bagit_and_archiver(browser_bag: Path) -> None:
     assert code == 0, out + err
     manifest = (browser_bag / "manifest-sha256.txt").read_text()
     assert "data/screenshot.png" in manifest
+
+
+def test_the_profile_allows_the_screenshot_and_no_other_extra_file(
+    browser_bag: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / browser_bag.name
+    shutil.copytree(browser_bag, copy)
+    (copy / "data" / "notes.txt").write_text("not part of an archiver bag\n")
+    code, out, _ = invoke("validate", copy, "--json")
+    assert code == 1
+    findings = json.dumps(json.loads(out))
+    profile = [f for f in _findings(json.loads(out)) if f["code"].startswith("P")]
+    assert [(f["code"], f["path"]) for f in profile] == [("P014", "data/notes.txt")], findings
+
+
+def _findings(document: object) -> list[dict]:
+    """Every finding (a dict with a code) anywhere in ``validate --json`` output."""
+    if isinstance(document, dict):
+        if "code" in document and "path" in document:
+            return [document]
+        return [f for value in document.values() for f in _findings(value)]
+    if isinstance(document, list):
+        return [f for value in document for f in _findings(value)]
+    return []
 
 
 def test_the_screenshot_and_the_rendered_dom_are_kept(browser_bag: Path) -> None:
