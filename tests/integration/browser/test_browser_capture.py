@@ -56,6 +56,17 @@ def expected_captions() -> list[str]:
     return static + fetched
 
 
+def blocks(bag: Path) -> dict[str, bytes]:
+    """The block of each response record of the bag's WARC (HTTP head and body, unparsed)."""
+    [warc] = bag.glob("data/*.warc.gz")
+    with warc.open("rb") as stream:
+        return {
+            record.rec_headers.get_header("WARC-Target-URI"): record.raw_stream.read()
+            for record in ArchiveIterator(stream, no_record_parse=True)
+            if record.rec_type == "response"
+        }
+
+
 def records(bag: Path) -> list[dict]:
     """Every record of the bag's WARC, read with warcio: type, id, URI, head, payload."""
     [warc] = bag.glob("data/*.warc.gz")
@@ -104,12 +115,12 @@ def test_every_exchange_is_recorded_as_the_server_sent_it(
     requests = [r for r in written if r["type"] == "request"]
     site = http_site.url("/")
     assert responses and all(r["uri"].startswith(site) for r in responses + requests)
-    for name in ("article.html", "photos.js", "gallery.json", "later.json", "dynamic.css"):
-        uri = http_site.url(f"/news/dynamic/{name}")
-        [record] = [r for r in responses if r["uri"] == uri]
+    recorded = blocks(browser_bag)
+    for name in ("article.html", "photos.js", "gallery.json", "later.json", "dynamic.css",
+                 "images/later-bakery.png"):
         served = http_site.served(f"/news/dynamic/{name}")
         assert served, f"{name} was never served"
-        assert record["payload"] == served[-1].split(b"\r\n\r\n", 1)[1]
+        assert recorded[http_site.url(f"/news/dynamic/{name}")] in served  # byte for byte
     # The requests are the browser's (its User-Agent), as archiver sent them upstream.
     assert all(b"HeadlessChrome/" in r["head"] for r in requests)
 
@@ -272,3 +283,19 @@ def test_an_untrusted_server_is_not_captured(
             browser=shared_browser,
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["capture.records.warc.gz"]
+
+
+def test_robots_txt_is_obeyed_when_asked(
+    shared_browser: RunningBrowser, http_site: HttpSite, tmp_path: Path
+) -> None:
+    options = FetchOptions(browser=QUICK, robots="obey")
+    with pytest.raises(CaptureError, match=r"robots\.txt") as refused:
+        capture_browser(http_site.url("/private/article.html"), tmp_path,
+                        clock=lambda: datetime.now(UTC), options=options,
+                        max_bytes=10 * 1024 * 1024, browser=shared_browser)
+    assert refused.value.subject == http_site.url("/private/article.html")
+    allowed = capture_browser(http_site.url("/news/dynamic/article.html"), tmp_path / "ok",
+                              clock=lambda: datetime.now(UTC), options=options,
+                              max_bytes=10 * 1024 * 1024, browser=shared_browser)
+    robots = [r for r in allowed.records if r.target_uri == http_site.url("/robots.txt")]
+    assert [r.status for r in robots] == [200]  # fetched and recorded once, before the page
