@@ -73,6 +73,11 @@ class Authority:
         )
         return (base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii"),)
 
+    @property
+    def certificate_pem(self) -> bytes:
+        """The authority's own certificate, PEM (for a client that is to trust it)."""
+        return self._certificate.public_bytes(serialization.Encoding.PEM)
+
     def server_context(self, host: str) -> ssl.SSLContext:
         """A TLS server context presenting a certificate for ``host`` (made once per host)."""
         host = host.strip("[]").lower()

@@ -30,6 +30,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.acquire import FetchOptions
 from archiver.acquire.browser import BrowserOptions, RunningBrowser, capture_browser
+from archiver.acquire.certs import Authority
 from archiver.errors import CaptureError
 
 if TYPE_CHECKING:
@@ -216,30 +217,20 @@ def test_a_page_that_fails_leaves_nothing_in_the_store(
 
 @pytest.fixture(scope="module")
 def https_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ssl.SSLContext]]:
-    """The test sites over TLS, with a throwaway certificate for 127.0.0.1; and a client
-    context that trusts it (the capture's upstream connections use it)."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("the openssl command is not installed")
-    folder = tmp_path_factory.mktemp("https-site")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-days", "1", "-keyout", str(key), "-out", str(cert),
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )
+    """The test sites over TLS, with a certificate for 127.0.0.1 from a throwaway authority
+    (archiver's own kind, a different one from the capture's); and a client context that
+    trusts it, for the capture's upstream connections."""
+    authority = Authority(tmp_path_factory.mktemp("https-site"))
     site_module = _site_server_module()
     server = site_module._SiteServer(site_module.ServedLog())
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.socket = authority.server_context("127.0.0.1").wrap_socket(server.socket,
+                                                                      server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
     thread.start()
+    trust = ssl.create_default_context(cadata=authority.certificate_pem.decode("ascii"))
     try:
-        yield f"https://127.0.0.1:{server.server_address[1]}", ssl.create_default_context(
-            cafile=str(cert))
+        yield f"https://127.0.0.1:{server.server_address[1]}", trust
     finally:
         server.shutdown()
         server.server_close()
