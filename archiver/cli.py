@@ -202,6 +202,12 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     help="Whether robots.txt may refuse a capture.  [default: ignore]",
 )
 @click.option("--user-agent", help="User-Agent header (default: archiver/VERSION).")
+@click.option(
+    "--browser",
+    is_flag=True,
+    help="Render each URL in headless Chromium: scroll, screenshot, rendered DOM; "
+    "every request recorded (chromium on PATH, or ARCHIVER_CHROMIUM).",
+)
 @JSON_OPTION
 def capture(
     sources: tuple[str, ...],
@@ -222,6 +228,7 @@ def capture(
       archiver capture --title "Battle for Mosul" article.txt --store /srv/archive
       archiver capture https://example.org/news/story.html --json
       archiver capture --no-requisites --timeout 30 https://example.org/news/a.html
+      archiver capture --browser https://example.org/news/gallery.html
     """
     from archiver.workers import capture_workers
 
@@ -245,13 +252,15 @@ def _capture_all(
     from archiver.config import agent_from, fetch_options_from, load_settings
     from archiver.pipeline import CaptureOptions, archive_source
 
+    browser = bool(settings.pop("browser", False))
     the_store = _store(store)
     effective = load_settings(the_store.root, settings)
-    options = CaptureOptions(
-        title=title,
-        agent=agent_from(effective),
-        fetch=fetch_options_from(effective, requisites=not no_requisites),
-    )
+    fetch = fetch_options_from(effective, requisites=not no_requisites)
+    if browser:  # capture --browser: headless Chromium (archiver/acquire/browser.py)
+        from archiver.acquire.browser import with_browser
+
+        fetch = with_browser(fetch, effective["chromium"].value)
+    options = CaptureOptions(title=title, agent=agent_from(effective), fetch=fetch)
     results, worst = [], 0
     for source in sources:
         try:

@@ -34,6 +34,7 @@ character is a :class:`~archiver.errors.UsageError` (exit status 2) naming the f
 environment variable and the key. A user config file that exists but cannot be read (an
 unreadable home folder) is skipped, and :func:`unreadable_user_config` says so, for the
 command line to warn; a store's config file that cannot be read is an error.
+    chromium = "/usr/bin/chromium"     # for capture --browser (default: chromium on PATH)
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ SPECS: dict[str, Spec] = {
     "capture_timeout": Spec("capture", float, _FETCH.capture_timeout, low=1, high=86400),
     "max_total_size": Spec("capture", int, _FETCH.max_total_bytes, low=1, high=1 << 40),
     "allow_private": Spec("capture", bool, _FETCH.allow_private),
+    "chromium": Spec("capture", str),  # for capture --browser; unset: "chromium" on PATH
 }
 ORGANIZATION_KEYS = tuple(k for k, s in SPECS.items() if s.section == "organization")
 #: Command-line options whose name is not the setting's (``--KEY`` with dashes otherwise).

@@ -107,7 +107,7 @@ class Capture:
     """
 
     source: str  # as the user named it: a URL, or a file's base name (never an absolute path)
-    kind: str  # "file" or "http"
+    kind: str  # "file", "http" or "browser"
     target_uri: str  # the URI the main document is recorded under
     media_type: str  # e.g. "text/plain", "text/html"
     document: bytes
@@ -119,6 +119,9 @@ class Capture:
     status: int | None = None
     options: tuple[tuple[str, str], ...] = ()  # what the capture was run with, for provenance
     problems: tuple[str, ...] = ()  # non-fatal: e.g. a page requisite that failed
+    # Files for the bag's data/ folder besides the standard ones: (name, path in the work
+    # folder); a browser capture's screenshot.png.
+    payload_files: tuple[tuple[str, Path], ...] = ()
 
 
 # --- What was written into a bag ------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import uuid
 from collections.abc import Callable
@@ -213,6 +214,8 @@ def _write_payload(
     index = submit(indexer, write_cdxj_index, warc_path, data / "index.cdxj")
     (data / "article.txt").write_bytes(text.encode("utf-8"))
     (data / "captions.json").write_bytes(captions)
+    for extra_name, extra_path in capture.payload_files:  # a browser capture's screenshot.png
+        shutil.copyfile(extra_path, data / extra_name)
     index.result()
 
 

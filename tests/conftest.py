@@ -225,8 +225,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         file = (SITES / "news" / path.lstrip("/")).resolve()
         if not file.is_relative_to(SITES) or not file.is_file():
             return 404, b"<html><body>Not found</body></html>", "text/html", {}
-        media = {".html": "text/html; charset=utf-8", ".css": "text/css"}.get(file.suffix,
-                                                                            "text/plain")
+        media = {".html": "text/html; charset=utf-8", ".css": "text/css",
+                 ".js": "text/javascript", ".json": "application/json"}.get(file.suffix,
+                                                                             "text/plain")
         return 200, file.read_bytes(), media, {}
 
     def _redirect(self, path: str, query: str) -> None:

@@ -13,10 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archiver.errors import CaptureError, UsageError
 from archiver.htmlrefs import parsed_part
 from archiver.model import Capture
+
+if TYPE_CHECKING:
+    from archiver.acquire.browser import BrowserOptions
 
 FILE_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -37,6 +41,7 @@ class FetchOptions:
     capture_timeout: float = 300.0  # seconds for the whole capture; requisites stop there
     max_total_bytes: int = 1024 * 1024 * 1024  # response bodies of one capture, all together
     allow_private: bool = False  # requisites and redirects may reach any address
+    browser: BrowserOptions | None = None  # set: render the page in headless Chromium
 
 
 _URL_START = re.compile(r"(?i)https?://")
@@ -92,10 +97,15 @@ def capture_source(
 ) -> Capture:
     """Capture one source named on the command line into ``workdir``.
 
-    A URL is fetched over HTTP; anything else must be a ``.txt``, ``.html`` or ``.htm`` file.
-    The capture names a URL without its credentials (see :func:`without_credentials`).
+    A URL is fetched over HTTP (rendered in headless Chromium when ``fetch.browser`` is set);
+    anything else must be a ``.txt``, ``.html`` or ``.htm`` file. The capture names a URL
+    without its credentials (see :func:`without_credentials`).
     """
     source = without_credentials(source)
+    if is_url(source) and fetch is not None and fetch.browser is not None:
+        from archiver.acquire.browser import capture_browser
+
+        return capture_browser(source, workdir, clock=clock, options=fetch, max_bytes=max_bytes)
     if is_url(source):
         from archiver.acquire.http import capture_url
 

@@ -1,0 +1,418 @@
+"""The recording proxy: a forward HTTP proxy on 127.0.0.1 that records what a browser fetches.
+
+A browser capture points Chromium at this proxy. Each request the browser makes is fetched
+upstream by archiver's own recording client (:func:`archiver.acquire.client.fetch`), so a
+browser capture's WARC holds exactly what a static capture's would: the request as archiver
+sent it and the response's status line, header lines and body bytes as the server sent them
+(transfer coding removed, content coding kept), with the same size and time limits, the same
+revisit records for duplicate payloads, and the same writer. The browser then gets the
+response from the recorded copy.
+
+- ``http://`` URLs arrive in absolute form (``GET http://host/path HTTP/1.1``).
+- ``https://`` URLs arrive through ``CONNECT host:443``: the proxy answers the browser's TLS
+  itself with a certificate made for the host by :class:`archiver.acquire.certs.Authority`
+  (trusted by that one browser only), reads the requests inside, and fetches each one upstream
+  over a new TLS connection that verifies the real server's certificate.
+- Only GET is forwarded. Other methods (a form's POST, a CORS preflight's OPTIONS) and
+  WebSocket upgrades are answered ``405``/``501`` by the proxy, not fetched, and listed in
+  :attr:`RecordingProxy.problems`: a capture records what a reader sees, not what a page sends.
+
+The proxy tracks requests in flight, so the capture can wait for the network to go quiet
+(:meth:`RecordingProxy.wait_idle`). It stops recording at :meth:`RecordingProxy.stop`: after
+that no record is written, even by a fetch still under way.
+
+This module decides nothing about pages or articles, and writes only to the WARC it is given
+and to its spool folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from archiver.acquire import FetchOptions
+from archiver.acquire.certs import Authority
+from archiver.acquire.client import Exchange, FetchError, Limits, fetch, wire_url
+from archiver.acquire.http import TRANSIENT_STATUSES, _Recorder
+from archiver.errors import CaptureError
+from archiver.model import CapturedRecord
+from archiver.warc import WarcFile
+
+BACKOFF_SECONDS = 0.5
+BROWSER_SOCKET_TIMEOUT = 60.0  # an idle browser connection is closed after this long
+COPY_BLOCK = 64 * 1024
+#: Header fields that concern one connection only: never forwarded either way (RFC 9110 7.6.1).
+HOP_BY_HOP = frozenset({
+    "connection", "proxy-connection", "keep-alive", "proxy-authorization",
+    "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "host",
+})
+NO_BODY_STATUSES = frozenset({204, 304})
+
+
+class ClosableRecorder(_Recorder):
+    """The HTTP capture's recorder, closed at the end of the capture: after :meth:`close`
+    nothing more is written (a fetch that was still running when the page was done)."""
+
+    def __init__(self, warc: WarcFile) -> None:
+        super().__init__(warc)
+        self._gate = threading.Lock()
+        self._open = True
+
+    def record(self, exchange: Exchange, date: datetime, *, dedupe: bool) -> CapturedRecord:
+        """Write ``exchange`` as :class:`_Recorder` does; raise :class:`CaptureError` once
+        closed."""
+        with self._gate:
+            if not self._open:
+                raise CaptureError("not recorded: the capture was over", subject=exchange.url)
+            return super().record(exchange, date, dedupe=dedupe)
+
+    def close(self) -> None:
+        """Refuse every record from now on (waits for one being written)."""
+        with self._gate:
+            self._open = False
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One URL the proxy fetched and recorded for the browser."""
+
+    url: str
+    status: int
+    reason: str
+    media_type: str | None
+    record: CapturedRecord
+    navigation: bool  # the browser asked for an HTML document (a page or a frame)
+
+
+class RecordingProxy:
+    """The proxy server for one capture. Use as a context manager, or call :meth:`stop`.
+
+    ``recorder`` writes the records; ``spool`` holds response bodies while they pass;
+    ``authority`` makes certificates for HTTPS hosts (None: HTTPS is refused); ``refuse``
+    may refuse a URL (robots.txt), returning the reason, or None to let it be; ``tls``
+    replaces the client's TLS context for upstream servers (tests: a local CA).
+    """
+
+    def __init__(
+        self,
+        options: FetchOptions,
+        recorder: ClosableRecorder,
+        spool: Path,
+        clock: Callable[[], datetime],
+        authority: Authority | None,
+        *,
+        refuse: Callable[[str], str | None] | None = None,
+        tls: ssl.SSLContext | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.options = options
+        self.recorder = recorder
+        self.spool = spool
+        self.clock = clock
+        self.authority = authority
+        self.refuse = refuse
+        self.tls = tls
+        self.sleep = sleep
+        self.limits = Limits(options.connect_timeout, options.total_timeout,
+                             options.max_response_bytes)
+        self._lock = threading.Condition()
+        self._in_flight = 0
+        self._last_change = time.monotonic()
+        self._requests = 0
+        self._fetched: list[Fetched] = []
+        self._failures: dict[str, str] = {}
+        self._problems: list[str] = []
+        self._server = _ProxyServer(self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+            name="archiver-proxy", daemon=True,
+        )
+        self._thread.start()
+
+    @property
+    def address(self) -> str:
+        """``http://127.0.0.1:PORT``, for the browser's proxy setting."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def fetched(self) -> tuple[Fetched, ...]:
+        """Everything recorded so far, in the order it was recorded."""
+        with self._lock:
+            return tuple(self._fetched)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """What could not be fetched or was refused, one line each."""
+        with self._lock:
+            return tuple(self._problems)
+
+    def failure(self, url: str) -> str | None:
+        """Why ``url`` could not be fetched, when it could not."""
+        with self._lock:
+            return self._failures.get(url)
+
+    def wait_idle(self, quiet: float, bound: float) -> bool:
+        """Wait until no request has been in flight for ``quiet`` seconds, counted from now at
+        the earliest (what the page does next may take a moment to start); at most ``bound``
+        seconds. True when the network went quiet, False when the bound came first."""
+        start = time.monotonic()
+        deadline = start + bound
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                quiet_for = now - max(self._last_change, start)
+                if self._in_flight == 0 and quiet_for >= quiet:
+                    return True
+                if now >= deadline:
+                    return False
+                wait = quiet - quiet_for if self._in_flight == 0 else deadline - now
+                self._lock.wait(max(0.01, min(wait, deadline - now)))
+
+    def stop(self) -> None:
+        """Stop serving and recording; fetches still under way are dropped when they end."""
+        self.recorder.close()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> RecordingProxy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- used by the request handler --------------------------------------------------------
+
+    def begin(self) -> bool:
+        """Count a request in; False when it is over the capture's request limit."""
+        with self._lock:
+            self._requests += 1
+            over = self._requests > self.options.max_requisites + 1  # +1: the page itself
+            if over and self._requests == self.options.max_requisites + 2:
+                self._problems.append(
+                    f"more requests not fetched: over the limit of "
+                    f"{self.options.max_requisites} page requisites"
+                )
+            if not over:
+                self._in_flight += 1
+                self._last_change = time.monotonic()
+            return not over
+
+    def end(self) -> None:
+        """Count a request out."""
+        with self._lock:
+            self._in_flight -= 1
+            self._last_change = time.monotonic()
+            self._lock.notify_all()
+
+    def note(self, url: str, problem: str) -> None:
+        """Remember that ``url`` could not be fetched, and why."""
+        with self._lock:
+            self._failures[url] = problem
+            self._problems.append(f"{url}: {problem}")
+
+    def exchange(self, url: str, headers: dict[str, str]) -> Exchange:
+        """Fetch ``url`` with the browser's ``headers``, retrying transient failures."""
+        retries = max(0, self.options.retries)
+        for attempt in range(retries + 1):
+            if attempt:
+                self.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
+            try:
+                exchange = fetch(url, self.limits, self.spool, headers, tls=self.tls)
+            except FetchError as exc:
+                if exc.transient and attempt < retries:
+                    continue
+                raise
+            if exchange.response.status in TRANSIENT_STATUSES and attempt < retries:
+                exchange.discard()
+                continue
+            return exchange
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def record(self, exchange: Exchange, date: datetime, navigation: bool) -> bool:
+        """Write ``exchange`` to the WARC, unless the proxy has stopped; True if written."""
+        try:
+            record = self.recorder.record(exchange, date, dedupe=not navigation)
+        except CaptureError:
+            return False
+        response = exchange.response
+        with self._lock:
+            self._fetched.append(Fetched(exchange.url, response.status, response.reason,
+                                         response.media_type, record, navigation))
+        return True
+
+
+class _ProxyServer(ThreadingHTTPServer):
+    daemon_threads = True  # a fetch still running at stop() must not hold the capture up
+    block_on_close = False
+    request_queue_size = 64
+
+    def __init__(self, proxy: RecordingProxy) -> None:
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.proxy = proxy
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser hanging up mid-response is not worth a traceback."""
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    """One browser connection: plain HTTP requests, or a CONNECT tunnel answered with TLS."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "archiver-proxy"
+    timeout = BROWSER_SOCKET_TIMEOUT
+    server: _ProxyServer
+    _origin: str | None = None  # inside a CONNECT tunnel: https://host[:port]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: what matters is in the WARC and the capture's problems."""
+
+    def do_GET(self) -> None:
+        proxy = self.server.proxy
+        url = self._target_url()
+        if url is None:
+            return
+        if self.headers.get("Upgrade"):
+            proxy.note(url, "WebSocket not recorded (the recording proxy forwards HTTP GET only)")
+            self._refuse(501, "WebSocket is not supported by archiver's recording proxy")
+            return
+        if not proxy.begin():
+            self._refuse(503, "over the capture's request limit")
+            return
+        try:
+            self._forward(proxy, url)
+        finally:
+            proxy.end()
+
+    def do_CONNECT(self) -> None:
+        proxy = self.server.proxy
+        host, _, port = self.path.rpartition(":")
+        if proxy.authority is None or not host or not port.isdigit():
+            self._refuse(501, "HTTPS is not supported here")
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        context = proxy.authority.server_context(host)
+        try:
+            tls = context.wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.close_connection = True
+            return
+        self.connection = tls
+        self.rfile = tls.makefile("rb")
+        self.wfile = tls.makefile("wb")
+        self._origin = f"https://{host}" + ("" if port == "443" else f":{port}")
+        self.close_connection = False  # go on reading requests, now inside the tunnel
+
+    def _not_get(self) -> None:
+        url = self._target_url() or self.path
+        self.server.proxy.note(url, f"{self.command} not recorded "
+                                    "(the recording proxy forwards GET only)")
+        self._refuse(405, f"{self.command} is not forwarded by archiver's recording proxy")
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _not_get
+
+    def finish(self) -> None:
+        super().finish()
+        if self._origin is not None:  # the TLS socket that replaced the plain one
+            with contextlib.suppress(OSError):
+                self.connection.close()
+
+    def _target_url(self) -> str | None:
+        """The absolute URL asked for, as it goes on the wire; None (after a 400) if bad."""
+        tunnelled = self._origin is not None and self.path.startswith("/")
+        raw = f"{self._origin}{self.path}" if tunnelled else self.path
+        try:
+            url = wire_url(raw)
+        except FetchError:
+            self._refuse(400, "not an absolute http(s) URL")
+            return None
+        if self._origin is not None and not url.startswith("https:"):
+            self._refuse(400, "plain HTTP inside a TLS tunnel")
+            return None
+        return url
+
+    def _forward(self, proxy: RecordingProxy, url: str) -> None:
+        reason = proxy.refuse(url) if proxy.refuse else None
+        if reason:
+            proxy.note(url, reason)
+            self._refuse(403, reason)
+            return
+        headers = _forwarded_headers(self.headers.items())
+        navigation = headers.get("Accept", "").startswith("text/html")
+        date = proxy.clock()
+        try:
+            exchange = proxy.exchange(url, headers)
+        except CaptureError as exc:
+            proxy.note(url, exc.message)
+            self._refuse(502, exc.message)
+            return
+        except OSError as exc:  # the spool folder vanished: the capture is over
+            self._refuse(502, str(exc))
+            return
+        try:
+            proxy.record(exchange, date, navigation)
+            self._relay(exchange)
+        finally:
+            exchange.discard()
+
+    def _relay(self, exchange: Exchange) -> None:
+        """Send the recorded response to the browser, framed by Content-Length."""
+        response = exchange.response
+        self.send_response_only(response.status, response.reason or None)
+        for name, value in response.fields:
+            if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                self.send_header(name, value)
+        if response.status not in NO_BODY_STATUSES and response.status >= 200:
+            self.send_header("Content-Length", str(exchange.body_length))
+        self.end_headers()
+        with exchange.body_path.open("rb") as body:
+            while block := body.read(COPY_BLOCK):
+                self.wfile.write(block)
+        self.wfile.flush()
+
+    def _refuse(self, status: int, message: str) -> None:
+        """Answer the browser with the proxy's own short error (never recorded)."""
+        body = f"archiver recording proxy: {message}\n".encode("utf-8", "replace")
+        with contextlib.suppress(OSError):
+            self._drain_request_body()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Archiver-Proxy", "refused")
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+
+    def _drain_request_body(self) -> None:
+        """Read a request body we will not forward, so the connection stays in step."""
+        length = self.headers.get("Content-Length") if self.headers else None
+        if length and length.isdigit() and int(length) <= 16 * 1024 * 1024:
+            self.rfile.read(int(length))
+        elif length or (self.headers and self.headers.get("Transfer-Encoding")):
+            self.close_connection = True
+
+
+def _forwarded_headers(fields: Any) -> dict[str, str]:
+    """The browser's request header fields minus the hop-by-hop ones, in order; our client
+    adds ``Host`` and closes its upstream connection after each exchange."""
+    headers: dict[str, str] = {}
+    for name, value in fields:
+        if name.lower() in HOP_BY_HOP:
+            continue
+        if name in headers:  # a repeated field: combine, as RFC 9110 5.3 allows
+            headers[name] += ", " + value
+        else:
+            headers[name] = value
+    headers["Connection"] = "close"
+    return headers
+
