@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from archiver._version import __version__
 
 if TYPE_CHECKING:
     from archiver.auditing import AuditReport

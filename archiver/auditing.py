@@ -17,17 +17,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archiver import __version__
+from archiver._version import SOFTWARE
 from archiver.auditlog import append_entries, last_entries, read_entries
-from archiver.model import Finding
+from archiver.model import FileFixity, Finding
 from archiver.store import Store
 from archiver.verify import validate_bag
 
 if TYPE_CHECKING:
     from archiver.premis import PremisEvent
-
-SOFTWARE = f"archiver/{__version__}"
-
 
 @dataclass(frozen=True)
 class BagAudit:
@@ -191,7 +188,7 @@ def _run_checks(
 
 def audit_premis(store: Store) -> bytes:
     """The store's whole audit history as PREMIS fixity-check events."""
-    from archiver.premis import FileFixity, premis_xml  # lxml: only for this export
+    from archiver.premis import premis_xml  # lxml: only for this export
 
     entries = list(read_entries(store.audit_dir))
     bags = sorted({str(e["bag"]) for e in entries})

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.errors import ArchiverError, NotABagError
 from archiver.store import Store
 

@@ -42,7 +42,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.describe import DC_NS, DCTERMS_NS, RECORD_NS
 from archiver.errors import ExportError, InvalidBagError, NotABagError, UsageError
 from archiver.inventory import read_bag_info, store_key, summarize

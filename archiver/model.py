@@ -82,6 +82,24 @@ class Article:
         return "\n\n".join(kept) + "\n" if kept else ""
 
 
+# --- How a capture behaves ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How HTTP captures behave: limits, manners and what to fetch besides the page."""
+
+    user_agent: str | None = None  # None: "archiver/<version> (+project URL)"
+    connect_timeout: float = 10.0  # seconds to establish a connection
+    total_timeout: float = 120.0  # seconds for one whole response
+    max_response_bytes: int = 512 * 1024 * 1024
+    retries: int = 2  # extra attempts for transient failures (connection errors, 502/503/504)
+    requisites: bool = True  # fetch the page's images and stylesheets
+    max_requisites: int = 500
+    concurrency: int = 8  # requisites fetched at once
+    robots: str = "ignore"  # "obey" or "ignore" robots.txt
+
+
 # --- What was captured ----------------------------------------------------------------------
 
 
@@ -132,6 +150,16 @@ class Agent:
     organization_address: str | None = None
     contact_name: str | None = None
     contact_email: str | None = None
+
+
+@dataclass(frozen=True)
+class FileFixity:
+    """A file of the bag with its size and digests (algorithm name -> hex digest)."""
+
+    path: str
+    size: int
+    digests: tuple[tuple[str, str], ...]
+    format_name: str | None = None
 
 
 @dataclass(frozen=True)

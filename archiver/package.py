@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archiver.errors import BagBuildError
 from archiver.hashing import BAG_ALGORITHMS, digest_file, human_size
-from archiver.premis import FileFixity
+from archiver.model import FileFixity
 
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 

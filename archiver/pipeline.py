@@ -17,11 +17,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from archiver import __version__
-from archiver.acquire import FetchOptions, capture_source
+from archiver._version import SOFTWARE
+from archiver.acquire import capture_source
 from archiver.describe import build_dublin_core, check_dublin_core, to_xml
 from archiver.errors import BagBuildError, ExtractionError, MetadataError, StoreError
-from archiver.model import Agent, Article, BagResult, Capture, DublinCore
+from archiver.model import Agent, Article, BagResult, Capture, DublinCore, FetchOptions
 from archiver.package import hash_payload, sync_tree, write_bag
 from archiver.premis import new_event, premis_xml
 from archiver.store import Store, bag_name
@@ -31,7 +31,6 @@ from archiver.warc import WarcFile, utc_now, write_cdxj_index
 from archiver.workers import CaptureWorkers, capture_workers, submit
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
-SOFTWARE = f"archiver/{__version__}"
 # OS errors that mean the store's file system cannot take the bag (full, read-only, quota,
 # file size limit, failing disk): reported as StoreError, one line, exit status 4.
 STORE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})

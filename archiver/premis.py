@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from archiver import __version__
+from archiver._version import SOFTWARE, __version__
+from archiver.model import FileFixity
 
 PREMIS_NS = "http://www.loc.gov/premis/v3"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -28,17 +29,7 @@ EVENT_TYPE_CODES = {
     "fixity check": "fix",
     "ingestion": "ing",
 }
-SOFTWARE_AGENT = f"archiver/{__version__}"
-
-
-@dataclass(frozen=True)
-class FileFixity:
-    """A file of the bag with its size and digests (algorithm name -> hex digest)."""
-
-    path: str
-    size: int
-    digests: tuple[tuple[str, str], ...]
-    format_name: str | None = None
+SOFTWARE_AGENT = SOFTWARE
 
 
 @dataclass(frozen=True)
@@ -167,7 +158,3 @@ def _agent(
     if version:
         _text(element, "agentVersion", version)
 
-
-def utc(moment: datetime | None = None) -> datetime:
-    """``moment`` (or now) as an aware UTC datetime."""
-    return (moment or datetime.now(UTC)).astimezone(UTC)

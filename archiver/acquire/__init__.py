@@ -9,30 +9,14 @@ stage's job.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from archiver.errors import UsageError
-from archiver.model import Capture
+from archiver.model import Capture, FetchOptions
 
 FILE_SUFFIXES = (".txt", ".html", ".htm")
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    """How HTTP captures behave: limits, manners and what to fetch besides the page."""
-
-    user_agent: str | None = None  # None: "archiver/<version> (+project URL)"
-    connect_timeout: float = 10.0  # seconds to establish a connection
-    total_timeout: float = 120.0  # seconds for one whole response
-    max_response_bytes: int = 512 * 1024 * 1024
-    retries: int = 2  # extra attempts for transient failures (connection errors, 502/503/504)
-    requisites: bool = True  # fetch the page's images and stylesheets
-    max_requisites: int = 500
-    concurrency: int = 8  # requisites fetched at once
-    robots: str = "ignore"  # "obey" or "ignore" robots.txt
 
 
 def is_url(source: str) -> bool:

@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.acquire import FetchOptions
 from archiver.acquire.client import (
     Exchange,
