@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from archiver._version import SOFTWARE
 from archiver.auditlog import append_entries, last_entries, read_entries
-from archiver.model import FileFixity, Finding
+from archiver.model import FileFixity, Finding, utc_now
 from archiver.store import Store
 from archiver.verify import validate_bag
 
@@ -129,7 +129,7 @@ def audit_store(
     processes: int | None = None,
     older_than_days: float | None = None,
     sample: int | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
     progress: Callable[[int, int], None] | None = None,
     rng: random.Random | None = None,
 ) -> AuditReport:

@@ -46,6 +46,7 @@ from archiver._version import __version__
 from archiver.describe import DC_NS, DCTERMS_NS, RECORD_NS
 from archiver.errors import ExportError, InvalidBagError, NotABagError, UsageError
 from archiver.inventory import read_bag_info, store_key, summarize
+from archiver.model import utc_now
 from archiver.store import Store, is_bag
 from archiver.verify.bagit_rules import Findings, parse_manifest
 from archiver.xmlsafe import UnsafeXMLError, parse_xml, read_xml_file, schema_errors
@@ -360,7 +361,7 @@ def export_wacz(
     output: Path,
     *,
     overwrite: bool = False,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
 ) -> WaczResult:
     """Write the bag's capture as a WACZ 1.1.1 file at ``output``.
 
@@ -591,7 +592,7 @@ def export_catalogue(
     csv_path: Path | None = None,
     xml_path: Path | None = None,
     overwrite: bool = False,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
 ) -> CatalogueResult:
     """Write one CSV row and/or one XML record per bag of ``store``, reading the store once.
 

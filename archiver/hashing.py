@@ -5,7 +5,7 @@ store) are read with one buffer sized to the file. Large files are read in block
 two more consumers without a second read: a helper thread that hashes the costliest algorithm
 (sha512) while the reading thread hashes the others, so one big file keeps both cores busy; and
 a ``sink`` that sees every block in the reading thread (the WARC record checks of
-:mod:`archiver.warc` hash the WARC's records in the same pass that hashes the file).
+:mod:`archiver.warc.scan` hash the WARC's records in the same pass that hashes the file).
 hashlib and zlib release the GIL on large buffers, so all of this runs on several cores.
 """
 

@@ -7,7 +7,7 @@ mutated. Nothing in this module touches the disk or the network.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -267,3 +267,11 @@ class DublinCore:
     def display_title(self) -> str:
         """The title as catalogued: in square brackets when devised."""
         return f"[{self.title}]" if self.title_devised else self.title
+
+
+# --- The default clock ------------------------------------------------------------------------
+
+
+def utc_now() -> datetime:
+    """The current moment in UTC: the default of every ``clock`` parameter."""
+    return datetime.now(UTC)

@@ -21,13 +21,22 @@ from archiver._version import SOFTWARE
 from archiver.acquire import capture_source
 from archiver.describe import build_dublin_core, check_dublin_core, to_xml
 from archiver.errors import BagBuildError, ExtractionError, MetadataError, StoreError
-from archiver.model import Agent, Article, BagResult, Capture, DublinCore, FetchOptions
+from archiver.model import (
+    Agent,
+    Article,
+    BagResult,
+    Capture,
+    DublinCore,
+    FetchOptions,
+    utc_now,
+)
 from archiver.package import hash_payload, sync_tree, write_bag
 from archiver.premis import new_event, premis_xml
 from archiver.store import Store, bag_name
 from archiver.verify import bagit_python_objection, validate_bag
 from archiver.verify.profile import ARCHIVER_PROFILE_ID
-from archiver.warc import WarcFile, utc_now, write_cdxj_index
+from archiver.warc.index import write_cdxj_index
+from archiver.warc.write import WarcFile
 from archiver.workers import CaptureWorkers, capture_workers, submit
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024

@@ -18,7 +18,7 @@ loading anything from the live web.
 Limits: no link rewriting (absolute links in a page are blocked, not replayed: for full
 fidelity open the WACZ from ``archiver export --wacz`` in ReplayWeb.page or pywb); GET and
 HEAD only; one bag at a time. Records are read at the index's offsets through
-:func:`archiver.warc.open_record` (warcio stays behind ``archiver.warc``).
+:func:`archiver.warc.read.open_record` (warcio stays behind ``archiver.warc``).
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ from archiver.export import (
     require_bag,
 )
 from archiver.inventory import read_bag_info
-from archiver.warc import StoredRecord
-from archiver.warc import open_record as read_record_at
+from archiver.warc.read import StoredRecord
+from archiver.warc.read import open_record as read_record_at
 
 HOST = "127.0.0.1"
 PREFIX = "/web/"

@@ -27,7 +27,7 @@ from archiver.verify.profile import (
 )
 
 if TYPE_CHECKING:
-    from archiver.warc import WarcScanner
+    from archiver.warc.scan import WarcScanner
 
 # archiver's own checks (content, warc, xmlsafe: warcio and lxml) are imported only for bags
 # that declare archiver's profile: validating any other bag does not wait for them.
@@ -94,7 +94,7 @@ def _warc_scanners(scanners: dict[str, WarcScanner]) -> SinkFactory:
         if not ours:
             return None
         from archiver.verify.content import is_warc_path
-        from archiver.warc import WarcScanner
+        from archiver.warc.scan import WarcScanner
 
         if not is_warc_path(relative):
             return None

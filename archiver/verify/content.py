@@ -33,7 +33,8 @@ from pathlib import Path
 
 from archiver.describe import check_dublin_core, read_dublin_core
 from archiver.model import Finding, Severity
-from archiver.warc import RecordProblem, RecordSummary, WarcScanner, check_warc
+from archiver.warc.read import RecordProblem, RecordSummary, read_warc
+from archiver.warc.scan import WarcScanner, check_warc
 from archiver.xmlsafe import UnsafeXMLError, parse_xml, read_xml_file, schema_errors
 
 DUBLIN_CORE = "metadata/dublin_core.xml"
@@ -60,7 +61,7 @@ def check_content(
 ) -> tuple[Finding, ...]:
     """Run every archiver content check on ``bag`` and return the findings.
 
-    ``scanned`` maps a WARC's bag-relative path to a :class:`~archiver.warc.WarcScanner` that
+    ``scanned`` maps a WARC's bag-relative path to a :class:`~archiver.warc.scan.WarcScanner` that
     was fed the whole file while the manifests were computed (see :func:`is_warc_path`): its
     result stands for the WARC's check, which then needs no second read of the file.
     """
@@ -91,7 +92,7 @@ def _checked_warc(
     """The scanner's verdict on ``warc`` when it reached one, else a reading of the file."""
     if scanner is None:
         return check_warc(warc)
-    return scanner.result() or check_warc(warc, scan=False)
+    return scanner.result() or read_warc(warc)
 
 
 def check_metadata_files(bag: Path) -> Iterator[Finding]:

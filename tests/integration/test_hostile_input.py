@@ -1,7 +1,7 @@
 """Hostile and broken input: findings or one clear error, never a crash, a hang or a leak.
 
 - Property-based (hypothesis): :func:`archiver.verify.validate_bag` on archiver bags with
-  mutated files and on bags made of random tag files, and :func:`archiver.warc.check_warc` on
+  mutated files and on bags made of random tag files, and :func:`archiver.warc.scan.check_warc` on
   random bytes: no exception but archiver's own, within a time limit; any change to a file
   that a tag manifest covers is noticed.
 - XML entity bombs and external entities in a bag's Dublin Core and PREMIS records: a
@@ -45,7 +45,7 @@ from archiver.hashing import BAG_ALGORITHMS, digest_file
 from archiver.package import hash_payload, write_bag
 from archiver.store import Store
 from archiver.verify import bagit_python_objection, validate_bag
-from archiver.warc import check_warc
+from archiver.warc.scan import check_warc
 
 CHECK_SECONDS = 20  # one validation of a small bag, however hostile, on a loaded machine
 FUZZ = settings(
