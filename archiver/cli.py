@@ -712,8 +712,8 @@ def show(bag: Path, store: Path | None, as_json: bool) -> None:
       archiver show BAG --json
     """
     from archiver.auditlog import last_entries
+    from archiver.bagit.read import is_bag
     from archiver.inventory import summarize
-    from archiver.store import is_bag
 
     if not is_bag(bag):
         raise NotABagError("not a bag (no bagit.txt)", subject=str(bag))

@@ -43,12 +43,12 @@ from typing import IO, Any
 from lxml import etree
 
 from archiver._version import __version__
+from archiver.bagit.read import is_bag, read_bag_info, read_manifest
 from archiver.describe import DC_NS, DCTERMS_NS, RECORD_NS
 from archiver.errors import ExportError, InvalidBagError, NotABagError, UsageError
-from archiver.inventory import read_bag_info, store_key, summarize
+from archiver.inventory import store_key, summarize
 from archiver.model import utc_now
-from archiver.store import Store, is_bag
-from archiver.verify.bagit_rules import Findings, parse_manifest
+from archiver.store import Store
 from archiver.xmlsafe import UnsafeXMLError, parse_xml, read_xml_file, schema_errors
 
 WACZ_VERSION = "1.1.1"
@@ -212,19 +212,6 @@ def _index_entry(line: str, too_long: bool) -> IndexEntry | None:
 
 def _optional_text(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def read_manifest(bag: Path, algorithm: str = "sha256") -> dict[str, str]:
-    """The bag's payload manifest for ``algorithm`` as {path: hex digest}; {} when absent.
-
-    Read with the validator's own manifest parser (percent-decoding, ``./`` and all).
-    """
-    path = bag / f"manifest-{algorithm}.txt"
-    if path.is_symlink() or not path.is_file():
-        return {}
-    text = path.read_text(encoding="utf-8", errors="replace")
-    manifest = parse_manifest(text, path.name, algorithm, (1, 0), Findings())
-    return {entry.path: entry.digest.lower() for entry in manifest.entries}
 
 
 def read_record_values(bag: Path) -> dict[str, list[str]]:

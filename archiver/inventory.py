@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from archiver.auditlog import last_entries
+from archiver.bagit.read import read_bag_info
 from archiver.describe import read_dublin_core
 from archiver.store import Store
-from archiver.verify.bagit_rules import Findings, parse_bag_info
 from archiver.xmlsafe import UnsafeXMLError, read_xml_file
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
@@ -43,21 +43,6 @@ class BagSummary:
         data = {k: v for k, v in self.__dict__.items() if k != "caption_texts"}
         data["path"] = str(self.path)
         return data
-
-
-def read_bag_info(bag: Path) -> dict[str, str]:
-    """bag-info.txt as a dict (the first value of a repeated label); {} when unreadable.
-
-    Parsed by the validator's own reader; what it would report is not this module's concern.
-    """
-    path = bag / "bag-info.txt"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
-        return {}
-    text = path.read_text(encoding="utf-8", errors="replace")
-    info: dict[str, str] = {}
-    for label, value in parse_bag_info(text, "bag-info.txt", (1, 0), Findings()):
-        info.setdefault(label, value)
-    return info
 
 
 def summarize(

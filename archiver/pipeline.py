@@ -19,6 +19,7 @@ from pathlib import Path
 
 from archiver._version import SOFTWARE
 from archiver.acquire import capture_source
+from archiver.bagit.write import hash_payload, sync_tree, write_bag
 from archiver.describe import build_dublin_core, check_dublin_core, to_xml
 from archiver.errors import BagBuildError, ExtractionError, MetadataError, StoreError
 from archiver.model import (
@@ -30,7 +31,6 @@ from archiver.model import (
     FetchOptions,
     utc_now,
 )
-from archiver.package import hash_payload, sync_tree, write_bag
 from archiver.premis import new_event, premis_xml
 from archiver.store import Store, bag_name
 from archiver.verify import bagit_python_objection, validate_bag

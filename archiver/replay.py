@@ -41,6 +41,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.util import is_hop_by_hop
 
+from archiver.bagit.read import read_bag_info
 from archiver.errors import ReplayError
 from archiver.export import (
     INDEX_PATH,
@@ -53,7 +54,6 @@ from archiver.export import (
     read_record_values,
     require_bag,
 )
-from archiver.inventory import read_bag_info
 from archiver.warc.read import StoredRecord
 from archiver.warc.read import open_record as read_record_at
 

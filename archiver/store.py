@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from archiver.bagit.read import is_bag
 from archiver.errors import NotABagError, StoreError
 
 STAGING = ".staging"
@@ -121,15 +122,10 @@ def _find_bags(folder: Path) -> Iterator[Path]:
         if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
             continue
         path = Path(entry.path)
-        if (path / "bagit.txt").is_file():
+        if is_bag(path):
             yield path
         else:
             yield from _find_bags(path)
-
-
-def is_bag(path: Path) -> bool:
-    """True when ``path`` is a folder holding bagit.txt."""
-    return path.is_dir() and (path / "bagit.txt").is_file()
 
 
 def resolve_bags(paths: list[Path]) -> list[Path]:

@@ -175,7 +175,7 @@ def _make_parts(workdir: Path, plan: WarcPlan) -> dict[str, list[Path]]:
 
 def finish_archiver_bag(bag: Path, seed: Path) -> None:
     """Index every WARC of ``bag``, hash the payload, write the tag files as archiver does."""
-    from archiver.package import hash_payload, write_bag
+    from archiver.bagit.write import hash_payload, write_bag
     from archiver.warc.index import write_cdxj_index
 
     data = bag / "data"

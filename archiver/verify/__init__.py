@@ -2,7 +2,7 @@
 
 Three families of checks, each in its own module:
 
-- :mod:`archiver.verify.bagit_rules`: BagIt (RFC 8493) structure and fixity, for any bag;
+- :mod:`archiver.bagit.rules`: BagIt (RFC 8493) structure and fixity, for any bag;
 - :mod:`archiver.verify.profile`: conformance to a BagIt profile (ours, or one given);
 - :mod:`archiver.verify.content`: archiver's own content checks (Dublin Core, WARC, CDXJ,
   captions), for bags that declare the archiver profile.
@@ -16,9 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archiver.bagit.fixity import SinkFactory
+from archiver.bagit.read import info_values
+from archiver.bagit.rules import check_bagit
 from archiver.hashing import Sink
 from archiver.model import ValidationReport
-from archiver.verify.bagit_rules import SinkFactory, check_bagit, info_values
 from archiver.verify.profile import (
     ARCHIVER_PROFILE_ID,
     archiver_profile,

@@ -1,6 +1,6 @@
 """BagIt profiles: check a bag against a BagIt Profile (specification 1.4.0).
 
-The role of this module is to compare what :func:`archiver.verify.bagit_rules.check_bagit`
+The role of this module is to compare what :func:`archiver.bagit.rules.check_bagit`
 learnt about a bag (its bag-info, manifests, files) with the constraints of a profile, and to
 say every difference as a coded finding. It reads the bag only to size payload files (for
 ``Data-Empty``); it must not write anything, fetch a profile over the network, or repeat the
@@ -65,10 +65,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from archiver.bagit.read import info_values
+from archiver.bagit.rules import BagitResult
 from archiver.errors import UsageError
 from archiver.model import Finding, Severity
 from archiver.schemas import schema_dir
-from archiver.verify.bagit_rules import BagitResult, info_values
 
 PROFILE_FILE = "bagit-profile.json"
 ALWAYS_ALLOWED_TAG_FILES = (

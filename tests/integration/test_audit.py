@@ -14,8 +14,8 @@ from lxml import etree
 
 from archiver.auditing import audit_store
 from archiver.auditlog import log_path, read_entries
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.cli import cli
-from archiver.package import hash_payload, write_bag
 from archiver.store import Store
 
 

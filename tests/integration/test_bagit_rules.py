@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from archiver.bagit.read import normalise_path
+from archiver.bagit.rules import BagitResult, check_bagit
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.errors import NotABagError
 from archiver.model import Finding, Severity
-from archiver.package import hash_payload, write_bag
-from archiver.verify.bagit_rules import BagitResult, check_bagit, normalise_path
 
 PAYLOAD = {
     "data/article.txt": b"The article's text.\n",
@@ -30,7 +31,7 @@ TAGS = {"metadata/dublin_core.xml": b"<dc/>\n"}
 def make_bag(
     root: Path, payload: dict[str, bytes] | None = None, tags: dict[str, bytes] | None = None
 ) -> Path:
-    """A correct BagIt 1.0 bag written by archiver.package."""
+    """A correct BagIt 1.0 bag written by archiver.bagit.write."""
     bag = root / "bag"
     for relative, content in (PAYLOAD if payload is None else payload).items():
         (bag / relative).parent.mkdir(parents=True, exist_ok=True)

@@ -40,9 +40,9 @@ from helpers import ROOT, SEED, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.errors import ArchiverError
 from archiver.hashing import BAG_ALGORITHMS, digest_file
-from archiver.package import hash_payload, write_bag
 from archiver.store import Store
 from archiver.verify import bagit_python_objection, validate_bag
 from archiver.warc.scan import check_warc
@@ -436,7 +436,7 @@ def test_a_million_nested_tags_fail_one_capture_cleanly(tmp_path: Path) -> None:
 MILLION_LINES = """
 import json, resource, sys, time
 from pathlib import Path
-from archiver.package import hash_payload, write_bag
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.verify import validate_bag
 bag = Path(sys.argv[1])
 (bag / "data").mkdir(parents=True)

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from helpers import SEED
 
 import archiver
+from archiver.bagit.read import read_bag_info
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.cli import cli
-from archiver.inventory import read_bag_info
-from archiver.package import hash_payload, write_bag
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,11 @@
-"""The package stage: turn a folder holding ``data/`` into a BagIt 1.0 bag (RFC 8493).
+"""Writing BagIt 1.0 bags (RFC 8493): the package stage turns a folder holding ``data/`` into one.
 
 Writes ``bagit.txt``, ``bag-info.txt``, payload manifests and tag manifests for sha256 and
 sha512 (each file read once for both), and the tag files it is given (``metadata/*.xml``).
 It writes the bag itself rather than calling ``bagit.make_bag``, which writes BagIt 0.97,
 changes the working directory and moves files around; bagit-python is used to check the
-result (see :mod:`archiver.verify`). This module does not decide where a bag lives.
+result (see :mod:`archiver.verify`). This module does not decide where a bag lives, and
+reads back nothing but the files it hashes.
 """
 
 from __future__ import annotations
