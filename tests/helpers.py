@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archiver.bagit.read import read_bag_info
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.cli import cli
 from archiver.pipeline import TEST_PAUSE_VARIABLE
 
@@ -102,3 +104,26 @@ def child_processes(pid: int) -> list[int]:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+def warc_of(bag: Path) -> Path:
+    """The bag's WARC file."""
+    return next((bag / "data").glob("*.warc.gz"))
+
+
+def edit(path: Path, old: bytes, new: bytes) -> None:
+    """Replace the first ``old`` in a file by ``new`` (which must be there)."""
+    data = path.read_bytes()
+    assert old in data, f"{old!r} not in {path}"
+    path.write_bytes(data.replace(old, new, 1))
+
+
+def rebag(bag: Path) -> None:
+    """Re-compute manifests, Payload-Oxum and tag manifests over the bag as it now is.
+
+    Damage that the manifests would otherwise give away is so left for the deeper checks
+    (WARC digests, schemas, CDXJ, captions) to find on their own.
+    """
+    info = {k: v for k, v in read_bag_info(bag).items() if k not in ("Payload-Oxum", "Bag-Size")}
+    tags = {p.relative_to(bag).as_posix(): p.read_bytes() for p in (bag / "metadata").iterdir()}
+    write_bag(bag, hash_payload(bag), info, tags)

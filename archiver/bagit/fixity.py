@@ -16,7 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver.bagit.read import Findings, Manifest, is_payload_path, short
+from archiver import codes
+from archiver.bagit.read import Manifest, is_payload_path, short
+from archiver.codes import Findings
 from archiver.hashing import Sink, digest_file
 
 # Given bag-info's labels and values and a bag-relative path about to be hashed: a consumer of
@@ -76,7 +78,7 @@ def hash_files(
         try:
             size, digests = result()
         except OSError as exc:
-            findings.error("B021", path, f"cannot be read: {exc.strerror or exc}")
+            findings.add(codes.B021_FILE, path, reason=exc.strerror or exc)
             continue
         by_file[path] = digests
         octets += size
@@ -120,7 +122,7 @@ def compare_digests(
             )
     for path in sorted(wrong):
         if is_payload_path(path):
-            findings.error("B009", path, "payload file changed: " + "; ".join(wrong[path]))
+            findings.add(codes.B009_CHANGED, path, differences="; ".join(wrong[path]))
         else:
-            findings.error("B010", path, "tag file changed: " + "; ".join(wrong[path]))
+            findings.add(codes.B010_CHANGED, path, differences="; ".join(wrong[path]))
     return {p for p in wrong if is_payload_path(p)}

@@ -8,7 +8,8 @@ Payload-Oxum and the checksums is :mod:`archiver.bagit.rules`' job.
 
 :func:`is_bag` is the one definition of "a bag" (a folder holding bagit.txt) for the whole
 package. :func:`read_bag_info` and :func:`read_manifest` are tolerant readers for code that
-only wants the values (the inventory, the exports): they report nothing.
+only wants the values (the inventory, the exports): they report nothing. Findings are the B
+codes of :mod:`archiver.codes`.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ import os
 import re
 import stat
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from archiver.model import Finding, Severity
+from archiver import codes
+from archiver.codes import Findings, Message, display_path
 
 DEFAULT_VERSION = (1, 0)
 KNOWN_VERSIONS = frozenset({(0, 93), (0, 94), (0, 95), (0, 96), (0, 97), (1, 0)})
@@ -47,7 +48,6 @@ SYSTEM_FILES = frozenset(
 MAX_TAG_FILE_BYTES = 512 * 1024 * 1024
 MAX_INFO_BYTES = 16 * 1024 * 1024  # bag-info.txt read by read_bag_info, at most
 MAX_NAMES_IN_MESSAGE = 10
-MAX_FINDINGS_PER_CODE = 1000  # beyond this, findings of one code are counted, not listed
 MANIFEST_NAME = re.compile(r"^(tag)?manifest-([A-Za-z0-9_-]+)\.txt$")
 _VERSION_LINE = re.compile(r"^BagIt-Version: ([0-9]+\.[0-9]+)$")
 _ENCODING_LINE = re.compile(r"^Tag-File-Character-Encoding: (\S+)$")
@@ -120,59 +120,7 @@ class Tree:
         return {p: s for p, s in self.files.items() if is_payload_path(p)}
 
 
-class Findings(list[Finding]):
-    """A list of findings with shorthands to add an error or a warning.
-
-    At most :data:`MAX_FINDINGS_PER_CODE` findings of one code and severity are kept; the
-    others are only counted, and :meth:`summarised` adds one finding saying how many more
-    there were. A hostile manifest of a million bad lines so costs bounded memory and gives a
-    readable report.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._counts: Counter[tuple[str, Severity]] = Counter()
-
-    def error(self, code: str, path: str, message: str) -> None:
-        """Add an error about ``path`` (bag-relative, '' for the bag)."""
-        self.add(code, Severity.ERROR, path, message)
-
-    def warning(self, code: str, path: str, message: str) -> None:
-        """Add a warning about ``path`` (bag-relative, '' for the bag)."""
-        self.add(code, Severity.WARNING, path, message)
-
-    def add(self, code: str, severity: Severity, path: str, message: str) -> None:
-        """Add a finding of the given severity."""
-        key = (code, severity)
-        self._counts[key] += 1
-        if self._counts[key] <= MAX_FINDINGS_PER_CODE:
-            self.append(Finding(code, severity, display_path(path), message))
-
-    def summarised(self) -> tuple[Finding, ...]:
-        """Every finding kept, then one per code and severity that had too many to list."""
-        more = tuple(
-            Finding(
-                code,
-                severity,
-                "",
-                f"{count - MAX_FINDINGS_PER_CODE} more {code} "
-                "findings like those above are not listed",
-            )
-            for (code, severity), count in self._counts.items()
-            if count > MAX_FINDINGS_PER_CODE
-        )
-        return (*self, *more)
-
-
 # --- Small helpers ----------------------------------------------------------------------------
-
-
-def display_path(path: str) -> str:
-    """A path fit for a one-line report: CR/LF as in manifests, undecodable bytes escaped."""
-    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    if "\r" in text or "\n" in text:
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text
 
 
 def names(paths: Iterable[str]) -> str:
@@ -254,14 +202,14 @@ def walk_bag(bag: Path, findings: Findings) -> Tree:
             with os.scandir(os.path.join(bag, folder) if folder else bag) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
         except OSError as exc:
-            findings.error("B021", folder, f"folder cannot be read: {exc.strerror or exc}")
+            findings.add(codes.B021_FOLDER, folder, reason=exc.strerror or exc)
             continue
         for entry in entries:
             relative = f"{folder}/{entry.name}" if folder else entry.name
             try:
                 info = entry.stat(follow_symlinks=False)
             except OSError as exc:
-                findings.error("B021", relative, f"cannot be read: {exc.strerror or exc}")
+                findings.add(codes.B021_FILE, relative, reason=exc.strerror or exc)
                 continue
             if stat.S_ISDIR(info.st_mode):
                 dirs.add(relative)
@@ -270,11 +218,7 @@ def walk_bag(bag: Path, findings: Findings) -> Tree:
                 files[relative] = info.st_size
             else:
                 others[relative] = _describe_special(bag, relative, info.st_mode)
-                findings.error(
-                    "B013",
-                    relative,
-                    f"{others[relative]}: not followed or read; a bag must hold regular files only",
-                )
+                findings.add(codes.B013_SPECIAL, relative, what=others[relative])
     return Tree(files=files, others=others, dirs=frozenset(dirs))
 
 
@@ -300,10 +244,8 @@ def read_tag_file(bag: Path, relative: str, tree: Tree, findings: Findings) -> b
     if relative not in tree.files:
         return None
     if tree.files[relative] > MAX_TAG_FILE_BYTES:
-        findings.error(
-            "B021",
-            relative,
-            f"{tree.files[relative]} bytes: too large to parse (limit {MAX_TAG_FILE_BYTES})",
+        findings.add(
+            codes.B021_TOO_LARGE, relative, size=tree.files[relative], limit=MAX_TAG_FILE_BYTES
         )
         return None
     try:
@@ -312,7 +254,7 @@ def read_tag_file(bag: Path, relative: str, tree: Tree, findings: Findings) -> b
         with os.fdopen(fd, "rb") as handle:
             return read_at_most(handle, MAX_TAG_FILE_BYTES + 1)
     except OSError as exc:
-        findings.error("B021", relative, f"cannot be read: {exc.strerror or exc}")
+        findings.add(codes.B021_FILE, relative, reason=exc.strerror or exc)
         return None
 
 
@@ -329,16 +271,14 @@ def read_at_most(handle: BinaryIO, limit: int) -> bytes:
 
 
 def decode_tag_file(
-    data: bytes, encoding: str, relative: str, code: str, findings: Findings
+    data: bytes, encoding: str, relative: str, undecodable: Message, findings: Findings
 ) -> str:
-    """Decode a tag file with the declared encoding; report undecodable bytes under ``code``."""
+    """Decode a tag file with the declared encoding; report undecodable bytes as ``undecodable``."""
     try:
         text = data.decode(encoding)
     except UnicodeError as exc:
         where = f" at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else ""
-        findings.error(
-            code, relative, f"not valid {encoding} (the declared tag file encoding){where}"
-        )
+        findings.add(undecodable, relative, encoding=encoding, where=where)
         try:
             text = data.decode(encoding, errors="replace")
         except UnicodeError:
@@ -356,19 +296,15 @@ def parse_declaration(data: bytes | None, findings: Findings) -> Declaration:
     the rest of the bag can still be checked.
     """
     if data is None:
-        findings.error(
-            "B001",
-            "bagit.txt",
-            "bagit.txt is missing: every bag must declare its BagIt version and tag file encoding",
-        )
+        findings.add(codes.B001_MISSING, "bagit.txt")
         return Declaration(None, DEFAULT_VERSION, "utf-8")
     if data.startswith(codecs.BOM_UTF8):
-        findings.error("B002", "bagit.txt", "starts with a byte-order mark, which is not allowed")
+        findings.add(codes.B002_BOM, "bagit.txt")
         data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        findings.error("B002", "bagit.txt", "is not UTF-8 text")
+        findings.add(codes.B002_NOT_UTF8, "bagit.txt")
         text = data.decode("utf-8", errors="replace")
     lines = split_lines(text)
     version, rules = _declared_version(lines, findings)
@@ -382,19 +318,12 @@ def _declared_version(lines: list[str], findings: Findings) -> tuple[str | None,
     first = lines[0] if lines else ""
     strict = _VERSION_LINE.match(first)
     if not strict:
-        findings.error(
-            "B002", "bagit.txt", f"line 1 must be exactly 'BagIt-Version: M.N', found {first!r}"
-        )
+        findings.add(codes.B002_VERSION_LINE, "bagit.txt", found=first)
     match = strict or _LOOSE_VERSION.match(first)
     version = match.group(1) if match and match.group(1) else None
     rules = rules_for(version)
     if strict and rules is None:
-        findings.warning(
-            "B002",
-            "bagit.txt",
-            f"BagIt-Version {version} is not a version this "
-            "checker knows; the 1.0 rules were applied",
-        )
+        findings.add(codes.B002_UNKNOWN_VERSION, "bagit.txt", version=version)
     return version, rules or DEFAULT_VERSION
 
 
@@ -422,21 +351,15 @@ def _declared_encoding(lines: list[str], findings: Findings) -> str:
     """Read line 2 (``Tag-File-Character-Encoding: ENC``); fall back to UTF-8."""
     second = lines[1] if len(lines) > 1 else None
     if second is None:
-        findings.error("B002", "bagit.txt", "line 2 'Tag-File-Character-Encoding: ...' is missing")
+        findings.add(codes.B002_NO_ENCODING_LINE, "bagit.txt")
         return "utf-8"
     strict = _ENCODING_LINE.match(second)
     if not strict:
-        findings.error(
-            "B002",
-            "bagit.txt",
-            f"line 2 must be exactly 'Tag-File-Character-Encoding: ENCODING', found {second!r}",
-        )
+        findings.add(codes.B002_ENCODING_LINE, "bagit.txt", found=second)
     loose = strict or _LOOSE_ENCODING.match(second)
     name = loose.group(1) if loose else ""
     if not is_text_encoding(name):
-        findings.error(
-            "B002", "bagit.txt", f"unknown tag file encoding {name!r}; tag files were read as UTF-8"
-        )
+        findings.add(codes.B002_UNKNOWN_ENCODING, "bagit.txt", name=name)
         return "utf-8"
     return name
 
@@ -444,13 +367,9 @@ def _declared_encoding(lines: list[str], findings: Findings) -> str:
 def _check_extra_lines(extra: list[str], findings: Findings) -> None:
     """bagit.txt holds exactly two lines: report anything after them."""
     if any(line.strip() for line in extra):
-        findings.error(
-            "B002",
-            "bagit.txt",
-            f"holds {len(extra)} line(s) after the two declarations; exactly two lines are allowed",
-        )
+        findings.add(codes.B002_EXTRA_LINES, "bagit.txt", count=len(extra))
     elif extra:
-        findings.warning("B002", "bagit.txt", "ends with blank line(s) after the two declarations")
+        findings.add(codes.B002_BLANK_LINES, "bagit.txt")
 
 
 # --- bag-info.txt -----------------------------------------------------------------------------
@@ -466,7 +385,7 @@ def load_bag_info(
     data = read_tag_file(bag, name, tree, findings)
     if data is None:
         return name, ()
-    text = decode_tag_file(data, declaration.encoding, name, "B016", findings)
+    text = decode_tag_file(data, declaration.encoding, name, codes.B016_UNDECODABLE, findings)
     return name, parse_bag_info(text, name, declaration.rules, findings)
 
 
@@ -480,25 +399,16 @@ def parse_bag_info(
             continue
         if line[0] in " \t":
             if not elements:
-                findings.error(
-                    "B016",
-                    relative,
-                    f"line {number} continues a value but no label comes before it",
-                )
+                findings.add(codes.B016_ORPHAN, relative, line=number)
             else:
                 elements[-1][1] = f"{elements[-1][1]} {line.strip()}".strip()
             continue
         label, colon, value = line.partition(":")
         if not colon or not label.strip():
-            findings.error("B016", relative, f"line {number} is not 'Label: value': {line[:60]!r}")
+            findings.add(codes.B016_NO_LABEL, relative, line=number, text=line[:60])
             continue
         if rules >= (1, 0) and (label != label.strip() or not _canonical_value(value)):
-            findings.warning(
-                "B016",
-                relative,
-                f"line {number}: BagIt 1.0 writes 'Label: value' "
-                "(no space before the colon, one after)",
-            )
+            findings.add(codes.B016_SEPARATOR, relative, line=number)
         elements.append([label.strip(), value.strip()])
     return tuple((label, value) for label, value in elements)
 
@@ -543,7 +453,11 @@ def find_manifests(tree: Tree) -> list[tuple[str, str, bool]]:
     return found
 
 
-def normalise_path(raw: str) -> tuple[str | None, list[tuple[str, Severity, str]]]:
+#: A problem with a path: the message to report, and its fields (the caller adds ``line``).
+PathProblem = tuple[Message, dict[str, str]]
+
+
+def normalise_path(raw: str) -> tuple[str | None, list[PathProblem]]:
     """Decode and check a manifest or fetch.txt path; return it bag-relative, or None.
 
     RFC 8493 percent-encodes only CR, LF and '%'. Absolute paths, ``..`` segments and ``~``
@@ -551,32 +465,20 @@ def normalise_path(raw: str) -> tuple[str | None, list[tuple[str, Severity, str]
     """
     path = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), raw)
     if "\x00" in path:
-        return None, [("B005", Severity.ERROR, "path holds a NUL character")]
+        return None, [(codes.B005_NUL, {})]
     if path.startswith("/") or _WINDOWS_ABSOLUTE.match(path):
-        return None, [("B006", Severity.ERROR, f"absolute path {path!r} points outside the bag")]
+        return None, [(codes.B006_ABSOLUTE, {"path": path})]
     parts = path.split("/")
     if parts[0].startswith("~"):
-        return None, [
-            (
-                "B006",
-                Severity.ERROR,
-                f"path {path!r} starts with a home-directory shortcut and points outside the bag",
-            )
-        ]
+        return None, [(codes.B006_HOME, {"path": path})]
     if ".." in parts:
-        return None, [
-            (
-                "B006",
-                Severity.ERROR,
-                f"path {path!r} has a '..' segment and may point outside the bag",
-            )
-        ]
+        return None, [(codes.B006_PARENT, {"path": path})]
     kept = [part for part in parts if part not in ("", ".")]
     if not kept:
-        return None, [("B005", Severity.ERROR, "empty path")]
+        return None, [(codes.B005_EMPTY_PATH, {})]
     clean = "/".join(kept)
     if clean != path:
-        return clean, [("B023", Severity.WARNING, f"path written {path!r}, read as {clean!r}")]
+        return clean, [(codes.B023_REWRITTEN, {"path": path, "clean": clean})]
     return clean, []
 
 
@@ -589,7 +491,7 @@ def load_manifests(
         data = read_tag_file(bag, name, tree, findings)
         if data is None:
             continue
-        text = decode_tag_file(data, declaration.encoding, name, "B005", findings)
+        text = decode_tag_file(data, declaration.encoding, name, codes.B005_UNDECODABLE, findings)
         manifests.append(parse_manifest(text, name, algorithm, declaration.rules, findings))
     return manifests
 
@@ -614,12 +516,12 @@ def parse_manifest(
             continue
         key = variant_key(entry.path)
         if key in variants:
-            findings.warning(
-                "B019",
+            findings.add(
+                codes.B019_LISTED_TWICE,
                 entry.path,
-                f"{name} line {number} lists it and also "
-                f"{display_path(variants[key])!r}, which differs only by case or "
-                "Unicode normalisation",
+                manifest=name,
+                line=number,
+                other=display_path(variants[key]),
             )
         variants.setdefault(key, entry.path)
         entries[entry.path] = entry
@@ -632,29 +534,20 @@ def _manifest_line(
     """Parse one manifest line, or report it (B005, B006, B023) and return None."""
     match = _MANIFEST_LINE.match(line)
     if not match or not match.group(2).strip():
-        findings.error("B005", name, f"line {number} is not 'digest path': {line[:80]!r}")
+        findings.add(codes.B005_LINE, name, line=number, text=line[:80])
         return None
     digest, raw_path = match.group(1), match.group(2)
     if raw_path.startswith("*"):
         raw_path = raw_path[1:]
-        findings.warning(
-            "B023",
-            name,
-            f"line {number}: '*' before the path is an md5sum "
-            "binary-mode marker, not part of the path",
-        )
+        findings.add(codes.B023_BINARY_MARKER, name, line=number)
     path, problems = normalise_path(raw_path)
-    for code, severity, message in problems:
-        findings.add(code, severity, name, f"line {number}: {message}")
+    for message, fields in problems:
+        findings.add(message, name, line=number, **fields)
     if path is None:
         return None
     if not _HEX.match(digest) or (length is not None and len(digest) != length):
-        findings.error(
-            "B005",
-            name,
-            f"line {number}: {digest[:20]!r} is not a "
-            f"{'digest' if length is None else f'{length}-digit hex digest'}",
-        )
+        expected = "digest" if length is None else f"{length}-digit hex digest"
+        findings.add(codes.B005_DIGEST, name, line=number, digest=digest[:20], expected=expected)
         digest = ""
     return ManifestEntry(path, digest.lower(), number)
 
@@ -662,19 +555,11 @@ def _manifest_line(
 def _entry_in_scope(entry: ManifestEntry, name: str, payload: bool, findings: Findings) -> bool:
     """A payload manifest lists data/ only; a tag manifest should not list payload files."""
     if payload and not is_payload_path(entry.path):
-        findings.error(
-            "B022",
-            name,
-            f"line {entry.line}: {display_path(entry.path)!r} is not "
-            "under data/: a payload manifest lists payload files only",
-        )
+        findings.add(codes.B022_NOT_PAYLOAD, name, line=entry.line, path=display_path(entry.path))
         return False
     if not payload and is_payload_path(entry.path):
-        findings.warning(
-            "B022",
-            name,
-            f"line {entry.line}: {display_path(entry.path)!r} is a "
-            "payload file; tag manifests list tag files",
+        findings.add(
+            codes.B022_PAYLOAD_IN_TAGS, name, line=entry.line, path=display_path(entry.path)
         )
     return True
 
@@ -687,13 +572,13 @@ def _duplicate(
     findings: Findings,
 ) -> None:
     """Report a path listed twice in one manifest (the first entry is the one kept)."""
-    where = f"{name} lists it on lines {first.line} and {again.line}"
     if first.digest != again.digest:
-        findings.error("B014", again.path, f"{where} with different digests")
+        message = codes.B014_DIFFERENT
     elif rules >= (1, 0):
-        findings.error("B014", again.path, f"{where}; BagIt 1.0 allows each path once")
+        message = codes.B014_TWICE
     else:
-        findings.warning("B014", again.path, f"{where} with the same digest")
+        message = codes.B014_SAME
+    findings.add(message, again.path, manifest=name, first=first.line, again=again.line)
 
 
 def read_manifest(bag: Path, algorithm: str = "sha256") -> dict[str, str]:
@@ -720,7 +605,9 @@ def load_fetch(
     data = read_tag_file(bag, "fetch.txt", tree, findings)
     if data is None:
         return []
-    text = decode_tag_file(data, declaration.encoding, "fetch.txt", "B015", findings)
+    text = decode_tag_file(
+        data, declaration.encoding, "fetch.txt", codes.B015_UNDECODABLE, findings
+    )
     return parse_fetch(text, findings)
 
 
@@ -732,29 +619,20 @@ def parse_fetch(text: str, findings: Findings) -> list[FetchEntry]:
             continue
         match = _FETCH_LINE.match(line)
         if not match:
-            findings.error("B015", "fetch.txt", f"line {number} is not 'url length path'")
+            findings.add(codes.B015_LINE, "fetch.txt", line=number)
             continue
         url, size, raw_path = match.groups()
         if not urlsplit(url).scheme:
-            findings.error(
-                "B015", "fetch.txt", f"line {number}: {url[:60]!r} is not an absolute URL"
-            )
+            findings.add(codes.B015_URL, "fetch.txt", line=number, url=url[:60])
         if size != "-" and not size.isdigit():
-            findings.error(
-                "B015", "fetch.txt", f"line {number}: length {size!r} is neither a number nor '-'"
-            )
+            findings.add(codes.B015_LENGTH, "fetch.txt", line=number, length=size)
         path, problems = normalise_path(raw_path)
-        for code, severity, message in problems:
-            findings.add(code, severity, "fetch.txt", f"line {number}: {message}")
+        for message, fields in problems:
+            findings.add(message, "fetch.txt", line=number, **fields)
         if path is None:
             continue
         if not is_payload_path(path):
-            findings.error(
-                "B015",
-                "fetch.txt",
-                f"line {number}: {display_path(path)!r} is not "
-                "under data/: fetch.txt lists payload files only",
-            )
+            findings.add(codes.B015_NOT_PAYLOAD, "fetch.txt", line=number, path=display_path(path))
             continue
         entries.append(FetchEntry(url, int(size) if size.isdigit() else None, path, number))
     return entries

@@ -15,7 +15,8 @@ unknown version is checked by the 1.0 rules, with a warning. Three depths of che
 ``fast`` compares Payload-Oxum with the files on disk (sizes and count, nothing is read);
 ``completeness_only`` adds "every file present and listed" without hashing; the full check
 adds every checksum of every manifest, payload and tag, each file read once for all its
-algorithms, spread over worker threads, largest first.
+algorithms, spread over worker threads, largest first. Findings are the B codes of
+:mod:`archiver.codes`.
 """
 
 from __future__ import annotations
@@ -27,15 +28,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver import codes
 from archiver.bagit.fixity import SinkFactory, compare_digests, hash_files, plan_hashing
 from archiver.bagit.read import (
     MANIFEST_NAME,
     Declaration,
     FetchEntry,
-    Findings,
     Manifest,
     Tree,
-    display_path,
     find_manifests,
     info_values,
     is_bag,
@@ -50,6 +50,7 @@ from archiver.bagit.read import (
     variant_key,
     walk_bag,
 )
+from archiver.codes import Findings, display_path
 from archiver.errors import NotABagError
 from archiver.model import Finding
 
@@ -161,7 +162,7 @@ def read_metadata(bag: Path, tree: Tree, findings: Findings) -> Metadata:
     declaration = parse_declaration(read_tag_file(bag, "bagit.txt", tree, findings), findings)
     if "data" not in tree.dirs:
         kind = " (data is a file)" if "data" in tree.files else ""
-        findings.error("B003", "data", f"the payload directory data/ is missing{kind}")
+        findings.add(codes.B003_NO_DATA, "data", kind=kind)
     info_name, bag_info = load_bag_info(bag, tree, declaration, findings)
     manifests = load_manifests(bag, tree, declaration, findings)
     check_algorithms(manifests, findings)
@@ -216,30 +217,15 @@ def check_algorithms(manifests: list[Manifest], findings: Findings) -> None:
     payload = [m for m in manifests if m.payload]
     for manifest in manifests:
         if manifest.hash_name is None:
-            findings.warning(
-                "B018",
-                manifest.name,
-                f"algorithm {manifest.algorithm!r} is not "
-                "available here: this manifest's digests were not checked",
-            )
+            findings.add(codes.B018_UNAVAILABLE, manifest.name, algorithm=manifest.algorithm)
     computable = [m for m in payload if m.hash_name]
     if not payload:
-        findings.error("B004", "", "no payload manifest (manifest-ALGORITHM.txt)")
+        findings.add(codes.B004_NO_MANIFEST, "")
     elif not computable:
-        findings.error(
-            "B004",
-            "",
-            "no payload manifest uses an algorithm this checker can "
-            "compute: the payload's fixity cannot be verified",
-        )
+        findings.add(codes.B004_NONE_COMPUTABLE, "")
     elif all(m.algorithm in WEAK_ALGORITHMS for m in computable):
         used = ", ".join(sorted({m.algorithm for m in computable}))
-        findings.warning(
-            "B018",
-            "",
-            f"payload fixity relies on {used} only, which are "
-            "weak; sha256 or sha512 is recommended",
-        )
+        findings.add(codes.B018_WEAK, "", algorithms=used)
 
 
 def check_fetch(
@@ -250,18 +236,12 @@ def check_fetch(
     for entry in entries:
         lacking = [name for name, paths in listed.items() if entry.path not in paths]
         if lacking:
-            findings.error(
-                "B015",
-                entry.path,
-                f"listed in fetch.txt (line {entry.line}) but not in {', '.join(lacking)}",
+            findings.add(
+                codes.B015_NOT_LISTED, entry.path, line=entry.line, manifests=", ".join(lacking)
             )
         size = tree.files.get(entry.path)
         if size is not None and entry.length is not None and size != entry.length:
-            findings.error(
-                "B015",
-                entry.path,
-                f"fetch.txt gives a length of {entry.length} bytes, the file holds {size}",
-            )
+            findings.add(codes.B015_WRONG_LENGTH, entry.path, length=entry.length, size=size)
 
 
 # --- Comparing manifests with the disk --------------------------------------------------------
@@ -290,13 +270,7 @@ def locate_listed(manifests: list[Manifest], tree: Tree, findings: Findings) -> 
         elif variants.get(variant_key(path)):
             found = variants[variant_key(path)][0]
             located[path] = found
-            findings.warning(
-                "B019",
-                path,
-                f"listed under this name, found on disk as "
-                f"{display_path(found)!r} (differs by case or Unicode "
-                "normalisation); checked there",
-            )
+            findings.add(codes.B019_FOUND_AS, path, found=display_path(found))
         else:
             missing.add(path)
     return Comparison(located, frozenset(missing))
@@ -310,13 +284,7 @@ def check_disk_variants(tree: Tree, findings: Findings) -> None:
     for paths in groups.values():
         if len(paths) > 1:
             for other in paths[1:]:
-                findings.warning(
-                    "B019",
-                    other,
-                    f"differs from {display_path(paths[0])!r} only "
-                    "by case or Unicode normalisation: they collide on macOS and "
-                    "Windows",
-                )
+                findings.add(codes.B019_ON_DISK, other, other=display_path(paths[0]))
 
 
 def report_missing(
@@ -335,19 +303,11 @@ def report_missing(
     for path in sorted(comparison.missing):
         listing = ", ".join(listed_in[path])
         if path in fetched:
-            findings.error(
-                "B015",
-                path,
-                f"not fetched yet (fetch.txt line {fetched[path].line}): the bag is incomplete",
-            )
+            findings.add(codes.B015_NOT_FETCHED, path, line=fetched[path].line)
         elif is_system_file(path):
-            findings.warning(
-                "B020",
-                path,
-                f"system file listed in {listing} is absent (copy tools often drop these)",
-            )
+            findings.add(codes.B020_ABSENT, path, manifests=listing)
         else:
-            findings.error("B007", path, f"listed in {listing} but not in the bag")
+            findings.add(codes.B007_MISSING, path, manifests=listing)
 
 
 def report_unlisted_payload(
@@ -361,14 +321,9 @@ def report_unlisted_payload(
     for path in sorted(tree.payload()):
         lacking = [m.name for m in payload if path not in covered[m.name]]
         if len(lacking) == len(payload):
-            findings.error("B008", path, "payload file not listed in any payload manifest")
+            findings.add(codes.B008_UNLISTED, path)
         elif lacking:
-            findings.error(
-                "B008",
-                path,
-                f"payload file not listed in {', '.join(lacking)} "
-                "(every payload manifest must list every payload file)",
-            )
+            findings.add(codes.B008_PARTLY_LISTED, path, manifests=", ".join(lacking))
 
 
 def report_untracked_tags(
@@ -384,20 +339,14 @@ def report_untracked_tags(
             continue
         lacking = [name for name, paths in covered.items() if path not in paths]
         if lacking:
-            findings.warning(
-                "B017",
-                path,
-                f"tag file not listed in {', '.join(lacking)}, so its fixity is not recorded",
-            )
+            findings.add(codes.B017_UNLISTED, path, manifests=", ".join(lacking))
 
 
 def report_system_files(tree: Tree, findings: Findings) -> None:
     """B020 (warning) for each system file present in the bag."""
     for path in sorted(tree.files):
         if is_system_file(path):
-            findings.warning(
-                "B020", path, "operating-system file (not content); better left out of bags"
-            )
+            findings.add(codes.B020_PRESENT, path)
 
 
 # --- Payload-Oxum -----------------------------------------------------------------------------
@@ -417,19 +366,13 @@ def check_oxum(
     """Compare Payload-Oxum with data/ and, when they disagree, name the files that explain it."""
     values = info_values(bag_info, "Payload-Oxum")
     if not values:
-        findings.warning(
-            "B012",
-            info_name,
-            "no Payload-Oxum: a quick (--fast) check of the payload is not possible",
-        )
+        findings.add(codes.B012_MISSING, info_name)
         return
     if len(set(values)) > 1:
-        findings.error(
-            "B012", info_name, f"Payload-Oxum repeated with different values: {', '.join(values)}"
-        )
+        findings.add(codes.B012_REPEATED, info_name, values=", ".join(values))
     match = _OXUM.match(values[0])
     if not match:
-        findings.error("B012", info_name, f"Payload-Oxum {values[0]!r} is not 'octets.count'")
+        findings.add(codes.B012_MALFORMED, info_name, value=values[0])
         return
     octets, count = int(match.group(1)), int(match.group(2))
     payload = tree.payload()
@@ -440,10 +383,8 @@ def check_oxum(
     absent_system = [p for p in missing if is_system_file(p)]
     others = [p for p in missing if not is_system_file(p)]
     extra, changed = sorted(extra), sorted(changed)
-    message = (
-        f"Payload-Oxum says {octets} bytes in {count} files, data/ holds "
-        f"{found_octets} bytes in {found_count} files"
-    )
+    sizes = {"octets": octets, "count": count, "found_octets": found_octets}
+    sizes["found_count"] = found_count
     explained = (
         not others
         and not extra
@@ -453,13 +394,10 @@ def check_oxum(
         and found_octets <= octets
     )
     if explained:
-        findings.warning(
-            "B011",
-            info_name,
-            f"{message}: the gap is the absent system files {names(absent_system)}",
-        )
+        findings.add(codes.B011_SYSTEM_FILES, info_name, files=names(absent_system), **sizes)
         return
-    findings.error("B011", info_name, message + _oxum_explanation(missing, extra, changed, hashed))
+    explanation = _oxum_explanation(missing, extra, changed, hashed)
+    findings.add(codes.B011_MISMATCH, info_name, explanation=explanation, **sizes)
 
 
 def _oxum_explanation(

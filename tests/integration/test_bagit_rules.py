@@ -369,7 +369,7 @@ def test_fetch_txt_may_list_payload_files_only(tmp_path: Path) -> None:
 def test_manifest_path_normalisation(raw: str, expected: str | None, code: str | None) -> None:
     path, problems = normalise_path(raw)
     assert path == expected
-    assert [c for c, _, _ in problems] == ([code] if code else [])
+    assert [message.code for message, _ in problems] == ([code] if code else [])
 
 
 def test_a_name_with_a_line_break_is_percent_encoded_and_verified(tmp_path: Path) -> None:
