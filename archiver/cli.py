@@ -75,9 +75,14 @@ def say(message: str = "", *, verbose: bool = False, err: bool = False) -> None:
 
 def _verbosity() -> int:
     """-1 with --quiet, 1 with --verbose, 0 otherwise."""
+    return int(_root_object().get("verbosity", 0))
+
+
+def _root_object() -> dict[str, Any]:
+    """The command group's context object: the verbosity, and what a caller of ``main`` gave."""
     context = click.get_current_context(silent=True)
     root = context.find_root() if context else None
-    return int(root.obj.get("verbosity", 0)) if root and isinstance(root.obj, dict) else 0
+    return root.obj if root and isinstance(root.obj, dict) else {}
 
 
 def warn(message: str) -> None:
@@ -126,7 +131,8 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     """
     if quiet and verbose:
         raise click.UsageError("choose one of --quiet and --verbose")
-    context.obj = {"verbosity": -1 if quiet else 1 if verbose else 0}
+    # A program running the CLI may pass obj={"checkpoint": f} (see CaptureOptions): kept.
+    context.obj = {**(context.obj or {}), "verbosity": -1 if quiet else 1 if verbose else 0}
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -209,7 +215,7 @@ def _capture_all(
     workers: CaptureWorkers | None,
 ) -> None:
     from archiver.config import agent_from, fetch_options_from, load_settings
-    from archiver.pipeline import CaptureOptions, archive_source
+    from archiver.pipeline import CaptureOptions, archive_source, no_checkpoint
 
     the_store = _store(store)
     effective = load_settings(the_store.root, settings)
@@ -217,6 +223,7 @@ def _capture_all(
         title=title,
         agent=agent_from(effective),
         fetch=fetch_options_from(effective, requisites=not no_requisites),
+        checkpoint=_root_object().get("checkpoint") or no_checkpoint,
     )
     results, worst = [], 0
     for source in sources:

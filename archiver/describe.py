@@ -1,4 +1,5 @@
-"""The describe stage: build the Dublin Core record of an article, write it as XML, check it.
+"""The describe stage: build the Dublin Core record of an article, write it as XML, check it;
+and ``captions.json``, the photo captions as data.
 
 Pure functions from plain data to plain data (and to bytes); the only outside library is lxml,
 for serialising and for schema validation against archiver's own ``schemas/dc-record.xsd``.
@@ -7,6 +8,7 @@ Nothing here reads or writes files other than the schemas.
 
 from __future__ import annotations
 
+import json
 import re
 
 from lxml import etree
@@ -175,3 +177,24 @@ def read_dublin_core(data: bytes) -> dict[str, list[str]]:
         else:
             values.setdefault(name, []).append(child.text or "")
     return values
+
+
+def captions_document(article: Article, record: DublinCore) -> bytes:
+    """``captions.json``: every photo caption in article order, with what is known of it."""
+    document = {
+        "identifier": record.identifier,
+        "source": record.source,
+        "count": len(article.captions),
+        "captions": [
+            {
+                "n": n,
+                "text": c.text,
+                "credit": c.credit,
+                "alt": c.alt,
+                "image_url": c.image_url,
+                "image_record_id": c.image_record_id,
+            }
+            for n, c in enumerate(article.captions, start=1)
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from archiver._version import SOFTWARE, __version__
-from archiver.model import FileFixity
+from archiver.model import Capture, FileFixity
 
 PREMIS_NS = "http://www.loc.gov/premis/v3"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -158,3 +158,41 @@ def _agent(
     if version:
         _text(element, "agentVersion", version)
 
+
+def capture_detail(capture: Capture) -> str:
+    """The PREMIS capture event's detail: what, how it ended, with which options (UTC)."""
+    detail = f"{SOFTWARE} captured {capture.source} ({capture.kind})"
+    if capture.final_url:
+        detail += f"; final URL {capture.final_url}, HTTP {capture.status}"
+    if capture.options:
+        detail += "; options: " + ", ".join(f"{k}={v}" for k, v in capture.options)
+    return detail
+
+
+def bag_events(
+    capture: Capture, payload: tuple[FileFixity, ...], checked_at: datetime
+) -> tuple[PremisEvent, ...]:
+    """The events of a new bag: its capture, its digests, and its validation before landing."""
+    return (
+        new_event(
+            "capture",
+            capture.captured_at,
+            capture_detail(capture),
+            note="; ".join(capture.problems) or None,
+            objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
+        ),
+        new_event(
+            "message digest calculation",
+            checked_at,
+            "sha256 and sha512 of every payload file, one read each",
+            objects=tuple(f.path for f in payload),
+        ),
+        new_event(
+            "validation",
+            checked_at,
+            "full validation before the bag entered the store: BagIt structure and every "
+            "checksum, the archiver profile, Dublin Core and PREMIS against their schemas, every "
+            "WARC record's digests, the CDXJ index and the captions; then bagit-python's "
+            "validation. A bag that fails either never enters the store",
+        ),
+    )

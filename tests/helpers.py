@@ -20,11 +20,11 @@ from click.testing import CliRunner
 from archiver.bagit.read import read_bag_info
 from archiver.bagit.write import hash_payload, write_bag
 from archiver.cli import cli
-from archiver.pipeline import TEST_PAUSE_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
 SEED_URI = "file:///000_14cb049772c78afc.txt"
+LAUNCHER = ROOT / "tests" / "launch_capture.py"
 STOP_TIMEOUT = 30.0  # seconds a capture may take to reach its stage on a loaded machine
 
 
@@ -51,14 +51,16 @@ def tool(name: str) -> str:
 def start_capture(
     source: str | Path, store: Path, pause_at: str | None = None, *extra: str
 ) -> subprocess.Popen:
-    """``archiver capture SOURCE --store STORE`` as a real process, maybe paused at a stage."""
+    """``archiver capture SOURCE --store STORE`` as a real process, maybe paused at a stage.
+
+    With ``pause_at`` (one of :data:`archiver.pipeline.CHECKPOINTS`), the capture runs through
+    ``tests/launch_capture.py``, which stops it (SIGSTOP) when it reaches that stage.
+    """
     # One BLAS thread: the language model's thread pool only slows many processes on few cores.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
-    env.pop(TEST_PAUSE_VARIABLE, None)
-    if pause_at:
-        env[TEST_PAUSE_VARIABLE] = pause_at
+    program = [str(LAUNCHER), pause_at] if pause_at else ["-m", "archiver"]
     return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "capture", str(source), "--store", str(store), *extra],
+        [sys.executable, *program, "capture", str(source), "--store", str(store), *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # archiver's own checks (content, warc, xmlsafe: warcio and lxml) are imported only for bags
 # that declare archiver's profile: validating any other bag does not wait for them.
 
-__all__ = ["archiver_profile", "bagit_python_objection", "validate_bag"]
+__all__ = ["archiver_profile", "second_opinion", "validate_bag"]
 
 
 def validate_bag(
@@ -106,7 +106,7 @@ def _warc_scanners(scanners: dict[str, WarcScanner]) -> SinkFactory:
     return sink_for
 
 
-def bagit_python_objection(bag: Path) -> str | None:
+def second_opinion(bag: Path) -> str | None:
     """A second opinion: bagit-python's full validation; its objection, or None when valid."""
     import bagit
 

@@ -32,10 +32,18 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
+from archiver._version import SOFTWARE
+from archiver.model import Capture
+
 WARC_VERSION = "WARC/1.1"
 DIGEST_ALGORITHM = "sha256"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 _COPY_CHUNK = 1024 * 1024
+#: What the warcinfo record of an HTTP capture says of chunked responses: their bodies are
+#: stored de-chunked (so that the payload digest is the entity's, as WARC 1.1 and ``warcio
+#: check`` expect) and their ``Transfer-Encoding`` header is renamed, so that a replay tool
+#: does not de-chunk them again (see :mod:`archiver.acquire.client`).
+DECHUNKED = "de-chunked; header renamed X-Archiver-Transfer-Encoding"
 
 
 GZIP_LEVEL = 6  # zlib's default: warcio's level 9 costs about 3x the time for ~1% less size
@@ -269,3 +277,35 @@ class _VerbatimHead(StatusAndHeaders):
 
     def compute_headers_buffer(self, header_filter: object = None) -> None:
         """Keep the raw head: warcio calls this just before writing."""
+
+
+def warcinfo_fields(
+    capture: Capture, title: str, identifier: str, operator: str
+) -> dict[str, str]:
+    """The warcinfo record: what made this WARC, from what, how the capture went.
+
+    ``title`` and ``identifier`` are the article's (as catalogued); ``operator`` is the
+    organisation that made the capture.
+    """
+    fields = {
+        "software": SOFTWARE,
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "operator": operator,
+        "description": f"Capture of {capture.source} by {SOFTWARE}: {title}",
+        "isPartOf": identifier,
+        "source": capture.source,
+        "capture-kind": capture.kind,
+        "capture-time": capture.captured_at.isoformat(),
+    }
+    if capture.kind == "http":
+        fields["http-transfer-encoding"] = DECHUNKED
+    if capture.final_url:
+        fields["final-url"] = capture.final_url
+    if capture.status is not None:
+        fields["http-status"] = str(capture.status)
+    for key, value in capture.options:
+        fields[f"option-{key}"] = value
+    for number, problem in enumerate(capture.problems, start=1):
+        fields[f"problem-{number}"] = problem
+    return fields
