@@ -5,7 +5,7 @@ The pipeline, one module per stage::
     capture  ->  warc  ->  extract  ->  describe  ->  package  ->  verify  ->  store
     (bytes)     (WARC)    (Article)    (Dublin Core)  (BagIt bag)  (findings)  (atomic move)
 
-The capture stage lives in ``archiver.acquire`` and the store audit in ``archiver.auditing``,
+The capture stage lives in ``archiver.acquire`` and the store audit in ``archiver.store.audit``,
 so that ``archiver.capture`` and ``archiver.audit`` can be the API functions below. ``cli``
 sits on top and is the only module that prints or exits. The Python API::
 
@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING, Any
 from archiver._version import __version__
 
 if TYPE_CHECKING:
-    from archiver.auditing import AuditReport
-    from archiver.model import BagResult, ValidationReport
+    from archiver.model import AuditReport, BagResult, ValidationReport
 
 __all__ = ["__version__", "audit", "capture", "validate"]
 
@@ -90,8 +89,8 @@ def audit(
     sample: int | None = None,
 ) -> AuditReport:
     """Audit the fixity of every bag in ``store``, appending each outcome to its audit log."""
-    from archiver.auditing import audit_store
     from archiver.store import Store
+    from archiver.store.audit import audit_store
 
     return audit_store(
         Store(Path(store)),

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 # --- What an article is made of -------------------------------------------------------------
 
@@ -172,6 +173,16 @@ class BagResult:
     captions: int
     valid: bool
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``capture --json``)."""
+        return {
+            "bag": str(self.path),
+            "identifier": self.identifier,
+            "title": self.title,
+            "captions": self.captions,
+            "valid": self.valid,
+        }
+
 
 # --- What checking found --------------------------------------------------------------------
 
@@ -196,6 +207,15 @@ class Finding:
         """The finding as one human-readable line."""
         where = self.path or "(bag)"
         return f"{self.severity.value.upper()} {self.code} {where}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": self.path,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -222,6 +242,94 @@ class ValidationReport:
     def warnings(self) -> tuple[Finding, ...]:
         """The findings that do not make the bag invalid."""
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``validate --json``)."""
+        return {
+            "bag": str(self.bag),
+            "valid": self.valid,
+            "checks": list(self.checks),
+            "files_checked": self.files_checked,
+            "bytes_checked": self.bytes_checked,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class BagAudit:
+    """The outcome of one bag's audit, and how it compares with the previous one."""
+
+    bag: str  # store-relative path
+    time: str
+    intact: bool
+    files_checked: int
+    bytes_checked: int
+    failures: tuple[Finding, ...]
+    software: str  # what audited it, e.g. "archiver/0.1.0"
+    previous_time: str | None = None
+    previous_outcome: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """``intact`` or ``failed``."""
+        return "intact" if self.intact else "failed"
+
+    @property
+    def changed(self) -> bool:
+        """True when the bag was intact at its last audit and is not now."""
+        return self.previous_outcome == "intact" and not self.intact
+
+    def log_entry(self) -> dict[str, Any]:
+        """The audit-log form of this outcome (one line of the store's audit log)."""
+        return {
+            "time": self.time,
+            "bag": self.bag,
+            "outcome": self.outcome,
+            "files_checked": self.files_checked,
+            "bytes_checked": self.bytes_checked,
+            "failures": [
+                {"code": f.code, "path": f.path, "message": f.message} for f in self.failures
+            ],
+            "software": self.software,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the log entry, and how it compares with the previous one."""
+        return {
+            **self.log_entry(),
+            "changed": self.changed,
+            "previous_time": self.previous_time,
+            "previous_outcome": self.previous_outcome,
+        }
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What an audit of a store found."""
+
+    store: Path
+    started: str
+    finished: str
+    results: tuple[BagAudit, ...]
+    vanished: tuple[str, ...]  # bags in the log that are no longer in the store
+    skipped: int  # bags not audited this time (--older-than, --sample)
+
+    @property
+    def intact(self) -> bool:
+        """True when every audited bag is intact and none vanished."""
+        return all(r.intact for r in self.results) and not self.vanished
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``audit --json``)."""
+        return {
+            "store": str(self.store),
+            "intact": self.intact,
+            "started": self.started,
+            "finished": self.finished,
+            "skipped": self.skipped,
+            "vanished": list(self.vanished),
+            "bags": [r.to_dict() for r in self.results],
+        }
 
 
 # --- How an article is described --------------------------------------------------------------

@@ -10,6 +10,14 @@ Layout::
 A bag is built inside ``.staging`` (same file system as the store) and enters the store by one
 ``rename``, after it validated: the store never holds a partial bag. Staging folders of jobs
 that died are recognised by the process id in their name and can be cleaned.
+
+This module holds :class:`Store` (the layout, staging and landing) and the naming of bags.
+The other store-side jobs are its submodules:
+
+- :mod:`archiver.store.audit`: the fixity audit of every bag, in parallel;
+- :mod:`archiver.store.auditlog`: the append-only audit log;
+- :mod:`archiver.store.inventory`: what each bag holds (``list``, ``show``);
+- :mod:`archiver.store.clean`: removing what killed captures left in the staging area.
 """
 
 from __future__ import annotations
@@ -192,3 +200,11 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def store_of(bag: Path) -> Path | None:
+    """The store a bag sits in: the nearest ancestor with a .staging or .audit folder."""
+    for parent in bag.resolve().parents:
+        if (parent / STAGING).is_dir() or (parent / AUDIT_DIR).is_dir():
+            return parent
+    return None
