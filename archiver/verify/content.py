@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from archiver import codes
 from archiver.describe import check_dublin_core, read_dublin_core
@@ -107,7 +108,7 @@ def _warc_files(bag: Path) -> list[Path]:
 
 
 def _warc_findings(
-    relative: str, records: list[RecordSummary], problems: list
+    relative: str, records: list[RecordSummary], problems: list[RecordProblem]
 ) -> Iterator[Finding]:
     for problem in problems:
         where = f"record at offset {problem.offset}" if problem.offset is not None else "file"
@@ -153,7 +154,7 @@ def check_index(bag: Path, records_by_warc: dict[str, list[RecordSummary]]) -> I
             )
 
 
-def _parse_cdxj_line(raw: bytes) -> dict | None:
+def _parse_cdxj_line(raw: bytes) -> dict[str, Any] | None:
     try:
         _, _, block = raw.decode("utf-8").rstrip("\n").split(" ", 2)
         entry = json.loads(block)
@@ -162,7 +163,7 @@ def _parse_cdxj_line(raw: bytes) -> dict | None:
     return entry if isinstance(entry, dict) else None
 
 
-def _index_mismatch(entry: dict, record: RecordSummary | None) -> str | None:
+def _index_mismatch(entry: dict[str, Any], record: RecordSummary | None) -> str | None:
     if record is None:
         return (
             f"no record of {entry.get('filename')} starts at offset {entry.get('offset')} "
@@ -202,7 +203,7 @@ def check_captions(bag: Path, records_by_warc: dict[str, list[RecordSummary]]) -
         yield codes.C002_DISAGREE.finding(CAPTIONS, captions=len(texts), parts=len(parts))
 
 
-def _load_captions(path: Path) -> list[dict] | None:
+def _load_captions(path: Path) -> list[dict[str, Any]] | None:
     if path.stat().st_size > MAX_JSON_BYTES:
         return None
     try:

@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from archiver import codes
 from archiver.bagit.read import info_values
@@ -95,7 +95,7 @@ def load_profile(path: Path) -> dict[str, Any]:
     problems = profile_problems(profile)
     if problems:
         raise UsageError(f"not a usable BagIt profile: {problems[0]}", subject=str(path))
-    return profile
+    return cast(dict[str, Any], profile)  # profile_problems found it a JSON object
 
 
 def profile_problems(profile: object) -> list[str]:
@@ -124,7 +124,8 @@ def profile_problems(profile: object) -> list[str]:
 @cache
 def archiver_profile() -> dict[str, Any]:
     """archiver's own BagIt profile (``schemas/bagit-profile.json``)."""
-    return json.loads((schema_dir() / PROFILE_FILE).read_text(encoding="utf-8"))
+    profile: dict[str, Any] = json.loads((schema_dir() / PROFILE_FILE).read_text(encoding="utf-8"))
+    return profile
 
 
 ARCHIVER_PROFILE_ID = str(archiver_profile()["BagIt-Profile-Info"]["BagIt-Profile-Identifier"])
