@@ -1,13 +1,18 @@
 """archiver: preserve news articles as verified BagIt bags.
 
-The pipeline, one module per stage::
+The pipeline, one module or package per stage::
 
     capture  ->  warc  ->  extract  ->  describe  ->  package  ->  verify  ->  store
+    acquire/     warc/     extract/     describe.py   bagit/       verify/     store/
     (bytes)     (WARC)    (Article)    (Dublin Core)  (BagIt bag)  (findings)  (atomic move)
 
 The capture stage lives in ``archiver.acquire`` and the store audit in ``archiver.store.audit``,
-so that ``archiver.capture`` and ``archiver.audit`` can be the API functions below. ``cli``
-sits on top and is the only module that prints or exits. The Python API::
+so that ``archiver.capture`` and ``archiver.audit`` can be the API functions below. BagIt has
+its own layer, ``archiver.bagit`` (read, rules, fixity, and write: the package stage).
+``pipeline`` sequences one capture; ``access`` (WACZ, oai_dc, catalogue, replay) reads bags
+for sharing; ``model`` holds the data passed between stages, ``codes`` every finding code,
+``errors`` the exceptions. ``cli`` sits on top and is the only module that prints or exits.
+The Python API::
 
     from archiver import audit, capture, validate
 

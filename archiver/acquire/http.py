@@ -36,7 +36,6 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from archiver._version import __version__
-from archiver.acquire import FetchOptions
 from archiver.acquire.client import (
     Exchange,
     FetchError,
@@ -54,7 +53,7 @@ from archiver.acquire.requisites import (
     stylesheet_requisites,
 )
 from archiver.errors import CaptureError, SourceTooLargeError
-from archiver.model import Capture, CapturedRecord
+from archiver.model import Capture, CapturedRecord, FetchOptions
 from archiver.warc import WarcFile, new_record_id, warc_date
 
 RECORDS_FILE = "capture.records.warc.gz"
