@@ -7,8 +7,9 @@ Three families of checks, each in its own module:
 - :mod:`archiver.verify.content`: archiver's own content checks (Dublin Core, WARC, CDXJ,
   captions), for bags that declare the archiver profile.
 
-Findings are data (:class:`archiver.model.Finding`); an exception means the check could not
-be made at all (e.g. the path is not a bag).
+Findings are data (:class:`archiver.model.Finding`), every code and message from the one
+table in :mod:`archiver.codes`; an exception means the check could not be made at all (e.g.
+the path is not a bag). :func:`second_opinion` asks bagit-python, the only module that does.
 """
 
 from __future__ import annotations
