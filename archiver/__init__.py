@@ -1,13 +1,18 @@
 """archiver: preserve news articles as verified BagIt bags.
 
-The pipeline, one module per stage::
+The pipeline, one module or package per stage::
 
     capture  ->  warc  ->  extract  ->  describe  ->  package  ->  verify  ->  store
+    acquire/     warc/     extract/     describe.py   bagit/       verify/     store/
     (bytes)     (WARC)    (Article)    (Dublin Core)  (BagIt bag)  (findings)  (atomic move)
 
-The capture stage lives in ``archiver.acquire`` and the store audit in ``archiver.auditing``,
-so that ``archiver.capture`` and ``archiver.audit`` can be the API functions below. ``cli``
-sits on top and is the only module that prints or exits. The Python API::
+The capture stage lives in ``archiver.acquire`` and the store audit in ``archiver.store.audit``,
+so that ``archiver.capture`` and ``archiver.audit`` can be the API functions below. BagIt has
+its own layer, ``archiver.bagit`` (read, rules, fixity, and write: the package stage).
+``pipeline`` sequences one capture; ``access`` (WACZ, oai_dc, catalogue, replay) reads bags
+for sharing; ``model`` holds the data passed between stages, ``codes`` every finding code,
+``errors`` the exceptions. ``cli`` sits on top and is the only module that prints or exits.
+The Python API::
 
     from archiver import audit, capture, validate
 
@@ -24,11 +29,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from archiver._version import __version__
 
 if TYPE_CHECKING:
-    from archiver.auditing import AuditReport
-    from archiver.model import BagResult, ValidationReport
+    from archiver.model import AuditReport, BagResult, ValidationReport
 
 __all__ = ["__version__", "audit", "capture", "validate"]
 
@@ -90,8 +94,8 @@ def audit(
     sample: int | None = None,
 ) -> AuditReport:
     """Audit the fixity of every bag in ``store``, appending each outcome to its audit log."""
-    from archiver.auditing import audit_store
     from archiver.store import Store
+    from archiver.store.audit import audit_store
 
     return audit_store(
         Store(Path(store)),

@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from archiver import __version__
-from archiver.errors import ArchiverError, NotABagError
+from archiver._version import __version__
+from archiver.errors import ArchiverError
 from archiver.store import Store
 
 if TYPE_CHECKING:
+    from archiver.model import AuditReport, ValidationReport
+    from archiver.store.clean import CleanReport
     from archiver.workers import CaptureWorkers
 
 EXIT_CODES = """\b
@@ -85,9 +87,14 @@ def say(message: str = "", *, verbose: bool = False, err: bool = False) -> None:
 
 def _verbosity() -> int:
     """-1 with --quiet, 1 with --verbose, 0 otherwise."""
+    return int(_root_object().get("verbosity", 0))
+
+
+def _root_object() -> dict[str, Any]:
+    """The command group's context object: the verbosity, and what a caller of ``main`` gave."""
     context = click.get_current_context(silent=True)
     root = context.find_root() if context else None
-    return int(root.obj.get("verbosity", 0)) if root and isinstance(root.obj, dict) else 0
+    return root.obj if root and isinstance(root.obj, dict) else {}
 
 
 def warn(message: str) -> None:
@@ -136,7 +143,8 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     """
     if quiet and verbose:
         raise click.UsageError("choose one of --quiet and --verbose")
-    context.obj = {"verbosity": -1 if quiet else 1 if verbose else 0}
+    # A program running the CLI may pass obj={"checkpoint": f} (see CaptureOptions): kept.
+    context.obj = {**(context.obj or {}), "verbosity": -1 if quiet else 1 if verbose else 0}
     from archiver.config import unreadable_user_config
 
     problem = unreadable_user_config()  # skipped, not fatal: see archiver.config
@@ -250,7 +258,7 @@ def _capture_all(
 ) -> None:
     from archiver.acquire import without_credentials
     from archiver.config import agent_from, fetch_options_from, load_settings
-    from archiver.pipeline import CaptureOptions, archive_source
+    from archiver.pipeline import CaptureOptions, archive_source, no_checkpoint
 
     browser = bool(settings.pop("browser", False))
     the_store = _store(store)
@@ -260,7 +268,12 @@ def _capture_all(
         from archiver.acquire.browser import with_browser
 
         fetch = with_browser(fetch, effective["chromium"].value)
-    options = CaptureOptions(title=title, agent=agent_from(effective), fetch=fetch)
+    options = CaptureOptions(
+        title=title,
+        agent=agent_from(effective),
+        fetch=fetch,
+        checkpoint=_root_object().get("checkpoint") or no_checkpoint,
+    )
     results, worst = [], 0
     for source in sources:
         try:
@@ -276,21 +289,7 @@ def _capture_all(
             say(str(result.path))
             say(f"  {result.title}: {result.captions} captions, {result.identifier}", verbose=True)
     if as_json:
-        emit_json(
-            {
-                "bags": [
-                    {
-                        "bag": str(r.path),
-                        "identifier": r.identifier,
-                        "title": r.title,
-                        "captions": r.captions,
-                        "valid": r.valid,
-                        "warnings": [w.as_dict() for w in r.warnings],
-                    }
-                    for r in results
-                ]
-            }
-        )
+        emit_json({"bags": [r.to_dict() for r in results]})
     click.get_current_context().exit(worst)
 
 
@@ -352,30 +351,7 @@ def validate(
             if tick:
                 tick(number, len(bags))
     if as_json:
-        emit_json(
-            {
-                "valid": all(r.valid for r in reports),
-                "bags": [
-                    {
-                        "bag": str(r.bag),
-                        "valid": r.valid,
-                        "checks": list(r.checks),
-                        "files_checked": r.files_checked,
-                        "bytes_checked": r.bytes_checked,
-                        "findings": [
-                            {
-                                "code": f.code,
-                                "severity": f.severity.value,
-                                "path": f.path,
-                                "message": f.message,
-                            }
-                            for f in r.findings
-                        ],
-                    }
-                    for r in reports
-                ],
-            }
-        )
+        emit_json({"valid": all(r.valid for r in reports), "bags": [r.to_dict() for r in reports]})
     elif len(reports) > 1:
         bad = sum(not r.valid for r in reports)
         say(f"{len(reports) - bad} valid, {bad} invalid")
@@ -392,7 +368,7 @@ def _exit_cleanly_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, stop)
 
 
-def _print_report(report: Any) -> None:
+def _print_report(report: ValidationReport) -> None:
     verdict = "VALID" if report.valid else "INVALID"
     say(f"{verdict} {report.bag}")
     say(
@@ -450,7 +426,7 @@ def audit(
       archiver audit --sample 100 --json
       archiver audit --premis audit-events.xml
     """
-    from archiver.auditing import audit_premis, audit_store
+    from archiver.store.audit import audit_premis, audit_store
 
     the_store = _store(store_path or store)
     with _progress("auditing", enabled=not as_json) as tick:
@@ -460,31 +436,13 @@ def audit(
     if premis_path:
         premis_path.write_bytes(audit_premis(the_store))
     if as_json:
-        emit_json(
-            {
-                "store": str(report.store),
-                "intact": report.intact,
-                "started": report.started,
-                "finished": report.finished,
-                "skipped": report.skipped,
-                "vanished": list(report.vanished),
-                "bags": [
-                    {
-                        **r.log_entry(),
-                        "changed": r.changed,
-                        "previous_time": r.previous_time,
-                        "previous_outcome": r.previous_outcome,
-                    }
-                    for r in report.results
-                ],
-            }
-        )
+        emit_json(report.to_dict())
     else:
         _print_audit(report)
     click.get_current_context().exit(0 if report.intact else 1)
 
 
-def _print_audit(report: Any) -> None:
+def _print_audit(report: AuditReport) -> None:
     for result in report.results:
         if result.intact:
             say(f"intact {result.bag} ({result.files_checked} files)", verbose=True)
@@ -538,11 +496,11 @@ def clean(store_path: Path | None, store: Path | None, dry_run: bool, as_json: b
       archiver clean --dry-run --json
     """
     from archiver.errors import StoreError
-    from archiver.maintenance import clean_staging
+    from archiver.store.clean import clean_staging
 
     report = clean_staging(_store(store_path or store), dry_run=dry_run)
     if as_json:
-        emit_json(report.as_dict())
+        emit_json(report.to_dict())
     else:
         _print_clean(report)
     if report.failed:
@@ -553,7 +511,7 @@ def clean(store_path: Path | None, store: Path | None, dry_run: bool, as_json: b
         )
 
 
-def _print_clean(report: Any) -> None:
+def _print_clean(report: CleanReport) -> None:
     verb = "would remove" if report.dry_run else "removed"
     for item in report.leftovers:
         what = f"cannot remove ({item.error})" if item.error else verb
@@ -591,7 +549,8 @@ def export(
       archiver export BAG --oai-dc mosul.oai_dc.xml
       archiver export BAG --wacz mosul.wacz --oai-dc mosul.oai_dc.xml --force --json
     """
-    from archiver.export import export_oai_dc, export_wacz
+    from archiver.access.oai_dc import export_oai_dc
+    from archiver.access.wacz import export_wacz
 
     if not wacz_path and not oai_dc_path:
         raise click.UsageError("give --wacz FILE, --oai-dc FILE or both")
@@ -599,19 +558,15 @@ def export(
         raise click.UsageError("--wacz and --oai-dc must name different files")
     document: dict[str, Any] = {"bag": str(bag)}
     if wacz_path:
-        result = export_wacz(bag, wacz_path, overwrite=force)
-        document["wacz"] = {
-            "path": str(result.path),
-            "page": result.page.as_dict(),
-            "resources": [r.as_dict() for r in result.resources],
-        }
+        wacz = export_wacz(bag, wacz_path, overwrite=force)
+        document["wacz"] = wacz.to_dict()
         if not as_json:
-            say(str(result.path))
+            say(str(wacz.path))
     if oai_dc_path:
-        export_oai_dc(bag, oai_dc_path, overwrite=force)
-        document["oai_dc"] = {"path": str(oai_dc_path)}
+        oai_dc = export_oai_dc(bag, oai_dc_path, overwrite=force)
+        document["oai_dc"] = oai_dc.to_dict()
         if not as_json:
-            say(str(oai_dc_path))
+            say(str(oai_dc.path))
     if as_json:
         emit_json(document)
 
@@ -650,7 +605,7 @@ def export_store(
       archiver export-store /srv/archive --csv holdings.csv
       archiver export-store --xml holdings.xml --csv holdings.csv --json
     """
-    from archiver.export import export_catalogue
+    from archiver.access.catalogue import export_catalogue
 
     if csv_path and xml_path and csv_path.resolve() == xml_path.resolve():
         raise click.UsageError("--csv and --xml must name different files")
@@ -658,13 +613,7 @@ def export_store(
         _store(store_path or store), csv_path=csv_path, xml_path=xml_path, overwrite=force
     )
     if as_json:
-        emit_json(
-            {
-                "store": str(result.store),
-                "bags": result.bags,
-                "outputs": [str(p) for p in result.outputs],
-            }
-        )
+        emit_json(result.to_dict())
         return
     for path in result.outputs:
         say(str(path))
@@ -695,20 +644,12 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
       archiver replay BAG --port 8090
       archiver replay BAG --json      # {"url": ..., "index": ..., "port": ...}
     """
-    from archiver.replay import open_replay
+    from archiver.access.replay import open_replay
 
     server = open_replay(bag, port)
     with contextlib.closing(server):
         if as_json:
-            emit_json(
-                {
-                    "bag": str(bag),
-                    "url": server.page_url,
-                    "index": server.root_url,
-                    "port": server.port,
-                    "page": server.archive.page.as_dict(),
-                }
-            )
+            emit_json(server.to_dict())
         else:
             click.echo(server.page_url)
             say(f"replaying {bag} at {server.root_url} (Ctrl-C stops)", err=True)
@@ -727,22 +668,20 @@ def list_bags(store_path: Path | None, store: Path | None, as_json: bool) -> Non
       archiver list
       archiver list /srv/archive --json
     """
-    from archiver.inventory import inventory
+    from archiver.store.inventory import inventory
 
-    the_store = _store(store_path or store)
-    the_store.require_existing()
-    summaries = inventory(the_store)
+    listed = inventory(_store(store_path or store))
     if as_json:
-        emit_json({"store": str(the_store.root), "bags": [s.as_dict() for s in summaries]})
+        emit_json(listed.to_dict())
         return
-    for s in summaries:
+    for s in listed.bags:
         audit = f"{s.last_outcome} {s.last_audit}" if s.last_audit else "never audited"
         say(
             f"{s.date or '-':10}  {s.publisher or '-':12.12}  {s.captions or 0:3} captions"
             f"  {s.size or '-':>9}  {audit}  {s.title or '-'}"
         )
         say(f"            {s.path}")
-    say(f"{len(summaries)} bag(s) in {the_store.root}")
+    say(f"{len(listed.bags)} bag(s) in {listed.store}")
 
 
 @cli.command()
@@ -757,18 +696,14 @@ def show(bag: Path, store: Path | None, as_json: bool) -> None:
       archiver show archive/2016/11/19/2016-11-19_cnn_...
       archiver show BAG --json
     """
-    from archiver.auditlog import last_entries
-    from archiver.inventory import summarize
-    from archiver.store import is_bag
+    from archiver.store import store_of
+    from archiver.store.inventory import bag_summary
 
-    if not is_bag(bag):
-        raise NotABagError("not a bag (no bagit.txt)", subject=str(bag))
-    root = _store_of(bag) or _store(store).root
-    summary = summarize(bag, last_entries(Store(root).audit_dir), root)
+    summary = bag_summary(bag, store_of(bag) or _store(store).root)
     if as_json:
-        emit_json({**summary.as_dict(), "caption_texts": list(summary.caption_texts)})
+        emit_json(summary.to_dict(captions=True))
         return
-    for label, value in summary.as_dict().items():
+    for label, value in summary.to_dict().items():
         say(f"{label.replace('_', ' ').capitalize():>14}: {value if value is not None else '-'}")
     for n, text in enumerate(summary.caption_texts, start=1):
         say(f"{n:>14}. {text}")
@@ -779,14 +714,6 @@ def _store(path: Path | None) -> Store:
     from archiver.config import resolve_store
 
     return Store(resolve_store(path).value)
-
-
-def _store_of(bag: Path) -> Path | None:
-    """The store a bag sits in: the nearest ancestor with a .staging or .audit folder."""
-    for parent in bag.resolve().parents:
-        if (parent / ".staging").is_dir() or (parent / ".audit").is_dir():
-            return parent
-    return None
 
 
 @cli.command()

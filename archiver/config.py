@@ -48,9 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.acquire import FetchOptions
 from archiver.errors import UsageError
-from archiver.model import Agent
+from archiver.model import Agent, FetchOptions
 
 DEFAULT_STORE = "archive"
 MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few lines

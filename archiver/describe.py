@@ -1,4 +1,5 @@
-"""The describe stage: build the Dublin Core record of an article, write it as XML, check it.
+"""The describe stage: build the Dublin Core record of an article, write it as XML, check it;
+and ``captions.json``, the photo captions as data.
 
 The record is always writable: a value that cannot be written validly as the source gave it
 (a date-time without a zone, control characters, a 10 kB byline, a malformed language tag)
@@ -13,6 +14,7 @@ Nothing here reads or writes files other than the schemas.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -376,3 +378,24 @@ def read_dublin_core(data: bytes) -> dict[str, list[str]]:
         else:
             values.setdefault(name, []).append(child.text or "")
     return values
+
+
+def captions_document(article: Article, record: DublinCore) -> bytes:
+    """``captions.json``: every photo caption in article order, with what is known of it."""
+    document = {
+        "identifier": record.identifier,
+        "source": record.source,
+        "count": len(record.parts),
+        "captions": [
+            {
+                "n": n,
+                "text": c.caption,
+                "credit": c.credit,
+                "alt": c.alt,
+                "image_url": c.image_url,
+                "image_record_id": c.image_record_id,
+            }
+            for n, c in enumerate(record.parts, start=1)
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

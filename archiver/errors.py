@@ -16,6 +16,8 @@ Exit statuses:
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ArchiverError(Exception):
     """Base class: a job that could not be done, with a one-line message for the user."""
@@ -27,7 +29,7 @@ class ArchiverError(Exception):
         self.message = message
         self.subject = subject
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[ArchiverError], tuple[str], dict[str, Any]]:
         """Pickle with the subject (a capture worker's error is raised in its parent)."""
         return (type(self), (self.message,), self.__dict__)
 

@@ -5,7 +5,7 @@ store) are read with one buffer sized to the file. Large files are read in block
 two more consumers without a second read: a helper thread that hashes the costliest algorithm
 (sha512) while the reading thread hashes the others, so one big file keeps both cores busy; and
 a ``sink`` that sees every block in the reading thread (the WARC record checks of
-:mod:`archiver.warc` hash the WARC's records in the same pass that hashes the file).
+:mod:`archiver.warc.scan` hash the WARC's records in the same pass that hashes the file).
 hashlib and zlib release the GIL on large buffers, so all of this runs on several cores.
 """
 
@@ -16,7 +16,9 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterable
+from io import FileIO
 from pathlib import Path
+from typing import Protocol
 
 BLOCK_SIZE = 1024 * 1024
 SPLIT_THRESHOLD = 4 * 1024 * 1024  # files at least this big may hash on two threads
@@ -28,7 +30,19 @@ _BUFFERS = 4  # blocks in flight between the reading thread and the helper
 Sink = Callable[[memoryview], None]
 
 
-def _open(path: Path):
+class Hasher(Protocol):
+    """What this module needs of a ``hashlib`` object."""
+
+    def update(self, data: memoryview, /) -> None: ...
+
+    def hexdigest(self) -> str: ...
+
+
+#: A block handed to the helper thread: the buffer and how many of its bytes were read.
+Block = tuple[bytearray, int]
+
+
+def _open_no_follow(path: Path) -> tuple[int, FileIO]:
     """Open a file for reading without following a link at ``path`` or blocking on a FIFO."""
     # O_NONBLOCK: a file swapped for a FIFO must not hang the check.
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -49,8 +63,8 @@ def digest_file(
     ``split`` lets a large file hash its costliest algorithm on a helper thread. Does not
     follow a symbolic link at ``path`` (raises ``OSError``).
     """
-    hashers = {name: hashlib.new(name) for name in algorithms}
-    fd, handle = _open(path)
+    hashers: dict[str, Hasher] = {name: hashlib.new(name) for name in algorithms}
+    fd, handle = _open_no_follow(path)
     with handle:
         size = os.fstat(fd).st_size
         if split and len(hashers) > 1 and size >= SPLIT_THRESHOLD:
@@ -60,12 +74,14 @@ def digest_file(
     return count, {name: h.hexdigest() for name, h in hashers.items()}
 
 
-def _read_simple(handle, hashers: dict, sink: Sink | None, size: int) -> int:
+def _read_simple(
+    handle: FileIO, hashers: dict[str, Hasher], sink: Sink | None, size: int
+) -> int:
     """Read in one thread, every hasher (and the sink) fed from one reused buffer."""
     # A buffer no larger than the file: small files are the common case in a store.
     buffer = bytearray(max(1, min(BLOCK_SIZE, size + 1)))
     view = memoryview(buffer)
-    updates = [h.update for h in hashers.values()]
+    updates: list[Callable[[memoryview], None]] = [h.update for h in hashers.values()]
     if sink is not None:
         updates.append(sink)
     count = 0
@@ -79,7 +95,7 @@ def _read_simple(handle, hashers: dict, sink: Sink | None, size: int) -> int:
             update(chunk)
 
 
-def _read_split(handle, hashers: dict, sink: Sink | None) -> int:
+def _read_split(handle: FileIO, hashers: dict[str, Hasher], sink: Sink | None) -> int:
     """Read in this thread; the costliest algorithm hashes the same blocks on a helper thread.
 
     Blocks circulate between the two threads through a small pool of buffers: the helper gives
@@ -87,13 +103,15 @@ def _read_split(handle, hashers: dict, sink: Sink | None) -> int:
     """
     costliest = max(hashers, key=lambda name: _COST.get(name, 3))
     helper_hasher = hashers[costliest]
-    mine = [h.update for name, h in hashers.items() if name != costliest]
+    mine: list[Callable[[memoryview], None]] = [
+        h.update for name, h in hashers.items() if name != costliest
+    ]
     if sink is not None:
         mine.append(sink)
-    free: queue.SimpleQueue = queue.SimpleQueue()
+    free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
     for _ in range(_BUFFERS):
         free.put(bytearray(BLOCK_SIZE))
-    work: queue.SimpleQueue = queue.SimpleQueue()
+    work: queue.SimpleQueue[Block | None] = queue.SimpleQueue()
     failures: list[BaseException] = []
     helper = threading.Thread(
         target=_hash_blocks,
@@ -126,7 +144,10 @@ def _read_split(handle, hashers: dict, sink: Sink | None) -> int:
 
 
 def _hash_blocks(
-    hasher, work: queue.SimpleQueue, free: queue.SimpleQueue, failures: list[BaseException]
+    hasher: Hasher,
+    work: queue.SimpleQueue[Block | None],
+    free: queue.SimpleQueue[bytearray],
+    failures: list[BaseException],
 ) -> None:
     """Helper thread: hash each block handed over, then give its buffer back (always)."""
     while (item := work.get()) is not None:

@@ -7,9 +7,10 @@ mutated. Nothing in this module touches the disk or the network.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 # --- What an article is made of -------------------------------------------------------------
 
@@ -82,6 +83,43 @@ class Article:
         return "\n\n".join(kept) + "\n" if kept else ""
 
 
+# --- How a capture behaves ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How HTTP captures behave: limits, manners and what to fetch besides the page."""
+
+    user_agent: str | None = None  # None: "archiver/<version> (+project URL)"
+    connect_timeout: float = 10.0  # seconds to establish a connection
+    total_timeout: float = 120.0  # seconds for one whole response
+    max_response_bytes: int = 512 * 1024 * 1024
+    retries: int = 2  # extra attempts for transient failures (connection errors, 502/503/504)
+    requisites: bool = True  # fetch the page's images and stylesheets
+    max_requisites: int = 500
+    concurrency: int = 8  # requisites fetched at once
+    robots: str = "ignore"  # "obey" or "ignore" robots.txt
+    capture_timeout: float = 300.0  # seconds for the whole capture; requisites stop there
+    max_total_bytes: int = 1024 * 1024 * 1024  # response bodies of one capture, all together
+    allow_private: bool = False  # requisites and redirects may reach any address
+    browser: BrowserOptions | None = None  # set: render the page in headless Chromium
+
+
+@dataclass(frozen=True)
+class BrowserOptions:
+    """How a browser capture drives Chromium, and how long it may wait for each step."""
+
+    chromium: str | None = None  # executable name or path; None: "chromium" on PATH
+    window: tuple[int, int] = (1280, 800)  # viewport, CSS pixels
+    load_timeout: float = 30.0  # seconds for the page's load event
+    idle: float = 0.5  # seconds with no request in flight that count as "network idle"
+    idle_timeout: float = 10.0  # seconds to wait for idle after load, at most
+    scroll_pause: float = 0.25  # seconds the network must rest after each screen scrolled
+    scroll_budget: float = 20.0  # seconds spent scrolling, at most
+    max_scrolls: int = 40  # screens scrolled, at most
+    max_screenshot_height: int = 16384  # CSS pixels of the page in the screenshot, at most
+
+
 # --- What was captured ----------------------------------------------------------------------
 
 
@@ -138,6 +176,16 @@ class Agent:
 
 
 @dataclass(frozen=True)
+class FileFixity:
+    """A file of the bag with its size and digests (algorithm name -> hex digest)."""
+
+    path: str
+    size: int
+    digests: tuple[tuple[str, str], ...]
+    format_name: str | None = None
+
+
+@dataclass(frozen=True)
 class BagResult:
     """A bag that landed in the store."""
 
@@ -147,6 +195,17 @@ class BagResult:
     captions: int
     valid: bool
     warnings: tuple[MetadataWarning, ...] = ()  # metadata the bag holds in another form
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``capture --json``)."""
+        return {
+            "bag": str(self.path),
+            "identifier": self.identifier,
+            "title": self.title,
+            "captions": self.captions,
+            "valid": self.valid,
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
 
 
 # --- What checking found --------------------------------------------------------------------
@@ -173,6 +232,15 @@ class Finding:
         where = self.path or "(bag)"
         return f"{self.severity.value.upper()} {self.code} {where}: {self.message}"
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": self.path,
+            "message": self.message,
+        }
+
 
 @dataclass(frozen=True)
 class ValidationReport:
@@ -198,6 +266,94 @@ class ValidationReport:
     def warnings(self) -> tuple[Finding, ...]:
         """The findings that do not make the bag invalid."""
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``validate --json``)."""
+        return {
+            "bag": str(self.bag),
+            "valid": self.valid,
+            "checks": list(self.checks),
+            "files_checked": self.files_checked,
+            "bytes_checked": self.bytes_checked,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class BagAudit:
+    """The outcome of one bag's audit, and how it compares with the previous one."""
+
+    bag: str  # store-relative path
+    time: str
+    intact: bool
+    files_checked: int
+    bytes_checked: int
+    failures: tuple[Finding, ...]
+    software: str  # what audited it, e.g. "archiver/0.1.0"
+    previous_time: str | None = None
+    previous_outcome: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """``intact`` or ``failed``."""
+        return "intact" if self.intact else "failed"
+
+    @property
+    def changed(self) -> bool:
+        """True when the bag was intact at its last audit and is not now."""
+        return self.previous_outcome == "intact" and not self.intact
+
+    def log_entry(self) -> dict[str, Any]:
+        """The audit-log form of this outcome (one line of the store's audit log)."""
+        return {
+            "time": self.time,
+            "bag": self.bag,
+            "outcome": self.outcome,
+            "files_checked": self.files_checked,
+            "bytes_checked": self.bytes_checked,
+            "failures": [
+                {"code": f.code, "path": f.path, "message": f.message} for f in self.failures
+            ],
+            "software": self.software,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the log entry, and how it compares with the previous one."""
+        return {
+            **self.log_entry(),
+            "changed": self.changed,
+            "previous_time": self.previous_time,
+            "previous_outcome": self.previous_outcome,
+        }
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What an audit of a store found."""
+
+    store: Path
+    started: str
+    finished: str
+    results: tuple[BagAudit, ...]
+    vanished: tuple[str, ...]  # bags in the log that are no longer in the store
+    skipped: int  # bags not audited this time (--older-than, --sample)
+
+    @property
+    def intact(self) -> bool:
+        """True when every audited bag is intact and none vanished."""
+        return all(r.intact for r in self.results) and not self.vanished
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``audit --json``)."""
+        return {
+            "store": str(self.store),
+            "intact": self.intact,
+            "started": self.started,
+            "finished": self.finished,
+            "skipped": self.skipped,
+            "vanished": list(self.vanished),
+            "bags": [r.to_dict() for r in self.results],
+        }
 
 
 # --- How an article is described --------------------------------------------------------------
@@ -266,3 +422,11 @@ class DublinCore:
     def display_title(self) -> str:
         """The title as catalogued: in square brackets when devised."""
         return f"[{self.title}]" if self.title_devised else self.title
+
+
+# --- The default clock ------------------------------------------------------------------------
+
+
+def utc_now() -> datetime:
+    """The current moment in UTC: the default of every ``clock`` parameter."""
+    return datetime.now(UTC)

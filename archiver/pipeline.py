@@ -2,51 +2,75 @@
 verify -> store.
 
 Each step is a call into the module that owns it; this module only sequences them and moves
-plain data between them. The clock is injected so tests control time.
+plain data between them. The clock is injected so tests control time, and so is a
+``checkpoint`` called at each stage boundary (:data:`CHECKPOINTS`), which does nothing unless a
+caller gives one (the crash-safety tests stop the process there).
 """
 
 from __future__ import annotations
 
 import errno
-import json
-import os
 import shutil
-import signal
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from archiver import __version__
-from archiver.acquire import FetchOptions, capture_source, without_credentials
-from archiver.describe import build_dublin_core, check_dublin_core, to_xml
+from archiver.acquire import capture_source, without_credentials
+from archiver.bagit.write import bag_info, hash_payload, sync_tree, write_bag
+from archiver.describe import build_dublin_core, captions_document, check_dublin_core, to_xml
 from archiver.errors import BagBuildError, ExtractionError, MetadataError, StoreError
-from archiver.model import Agent, Article, BagResult, Capture, DublinCore
-from archiver.package import hash_payload, sync_tree, write_bag
-from archiver.premis import new_event, premis_xml
+from archiver.model import (
+    Agent,
+    Article,
+    BagResult,
+    Capture,
+    DublinCore,
+    FetchOptions,
+    utc_now,
+)
+from archiver.premis import bag_events, premis_xml
 from archiver.store import Store, bag_name
-from archiver.verify import bagit_python_objection, validate_bag
+from archiver.verify import second_opinion, validate_bag
 from archiver.verify.profile import ARCHIVER_PROFILE_ID
-from archiver.warc import WarcFile, utc_now, write_cdxj_index
+from archiver.warc.index import write_cdxj_index
+from archiver.warc.write import WarcFile, warcinfo_fields
 from archiver.workers import CaptureWorkers, capture_workers, submit
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
-SOFTWARE = f"archiver/{__version__}"
 # OS errors that mean the store's file system cannot take the bag (full, read-only, quota,
 # file size limit, failing disk): reported as StoreError, one line, exit status 4.
 STORE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+#: The stage boundaries at which :attr:`CaptureOptions.checkpoint` is called, in order.
+CHECKPOINTS = (
+    "captured",  # the source is read and recorded in the staging folder
+    "warc-written",  # data/<bag>.warc.gz is complete
+    "payload-hashed",  # every payload file is digested
+    "bag-written",  # manifests, bag-info and tag files are written (not yet validated)
+    "before-rename",  # the bag is validated and synced, about to be renamed into the store
+    "placed",  # the bag is in the store; the staging folder is not removed yet
+)
+
+
+def no_checkpoint(stage: str) -> None:
+    """The default checkpoint: nothing happens at a stage boundary."""
 
 
 @dataclass(frozen=True)
 class CaptureOptions:
-    """What an archivist can set for a capture."""
+    """What an archivist can set for a capture, and what a program may inject.
+
+    ``clock`` gives every time recorded; ``checkpoint`` is called with each name of
+    :data:`CHECKPOINTS` as the capture reaches it.
+    """
 
     title: str | None = None
     agent: Agent = field(default_factory=Agent)
     max_bytes: int = MAX_SOURCE_BYTES
     fetch: FetchOptions = field(default_factory=FetchOptions)
     clock: Callable[[], datetime] = utc_now
+    checkpoint: Callable[[str], None] = no_checkpoint
 
 
 def archive_source(
@@ -79,7 +103,7 @@ def _archive(
 ) -> BagResult:
     with store.staging() as work:
         capture = capture_source(source, work, options.clock, options.max_bytes, options.fetch)
-        _test_pause("captured")
+        options.checkpoint("captured")
         article = link_photos(extract_article(capture, workers), capture)
         identifier = f"urn:uuid:{uuid.uuid4()}"
         record = build_dublin_core(article, capture, identifier, title=options.title)
@@ -91,34 +115,12 @@ def _archive(
         bag_dir = work / name
         _write_payload(bag_dir, name, capture, article, record, options, workers)
         _finish_bag(bag_dir, capture, record, dc_xml, options, workers)
-        _test_pause("before-rename")
+        options.checkpoint("before-rename")
         final = store.place(bag_dir, name, record.date)
-        _test_pause("placed")
+        options.checkpoint("placed")
     return BagResult(
         final, identifier, record.display_title, len(record.parts), True, record.warnings
     )
-
-
-# --- TEST HOOK (crash-safety tests only; inert unless the variable is set) -------------------
-TEST_PAUSE_VARIABLE = "ARCHIVER_TEST_PAUSE_AT"
-TEST_PAUSE_STAGES = (
-    "captured",  # the source is read and recorded in the staging folder
-    "warc-written",  # data/<bag>.warc.gz is complete
-    "payload-hashed",  # every payload file is digested
-    "bag-written",  # manifests, bag-info and tag files are written (not yet validated)
-    "before-rename",  # the bag is validated and synced, about to be renamed into the store
-    "placed",  # the bag is in the store; the staging folder is not removed yet
-)
-
-
-def _test_pause(stage: str) -> None:
-    """TEST HOOK: stop this process (SIGSTOP) at ``stage`` when ARCHIVER_TEST_PAUSE_AT names it.
-
-    ``tests/integration/test_crash_safety.py`` uses it to SIGKILL a capture at a known stage
-    boundary (one of :data:`TEST_PAUSE_STAGES`). Without the variable it does nothing.
-    """
-    if os.environ.get(TEST_PAUSE_VARIABLE) == stage:
-        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def extract_article(capture: Capture, workers: CaptureWorkers | None = None) -> Article:
@@ -187,83 +189,31 @@ def _write_payload(
     options: CaptureOptions,
     workers: CaptureWorkers | None = None,
 ) -> None:
+    """data/: the WARC (with the derived text and captions as metadata records), its index,
+    the article's text and captions.json."""
     data = bag_dir / "data"
     data.mkdir(parents=True)
     captions = captions_document(article, record)
-    text = article.text()
+    text = article.text().encode("utf-8")
     warc_path = data / f"{name}.warc.gz"
+    info = warcinfo_fields(
+        capture, record.display_title, record.identifier, options.agent.source_organization
+    )
     with warc_path.open("wb") as out:
         warc = WarcFile(out)
-        warc.warcinfo(
-            warc_path.name, warcinfo_fields(capture, record, options), capture.captured_at
-        )
+        warc.warcinfo(warc_path.name, info, capture.captured_at)
         warc.copy_members(capture.records_path)
-        when = options.clock()
-        warc.metadata(
-            capture.target_uri, captions, "application/json", when, refers_to=capture.main_record_id
-        )
-        warc.metadata(
-            capture.target_uri,
-            text.encode("utf-8"),
-            "text/plain; charset=utf-8",
-            when,
-            refers_to=capture.main_record_id,
-        )
-    _test_pause("warc-written")
+        when, main = options.clock(), capture.main_record_id
+        warc.metadata(capture.target_uri, captions, "application/json", when, refers_to=main)
+        warc.metadata(capture.target_uri, text, "text/plain; charset=utf-8", when, refers_to=main)
+    options.checkpoint("warc-written")
     indexer = workers.checks if workers else None
     index = submit(indexer, write_cdxj_index, warc_path, data / "index.cdxj")
-    (data / "article.txt").write_bytes(text.encode("utf-8"))
+    (data / "article.txt").write_bytes(text)
     (data / "captions.json").write_bytes(captions)
     for extra_name, extra_path in capture.payload_files:  # a browser capture's screenshot.png
         shutil.copyfile(extra_path, data / extra_name)
     index.result()
-
-
-def captions_document(article: Article, record: DublinCore) -> bytes:
-    """``captions.json``: every photo caption in article order, with what is known of it."""
-    document = {
-        "identifier": record.identifier,
-        "source": record.source,
-        "count": len(record.parts),
-        "captions": [
-            {
-                "n": n,
-                "text": c.caption,
-                "credit": c.credit,
-                "alt": c.alt,
-                "image_url": c.image_url,
-                "image_record_id": c.image_record_id,
-            }
-            for n, c in enumerate(record.parts, start=1)
-        ],
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def warcinfo_fields(
-    capture: Capture, record: DublinCore, options: CaptureOptions
-) -> dict[str, str]:
-    """The warcinfo record: what made this WARC, from what, how the capture went."""
-    fields = {
-        "software": SOFTWARE,
-        "format": "WARC File Format 1.1",
-        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-        "operator": options.agent.source_organization,
-        "description": f"Capture of {capture.source} by {SOFTWARE}: {record.display_title}",
-        "isPartOf": record.identifier,
-        "source": capture.source,
-        "capture-kind": capture.kind,
-        "capture-time": capture.captured_at.isoformat(),
-    }
-    if capture.final_url:
-        fields["final-url"] = capture.final_url
-    if capture.status is not None:
-        fields["http-status"] = str(capture.status)
-    for key, value in capture.options:
-        fields[f"option-{key}"] = value
-    for number, problem in enumerate(capture.problems, start=1):
-        fields[f"problem-{number}"] = problem
-    return fields
 
 
 def _finish_bag(
@@ -274,91 +224,34 @@ def _finish_bag(
     options: CaptureOptions,
     workers: CaptureWorkers | None = None,
 ) -> None:
+    """Manifests, bag-info and the tag files; then the checks; then everything synced."""
     payload = hash_payload(bag_dir)
-    _test_pause("payload-hashed")
+    options.checkpoint("payload-hashed")
     checked_at = options.clock()
-    events = (
-        new_event(
-            "capture",
-            capture.captured_at,
-            capture_detail(capture),
-            note="; ".join(capture.problems) or None,
-            objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
-        ),
-        new_event(
-            "message digest calculation",
-            checked_at,
-            "sha256 and sha512 of every payload file, one read each",
-            objects=tuple(f.path for f in payload),
-        ),
-        new_event(
-            "validation",
-            checked_at,
-            "full validation before the bag entered the store: BagIt structure and every "
-            "checksum, the archiver profile, Dublin Core and PREMIS against their schemas, every "
-            "WARC record's digests, the CDXJ index and the captions; then bagit-python's "
-            "validation. A bag that fails either never enters the store",
-        ),
-    )
-    described = () if not record.warnings else (
-        new_event(
-            "metadata extraction",
-            capture.captured_at,
-            "Dublin Core record made from the captured document; values it could not hold as "
-            "the source gave them were normalised, shortened or left out",
-            note="; ".join(w.line() for w in record.warnings),
-        ),
-    )
-    info = bag_info(capture, record, options)
-    premis = premis_xml(payload, events + described, options.agent.source_organization)
-    write_bag(
-        bag_dir, payload, info, {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis}
-    )
-    _test_pause("bag-written")
-    _gate(bag_dir, capture.source, workers)
+    events = bag_events(capture, payload, checked_at, record.warnings)
+    premis = premis_xml(payload, events, options.agent.source_organization)
+    info = bag_info(capture, record, options.agent, options.clock().date(), ARCHIVER_PROFILE_ID)
+    tags = {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis}
+    write_bag(bag_dir, payload, info, tags)
+    options.checkpoint("bag-written")
+    _validate_before_landing(bag_dir, capture.source, workers)
     sync_tree(bag_dir)
 
 
-def capture_detail(capture: Capture) -> str:
-    """The PREMIS capture event's detail: what, how it ended, with which options (UTC)."""
-    detail = f"{SOFTWARE} captured {capture.source} ({capture.kind})"
-    if capture.final_url:
-        detail += f"; final URL {capture.final_url}, HTTP {capture.status}"
-    if capture.options:
-        detail += "; options: " + ", ".join(f"{k}={v}" for k, v in capture.options)
-    return detail
-
-
-def bag_info(capture: Capture, record: DublinCore, options: CaptureOptions) -> dict[str, str]:
-    """The bag-info.txt fields (Payload-Oxum and Bag-Size are added when the bag is written)."""
-    agent = options.agent
-    info = {
-        "Source-Organization": agent.source_organization,
-        "Organization-Address": agent.organization_address,
-        "Contact-Name": agent.contact_name,
-        "Contact-Email": agent.contact_email,
-        "External-Identifier": capture.final_url or capture.source,
-        "External-Description": record.display_title,
-        "Internal-Sender-Identifier": record.identifier,
-        "Bagging-Date": options.clock().date().isoformat(),
-        "Bag-Software-Agent": SOFTWARE,
-        "BagIt-Profile-Identifier": ARCHIVER_PROFILE_ID,
-    }
-    return {k: v for k, v in info.items() if v}
-
-
-def _gate(bag_dir: Path, source: str, workers: CaptureWorkers | None = None) -> None:
+def _validate_before_landing(
+    bag_dir: Path, source: str, workers: CaptureWorkers | None = None
+) -> None:
     """The last check before the store: our full validation and bagit-python's.
 
     With workers, bagit-python checks the bag in one while this process runs its own
     validation, so the two read the bag at the same time on two cores.
     """
-    second_opinion = submit(workers.checks if workers else None, bagit_python_objection, bag_dir)
+    opinion = submit(workers.checks if workers else None, second_opinion, bag_dir)
     report = validate_bag(bag_dir)
     if not report.valid:
         raise BagBuildError(
             f"the new bag failed validation: {report.errors[0].line()}", subject=source
         )
-    objection = second_opinion.result()
+    objection = opinion.result()
     if objection:
         raise BagBuildError(f"bagit-python rejects the new bag: {objection}", subject=source)

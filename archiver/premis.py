@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from archiver import __version__
+from archiver._version import SOFTWARE, __version__
+from archiver.model import Capture, FileFixity, MetadataWarning
 
 PREMIS_NS = "http://www.loc.gov/premis/v3"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -28,17 +29,7 @@ EVENT_TYPE_CODES = {
     "fixity check": "fix",
     "ingestion": "ing",
 }
-SOFTWARE_AGENT = f"archiver/{__version__}"
-
-
-@dataclass(frozen=True)
-class FileFixity:
-    """A file of the bag with its size and digests (algorithm name -> hex digest)."""
-
-    path: str
-    size: int
-    digests: tuple[tuple[str, str], ...]
-    format_name: str | None = None
+SOFTWARE_AGENT = SOFTWARE
 
 
 @dataclass(frozen=True)
@@ -168,6 +159,54 @@ def _agent(
         _text(element, "agentVersion", version)
 
 
-def utc(moment: datetime | None = None) -> datetime:
-    """``moment`` (or now) as an aware UTC datetime."""
-    return (moment or datetime.now(UTC)).astimezone(UTC)
+def capture_detail(capture: Capture) -> str:
+    """The PREMIS capture event's detail: what, how it ended, with which options (UTC)."""
+    detail = f"{SOFTWARE} captured {capture.source} ({capture.kind})"
+    if capture.final_url:
+        detail += f"; final URL {capture.final_url}, HTTP {capture.status}"
+    if capture.options:
+        detail += "; options: " + ", ".join(f"{k}={v}" for k, v in capture.options)
+    return detail
+
+
+def bag_events(
+    capture: Capture,
+    payload: tuple[FileFixity, ...],
+    checked_at: datetime,
+    warnings: tuple[MetadataWarning, ...] = (),
+) -> tuple[PremisEvent, ...]:
+    """The events of a new bag: its capture, its digests, its validation before landing, and
+    (when any value had to be changed to be written) the description of its metadata."""
+    described = () if not warnings else (
+        new_event(
+            "metadata extraction",
+            capture.captured_at,
+            "Dublin Core record made from the captured document; values it could not hold as "
+            "the source gave them were normalised, shortened or left out",
+            note="; ".join(w.line() for w in warnings),
+        ),
+    )
+    return (
+        new_event(
+            "capture",
+            capture.captured_at,
+            capture_detail(capture),
+            note="; ".join(capture.problems) or None,
+            objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
+        ),
+        new_event(
+            "message digest calculation",
+            checked_at,
+            "sha256 and sha512 of every payload file, one read each",
+            objects=tuple(f.path for f in payload),
+        ),
+        new_event(
+            "validation",
+            checked_at,
+            "full validation before the bag entered the store: BagIt structure and every "
+            "checksum, the archiver profile, Dublin Core and PREMIS against their schemas, every "
+            "WARC record's digests, the CDXJ index and the captions; then bagit-python's "
+            "validation. A bag that fails either never enters the store",
+        ),
+        *described,
+    )

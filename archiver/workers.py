@@ -1,18 +1,20 @@
-"""The second core during a capture: child processes that import slow libraries early.
+"""The second core during a capture: worker processes that import slow libraries early.
 
 A web capture spends most of its own time (not the network's) importing libraries that it needs
 only once the page has arrived: trafilatura, cdxj-indexer, bagit-python. A
-:class:`WarmWorker` is a child process started when the capture starts. It imports its
-libraries while the page downloads, then runs the jobs the pipeline hands it, one at a time and
-in order: a job is a module-level function with its arguments, sent (and its result sent back)
-by pickle over a pipe. Two workers and the capturing process together use both cores.
+:class:`WarmWorker` is a one-process :class:`~concurrent.futures.ProcessPoolExecutor`, forked
+when the capture starts, whose initializer imports those libraries while the page downloads
+(at a lower CPU priority, with the optional libraries its jobs never use kept out). Jobs are
+module-level functions, run one at a time in the order they were handed over. Two workers and
+the capturing process together use both cores.
 
-Workers only ever make a capture quicker, never make it fail or differ: a job whose worker
-could not start, died, or could not send its result runs in the calling process instead. Every
-job is a pure function of its arguments, or rewrites its own output file, so running it again is
-safe. A job's own exception (say an ``ExtractionError``) is raised in the caller as if the job
-had run there. A worker ends at its stop sign, or, when its parent has been killed, as soon as
-it is idle (within a second), so no worker outlives its capture.
+Workers only ever make a capture quicker, never make it fail or differ: a job that cannot be
+sent, or whose worker could not start, died, or could not send its answer back, runs in the
+calling process instead. Every job is a pure function of its arguments, or rewrites its own
+output file, so running it again is safe. A job's own :class:`~archiver.errors.ArchiverError`
+(say an ``ExtractionError``) is raised in the caller as if the job had run there. A worker
+ends when it is closed, or, when its parent has been killed, within a second: its initializer
+leaves a thread watching for that, so no worker outlives its capture.
 """
 
 from __future__ import annotations
@@ -26,53 +28,57 @@ import pickle
 import signal
 import sys
 import threading
-from collections import deque
+import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from archiver.errors import ArchiverError
+
 log = logging.getLogger(__name__)
 
-#: How often (seconds) an idle worker checks that its parent is still alive.
+#: How often (seconds) a worker checks that its parent is still alive.
 PARENT_CHECK_SECONDS = 1.0
-#: How long closing waits for a worker to end by itself before killing it.
-CLOSE_WAIT_SECONDS = 2.0
+#: How long a new worker may take to say it has started (its pid) before it is given up.
+START_SECONDS = 10.0
 
 
-_NOT_YET = object()
-
-
-@dataclass
 class Job:
-    """A function call handed to a worker; :meth:`result` waits for it."""
+    """A function call handed to a worker (or to be run here); :meth:`result` waits for it."""
 
-    worker: WarmWorker | None
-    function: Callable[..., Any]
-    args: tuple[Any, ...]
-    outcome: Any = _NOT_YET
-    failure: BaseException | None = None
-    sent: bool = False
-
-    @property
-    def done(self) -> bool:
-        """Whether the worker has answered (or given up on) this job."""
-        return self.outcome is not _NOT_YET or self.failure is not None
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        args: tuple[Any, ...],
+        future: Future[Any] | None = None,
+        worker: WarmWorker | None = None,
+    ) -> None:
+        self.function = function
+        self.args = args
+        self._future = future
+        self._worker = worker
 
     def result(self) -> Any:
-        """The job's return value (or its exception, raised); run here if the worker failed."""
-        if self.sent and self.worker is not None:
-            self.worker.collect(self)
-        if self.failure is not None:
-            raise self.failure
-        if self.outcome is _NOT_YET:
-            self.outcome = self.function(*self.args)
-        return self.outcome
+        """The job's return value (or its ArchiverError, raised); run here if the worker failed."""
+        if self._future is not None:
+            try:
+                return self._future.result()
+            except ArchiverError:
+                raise
+            except Exception as exc:  # the worker died or could not answer: run it here
+                log.debug("job %r runs in the caller: %r", self.function, exc)
+                self._future = None
+                if isinstance(exc, BrokenProcessPool) and self._worker is not None:
+                    self._worker.close()
+        return self.function(*self.args)
 
 
 class WarmWorker:
-    """A child process that imports ``modules`` at once and then runs jobs in order."""
+    """A worker process that imports ``modules`` at once and then runs jobs in order."""
 
     def __init__(
         self,
@@ -80,110 +86,104 @@ class WarmWorker:
         modules: tuple[str, ...],
         niceness: int = 0,
         blocked: tuple[str, ...] = (),
+        start_method: str | None = None,
     ) -> None:
         """Start the worker; ``niceness`` lowers its CPU priority below its parent's.
 
         ``blocked`` names modules the worker must not import: optional dependencies of its
         libraries that its jobs never use (a library that needs one fails to import, and the
-        worker then ends: its jobs run in the parent, which has everything).
+        worker then ends: its jobs run in the parent, which has everything). The worker is
+        forked where that is safe, else spawned, unless ``start_method`` says.
         """
         self.name = name
-        self._pending: deque[Job] = deque()
-        self._connection: Connection | None = None
-        self._process: Any = None
+        self.pid: int | None = None  # the worker's process id, once it has started
+        self._pool: ProcessPoolExecutor | None = None
         try:
-            method = _start_method()
-            context: Any = multiprocessing.get_context(method)
-            ours, theirs = context.Pipe()
-            # A forked child holds a copy of our end too: it must close it to see our close.
-            inherited = ours if method == "fork" else None
-            self._process = context.Process(
-                target=serve,
-                args=(theirs, modules, os.getpid(), niceness, blocked, inherited),
-                name=name,
-                daemon=True,
+            context: Any = multiprocessing.get_context(start_method or _start_method())
+            ours, theirs = context.Pipe(duplex=False)
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=context,
+                initializer=warm_up,
+                initargs=(theirs, modules, os.getpid(), niceness, blocked),
             )
-            self._process.start()
+            self._pool.submit(int)  # a pool starts its process with its first job
             theirs.close()
-            self._connection = ours
-        except (OSError, ValueError, RuntimeError) as exc:  # no processes here: run jobs inline
-            log.debug("worker %s could not start: %r", name, exc)
-            self._connection = None
-
-    @property
-    def pid(self) -> int | None:
-        """The worker's process id (None when it has not started or has been closed)."""
-        return self._process.pid if self._process is not None else None
+            if ours.poll(START_SECONDS):
+                self.pid = int(ours.recv())
+            ours.close()
+        except (OSError, ValueError, RuntimeError, EOFError, BrokenProcessPool) as exc:
+            log.debug("worker %s could not start: %r", name, exc)  # jobs then run here
+            self.close()
 
     @property
     def alive(self) -> bool:
-        """Whether jobs handed over now would run in the worker (not inline)."""
-        return self._connection is not None
+        """Whether jobs handed over now would be sent to the worker (not run here)."""
+        return self._pool is not None
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Job:
-        """Hand ``function(*args)`` to the worker; it runs inline later if the worker fails."""
-        job = Job(self, function, args)
-        if self._connection is None:
-            return job
+        """Hand ``function(*args)`` to the worker; it runs here later if the worker fails."""
+        if self._pool is None:
+            return Job(function, args)
         try:
-            message = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # what cannot be pickled runs here
+            pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # what cannot be sent runs here
             log.debug("worker %s cannot take %r: %r", self.name, function, exc)
-            return job
+            return Job(function, args)
         try:
-            self._connection.send_bytes(message)
-        except (OSError, ValueError) as exc:  # a dead worker
+            return Job(function, args, self._pool.submit(function, *args), self)
+        except (BrokenProcessPool, RuntimeError) as exc:  # a dead worker
             log.debug("worker %s refused a job: %r", self.name, exc)
-            self._break()
-            return job
-        job.sent = True
-        self._pending.append(job)
-        return job
-
-    def collect(self, job: Job) -> None:
-        """Receive answers, in order, until ``job`` has its own (or the worker has failed)."""
-        while not job.done and self._connection is not None and self._pending:
-            oldest = self._pending[0]
-            try:
-                kind, value = self._connection.recv()
-            except (EOFError, OSError, ValueError, TypeError, AttributeError) as exc:
-                log.debug("worker %s gave no answer: %r", self.name, exc)
-                self._break()
-                break
-            self._pending.popleft()
-            if kind == "ok":
-                oldest.outcome = value
-            else:
-                oldest.failure = value
-        if not job.done:
-            job.sent = False  # it will run inline
+            self.close()
+            return Job(function, args)
 
     def close(self) -> None:
-        """End the worker: send the stop sign, wait briefly, then kill it if it is still there."""
-        if self._connection is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self._connection.send(None)  # the stop sign (a sibling may hold our pipe too)
-            self._connection.close()
-            self._connection = None
-        process, self._process = self._process, None
-        if process is None:
-            return
-        process.join(CLOSE_WAIT_SECONDS)
-        if process.is_alive():
-            process.kill()
-            process.join()
+        """End the worker once its current job is done; jobs not started yet run here."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
-    def _break(self) -> None:
-        """Stop using a failed worker: its pending jobs will run inline."""
-        for job in self._pending:
-            job.sent = False
-        self._pending.clear()
-        self.close()
+
+def warm_up(
+    started: Connection,
+    modules: tuple[str, ...],
+    parent: int,
+    niceness: int = 0,
+    blocked: tuple[str, ...] = (),
+) -> None:
+    """A worker's initializer: say its pid, then import ``modules``; end if one cannot be.
+
+    Ctrl-C is the parent's to handle, SIGTERM ends the worker, and a thread ends it when the
+    parent is gone (a killed capture's worker would otherwise wait for jobs forever).
+    """
+    started.send(os.getpid())
+    started.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True).start()
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
+    for name in blocked:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # its import raises
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # the pool breaks, quietly: the parent runs the jobs
+            log.debug("worker could not import %s: %r", module, exc)
+            os._exit(1)
+
+
+def _end_when_orphaned(parent: int) -> None:
+    """End this worker process as soon as ``parent`` is no longer its parent."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def submit(worker: WarmWorker | None, function: Callable[..., Any], *args: Any) -> Job:
     """``function(*args)`` as a job: on ``worker`` when there is one, else run on ``result()``."""
-    return worker.submit(function, *args) if worker is not None else Job(None, function, args)
+    return worker.submit(function, *args) if worker is not None else Job(function, args)
 
 
 def fork_is_safe() -> bool:
@@ -194,68 +194,6 @@ def fork_is_safe() -> bool:
 def _start_method() -> str:
     """``fork`` where it is safe (and cheap), else ``spawn`` (a fresh interpreter)."""
     return "fork" if fork_is_safe() else "spawn"
-
-
-def serve(
-    connection: Connection,
-    modules: tuple[str, ...],
-    parent: int,
-    niceness: int = 0,
-    blocked: tuple[str, ...] = (),
-    inherited: Connection | None = None,
-) -> None:
-    """The worker's main loop: import ``modules``, then answer jobs until told to stop.
-
-    A job that arrives while the imports go on is answered before the next import: the
-    modules are listed in the order their jobs come. A worker that cannot import one of its
-    modules ends: the parent then runs its jobs.
-    """
-    if inherited is not None:
-        inherited.close()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if niceness:
-        with contextlib.suppress(OSError):
-            os.nice(niceness)
-    for name in blocked:
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # its import raises
-    for module in modules:
-        if connection.poll(0) and not _answer_jobs(connection, parent, wait=False):
-            return
-        try:
-            importlib.import_module(module)
-        except Exception as exc:
-            log.debug("worker could not import %s: %r", module, exc)
-            return
-    _answer_jobs(connection, parent, wait=True)
-
-
-def _answer_jobs(connection: Connection, parent: int, *, wait: bool) -> bool:
-    """Run jobs as they come; False once told to stop (or orphaned), True when none waits."""
-    while True:
-        try:
-            while not connection.poll(PARENT_CHECK_SECONDS if wait else 0):
-                if not wait:
-                    return True
-                if os.getppid() != parent:
-                    return False
-            message = connection.recv()
-        except Exception:  # closed, or a job it cannot unpickle: the parent runs its jobs
-            return False
-        if message is None:
-            return False
-        function, args = message
-        try:
-            answer: tuple[str, Any] = ("ok", function(*args))
-        except Exception as exc:
-            answer = ("error", exc)
-        try:
-            connection.send(answer)
-        except (OSError, ValueError):
-            return False
-        except Exception as exc:  # an unpicklable result or exception: the parent runs it again
-            log.debug("worker could not send its answer: %r", exc)
-            return False
 
 
 @dataclass
@@ -274,7 +212,12 @@ class CaptureWorkers:
 
     @classmethod
     def start(cls) -> CaptureWorkers:
-        """Start both workers; each begins importing its libraries at once."""
+        """Fork both workers; each begins importing its libraries at once.
+
+        :func:`capture_workers` checked that this process had one thread before either
+        started. The second is forked while the first pool's manager thread runs: it only
+        ever uses its own pool, and multiprocessing resets the queues it inherits.
+        """
         return cls(
             # trafilatura imports py3langid (and numpy, 0.1 s) if it can, for a language
             # filter the text job never asks for; our own language guess runs in the parent.
@@ -283,8 +226,14 @@ class CaptureWorkers:
                 ("archiver.extract.body", "trafilatura"),
                 niceness=2,
                 blocked=("py3langid",),
+                start_method="fork",
             ),
-            checks=WarmWorker("archiver-checks", ("cdxj_indexer.main", "bagit"), niceness=10),
+            checks=WarmWorker(
+                "archiver-checks",
+                ("cdxj_indexer.main", "bagit"),
+                niceness=10,
+                start_method="fork",
+            ),
         )
 
     def close(self) -> None:

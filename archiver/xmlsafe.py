@@ -4,11 +4,13 @@ Every XML document archiver reads goes through :func:`parse_xml`: no DTD is load
 is resolved, nothing is fetched from the network, and a document that declares a DOCTYPE at
 all is refused (our records never have one; an entity bomb or an external entity always
 does). Schemas are loaded from the project's own ``schemas/`` folder
-(:func:`archiver.schemas.schema_dir`).
+(:func:`archiver.schemas.schema_dir`). :func:`xml_text` drops the characters XML 1.0 cannot
+hold from text about to be written.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from lxml import etree
 from archiver.schemas import schema_dir
 
 MAX_XML_BYTES = 64 * 1024 * 1024
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class UnsafeXMLError(ValueError):
@@ -70,3 +73,8 @@ def schema_errors(tree: etree._ElementTree, schema_name: str) -> list[str]:
     if schema.validate(tree):
         return []
     return [f"line {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 cannot hold."""
+    return _XML_INVALID.sub("", value)

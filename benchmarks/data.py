@@ -90,7 +90,7 @@ def capture_seed(store: Path) -> Path:
 
 def _write_records(path: Path, count: int, size: int, tag: str, with_warcinfo: bool) -> Path:
     """Write ``count`` resource records of ``size`` random bytes each (a worker process)."""
-    from archiver.warc import WarcFile
+    from archiver.warc.write import WarcFile
 
     block = os.urandom(BLOCK)
     with path.open("wb") as out:
@@ -131,7 +131,7 @@ def build_archiver_bag(bag: Path, seed: Path, plan: WarcPlan, workdir: Path) -> 
     record); resource records of random bytes follow, written in parallel worker processes
     into separate files of gzip members and copied in. Each small WARC is its own file.
     """
-    from archiver.warc import WarcFile
+    from archiver.warc.write import WarcFile
 
     data = bag / "data"
     data.mkdir(parents=True)
@@ -175,8 +175,8 @@ def _make_parts(workdir: Path, plan: WarcPlan) -> dict[str, list[Path]]:
 
 def finish_archiver_bag(bag: Path, seed: Path) -> None:
     """Index every WARC of ``bag``, hash the payload, write the tag files as archiver does."""
-    from archiver.package import hash_payload, write_bag
-    from archiver.warc import write_cdxj_index
+    from archiver.bagit.write import hash_payload, write_bag
+    from archiver.warc.index import write_cdxj_index
 
     data = bag / "data"
     lines: list[bytes] = []

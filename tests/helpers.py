@@ -17,12 +17,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archiver.bagit.read import read_bag_info
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.cli import cli
-from archiver.pipeline import TEST_PAUSE_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "samples" / "000_14cb049772c78afc.txt"
 SEED_URI = "file:///000_14cb049772c78afc.txt"
+LAUNCHER = ROOT / "tests" / "launch_capture.py"
 STOP_TIMEOUT = 30.0  # seconds a capture may take to reach its stage on a loaded machine
 
 
@@ -49,14 +51,16 @@ def tool(name: str) -> str:
 def start_capture(
     source: str | Path, store: Path, pause_at: str | None = None, *extra: str
 ) -> subprocess.Popen:
-    """``archiver capture SOURCE --store STORE`` as a real process, maybe paused at a stage."""
+    """``archiver capture SOURCE --store STORE`` as a real process, maybe paused at a stage.
+
+    With ``pause_at`` (one of :data:`archiver.pipeline.CHECKPOINTS`), the capture runs through
+    ``tests/launch_capture.py``, which stops it (SIGSTOP) when it reaches that stage.
+    """
     # One BLAS thread: the language model's thread pool only slows many processes on few cores.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
-    env.pop(TEST_PAUSE_VARIABLE, None)
-    if pause_at:
-        env[TEST_PAUSE_VARIABLE] = pause_at
+    program = [str(LAUNCHER), pause_at] if pause_at else ["-m", "archiver"]
     return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "capture", str(source), "--store", str(store), *extra],
+        [sys.executable, *program, "capture", str(source), "--store", str(store), *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -102,3 +106,26 @@ def child_processes(pid: int) -> list[int]:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+def warc_of(bag: Path) -> Path:
+    """The bag's WARC file."""
+    return next((bag / "data").glob("*.warc.gz"))
+
+
+def edit(path: Path, old: bytes, new: bytes) -> None:
+    """Replace the first ``old`` in a file by ``new`` (which must be there)."""
+    data = path.read_bytes()
+    assert old in data, f"{old!r} not in {path}"
+    path.write_bytes(data.replace(old, new, 1))
+
+
+def rebag(bag: Path) -> None:
+    """Re-compute manifests, Payload-Oxum and tag manifests over the bag as it now is.
+
+    Damage that the manifests would otherwise give away is so left for the deeper checks
+    (WARC digests, schemas, CDXJ, captions) to find on their own.
+    """
+    info = {k: v for k, v in read_bag_info(bag).items() if k not in ("Payload-Oxum", "Bag-Size")}
+    tags = {p.relative_to(bag).as_posix(): p.read_bytes() for p in (bag / "metadata").iterdir()}
+    write_bag(bag, hash_payload(bag), info, tags)

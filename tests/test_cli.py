@@ -256,14 +256,14 @@ def test_real_process_exit_status_and_one_line_error(tmp_path: Path) -> None:
 
 
 def test_committed_archive_holds_a_valid_seed_bag() -> None:
-    from archiver.verify import bagit_python_objection, validate_bag
+    from archiver.verify import second_opinion, validate_bag
 
     bags = list(Store(ROOT / "archive").bags())
     assert bags, "archive/ must hold the seed article's bag"
     for bag in bags:
         report = validate_bag(bag)
         assert report.valid, [f.line() for f in report.findings]
-        assert bagit_python_objection(bag) is None
+        assert second_opinion(bag) is None
 
 
 def _warc_records(bag: Path) -> list[tuple[str, str]]:
@@ -299,6 +299,41 @@ def test_capture_of_a_web_page_end_to_end(http_site, tmp_path: Path) -> None:
     [warc] = (bag / "data").glob("*.warc.gz")
     check = subprocess.run([tool("warcio"), "check", str(warc)], capture_output=True, check=False)
     assert check.returncode == 0, check.stdout
+
+
+def _warcinfo_and_page(bag: Path, url: str) -> tuple[dict[str, str], bytes]:
+    """The warcinfo record's fields, and the recorded HTTP head of ``url``'s response."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    [warc] = (bag / "data").glob("*.warc.gz")
+    fields, head = {}, b""
+    with warc.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "warcinfo":
+                text = record.content_stream().read().decode("utf-8")
+                fields = dict(line.split(": ", 1) for line in text.splitlines() if line)
+            elif record.rec_type == "response" and record.rec_headers.get_header(
+                "WARC-Target-URI"
+            ) == url:
+                head = record.http_headers.to_bytes()
+    return fields, head
+
+
+def test_the_warcinfo_record_says_chunked_bodies_are_stored_dechunked(
+    http_site, tmp_path: Path
+) -> None:
+    url = http_site.url("/chunked/news/base.html")
+    code, out, err = invoke("capture", url, "--no-requisites", "--store", str(tmp_path), "--json")
+    assert code == 0, err
+    fields, head = _warcinfo_and_page(Path(json.loads(out)["bags"][0]["bag"]), url)
+    note = fields["http-transfer-encoding"]
+    renamed = note.rsplit(" ", 1)[-1]
+    assert note.startswith("de-chunked;") and renamed.startswith("X-")
+    assert f"{renamed}: chunked".encode() in head and b"\r\nTransfer-Encoding" not in head
+    code, out, err = invoke("capture", SEED, "--store", str(tmp_path / "files"), "--json")
+    assert code == 0, err
+    fields, _ = _warcinfo_and_page(Path(json.loads(out)["bags"][0]["bag"]), "")
+    assert fields["capture-kind"] == "file" and "http-transfer-encoding" not in fields
 
 
 def test_no_requisites_records_the_page_alone(http_site, tmp_path: Path) -> None:

@@ -10,38 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from archiver.errors import CaptureError, UsageError
 from archiver.htmlrefs import parsed_part
-from archiver.model import Capture
-
-if TYPE_CHECKING:
-    from archiver.acquire.browser import BrowserOptions
+from archiver.model import Capture, FetchOptions
 
 FILE_SUFFIXES = (".txt", ".html", ".htm")
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    """How HTTP captures behave: limits, manners and what to fetch besides the page."""
-
-    user_agent: str | None = None  # None: "archiver/<version> (+project URL)"
-    connect_timeout: float = 10.0  # seconds to establish a connection
-    total_timeout: float = 120.0  # seconds for one whole response
-    max_response_bytes: int = 512 * 1024 * 1024
-    retries: int = 2  # extra attempts for transient failures (connection errors, 502/503/504)
-    requisites: bool = True  # fetch the page's images and stylesheets
-    max_requisites: int = 500
-    concurrency: int = 8  # requisites fetched at once
-    robots: str = "ignore"  # "obey" or "ignore" robots.txt
-    capture_timeout: float = 300.0  # seconds for the whole capture; requisites stop there
-    max_total_bytes: int = 1024 * 1024 * 1024  # response bodies of one capture, all together
-    allow_private: bool = False  # requisites and redirects may reach any address
-    browser: BrowserOptions | None = None  # set: render the page in headless Chromium
 
 
 _URL_START = re.compile(r"(?i)https?://")

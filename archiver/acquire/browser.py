@@ -43,7 +43,7 @@ from archiver.acquire.chromium import Chromium, Tab, find_chromium
 from archiver.acquire.client import FetchError, wire_url
 from archiver.acquire.proxy import ClosableRecorder, Fetched, RecordingProxy
 from archiver.errors import CaptureError, SourceTooLargeError
-from archiver.model import Capture, CapturedRecord
+from archiver.model import BrowserOptions, Capture, CapturedRecord
 from archiver.warc import WarcFile
 
 RECORDS_FILE = "capture.records.warc.gz"
@@ -62,21 +62,6 @@ _RENDERED_DOM = """(() => {
   const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : "";
   return [location.href, (doctype ? doctype + "\\n" : "") + document.documentElement.outerHTML];
 })()"""
-
-
-@dataclass(frozen=True)
-class BrowserOptions:
-    """How a browser capture drives Chromium, and how long it may wait for each step."""
-
-    chromium: str | None = None  # executable name or path; None: "chromium" on PATH
-    window: tuple[int, int] = (1280, 800)  # viewport, CSS pixels
-    load_timeout: float = 30.0  # seconds for the page's load event
-    idle: float = 0.5  # seconds with no request in flight that count as "network idle"
-    idle_timeout: float = 10.0  # seconds to wait for idle after load, at most
-    scroll_pause: float = 0.25  # seconds the network must rest after each screen scrolled
-    scroll_budget: float = 20.0  # seconds spent scrolling, at most
-    max_scrolls: int = 40  # screens scrolled, at most
-    max_screenshot_height: int = 16384  # CSS pixels of the page in the screenshot, at most
 
 
 @dataclass

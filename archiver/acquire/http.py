@@ -50,8 +50,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from archiver import __version__
-from archiver.acquire import FetchOptions, readable_part
+from archiver._version import __version__
+from archiver.acquire import readable_part
 from archiver.acquire.addresses import policy_for
 from archiver.acquire.client import (
     AddressGuard,
@@ -78,7 +78,7 @@ from archiver.acquire.requisites import (
 from archiver.acquire.robots import RobotsRules
 from archiver.errors import CaptureError, SourceTooLargeError
 from archiver.htmlrefs import MAX_PARSED_BYTES
-from archiver.model import Capture, CapturedRecord
+from archiver.model import Capture, CapturedRecord, FetchOptions
 from archiver.warc import WarcFile, new_record_id, warc_date
 
 RECORDS_FILE = "capture.records.warc.gz"

@@ -2,13 +2,14 @@
 
 Three families of checks, each in its own module:
 
-- :mod:`archiver.verify.bagit_rules`: BagIt (RFC 8493) structure and fixity, for any bag;
+- :mod:`archiver.bagit.rules`: BagIt (RFC 8493) structure and fixity, for any bag;
 - :mod:`archiver.verify.profile`: conformance to a BagIt profile (ours, or one given);
 - :mod:`archiver.verify.content`: archiver's own content checks (Dublin Core, WARC, CDXJ,
   captions), for bags that declare the archiver profile.
 
-Findings are data (:class:`archiver.model.Finding`); an exception means the check could not
-be made at all (e.g. the path is not a bag).
+Findings are data (:class:`archiver.model.Finding`), every code and message from the one
+table in :mod:`archiver.codes`; an exception means the check could not be made at all (e.g.
+the path is not a bag). :func:`second_opinion` asks bagit-python, the only module that does.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archiver.bagit.fixity import SinkFactory
+from archiver.bagit.read import info_values
+from archiver.bagit.rules import check_bagit
 from archiver.hashing import Sink
 from archiver.model import ValidationReport
-from archiver.verify.bagit_rules import SinkFactory, check_bagit, info_values
 from archiver.verify.profile import (
     ARCHIVER_PROFILE_ID,
     archiver_profile,
@@ -27,12 +30,12 @@ from archiver.verify.profile import (
 )
 
 if TYPE_CHECKING:
-    from archiver.warc import WarcScanner
+    from archiver.warc.scan import WarcScanner
 
 # archiver's own checks (content, warc, xmlsafe: warcio and lxml) are imported only for bags
 # that declare archiver's profile: validating any other bag does not wait for them.
 
-__all__ = ["archiver_profile", "bagit_python_objection", "validate_bag"]
+__all__ = ["archiver_profile", "second_opinion", "validate_bag"]
 
 
 def validate_bag(
@@ -94,7 +97,7 @@ def _warc_scanners(scanners: dict[str, WarcScanner]) -> SinkFactory:
         if not ours:
             return None
         from archiver.verify.content import is_warc_path
-        from archiver.warc import WarcScanner
+        from archiver.warc.scan import WarcScanner
 
         if not is_warc_path(relative):
             return None
@@ -104,7 +107,7 @@ def _warc_scanners(scanners: dict[str, WarcScanner]) -> SinkFactory:
     return sink_for
 
 
-def bagit_python_objection(bag: Path) -> str | None:
+def second_opinion(bag: Path) -> str | None:
     """A second opinion: bagit-python's full validation; its objection, or None when valid."""
     import bagit
 

@@ -1,6 +1,6 @@
 """BagIt profiles: check a bag against a BagIt Profile (specification 1.4.0).
 
-The role of this module is to compare what :func:`archiver.verify.bagit_rules.check_bagit`
+The role of this module is to compare what :func:`archiver.bagit.rules.check_bagit`
 learnt about a bag (its bag-info, manifests, files) with the constraints of a profile, and to
 say every difference as a coded finding. It reads the bag only to size payload files (for
 ``Data-Empty``); it must not write anything, fetch a profile over the network, or repeat the
@@ -28,31 +28,7 @@ Rules implemented (profile key: what is checked):
   ``required``; ``Accept-Serialization`` has no meaning for a directory.
 - ``Accept-BagIt-Version``: the version in bagit.txt is one of these.
 
-Finding codes (E = error, W = warning):
-
-====  ====  ================================================================================
-code  sev   meaning
-====  ====  ================================================================================
-P001  E     the profile itself is malformed: a rule could not be applied
-P002  E     the bag does not declare this profile (BagIt-Profile-Identifier)
-P003  E     a required bag-info element is missing or empty
-P004  E     a bag-info value is not one of the values the profile allows
-P005  E     a non-repeatable bag-info element is repeated
-P006  W     a recommended bag-info element is missing
-P007  E     a required payload manifest algorithm is missing
-P008  E     a payload manifest algorithm the profile does not allow
-P009  E     a required tag manifest algorithm is missing
-P010  E     a tag manifest algorithm the profile does not allow
-P011  E     a required tag file is missing
-P012  E     a tag file the profile does not allow
-P013  E     a required payload file or folder is missing
-P014  E     a payload file the profile does not allow
-P015  E     fetch.txt present but not allowed
-P016  E     fetch.txt required but absent
-P017  E     Data-Empty: data/ holds more than a single empty file
-P018  E     Serialization required, but the bag is a directory
-P019  E     the bag's BagIt version is not in Accept-BagIt-Version
-====  ====  ================================================================================
+Its findings are the P codes of :mod:`archiver.codes`.
 """
 
 from __future__ import annotations
@@ -63,12 +39,15 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from archiver import codes
+from archiver.bagit.read import info_values
+from archiver.bagit.rules import BagitResult
+from archiver.codes import Message
 from archiver.errors import UsageError
-from archiver.model import Finding, Severity
+from archiver.model import Finding
 from archiver.schemas import schema_dir
-from archiver.verify.bagit_rules import BagitResult, info_values
 
 PROFILE_FILE = "bagit-profile.json"
 ALWAYS_ALLOWED_TAG_FILES = (
@@ -92,6 +71,7 @@ LIST_KEYS = (
 )
 BOOLEAN_KEYS = ("Allow-Fetch.txt", "Fetch.txt-Required", "Data-Empty")
 SERIALIZATION_VALUES = ("forbidden", "required", "optional")
+BAG_INFO = "bag-info.txt"
 
 
 # --- Loading a profile --------------------------------------------------------------------
@@ -115,7 +95,7 @@ def load_profile(path: Path) -> dict[str, Any]:
     problems = profile_problems(profile)
     if problems:
         raise UsageError(f"not a usable BagIt profile: {problems[0]}", subject=str(path))
-    return profile
+    return cast(dict[str, Any], profile)  # profile_problems found it a JSON object
 
 
 def profile_problems(profile: object) -> list[str]:
@@ -144,7 +124,8 @@ def profile_problems(profile: object) -> list[str]:
 @cache
 def archiver_profile() -> dict[str, Any]:
     """archiver's own BagIt profile (``schemas/bagit-profile.json``)."""
-    return json.loads((schema_dir() / PROFILE_FILE).read_text(encoding="utf-8"))
+    profile: dict[str, Any] = json.loads((schema_dir() / PROFILE_FILE).read_text(encoding="utf-8"))
+    return profile
 
 
 ARCHIVER_PROFILE_ID = str(archiver_profile()["BagIt-Profile-Info"]["BagIt-Profile-Identifier"])
@@ -162,7 +143,7 @@ def check_profile(result: BagitResult, bag: Path, profile: dict[str, Any]) -> tu
     """Every way the bag (as ``result`` describes it) departs from ``profile``."""
     problems = profile_problems(profile)
     if problems:
-        return tuple(_error("P001", "", f"the profile is malformed: {p}") for p in problems)
+        return tuple(codes.P001_MALFORMED.finding("", problem=p) for p in problems)
     findings: list[Finding] = []
     findings += check_declaration(result, profile)
     findings += check_bag_info(result, profile.get("Bag-Info", {}))
@@ -182,9 +163,7 @@ def check_declaration(result: BagitResult, profile: dict[str, Any]) -> list[Find
     if identifier in declared:
         return []
     said = f"it declares {', '.join(declared)}" if declared else "it declares none"
-    return [
-        _error("P002", "bag-info.txt", f"BagIt-Profile-Identifier {identifier} is missing ({said})")
-    ]
+    return [codes.P002_UNDECLARED.finding(BAG_INFO, identifier=identifier, declared=said)]
 
 
 def check_bag_info(result: BagitResult, rules: dict[str, dict[str, Any]]) -> list[Finding]:
@@ -195,39 +174,28 @@ def check_bag_info(result: BagitResult, rules: dict[str, dict[str, Any]]) -> lis
         about = _about(label, rule)
         if rule.get("required") and not any(v.strip() for v in values):
             state = "is empty" if values else "is missing"
-            findings.append(_error("P003", "bag-info.txt", f"{about} is required but {state}"))
+            findings.append(codes.P003_REQUIRED.finding(BAG_INFO, element=about, state=state))
         elif rule.get("recommended") and not values:
-            findings.append(
-                Finding(
-                    "P006", Severity.WARNING, "bag-info.txt", f"{about} is recommended but missing"
-                )
-            )
+            findings.append(codes.P006_RECOMMENDED.finding(BAG_INFO, element=about))
         allowed = rule.get("values") or []
-        for value in values:
-            if allowed and value not in allowed:
-                findings.append(
-                    _error(
-                        "P004",
-                        "bag-info.txt",
-                        f"{about} is {value!r}, not one of {', '.join(map(repr, allowed))}",
-                    )
-                )
+        listed = ", ".join(map(repr, allowed))
+        findings += [
+            codes.P004_VALUE.finding(BAG_INFO, element=about, value=value, allowed=listed)
+            for value in values
+            if allowed and value not in allowed
+        ]
         if rule.get("repeatable", True) is False and len(values) > 1:
-            findings.append(
-                _error(
-                    "P005",
-                    "bag-info.txt",
-                    f"{about} appears {len(values)} times but may not be repeated",
-                )
-            )
+            findings.append(codes.P005_REPEATED.finding(BAG_INFO, element=about, count=len(values)))
     return findings
 
 
 def check_manifests(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
     """P007-P010: required and allowed algorithms of payload and tag manifests."""
+    payload = (codes.P007_MISSING, codes.P008_NOT_ALLOWED)
+    tags = (codes.P009_MISSING, codes.P010_NOT_ALLOWED)
     return [
-        *_algorithms(result.payload_manifests, profile, "Manifests", "manifest", "P007", "P008"),
-        *_algorithms(result.tag_manifests, profile, "Tag-Manifests", "tagmanifest", "P009", "P010"),
+        *_algorithms(result.payload_manifests, profile, "Manifests", "manifest", payload),
+        *_algorithms(result.tag_manifests, profile, "Tag-Manifests", "tagmanifest", tags),
     ]
 
 
@@ -236,45 +204,38 @@ def _algorithms(
     profile: dict[str, Any],
     key: str,
     prefix: str,
-    missing_code: str,
-    banned_code: str,
+    messages: tuple[Message, Message],
 ) -> list[Finding]:
     """Compare the algorithms present with ``<key>-Required`` and ``<key>-Allowed``."""
+    missing, banned = messages
     have = {a.lower() for a in present}
     findings = []
     for algorithm in profile.get(f"{key}-Required", []):
         if algorithm.lower() not in have:
-            findings.append(
-                _error(
-                    missing_code,
-                    f"{prefix}-{algorithm}.txt",
-                    f"{key}-Required lists {algorithm}, the bag has no {prefix}-{algorithm}.txt",
-                )
-            )
+            file = f"{prefix}-{algorithm}.txt"
+            findings.append(missing.finding(file, algorithm=algorithm, file=file))
     if f"{key}-Allowed" in profile:
         allowed = {a.lower() for a in profile[f"{key}-Allowed"]}
-        for algorithm in sorted(have - allowed):
-            findings.append(
-                _error(
-                    banned_code,
-                    f"{prefix}-{algorithm}.txt",
-                    f"{key}-Allowed does not include {algorithm}",
-                )
-            )
+        findings += [
+            banned.finding(f"{prefix}-{algorithm}.txt", algorithm=algorithm)
+            for algorithm in sorted(have - allowed)
+        ]
     return findings
 
 
 def check_tag_files(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
     """P011-P012: required tag files present, every tag file allowed."""
+    messages = (codes.P011_MISSING, codes.P012_NOT_ALLOWED)
     return _files_required_and_allowed(
-        set(result.tag_files), profile, "Tag-Files", ("P011", "P012"), ALWAYS_ALLOWED_TAG_FILES
+        set(result.tag_files), profile, "Tag-Files", messages, ALWAYS_ALLOWED_TAG_FILES
     )
 
 
 def check_payload_files(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
     """P013-P014: required payload files present, every payload file allowed."""
+    messages = (codes.P013_MISSING, codes.P014_NOT_ALLOWED)
     return _files_required_and_allowed(
-        set(result.payload_files), profile, "Payload-Files", ("P013", "P014"), ()
+        set(result.payload_files), profile, "Payload-Files", messages, ()
     )
 
 
@@ -282,21 +243,20 @@ def _files_required_and_allowed(
     present: set[str],
     profile: dict[str, Any],
     key: str,
-    codes: tuple[str, str],
+    messages: tuple[Message, Message],
     always_allowed: tuple[str, ...],
 ) -> list[Finding]:
     """``<key>-Required`` entries present, and every file matching ``<key>-Allowed``."""
-    missing_code, banned_code = codes
-    kind = key.split("-")[0].lower()
+    missing, banned = messages
     findings = [
-        _error(missing_code, entry, f"required by the profile ({key}-Required) but missing")
+        missing.finding(entry)
         for entry in profile.get(f"{key}-Required", [])
         if not _required_present(entry, present)
     ]
     if f"{key}-Allowed" in profile:
         patterns = [*profile[f"{key}-Allowed"], *always_allowed]
         findings += [
-            _error(banned_code, path, f"{kind} file not allowed by the profile ({key}-Allowed)")
+            banned.finding(path)
             for path in sorted(present)
             if not any(glob_match(p, path) for p in patterns)
         ]
@@ -306,9 +266,9 @@ def _files_required_and_allowed(
 def check_fetch(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
     """P015-P016: Allow-Fetch.txt and Fetch.txt-Required."""
     if result.has_fetch and profile.get("Allow-Fetch.txt", True) is False:
-        return [_error("P015", "fetch.txt", "the profile does not allow fetch.txt")]
+        return [codes.P015_NOT_ALLOWED.finding("fetch.txt")]
     if not result.has_fetch and profile.get("Fetch.txt-Required", False):
-        return [_error("P016", "fetch.txt", "the profile requires fetch.txt")]
+        return [codes.P016_REQUIRED.finding("fetch.txt")]
     return []
 
 
@@ -319,34 +279,19 @@ def check_data_empty(result: BagitResult, bag: Path, profile: dict[str, Any]) ->
     files = result.payload_files
     if not files or (len(files) == 1 and _size(bag, files[0]) == 0):
         return []
-    return [
-        _error(
-            "P017",
-            "data",
-            f"the profile wants data/ empty (Data-Empty); it holds {len(files)} file(s)",
-        )
-    ]
+    return [codes.P017_NOT_EMPTY.finding("data", count=len(files))]
 
 
 def check_serialization_and_version(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
     """P018-P019: Serialization for a directory bag, Accept-BagIt-Version."""
     findings = []
     if profile.get("Serialization", "optional") == "required":
-        findings.append(
-            _error(
-                "P018",
-                "",
-                "the profile requires a serialized bag (an archive file); this bag is a directory",
-            )
-        )
+        findings.append(codes.P018_REQUIRED.finding(""))
     accepted = profile.get("Accept-BagIt-Version", [])
     if accepted and result.version not in accepted:
         findings.append(
-            _error(
-                "P019",
-                "bagit.txt",
-                f"BagIt-Version {result.version} is not "
-                f"accepted by the profile ({', '.join(accepted)})",
+            codes.P019_VERSION.finding(
+                "bagit.txt", version=result.version, accepted=", ".join(accepted)
             )
         )
     return findings
@@ -419,7 +364,3 @@ def _is_text(value: object) -> bool:
     """True for a non-empty string."""
     return isinstance(value, str) and bool(value.strip())
 
-
-def _error(code: str, path: str, message: str) -> Finding:
-    """An error finding."""
-    return Finding(code, Severity.ERROR, path, message)

@@ -12,11 +12,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from lxml import etree
 
-from archiver.auditing import audit_store
-from archiver.auditlog import log_path, read_entries
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.cli import cli
-from archiver.package import hash_payload, write_bag
 from archiver.store import Store
+from archiver.store.audit import audit_store
+from archiver.store.auditlog import log_path, read_entries
 
 
 def make_store(root: Path, count: int) -> list[Path]:
@@ -124,7 +124,7 @@ def test_premis_export_holds_one_fixity_event_per_entry(tmp_path: Path) -> None:
 def test_concurrent_audits_keep_the_log_well_formed(tmp_path: Path) -> None:
     make_store(tmp_path, 30)
     code = (
-        "from archiver.auditing import audit_store; from archiver.store import Store; "
+        "from archiver.store.audit import audit_store; from archiver.store import Store; "
         f"audit_store(Store(__import__('pathlib').Path({str(tmp_path)!r})), processes=1)"
     )
     procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(3)]

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from archiver.bagit.read import normalise_path
+from archiver.bagit.rules import BagitResult, check_bagit
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.errors import NotABagError
 from archiver.model import Finding, Severity
-from archiver.package import hash_payload, write_bag
-from archiver.verify.bagit_rules import BagitResult, check_bagit, normalise_path
 
 PAYLOAD = {
     "data/article.txt": b"The article's text.\n",
@@ -30,7 +31,7 @@ TAGS = {"metadata/dublin_core.xml": b"<dc/>\n"}
 def make_bag(
     root: Path, payload: dict[str, bytes] | None = None, tags: dict[str, bytes] | None = None
 ) -> Path:
-    """A correct BagIt 1.0 bag written by archiver.package."""
+    """A correct BagIt 1.0 bag written by archiver.bagit.write."""
     bag = root / "bag"
     for relative, content in (PAYLOAD if payload is None else payload).items():
         (bag / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -368,7 +369,7 @@ def test_fetch_txt_may_list_payload_files_only(tmp_path: Path) -> None:
 def test_manifest_path_normalisation(raw: str, expected: str | None, code: str | None) -> None:
     path, problems = normalise_path(raw)
     assert path == expected
-    assert [c for c, _, _ in problems] == ([code] if code else [])
+    assert [message.code for message, _ in problems] == ([code] if code else [])
 
 
 def test_a_name_with_a_line_break_is_percent_encoded_and_verified(tmp_path: Path) -> None:

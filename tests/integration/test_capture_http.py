@@ -28,7 +28,7 @@ from archiver.acquire import FetchOptions
 from archiver.acquire.http import capture_url, default_user_agent
 from archiver.errors import CaptureError, SourceTooLargeError
 from archiver.model import Capture
-from archiver.warc import REVISIT_PROFILE
+from archiver.warc.write import REVISIT_PROFILE
 
 if TYPE_CHECKING:
     from conftest import HttpSite

@@ -25,11 +25,11 @@ from pathlib import Path
 import pytest
 from helpers import SEED, invoke, start_capture, wait_until_stopped
 
-from archiver import store as store_module
-from archiver.auditing import audit_store
-from archiver.auditlog import read_entries
-from archiver.package import hash_payload, write_bag
+import archiver.store as store_module
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.store import Store
+from archiver.store.audit import audit_store
+from archiver.store.auditlog import read_entries
 from archiver.verify import validate_bag
 
 CAPTURES = 4

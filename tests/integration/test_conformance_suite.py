@@ -13,8 +13,8 @@ from pathlib import Path
 import bagit
 import pytest
 
+from archiver.bagit.rules import BagitResult, check_bagit
 from archiver.model import Severity
-from archiver.verify.bagit_rules import BagitResult, check_bagit
 
 SUITE = Path(__file__).resolve().parents[2].parent / "shared/testdata/bagit-conformance-suite"
 KINDS = ("valid", "invalid", "linux-only", "warning")

@@ -1,7 +1,8 @@
 """Crash safety: a capture killed at any moment leaves no partial bag in the store.
 
-Real ``archiver capture`` processes are stopped at named stage boundaries by the test hook in
-:mod:`archiver.pipeline` (``ARCHIVER_TEST_PAUSE_AT=<stage>`` makes the process SIGSTOP itself),
+Real ``archiver capture`` processes are stopped at named stage boundaries
+(:data:`archiver.pipeline.CHECKPOINTS`) by the test launcher ``tests/launch_capture.py``, whose
+checkpoint makes the process SIGSTOP itself,
 or at arbitrary moments of the build, or in the middle of reading an HTTP response, and then
 SIGKILLed. After each kill: the store's visible bags are unchanged (or, killed after the
 rename, hold the one new complete bag), ``list``, ``validate STORE`` and ``audit`` see only
@@ -27,7 +28,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, SEED, STOP_TIMEOUT, invoke, start_capture, wait_until_stopped
 
-from archiver.pipeline import TEST_PAUSE_STAGES
+from archiver.pipeline import CHECKPOINTS
 from archiver.store import Store
 
 
@@ -125,7 +126,7 @@ def killed_at_stage(
     """One capture per stage, all started at once, each stopped at its stage, then SIGKILLed."""
     root = tmp_path_factory.mktemp("killed")
     started = {}
-    for stage in TEST_PAUSE_STAGES:
+    for stage in CHECKPOINTS:
         store = copy_store(base_store, root / stage)
         started[stage] = (store, visible_files(store), start_capture(str(SEED), store, stage))
     killed = {}
@@ -143,7 +144,7 @@ def killed_at_stage(
     return killed
 
 
-@pytest.mark.parametrize("stage", [s for s in TEST_PAUSE_STAGES if s != "placed"])
+@pytest.mark.parametrize("stage", [s for s in CHECKPOINTS if s != "placed"])
 def test_killed_before_the_rename_leaves_the_store_unchanged(
     killed_at_stage: dict[str, Killed], stage: str
 ) -> None:
@@ -279,7 +280,7 @@ def test_killed_while_reading_a_response(
     assert_clean_removes(store, {process.pid})
 
 
-@pytest.mark.parametrize("stage", TEST_PAUSE_STAGES)
+@pytest.mark.parametrize("stage", CHECKPOINTS)
 def test_clean_keeps_the_work_folder_of_a_running_capture(
     killed_at_stage: dict[str, Killed], stage: str
 ) -> None:

@@ -21,8 +21,8 @@ import pytest
 from helpers import SEED, SEED_URI, capture_into, invoke
 from lxml import etree
 
+from archiver.access.oai_dc import DC_ELEMENTS, OAI_DC_NS, check_oai_dc, flatten_to_dc, oai_dc_xml
 from archiver.describe import read_dublin_core
-from archiver.export import DC_ELEMENTS, OAI_DC_NS, check_oai_dc, flatten_to_dc, oai_dc_xml
 
 if TYPE_CHECKING:
     from conftest import HttpSite

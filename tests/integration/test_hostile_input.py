@@ -1,7 +1,7 @@
 """Hostile and broken input: findings or one clear error, never a crash, a hang or a leak.
 
 - Property-based (hypothesis): :func:`archiver.verify.validate_bag` on archiver bags with
-  mutated files and on bags made of random tag files, and :func:`archiver.warc.check_warc` on
+  mutated files and on bags made of random tag files, and :func:`archiver.warc.scan.check_warc` on
   random bytes: no exception but archiver's own, within a time limit; any change to a file
   that a tag manifest covers is noticed.
 - XML entity bombs and external entities in a bag's Dublin Core and PREMIS records: a
@@ -40,12 +40,12 @@ from helpers import ROOT, SEED, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.errors import ArchiverError
 from archiver.hashing import BAG_ALGORITHMS, digest_file
-from archiver.package import hash_payload, write_bag
 from archiver.store import Store
-from archiver.verify import bagit_python_objection, validate_bag
-from archiver.warc import check_warc
+from archiver.verify import second_opinion, validate_bag
+from archiver.warc.scan import check_warc
 
 CHECK_SECONDS = 20  # one validation of a small bag, however hostile, on a loaded machine
 FUZZ = settings(
@@ -436,7 +436,7 @@ def test_a_million_nested_tags_fail_one_capture_cleanly(tmp_path: Path) -> None:
 MILLION_LINES = """
 import json, resource, sys, time
 from pathlib import Path
-from archiver.package import hash_payload, write_bag
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.verify import validate_bag
 bag = Path(sys.argv[1])
 (bag / "data").mkdir(parents=True)
@@ -516,7 +516,7 @@ def test_odd_file_names_are_bagged_so_both_validators_agree(tmp_path: Path) -> N
     assert "data/new%0Aline.txt" in manifest and "data/carriage%0Dreturn.txt" in manifest
     assert len(manifest.splitlines()) == len(ODD_NAMES) + 1
     assert checked(bag) == set()
-    assert bagit_python_objection(bag) is None
+    assert second_opinion(bag) is None
 
 
 def test_percent_signs_and_trailing_spaces_in_names_follow_rfc_8493(tmp_path: Path) -> None:
@@ -529,7 +529,7 @@ def test_percent_signs_and_trailing_spaces_in_names_follow_rfc_8493(tmp_path: Pa
         assert f"  {encoded}\n" in manifest
     assert "  data/trailing space.txt \n" in manifest
     assert checked(bag) == set()
-    objection = bagit_python_objection(bag) or ""
+    objection = second_opinion(bag) or ""
     assert "data/100%.txt" in objection and "data/trailing space.txt" in objection
 
 

@@ -1,4 +1,4 @@
-"""check_profile: archiver's own profile against bags made with archiver.package, each
+"""check_profile: archiver's own profile against bags made with archiver.bagit.write, each
 missing or breaking one constraint; and the rules of BagIt Profiles 1.4.0 one by one."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from archiver.bagit.rules import check_bagit
+from archiver.bagit.write import hash_payload, write_bag
 from archiver.errors import UsageError
 from archiver.model import Severity
-from archiver.package import hash_payload, write_bag
-from archiver.verify.bagit_rules import check_bagit
 from archiver.verify.profile import (
     ARCHIVER_PROFILE_ID,
     check_profile,

@@ -23,7 +23,7 @@ import pytest
 from helpers import ROOT, SEED, SEED_URI, capture_into, invoke
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.replay import ReplayServer, open_replay
+from archiver.access.replay import ReplayServer, open_replay
 
 if TYPE_CHECKING:
     from conftest import HttpSite

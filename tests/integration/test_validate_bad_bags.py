@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import SEED
+from helpers import SEED, edit, rebag, warc_of
 
 import archiver
+from archiver.bagit.read import read_bag_info
 from archiver.cli import cli
-from archiver.inventory import read_bag_info
-from archiver.package import hash_payload, write_bag
 
 
 @pytest.fixture(scope="module")
@@ -30,27 +29,10 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return archiver.capture(SEED, tmp_path_factory.mktemp("store")).path
 
 
-def warc_of(bag: Path) -> Path:
-    return next((bag / "data").glob("*.warc.gz"))
-
-
-def rebag(bag: Path) -> None:
-    """Re-compute manifests, Payload-Oxum and tag manifests over the bag as it now is."""
-    info = {k: v for k, v in read_bag_info(bag).items() if k not in ("Payload-Oxum", "Bag-Size")}
-    tags = {p.relative_to(bag).as_posix(): p.read_bytes() for p in (bag / "metadata").iterdir()}
-    write_bag(bag, hash_payload(bag), info, tags)
-
-
 def flip_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-
-
-def edit(path: Path, old: bytes, new: bytes) -> None:
-    data = path.read_bytes()
-    assert old in data, f"{old!r} not in {path}"
-    path.write_bytes(data.replace(old, new, 1))
 
 
 def append_line(path: Path, line: str) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from archiver.warc import GZIP_LEVEL, STORED_LEVEL, compression_level
+from archiver.warc.write import GZIP_LEVEL, STORED_LEVEL, compression_level
 
 
 @pytest.mark.parametrize(

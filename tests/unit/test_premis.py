@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from archiver.premis import FileFixity, new_event, premis_xml
+from archiver.model import FileFixity
+from archiver.premis import new_event, premis_xml
 from archiver.xmlsafe import parse_xml, schema_errors
 
 MOMENT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

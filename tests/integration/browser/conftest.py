@@ -19,8 +19,9 @@ import pytest
 from helpers import invoke
 from pagecheck import unavailable
 
-from archiver.acquire.browser import BrowserOptions, RunningBrowser, start_browser
+from archiver.acquire.browser import RunningBrowser, start_browser
 from archiver.acquire.chromium import ChromiumMissingError, find_chromium
+from archiver.model import BrowserOptions
 
 if TYPE_CHECKING:
     from conftest import HttpSite

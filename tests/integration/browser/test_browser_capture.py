@@ -29,9 +29,10 @@ from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.acquire import FetchOptions
-from archiver.acquire.browser import BrowserOptions, RunningBrowser, capture_browser
+from archiver.acquire.browser import RunningBrowser, capture_browser
 from archiver.acquire.certs import Authority
 from archiver.errors import CaptureError
+from archiver.model import BrowserOptions
 
 if TYPE_CHECKING:
     from conftest import HttpSite

@@ -1,21 +1,24 @@
-"""The package stage: turn a folder holding ``data/`` into a BagIt 1.0 bag (RFC 8493).
+"""Writing BagIt 1.0 bags (RFC 8493): the package stage turns a folder holding ``data/`` into one.
 
 Writes ``bagit.txt``, ``bag-info.txt``, payload manifests and tag manifests for sha256 and
 sha512 (each file read once for both), and the tag files it is given (``metadata/*.xml``).
 It writes the bag itself rather than calling ``bagit.make_bag``, which writes BagIt 0.97,
 changes the working directory and moves files around; bagit-python is used to check the
-result (see :mod:`archiver.verify`). This module does not decide where a bag lives.
+result (see :mod:`archiver.verify`). This module does not decide where a bag lives, and
+reads back nothing but the files it hashes.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
+from archiver._version import SOFTWARE
 from archiver.errors import BagBuildError
 from archiver.hashing import BAG_ALGORITHMS, digest_file, human_size
-from archiver.premis import FileFixity
+from archiver.model import Agent, Capture, DublinCore, FileFixity
 
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
@@ -88,6 +91,28 @@ def write_bag(
     for algorithm in BAG_ALGORITHMS:
         entries = [(d[algorithm], relative) for relative, d in digests]
         _write_manifest(bag_dir / f"tagmanifest-{algorithm}.txt", entries)
+
+
+def bag_info(
+    capture: Capture, record: DublinCore, agent: Agent, bagged: date, profile: str
+) -> dict[str, str]:
+    """The bag-info.txt fields of a new bag (Payload-Oxum and Bag-Size come with the bag).
+
+    ``profile`` is the BagIt-Profile-Identifier the bag declares; empty values are left out.
+    """
+    info = {
+        "Source-Organization": agent.source_organization,
+        "Organization-Address": agent.organization_address,
+        "Contact-Name": agent.contact_name,
+        "Contact-Email": agent.contact_email,
+        "External-Identifier": capture.final_url or capture.source,
+        "External-Description": record.display_title,
+        "Internal-Sender-Identifier": record.identifier,
+        "Bagging-Date": bagged.isoformat(),
+        "Bag-Software-Agent": SOFTWARE,
+        "BagIt-Profile-Identifier": profile,
+    }
+    return {k: v for k, v in info.items() if v}
 
 
 def format_bag_info(info: Mapping[str, str]) -> str:

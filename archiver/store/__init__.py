@@ -10,6 +10,14 @@ Layout::
 A bag is built inside ``.staging`` (same file system as the store) and enters the store by one
 ``rename``, after it validated: the store never holds a partial bag. Staging folders of jobs
 that died are recognised by the process id in their name and can be cleaned.
+
+This module holds :class:`Store` (the layout, staging and landing) and the naming of bags.
+The other store-side jobs are its submodules:
+
+- :mod:`archiver.store.audit`: the fixity audit of every bag, in parallel;
+- :mod:`archiver.store.auditlog`: the append-only audit log;
+- :mod:`archiver.store.inventory`: what each bag holds (``list``, ``show``);
+- :mod:`archiver.store.clean`: removing what killed captures left in the staging area.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from archiver.bagit.read import is_bag
 from archiver.errors import NotABagError, StoreError
 
 STAGING = ".staging"
@@ -121,15 +130,10 @@ def _find_bags(folder: Path) -> Iterator[Path]:
         if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
             continue
         path = Path(entry.path)
-        if (path / "bagit.txt").is_file():
+        if is_bag(path):
             yield path
         else:
             yield from _find_bags(path)
-
-
-def is_bag(path: Path) -> bool:
-    """True when ``path`` is a folder holding bagit.txt."""
-    return path.is_dir() and (path / "bagit.txt").is_file()
 
 
 def resolve_bags(paths: list[Path]) -> list[Path]:
@@ -196,3 +200,11 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def store_of(bag: Path) -> Path | None:
+    """The store a bag sits in: the nearest ancestor with a .staging or .audit folder."""
+    for parent in bag.resolve().parents:
+        if (parent / STAGING).is_dir() or (parent / AUDIT_DIR).is_dir():
+            return parent
+    return None

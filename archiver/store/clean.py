@@ -35,7 +35,7 @@ class Leftover:
     removed: bool
     error: str | None = None  # why it could not be removed
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
             "path": str(self.path),
@@ -60,12 +60,12 @@ class CleanReport:
         """Leftovers that could not be removed."""
         return tuple(item for item in self.leftovers if item.error)
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
             "store": str(self.store),
             "dry_run": self.dry_run,
-            "leftovers": [item.as_dict() for item in self.leftovers],
+            "leftovers": [item.to_dict() for item in self.leftovers],
             "active": [str(path) for path in self.active],
             "bytes": sum(item.size for item in self.leftovers),
         }

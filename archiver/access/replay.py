@@ -17,8 +17,9 @@ loading anything from the live web.
 
 Limits: no link rewriting (absolute links in a page are blocked, not replayed: for full
 fidelity open the WACZ from ``archiver export --wacz`` in ReplayWeb.page or pywb); GET and
-HEAD only; one bag at a time. Records are read at the index's offsets through
-:func:`archiver.warc.open_record` (warcio stays behind ``archiver.warc``).
+HEAD only; one bag at a time. The bag is read through :mod:`archiver.access.bag` and its
+records at the index's offsets through :func:`archiver.warc.read.open_record` (warcio stays
+behind ``archiver.warc``). A record viewer by design, not a second pywb: the README says why.
 """
 
 from __future__ import annotations
@@ -41,21 +42,22 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.util import is_hop_by_hop
 
-from archiver.errors import ReplayError
-from archiver.export import (
+from archiver.access.bag import (
     INDEX_PATH,
     IndexEntry,
     Page,
     article_page,
     bag_file,
     bag_warcs,
+    first_value,
     read_index,
     read_record_values,
     require_bag,
 )
-from archiver.inventory import read_bag_info
-from archiver.warc import StoredRecord
-from archiver.warc import open_record as read_record_at
+from archiver.bagit.read import read_bag_info
+from archiver.errors import ReplayError
+from archiver.warc.read import StoredRecord
+from archiver.warc.read import open_record as read_record_at
 
 HOST = "127.0.0.1"
 PREFIX = "/web/"
@@ -185,8 +187,8 @@ class ReplayArchive:
         self._warcs = {path.name: path for path in bag_warcs(bag)}
         self.entries = read_index(bag_file(bag, INDEX_PATH), self._warcs)
         values = read_record_values(bag)
-        title = _first(values, "title") or read_bag_info(bag).get("External-Description")
-        self.page: Page = article_page(self.entries, _first(values, "source"), title)
+        title = first_value(values, "title") or read_bag_info(bag).get("External-Description")
+        self.page: Page = article_page(self.entries, first_value(values, "source"), title)
         self._by_url: dict[str, list[IndexEntry]] = {}
         self._by_digest: dict[str, IndexEntry] = {}
         for entry in sorted(self.entries, key=lambda e: e.timestamp):
@@ -219,11 +221,6 @@ class ReplayArchive:
             raise ReplayError(f"revisit of a payload not in this bag: {entry.url}")
         _, body = open_record(self._warcs[original.filename], original.offset)
         return body
-
-
-def _first(values: dict[str, list[str]], key: str) -> str | None:
-    found = values.get(key)
-    return found[0] if found else None
 
 
 def url_key(url: str) -> str:
@@ -427,6 +424,16 @@ class ReplayServer:
     def page_url(self) -> str:
         """The article, replayed: the URL to open."""
         return f"http://{HOST}:{self.port}{replay_path(self.archive.page.url)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """What is served where, JSON-ready (``replay --json``)."""
+        return {
+            "bag": str(self.archive.bag),
+            "url": self.page_url,
+            "index": self.root_url,
+            "port": self.port,
+            "page": self.archive.page.to_dict(),
+        }
 
     def url_for(self, url: str) -> str:
         """The replay URL of an archived ``url``."""

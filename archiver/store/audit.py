@@ -1,6 +1,6 @@
 """Fixity audit of a whole store: recompute every checksum of every bag, in parallel.
 
-Each bag's outcome is appended to the store's audit log (:mod:`archiver.auditlog`) as soon as
+Each bag's outcome is appended to the store's audit log (:mod:`archiver.store.auditlog`) as soon as
 it is known, so a crash loses at most the entry being written. The report says which bags
 changed since their last good audit (and which files), which are new, and which vanished.
 
@@ -12,77 +12,18 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archiver import __version__
-from archiver.auditlog import append_entries, last_entries, read_entries
-from archiver.model import Finding
+from archiver._version import SOFTWARE
+from archiver.model import AuditReport, BagAudit, FileFixity, Finding, utc_now
 from archiver.store import Store
+from archiver.store.auditlog import append_entries, last_entries, read_entries
 from archiver.verify import validate_bag
 
 if TYPE_CHECKING:
     from archiver.premis import PremisEvent
-
-SOFTWARE = f"archiver/{__version__}"
-
-
-@dataclass(frozen=True)
-class BagAudit:
-    """The outcome of one bag's audit, and how it compares with the previous one."""
-
-    bag: str  # store-relative path
-    time: str
-    intact: bool
-    files_checked: int
-    bytes_checked: int
-    failures: tuple[Finding, ...]
-    previous_time: str | None = None
-    previous_outcome: str | None = None
-
-    @property
-    def outcome(self) -> str:
-        """``intact`` or ``failed``."""
-        return "intact" if self.intact else "failed"
-
-    @property
-    def changed(self) -> bool:
-        """True when the bag was intact at its last audit and is not now."""
-        return self.previous_outcome == "intact" and not self.intact
-
-    def log_entry(self) -> dict[str, Any]:
-        """The audit-log form of this outcome."""
-        return {
-            "time": self.time,
-            "bag": self.bag,
-            "outcome": self.outcome,
-            "files_checked": self.files_checked,
-            "bytes_checked": self.bytes_checked,
-            "failures": [
-                {"code": f.code, "path": f.path, "message": f.message} for f in self.failures
-            ],
-            "software": SOFTWARE,
-        }
-
-
-@dataclass(frozen=True)
-class AuditReport:
-    """What an audit of a store found."""
-
-    store: Path
-    started: str
-    finished: str
-    results: tuple[BagAudit, ...]
-    vanished: tuple[str, ...]  # bags in the log that are no longer in the store
-    skipped: int  # bags not audited this time (--older-than, --sample)
-
-    @property
-    def intact(self) -> bool:
-        """True when every audited bag is intact and none vanished."""
-        return all(r.intact for r in self.results) and not self.vanished
-
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -132,7 +73,7 @@ def audit_store(
     processes: int | None = None,
     older_than_days: float | None = None,
     sample: int | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
     progress: Callable[[int, int], None] | None = None,
     rng: random.Random | None = None,
 ) -> AuditReport:
@@ -154,6 +95,7 @@ def audit_store(
             files,
             size,
             failures,
+            SOFTWARE,
             previous.get("time"),
             previous.get("outcome"),
         )
@@ -191,7 +133,7 @@ def _run_checks(
 
 def audit_premis(store: Store) -> bytes:
     """The store's whole audit history as PREMIS fixity-check events."""
-    from archiver.premis import FileFixity, premis_xml  # lxml: only for this export
+    from archiver.premis import premis_xml  # lxml: only for this export
 
     entries = list(read_entries(store.audit_dir))
     bags = sorted({str(e["bag"]) for e in entries})

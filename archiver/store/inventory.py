@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.auditlog import last_entries
+from archiver.bagit.read import is_bag, read_bag_info
 from archiver.describe import read_dublin_core
+from archiver.errors import NotABagError
 from archiver.store import Store
-from archiver.verify.bagit_rules import Findings, parse_bag_info
+from archiver.store.auditlog import last_entries
 from archiver.xmlsafe import UnsafeXMLError, read_xml_file
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
@@ -38,26 +39,25 @@ class BagSummary:
     last_outcome: str | None
     caption_texts: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+    def to_dict(self, *, captions: bool = False) -> dict[str, Any]:
+        """JSON-ready form; the captions' texts too with ``captions`` (``show``)."""
         data = {k: v for k, v in self.__dict__.items() if k != "caption_texts"}
         data["path"] = str(self.path)
+        if captions:
+            data["caption_texts"] = list(self.caption_texts)
         return data
 
 
-def read_bag_info(bag: Path) -> dict[str, str]:
-    """bag-info.txt as a dict (the first value of a repeated label); {} when unreadable.
+@dataclass(frozen=True)
+class Inventory:
+    """Every bag of a store, summarised (``list``)."""
 
-    Parsed by the validator's own reader; what it would report is not this module's concern.
-    """
-    path = bag / "bag-info.txt"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
-        return {}
-    text = path.read_text(encoding="utf-8", errors="replace")
-    info: dict[str, str] = {}
-    for label, value in parse_bag_info(text, "bag-info.txt", (1, 0), Findings()):
-        info.setdefault(label, value)
-    return info
+    store: Path
+    bags: tuple[BagSummary, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"store": str(self.store), "bags": [s.to_dict() for s in self.bags]}
 
 
 def summarize(
@@ -86,10 +86,18 @@ def summarize(
     )
 
 
-def inventory(store: Store) -> list[BagSummary]:
-    """A summary of every bag in the store."""
+def inventory(store: Store) -> Inventory:
+    """A summary of every bag in the store; NotABagError when there is no such store."""
+    store.require_existing()
     audits = last_entries(store.audit_dir)
-    return [summarize(bag, audits, store.root) for bag in store.bags()]
+    return Inventory(store.root, tuple(summarize(bag, audits, store.root) for bag in store.bags()))
+
+
+def bag_summary(bag: Path, store_root: Path) -> BagSummary:
+    """One bag, with its last audit in the store at ``store_root``; NotABagError if no bag."""
+    if not is_bag(bag):
+        raise NotABagError("not a bag (no bagit.txt)", subject=str(bag))
+    return summarize(bag, last_entries(Store(store_root).audit_dir), store_root)
 
 
 def store_key(bag: Path, store_root: Path) -> str:
