@@ -6,6 +6,7 @@ Layout::
     <store>/undated/<bag-name>/            articles whose date is unknown
     <store>/.staging/<job>/                bags being built (never listed, validated or audited)
     <store>/.audit/                        the audit log (append-only)
+    <store>/.catalogue/                    the catalogue (SQLite; derived, rebuilt from the bags)
 
 A bag is built inside ``.staging`` (same file system as the store) and enters the store by one
 ``rename``, after it validated: the store never holds a partial bag. Staging folders of jobs
@@ -17,6 +18,7 @@ The other store-side jobs are its submodules:
 - :mod:`archiver.store.audit`: the fixity audit of every bag, in parallel;
 - :mod:`archiver.store.auditlog`: the append-only audit log;
 - :mod:`archiver.store.inventory`: what each bag holds (``list``, ``show``);
+- :mod:`archiver.store.catalogue`: the SQLite catalogue of bags and last audits;
 - :mod:`archiver.store.clean`: removing what killed captures left in the staging area.
 """
 
@@ -36,15 +38,21 @@ from archiver.errors import NotABagError, StoreError
 
 STAGING = ".staging"
 AUDIT_DIR = ".audit"
+CATALOGUE_DIR = ".catalogue"
 _SLUG_WORDS = 8
 _SLUG_CHARS = 60
 
 
 class Store:
-    """A folder of bags. Creating the object touches nothing on disk."""
+    """A folder of bags. Creating the object touches nothing on disk.
 
-    def __init__(self, root: Path) -> None:
+    ``catalogue_landings`` (the default) catalogues each bag as it lands; a capture running
+    on a cluster worker turns it off and leaves that to its coordinator.
+    """
+
+    def __init__(self, root: Path, *, catalogue_landings: bool = True) -> None:
         self.root = root
+        self.catalogue_landings = catalogue_landings
 
     @property
     def staging_root(self) -> Path:
@@ -67,6 +75,10 @@ class Store:
             ) from None
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise StoreError("the store is not writable", subject=str(self.root))
+        if self.catalogue_landings:
+            from archiver.store.catalogue import create_if_new
+
+            create_if_new(self.root)
 
     def require_existing(self) -> None:
         """Raise :class:`NotABagError` unless the store folder exists."""
@@ -103,6 +115,10 @@ class Store:
             raise StoreError(
                 f"cannot move the bag into the store: {exc.strerror}", subject=str(parent)
             ) from None
+        if self.catalogue_landings:
+            from archiver.store.catalogue import note_landed
+
+            note_landed(self.root, final)  # never fails the capture: drift is repairable
         return final
 
     def bags(self) -> Iterator[Path]:
@@ -203,8 +219,8 @@ def _process_alive(pid: int) -> bool:
 
 
 def store_of(bag: Path) -> Path | None:
-    """The store a bag sits in: the nearest ancestor with a .staging or .audit folder."""
+    """The store a bag sits in: the nearest ancestor with a .staging, .audit or .catalogue."""
     for parent in bag.resolve().parents:
-        if (parent / STAGING).is_dir() or (parent / AUDIT_DIR).is_dir():
+        if any((parent / name).is_dir() for name in (STAGING, AUDIT_DIR, CATALOGUE_DIR)):
             return parent
     return None

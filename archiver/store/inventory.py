@@ -1,15 +1,17 @@
 """Inventory of a store: what each bag holds, read from its tag files (never written).
 
-Used by ``archiver list`` and ``archiver show``. Reads bag-info.txt, the Dublin Core record,
-captions.json and the store's audit log; does not check fixity (that is ``validate``/``audit``).
+Used by ``archiver list`` and ``archiver show``. The rows come from the store's catalogue
+(:mod:`archiver.store.catalogue`) when it has one, without walking the store; otherwise (a store
+from before catalogues) from the bags themselves: bag-info.txt, the Dublin Core record,
+captions.json and the store's audit log. Does not check fixity (that is ``validate``/``audit``).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archiver.bagit.read import is_bag, read_bag_info
 from archiver.describe import read_dublin_core
@@ -17,6 +19,9 @@ from archiver.errors import NotABagError
 from archiver.store import Store
 from archiver.store.auditlog import last_entries
 from archiver.xmlsafe import UnsafeXMLError, read_xml_file
+
+if TYPE_CHECKING:
+    from archiver.store.catalogue import BagQuery
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
 
@@ -50,10 +55,15 @@ class BagSummary:
 
 @dataclass(frozen=True)
 class Inventory:
-    """Every bag of a store, summarised (``list``)."""
+    """Every bag of a store, summarised (``list``).
+
+    ``from_catalogue`` is False when the store has no (current) catalogue and its bags were
+    read one by one: ``archiver catalogue rebuild`` makes one.
+    """
 
     store: Path
     bags: tuple[BagSummary, ...]
+    from_catalogue: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -86,17 +96,42 @@ def summarize(
     )
 
 
-def inventory(store: Store) -> Inventory:
-    """A summary of every bag in the store; NotABagError when there is no such store."""
+def inventory(store: Store, query: BagQuery | None = None) -> Inventory:
+    """A summary of every bag in the store (those ``query`` chooses); NotABagError when there
+    is no such store. Read from the catalogue when there is one, else from the bags."""
+    from archiver.store.catalogue import open_catalogue
+
     store.require_existing()
+    catalogue = open_catalogue(store.root)
+    if catalogue is not None:
+        with catalogue:
+            return Inventory(store.root, tuple(catalogue.summaries(query)))
     audits = last_entries(store.audit_dir)
-    return Inventory(store.root, tuple(summarize(bag, audits, store.root) for bag in store.bags()))
+    found = (summarize(bag, audits, store.root) for bag in store.bags())
+    if query is not None:
+        found = (s for s in found if query.matches(s))
+        if query.limit is not None:
+            found = (s for _, s in zip(range(query.limit), found, strict=False))
+    return Inventory(store.root, tuple(found), from_catalogue=False)
 
 
 def bag_summary(bag: Path, store_root: Path) -> BagSummary:
-    """One bag, with its last audit in the store at ``store_root``; NotABagError if no bag."""
+    """One bag, with its last audit in the store at ``store_root``; NotABagError if no bag.
+
+    Read from the store's catalogue when it holds the bag, else from the bag itself.
+    """
+    from archiver.store.catalogue import open_catalogue
+
     if not is_bag(bag):
         raise NotABagError("not a bag (no bagit.txt)", subject=str(bag))
+    key = _store_key(bag, store_root)
+    catalogue = open_catalogue(store_root) if key else None
+    if catalogue is not None and key:
+        with catalogue:
+            found = catalogue.row(key)
+        if found is not None:
+            row, audit = found
+            return replace(row.summary(store_root, audit), path=bag)
     return summarize(bag, last_entries(Store(store_root).audit_dir), store_root)
 
 
@@ -112,6 +147,11 @@ def _store_key(bag: Path, store_root: Path | None) -> str | None:
         return store_key(bag, store_root)
     except ValueError:
         return None
+
+
+def dublin_core_values(bag: Path) -> dict[str, list[str]]:
+    """The article-level Dublin Core values of a bag's record; {} when unreadable."""
+    return _dublin_core(bag)
 
 
 def _dublin_core(bag: Path) -> dict[str, list[str]]:

@@ -1,0 +1,292 @@
+"""Where batch work runs: one function over many items, on this machine's processes or on Dask.
+
+The seam between archiver's batch jobs (audit, validate and capture of many bags or sources,
+the catalogue's rebuild, ingest of crawls) and the machines that run them. A job hands
+:func:`run` a module-level function and its items (plain, picklable data: paths, sources) and
+gets back one :class:`Outcome` per item, in the order they complete. Each item's outcome comes
+exactly once, whatever happens to the processes running them:
+
+- on the **local pool** (the default: ``processes`` worker processes on this machine, or this
+  process alone with one), a worker process that dies is replaced and the items it held run
+  again; an item that was in flight when workers died :data:`MAX_ATTEMPTS` times is given up;
+- on **Dask** (``--dask local`` starts a LocalCluster of ``processes`` workers; ``--dask
+  tcp://HOST:8786`` uses a running scheduler), each item is one task; the scheduler moves the
+  tasks of a worker that died to the others, and gives up on a task that killed
+  ``distributed.scheduler.allowed-failures`` workers (3 by default).
+
+An item given up, or whose function raised, has an :attr:`Outcome.error` instead of a result:
+one bad item never ends a run. Results travel back as plain data; the caller, the one
+coordinator, writes the audit log and the catalogue from them.
+
+This is the only module that imports ``dask`` or ``distributed``, and only when ``--dask`` is
+given, so start-up stays fast. It writes nothing and prints nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, Generic, TypeVar
+
+from archiver.errors import UsageError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: How often an item may be in flight on a local worker process that died before it is given up.
+MAX_ATTEMPTS = 3
+#: Items in flight per worker: enough to keep every worker busy, few enough to bound memory.
+WINDOW_PER_WORKER = 8
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT = 30
+_DASK_ADDRESS = re.compile(r"(tcp|tls|inproc|ucx)://[^\s/]+(:\d+)?/?")
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where tasks run.
+
+    ``dask`` is None for the local pool of ``processes`` worker processes (this process alone
+    with 1), ``"local"`` for a LocalCluster of ``processes`` single-threaded workers, or a
+    scheduler address (``tcp://HOST:8786``).
+    """
+
+    processes: int = 1
+    dask: str | None = None
+
+    def describe(self) -> str:
+        """Where the work runs, in words (for progress and --verbose lines)."""
+        if self.dask is None:
+            return f"local pool of {self.processes} process(es)"
+        if self.dask == "local":
+            return f"Dask LocalCluster of {self.processes} worker(s)"
+        return f"Dask scheduler {self.dask}"
+
+
+def backend(processes: int | None, dask: str | None) -> Backend:
+    """A :class:`Backend` from the command line's ``--processes`` and ``--dask``.
+
+    Raises :class:`UsageError` for a ``--dask`` value that is neither ``local`` nor an address.
+    """
+    count = max(1, processes or os.cpu_count() or 1)
+    if dask is None:
+        return Backend(count)
+    value = dask.strip()
+    if value != "local" and not _DASK_ADDRESS.fullmatch(value):
+        raise UsageError(
+            f"--dask must be 'local' or a scheduler address such as tcp://HOST:8786, not {dask!r}"
+        )
+    return Backend(count, value)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T, R]):
+    """What became of one item: its result, or why there is none."""
+
+    item: T
+    result: R | None
+    error: str | None = None  # the function raised, or its workers kept dying
+
+    @property
+    def ok(self) -> bool:
+        """True when the function returned a result."""
+        return self.error is None
+
+
+def run(
+    function: Callable[[T], R],
+    items: Iterable[T],
+    where: Backend,
+    *,
+    chunk: int = 1,
+) -> Iterator[Outcome[T, R]]:
+    """Run ``function`` on each item where ``where`` says; yield each outcome as it completes.
+
+    ``function`` must be a module-level function (it is sent to other processes by name) and
+    the items and results picklable plain data. On the local pool, ``chunk`` items travel
+    together to a worker process (cheaper for many small tasks); on Dask each item is one task.
+    Items are read lazily, so a store of any size fits: at most a few per worker are in flight.
+    """
+    if where.dask is not None:
+        return _run_dask(function, items, where)
+    if where.processes <= 1:
+        return _run_here(function, items)
+    return _run_pool(function, items, where.processes, max(1, chunk))
+
+
+# --- This process -------------------------------------------------------------------------------
+
+
+def _run_here(function: Callable[[T], R], items: Iterable[T]) -> Iterator[Outcome[T, R]]:
+    for item in items:
+        try:
+            yield Outcome(item, function(item))
+        except Exception as exc:  # one bad item never ends the run
+            yield Outcome(item, None, _error_text(exc))
+
+
+def _error_text(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# --- The local pool -----------------------------------------------------------------------------
+
+
+def call_chunk(function: Callable[[T], R], chunk: list[T]) -> list[tuple[R | None, str | None]]:
+    """Worker side: ``function`` on each item of a chunk; (result, None) or (None, error)."""
+    done: list[tuple[R | None, str | None]] = []
+    for item in chunk:
+        try:
+            done.append((function(item), None))
+        except Exception as exc:
+            done.append((None, _error_text(exc)))
+    return done
+
+
+def _run_pool(
+    function: Callable[[T], R], items: Iterable[T], processes: int, chunk: int
+) -> Iterator[Outcome[T, R]]:
+    """The local pool: chunks in a window; a pool broken by a dying worker is replaced.
+
+    A chunk in flight when a worker died runs again as single items; an item that was in
+    flight when workers died :data:`MAX_ATTEMPTS` times is given up.
+    """
+    source = iter(items)
+    retry: deque[tuple[list[T], int]] = deque()  # (items, times already in a dying pool)
+    exhausted = False
+    while not exhausted or retry:
+        broken: list[tuple[list[T], int]] = []
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            in_flight: dict[Future[list[tuple[R | None, str | None]]], tuple[list[T], int]] = {}
+
+            exhausted = _refill(pool, in_flight, processes, function, retry, source, chunk)
+            while in_flight:
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    work, tries = in_flight.pop(future)
+                    try:
+                        answers = future.result()
+                    except BrokenProcessPool:
+                        broken.append((work, tries))
+                        continue
+                    for item, (result, error) in zip(work, answers, strict=True):
+                        yield Outcome(item, result, error)
+                if broken:
+                    broken.extend(in_flight.values())
+                    in_flight.clear()
+                    break
+                exhausted = _refill(pool, in_flight, processes, function, retry, source, chunk)
+        for work, tries in broken:
+            for item in work:
+                if tries + 1 >= MAX_ATTEMPTS:
+                    yield Outcome(item, None, f"a worker process died {tries + 1} times on it")
+                else:
+                    retry.append(([item], tries + 1))
+
+
+def _refill(
+    pool: ProcessPoolExecutor,
+    in_flight: dict[Future[list[tuple[R | None, str | None]]], tuple[list[T], int]],
+    processes: int,
+    function: Callable[[T], R],
+    retry: deque[tuple[list[T], int]],
+    source: Iterator[T],
+    chunk: int,
+) -> bool:
+    """Submit chunks (retries first) until the window is full; True once the source is dry."""
+    while len(in_flight) < processes * WINDOW_PER_WORKER:
+        if retry:
+            work, tries = retry.popleft()
+        else:
+            work, tries = list(islice(source, chunk)), 0
+            if not work:
+                return True
+        in_flight[pool.submit(call_chunk, function, work)] = (work, tries)
+    return False
+
+
+# --- Dask ---------------------------------------------------------------------------------------
+
+
+def _run_dask(
+    function: Callable[[T], R], items: Iterable[T], where: Backend
+) -> Iterator[Outcome[T, R]]:
+    """Each item one Dask task, a window of them submitted ahead; outcomes as they complete."""
+    from distributed import as_completed  # only here: importing distributed takes a second
+
+    with _dask_client(where) as client:
+        window = max(WINDOW_PER_WORKER, WINDOW_PER_WORKER * _worker_count(client))
+        source = iter(items)
+        item_of: dict[str, T] = {}
+        batch_name = f"{getattr(function, '__name__', 'task')}-{uuid.uuid4().hex[:8]}"
+        counter = 0
+
+        def submit(item: T) -> Any:
+            nonlocal counter
+            counter += 1
+            key = f"{batch_name}-{counter}"
+            item_of[key] = item
+            return client.submit(function, item, key=key, pure=False)
+
+        pending = as_completed([submit(item) for item in islice(source, window)])
+        for future in pending:
+            item = item_of.pop(future.key)
+            if future.status == "finished":
+                outcome: Outcome[T, R] = Outcome(item, future.result())
+            else:
+                outcome = Outcome(item, None, _error_text(future.exception()))
+            future.release()
+            yield outcome
+            following = next(source, _END)
+            if following is not _END:
+                pending.add(submit(following))  # type: ignore[arg-type]
+
+
+_END = object()
+
+
+@contextlib.contextmanager
+def _dask_client(where: Backend) -> Iterator[Any]:
+    """A Dask client: of a new LocalCluster (closed afterwards) or of a running scheduler."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if where.dask == "local":
+        with (
+            LocalCluster(
+                n_workers=where.processes,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+        return
+    try:
+        client = Client(where.dask, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(
+            f"cannot reach the Dask scheduler: {_error_text(exc)}", subject=str(where.dask)
+        ) from None
+    with client:
+        yield client
+
+
+def _worker_count(client: Any) -> int:
+    """How many workers the scheduler has now (at least 1)."""
+    try:
+        return max(1, len(client.scheduler_info().get("workers", {})))
+    except Exception:  # the count only sizes the window
+        return 1

@@ -1,0 +1,749 @@
+"""The store's catalogue: an SQLite index of its bags and their last audits, derived data only.
+
+Lives at ``<store>/.catalogue/catalogue.sqlite`` (a hidden folder of the store, like ``.audit``
+and ``.staging``; never followed through a symbolic link). The bags stay the truth and the
+audit log the record of audits: everything here can be rebuilt from them
+(:func:`rebuild`), and :func:`check` says where the two disagree. With it, ``list``, ``show``,
+``export-store`` and ``audit --older-than/--sample`` answer without walking the store.
+
+Two tables: ``bags`` (one row per bag in the store: what ``list``/``show``/``export-store``
+tell of it, read from its tag files when it landed) and ``audits`` (the last audit-log entry of
+each bag ever audited, present or not). It is written by one coordinating process at a time
+per job (the capture that landed a bag, the audit, the rebuild), in WAL mode with a busy
+timeout, so concurrent captures and audits all get their rows in while readers go on reading.
+
+A store gets its catalogue when its first capture makes the store (an empty store), or from
+``archiver catalogue rebuild`` (a store from before catalogues). A crash between a bag's
+landing and its row leaves drift that :func:`check` reports, ``rebuild`` repairs, and a full
+audit (which walks the store anyway) repairs too.
+
+This module never writes inside a bag and never prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import sqlite3
+import stat
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from archiver.errors import StoreError
+from archiver.store import CATALOGUE_DIR
+from archiver.store.inventory import BagSummary, summarize
+
+CATALOGUE_NAME = "catalogue.sqlite"
+#: Seconds a writer waits for another writer's transaction before giving up.
+BUSY_TIMEOUT = 60.0
+#: Rows written per transaction by a rebuild or an audit.
+BATCH = 1000
+
+#: What a bag row holds besides its key: every plain field ``list``/``show`` tell of a bag
+#: (those of :class:`BagSummary` read from the bag), and what ``export-store`` adds.
+_SUMMARY_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(BagSummary)
+    if f.name not in ("path", "last_audit", "last_outcome", "caption_texts")
+)
+BAG_COLUMNS = (*_SUMMARY_FIELDS, "language", "payload_bytes", "caption_texts")
+AUDIT_COLUMNS = ("time", "outcome", "files_checked", "bytes_checked", "failures")
+#: Changes whenever the columns do: a catalogue of another layout is rebuilt, not misread.
+SCHEMA = "archiver-catalogue/1 " + ",".join(BAG_COLUMNS)
+
+
+def catalogue_path(store_root: Path) -> Path:
+    """Where a store's catalogue file is."""
+    return store_root / CATALOGUE_DIR / CATALOGUE_NAME
+
+
+@dataclass(frozen=True)
+class BagRow:
+    """One bag as the catalogue holds it: its store-relative path and what it tells of itself."""
+
+    bag: str
+    values: dict[str, Any]  # BAG_COLUMNS -> str | int | None (caption_texts: a JSON list)
+
+    def summary(self, store_root: Path, audit: dict[str, Any] | None = None) -> BagSummary:
+        """The :class:`BagSummary` ``list`` and ``show`` print."""
+        return _summary(store_root, self.bag, self.values, audit, with_captions=True)
+
+
+def describe_bag(bag: Path, key: str) -> BagRow:
+    """Read one bag's row from its tag files (runs wherever the bag is readable)."""
+    from archiver.store.inventory import dublin_core_values
+
+    summary = summarize(bag)
+    values: dict[str, Any] = {name: getattr(summary, name) for name in _SUMMARY_FIELDS}
+    language = dublin_core_values(bag).get("language") or []
+    values["language"] = next((v.strip() for v in language if v.strip()), None)
+    oxum = (summary.payload_oxum or "").partition(".")[0]
+    values["payload_bytes"] = int(oxum) if oxum.isdigit() else None
+    values["caption_texts"] = json.dumps(list(summary.caption_texts), ensure_ascii=False)
+    return BagRow(key, values)
+
+
+def describe_task(item: tuple[str, str]) -> BagRow | None:
+    """Worker side of a rebuild: (bag path, key) to its row, or None if it is no bag now."""
+    from archiver.bagit.read import is_bag
+
+    path, key = item
+    return describe_bag(Path(path), key) if is_bag(Path(path)) else None
+
+
+# --- Opening ------------------------------------------------------------------------------------
+
+
+def _real_dir(path: Path) -> bool:
+    """True for a folder that is not a symbolic link (a store's own folders are never followed)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _real_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def exists(store_root: Path) -> bool:
+    """True when the store has a catalogue file (in a real folder, not through a link)."""
+    return _real_dir(store_root / CATALOGUE_DIR) and _real_file(catalogue_path(store_root))
+
+
+class Catalogue:
+    """An open catalogue. Use as a context manager; :func:`open_catalogue` makes one."""
+
+    def __init__(self, store_root: Path, connection: sqlite3.Connection) -> None:
+        self.store_root = store_root
+        self.db = connection
+
+    def __enter__(self) -> Catalogue:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+    # --- reading ---
+
+    def is_current(self) -> bool:
+        """True when the file has this archiver's layout (else it must be rebuilt)."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        except sqlite3.Error:
+            return False
+        return row is not None and row[0] == SCHEMA
+
+    def count(self) -> int:
+        """How many bags are catalogued."""
+        return int(self.db.execute("SELECT count(*) FROM bags").fetchone()[0])
+
+    def keys(self) -> set[str]:
+        """Every catalogued bag's store-relative path."""
+        return {row[0] for row in self.db.execute("SELECT bag FROM bags")}
+
+    def row(self, key: str) -> tuple[BagRow, dict[str, Any] | None] | None:
+        """One bag's row and its last audit, or None when it is not catalogued."""
+        columns = ", ".join(f"b.{c}" for c in BAG_COLUMNS)
+        audits = ", ".join(f"a.{c}" for c in AUDIT_COLUMNS)
+        found = self.db.execute(
+            f"SELECT {columns}, {audits} FROM bags b LEFT JOIN audits a ON a.bag = b.bag "
+            "WHERE b.bag = ?",
+            (key,),
+        ).fetchone()
+        if found is None:
+            return None
+        values = dict(zip(BAG_COLUMNS, found[: len(BAG_COLUMNS)], strict=True))
+        audit = dict(zip(AUDIT_COLUMNS, found[len(BAG_COLUMNS) :], strict=True))
+        return BagRow(key, values), (audit if audit["time"] is not None else None)
+
+    def summaries(self, query: BagQuery | None = None) -> Iterator[BagSummary]:
+        """The bags matching ``query`` (all by default), in store order, as ``list`` shows them."""
+        where, params = (query or BagQuery()).sql()
+        columns = ", ".join(f"b.{c}" for c in _SUMMARY_FIELDS)
+        sql = (
+            f"SELECT b.bag, {columns}, a.time, a.outcome FROM bags b "
+            f"LEFT JOIN audits a ON a.bag = b.bag {where} ORDER BY b.bag"
+        )
+        if query and query.limit is not None:
+            sql += f" LIMIT {int(query.limit)}"
+        root = self.store_root
+        names = _SUMMARY_FIELDS
+        for found in self.db.execute(sql, params):
+            values = dict(zip(names, found[1:-2], strict=True))
+            yield BagSummary(
+                path=root / found[0], last_audit=found[-2], last_outcome=found[-1], **values
+            )
+
+    def export_rows(self) -> Iterator[dict[str, Any]]:
+        """Every bag as ``export-store`` writes it (the values and its key), in store order."""
+        columns = [c for c in BAG_COLUMNS if c != "caption_texts"]
+        sql = f"SELECT bag, {', '.join(columns)} FROM bags ORDER BY bag"
+        for found in self.db.execute(sql):
+            yield {"bag": found[0], **dict(zip(columns, found[1:], strict=True))}
+
+    def last_audits(self, keys: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+        """The last audit of each bag (of ``keys``, or of every bag ever audited)."""
+        sql = f"SELECT bag, {', '.join(AUDIT_COLUMNS)} FROM audits"
+        found = {
+            row[0]: dict(zip(AUDIT_COLUMNS, row[1:], strict=True)) for row in self.db.execute(sql)
+        }
+        if keys is None:
+            return found
+        return {k: found[k] for k in keys if k in found}
+
+    def due(self, before: str | None) -> list[tuple[str, dict[str, Any] | None]]:
+        """Bags never audited or last audited before the time ``before`` (all with None),
+        each with its last audit (time and outcome), in store order."""
+        sql = (
+            "SELECT b.bag, a.time, a.outcome FROM bags b LEFT JOIN audits a ON a.bag = b.bag"
+            + (" WHERE a.time IS NULL OR a.time < ?" if before is not None else "")
+            + " ORDER BY b.bag"
+        )
+        return [
+            (key, {"time": time, "outcome": outcome} if time is not None else None)
+            for key, time, outcome in self.db.execute(sql, () if before is None else (before,))
+        ]
+
+    def vanished(self, present: Iterable[str] | None = None) -> list[str]:
+        """Bags audited once that are catalogued no more (or are not in ``present``)."""
+        if present is None:
+            sql = "SELECT bag FROM audits WHERE bag NOT IN (SELECT bag FROM bags) ORDER BY bag"
+            return [row[0] for row in self.db.execute(sql)]
+        keep = set(present)
+        return sorted(k for k in self.last_audits() if k not in keep)
+
+    # --- writing ---
+
+    def put_bags(self, rows: Iterable[BagRow], generation: str | None = None) -> None:
+        """Insert or replace bag rows, :data:`BATCH` to a transaction."""
+        columns = (*BAG_COLUMNS, "catalogued", "generation")
+        sql = (
+            f"INSERT OR REPLACE INTO bags (bag, {', '.join(columns)}) "
+            f"VALUES (?{', ?' * len(columns)})"
+        )
+        when = _now()
+        for batch in _batches(rows):
+            with self._writing():
+                self.db.executemany(
+                    sql,
+                    [
+                        (r.bag, *(r.values.get(c) for c in BAG_COLUMNS), when, generation)
+                        for r in batch
+                    ],
+                )
+
+    def drop_bags(self, keys: Iterable[str]) -> None:
+        """Remove the rows of bags no longer in the store."""
+        for batch in _batches(keys):
+            with self._writing():
+                self.db.executemany("DELETE FROM bags WHERE bag = ?", [(k,) for k in batch])
+
+    def put_audits(self, entries: Iterable[dict[str, Any]]) -> None:
+        """Record audit-log entries as bags' last audits (an older entry never wins)."""
+        for batch in _batches(entries):
+            with self._writing():
+                self.db.executemany(_UPSERT_AUDIT, [_audit_values(e) for e in batch])
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue politely."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            raise
+
+
+_UPSERT_AUDIT = (
+    "INSERT INTO audits (bag, time, outcome, files_checked, bytes_checked, failures) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(bag) DO UPDATE SET time = excluded.time, "
+    "outcome = excluded.outcome, files_checked = excluded.files_checked, "
+    "bytes_checked = excluded.bytes_checked, failures = excluded.failures "
+    "WHERE excluded.time >= audits.time"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _audit_values(entry: dict[str, Any]) -> tuple[Any, ...]:
+    failures = entry.get("failures")
+    return (
+        str(entry["bag"]),
+        canonical_time(entry.get("time")),
+        str(entry.get("outcome") or ""),
+        _int_or_none(entry.get("files_checked")),
+        _int_or_none(entry.get("bytes_checked")),
+        len(failures) if isinstance(failures, list) else 0,
+    )
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def canonical_time(value: Any) -> str:
+    """An audit time as ``YYYY-MM-DDTHH:MM:SSZ`` (so that times compare as text); '' if unreadable.
+
+    An unreadable time sorts before every other, so its bag counts as due for audit.
+    """
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+_INTEGERS = ("captions", "payload_bytes")
+_TABLES = f"""
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bags (
+    bag TEXT PRIMARY KEY,
+    {", ".join(f"{c} {'INTEGER' if c in _INTEGERS else 'TEXT'}" for c in BAG_COLUMNS)},
+    catalogued TEXT NOT NULL,
+    generation TEXT
+);
+CREATE INDEX IF NOT EXISTS bags_date ON bags (date);
+CREATE INDEX IF NOT EXISTS bags_publisher ON bags (publisher);
+CREATE TABLE IF NOT EXISTS audits (
+    bag TEXT PRIMARY KEY, time TEXT NOT NULL, outcome TEXT NOT NULL,
+    files_checked INTEGER, bytes_checked INTEGER, failures INTEGER
+);
+CREATE INDEX IF NOT EXISTS audits_time ON audits (time);
+"""
+
+
+def open_catalogue(
+    store_root: Path, *, write: bool = False, create: bool = False
+) -> Catalogue | None:
+    """The store's catalogue, or None when it has none (or one of another layout).
+
+    ``write`` opens it for writing; ``create`` also makes it (an empty catalogue) when there is
+    none. Reading never creates anything. Raises :class:`StoreError` when the catalogue folder
+    or file is a symbolic link, or cannot be opened for writing.
+    """
+    folder = store_root / CATALOGUE_DIR
+    path = catalogue_path(store_root)
+    for what, place in (("folder", folder), ("file", path)):
+        if os.path.islink(place):
+            raise StoreError(
+                f"the catalogue {what} is a symbolic link: refused", subject=str(place)
+            )
+    if not create and not exists(store_root):
+        return None
+    try:
+        connection = _connect(path, write=write or create, create=create)
+        catalogue = Catalogue(store_root, connection)
+        if create:
+            _initialise(catalogue)
+    except sqlite3.Error as exc:
+        if not (write or create):
+            return None  # an unreadable catalogue is as good as none: readers walk the store
+        raise StoreError(f"cannot open the catalogue: {exc}", subject=str(path)) from None
+    if not catalogue.is_current():
+        connection.close()
+        return None
+    return catalogue
+
+
+def _connect(path: Path, *, write: bool, create: bool) -> sqlite3.Connection:
+    if create:
+        try:
+            path.parent.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise sqlite3.OperationalError(exc.strerror or str(exc)) from None
+        if not _real_dir(path.parent):
+            raise sqlite3.OperationalError("the catalogue folder is not a folder")
+    if write:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+    uri = path.resolve().as_uri()
+    try:
+        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        connection.execute("SELECT count(*) FROM meta").fetchone()
+    except sqlite3.OperationalError:
+        if os.access(path.parent, os.W_OK):
+            raise
+        # A read-only mount: SQLite cannot make the WAL's shared-memory file there, and no
+        # writer can change the file either, so it may be read as immutable.
+        connection = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+    connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    return connection
+
+
+def _initialise(catalogue: Catalogue) -> None:
+    """Make the tables of an empty catalogue (nothing happens to one that has them)."""
+    with catalogue._writing():
+        for statement in _TABLES.split(";"):
+            if statement.strip():
+                catalogue.db.execute(statement)
+        catalogue.db.execute(
+            "INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA,)
+        )
+
+
+# --- The jobs -----------------------------------------------------------------------------------
+
+
+def create_if_new(store_root: Path) -> None:
+    """Give a store with no bag yet its (empty) catalogue; a store with bags is left alone.
+
+    Called before a capture builds its bag, so the first capture into a new store starts the
+    catalogue. A store of bags from before catalogues gets one only from ``rebuild`` (an
+    empty catalogue there would hide its bags). Errors are left for ``catalogue check``.
+    """
+    if exists(store_root) or _has_visible_entries(store_root):
+        return
+    with contextlib.suppress(StoreError, OSError, sqlite3.Error):
+        catalogue = open_catalogue(store_root, create=True)
+        if catalogue is not None:
+            catalogue.db.close()
+
+
+def _has_visible_entries(store_root: Path) -> bool:
+    try:
+        with os.scandir(store_root) as entries:
+            return any(not e.name.startswith(".") for e in entries)
+    except OSError:
+        return True
+
+
+def note_landed(store_root: Path, bag: Path) -> bool:
+    """Catalogue a bag that just landed in the store; False when that could not be done.
+
+    Never raises: the bag is in the store whatever happens here, and a row that could not be
+    written is drift that ``catalogue check`` reports and ``catalogue rebuild`` repairs.
+    """
+    try:
+        catalogue = open_catalogue(store_root, write=True)
+        if catalogue is None:
+            return False
+        with catalogue:
+            catalogue.put_bags([describe_bag(bag, bag.relative_to(store_root).as_posix())])
+        return True
+    except (sqlite3.Error, OSError, StoreError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class BagQuery:
+    """Which bags ``list`` wants: by date range, publisher, audit state; at most ``limit``."""
+
+    since: str | None = None  # article date, YYYY-MM-DD, inclusive
+    until: str | None = None
+    publisher: str | None = None  # case-insensitive substring
+    audit: str | None = None  # "intact", "failed" or "never"
+    limit: int | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """The WHERE clause (with its parameters) over ``bags b LEFT JOIN audits a``."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.since:
+            clauses.append("b.date >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("b.date < ?")
+            params.append(self.until + "\uffff")  # every date-time of that day too
+        if self.publisher:
+            clauses.append("instr(lower(b.publisher), ?) > 0")
+            params.append(self.publisher.lower())
+        if self.audit == "never":
+            clauses.append("a.time IS NULL")
+        elif self.audit:
+            clauses.append("a.outcome = ?")
+            params.append(self.audit)
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def matches(self, summary: BagSummary) -> bool:
+        """The same choice for a summary read from the bag (when there is no catalogue)."""
+        date = summary.date or ""
+        if self.since and (not summary.date or date < self.since):
+            return False
+        if self.until and (not summary.date or date >= self.until + "\uffff"):
+            return False
+        if self.publisher and self.publisher.lower() not in (summary.publisher or "").lower():
+            return False
+        if self.audit == "never":
+            return summary.last_audit is None
+        return not self.audit or summary.last_outcome == self.audit
+
+
+def _summary(
+    store_root: Path,
+    key: str,
+    values: dict[str, Any],
+    audit: dict[str, Any] | None,
+    *,
+    with_captions: bool,
+) -> BagSummary:
+    captions: tuple[str, ...] = ()
+    if with_captions and values.get("caption_texts"):
+        with contextlib.suppress(ValueError, TypeError):
+            captions = tuple(str(t) for t in json.loads(values["caption_texts"]))
+    return BagSummary(
+        path=store_root / key,
+        last_audit=(audit or {}).get("time"),
+        last_outcome=(audit or {}).get("outcome"),
+        caption_texts=captions,
+        **{name: values.get(name) for name in _SUMMARY_FIELDS},
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueCheck:
+    """Where the catalogue and the store disagree (``archiver catalogue check``)."""
+
+    store: Path
+    catalogue: str  # "current", "missing", "outdated"
+    bags: int  # bags in the store
+    uncatalogued: tuple[str, ...]  # in the store, not in the catalogue
+    stale: tuple[str, ...]  # in the catalogue, not in the store
+    audits_behind: tuple[str, ...]  # the log has a later entry than the catalogue
+
+    @property
+    def in_step(self) -> bool:
+        """True when the catalogue says exactly what the store and its log say."""
+        return self.catalogue == "current" and not (
+            self.uncatalogued or self.stale or self.audits_behind
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "store": str(self.store),
+            "catalogue": self.catalogue,
+            "in_step": self.in_step,
+            "bags": self.bags,
+            "uncatalogued": list(self.uncatalogued),
+            "stale": list(self.stale),
+            "audits_behind": list(self.audits_behind),
+        }
+
+
+def check(store: Any) -> CatalogueCheck:
+    """Compare the catalogue with the bags in the store and with the audit log (reads only)."""
+    from archiver.store.auditlog import last_entries
+
+    store.require_existing()
+    present = {b.relative_to(store.root).as_posix() for b in store.bags()}
+    catalogue = open_catalogue(store.root)
+    if catalogue is None:
+        state = "outdated" if exists(store.root) else "missing"
+        return CatalogueCheck(store.root, state, len(present), tuple(sorted(present)), (), ())
+    with catalogue:
+        known = catalogue.keys()
+        recorded = catalogue.last_audits()
+    behind = []
+    for key, entry in last_entries(store.audit_dir).items():
+        mine = recorded.get(key)
+        if mine is None or mine["time"] < canonical_time(entry.get("time")):
+            behind.append(key)
+    return CatalogueCheck(
+        store.root,
+        "current",
+        len(present),
+        tuple(sorted(present - known)),
+        tuple(sorted(known - present)),
+        tuple(sorted(behind)),
+    )
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    """What ``archiver catalogue rebuild`` did."""
+
+    store: Path
+    bags: int
+    removed: int  # rows of bags no longer in the store
+    audits: int  # bags with a last audit
+    unreadable: tuple[str, ...]  # bags whose row could not be read (the reason after ': ')
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "store": str(self.store),
+            "bags": self.bags,
+            "removed": self.removed,
+            "audits": self.audits,
+            "unreadable": list(self.unreadable),
+        }
+
+
+def rebuild(store: Any, where: Any = None) -> RebuildReport:
+    """Make the catalogue again from the bags and the audit log alone, in place.
+
+    Every bag's row is read afresh (on ``where``, a :class:`archiver.cluster.Backend`; this
+    process by default); rows of bags no longer in the store go; the audits table becomes the
+    log's last entry per bag. Captures landing meanwhile keep their rows. A catalogue that
+    cannot be read, or of another layout, is moved aside first (``catalogue.sqlite.broken-*``).
+    Raises :class:`StoreError` when the catalogue cannot be written.
+    """
+    from archiver import cluster
+
+    store.require_existing()
+    _set_aside_if_unusable(store.root)
+    catalogue = open_catalogue(store.root, create=True)
+    if catalogue is None:
+        raise StoreError("cannot make the catalogue", subject=str(catalogue_path(store.root)))
+    generation = uuid.uuid4().hex
+    started = _now()
+    unreadable: list[str] = []
+    with catalogue:
+        items = ((str(b), b.relative_to(store.root).as_posix()) for b in store.bags())
+        outcomes = cluster.run(describe_task, items, where or cluster.Backend(1), chunk=32)
+
+        def rows() -> Iterator[BagRow]:
+            for outcome in outcomes:
+                if outcome.result is not None:
+                    yield outcome.result
+                elif outcome.error:
+                    unreadable.append(f"{outcome.item[1]}: {outcome.error}")
+
+        catalogue.put_bags(rows(), generation)
+        with catalogue._writing():
+            removed = catalogue.db.execute(
+                "DELETE FROM bags WHERE (generation IS NULL OR generation != ?) AND catalogued < ?",
+                (generation, started),
+            ).rowcount
+        audits = _rebuild_audits(catalogue, store.audit_dir)
+        bags = catalogue.count()
+    return RebuildReport(store.root, bags, removed, audits, tuple(unreadable))
+
+
+def _rebuild_audits(catalogue: Catalogue, audit_dir: Path) -> int:
+    """The audits table from the log: each bag's last entry (later lines win).
+
+    The log is read inside the write transaction: an audit running meanwhile appends to the
+    log before it writes here, so its entries are either read now or written after this.
+    """
+    from archiver.store.auditlog import read_entries
+
+    with catalogue._writing():
+        last: dict[str, dict[str, Any]] = {}
+        for entry in read_entries(audit_dir):
+            last[str(entry["bag"])] = entry
+        catalogue.db.execute("DELETE FROM audits")
+        catalogue.db.executemany(_UPSERT_AUDIT, [_audit_values(e) for e in last.values()])
+    return len(last)
+
+
+def _set_aside_if_unusable(store_root: Path) -> None:
+    """Move a catalogue that cannot be read, or has another layout, out of the way."""
+    if not exists(store_root):
+        return
+    try:
+        catalogue = open_catalogue(store_root, write=True)
+        if catalogue is not None:
+            with catalogue:
+                ok = catalogue.db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            if ok:
+                return
+    except (sqlite3.Error, StoreError):
+        pass
+    path = catalogue_path(store_root)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(path) + suffix)
+        if os.path.lexists(source):
+            os.replace(source, Path(f"{path}.broken-{stamp}{suffix}"))
+
+
+class AuditUpdates:
+    """What an audit tells the catalogue: outcomes as they come, the bags it found or missed.
+
+    Outcomes are written :data:`BATCH` at a time (and at the end), after their audit-log
+    lines. Nothing here stops an audit: a catalogue that cannot be written is left behind
+    (``catalogue check`` says so), and without a catalogue every call does nothing.
+    """
+
+    def __init__(self, store_root: Path, catalogue: Catalogue | None) -> None:
+        self.store_root = store_root
+        self.catalogue = catalogue
+        self._pending: list[dict[str, Any]] = []
+
+    def audited(self, entry: dict[str, Any]) -> None:
+        """One audit-log entry, just appended to the log."""
+        if self.catalogue is None:
+            return
+        self._pending.append(entry)
+        if len(self._pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the outcomes not yet written."""
+        pending, self._pending = self._pending, []
+        if pending:
+            self._quietly(lambda c: c.put_audits(pending))
+
+    def drop(self, key: str) -> None:
+        """A catalogued bag found gone from the store."""
+        self._quietly(lambda c: c.drop_bags([key]))
+
+    def bring_in_step(self, walked: Iterable[str]) -> None:
+        """After a walk of the whole store: catalogue the bags it lacks, drop those gone."""
+
+        def repair(catalogue: Catalogue) -> None:
+            found = set(walked)
+            known = catalogue.keys()
+            catalogue.put_bags(
+                describe_bag(self.store_root / key, key) for key in sorted(found - known)
+            )
+            catalogue.drop_bags(sorted(known - found))
+
+        self._quietly(repair)
+
+    def _quietly(self, change: Any) -> None:
+        if self.catalogue is None:
+            return
+        try:
+            change(self.catalogue)
+        except (sqlite3.Error, OSError):
+            self.catalogue.db.close()
+            self.catalogue = None  # derived data: the audit goes on without it
+
+
+@contextlib.contextmanager
+def catalogue_for_audit(store_root: Path) -> Iterator[AuditUpdates]:
+    """The store's catalogue, open for an audit's updates (written out on the way out)."""
+    try:
+        catalogue = open_catalogue(store_root, write=True)
+    except StoreError:
+        catalogue = None
+    updates = AuditUpdates(store_root, catalogue)
+    try:
+        yield updates
+    finally:
+        updates.flush()
+        if updates.catalogue is not None:
+            updates.catalogue.db.close()

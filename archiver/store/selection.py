@@ -1,0 +1,105 @@
+"""Which bags an audit checks, and what it compares them with: from the catalogue or a walk.
+
+A full audit walks the store (it reads every bag anyway, and the bags are the truth) and
+compares with the audit log; it then brings the catalogue's list of bags in step with what it
+found. ``--older-than`` and ``--sample`` choose from the catalogue alone, so that a nightly
+sample of a hundred bags among ten million does not walk ten million folders; without a
+catalogue (a store from before catalogues) they walk, as a full audit does.
+
+Reads only; the audit (:mod:`archiver.store.audit`) does the writing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from archiver.bagit.read import is_bag
+from archiver.store import Store
+from archiver.store.auditlog import last_entries
+from archiver.store.catalogue import Catalogue, canonical_time
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    """The bags to check (store-relative key to path, in order) and what is known of them."""
+
+    chosen: dict[str, Path]
+    last: dict[str, dict[str, Any]]  # each chosen bag's previous audit, where there is one
+    vanished: tuple[str, ...]  # bags audited or catalogued once, no longer in the store
+    bags: int  # bags in the store
+    walked: tuple[str, ...] | None  # every bag found, when the store was walked
+
+    @property
+    def skipped(self) -> int:
+        """Bags not checked this time (``--older-than``, ``--sample``)."""
+        return self.bags - len(self.chosen)
+
+
+def select_bags(
+    keys: list[str],
+    last: dict[str, dict[str, Any]],
+    now: datetime,
+    older_than_days: float | None,
+    sample: int | None,
+    rng: random.Random,
+) -> list[str]:
+    """Which bags to audit: those not audited within N days (all by default), then a sample."""
+    chosen = keys
+    if older_than_days is not None:
+        limit = canonical_time(now - timedelta(days=older_than_days))
+        chosen = [k for k in chosen if canonical_time(last.get(k, {}).get("time")) < limit]
+    if sample is not None and sample < len(chosen):
+        chosen = sorted(rng.sample(chosen, sample))
+    return chosen
+
+
+def plan_audit(
+    store: Store,
+    catalogue: Catalogue | None,
+    now: datetime,
+    older_than_days: float | None,
+    sample: int | None,
+    rng: random.Random,
+) -> AuditPlan:
+    """Choose the bags: from the catalogue for a partial audit, else by walking the store."""
+    if catalogue is not None and (older_than_days is not None or sample is not None):
+        return _from_catalogue(store, catalogue, now, older_than_days, sample, rng)
+    found = {bag.relative_to(store.root).as_posix(): bag for bag in store.bags()}
+    last = last_entries(store.audit_dir)
+    known = set(last) | (catalogue.keys() if catalogue is not None else set())
+    # A bag that landed behind the walk is not checked this time, but it has not vanished.
+    landed = {k for k in known - set(found) if is_bag(store.root / k)}
+    chosen = select_bags(list(found), last, now, older_than_days, sample, rng)
+    return AuditPlan(
+        {k: found[k] for k in chosen},
+        {k: last[k] for k in chosen if k in last},
+        tuple(sorted(k for k in known - set(found) - landed)),
+        len(found),
+        (*found, *sorted(landed)),
+    )
+
+
+def _from_catalogue(
+    store: Store,
+    catalogue: Catalogue,
+    now: datetime,
+    older_than_days: float | None,
+    sample: int | None,
+    rng: random.Random,
+) -> AuditPlan:
+    before = None
+    if older_than_days is not None:
+        before = canonical_time(now - timedelta(days=older_than_days))
+    due = dict(catalogue.due(before))
+    chosen = select_bags(list(due), {}, now, None, sample, rng)
+    return AuditPlan(
+        {k: store.root / k for k in chosen},
+        {k: audit for k in chosen if (audit := due[k]) is not None},
+        tuple(catalogue.vanished()),
+        catalogue.count(),
+        None,
+    )
