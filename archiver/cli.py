@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -30,7 +31,9 @@ from archiver.errors import ArchiverError
 from archiver.store import Store
 
 if TYPE_CHECKING:
-    from archiver.model import AuditReport, ValidationReport
+    from archiver.cluster import Backend
+    from archiver.model import AuditReport, BagResult, ValidationReport
+    from archiver.pipeline import CaptureOptions
     from archiver.store.clean import CleanReport
     from archiver.workers import CaptureWorkers
 
@@ -52,6 +55,13 @@ STORE_OPTION = click.option(
     "store, else ./archive]",
 )
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+DASK_OPTION = click.option(
+    "--dask",
+    metavar="local|tcp://HOST:PORT",
+    help="Run each bag or source as one task on Dask: 'local' starts a LocalCluster on this "
+    "machine, tcp://HOST:8786 uses a running scheduler (every worker must see the store at "
+    "the same path).  [default: this machine's own processes]",
+)
 
 
 def setting_range(key: str) -> click.ParamType:
@@ -216,6 +226,7 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     help="Render each URL in headless Chromium: scroll, screenshot, rendered DOM; "
     "every request recorded (chromium on PATH, or ARCHIVER_CHROMIUM).",
 )
+@DASK_OPTION
 @JSON_OPTION
 def capture(
     sources: tuple[str, ...],
@@ -223,6 +234,7 @@ def capture(
     title: str | None,
     as_json: bool,
     no_requisites: bool,
+    dask: str | None,
     **settings: Any,
 ) -> None:
     """Capture each SOURCE (a URL, or a .txt/.html file) as one bag in the store.
@@ -237,10 +249,17 @@ def capture(
       archiver capture https://example.org/news/story.html --json
       archiver capture --no-requisites --timeout 30 https://example.org/news/a.html
       archiver capture --browser https://example.org/news/gallery.html
+      archiver capture --dask tcp://scheduler:8786 $(cat urls.txt)
     """
     from archiver.workers import capture_workers
 
     _exit_cleanly_on_sigterm()
+    if dask is not None:
+        from archiver.cluster import backend
+
+        where = backend(None, dask)  # checked before anything starts
+        _capture_all(sources, store, title, as_json, no_requisites, settings, None, where)
+        return
     # Workers start before anything else is imported: they import the slow libraries while
     # this process reads its settings and downloads the page.
     with capture_workers(sources) as workers:
@@ -255,10 +274,11 @@ def _capture_all(
     no_requisites: bool,
     settings: dict[str, Any],
     workers: CaptureWorkers | None,
+    where: Backend | None = None,
 ) -> None:
     from archiver.acquire import without_credentials
     from archiver.config import agent_from, fetch_options_from, load_settings
-    from archiver.pipeline import CaptureOptions, archive_source, no_checkpoint
+    from archiver.pipeline import CaptureOptions, no_checkpoint
 
     browser = bool(settings.pop("browser", False))
     the_store = _store(store)
@@ -275,12 +295,10 @@ def _capture_all(
         checkpoint=_root_object().get("checkpoint") or no_checkpoint,
     )
     results, worst = [], 0
-    for source in sources:
-        try:
-            result = archive_source(source, the_store, options, workers)
-        except ArchiverError as exc:
-            warn(str(exc) if exc.subject else f"{without_credentials(source)}: {exc}")
-            worst = max(worst, exc.exit_code)
+    for source, result in _captures(sources, the_store, options, workers, where):
+        if isinstance(result, ArchiverError):
+            warn(str(result) if result.subject else f"{without_credentials(source)}: {result}")
+            worst = max(worst, result.exit_code)
             continue
         results.append(result)
         for warning in result.warnings:
@@ -291,6 +309,30 @@ def _capture_all(
     if as_json:
         emit_json({"bags": [r.to_dict() for r in results]})
     click.get_current_context().exit(worst)
+
+
+def _captures(
+    sources: tuple[str, ...],
+    store: Store,
+    options: CaptureOptions,
+    workers: CaptureWorkers | None,
+    where: Backend | None,
+) -> Iterator[tuple[str, BagResult | ArchiverError]]:
+    """Each source's bag, or its error: one after another here, or as tasks on Dask."""
+    from archiver.model import BagResult
+    from archiver.pipeline import archive_source
+
+    if where is None:
+        for source in sources:
+            try:
+                yield source, archive_source(source, store, options, workers)
+            except ArchiverError as exc:
+                yield source, exc
+        return
+    from archiver.batch import capture_many
+
+    for source, result in capture_many(sources, store.root, options, where):
+        yield source, result if isinstance(result, BagResult) else result.error
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -305,8 +347,9 @@ def _capture_all(
     type=click.IntRange(1, 64),
     default=os.cpu_count() or 1,
     show_default=True,
-    help="Threads hashing files at once.",
+    help="Threads hashing files at once (with --dask local: workers).",
 )
+@DASK_OPTION
 @JSON_OPTION
 def validate(
     paths: tuple[Path, ...],
@@ -314,6 +357,7 @@ def validate(
     completeness_only: bool,
     profile_path: Path | None,
     processes: int,
+    dask: str | None,
     as_json: bool,
 ) -> None:
     """Check bags: BagIt structure and every checksum, profile, Dublin Core, WARC, CDXJ.
@@ -326,31 +370,39 @@ def validate(
       archiver validate archive/2016/11/19/2016-11-19_cnn_...
       archiver validate --fast archive
       archiver validate --profile aptrust.json received/bag1 --json
+      archiver validate --dask tcp://scheduler:8786 /srv/archive
     """
+    from archiver.batch import validate_many
+    from archiver.cluster import Backend, backend
     from archiver.store import resolve_bags
-    from archiver.verify import validate_bag
     from archiver.verify.profile import load_profile
 
     if fast and completeness_only:
         raise click.UsageError("choose one of --fast and --completeness-only")
+    # Here, one bag after another with its files hashed on --processes threads; on Dask,
+    # each bag one task of one thread.
+    where = backend(processes, dask) if dask else Backend(1)
     profile = load_profile(profile_path) if profile_path else None
     bags = resolve_bags(list(paths))
     reports = []
+    checks = validate_many(
+        bags,
+        where,
+        fast=fast,
+        completeness_only=completeness_only,
+        profile=profile,
+        threads=1 if dask else processes,
+    )
     with _progress("validating", enabled=len(bags) > 1 and not as_json) as tick:
-        for number, bag in enumerate(bags, start=1):
-            report = validate_bag(
-                bag,
-                fast=fast,
-                completeness_only=completeness_only,
-                profile=profile,
-                workers=processes,
-            )
+        for number, report in enumerate(checks, start=1):
             reports.append(report)
             if not as_json:
                 _print_report(report)
             if tick:
                 tick(number, len(bags))
     if as_json:
+        order = {str(bag): n for n, bag in enumerate(bags)}  # as given, whatever ran first
+        reports.sort(key=lambda r: order.get(str(r.bag), len(order)))
         emit_json({"valid": all(r.valid for r in reports), "bags": [r.to_dict() for r in reports]})
     elif len(reports) > 1:
         bad = sum(not r.valid for r in reports)
@@ -388,7 +440,7 @@ def _print_report(report: ValidationReport) -> None:
     type=click.IntRange(1, 256),
     default=os.cpu_count() or 1,
     show_default=True,
-    help="Bags checked at once, each in its own process.",
+    help="Bags checked at once, each in its own process (with --dask local: workers).",
 )
 @click.option(
     "--older-than",
@@ -404,6 +456,7 @@ def _print_report(report: ValidationReport) -> None:
     "premis_path",
     "Also write the store's whole audit history as PREMIS fixity events.",
 )
+@DASK_OPTION
 @JSON_OPTION
 def audit(
     store_path: Path | None,
@@ -412,6 +465,7 @@ def audit(
     older_than: float | None,
     sample: int | None,
     premis_path: Path | None,
+    dask: str | None,
     as_json: bool,
 ) -> None:
     """Recompute every checksum of every bag in the store and log each outcome.
@@ -425,13 +479,20 @@ def audit(
       archiver audit --older-than 30 --processes 4      # cron: monthly rolling audit
       archiver audit --sample 100 --json
       archiver audit --premis audit-events.xml
+      archiver audit --dask tcp://scheduler:8786 /srv/archive
     """
+    from archiver.cluster import backend
     from archiver.store.audit import audit_premis, audit_store
 
+    where = backend(processes, dask)
     the_store = _store(store_path or store)
     with _progress("auditing", enabled=not as_json) as tick:
         report = audit_store(
-            the_store, processes=processes, older_than_days=older_than, sample=sample, progress=tick
+            the_store,
+            older_than_days=older_than,
+            sample=sample,
+            progress=tick,
+            where=where,
         )
     if premis_path:
         premis_path.write_bytes(audit_premis(the_store))
@@ -520,6 +581,94 @@ def _print_clean(report: CleanReport) -> None:
         say(f"kept {path}  (its capture is still running)")
     done = sum(not item.error for item in report.leftovers)
     say(f"{done} leftover(s) {verb}, {len(report.active)} in use, in {report.store}")
+
+
+@cli.group(epilog=EXIT_CODES)
+def catalogue() -> None:
+    """The store's catalogue (STORE/.catalogue/catalogue.sqlite): check it, rebuild it.
+
+    The catalogue indexes the bags and their last audits, so that list, show, export-store
+    and audit --older-than/--sample need not walk the store. It is derived data: the bags
+    and the audit log are the truth, and it can always be rebuilt from them.
+    """
+
+
+@catalogue.command(name="check", epilog=EXIT_CODES)
+@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@STORE_OPTION
+@JSON_OPTION
+def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) -> None:
+    """Compare the catalogue with the bags in the store and the audit log (reads only).
+
+    Reports bags in the store but not in the catalogue (a capture stopped between landing its
+    bag and cataloguing it), rows of bags no longer in the store, and audits the log has but
+    the catalogue lacks. Exit status 1 when they disagree: `archiver catalogue rebuild`
+    repairs it.
+
+    \b
+    Examples:
+      archiver catalogue check /srv/archive
+      archiver catalogue check --json
+    """
+    from archiver.store.catalogue import check
+
+    report = check(_store(store_path or store))
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        if report.catalogue != "current":
+            say(f"no usable catalogue ({report.catalogue}): archiver catalogue rebuild makes one")
+        for key in report.uncatalogued if report.catalogue == "current" else ():
+            say(f"UNCATALOGUED {key}")
+        for key in report.stale:
+            say(f"STALE {key} (catalogued, not in the store)")
+        for key in report.audits_behind:
+            say(f"AUDIT BEHIND {key} (the audit log has a later entry)")
+        say(
+            f"{report.bags} bag(s); {len(report.uncatalogued)} uncatalogued, "
+            f"{len(report.stale)} stale, {len(report.audits_behind)} audit(s) behind"
+        )
+    click.get_current_context().exit(0 if report.in_step else 1)
+
+
+@catalogue.command(name="rebuild", epilog=EXIT_CODES)
+@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@STORE_OPTION
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 256),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Bags read at once, each process reading its share.",
+)
+@DASK_OPTION
+@JSON_OPTION
+def catalogue_rebuild(
+    store_path: Path | None, store: Path | None, processes: int, dask: str | None, as_json: bool
+) -> None:
+    """Make the catalogue again from the bags and the audit log alone.
+
+    Reads every bag's tag files (never its payload) and the audit log; a catalogue that is
+    damaged or from another version is set aside first. Captures may land meanwhile.
+
+    \b
+    Examples:
+      archiver catalogue rebuild /srv/archive
+      archiver catalogue rebuild --processes 8 --json
+    """
+    from archiver.cluster import backend
+    from archiver.store.catalogue import rebuild
+
+    report = rebuild(_store(store_path or store), backend(processes, dask))
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    for line in report.unreadable:
+        warn(f"cannot catalogue {line}")
+    say(
+        f"{report.bags} bag(s) catalogued, {report.removed} row(s) of vanished bags removed, "
+        f"{report.audits} last audit(s), in {report.store}"
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -617,6 +766,8 @@ def export_store(
         return
     for path in result.outputs:
         say(str(path))
+    if not result.from_catalogue:
+        _note_no_catalogue()
     say(f"{result.bags} bag(s) catalogued from {result.store}", err=True)
 
 
@@ -659,18 +810,61 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
 @cli.command(name="list")
 @click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @STORE_OPTION
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only articles dated on or after this day.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only articles dated on or before this day.",
+)
+@click.option("--publisher", help="Only publishers whose name holds this text (any case).")
+@click.option(
+    "--audit",
+    "audit_state",
+    type=click.Choice(["intact", "failed", "never"]),
+    help="Only bags whose last audit found them so (never: not audited yet).",
+)
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="At most N bags.")
 @JSON_OPTION
-def list_bags(store_path: Path | None, store: Path | None, as_json: bool) -> None:
+def list_bags(
+    store_path: Path | None,
+    store: Path | None,
+    since: datetime | None,
+    until: datetime | None,
+    publisher: str | None,
+    audit_state: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
     """List every bag in the store: date, publisher, captions, size, last audit, title.
+
+    Read from the store's catalogue (a store without one is walked, and says so).
 
     \b
     Examples:
       archiver list
       archiver list /srv/archive --json
+      archiver list --since 2016-11-01 --until 2016-11-30 --publisher cnn
+      archiver list --audit failed
     """
+    from archiver.store.catalogue import BagQuery
     from archiver.store.inventory import inventory
 
-    listed = inventory(_store(store_path or store))
+    query = BagQuery(
+        since.date().isoformat() if since else None,
+        until.date().isoformat() if until else None,
+        publisher,
+        audit_state,
+        limit,
+    )
+    listed = inventory(_store(store_path or store), query)
+    if not listed.from_catalogue:
+        _note_no_catalogue()
     if as_json:
         emit_json(listed.to_dict())
         return
@@ -707,6 +901,15 @@ def show(bag: Path, store: Path | None, as_json: bool) -> None:
         say(f"{label.replace('_', ' ').capitalize():>14}: {value if value is not None else '-'}")
     for n, text in enumerate(summary.caption_texts, start=1):
         say(f"{n:>14}. {text}")
+
+
+def _note_no_catalogue() -> None:
+    """Say on stderr that the store was walked for want of a catalogue (not with --quiet)."""
+    say(
+        "archiver: note: this store has no catalogue yet, so every bag was read; "
+        "archiver catalogue rebuild makes one",
+        err=True,
+    )
 
 
 def _store(path: Path | None) -> Store:

@@ -63,11 +63,13 @@ def _safe_record_values(bag: Path) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class CatalogueResult:
-    """What :func:`export_catalogue` wrote."""
+    """What :func:`export_catalogue` wrote; ``from_catalogue`` False when the store has no
+    catalogue and its bags were read one by one."""
 
     store: Path
     bags: int
     outputs: tuple[Path, ...]
+    from_catalogue: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -103,12 +105,28 @@ def export_catalogue(
         if xml_path is not None:
             stream = stack.enter_context(atomic_output(xml_path))
             writers.append(stack.enter_context(_xml_writer(stream, store.root, created)))
-        for bag in store.bags():
-            row = catalogue_row(bag, store.root)
+        rows, from_catalogue = _rows(store)
+        for row in rows:
             for write in writers:
                 write(row)
             count += 1
-    return CatalogueResult(store.root, count, outputs)
+    return CatalogueResult(store.root, count, outputs, from_catalogue)
+
+
+def _rows(store: Store) -> tuple[Iterator[dict[str, Any]], bool]:
+    """Every bag's row: from the store's catalogue when it has one, else read from each bag."""
+    from archiver.store.catalogue import open_catalogue
+
+    catalogue = open_catalogue(store.root)
+    if catalogue is None:
+        return (catalogue_row(bag, store.root) for bag in store.bags()), False
+
+    def from_catalogue() -> Iterator[dict[str, Any]]:
+        with catalogue:
+            for values in catalogue.export_rows():
+                yield {name: values.get(name) for name in CATALOGUE_FIELDS}
+
+    return from_catalogue(), True
 
 
 @contextlib.contextmanager

@@ -1,0 +1,122 @@
+"""Many bags or sources at once: ``validate`` and ``capture`` as tasks on a :mod:`cluster` backend.
+
+Each bag or source is one task, run on the local pool or on Dask (:mod:`archiver.cluster`);
+results come back as plain data, in the order they complete. For captures this process is
+the coordinator: the workers build and land the bags (the store must be the same folder on
+every worker: a shared file system), and this process alone writes the catalogue, as each
+result comes in. The audit has its own dispatch (:mod:`archiver.store.audit`).
+
+Nothing here prints; the results are for ``cli.py`` (or any program) to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from archiver import cluster
+from archiver.codes import B021_FOLDER
+from archiver.errors import ArchiverError
+from archiver.model import BagResult, ValidationReport
+
+
+def validate_one(
+    bag: str,
+    *,
+    fast: bool = False,
+    completeness_only: bool = False,
+    profile: dict[str, Any] | None = None,
+    threads: int = 1,
+) -> ValidationReport:
+    """Worker task: validate one bag (see :func:`archiver.verify.validate_bag`)."""
+    from archiver.verify import validate_bag
+
+    return validate_bag(
+        Path(bag), fast=fast, completeness_only=completeness_only, profile=profile, workers=threads
+    )
+
+
+def validate_many(
+    bags: Sequence[Path],
+    where: cluster.Backend,
+    *,
+    fast: bool = False,
+    completeness_only: bool = False,
+    profile: dict[str, Any] | None = None,
+    threads: int = 1,
+) -> Iterator[ValidationReport]:
+    """Validate each bag as one task on ``where``; yield each report as it completes.
+
+    A bag whose check could not finish (it vanished, or its workers kept dying) gets an
+    invalid report saying why, rather than ending the run.
+    """
+    task = partial(
+        validate_one,
+        fast=fast,
+        completeness_only=completeness_only,
+        profile=profile,
+        threads=threads,
+    )
+    for outcome in cluster.run(task, [str(b) for b in bags], where):
+        if outcome.result is not None:
+            yield outcome.result
+        else:
+            reason = f"its check did not finish: {outcome.error}"
+            finding = B021_FOLDER.finding("", reason=reason)
+            yield ValidationReport(Path(outcome.item), (finding,))
+
+
+@dataclass(frozen=True)
+class CaptureJob:
+    """One source to capture into the store at ``store_root``, with the capture's options."""
+
+    source: str
+    store_root: str
+    options: Any  # archiver.pipeline.CaptureOptions (picklable: its callables are functions)
+
+
+@dataclass(frozen=True)
+class CaptureFailure:
+    """Why a source could not be captured (the error carries its exit status)."""
+
+    source: str
+    error: ArchiverError
+
+
+def capture_one(job: CaptureJob) -> BagResult | CaptureFailure:
+    """Worker task: capture one source and land its bag; never catalogue it (the coordinator
+    does), and never raise for a source that cannot be captured."""
+    from archiver.pipeline import archive_source
+    from archiver.store import Store
+
+    store = Store(Path(job.store_root), catalogue_landings=False)
+    try:
+        return archive_source(job.source, store, job.options)
+    except ArchiverError as exc:
+        return CaptureFailure(job.source, exc)
+
+
+def capture_many(
+    sources: Sequence[str], store_root: Path, options: Any, where: cluster.Backend
+) -> Iterator[tuple[str, BagResult | CaptureFailure]]:
+    """Capture each source as one task on ``where``; catalogue each bag as its result arrives.
+
+    Yields (source, result) as each completes: the landed bag, or why the source failed.
+    """
+    from archiver.store import Store
+    from archiver.store.catalogue import note_landed
+
+    store_root = store_root.absolute()  # workers may start in another folder
+    Store(store_root).ensure()  # the store, and the catalogue of a new store, exist first
+    jobs = [CaptureJob(source, str(store_root), options) for source in sources]
+    for outcome in cluster.run(capture_one, jobs, where):
+        result = outcome.result
+        if result is None:
+            error = ArchiverError(f"the capture did not finish: {outcome.error}")
+            result = CaptureFailure(outcome.item.source, error)
+        elif isinstance(result, BagResult):
+            note_landed(store_root, result.path)
+        yield outcome.item.source, result
