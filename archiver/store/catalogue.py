@@ -147,7 +147,7 @@ class Catalogue:
         """How many bags are catalogued."""
         return int(self.db.execute("SELECT count(*) FROM bags").fetchone()[0])
 
-    def keys(self) -> set[str]:
+    def bag_keys(self) -> set[str]:
         """Every catalogued bag's store-relative path."""
         return {row[0] for row in self.db.execute("SELECT bag FROM bags")}
 
@@ -562,7 +562,7 @@ def check(store: Any) -> CatalogueCheck:
         state = "outdated" if exists(store.root) else "missing"
         return CatalogueCheck(store.root, state, len(present), tuple(sorted(present)), (), ())
     with catalogue:
-        known = catalogue.keys()
+        known = catalogue.bag_keys()
         recorded = catalogue.last_audits()
     behind = []
     for key, entry in last_entries(store.audit_dir).items():
@@ -715,7 +715,7 @@ class AuditUpdates:
 
         def repair(catalogue: Catalogue) -> None:
             found = set(walked)
-            known = catalogue.keys()
+            known = catalogue.bag_keys()
             catalogue.put_bags(
                 describe_bag(self.store_root / key, key) for key in sorted(found - known)
             )

@@ -70,7 +70,7 @@ def plan_audit(
         return _from_catalogue(store, catalogue, now, older_than_days, sample, rng)
     found = {bag.relative_to(store.root).as_posix(): bag for bag in store.bags()}
     last = last_entries(store.audit_dir)
-    known = set(last) | (catalogue.keys() if catalogue is not None else set())
+    known = set(last) | (catalogue.bag_keys() if catalogue is not None else set())
     # A bag that landed behind the walk is not checked this time, but it has not vanished.
     landed = {k for k in known - set(found) if is_bag(store.root / k)}
     chosen = select_bags(list(found), last, now, older_than_days, sample, rng)

@@ -1,0 +1,278 @@
+"""The store's catalogue: kept by captures and audits, read by list/show/export-store/audit,
+repaired by ``catalogue rebuild`` after a crash, and never trusted over the bags."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, SEED, capture_into, invoke
+from synthetic_bags import bag_values, make_store
+
+from archiver.store import Store
+from archiver.store.audit import audit_store
+from archiver.store.auditlog import read_entries
+from archiver.store.catalogue import catalogue_path, check, open_catalogue, rebuild
+from archiver.store.inventory import inventory
+
+
+def rows(store: Path) -> dict[str, list[tuple]]:
+    """Both tables of the catalogue, without the columns that say when rows were written."""
+    db = sqlite3.connect(catalogue_path(store))
+    try:
+        bags = db.execute("SELECT * FROM bags ORDER BY bag").fetchall()
+        names = [d[0] for d in db.execute("SELECT * FROM bags LIMIT 0").description]
+        keep = [i for i, n in enumerate(names) if n not in ("catalogued", "generation")]
+        audits = db.execute("SELECT * FROM audits ORDER BY bag").fetchall()
+    finally:
+        db.close()
+    return {"bags": [tuple(r[i] for i in keep) for r in bags], "audits": audits}
+
+
+def walked_inventory(store: Path) -> list[dict]:
+    """What ``list`` says when it reads every bag (the catalogue moved away meanwhile)."""
+    aside = store.parent / f"{store.name}-catalogue-aside"
+    shutil.move(store / ".catalogue", aside)
+    try:
+        listed = inventory(Store(store))
+        assert not listed.from_catalogue
+        return [s.to_dict(captions=True) for s in listed.bags]
+    finally:
+        shutil.move(aside, store / ".catalogue")
+
+
+def catalogued_store(root: Path, count: int) -> list[Path]:
+    """A store of synthetic bags with its catalogue rebuilt."""
+    bags = make_store(root, count)
+    rebuild(Store(root))
+    return bags
+
+
+def test_first_capture_starts_the_catalogue_and_list_reads_it(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    bag = capture_into(store, SEED)
+    assert catalogue_path(store).is_file()
+    code, out, err = invoke("list", store, "--json")
+    assert code == 0 and "no catalogue" not in err
+    [row] = json.loads(out)["bags"]
+    assert row["path"] == str(bag) and row["captions"] == 12 and row["publisher"] == "CNN"
+    assert check(Store(store)).in_step
+
+
+def test_catalogue_rows_say_what_the_bags_say(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    catalogued_store(store, 25)
+    audit_store(Store(store), processes=1, sample=10)
+    from_catalogue = inventory(Store(store))
+    assert from_catalogue.from_catalogue and len(from_catalogue.bags) == 25
+    catalogued = [s.to_dict() for s in from_catalogue.bags]
+    walked = walked_inventory(store)
+    assert catalogued == [{k: v for k, v in w.items() if k != "caption_texts"} for w in walked]
+    for summary in walked:
+        code, out, _ = invoke("show", summary["path"], "--json")
+        assert code == 0 and json.loads(out) == summary
+
+
+def test_commands_read_the_catalogue_without_walking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    bags = catalogued_store(store, 12)
+    monkeypatch.setattr(Store, "bags", lambda self: (_ for _ in ()).throw(AssertionError("walk")))
+    code, out, err = invoke("list", store, "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["bags"]) == 12
+    assert invoke("show", bags[3])[0] == 0
+    csv_path = tmp_path / "holdings.csv"
+    code, _, err = invoke("export-store", store, "--csv", csv_path)
+    assert code == 0, err
+    assert len(csv_path.read_text().splitlines()) == 13
+    code, out, err = invoke("audit", store, "--sample", "5", "--processes", "1", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["bags"]) == 5
+    code, out, err = invoke("audit", store, "--older-than", "1", "--processes", "1", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["bags"]) == 7, "the 5 just audited are not due"
+
+
+def test_list_filters_agree_with_the_bags(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    catalogued_store(store, 40)
+    audit_store(Store(store), processes=1, sample=15)
+    everything = walked_inventory(store)
+    some = bag_values(7)
+    cases = [
+        ("--publisher", str(some["publisher"]).lower()[:4]),
+        ("--since", str(some["date"])),
+        ("--until", str(some["date"])),
+        ("--audit", "never"),
+        ("--audit", "intact"),
+    ]
+    for option, value in cases:
+        code, out, _ = invoke("list", store, option, value, "--json")
+        assert code == 0
+        got = [b["path"] for b in json.loads(out)["bags"]]
+        if option == "--publisher":
+            want = [b for b in everything if value in (b["publisher"] or "").lower()]
+        elif option == "--since":
+            want = [b for b in everything if b["date"] >= value]
+        elif option == "--until":
+            want = [b for b in everything if b["date"] <= value]
+        else:
+            state = {"never": None, "intact": "intact"}[value]
+            want = [b for b in everything if b["last_outcome"] == state]
+        assert got == [b["path"] for b in want], (option, value)
+        assert 0 < len(got) < 40, (option, value)
+    code, out, _ = invoke("list", store, "--limit", "3", "--json")
+    assert [b["path"] for b in json.loads(out)["bags"]] == [b["path"] for b in everything[:3]]
+    code, _, err = invoke("list", store, "--since", "2020-13-01")
+    assert code == 2 and "2020-13-01" in err
+
+
+def test_a_landing_the_catalogue_missed_is_drift_that_rebuild_repairs(tmp_path: Path) -> None:
+    """A capture killed between its rename and its catalogue row: check says so, rebuild fixes."""
+    store = tmp_path / "store"
+    first = capture_into(store, SEED)
+    # A bag renamed into the store with no catalogue row: the state such a crash leaves
+    missed = store / "2016" / "11" / "19" / (first.name[:-8] + "0000cafe")
+    shutil.copytree(first, missed)
+    gone = store / "2016" / "11" / "20" / "gone-bag"
+    shutil.copytree(first, gone)
+    assert rebuild(Store(store)).bags == 3
+    shutil.rmtree(gone)  # a bag removed by hand: its row is stale
+    code, out, _ = invoke("catalogue", "check", store, "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["uncatalogued"] == [] and report["stale"] == ["2016/11/20/gone-bag"]
+    with open_catalogue(store, write=True) as catalogue:  # type: ignore[union-attr]
+        catalogue.drop_bags([missed.relative_to(store).as_posix()])
+    code, out, _ = invoke("catalogue", "check", store)
+    assert code == 1
+    assert f"UNCATALOGUED {missed.relative_to(store).as_posix()}" in out
+    assert "STALE 2016/11/20/gone-bag" in out
+    code, out, err = invoke("catalogue", "rebuild", store, "--processes", "1")
+    assert code == 0, err
+    assert invoke("catalogue", "check", store)[0] == 0
+    listed = json.loads(invoke("list", store, "--json")[1])["bags"]
+    assert sorted(b["path"] for b in listed) == sorted(str(b) for b in (first, missed))
+
+
+def test_rebuild_reproduces_the_catalogue_from_the_bags_and_the_log(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    bags = catalogued_store(store, 30)
+    audit_store(Store(store), processes=2)
+    (bags[4] / "data" / "article.txt").write_bytes(b"changed")
+    audit_store(Store(store), processes=1, sample=12)
+    before = rows(store)
+    assert len(before["bags"]) == 30 and len(before["audits"]) == 30
+    assert check(Store(store)).in_step
+    shutil.rmtree(store / ".catalogue")
+    report = rebuild(Store(store))
+    assert (report.bags, report.audits) == (30, 30)
+    assert rows(store) == before
+    # A damaged catalogue file is set aside and made again
+    catalogue_path(store).write_bytes(b"not a database at all" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{catalogue_path(store)}{suffix}").unlink(missing_ok=True)
+    assert invoke("list", store)[0] == 0, "an unreadable catalogue: list walks instead"
+    code, _, err = invoke("catalogue", "rebuild", store)
+    assert code == 0, err
+    assert rows(store) == before
+    assert list((store / ".catalogue").glob("catalogue.sqlite.broken-*"))
+
+
+def test_a_full_audit_brings_the_catalogue_in_step(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    bags = catalogued_store(store, 8)
+    shutil.rmtree(bags[2])
+    with open_catalogue(store, write=True) as catalogue:  # type: ignore[union-attr]
+        catalogue.drop_bags([bags[5].relative_to(store).as_posix()])
+    assert not check(Store(store)).in_step
+    report = audit_store(Store(store), processes=1)
+    assert report.vanished == (bags[2].relative_to(store).as_posix(),)
+    assert len(report.results) == 7
+    assert check(Store(store)).in_step
+
+
+def test_a_partial_audit_reports_a_catalogued_bag_that_vanished(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    bags = catalogued_store(store, 5)
+    shutil.rmtree(bags[1])
+    now = datetime.now(UTC)
+    report = audit_store(Store(store), processes=1, older_than_days=0, clock=lambda: now)
+    key = bags[1].relative_to(store).as_posix()
+    assert key in report.vanished and len(report.results) == 4
+    with open_catalogue(store) as catalogue:  # type: ignore[union-attr]
+        assert key not in catalogue.bag_keys()
+    later = audit_store(
+        Store(store), processes=1, older_than_days=1, clock=lambda: now + timedelta(days=2)
+    )
+    assert len(later.results) == 4 and later.vanished == ()
+
+
+def test_concurrent_captures_all_land_and_all_are_catalogued(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "archiver", "capture", str(SEED), "--store", str(store)]
+    procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE) for _ in range(4)]
+    outputs = [p.communicate(timeout=240)[0].decode().strip() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0]
+    landed = {Path(line).relative_to(store).as_posix() for line in outputs}
+    assert len(landed) == 4
+    with open_catalogue(store) as catalogue:  # type: ignore[union-attr]
+        assert catalogue.bag_keys() == landed
+    assert check(Store(store)).in_step
+
+
+def test_audit_outcomes_reach_the_catalogue_as_the_log_has_them(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    bags = catalogued_store(store, 6)
+    (bags[0] / "data" / "article.txt").write_bytes(b"tampered")
+    assert invoke("audit", store, "--processes", "2")[0] == 1
+    last = {e["bag"]: e for e in read_entries(Store(store).audit_dir)}
+    with open_catalogue(store) as catalogue:  # type: ignore[union-attr]
+        recorded = catalogue.last_audits()
+    assert {k: (v["time"], v["outcome"]) for k, v in recorded.items()} == {
+        k: (e["time"], e["outcome"]) for k, e in last.items()
+    }
+    code, out, _ = invoke("list", store, "--audit", "failed", "--json")
+    assert code == 0
+    assert [b["path"] for b in json.loads(out)["bags"]] == [str(bags[0])]
+
+
+def test_a_store_from_before_catalogues_is_walked_with_a_note(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    make_store(store, 3)
+    code, out, err = invoke("list", store)
+    assert code == 0 and "3 bag(s)" in out
+    assert "no catalogue" in err and "catalogue rebuild" in err
+    capture_into(store, SEED)  # a capture into it does not start a catalogue hiding 3 bags
+    assert not catalogue_path(store).exists()
+    code, out, _ = invoke("catalogue", "check", store, "--json")
+    assert code == 1 and json.loads(out)["catalogue"] == "missing"
+    assert invoke("catalogue", "rebuild", store)[0] == 0
+    code, out, err = invoke("list", store)
+    assert code == 0 and "4 bag(s)" in out and "no catalogue" not in err
+
+
+def test_a_catalogue_folder_that_is_a_symlink_is_never_followed(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    make_store(store, 2)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (store / ".catalogue").symlink_to(elsewhere)
+    code, _, err = invoke("catalogue", "rebuild", store)
+    assert code == 4 and "symbolic link" in err and str(store / ".catalogue") in err
+    code, _, err = invoke("list", store)
+    assert code == 4 and "symbolic link" in err
+    capture_into(store, SEED)
+    assert invoke("audit", store, "--processes", "1")[0] == 0
+    assert list(elsewhere.iterdir()) == [], "nothing was written through the link"
