@@ -7,8 +7,8 @@ gets back one :class:`Outcome` per item, in the order they complete. Each item's
 exactly once, whatever happens to the processes running them:
 
 - on the **local pool** (the default: ``processes`` worker processes on this machine, or this
-  process alone with one), a worker process that dies is replaced and the items it held run
-  again; an item that was in flight when workers died :data:`MAX_ATTEMPTS` times is given up;
+  process alone with one), a worker process that dies is replaced and the items in flight
+  then run again, each alone; one that kills its worker :data:`MAX_ATTEMPTS` times is given up;
 - on **Dask** (``--dask local`` starts a LocalCluster of ``processes`` workers; ``--dask
   tcp://HOST:8786`` uses a running scheduler), each item is one task; the scheduler moves the
   tasks of a worker that died to the others, and gives up on a task that killed
@@ -30,7 +30,7 @@ import re
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
@@ -41,7 +41,7 @@ from archiver.errors import UsageError
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: How often an item may be in flight on a local worker process that died before it is given up.
+#: How often an item may kill the local worker process running it alone before it is given up.
 MAX_ATTEMPTS = 3
 #: Items in flight per worker: enough to keep every worker busy, few enough to bound memory.
 WINDOW_PER_WORKER = 8
@@ -157,60 +157,77 @@ def _run_pool(
 ) -> Iterator[Outcome[T, R]]:
     """The local pool: chunks in a window; a pool broken by a dying worker is replaced.
 
-    A chunk in flight when a worker died runs again as single items; an item that was in
-    flight when workers died :data:`MAX_ATTEMPTS` times is given up.
+    The items in flight when a worker died are suspects: each runs again alone, in a pool of
+    one process, so that only an item that kills its worker by itself is given up (after
+    :data:`MAX_ATTEMPTS` deaths), never its innocent neighbours.
     """
     source = iter(items)
-    retry: deque[tuple[list[T], int]] = deque()  # (items, times already in a dying pool)
+    suspects: deque[tuple[T, int]] = deque()  # (item, deaths while running alone)
     exhausted = False
-    while not exhausted or retry:
-        broken: list[tuple[list[T], int]] = []
+    while not exhausted or suspects:
+        if suspects:
+            yield from _run_suspects(function, suspects)
+            continue
         with ProcessPoolExecutor(max_workers=processes) as pool:
-            in_flight: dict[Future[list[tuple[R | None, str | None]]], tuple[list[T], int]] = {}
-
-            exhausted = _refill(pool, in_flight, processes, function, retry, source, chunk)
+            in_flight: dict[Future[list[tuple[R | None, str | None]]], list[T]] = {}
+            exhausted = _refill(pool, in_flight, processes, function, source, chunk)
             while in_flight:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                broken = False
                 for future in done:
-                    work, tries = in_flight.pop(future)
+                    work = in_flight.pop(future)
                     try:
                         answers = future.result()
                     except BrokenProcessPool:
-                        broken.append((work, tries))
+                        broken = True
+                        suspects.extend((item, 0) for item in work)
                         continue
                     for item, (result, error) in zip(work, answers, strict=True):
                         yield Outcome(item, result, error)
                 if broken:
-                    broken.extend(in_flight.values())
+                    suspects.extend((item, 0) for work in in_flight.values() for item in work)
                     in_flight.clear()
                     break
-                exhausted = _refill(pool, in_flight, processes, function, retry, source, chunk)
-        for work, tries in broken:
-            for item in work:
-                if tries + 1 >= MAX_ATTEMPTS:
-                    yield Outcome(item, None, f"a worker process died {tries + 1} times on it")
+                exhausted = _refill(pool, in_flight, processes, function, source, chunk)
+
+
+def _run_suspects(
+    function: Callable[[T], R], suspects: deque[tuple[T, int]]
+) -> Iterator[Outcome[T, R]]:
+    """Run each suspect alone in a one-process pool; give up on one that keeps killing it."""
+    pool = ProcessPoolExecutor(max_workers=1)
+    try:
+        while suspects:
+            item, deaths = suspects.popleft()
+            try:
+                [(result, error)] = pool.submit(call_chunk, function, [item]).result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                pool = ProcessPoolExecutor(max_workers=1)
+                if deaths + 1 >= MAX_ATTEMPTS:
+                    yield Outcome(item, None, f"a worker process died {deaths + 1} times on it")
                 else:
-                    retry.append(([item], tries + 1))
+                    suspects.append((item, deaths + 1))
+                continue
+            yield Outcome(item, result, error)
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _refill(
     pool: ProcessPoolExecutor,
-    in_flight: dict[Future[list[tuple[R | None, str | None]]], tuple[list[T], int]],
+    in_flight: dict[Future[list[tuple[R | None, str | None]]], list[T]],
     processes: int,
     function: Callable[[T], R],
-    retry: deque[tuple[list[T], int]],
     source: Iterator[T],
     chunk: int,
 ) -> bool:
-    """Submit chunks (retries first) until the window is full; True once the source is dry."""
+    """Submit chunks until the window is full; True once the source is dry."""
     while len(in_flight) < processes * WINDOW_PER_WORKER:
-        if retry:
-            work, tries = retry.popleft()
-        else:
-            work, tries = list(islice(source, chunk)), 0
-            if not work:
-                return True
-        in_flight[pool.submit(call_chunk, function, work)] = (work, tries)
+        work = list(islice(source, chunk))
+        if not work:
+            return True
+        in_flight[pool.submit(call_chunk, function, work)] = work
     return False
 
 
@@ -240,11 +257,16 @@ def _run_dask(
         pending = as_completed([submit(item) for item in islice(source, window)])
         for future in pending:
             item = item_of.pop(future.key)
-            if future.status == "finished":
+            try:
+                # A result kept on a worker that died since is computed again: result() waits.
                 outcome: Outcome[T, R] = Outcome(item, future.result())
-            else:
-                outcome = Outcome(item, None, _error_text(future.exception()))
-            future.release()
+            except CancelledError:  # the scheduler dropped the task: it goes in again
+                pending.add(submit(item))
+                continue
+            except Exception as exc:  # the task raised, or killed too many workers
+                outcome = Outcome(item, None, _error_text(exc))
+            finally:
+                future.release()
             yield outcome
             following = next(source, _END)
             if following is not _END:
