@@ -55,7 +55,7 @@ _SUMMARY_FIELDS = tuple(
 BAG_COLUMNS = (*_SUMMARY_FIELDS, "language", "payload_bytes", "caption_texts")
 AUDIT_COLUMNS = ("time", "outcome", "files_checked", "bytes_checked", "failures")
 #: Changes whenever the columns do: a catalogue of another layout is rebuilt, not misread.
-SCHEMA = "archiver-catalogue/1 " + ",".join(BAG_COLUMNS)
+SCHEMA = "archiver-catalogue/2 " + ",".join(BAG_COLUMNS)
 
 
 def catalogue_path(store_root: Path) -> Path:
@@ -176,13 +176,16 @@ class Catalogue:
         )
         if query and query.limit is not None:
             sql += f" LIMIT {int(query.limit)}"
-        root = self.store_root
-        names = _SUMMARY_FIELDS
+        root = str(self.store_root)
+        names = ("path", *_SUMMARY_FIELDS, "last_audit", "last_outcome")
+        make = object.__new__
         for found in self.db.execute(sql, params):
-            values = dict(zip(names, found[1:-2], strict=True))
-            yield BagSummary(
-                path=root / found[0], last_audit=found[-2], last_outcome=found[-1], **values
-            )
+            # Built without the frozen dataclass's __init__ (a million rows: seconds saved);
+            # every field is set, exactly as __init__ would.
+            summary = make(BagSummary)
+            summary.__dict__.update(zip(names, (Path(root, found[0]), *found[1:]), strict=True))
+            summary.__dict__["caption_texts"] = ()
+            yield summary
 
     def export_rows(self) -> Iterator[dict[str, Any]]:
         """Every bag as ``export-store`` writes it (the values and its key), in store order."""
@@ -329,13 +332,13 @@ CREATE TABLE IF NOT EXISTS bags (
     {", ".join(f"{c} {'INTEGER' if c in _INTEGERS else 'TEXT'}" for c in BAG_COLUMNS)},
     catalogued TEXT NOT NULL,
     generation TEXT
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS bags_date ON bags (date);
 CREATE INDEX IF NOT EXISTS bags_publisher ON bags (publisher);
 CREATE TABLE IF NOT EXISTS audits (
     bag TEXT PRIMARY KEY, time TEXT NOT NULL, outcome TEXT NOT NULL,
     files_checked INTEGER, bytes_checked INTEGER, failures INTEGER
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS audits_time ON audits (time);
 """
 
@@ -373,7 +376,19 @@ def open_catalogue(
     return catalogue
 
 
+#: Per connection: a 64 MiB page cache, and the file read through a memory map (up to 4 GiB),
+#: so that reading a million rows costs no system call per page.
+_TUNING = ("PRAGMA cache_size = -65536", "PRAGMA mmap_size = 4294967296")
+
+
 def _connect(path: Path, *, write: bool, create: bool) -> sqlite3.Connection:
+    connection = _open(path, write=write, create=create)
+    for pragma in _TUNING:
+        connection.execute(pragma)
+    return connection
+
+
+def _open(path: Path, *, write: bool, create: bool) -> sqlite3.Connection:
     if create:
         try:
             path.parent.mkdir(exist_ok=True)
