@@ -3,8 +3,9 @@
     python benchmarks/catalogue.py [--rows 1000000] [--bags 10000] [--keep DIR]
 
 1. Writes ``--rows`` synthetic rows (and an audit for two thirds of them) straight into a
-   catalogue, then times, each the median of 3 runs in this process (wall and CPU time): ``list`` of every row
-   (every row read into the summaries ``list`` prints), and the filters ``list`` offers
+   catalogue, then times, each the median of 3 runs in this process (wall and CPU time):
+   ``list`` of every row (every row read into the summaries ``list`` prints), the filters
+   ``list`` offers
    (a month of dates, a publisher, the failed audits, the first 50) through
    :func:`archiver.store.inventory.inventory`; then the whole ``archiver list --since/--until
    --json`` command as a process (start-up included). Target: under 1 s for each in-process.
