@@ -55,7 +55,7 @@ _SUMMARY_FIELDS = tuple(
 BAG_COLUMNS = (*_SUMMARY_FIELDS, "language", "payload_bytes", "caption_texts")
 AUDIT_COLUMNS = ("time", "outcome", "files_checked", "bytes_checked", "failures")
 #: Changes whenever the columns do: a catalogue of another layout is rebuilt, not misread.
-SCHEMA = "archiver-catalogue/2 " + ",".join(BAG_COLUMNS)
+SCHEMA = "archiver-catalogue/3 " + ",".join(BAG_COLUMNS)
 
 
 def catalogue_path(store_root: Path) -> Path:
@@ -79,9 +79,10 @@ def describe_bag(bag: Path, key: str) -> BagRow:
     """Read one bag's row from its tag files (runs wherever the bag is readable)."""
     from archiver.store.inventory import dublin_core_values
 
-    summary = summarize(bag)
+    dublin_core = dublin_core_values(bag)  # read once, for the summary and the language
+    summary = summarize(bag, dublin_core=dublin_core)
     values: dict[str, Any] = {name: getattr(summary, name) for name in _SUMMARY_FIELDS}
-    language = dublin_core_values(bag).get("language") or []
+    language = dublin_core.get("language") or []
     values["language"] = next((v.strip() for v in language if v.strip()), None)
     oxum = (summary.payload_oxum or "").partition(".")[0]
     values["payload_bytes"] = int(oxum) if oxum.isdigit() else None
@@ -168,13 +169,17 @@ class Catalogue:
 
     def summaries(self, query: BagQuery | None = None) -> Iterator[BagSummary]:
         """The bags matching ``query`` (all by default), in store order, as ``list`` shows them."""
-        where, params = (query or BagQuery()).sql()
+        query = query or BagQuery()
+        where, params = query.sql()
         columns = ", ".join(f"b.{c}" for c in _SUMMARY_FIELDS)
+        # Bags with a given outcome have an audit: an inner join lets SQLite start from the
+        # outcome's index instead of reading every bag.
+        join = "JOIN" if query.audit in ("intact", "failed") else "LEFT JOIN"
         sql = (
             f"SELECT b.bag, {columns}, a.time, a.outcome FROM bags b "
-            f"LEFT JOIN audits a ON a.bag = b.bag {where} ORDER BY b.bag"
+            f"{join} audits a ON a.bag = b.bag {where} ORDER BY b.bag"
         )
-        if query and query.limit is not None:
+        if query.limit is not None:
             sql += f" LIMIT {int(query.limit)}"
         root = str(self.store_root)
         names = ("path", *_SUMMARY_FIELDS, "last_audit", "last_outcome")
@@ -340,6 +345,7 @@ CREATE TABLE IF NOT EXISTS audits (
     files_checked INTEGER, bytes_checked INTEGER, failures INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS audits_time ON audits (time);
+CREATE INDEX IF NOT EXISTS audits_outcome ON audits (outcome);
 """
 
 
@@ -364,8 +370,12 @@ def open_catalogue(
     try:
         connection = _connect(path, write=write or create, create=create)
         catalogue = Catalogue(store_root, connection)
-        if create:
-            _initialise(catalogue)
+        try:
+            if create:
+                _initialise(catalogue)
+        except sqlite3.Error:
+            connection.close()
+            raise
     except sqlite3.Error as exc:
         if not (write or create):
             return None  # an unreadable catalogue is as good as none: readers walk the store
@@ -383,8 +393,12 @@ _TUNING = ("PRAGMA cache_size = -65536", "PRAGMA mmap_size = 4294967296")
 
 def _connect(path: Path, *, write: bool, create: bool) -> sqlite3.Connection:
     connection = _open(path, write=write, create=create)
-    for pragma in _TUNING:
-        connection.execute(pragma)
+    try:
+        for pragma in _TUNING:
+            connection.execute(pragma)
+    except sqlite3.Error:
+        connection.close()
+        raise
     return connection
 
 
@@ -398,21 +412,28 @@ def _open(path: Path, *, write: bool, create: bool) -> sqlite3.Connection:
             raise sqlite3.OperationalError("the catalogue folder is not a folder")
     if write:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
-        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error:
+            connection.close()
+            raise
         return connection
     uri = path.resolve().as_uri()
+    connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
     try:
-        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
         connection.execute("SELECT count(*) FROM meta").fetchone()
     except sqlite3.OperationalError:
+        connection.close()
         if os.access(path.parent, os.W_OK):
             raise
         # A read-only mount: SQLite cannot make the WAL's shared-memory file there, and no
         # writer can change the file either, so it may be read as immutable.
         connection = sqlite3.connect(f"{uri}?immutable=1", uri=True)
-    connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    except sqlite3.Error:
+        connection.close()
+        raise
     return connection
 
 
