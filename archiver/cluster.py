@@ -280,20 +280,24 @@ _END = object()
 def _dask_client(where: Backend) -> Iterator[Any]:
     """A Dask client: of a new LocalCluster (closed afterwards) or of a running scheduler."""
     import logging
+    import warnings
 
     from distributed import Client, LocalCluster
 
     if where.dask == "local":
-        with (
-            LocalCluster(
+        # No dashboard; the scheduler's small HTTP service (health, metrics) still listens,
+        # on 127.0.0.1, on port 8787 or, when that is taken, any free port: not worth a warning.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Port 8787 is already in use")
+            cluster = LocalCluster(
                 n_workers=where.processes,
                 threads_per_worker=1,
                 processes=True,
+                host="127.0.0.1",
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+            )
+        with cluster, Client(cluster) as client:
             yield client
         return
     try:

@@ -54,7 +54,8 @@ class Cluster:
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": ENV}
         self.processes = [
             subprocess.Popen(
-                [DASK, "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"],
+                [DASK, "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard",
+                 "--dashboard-address", "127.0.0.1:0"],
                 **quiet,  # type: ignore[arg-type]
             )
         ]
@@ -62,7 +63,8 @@ class Cluster:
             self.processes.append(
                 subprocess.Popen(
                     [DASK, "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
-                     "--no-dashboard", "--local-directory", str(folder / f"w{workers}-{n}")],
+                     "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
+                     "--local-directory", str(folder / f"w{workers}-{n}")],
                     **quiet,  # type: ignore[arg-type]
                 )
             )  # fmt: skip

@@ -159,7 +159,15 @@ def start_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
             )
 
     scheduler = start(
-        "scheduler", "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"
+        "scheduler",
+        "scheduler",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-dashboard",
+        "--dashboard-address",
+        "127.0.0.1:0",  # its health service: on any free port
     )
     workers = [
         start(
@@ -172,6 +180,8 @@ def start_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
             "1",
             "--no-nanny",
             "--no-dashboard",
+            "--dashboard-address",
+            "127.0.0.1:0",
             "--name",
             f"w{n}",
             "--local-directory",
