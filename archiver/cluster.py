@@ -45,6 +45,8 @@ R = TypeVar("R")
 MAX_ATTEMPTS = 3
 #: Items in flight per worker: enough to keep every worker busy, few enough to bound memory.
 WINDOW_PER_WORKER = 8
+#: Dask tasks in flight per worker: more than the local pool, to hide network round trips.
+DASK_WINDOW_PER_WORKER = 32
 #: Seconds to wait for a Dask scheduler to answer.
 CONNECT_TIMEOUT = 30
 _DASK_ADDRESS = re.compile(r"(tcp|tls|inproc|ucx)://[^\s/]+(:\d+)?/?")
@@ -237,43 +239,46 @@ def _refill(
 def _run_dask(
     function: Callable[[T], R], items: Iterable[T], where: Backend
 ) -> Iterator[Outcome[T, R]]:
-    """Each item one Dask task, a window of them submitted ahead; outcomes as they complete."""
+    """Each item one Dask task, a window of them submitted ahead; outcomes as they complete.
+
+    Results are gathered in the background and handled in batches, and new tasks go in a
+    batch at a time, so that the round trips to the scheduler do not set the pace.
+    """
     from distributed import as_completed  # only here: importing distributed takes a second
 
     with _dask_client(where) as client:
-        window = max(WINDOW_PER_WORKER, WINDOW_PER_WORKER * _worker_count(client))
+        window = DASK_WINDOW_PER_WORKER * _worker_count(client)
         source = iter(items)
         item_of: dict[str, T] = {}
         batch_name = f"{getattr(function, '__name__', 'task')}-{uuid.uuid4().hex[:8]}"
         counter = 0
 
-        def submit(item: T) -> Any:
+        def submit(more: list[T]) -> list[Any]:
             nonlocal counter
-            counter += 1
-            key = f"{batch_name}-{counter}"
-            item_of[key] = item
-            return client.submit(function, item, key=key, pure=False)
+            keys = [f"{batch_name}-{counter + n}" for n in range(1, len(more) + 1)]
+            counter += len(more)
+            item_of.update(zip(keys, more, strict=True))
+            return list(client.map(function, more, key=keys, pure=False))
 
-        pending = as_completed([submit(item) for item in islice(source, window)])
-        for future in pending:
-            item = item_of.pop(future.key)
-            try:
-                # A result kept on a worker that died since is computed again: result() waits.
-                outcome: Outcome[T, R] = Outcome(item, future.result())
-            except CancelledError:  # the scheduler dropped the task: it goes in again
-                pending.add(submit(item))
-                continue
-            except Exception as exc:  # the task raised, or killed too many workers
-                outcome = Outcome(item, None, _error_text(exc))
-            finally:
+        pending = as_completed(
+            submit(list(islice(source, window))), with_results=True, raise_errors=False
+        )
+        for batch in pending.batches():
+            again: list[T] = []
+            for future, result in batch:
+                item = item_of.pop(future.key)
+                if isinstance(result, CancelledError):  # the scheduler dropped it: once more
+                    again.append(item)
+                elif future.status == "error":  # it raised, or killed too many workers
+                    yield Outcome(item, None, _error_text(result))
+                else:
+                    yield Outcome(item, result)
                 future.release()
-            yield outcome
-            following = next(source, _END)
-            if following is not _END:
-                pending.add(submit(following))  # type: ignore[arg-type]
+            more = again + list(islice(source, len(batch) - len(again)))
+            if more:
+                pending.update(submit(more))
 
 
-_END = object()
 
 
 @contextlib.contextmanager
