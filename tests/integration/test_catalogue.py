@@ -102,6 +102,24 @@ def test_commands_read_the_catalogue_without_walking(
     assert len(json.loads(out)["bags"]) == 7, "the 5 just audited are not due"
 
 
+def test_export_store_from_the_catalogue_equals_reading_every_bag(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    catalogued_store(store, 15)
+    capture_into(store, SEED)
+    outputs = {}
+    for name in ("catalogue", "walk"):
+        if name == "walk":
+            shutil.move(store / ".catalogue", tmp_path / "aside")
+        csv_path, xml_path = tmp_path / f"{name}.csv", tmp_path / f"{name}.xml"
+        code, _, err = invoke("export-store", store, "--csv", csv_path, "--xml", xml_path)
+        assert code == 0, err
+        assert ("no catalogue" in err) == (name == "walk")
+        xml = xml_path.read_text()
+        outputs[name] = (csv_path.read_text(), xml[xml.index("<record") :])
+    assert outputs["catalogue"] == outputs["walk"]
+    assert len(outputs["walk"][0].splitlines()) == 17
+
+
 def test_list_filters_agree_with_the_bags(tmp_path: Path) -> None:
     store = tmp_path / "store"
     catalogued_store(store, 40)
