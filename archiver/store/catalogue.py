@@ -45,14 +45,22 @@ BUSY_TIMEOUT = 60.0
 #: Rows written per transaction by a rebuild or an audit.
 BATCH = 1000
 
-#: What a bag row holds besides its key: every plain field ``list``/``show`` tell of a bag
-#: (those of :class:`BagSummary` read from the bag), and what ``export-store`` adds.
-_SUMMARY_FIELDS = tuple(
-    f.name
+#: What a bag row holds besides its key: every field ``list``/``show`` tell of a bag (those of
+#: :class:`BagSummary` read from the bag; a tuple, such as the captions, as a JSON list), and
+#: what ``export-store`` adds. Taken from the dataclass, so a field added there is catalogued.
+_FIELDS = tuple(
+    f
     for f in dataclasses.fields(BagSummary)
-    if f.name not in ("path", "last_audit", "last_outcome", "caption_texts")
+    if f.name not in ("path", "last_audit", "last_outcome")
 )
-BAG_COLUMNS = (*_SUMMARY_FIELDS, "language", "payload_bytes", "caption_texts")
+_SUMMARY_FIELDS = tuple(f.name for f in _FIELDS)
+_JSON_FIELDS = frozenset(f.name for f in _FIELDS if str(f.type).startswith("tuple"))
+_DEFAULTS = {f.name: (f.default if f.default is not dataclasses.MISSING else None) for f in _FIELDS}
+#: Read for ``show`` only: ``list`` leaves them at their defaults (they are the long ones).
+SHOW_ONLY = frozenset({"caption_texts", "caption_credits", "notes"})
+_LIST_FIELDS = tuple(n for n in _SUMMARY_FIELDS if n not in SHOW_ONLY)
+_EXTRA = tuple(n for n in ("language", "payload_bytes") if n not in _SUMMARY_FIELDS)
+BAG_COLUMNS = (*_SUMMARY_FIELDS, *_EXTRA)
 AUDIT_COLUMNS = ("time", "outcome", "files_checked", "bytes_checked", "failures")
 #: Changes whenever the columns do: a catalogue of another layout is rebuilt, not misread.
 SCHEMA = "archiver-catalogue/3 " + ",".join(BAG_COLUMNS)
@@ -68,25 +76,29 @@ class BagRow:
     """One bag as the catalogue holds it: its store-relative path and what it tells of itself."""
 
     bag: str
-    values: dict[str, Any]  # BAG_COLUMNS -> str | int | None (caption_texts: a JSON list)
+    values: dict[str, Any]  # BAG_COLUMNS -> str | int | None (tuples as JSON lists)
 
     def summary(self, store_root: Path, audit: dict[str, Any] | None = None) -> BagSummary:
         """The :class:`BagSummary` ``list`` and ``show`` print."""
-        return _summary(store_root, self.bag, self.values, audit, with_captions=True)
+        return _summary(store_root, self.bag, self.values, audit)
 
 
 def describe_bag(bag: Path, key: str) -> BagRow:
     """Read one bag's row from its tag files (runs wherever the bag is readable)."""
     from archiver.store.inventory import dublin_core_values
 
-    dublin_core = dublin_core_values(bag)  # read once, for the summary and the language
-    summary = summarize(bag, dublin_core=dublin_core)
-    values: dict[str, Any] = {name: getattr(summary, name) for name in _SUMMARY_FIELDS}
-    language = dublin_core.get("language") or []
-    values["language"] = next((v.strip() for v in language if v.strip()), None)
+    summary = summarize(bag)
+    values: dict[str, Any] = {}
+    for name in _SUMMARY_FIELDS:
+        value = getattr(summary, name)
+        values[name] = (
+            json.dumps(list(value), ensure_ascii=False) if name in _JSON_FIELDS else value
+        )
+    if "language" in _EXTRA:  # a summary without the language: read it from the record
+        language = dublin_core_values(bag).get("language") or []
+        values["language"] = next((v.strip() for v in language if v.strip()), None)
     oxum = (summary.payload_oxum or "").partition(".")[0]
     values["payload_bytes"] = int(oxum) if oxum.isdigit() else None
-    values["caption_texts"] = json.dumps(list(summary.caption_texts), ensure_ascii=False)
     return BagRow(key, values)
 
 
@@ -171,7 +183,7 @@ class Catalogue:
         """The bags matching ``query`` (all by default), in store order, as ``list`` shows them."""
         query = query or BagQuery()
         where, params = query.sql()
-        columns = ", ".join(f"b.{c}" for c in _SUMMARY_FIELDS)
+        columns = ", ".join(f"b.{c}" for c in _LIST_FIELDS)
         # Bags with a given outcome have an audit: an inner join lets SQLite start from the
         # outcome's index instead of reading every bag.
         join = "JOIN" if query.audit in ("intact", "failed") else "LEFT JOIN"
@@ -182,19 +194,24 @@ class Catalogue:
         if query.limit is not None:
             sql += f" LIMIT {int(query.limit)}"
         root = str(self.store_root)
-        names = ("path", *_SUMMARY_FIELDS, "last_audit", "last_outcome")
+        names = ("path", *_LIST_FIELDS, "last_audit", "last_outcome")
+        lists = [n for n in _LIST_FIELDS if n in _JSON_FIELDS]
+        defaults = {n: _DEFAULTS[n] for n in _SUMMARY_FIELDS if n in SHOW_ONLY}
         make = object.__new__
         for found in self.db.execute(sql, params):
             # Built without the frozen dataclass's __init__ (a million rows: seconds saved);
             # every field is set, exactly as __init__ would.
             summary = make(BagSummary)
-            summary.__dict__.update(zip(names, (Path(root, found[0]), *found[1:]), strict=True))
-            summary.__dict__["caption_texts"] = ()
+            fields = summary.__dict__
+            fields.update(zip(names, (Path(root, found[0]), *found[1:]), strict=True))
+            fields.update(defaults)
+            for name in lists:
+                fields[name] = _from_json(fields[name])
             yield summary
 
     def export_rows(self) -> Iterator[dict[str, Any]]:
         """Every bag as ``export-store`` writes it (the values and its key), in store order."""
-        columns = [c for c in BAG_COLUMNS if c != "caption_texts"]
+        columns = [c for c in BAG_COLUMNS if c not in _JSON_FIELDS]
         sql = f"SELECT bag, {', '.join(columns)} FROM bags ORDER BY bag"
         for found in self.db.execute(sql):
             yield {"bag": found[0], **dict(zip(columns, found[1:], strict=True))}
@@ -540,20 +557,28 @@ def _summary(
     key: str,
     values: dict[str, Any],
     audit: dict[str, Any] | None,
-    *,
-    with_captions: bool,
 ) -> BagSummary:
-    captions: tuple[str, ...] = ()
-    if with_captions and values.get("caption_texts"):
-        with contextlib.suppress(ValueError, TypeError):
-            captions = tuple(str(t) for t in json.loads(values["caption_texts"]))
+    fields: dict[str, Any] = {
+        name: _from_json(values.get(name)) if name in _JSON_FIELDS else values.get(name)
+        for name in _SUMMARY_FIELDS
+    }
     return BagSummary(
         path=store_root / key,
         last_audit=(audit or {}).get("time"),
         last_outcome=(audit or {}).get("outcome"),
-        caption_texts=captions,
-        **{name: values.get(name) for name in _SUMMARY_FIELDS},
+        **fields,
     )
+
+
+def _from_json(value: Any) -> tuple[Any, ...]:
+    """A tuple field stored as a JSON list; () when empty or unreadable."""
+    if not value or value == "[]":
+        return ()
+    try:
+        found = json.loads(value)
+    except (ValueError, TypeError):
+        return ()
+    return tuple(found) if isinstance(found, list) else ()
 
 
 @dataclass(frozen=True)

@@ -74,15 +74,11 @@ class Inventory:
 
 
 def summarize(
-    bag: Path,
-    audits: dict[str, dict[str, Any]] | None = None,
-    store_root: Path | None = None,
-    *,
-    dublin_core: dict[str, list[str]] | None = None,
+    bag: Path, audits: dict[str, dict[str, Any]] | None = None, store_root: Path | None = None
 ) -> BagSummary:
-    """Read what is known of one bag (its Dublin Core values too, unless given)."""
+    """Read what is known of one bag."""
     info = read_bag_info(bag)
-    dc = _dublin_core(bag) if dublin_core is None else dublin_core
+    dc = _dublin_core(bag)
     captions = _captions(bag)
     key = _store_key(bag, store_root)
     audit = (audits or {}).get(key, {}) if key else {}
