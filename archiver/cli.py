@@ -334,11 +334,11 @@ def validate(
     if fast and completeness_only:
         raise click.UsageError("choose one of --fast and --completeness-only")
     profile = load_profile(profile_path) if profile_path else None
-    bags = resolve_bags(list(paths))
+    bags = resolve_bags(list(paths))  # bags, and reports of a store's unreachable folders
     reports = []
     with _progress("validating", enabled=len(bags) > 1 and not as_json) as tick:
         for number, bag in enumerate(bags, start=1):
-            report = validate_bag(
+            report = bag if not isinstance(bag, Path) else validate_bag(
                 bag,
                 fast=fast,
                 completeness_only=completeness_only,
@@ -402,8 +402,10 @@ def _print_report(report: ValidationReport) -> None:
 @file_option(
     "--premis",
     "premis_path",
-    "Also write the store's whole audit history as PREMIS fixity events.",
+    "Also write the store's whole audit history as PREMIS fixity events (never inside "
+    "the store or a bag).",
 )
+@click.option("--force", is_flag=True, help="Let --premis replace a file that exists.")
 @JSON_OPTION
 def audit(
     store_path: Path | None,
@@ -412,6 +414,7 @@ def audit(
     older_than: float | None,
     sample: int | None,
     premis_path: Path | None,
+    force: bool,
     as_json: bool,
 ) -> None:
     """Recompute every checksum of every bag in the store and log each outcome.
@@ -426,15 +429,17 @@ def audit(
       archiver audit --sample 100 --json
       archiver audit --premis audit-events.xml
     """
-    from archiver.store.audit import audit_premis, audit_store
+    from archiver.store.audit import audit_store, check_premis_output, write_audit_premis
 
     the_store = _store(store_path or store)
+    if premis_path:  # refused before anything is audited or written
+        check_premis_output(premis_path, the_store.root, force)
     with _progress("auditing", enabled=not as_json) as tick:
         report = audit_store(
             the_store, processes=processes, older_than_days=older_than, sample=sample, progress=tick
         )
     if premis_path:
-        premis_path.write_bytes(audit_premis(the_store))
+        write_audit_premis(the_store, premis_path, overwrite=force)
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -453,6 +458,11 @@ def _print_audit(report: AuditReport) -> None:
             say(f"  {finding.line()}")
     for key in report.vanished:
         say(f"VANISHED {key} (in the audit log, no longer in the store)")
+    for problem in report.problems:
+        say(f"UNREACHED {problem.line()}")
+    for key, time in report.future_dated:
+        say(f"FUTURE-DATED {key}: its last audit entry is dated {time}, after this audit "
+            "began (a wrong clock?); it does not count as a recent audit")
     failed = sum(not r.intact for r in report.results)
     say(
         f"{len(report.results) - failed} intact, {failed} failed, "
@@ -671,6 +681,8 @@ def list_bags(store_path: Path | None, store: Path | None, as_json: bool) -> Non
     from archiver.store.inventory import inventory
 
     listed = inventory(_store(store_path or store))
+    for problem in listed.problems:  # bags there are not listed: say so (exit status 0)
+        warn(f"warning: {problem.line()}")
     if as_json:
         emit_json(listed.to_dict())
         return

@@ -337,11 +337,19 @@ class AuditReport:
     results: tuple[BagAudit, ...]
     vanished: tuple[str, ...]  # bags in the log that are no longer in the store
     skipped: int  # bags not audited this time (--older-than, --sample)
+    # problems of the store's folders (S codes; paths relative to the store): bags not reached
+    problems: tuple[Finding, ...] = ()
+    # bags whose last log entry is dated after the audit began (clock skew): (bag, its time)
+    future_dated: tuple[tuple[str, str], ...] = ()
 
     @property
     def intact(self) -> bool:
-        """True when every audited bag is intact and none vanished."""
-        return all(r.intact for r in self.results) and not self.vanished
+        """True when every audited bag is intact, none vanished, and no bag was unreachable."""
+        return (
+            all(r.intact for r in self.results)
+            and not self.vanished
+            and not any(f.severity is Severity.ERROR for f in self.problems)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``audit --json``)."""
@@ -352,6 +360,8 @@ class AuditReport:
             "finished": self.finished,
             "skipped": self.skipped,
             "vanished": list(self.vanished),
+            "problems": [f.to_dict() for f in self.problems],
+            "future_dated": [{"bag": bag, "time": time} for bag, time in self.future_dated],
             "bags": [r.to_dict() for r in self.results],
         }
 

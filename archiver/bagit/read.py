@@ -15,12 +15,13 @@ codes of :mod:`archiver.codes`.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -185,9 +186,135 @@ def is_bag(path: Path) -> bool:
 
     bagit.txt is looked for without following a link (a link there is a finding of the bag,
     B013). :func:`archiver.bagit.rules.check_bagit` also accepts a folder that lost its
-    bagit.txt but has data/, so that it can say so (B001).
+    bagit.txt but has data/, so that it can say so (B001): see :func:`is_bag_remains`.
+    Never raises (a folder that cannot be searched is not known to be a bag).
     """
-    return path.is_dir() and os.path.lexists(path / "bagit.txt")
+    return _is_real_dir(path, follow=True) and os.path.lexists(path / "bagit.txt")
+
+
+def is_bag_remains(path: Path) -> bool:
+    """True for a folder that lost its bagit.txt but still looks like a bag.
+
+    That is a real data/ folder beside bag-info.txt or a manifest: a bag whose declaration was
+    deleted, which ``validate`` and ``audit`` report (B001) instead of passing over it.
+    """
+    if not _is_real_dir(path / "data", follow=False):
+        return False
+    try:
+        with os.scandir(path) as entries:
+            return any(
+                e.name == "bag-info.txt" or MANIFEST_NAME.match(e.name) is not None
+                for e in entries
+            )
+    except OSError:
+        return False
+
+
+def _is_real_dir(path: Path, *, follow: bool) -> bool:
+    """A directory (the last component followed only with ``follow``); False on any error."""
+    try:
+        mode = os.stat(path, follow_symlinks=follow).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISDIR(mode)
+
+
+def open_bag_file(bag: Path, relative: str) -> BinaryIO | None:
+    """Open a regular file of the bag for reading, following no link on the way.
+
+    Every folder between ``bag`` and the file, and the file itself, is opened without following
+    a symbolic link (``bag`` itself may be one: the caller named it). Returns None when the file
+    is absent, or is a link or a special file (the BagIt checks report those, B013); raises
+    ``OSError`` when it is there but cannot be read (permissions, I/O error).
+    """
+    parts = relative.split("/")
+    folder = os.open(bag, _SEARCH | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            inner = _open_below(folder, part, _DIR_FLAGS)
+            if inner is None:
+                return None
+            os.close(folder)
+            folder = inner
+        try:
+            info = os.stat(parts[-1], dir_fd=folder, follow_symlinks=False)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        fd = _open_below(folder, parts[-1], _FILE_FLAGS)
+        if fd is None:
+            return None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the two looks
+            os.close(fd)
+            return None
+        return os.fdopen(fd, "rb")
+    finally:
+        os.close(folder)
+
+
+_SEARCH = getattr(os, "O_PATH", os.O_RDONLY)  # a folder opened to search it, not to list it
+_NO_FOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
+_DIR_FLAGS = _SEARCH | os.O_DIRECTORY | _NO_FOLLOW
+_FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | _NO_FOLLOW  # never blocks on a FIFO put in place
+
+
+def _open_below(folder: int, name: str, flags: int) -> int | None:
+    """``openat`` without following a link; None when absent or a link, OSError otherwise."""
+    try:
+        return os.open(name, flags, dir_fd=folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a symbolic link: not followed
+            return None
+        raise
+
+
+class TooLargeError(ValueError):
+    """A file of the bag is larger than the reader's limit; it was not read."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"{size} bytes: over the limit of {limit}")
+        self.size = size
+        self.limit = limit
+
+
+def read_bag_file(bag: Path, relative: str, limit: int) -> bytes | None:
+    """The bytes of a regular file of the bag, read as :func:`open_bag_file` opens it.
+
+    None when absent, a link or a special file; ``OSError`` when unreadable; and
+    :class:`TooLargeError` when it holds more than ``limit`` bytes (nothing is read then).
+    """
+    handle = open_bag_file(bag, relative)
+    if handle is None:
+        return None
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise TooLargeError(size, limit)
+        data = read_at_most(handle, limit + 1)
+    if len(data) > limit:  # grew while being read
+        raise TooLargeError(len(data), limit)
+    return data
+
+
+def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of ``handle`` (with their line ends), in order; None for a line over ``limit``.
+
+    A line longer than ``limit`` bytes is skipped whole without being held in memory, so that
+    one hostile line costs at most ``limit`` bytes.
+    """
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(limit)
+        yield None
 
 
 def walk_bag(bag: Path, findings: Findings) -> Tree:
@@ -428,12 +555,15 @@ def read_bag_info(bag: Path) -> dict[str, str]:
     """bag-info.txt as a dict (the first value of a repeated label); {} when unreadable.
 
     A tolerant reader for code that wants the values (inventory, exports): it reports nothing,
-    never follows a link, and reads at most :data:`MAX_INFO_BYTES`.
+    never raises for a bad bag, never follows a link, and reads at most :data:`MAX_INFO_BYTES`.
     """
-    path = bag / "bag-info.txt"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_INFO_BYTES:
+    try:
+        data = read_bag_file(bag, "bag-info.txt", MAX_INFO_BYTES)
+    except (OSError, TooLargeError):
         return {}
-    text = path.read_text(encoding="utf-8", errors="replace")
+    if data is None:
+        return {}
+    text = data.decode("utf-8", errors="replace")
     info: dict[str, str] = {}
     for label, value in parse_bag_info(text, "bag-info.txt", (1, 0), Findings()):
         info.setdefault(label, value)
@@ -585,13 +715,17 @@ def read_manifest(bag: Path, algorithm: str = "sha256") -> dict[str, str]:
     """The bag's payload manifest for ``algorithm`` as {path: hex digest}; {} when absent.
 
     A tolerant reader (percent-decoding, ``./`` and all, as the checks read it) that reports
-    nothing and never follows a link.
+    nothing, never raises for a bad bag and never follows a link.
     """
-    path = bag / f"manifest-{algorithm}.txt"
-    if path.is_symlink() or not path.is_file():
+    name = f"manifest-{algorithm}.txt"
+    try:
+        data = read_bag_file(bag, name, MAX_TAG_FILE_BYTES)
+    except (OSError, TooLargeError):
         return {}
-    text = path.read_text(encoding="utf-8", errors="replace")
-    manifest = parse_manifest(text, path.name, algorithm, (1, 0), Findings())
+    if data is None:
+        return {}
+    text = data.decode("utf-8", errors="replace")
+    manifest = parse_manifest(text, name, algorithm, (1, 0), Findings())
     return {entry.path: entry.digest.lower() for entry in manifest.entries}
 
 

@@ -4,19 +4,39 @@ Each bag's outcome is appended to the store's audit log (:mod:`archiver.store.au
 it is known, so a crash loses at most the entry being written. The report says which bags
 changed since their last good audit (and which files), which are new, and which vanished.
 
-The audit reads bags and appends to the log; it never writes inside a bag.
+One bad bag never ends an audit: whatever a bag holds, its check ends in an outcome (a file
+that cannot be read, or an unexpected error, is a failure of that bag, see
+:func:`archiver.verify.validate_bag`), and even a checking process that dies (out of memory,
+killed) costs only the outcome of the bag it was checking. The store's folders that hide
+bags (a symbolic link, a folder that cannot be read) are reported too, so that no bag is
+skipped in silence. A log entry holds at most :data:`MAX_LOGGED_FAILURES` failures (the rest
+are counted per code), so its line stays small whatever the bag.
+
+An audit entry dated after the audit began (a clock that was wrong) does not count as a
+recent audit for ``--older-than``, and is reported.
+
+The audit reads bags and appends to the log; it never writes inside a bag. The PREMIS export
+(:func:`write_audit_premis`) is written whole or not at all, never inside a bag or the store,
+and replaces a file only when asked to.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
+import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archiver import codes
 from archiver._version import SOFTWARE
+from archiver.bagit.read import is_bag, is_bag_remains
+from archiver.codes import display_path
+from archiver.errors import ArchiverError, UsageError
 from archiver.model import AuditReport, BagAudit, FileFixity, Finding, utc_now
 from archiver.store import Store
 from archiver.store.auditlog import append_entries, last_entries, read_entries
@@ -25,15 +45,22 @@ from archiver.verify import validate_bag
 if TYPE_CHECKING:
     from archiver.premis import PremisEvent
 
+MAX_LOGGED_FAILURES = 100  # failures written in one bag's log entry; the rest are counted
+
+#: What a bag's check gives back from a worker: (bag, valid, files, bytes, failures).
+Outcome = tuple[str, bool, int, int, tuple[Finding, ...]]
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _parse_iso(value: str) -> datetime | None:
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def select_bags(
@@ -44,26 +71,44 @@ def select_bags(
     sample: int | None,
     rng: random.Random,
 ) -> list[str]:
-    """Which bags to audit: those not audited within N days (all by default), then a sample."""
+    """Which bags to audit: those not audited within N days (all by default), then a sample.
+
+    An entry dated after ``now`` does not count as a recent audit.
+    """
     chosen = keys
     if older_than_days is not None:
         limit = now - timedelta(days=older_than_days)
-        chosen = [k for k in chosen if _audited_before(last.get(k), limit)]
+        chosen = [k for k in chosen if _audited_before(last.get(k), limit, now)]
     if sample is not None and sample < len(chosen):
         chosen = sorted(rng.sample(chosen, sample))
     return chosen
 
 
-def _audited_before(entry: dict[str, Any] | None, limit: datetime) -> bool:
+def _audited_before(entry: dict[str, Any] | None, limit: datetime, now: datetime) -> bool:
+    """Whether a bag is due: never audited, last audited before ``limit``, or at a time that
+    cannot be read or has not come yet."""
     if entry is None:
         return True
     when = _parse_iso(str(entry.get("time", "")))
-    return when is None or when < limit
+    return when is None or when < limit or when > now
 
 
-def _check_one(bag: str, workers: int) -> tuple[str, bool, int, int, tuple[Finding, ...]]:
-    """Worker: the full validation of one bag (runs in a child process)."""
-    report = validate_bag(Path(bag), workers=workers)
+def future_dated(last: dict[str, dict[str, Any]], now: datetime) -> tuple[tuple[str, str], ...]:
+    """The bags whose last entry is dated after ``now``, with that time."""
+    found = []
+    for key, entry in sorted(last.items()):
+        when = _parse_iso(str(entry.get("time", "")))
+        if when is not None and when > now:
+            found.append((key, str(entry["time"])))
+    return tuple(found)
+
+
+def _check_one(bag: str, workers: int) -> Outcome:
+    """Worker: the full validation of one bag (runs in a child process); never raises."""
+    try:
+        report = validate_bag(Path(bag), workers=workers)
+    except ArchiverError as exc:  # no longer a bag: it went away during the audit
+        return bag, False, 0, 0, (codes.B021_FILE.finding("", reason=exc.message),)
     return bag, report.valid, report.files_checked, report.bytes_checked, report.errors
 
 
@@ -80,7 +125,7 @@ def audit_store(
     """Audit the bags of ``store``; append each outcome to its audit log; return the report."""
     store.require_existing()
     started = clock()
-    bags = {bag.relative_to(store.root).as_posix(): bag for bag in store.bags()}
+    bags, problems = _bags_and_problems(store)
     last = last_entries(store.audit_dir)
     chosen = select_bags(list(bags), last, started, older_than_days, sample, rng or random.Random())
     results = []
@@ -94,7 +139,7 @@ def audit_store(
             valid,
             files,
             size,
-            failures,
+            bounded_failures(failures),
             SOFTWARE,
             previous.get("time"),
             previous.get("outcome"),
@@ -105,13 +150,47 @@ def audit_store(
             progress(n, len(chosen))
     vanished = tuple(sorted(k for k in last if k not in bags))
     return AuditReport(
-        store.root, _iso(started), _iso(clock()), tuple(results), vanished, len(bags) - len(chosen)
+        store.root,
+        _iso(started),
+        _iso(clock()),
+        tuple(results),
+        vanished,
+        len(bags) - len(chosen),
+        problems,
+        future_dated({k: last[k] for k in bags if k in last}, started),
     )
 
 
-def _run_checks(
-    paths: list[str], keys: list[str], processes: int | None
-) -> Iterator[tuple[str, bool, int, int, tuple[Finding, ...]]]:
+def _bags_and_problems(store: Store) -> tuple[dict[str, Path], tuple[Finding, ...]]:
+    """The store's bags by their key in the log (store-relative, printable), and the problems
+    of its folders."""
+    bags: dict[str, Path] = {}
+    problems: list[Finding] = []
+    for item in store.scan():
+        if isinstance(item, Finding):
+            problems.append(item)
+            continue
+        key = display_path(item.relative_to(store.root).as_posix())
+        while key in bags:  # two names shown alike (undecodable bytes): both are audited
+            key += "~"
+        bags[key] = item
+    return bags, tuple(problems)
+
+
+def bounded_failures(failures: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """At most :data:`MAX_LOGGED_FAILURES` failures, then one count per code of the others."""
+    if len(failures) <= MAX_LOGGED_FAILURES:
+        return failures
+    kept, rest = failures[:MAX_LOGGED_FAILURES], failures[MAX_LOGGED_FAILURES:]
+    counted = Counter((f.code, f.severity) for f in rest)
+    more = tuple(
+        Finding(code, severity, "", f"{count} more {code} failures are not listed")
+        for (code, severity), count in counted.items()
+    )
+    return kept + more
+
+
+def _run_checks(paths: list[str], keys: list[str], processes: int | None) -> Iterator[Outcome]:
     """Check bags across processes; yield (store key, valid, files, bytes, errors) in order."""
     processes = max(1, processes or os.cpu_count() or 1)
     key_of = dict(zip(paths, keys, strict=True))
@@ -121,14 +200,37 @@ def _run_checks(
             bag, valid, files, size, failures = _check_one(path, max(threads, 1))
             yield key_of[bag], valid, files, size, failures
         return
-    from concurrent.futures import ProcessPoolExecutor  # only a store of many bags needs it
+    for bag, valid, files, size, failures in _pooled_checks(paths, processes):
+        yield key_of[bag], valid, files, size, failures
 
-    chunk = max(1, min(32, len(paths) // (processes * 4)))
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        for bag, valid, files, size, failures in pool.map(
-            _check_one, paths, [1] * len(paths), chunksize=chunk
-        ):
-            yield key_of[bag], valid, files, size, failures
+
+def _pooled_checks(paths: list[str], processes: int) -> Iterator[Outcome]:
+    """:func:`_check_one` for each path in a pool of processes, in order.
+
+    A process that dies (killed, out of memory) breaks the pool: the bag it was checking is a
+    failure, and a new pool checks the bags after it.
+    """
+    from concurrent.futures import ProcessPoolExecutor  # only a store of many bags needs it
+    from concurrent.futures.process import BrokenProcessPool
+
+    remaining = paths
+    while remaining:
+        chunk = max(1, min(32, len(remaining) // (processes * 4)))
+        done = 0
+        try:
+            with ProcessPoolExecutor(max_workers=processes) as pool:
+                for outcome in pool.map(
+                    _check_one, remaining, [1] * len(remaining), chunksize=chunk
+                ):
+                    done += 1
+                    yield outcome
+        except BrokenProcessPool:
+            stopped = codes.B021_CHECK_STOPPED.finding(
+                "", error="the process checking this bag died (out of memory, or killed)"
+            )
+            yield remaining[done], False, 0, 0, (stopped,)
+            done += 1
+        remaining = remaining[done:]
 
 
 def audit_premis(store: Store) -> bytes:
@@ -136,26 +238,84 @@ def audit_premis(store: Store) -> bytes:
     from archiver.premis import premis_xml  # lxml: only for this export
 
     entries = list(read_entries(store.audit_dir))
-    bags = sorted({str(e["bag"]) for e in entries})
+    bags = sorted({_xml_safe(e["bag"]) for e in entries})
     objects = tuple(FileFixity(bag, 0, ()) for bag in bags)
     events = tuple(_fixity_event(entry) for entry in entries)
     return premis_xml(objects, events)
 
 
+def write_audit_premis(store: Store, output: Path, *, overwrite: bool = False) -> Path:
+    """Write :func:`audit_premis` to ``output``, whole or not at all.
+
+    Refused (:class:`~archiver.errors.UsageError`, nothing written): an output inside the
+    store or inside any bag, a folder, or a file that exists unless ``overwrite``.
+    """
+    check_premis_output(output, store.root, overwrite)
+    document = audit_premis(store)
+    try:
+        fd, temporary = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror}", subject=str(output)) from None
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(document)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, output)
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror or exc}", subject=str(output)) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    return output
+
+
+def check_premis_output(output: Path, store_root: Path, overwrite: bool) -> None:
+    """Refuse an output inside the store or a bag, a folder, or an existing file."""
+    target = output.resolve()
+    if target.is_relative_to(store_root.resolve()):
+        raise UsageError(
+            f"the output must not be inside the store {store_root} (its bags and audit log "
+            "are never modified)",
+            subject=str(output),
+        )
+    bag = next((p for p in target.parents if is_bag(p) or is_bag_remains(p)), None)
+    if bag is not None:
+        raise UsageError(f"the output must not be inside the bag {bag}", subject=str(output))
+    if os.path.isdir(output):
+        raise UsageError("is a folder; give a file name", subject=str(output))
+    if os.path.lexists(output) and not overwrite:
+        raise UsageError("already exists (--force replaces it)", subject=str(output))
+
+
 def _fixity_event(entry: dict[str, Any]) -> PremisEvent:
     from archiver.premis import PremisEvent
 
-    failures = entry.get("failures") or []
-    note = "; ".join(f"{f.get('code')} {f.get('path')}: {f.get('message')}" for f in failures)
+    failures = entry.get("failures")
+    note = "; ".join(
+        f"{f.get('code')} {f.get('path')}: {f.get('message')}"
+        for f in (failures if isinstance(failures, list) else [])
+        if isinstance(f, dict)
+    )
     moment = _parse_iso(str(entry.get("time", ""))) or datetime.fromtimestamp(0, UTC)
     return PremisEvent(
         event_type="fixity check",
         moment=moment,
-        detail=(
+        detail=_xml_safe(
             f"{entry.get('software', 'archiver')} recomputed the checksums of "
             f"{entry.get('files_checked', 0)} files ({entry.get('bytes_checked', 0)} bytes)"
         ),
         outcome="success" if entry.get("outcome") == "intact" else "failure",
-        outcome_note=note or None,
-        objects=(str(entry["bag"]),),
+        outcome_note=_xml_safe(note) or None,
+        objects=(_xml_safe(entry["bag"]),),
     )
+
+
+def _xml_safe(value: object) -> str:
+    """Text from the log as XML can hold it: lone surrogates escaped, control characters out."""
+    from archiver.xmlsafe import xml_text
+
+    return xml_text(str(value).encode("utf-8", "backslashreplace").decode("utf-8"))

@@ -2,6 +2,10 @@
 
 Used by ``archiver list`` and ``archiver show``. Reads bag-info.txt, the Dublin Core record,
 captions.json and the store's audit log; does not check fixity (that is ``validate``/``audit``).
+Every file is read through :func:`archiver.bagit.read.read_bag_file` (no link followed, size
+bounded), and what cannot be read is shown as unknown: one bad bag never ends a listing. The
+problems of the store's folders (S codes) come with the listing, so that no bag is missing
+from it in silence.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.bagit.read import is_bag, read_bag_info
+from archiver.bagit.read import TooLargeError, is_bag, read_bag_file, read_bag_info
+from archiver.codes import display_path
 from archiver.describe import read_dublin_core
 from archiver.errors import NotABagError
+from archiver.model import Finding
 from archiver.store import Store
 from archiver.store.auditlog import last_entries
-from archiver.xmlsafe import UnsafeXMLError, read_xml_file
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
 
@@ -54,10 +59,15 @@ class Inventory:
 
     store: Path
     bags: tuple[BagSummary, ...]
+    problems: tuple[Finding, ...] = ()  # the store's folders that hide bags (S codes)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"store": str(self.store), "bags": [s.to_dict() for s in self.bags]}
+        return {
+            "store": str(self.store),
+            "bags": [s.to_dict() for s in self.bags],
+            "problems": [f.to_dict() for f in self.problems],
+        }
 
 
 def summarize(
@@ -90,7 +100,13 @@ def inventory(store: Store) -> Inventory:
     """A summary of every bag in the store; NotABagError when there is no such store."""
     store.require_existing()
     audits = last_entries(store.audit_dir)
-    return Inventory(store.root, tuple(summarize(bag, audits, store.root) for bag in store.bags()))
+    bags, problems = [], []
+    for item in store.scan():
+        if isinstance(item, Finding):
+            problems.append(item)
+        else:
+            bags.append(summarize(item, audits, store.root))
+    return Inventory(store.root, tuple(bags), tuple(problems))
 
 
 def bag_summary(bag: Path, store_root: Path) -> BagSummary:
@@ -101,8 +117,8 @@ def bag_summary(bag: Path, store_root: Path) -> BagSummary:
 
 
 def store_key(bag: Path, store_root: Path) -> str:
-    """A bag's path relative to its store, as the audit log names it."""
-    return bag.resolve().relative_to(store_root.resolve()).as_posix()
+    """A bag's path relative to its store, as the audit log names it (printable)."""
+    return display_path(bag.resolve().relative_to(store_root.resolve()).as_posix())
 
 
 def _store_key(bag: Path, store_root: Path | None) -> str | None:
@@ -115,23 +131,31 @@ def _store_key(bag: Path, store_root: Path | None) -> str | None:
 
 
 def _dublin_core(bag: Path) -> dict[str, list[str]]:
-    path = bag / "metadata" / "dublin_core.xml"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
+    data = _read(bag, "metadata/dublin_core.xml")
+    if data is None:
         return {}
     try:
-        return read_dublin_core(read_xml_file(path))
-    except UnsafeXMLError:
+        return read_dublin_core(data)
+    except (ValueError, RecursionError):  # UnsafeXMLError is a ValueError
         return {}
 
 
 def _captions(bag: Path) -> list[str] | None:
-    path = bag / "data" / "captions.json"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
+    data = _read(bag, "data/captions.json")
+    if data is None:
         return None
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(data)
         return [str(c["text"]) for c in document["captions"]]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+def _read(bag: Path, relative: str) -> bytes | None:
+    """A record file's bytes; None when absent, a link, unreadable or too large."""
+    try:
+        return read_bag_file(bag, relative, MAX_TAG_BYTES)
+    except (OSError, TooLargeError):
         return None
 
 

@@ -8,8 +8,11 @@ Three families of checks, each in its own module:
   captions), for bags that declare the archiver profile.
 
 Findings are data (:class:`archiver.model.Finding`), every code and message from the one
-table in :mod:`archiver.codes`; an exception means the check could not be made at all (e.g.
-the path is not a bag). :func:`second_opinion` asks bagit-python, the only module that does.
+table in :mod:`archiver.codes`; an exception means the check could not be made at all (the
+path is not a bag). Whatever a bag holds, its check ends in a report: a file that cannot be
+read is a finding (B021), and so is an unexpected error that stops the check, so that one bad
+bag never ends a run over a store. :func:`second_opinion` asks bagit-python, the only module
+that does.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archiver import codes
 from archiver.bagit.fixity import SinkFactory
 from archiver.bagit.read import info_values
-from archiver.bagit.rules import check_bagit
+from archiver.bagit.rules import check_bagit, ensure_bag
+from archiver.errors import NotABagError
 from archiver.hashing import Sink
 from archiver.model import ValidationReport
 from archiver.verify.profile import (
@@ -52,7 +57,40 @@ def validate_bag(
     and listed without hashing. The full check adds every checksum, the profile (``profile``
     when given, else ours when the bag declares it) and, for archiver bags, the content checks.
     An archiver bag's WARCs are checked record by record in the same read that hashes them.
+
+    Raises :class:`~archiver.errors.NotABagError` for a path that is not a bag; for a bag,
+    never raises (but for ``KeyboardInterrupt`` and the like): a file that cannot be read, or
+    an unexpected error that stops the check, is a B021 finding of the report.
     """
+    ensure_bag(bag)
+    try:
+        return _validate(bag, fast, completeness_only, profile, workers)
+    except NotABagError:
+        raise
+    except OSError as exc:  # the bag changed under the check, or a disk error
+        where = _relative(bag, exc.filename)
+        finding = codes.B021_FILE.finding(where, reason=exc.strerror or exc)
+    except Exception as exc:  # a bug, or a bag nobody foresaw: this bag's finding, not the end
+        finding = codes.B021_CHECK_STOPPED.finding("", error=f"{type(exc).__name__}: {exc}")
+    return ValidationReport(bag=bag, findings=(finding,), checks=("bagit",))
+
+
+def _relative(bag: Path, filename: object) -> str:
+    """A file named by an OSError, relative to the bag when it is inside ('' otherwise)."""
+    if not isinstance(filename, str):
+        return ""
+    path = Path(filename)
+    return path.relative_to(bag).as_posix() if path.is_relative_to(bag) else ""
+
+
+def _validate(
+    bag: Path,
+    fast: bool,
+    completeness_only: bool,
+    profile: dict[str, Any] | None,
+    workers: int,
+) -> ValidationReport:
+    """:func:`validate_bag`, uncontained."""
     scanners: dict[str, WarcScanner] = {}
     result = check_bagit(
         bag,
@@ -74,7 +112,7 @@ def validate_bag(
         if ours:
             from archiver.verify.content import check_content
 
-            findings.extend(check_content(bag, scanners))
+            findings.extend(check_content(bag, scanners, result.payload_files))
             checks.append("content")
     return ValidationReport(
         bag=bag,
