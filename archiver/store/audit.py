@@ -6,8 +6,9 @@ changed since their last good audit (and which files), which are new, and which 
 
 One bad bag never ends an audit: whatever a bag holds, its check ends in an outcome (a file
 that cannot be read, or an unexpected error, is a failure of that bag, see
-:func:`archiver.verify.validate_bag`), and even a checking process that dies (out of memory,
-killed) costs only the outcome of the bag it was checking. The store's folders that hide
+:func:`archiver.verify.validate_bag`), and a checking process that dies (out of memory,
+killed) is replaced: the bags not yet checked are checked by new processes, and a bag whose
+check kills its process twice is a failure. The store's folders that hide
 bags (a symbolic link, a folder that cannot be read) are reported too, so that no bag is
 skipped in silence. A log entry holds at most :data:`MAX_LOGGED_FAILURES` failures (the rest
 are counted per code), so its line stays small whatever the bag.
@@ -207,13 +208,13 @@ def _run_checks(paths: list[str], keys: list[str], processes: int | None) -> Ite
 def _pooled_checks(paths: list[str], processes: int) -> Iterator[Outcome]:
     """:func:`_check_one` for each path in a pool of processes, in order.
 
-    A process that dies (killed, out of memory) breaks the pool: the bag it was checking is a
-    failure, and a new pool checks the bags after it.
+    A process that dies (killed, out of memory) breaks the pool: a new pool goes on from the
+    first bag without an outcome, and that bag is a failure if its check breaks the pool again.
     """
     from concurrent.futures import ProcessPoolExecutor  # only a store of many bags needs it
     from concurrent.futures.process import BrokenProcessPool
 
-    remaining = paths
+    remaining, retried = paths, None
     while remaining:
         chunk = max(1, min(32, len(remaining) // (processes * 4)))
         done = 0
@@ -225,11 +226,14 @@ def _pooled_checks(paths: list[str], processes: int) -> Iterator[Outcome]:
                     done += 1
                     yield outcome
         except BrokenProcessPool:
-            stopped = codes.B021_CHECK_STOPPED.finding(
-                "", error="the process checking this bag died (out of memory, or killed)"
-            )
-            yield remaining[done], False, 0, 0, (stopped,)
-            done += 1
+            if retried == remaining[done]:
+                stopped = codes.B021_CHECK_STOPPED.finding(
+                    "", error="the process checking this bag died twice (out of memory, killed)"
+                )
+                yield remaining[done], False, 0, 0, (stopped,)
+                done += 1
+            else:
+                retried = remaining[done]
         remaining = remaining[done:]
 
 

@@ -71,7 +71,8 @@ def validate_bag(
         where = _relative(bag, exc.filename)
         finding = codes.B021_FILE.finding(where, reason=exc.strerror or exc)
     except Exception as exc:  # a bug, or a bag nobody foresaw: this bag's finding, not the end
-        finding = codes.B021_CHECK_STOPPED.finding("", error=f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        finding = codes.B021_CHECK_STOPPED.finding("", error=error)
     return ValidationReport(bag=bag, findings=(finding,), checks=("bagit",))
 
 

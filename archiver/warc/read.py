@@ -207,6 +207,9 @@ def read_warc(source: Path | BinaryIO) -> tuple[list[RecordSummary], list[Record
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
         message = f"unreadable WARC data: {exc}".strip()
         problems.append(RecordProblem(_next_offset(records), None, message))
+    except Exception as exc:  # warcio trips on some malformed records (AttributeError...)
+        message = f"unreadable WARC data: {type(exc).__name__}: {exc}"
+        problems.append(RecordProblem(_next_offset(records), None, message))
     return records, problems
 
 

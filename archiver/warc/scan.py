@@ -105,8 +105,9 @@ class WarcScanner:
     ``algorithm:BASE32`` form, and gives up on anything else, including a digest that does
     not match: :meth:`result` is then None and warcio's full reading
     (:func:`~archiver.warc.read.read_warc`) decides, with its own messages. Each member's
-    length (ISIZE) is checked; its CRC-32 is not recomputed, since the records' digests and
-    the bag's manifests cover every byte. Never raises.
+    length (ISIZE) and CRC-32 are checked, as warcio's gzip reading checks them: a damaged
+    head, which no record digest covers, is not passed. It gives up a little before the
+    decompression bounds of :mod:`archiver.warc.read`. Never raises.
     """
 
     def __init__(self) -> None:
@@ -117,6 +118,7 @@ class WarcScanner:
         self._member_start = 0
         self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         self._inflated = 0  # bytes inflated from the current member
+        self._crc = 0  # CRC-32 of the bytes inflated from the current member
         self._total_inflated = 0  # bytes inflated from the whole file
         self._record = _ScannedRecord(self._loader)
         self._records: list[RecordSummary] = []
@@ -166,6 +168,7 @@ class WarcScanner:
         self._member_start = self._position - held
         self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         self._inflated = 0
+        self._crc = 0
         self._record = _ScannedRecord(self._loader)
         self._state = _DEFLATE
         return size - held
@@ -176,6 +179,7 @@ class WarcScanner:
         out = inflater.decompress(piece, _INFLATE_LIMIT)
         while True:
             self._inflated += len(out)
+            self._crc = zlib.crc32(out, self._crc)
             self._total_inflated += len(out)
             self._check_bounds(self._position + len(piece) - len(inflater.unconsumed_tail))
             self._record.feed(out)
@@ -196,7 +200,7 @@ class WarcScanner:
             raise _GiveUp("inflating near the ratio bound")
 
     def _take_trailer(self, data: memoryview) -> int:
-        """Check the member's 8-byte trailer (ISIZE) and close its record."""
+        """Check the member's 8-byte trailer (CRC-32, ISIZE) and close its record."""
         held = len(self._pending)
         joined = self._pending + bytes(data[: 8 - held])
         if len(joined) < 8:
@@ -205,6 +209,8 @@ class WarcScanner:
         self._pending = b""
         if int.from_bytes(joined[4:8], "little") != self._inflated & 0xFFFFFFFF:
             raise _GiveUp("gzip member length differs from its ISIZE")
+        if int.from_bytes(joined[:4], "little") != self._crc:
+            raise _GiveUp("gzip member CRC-32 differs")
         end = self._position + 8 - held
         self._records.append(self._record.summary(self._member_start, end - self._member_start))
         self._state = _GZIP_HEADER
@@ -286,8 +292,11 @@ class _ScannedRecord:
             raise _GiveUp("no usable Content-Length")
         self._remaining = int(length)
         uri = headers.get_header("WARC-Target-URI")
-        if headers.get_header("WARC-Type") is None or (uri and (uri[:1] == "<" or " " in uri)):
+        record_type = headers.get_header("WARC-Type")
+        if record_type is None or (uri and (uri[:1] == "<" or " " in uri)):
             raise _GiveUp("record type or target URI needs warcio's repairs")
+        if uri is None and record_type in self._loader.HTTP_RECORDS:
+            raise _GiveUp("an HTTP record type without a target URI")
         parses_http = (
             self._remaining > 0
             and headers.get_header("WARC-Type") in self._loader.HTTP_RECORDS
