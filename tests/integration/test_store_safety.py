@@ -326,8 +326,11 @@ def test_clean_refuses_a_staging_folder_that_is_a_link(captured: Path, tmp_path:
     (victim / "notes.txt").write_text("keep\n")
     (store / ".staging").symlink_to(victim)
     before = tree_state(tmp_path)
-    commands = (["clean", store], ["clean", store, "--dry-run"], ["capture", SEED, "--store", store])
-    for args in commands:
+    for args in (
+        ["clean", store],
+        ["clean", store, "--dry-run"],
+        ["capture", SEED, "--store", store],
+    ):
         code, out, err = invoke(*args)
         assert code == 4, (args, out, err)
         assert err.count("\n") == 1 and ".staging: is a symbolic link" in err
