@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from archiver import codes
-from archiver.bagit.read import is_bag, is_bag_remains
+from archiver.bagit.read import MANIFEST_NAME, is_bag, is_bag_remains
 from archiver.codes import display_path
 from archiver.errors import NotABagError, StoreError
 from archiver.model import Finding, ValidationReport
@@ -160,13 +160,13 @@ class Store:
         while pending:
             relative = pending.pop()
             folder = self.root / relative if relative else self.root
-            if relative and (is_bag(folder) or is_bag_remains(folder)):
-                yield folder
-                continue
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as exc:
                 yield codes.S002_UNREADABLE.finding(relative or ".", reason=exc.strerror or exc)
+                continue
+            if relative and _holds_a_bag(entries):
+                yield folder
                 continue
             below: list[str] = []
             for entry in entries:
@@ -202,6 +202,18 @@ class Store:
             raise StoreError(
                 f"cannot list the staging folder: {exc.strerror}", subject=str(self.staging_root)
             ) from None
+
+
+def _holds_a_bag(entries: list[os.DirEntry[str]]) -> bool:
+    """Whether a folder's entries make it a bag (as :func:`~archiver.bagit.read.is_bag` and
+    :func:`~archiver.bagit.read.is_bag_remains` say, from one listing)."""
+    names = {entry.name: entry for entry in entries}
+    if "bagit.txt" in names:
+        return True
+    data = names.get("data")
+    if data is None or not data.is_dir(follow_symlinks=False):
+        return False
+    return any(name == "bag-info.txt" or MANIFEST_NAME.match(name) for name in names)
 
 
 def is_stale(name: str) -> bool:
