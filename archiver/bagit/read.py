@@ -7,9 +7,13 @@ fetch anything, or judge the bag as a whole: comparing the manifests with the di
 Payload-Oxum and the checksums is :mod:`archiver.bagit.rules`' job.
 
 :func:`is_bag` is the one definition of "a bag" (a folder holding bagit.txt) for the whole
-package. :func:`read_bag_info` and :func:`read_manifest` are tolerant readers for code that
-only wants the values (the inventory, the exports): they report nothing. Findings are the B
-codes of :mod:`archiver.codes`.
+package, :func:`is_bag_remains` that of a bag that lost it. :func:`open_bag_file` and
+:func:`read_bag_file` read a file of a bag without following a link at any level (a linked
+data/ or metadata/ folder included), never blocking on a FIFO, within a size limit; every
+reader of record files (the content checks, the inventory) goes through them.
+:func:`read_bag_info` and :func:`read_manifest` are tolerant readers for code that only wants
+the values (the inventory, the exports): they report nothing and never raise for a bad bag.
+Findings are the B codes of :mod:`archiver.codes`.
 """
 
 from __future__ import annotations
