@@ -429,7 +429,8 @@ def audit(
       archiver audit --sample 100 --json
       archiver audit --premis audit-events.xml
     """
-    from archiver.store.audit import audit_store, check_premis_output, write_audit_premis
+    from archiver.access.output import atomic_output
+    from archiver.store.audit import audit_premis, audit_store, check_premis_output
 
     the_store = _store(store_path or store)
     if premis_path:  # refused before anything is audited or written
@@ -439,7 +440,8 @@ def audit(
             the_store, processes=processes, older_than_days=older_than, sample=sample, progress=tick
         )
     if premis_path:
-        write_audit_premis(the_store, premis_path, overwrite=force)
+        with atomic_output(premis_path) as stream:  # whole or not at all
+            stream.write(audit_premis(the_store))
     if as_json:
         emit_json(report.to_dict())
     else:

@@ -17,16 +17,14 @@ An audit entry dated after the audit began (a clock that was wrong) does not cou
 recent audit for ``--older-than``, and is reported.
 
 The audit reads bags and appends to the log; it never writes inside a bag. The PREMIS export
-(:func:`write_audit_premis`) is written whole or not at all, never inside a bag or the store,
-and replaces a file only when asked to.
+(:func:`audit_premis`) goes only where :func:`check_premis_output` allows: never inside a bag
+or the store, and over an existing file only when asked to.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -246,35 +244,6 @@ def audit_premis(store: Store) -> bytes:
     objects = tuple(FileFixity(bag, 0, ()) for bag in bags)
     events = tuple(_fixity_event(entry) for entry in entries)
     return premis_xml(objects, events)
-
-
-def write_audit_premis(store: Store, output: Path, *, overwrite: bool = False) -> Path:
-    """Write :func:`audit_premis` to ``output``, whole or not at all.
-
-    Refused (:class:`~archiver.errors.UsageError`, nothing written): an output inside the
-    store or inside any bag, a folder, or a file that exists unless ``overwrite``.
-    """
-    check_premis_output(output, store.root, overwrite)
-    document = audit_premis(store)
-    try:
-        fd, temporary = tempfile.mkstemp(
-            dir=output.parent, prefix=f".{output.name}.", suffix=".part"
-        )
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror}", subject=str(output)) from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(document)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, output)
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", subject=str(output)) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-    return output
 
 
 def check_premis_output(output: Path, store_root: Path, overwrite: bool) -> None:

@@ -115,15 +115,9 @@ def _checked_warc(
 
 def check_dublin_core_file(loaded: _Loaded) -> Iterator[Finding]:
     """The Dublin Core record: safe to parse and valid against schemas/."""
-    if loaded.unreadable is not None:
-        yield codes.D001_UNREADABLE.finding(DUBLIN_CORE, reason=loaded.unreadable)
-        return
-    if loaded.too_large is not None:
-        problem = f"XML document of {loaded.too_large.size} bytes is over the size limit"
-        yield codes.D002_UNSAFE.finding(DUBLIN_CORE, problem=problem)
-        return
-    if loaded.data is None:
-        yield codes.D001_MISSING.finding(DUBLIN_CORE)
+    unusable = _unusable_xml(loaded, DUBLIN_CORE, codes.D001_UNREADABLE, codes.D002_UNSAFE)
+    if unusable is not None or loaded.data is None:
+        yield unusable or codes.D001_MISSING.finding(DUBLIN_CORE)
         return
     for problem in check_dublin_core(loaded.data):
         message = codes.D003_INVALID if problem.startswith("line ") else codes.D002_UNSAFE
@@ -132,15 +126,9 @@ def check_dublin_core_file(loaded: _Loaded) -> Iterator[Finding]:
 
 def check_premis_file(loaded: _Loaded) -> Iterator[Finding]:
     """The PREMIS record: safe to parse and valid against schemas/premis.xsd."""
-    if loaded.unreadable is not None:
-        yield codes.M001_UNREADABLE.finding(PREMIS, reason=loaded.unreadable)
-        return
-    if loaded.too_large is not None:
-        problem = f"XML document of {loaded.too_large.size} bytes is over the size limit"
-        yield codes.M001_UNSAFE.finding(PREMIS, problem=problem)
-        return
-    if loaded.data is None:
-        yield codes.M001_MISSING.finding(PREMIS)
+    unusable = _unusable_xml(loaded, PREMIS, codes.M001_UNREADABLE, codes.M001_UNSAFE)
+    if unusable is not None or loaded.data is None:
+        yield unusable or codes.M001_MISSING.finding(PREMIS)
         return
     try:
         tree = parse_xml(loaded.data)
@@ -149,6 +137,18 @@ def check_premis_file(loaded: _Loaded) -> Iterator[Finding]:
         return
     for problem in schema_errors(tree, "premis.xsd"):
         yield codes.M002_INVALID.finding(PREMIS, problem=problem)
+
+
+def _unusable_xml(
+    loaded: _Loaded, relative: str, unreadable: codes.Message, unsafe: codes.Message
+) -> Finding | None:
+    """The finding of an XML record that could not be read, or was too large to parse."""
+    if loaded.unreadable is not None:
+        return unreadable.finding(relative, reason=loaded.unreadable)
+    if loaded.too_large is not None:
+        problem = f"XML document of {loaded.too_large.size} bytes is over the size limit"
+        return unsafe.finding(relative, problem=problem)
+    return None
 
 
 def _warc_findings(

@@ -84,6 +84,22 @@ def run(*args: str | Path, home: Path, as_nobody: bool = False) -> subprocess.Co
     )
 
 
+def run_capped(megabytes: int, *args: str | Path) -> subprocess.CompletedProcess:
+    """``archiver ARGS`` as a real process whose memory (address space) is capped."""
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", *map(str, args)],
+        preexec_fn=limit_memory,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def log_entries(store: Path) -> list[dict]:
     """Every line of the store's audit log, parsed (each must be JSON)."""
     return [json.loads(line) for line in log_path(store / ".audit").read_bytes().splitlines()]
@@ -181,17 +197,7 @@ def test_a_gzip_bomb_warc_costs_bounded_memory_and_report(captured: Path, tmp_pa
     bags = make_store(store, captured)
     gzip_of_zeros(bags[1], 100 << 20)  # 100 MiB of zeros, 100 KiB on disk
 
-    def limit_memory() -> None:  # before the fix: 1.6 GB, here a MemoryError and exit 70
-        resource.setrlimit(resource.RLIMIT_AS, (700 << 20, 700 << 20))
-
-    result = subprocess.run(
-        [sys.executable, "-m", "archiver", "validate", str(store)],
-        preexec_fn=limit_memory,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_capped(700, "validate", store)  # before the fix: 1.6 GB (MemoryError here)
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
     assert len(result.stdout) < 5000, "a bounded report"
@@ -216,17 +222,7 @@ def test_a_check_that_runs_out_of_memory_is_that_bags_finding(tmp_path: Path) ->
     with (store / "b-hostile" / "manifest-md5.txt").open("wb") as manifest:
         manifest.truncate(300 << 20)  # a 300 MB manifest (sparse): more than the memory cap
 
-    def limit_memory() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (450 << 20, 450 << 20))
-
-    result = subprocess.run(
-        [sys.executable, "-m", "archiver", "validate", str(store), "--json"],
-        preexec_fn=limit_memory,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_capped(450, "validate", store, "--json")
     assert result.returncode == 1, result.stderr
     reports = {Path(r["bag"]).name: r for r in json.loads(result.stdout)["bags"]}
     assert reports["a-first"]["valid"] and reports["c-last"]["valid"]
