@@ -30,7 +30,7 @@ from archiver.errors import ArchiverError
 from archiver.store import Store
 
 if TYPE_CHECKING:
-    from archiver.model import AuditReport, ValidationReport
+    from archiver.model import AuditReport, BagResult, ValidationReport
     from archiver.store.clean import CleanReport
     from archiver.workers import CaptureWorkers
 
@@ -283,14 +283,43 @@ def _capture_all(
             worst = max(worst, exc.exit_code)
             continue
         results.append(result)
-        for warning in result.warnings:
-            say(f"archiver: {source}: warning: {warning.line()}", err=True)
+        for line in capture_warnings(result):
+            say(f"archiver: {without_credentials(source)}: warning: {line}", err=True)
         if not as_json:
             say(str(result.path))
-            say(f"  {result.title}: {result.captions} captions, {result.identifier}", verbose=True)
+            say(f"  {result.title}: {plural(result.captions, 'caption')}, {result.identifier}",
+                verbose=True)
     if as_json:
         emit_json({"bags": [r.to_dict() for r in results]})
     click.get_current_context().exit(worst)
+
+
+def capture_warnings(result: BagResult) -> list[str]:
+    """What a user should hear of a capture that landed, one line each: the description's
+    warnings, what the capture noted of the page or the browser, and one line counting the
+    files the page needed that the bag lacks (each is listed in --json and in PREMIS)."""
+    from archiver.model import kind_noun
+
+    lines = [warning.line() for warning in result.warnings]
+    lines += [p.line() for p in result.problems if p.kind in ("page", "browser")]
+    missing = [t for t in result.requisites if t.missing]
+    if missing:
+        counts = [f"{t.missing} of {t.needed} {kind_noun(t.kind, t.needed)}" for t in missing]
+        lines.append(f"{_and(counts)} could not be fetched; see capture --json or the bag's "
+                     "PREMIS record")
+    return lines
+
+
+def plural(count: int, noun: str) -> str:
+    """``"1 caption"``, ``"2 captions"``, ``"no captions"``."""
+    if count == 0:
+        return f"no {noun}s"
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _and(items: list[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 @cli.command(epilog=EXIT_CODES)

@@ -135,6 +135,97 @@ class CapturedRecord:
     payload_digest: str | None = None
 
 
+#: What a page needs besides itself, by kind: the ``kind`` of a :class:`CaptureProblem` about
+#: one of them, and the keys of :attr:`Capture.requisites`.
+REQUISITE_KINDS = ("image", "stylesheet", "script", "font", "media", "frame", "other")
+
+
+@dataclass(frozen=True)
+class CaptureProblem:
+    """Something a capture could not do that did not stop it, as data.
+
+    ``kind`` says what it concerns: one of :data:`REQUISITE_KINDS` (a file the page needs),
+    ``"page"`` (the page itself, e.g. read only in part), ``"browser"`` (a bound of a browser
+    capture reached) or ``"request"`` (a request of the browser's that the page does not need
+    or that is never recorded: its own favicon request, a POST, a WebSocket). ``url`` names
+    the file, when there is one; ``count`` is how many files the
+    problem stands for when they are counted rather than named (more than the capture's
+    limit). ``missing`` is True when the file is not in the bag as it should be: never
+    fetched, or only an error response recorded.
+    """
+
+    kind: str
+    reason: str
+    url: str | None = None
+    count: int = 1
+    missing: bool = True
+
+    @property
+    def requisite_missing(self) -> bool:
+        """True when this is a file the page needs that the bag does not hold."""
+        return self.missing and self.kind in REQUISITE_KINDS
+
+    def line(self) -> str:
+        """The problem as one line, for the WARC's warcinfo and the PREMIS record."""
+        if self.url:
+            return f"{self.url}: {self.reason}"
+        if self.count > 1 or self.kind in REQUISITE_KINDS:
+            return f"{self.count} more {kind_noun(self.kind, self.count)} {self.reason}"
+        return self.reason
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as JSON-ready data."""
+        return {"kind": self.kind, "url": self.url, "reason": self.reason,
+                "count": self.count, "missing": self.missing}
+
+
+#: How a requisite kind is named in a sentence: (one, several).
+KIND_NOUNS = {
+    "image": ("image", "images"),
+    "stylesheet": ("stylesheet", "stylesheets"),
+    "script": ("script", "scripts"),
+    "font": ("font", "fonts"),
+    "media": ("audio or video file", "audio or video files"),
+    "frame": ("embedded page", "embedded pages"),
+    "other": ("other file", "other files"),
+}
+
+
+def kind_noun(kind: str, count: int) -> str:
+    """``"image"`` or ``"images"``: a requisite kind named for ``count`` of them."""
+    one, several = KIND_NOUNS.get(kind, (kind, kind))
+    return one if count == 1 else several
+
+
+@dataclass(frozen=True)
+class RequisiteTally:
+    """How many files of one kind the page needed, and how many of them the bag lacks."""
+
+    kind: str
+    needed: int
+    missing: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"kind": self.kind, "needed": self.needed, "missing": self.missing}
+
+
+def tally_requisites(
+    needed: tuple[tuple[str, int], ...], problems: tuple[CaptureProblem, ...]
+) -> tuple[RequisiteTally, ...]:
+    """Per kind (in :data:`REQUISITE_KINDS` order): files needed and files missing."""
+    counts = dict(needed)
+    missing: dict[str, int] = {}
+    for problem in problems:
+        if problem.requisite_missing:
+            missing[problem.kind] = missing.get(problem.kind, 0) + problem.count
+    return tuple(
+        RequisiteTally(kind, max(counts.get(kind, 0), missing.get(kind, 0)), missing.get(kind, 0))
+        for kind in REQUISITE_KINDS
+        if counts.get(kind) or missing.get(kind)
+    )
+
+
 @dataclass(frozen=True)
 class Capture:
     """The result of the capture stage for one source.
@@ -156,7 +247,10 @@ class Capture:
     final_url: str | None = None
     status: int | None = None
     options: tuple[tuple[str, str], ...] = ()  # what the capture was run with, for provenance
-    problems: tuple[str, ...] = ()  # non-fatal: e.g. a page requisite that failed
+    problems: tuple[CaptureProblem, ...] = ()  # non-fatal: e.g. an image that failed
+    # (kind, how many distinct URLs of that kind the page needed), e.g. (("image", 12),):
+    # what the problems are counted against.
+    requisites: tuple[tuple[str, int], ...] = ()
     # Files for the bag's data/ folder besides the standard ones: (name, path in the work
     # folder); a browser capture's screenshot.png.
     payload_files: tuple[tuple[str, Path], ...] = ()
@@ -194,7 +288,9 @@ class BagResult:
     title: str
     captions: int
     valid: bool
-    warnings: tuple[MetadataWarning, ...] = ()  # metadata the bag holds in another form
+    warnings: tuple[MetadataWarning, ...] = ()  # what the description could not say as given
+    problems: tuple[CaptureProblem, ...] = ()  # what the capture could not fetch or do
+    requisites: tuple[RequisiteTally, ...] = ()  # files the page needed, and those missing
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``capture --json``)."""
@@ -205,6 +301,8 @@ class BagResult:
             "captions": self.captions,
             "valid": self.valid,
             "warnings": [w.as_dict() for w in self.warnings],
+            "requisites": [t.as_dict() for t in self.requisites],
+            "problems": [p.as_dict() for p in self.problems],
         }
 
 
@@ -373,11 +471,15 @@ class PhotoPart:
 
 @dataclass(frozen=True)
 class MetadataWarning:
-    """A value the describe stage could not write as the source gave it, and what it did.
+    """What the bag's description does not say as the source gave it, and why.
 
-    ``field`` names the Dublin Core element (``date``, ``creator``, ``part 3 description``),
-    ``action`` what was done (``normalised``, ``shortened``, ``cleaned``, ``dropped``,
-    ``devised``), ``detail`` why, for a person.
+    Made by extraction (``captions`` ``not sought``: a plain-text article in a language the
+    caption model does not cover) and by the describe stage (a value it could not write as
+    the source gave it). ``field`` names the Dublin Core element or part of the description
+    (``date``, ``creator``, ``part 3 description``, ``captions``), ``action`` what was done
+    (``normalised``, ``shortened``, ``cleaned``, ``dropped``, ``devised``, ``not sought``),
+    ``detail`` why, for a person. One kind of warning, shown one way: a line on stderr, an
+    entry of ``capture --json``'s ``warnings``, and the bag's PREMIS record.
     """
 
     field: str

@@ -28,6 +28,8 @@ from archiver.model import (
     Capture,
     DublinCore,
     FetchOptions,
+    MetadataWarning,
+    tally_requisites,
     utc_now,
 )
 from archiver.premis import bag_events, premis_xml
@@ -104,9 +106,12 @@ def _archive(
     with store.staging() as work:
         capture = capture_source(source, work, options.clock, options.max_bytes, options.fetch)
         options.checkpoint("captured")
-        article = link_photos(extract_article(capture, workers), capture)
+        article, warnings = extract_article(capture, workers)
+        article = link_photos(article, capture)
         identifier = f"urn:uuid:{uuid.uuid4()}"
-        record = build_dublin_core(article, capture, identifier, title=options.title)
+        record = build_dublin_core(
+            article, capture, identifier, title=options.title, warnings=warnings
+        )
         dc_xml = to_xml(record)
         problems = check_dublin_core(dc_xml)
         if problems:
@@ -119,29 +124,40 @@ def _archive(
         final = store.place(bag_dir, name, record.date)
         options.checkpoint("placed")
     return BagResult(
-        final, identifier, record.display_title, len(record.parts), True, record.warnings
+        final,
+        identifier,
+        record.display_title,
+        len(record.parts),
+        True,
+        warnings=record.warnings,
+        problems=capture.problems,
+        requisites=tally_requisites(capture.requisites, capture.problems),
     )
 
 
-def extract_article(capture: Capture, workers: CaptureWorkers | None = None) -> Article:
-    """Understand the captured main document as an article, by its media type.
+def extract_article(
+    capture: Capture, workers: CaptureWorkers | None = None
+) -> tuple[Article, tuple[MetadataWarning, ...]]:
+    """Understand the captured main document as an article, by its media type; with what a
+    user should hear of the reading (captions not sought in a plain text's language).
 
     With ``workers``, an HTML page's main text is read in the text worker (where trafilatura
     is already imported) while this process reads the rest of the page.
     """
     if capture.media_type == "text/plain":
-        from archiver.extract.plaintext import decode_text, parse_plaintext
+        from archiver.extract.plaintext import decode_text, read_plaintext
 
-        return parse_plaintext(decode_text(capture.document))
+        reading = read_plaintext(decode_text(capture.document))
+        return reading.article, reading.warnings
     if capture.media_type in ("text/html", "application/xhtml+xml"):
         from archiver.extract.body import read_text_part
         from archiver.extract.html import extract_html
 
         url = capture.final_url or capture.target_uri
         if workers is None:
-            return extract_html(capture.document, url)
+            return extract_html(capture.document, url), ()
         text = workers.text.submit(read_text_part, capture.document, url)
-        return extract_html(capture.document, url, reading=text.result())
+        return extract_html(capture.document, url, reading=text.result()), ()
     raise ExtractionError(
         f"cannot extract an article from {capture.media_type}", subject=capture.source
     )

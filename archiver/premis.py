@@ -175,14 +175,16 @@ def bag_events(
     checked_at: datetime,
     warnings: tuple[MetadataWarning, ...] = (),
 ) -> tuple[PremisEvent, ...]:
-    """The events of a new bag: its capture, its digests, its validation before landing, and
-    (when any value had to be changed to be written) the description of its metadata."""
+    """The events of a new bag: its capture (with what it could not fetch or do), its digests,
+    its validation before landing, and (when the description does not say everything as the
+    source gave it) the description of its metadata, with each warning."""
     described = () if not warnings else (
         new_event(
             "metadata extraction",
             capture.captured_at,
-            "Dublin Core record made from the captured document; values it could not hold as "
-            "the source gave them were normalised, shortened or left out",
+            "Dublin Core record and captions made from the captured document; what they do "
+            "not hold as the source gave it (values normalised, shortened or left out, "
+            "captions not sought) is noted",
             note="; ".join(w.line() for w in warnings),
         ),
     )
@@ -191,7 +193,7 @@ def bag_events(
             "capture",
             capture.captured_at,
             capture_detail(capture),
-            note="; ".join(capture.problems) or None,
+            note="; ".join(p.line() for p in capture.problems) or None,
             objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
         ),
         new_event(

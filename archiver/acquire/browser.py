@@ -43,7 +43,7 @@ from archiver.acquire.chromium import Chromium, Tab, find_chromium
 from archiver.acquire.client import FetchError, wire_url
 from archiver.acquire.proxy import ClosableRecorder, Fetched, RecordingProxy
 from archiver.errors import CaptureError, SourceTooLargeError
-from archiver.model import BrowserOptions, Capture, CapturedRecord
+from archiver.model import BrowserOptions, Capture, CapturedRecord, CaptureProblem
 from archiver.warc import WarcFile
 
 RECORDS_FILE = "capture.records.warc.gz"
@@ -162,7 +162,9 @@ def capture_browser(
         final_url=rendered.final_url,
         status=page.status,
         options=_provenance(options, settings, running.chromium, rendered.user_agent),
-        problems=(*proxy.problems, *rendered.notes),
+        problems=(*proxy.problems, *(CaptureProblem("browser", n, missing=False)
+                                     for n in rendered.notes)),
+        requisites=proxy.requisites,
         payload_files=((SCREENSHOT_FILE, screenshot),),
     )
 

@@ -78,7 +78,7 @@ from archiver.acquire.requisites import (
 from archiver.acquire.robots import RobotsRules
 from archiver.errors import CaptureError, SourceTooLargeError
 from archiver.htmlrefs import MAX_PARSED_BYTES
-from archiver.model import Capture, CapturedRecord, FetchOptions
+from archiver.model import Capture, CapturedRecord, CaptureProblem, FetchOptions
 from archiver.warc import WarcFile, new_record_id, warc_date
 
 RECORDS_FILE = "capture.records.warc.gz"
@@ -136,8 +136,9 @@ def capture_url(
             session = _Session(options, spool, recorder, clock, sleep, resolve)
             page = session.fetch_page(url, source)
             problems = list(page.problems)
+            needed: Counter[str] = Counter()
             if options.requisites:
-                problems += _capture_requisites(session, page)
+                problems += _capture_requisites(session, page, needed)
     finally:
         shutil.rmtree(spool, ignore_errors=True)
     return Capture(
@@ -154,6 +155,7 @@ def capture_url(
         status=page.fetched.response.status,
         options=tuple((f.name, str(getattr(options, f.name))) for f in fields(options)),
         problems=tuple(problems),
+        requisites=tuple(needed.items()),
     )
 
 
@@ -204,7 +206,7 @@ class _Page:
     fetched: _Fetched
     media_type: str
     document: bytes  # the part of the decoded page that is parsed (htmlrefs.parsed_part)
-    problems: tuple[str, ...] = ()
+    problems: tuple[CaptureProblem, ...] = ()
 
     @property
     def final_url(self) -> str:
@@ -321,8 +323,6 @@ class _Session:
         self.budget = ByteBudget(options.max_total_bytes)
         self._guard: AddressGuard | None = None  # set from the page's own addresses
         self._robots = _Robots(self) if options.robots == "obey" else None
-        self._not_started: Counter[str] = Counter()
-        self._lock = threading.Lock()
 
     # --- the capture-wide limits
 
@@ -338,23 +338,13 @@ class _Session:
         """What a requisite cut by the size budget is told."""
         return f"the capture's total size budget of {self.budget.total} bytes is spent"
 
-    def may_start(self) -> bool:
-        """True when a requisite may still be fetched; else counts it as not started."""
-        reason = None
+    def why_not_start(self) -> str | None:
+        """Why a requisite may no longer be fetched (deadline passed, budget spent), or None."""
         if self.time_left() <= 0:
-            reason = self.deadline_note()
-        elif self.budget.spent:
-            reason = self.budget_note()
-        if reason is None:
-            return True
-        with self._lock:
-            self._not_started[reason] += 1
-        return False
-
-    def not_started(self) -> list[tuple[str, int]]:
-        """(reason, how many requisites) for the requisites never started."""
-        with self._lock:
-            return list(self._not_started.items())
+            return self.deadline_note()
+        if self.budget.spent:
+            return self.budget_note()
+        return None
 
     # --- fetching
 
@@ -574,74 +564,84 @@ def _next_hop(chain: list[str], location: str) -> str:
 # --- Requisites -----------------------------------------------------------------------------
 
 
-def _capture_requisites(session: _Session, page: _Page) -> list[str]:
-    """Fetch what the page needs, wave by wave (stylesheets name more); return the problems."""
+def _capture_requisites(
+    session: _Session, page: _Page, needed: Counter[str]
+) -> list[CaptureProblem]:
+    """Fetch what the page needs, wave by wave (stylesheets name more); return the problems.
+
+    ``needed`` counts, by kind, every distinct URL the page and its stylesheets name, fetched
+    or not: what the problems are counted against.
+    """
     options = session.options
-    problems: list[str] = []
+    problems: list[CaptureProblem] = []
     charset = page.fetched.response.charset
-    pending = _on_the_wire(page_requisites(page.document, page.final_url, charset), problems)
+    named = page_requisites(page.document, page.final_url, charset)
+    pending = _on_the_wire(named, problems, needed)
     done = set(page.fetched.chain)
-    budget, skipped = options.max_requisites, 0
+    budget, skipped = options.max_requisites, Counter[str]()
     fetch_one = functools.partial(_fetch_requisite, session, page.final_url)
     with ThreadPoolExecutor(max(1, options.concurrency), "archiver-requisite") as pool:
         while pending:
             wave = [r for r in dedupe(pending) if r.url not in done]
             done.update(r.url for r in wave)
-            skipped += max(0, len(wave) - budget)
+            needed.update(r.kind for r in wave)
+            skipped.update(r.kind for r in wave[max(0, budget):])
             wave = wave[: max(0, budget)]
             budget -= len(wave)
             pending = []
-            for problem, found in pool.map(fetch_one, wave):
+            for problem, more in pool.map(fetch_one, wave):
                 if problem:
                     problems.append(problem)
-                pending += _on_the_wire(found, problems)
-    if skipped:
-        problems.append(
-            f"{skipped} more page requisites not fetched: over the limit of "
-            f"{options.max_requisites}"
-        )
-    for reason, count in session.not_started():
-        problems.append(f"{count} more page requisites not fetched: {reason}")
+                pending += _on_the_wire(more, problems, needed)
+    reason = f"not fetched: over the limit of {options.max_requisites} page requisites"
+    problems += [CaptureProblem(kind, reason, count=n) for kind, n in skipped.items()]
     return problems
 
 
-def _on_the_wire(requisites: list[Requisite], problems: list[str]) -> list[Requisite]:
-    """The requisites with their URLs as requested (see ``wire_url``); bad ones are problems."""
+def _on_the_wire(
+    requisites: list[Requisite], problems: list[CaptureProblem], needed: Counter[str]
+) -> list[Requisite]:
+    """The requisites with their URLs as requested (see ``wire_url``); bad ones are problems
+    (and counted in ``needed``: they are never fetched, so no wave counts them)."""
     kept = []
-    for requisite in requisites:
+    for requisite in dedupe(requisites):
         try:
             kept.append(replace(requisite, url=wire_url(requisite.url)))
         except FetchError as exc:
-            problems.append(f"{requisite.url}: {exc.message}")
+            problems.append(CaptureProblem(requisite.kind, exc.message, requisite.url))
+            needed[requisite.kind] += 1
     return kept
 
 
 def _fetch_requisite(
     session: _Session, referer: str, requisite: Requisite
-) -> tuple[str | None, list[Requisite]]:
+) -> tuple[CaptureProblem | None, list[Requisite]]:
     """Fetch one requisite; return the problem it had, if any, and what it refers to.
 
     A requisite is not started once the capture's deadline passed or its size budget is
-    spent (the session counts those); one under way when the deadline passes is cut off.
+    spent; one under way when the deadline passes is cut off.
     """
-    if not session.may_start():
-        return None, []
-    keep = MAX_STYLESHEET_BYTES if requisite.kind == STYLESHEET else 0
-    purpose = _Purpose(requisite.kind, referer=_referer(referer, requisite.url), keep=keep)
+    kind, url = requisite.kind, requisite.url
+    not_now = session.why_not_start()
+    if not_now:
+        return CaptureProblem(kind, f"not fetched: {not_now}", url), []
+    keep = MAX_STYLESHEET_BYTES if kind == STYLESHEET else 0
+    purpose = _Purpose(kind, referer=_referer(referer, url), keep=keep)
     try:
-        fetched = session.fetch(requisite.url, purpose)
+        fetched = session.fetch(url, purpose)
     except _Undecodable as exc:
-        return f"{requisite.url}: stylesheet not searched for images: {exc.message}", []
+        reason = f"stylesheet not searched for images: {exc.message}"
+        return CaptureProblem(kind, reason, url, missing=False), []
     except CaptureError as exc:
         message = exc.message
         if session.time_left() <= 0 and not isinstance(exc, _OutOfTime):
             message = f"cut off: {session.deadline_note()}"
-        where = "" if exc.subject == requisite.url else f" (at {exc.subject})"
-        return f"{requisite.url}: {message}{where}", []
+        where = "" if exc.subject == url else f" (at {exc.subject})"
+        return CaptureProblem(kind, f"{message}{where}", url), []
     response = fetched.response
     if response.status >= 400:
         status = f"HTTP {response.status} {response.reason}".strip()
-        return f"{requisite.url}: {status}{fetched.hops()} (response recorded)", []
+        return CaptureProblem(kind, f"{status}{fetched.hops()} (response recorded)", url), []
     if requisite.kind != STYLESHEET or fetched.decoded is None:
         return None, []
     text = fetched.text.decode(_codec(response.charset), errors="replace")

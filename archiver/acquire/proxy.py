@@ -37,13 +37,14 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from archiver.acquire import FetchOptions
 from archiver.acquire.certs import Authority
 from archiver.acquire.client import Exchange, FetchError, Limits, fetch, wire_url
-from archiver.acquire.http import TRANSIENT_STATUSES, _Recorder
+from archiver.acquire.http import REDIRECT_STATUSES, TRANSIENT_STATUSES, _Recorder
 from archiver.errors import CaptureError
-from archiver.model import CapturedRecord
+from archiver.model import REQUISITE_KINDS, CapturedRecord, CaptureProblem
 from archiver.warc import WarcFile
 
 BACKOFF_SECONDS = 0.5
@@ -55,6 +56,18 @@ HOP_BY_HOP = frozenset({
     "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "host",
 })
 NO_BODY_STATUSES = frozenset({204, 304})
+#: What a request's ``Sec-Fetch-Dest`` says it is for, as a requisite kind (``PAGE``: a page
+#: the browser navigates to, not a requisite). Chromium sends it to https and local URLs.
+PAGE = "page"
+#: A request the page did not ask for or that is never recorded: the browser's own favicon
+#: request, a POST, a WebSocket. Neither counted nor reported as a file the page needs.
+OWN_REQUEST = "request"
+FETCH_DESTINATIONS = {
+    "document": PAGE, "image": "image", "style": "stylesheet", "script": "script",
+    "worker": "script", "sharedworker": "script", "serviceworker": "script", "font": "font",
+    "audio": "media", "video": "media", "track": "media", "iframe": "frame", "frame": "frame",
+    "embed": "frame", "object": "frame",
+}
 
 
 class ClosableRecorder(_Recorder):
@@ -129,7 +142,9 @@ class RecordingProxy:
         self._requests = 0
         self._fetched: list[Fetched] = []
         self._failures: dict[str, str] = {}
-        self._problems: list[str] = []
+        self._problems: list[CaptureProblem] = []
+        self._needed: dict[str, set[str]] = {}  # requisite kind -> URLs the browser asked for
+        self._over_limit: dict[str, int] = {}  # requisite kind -> requests over the limit
         self._server = _ProxyServer(self)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
@@ -149,10 +164,19 @@ class RecordingProxy:
             return tuple(self._fetched)
 
     @property
-    def problems(self) -> tuple[str, ...]:
-        """What could not be fetched or was refused, one line each."""
+    def problems(self) -> tuple[CaptureProblem, ...]:
+        """What could not be fetched or was refused, and the requests over the limit."""
+        reason = (f"not fetched: over the limit of {self.options.max_requisites} "
+                  "page requisites")
         with self._lock:
-            return tuple(self._problems)
+            over = [CaptureProblem(kind, reason, count=n) for kind, n in self._over_limit.items()]
+            return (*self._problems, *over)
+
+    @property
+    def requisites(self) -> tuple[tuple[str, int], ...]:
+        """(kind, how many distinct URLs of that kind the browser asked for)."""
+        with self._lock:
+            return tuple((kind, len(urls)) for kind, urls in self._needed.items())
 
     def failure(self, url: str) -> str | None:
         """Why ``url`` could not be fetched, when it could not."""
@@ -191,16 +215,16 @@ class RecordingProxy:
 
     # --- used by the request handler --------------------------------------------------------
 
-    def begin(self) -> bool:
-        """Count a request in; False when it is over the capture's request limit."""
+    def begin(self, url: str, kind: str) -> bool:
+        """Count a request for ``url`` (a requisite of ``kind``, or ``PAGE``) in; False when
+        it is over the capture's request limit."""
         with self._lock:
             self._requests += 1
             over = self._requests > self.options.max_requisites + 1  # +1: the page itself
-            if over and self._requests == self.options.max_requisites + 2:
-                self._problems.append(
-                    f"more requests not fetched: over the limit of "
-                    f"{self.options.max_requisites} page requisites"
-                )
+            if kind in REQUISITE_KINDS:
+                self._needed.setdefault(kind, set()).add(url)
+                if over:
+                    self._over_limit[kind] = self._over_limit.get(kind, 0) + 1
             if not over:
                 self._in_flight += 1
                 self._last_change = time.monotonic()
@@ -213,11 +237,12 @@ class RecordingProxy:
             self._last_change = time.monotonic()
             self._lock.notify_all()
 
-    def note(self, url: str, problem: str) -> None:
-        """Remember that ``url`` could not be fetched, and why."""
+    def note(self, url: str, problem: str, kind: str, *, missing: bool = True) -> None:
+        """Remember that ``url`` (a requisite of ``kind``, ``PAGE`` or ``OWN_REQUEST``) could
+        not be fetched, or answered an error, and why."""
         with self._lock:
             self._failures[url] = problem
-            self._problems.append(f"{url}: {problem}")
+            self._problems.append(CaptureProblem(kind, problem, url, missing=missing))
 
     def exchange(self, url: str, headers: dict[str, str]) -> Exchange:
         """Fetch ``url`` with the browser's ``headers``, retrying transient failures."""
@@ -237,8 +262,10 @@ class RecordingProxy:
             return exchange
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def record(self, exchange: Exchange, date: datetime, navigation: bool) -> bool:
-        """Write ``exchange`` to the WARC, unless the proxy has stopped; True if written."""
+    def record(self, exchange: Exchange, date: datetime, navigation: bool, kind: str) -> bool:
+        """Write ``exchange`` to the WARC, unless the proxy has stopped; True if written.
+
+        A requisite (``kind``) that answered an error is noted, as in a static capture."""
         try:
             record = self.recorder.record(exchange, date, dedupe=not navigation)
         except CaptureError:
@@ -247,6 +274,12 @@ class RecordingProxy:
         with self._lock:
             self._fetched.append(Fetched(exchange.url, response.status, response.reason,
                                          response.media_type, record, navigation))
+        if kind in REQUISITE_KINDS and response.status >= 400:
+            status = f"HTTP {response.status} {response.reason}".strip()
+            self.note(exchange.url, f"{status} (response recorded)", kind)
+        elif kind in REQUISITE_KINDS and response.status in REDIRECT_STATUSES:
+            with self._lock:  # the browser asks for where it leads: that one is counted
+                self._needed.get(kind, set()).discard(exchange.url)
         return True
 
 
@@ -281,14 +314,16 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if url is None:
             return
         if self.headers.get("Upgrade"):
-            proxy.note(url, "WebSocket not recorded (the recording proxy forwards HTTP GET only)")
+            proxy.note(url, "WebSocket not recorded (the recording proxy forwards HTTP GET only)",
+                       OWN_REQUEST, missing=False)
             self._refuse(501, "WebSocket is not supported by archiver's recording proxy")
             return
-        if not proxy.begin():
+        kind = request_kind(url, self.headers.get("Sec-Fetch-Dest"), self.headers.get("Accept"))
+        if not proxy.begin(url, kind):
             self._refuse(503, "over the capture's request limit")
             return
         try:
-            self._forward(proxy, url)
+            self._forward(proxy, url, kind)
         finally:
             proxy.end()
 
@@ -316,7 +351,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     def _not_get(self) -> None:
         url = self._target_url() or self.path
         self.server.proxy.note(url, f"{self.command} not recorded "
-                                    "(the recording proxy forwards GET only)")
+                                    "(the recording proxy forwards GET only)",
+                               OWN_REQUEST, missing=False)
         self._refuse(405, f"{self.command} is not forwarded by archiver's recording proxy")
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _not_get
@@ -341,10 +377,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             return None
         return url
 
-    def _forward(self, proxy: RecordingProxy, url: str) -> None:
+    def _forward(self, proxy: RecordingProxy, url: str, kind: str) -> None:
         reason = proxy.refuse(url) if proxy.refuse else None
         if reason:
-            proxy.note(url, reason)
+            proxy.note(url, reason, kind)
             self._refuse(403, reason)
             return
         headers = _forwarded_headers(self.headers.items())
@@ -353,14 +389,14 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         try:
             exchange = proxy.exchange(url, headers)
         except CaptureError as exc:
-            proxy.note(url, exc.message)
+            proxy.note(url, exc.message, kind)
             self._refuse(502, exc.message)
             return
         except OSError as exc:  # the spool folder vanished: the capture is over
             self._refuse(502, str(exc))
             return
         try:
-            proxy.record(exchange, date, navigation)
+            proxy.record(exchange, date, navigation, kind)
             self._relay(exchange)
         finally:
             exchange.discard()
@@ -400,6 +436,24 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.rfile.read(int(length))
         elif length or (self.headers and self.headers.get("Transfer-Encoding")):
             self.close_connection = True
+
+
+def request_kind(url: str, destination: str | None, accept: str | None) -> str:
+    """What a browser's request for ``url`` is for: a requisite kind, ``PAGE`` for a page it
+    navigates to, or ``OWN_REQUEST`` for the browser's own favicon request; from
+    ``Sec-Fetch-Dest`` when the browser sent it, else from ``Accept``."""
+    if urlsplit(url).path == "/favicon.ico":
+        return OWN_REQUEST
+    if destination:
+        return FETCH_DESTINATIONS.get(destination.strip().lower(), "other")
+    accept = (accept or "").strip().lower()
+    if accept.startswith("text/html"):
+        return PAGE
+    if accept.startswith("image/"):
+        return "image"
+    if accept.startswith("text/css"):
+        return "stylesheet"
+    return "other"
 
 
 def _forwarded_headers(fields: Any) -> dict[str, str]:

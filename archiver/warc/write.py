@@ -307,5 +307,5 @@ def warcinfo_fields(
     for key, value in capture.options:
         fields[f"option-{key}"] = value
     for number, problem in enumerate(capture.problems, start=1):
-        fields[f"problem-{number}"] = problem
+        fields[f"problem-{number}"] = problem.line()
     return fields

@@ -398,7 +398,9 @@ def test_captions_are_not_sought_in_a_language_the_model_does_not_cover() -> Non
         BlockKind.BODY, BlockKind.BODY, BlockKind.HEADING, BlockKind.BODY,
     ]  # fmt: skip
     (warning,) = reading.warnings
-    assert "'fr'" in warning and "captions were not sought" in warning and "en" in warning
+    assert (warning.field, warning.action) == ("captions", "not sought")
+    assert "'fr'" in warning.detail and "covers only en" in warning.detail
+    assert warning.line().startswith("metadata captions not sought: the text is in 'fr'")
     assert parse_plaintext(text) == reading.article
 
 
@@ -406,7 +408,7 @@ def test_an_undetectable_language_is_said_so_and_nothing_is_guessed() -> None:
     reading = read_plaintext("12 34 56\n\nRain hits Oslo. (AP)")
     assert reading.article.language is None
     assert reading.article.captions == ()
-    assert "could not be detected" in reading.warnings[0]
+    assert "could not be detected" in reading.warnings[0].detail
 
 
 def test_figure_markers_lend_their_credit_and_are_neither_headings_nor_captions() -> None:
