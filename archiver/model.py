@@ -6,11 +6,14 @@ mutated. Nothing in this module touches the disk or the network.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 # --- What an article is made of -------------------------------------------------------------
 
@@ -166,12 +169,15 @@ class CaptureProblem:
         return self.missing and self.kind in REQUISITE_KINDS
 
     def line(self) -> str:
-        """The problem as one line, for the WARC's warcinfo and the PREMIS record."""
+        """The problem as one printable line, for messages, the WARC's warcinfo and PREMIS
+        (a URL as a page wrote it may hold control characters: they are escaped)."""
         if self.url:
-            return f"{self.url}: {self.reason}"
-        if self.count > 1 or self.kind in REQUISITE_KINDS:
-            return f"{self.count} more {kind_noun(self.kind, self.count)} {self.reason}"
-        return self.reason
+            text = f"{self.url}: {self.reason}"
+        elif self.count > 1 or self.kind in REQUISITE_KINDS:
+            text = f"{self.count} more {kind_noun(self.kind, self.count)} {self.reason}"
+        else:
+            text = self.reason
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
     def as_dict(self) -> dict[str, Any]:
         """The problem as JSON-ready data."""

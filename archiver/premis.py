@@ -15,6 +15,7 @@ from lxml import etree
 
 from archiver._version import SOFTWARE, __version__
 from archiver.model import Capture, FileFixity, MetadataWarning
+from archiver.xmlsafe import xml_text
 
 PREMIS_NS = "http://www.loc.gov/premis/v3"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -43,6 +44,9 @@ class PremisEvent:
     outcome_note: str | None = None
     objects: tuple[str, ...] = ()  # bag-relative paths the event concerns
     event_id: str | None = None
+    # Notes that are each a thing of their own (a capture's problems, the metadata warnings):
+    # one eventOutcomeDetail each, after outcome_note, so that a reader need not split text.
+    outcome_notes: tuple[str, ...] = ()
 
 
 def new_event(
@@ -53,9 +57,12 @@ def new_event(
     *,
     note: str | None = None,
     objects: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
 ) -> PremisEvent:
-    """Make an event with a fresh UUID identifier."""
-    return PremisEvent(event_type, moment, detail, outcome, note, objects, str(uuid.uuid4()))
+    """Make an event with a fresh UUID identifier (``notes``: one outcome detail each)."""
+    return PremisEvent(
+        event_type, moment, detail, outcome, note, objects, str(uuid.uuid4()), notes
+    )
 
 
 def premis_xml(
@@ -82,7 +89,7 @@ def _q(name: str) -> str:
 
 def _text(parent: etree._Element, name: str, value: str) -> etree._Element:
     element = etree.SubElement(parent, _q(name))
-    element.text = value
+    element.text = xml_text(value)
     return element
 
 
@@ -124,9 +131,10 @@ def _event(root: etree._Element, event: PremisEvent, organization: str | None) -
     _text(detail, "eventDetail", event.detail)
     outcome = etree.SubElement(element, _q("eventOutcomeInformation"))
     _text(outcome, "eventOutcome", event.outcome)
-    if event.outcome_note:
-        note = etree.SubElement(outcome, _q("eventOutcomeDetail"))
-        _text(note, "eventOutcomeDetailNote", event.outcome_note)
+    for text in (event.outcome_note, *event.outcome_notes):
+        if text:
+            note = etree.SubElement(outcome, _q("eventOutcomeDetail"))
+            _text(note, "eventOutcomeDetailNote", text)
     _linking_agent(element, "software", SOFTWARE_AGENT, "executing program")
     if organization:
         _linking_agent(element, "organization", organization, "implementer")
@@ -185,7 +193,7 @@ def bag_events(
             "Dublin Core record and captions made from the captured document; what they do "
             "not hold as the source gave it (values normalised, shortened or left out, "
             "captions not sought) is noted",
-            note="; ".join(w.line() for w in warnings),
+            notes=tuple(w.line() for w in warnings),
         ),
     )
     return (
@@ -193,7 +201,7 @@ def bag_events(
             "capture",
             capture.captured_at,
             capture_detail(capture),
-            note="; ".join(p.line() for p in capture.problems) or None,
+            notes=tuple(p.line() for p in capture.problems),
             objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
         ),
         new_event(

@@ -319,16 +319,16 @@ def _warcinfo_and_page(bag: Path, url: str) -> tuple[dict[str, str], bytes]:
     return fields, head
 
 
-def _premis_notes(bag: Path) -> dict[str, str]:
-    """Each PREMIS event type of the bag with its outcome note ("" when it has none)."""
+def _premis_notes(bag: Path) -> dict[str, list[str]]:
+    """Each PREMIS event type of the bag with its outcome notes, one per outcome detail."""
     from lxml import etree
 
     ns = {"p": "http://www.loc.gov/premis/v3"}
     root = etree.parse(str(bag / "metadata" / "premis.xml")).getroot()
     return {
-        event.findtext("p:eventType", namespaces=ns): event.findtext(
-            "p:eventOutcomeInformation/p:eventOutcomeDetail/p:eventOutcomeDetailNote",
-            default="", namespaces=ns)
+        event.findtext("p:eventType", namespaces=ns): event.xpath(
+            "p:eventOutcomeInformation/p:eventOutcomeDetail/p:eventOutcomeDetailNote/text()",
+            namespaces=ns)
         for event in root.iterfind("p:event", ns)
     }
 
@@ -355,8 +355,8 @@ def test_images_that_could_not_be_fetched_are_counted_listed_and_kept_in_premis(
         f"archiver: {page}: warning: 5 of 6 images could not be fetched; see capture --json "
         "or the bag's PREMIS record"
     ]
-    note = _premis_notes(Path(entry["bag"]))["capture"]
-    assert all(f"{p['url']}: {p['reason']}" in note for p in entry["problems"])
+    notes = _premis_notes(Path(entry["bag"]))["capture"]
+    assert sorted(notes) == sorted(f"{p['url']}: {p['reason']}" for p in entry["problems"])
     quiet = invoke("-q", *args, "--store", tmp_path / "q")
     assert quiet == (0, "", "")
 
@@ -380,7 +380,7 @@ def test_captions_not_sought_are_said_like_every_metadata_warning(tmp_path: Path
     assert "'fr'" in warning["detail"] and "captions stay in the body text" in warning["detail"]
     line = f"metadata captions not sought: {warning['detail']}"
     assert err.splitlines() == [f"archiver: {article}: warning: {line}"]
-    assert _premis_notes(Path(entry["bag"]))["metadata extraction"] == line
+    assert _premis_notes(Path(entry["bag"]))["metadata extraction"] == [line]
     assert entry["captions"] == 0 and entry["problems"] == [] and entry["requisites"] == []
     assert invoke("-q", "capture", article, "--store", tmp_path / "q") == (0, "", "")
 

@@ -369,6 +369,29 @@ def test_a_saved_page_of_too_many_tags_lands_read_in_part(tmp_path: Path) -> Non
         f"of its {saved.stat().st_size} bytes (the parsing limits); the WARC holds every byte")
 
 
+def test_image_urls_with_control_characters_are_noted_escaped_and_the_bag_lands(
+    hostile_site: HostileSite, tmp_path: Path
+) -> None:
+    """A page's image URL holding control characters (a terminal escape) is a problem like
+    any other: escaped in the warcinfo record and in PREMIS, listed as written in --json,
+    counted on stderr; the bag is valid."""
+    bad = ["http://exa mple.org/\x02x.png", "http://exa mple.org/\x1b[31mred.png"]
+    code, out, err = invoke("capture", page(hostile_site, bad), "--store", tmp_path / "s",
+                            "--json", *QUICK)
+    assert code == 0, err
+    [entry] = json.loads(out)["bags"]
+    assert {p["url"] for p in entry["problems"]} == set(bad)
+    assert "warning: 2 of 2 images could not be fetched" in err
+    assert "\x1b" not in err and "\x02" not in err
+    noted = problems(Path(entry["bag"]))
+    assert noted == [
+        "http://exa mple.org/\\x02x.png: not a valid URL (no host can be named 'exa mple.org')",
+        "http://exa mple.org/\\x1b[31mred.png: not a valid URL (no host can be named "
+        "'exa mple.org')",
+    ]
+    assert invoke("validate", entry["bag"])[0] == 0
+
+
 # --- robots.txt: RFC 9309 (longest match) --------------------------------------------------------
 
 
