@@ -692,25 +692,34 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
 def list_bags(store_path: Path | None, store: Path | None, as_json: bool) -> None:
     """List every bag in the store: date, publisher, captions, size, last audit, title.
 
+    Each bag takes two lines: its columns, then its path (for show, validate, export and
+    replay). On a terminal, long titles are cut to its width; --json has every value whole.
+
     \b
     Examples:
       archiver list
       archiver list /srv/archive --json
     """
-    from archiver.store.inventory import inventory
+    from archiver.store.inventory import count_of, inventory, list_lines
 
     listed = inventory(_store(store_path or store))
     if as_json:
         emit_json(listed.to_dict())
         return
-    for s in listed.bags:
-        audit = f"{s.last_outcome} {s.last_audit}" if s.last_audit else "never audited"
-        say(
-            f"{s.date or '-':10}  {s.publisher or '-':12.12}  {s.captions or 0:3} captions"
-            f"  {s.size or '-':>9}  {audit}  {s.title or '-'}"
-        )
-        say(f"            {s.path}")
-    say(f"{len(listed.bags)} bag(s) in {listed.store}")
+    for line in list_lines(listed.bags, _terminal_width()):
+        say(line)
+    say(f"{count_of(len(listed.bags), 'bag')} in {listed.store}")
+
+
+def _terminal_width() -> int | None:
+    """The width to fit tables to: $COLUMNS, else the terminal's; None when stdout is not a
+    terminal (a file or a pipe gets every value whole)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if not sys.stdout.isatty():
+        return None
+    return os.get_terminal_size(sys.stdout.fileno()).columns
 
 
 @cli.command()
@@ -718,7 +727,8 @@ def list_bags(store_path: Path | None, store: Path | None, as_json: bool) -> Non
 @STORE_OPTION
 @JSON_OPTION
 def show(bag: Path, store: Path | None, as_json: bool) -> None:
-    """Show one bag: identifier, title, date, source, captions, size, last audit.
+    """Show one bag: identifier, title, date, source, size, last audit, every caption, and
+    what its PREMIS record notes (images not fetched, metadata warnings).
 
     \b
     Examples:
@@ -726,16 +736,14 @@ def show(bag: Path, store: Path | None, as_json: bool) -> None:
       archiver show BAG --json
     """
     from archiver.store import store_of
-    from archiver.store.inventory import bag_summary
+    from archiver.store.inventory import bag_summary, show_lines
 
     summary = bag_summary(bag, store_of(bag) or _store(store).root)
     if as_json:
         emit_json(summary.to_dict(captions=True))
         return
-    for label, value in summary.to_dict().items():
-        say(f"{label.replace('_', ' ').capitalize():>14}: {value if value is not None else '-'}")
-    for n, text in enumerate(summary.caption_texts, start=1):
-        say(f"{n:>14}. {text}")
+    for line in show_lines(summary):
+        say(line)
 
 
 def _store(path: Path | None) -> Store:
