@@ -255,15 +255,22 @@ def test_real_process_exit_status_and_one_line_error(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and "nope.txt" in result.stderr
 
 
-def test_committed_archive_holds_a_valid_seed_bag() -> None:
+def test_the_example_bag_in_samples_is_the_seed_valid_and_outside_the_default_store() -> None:
+    """samples/bags/ holds the sample article as a bag to look at without installing; it is
+    no store's bag, so the README's first capture is alone in ./archive."""
+    from archiver.bagit.read import read_bag_info
     from archiver.verify import second_opinion, validate_bag
 
-    bags = list(Store(ROOT / "archive").bags())
-    assert bags, "archive/ must hold the seed article's bag"
-    for bag in bags:
-        report = validate_bag(bag)
-        assert report.valid, [f.line() for f in report.findings]
-        assert second_opinion(bag) is None
+    [bag] = Store(ROOT / "samples" / "bags").bags()
+    report = validate_bag(bag)
+    assert report.valid, [f.line() for f in report.findings]
+    assert second_opinion(bag) is None
+    assert read_bag_info(bag)["External-Identifier"] == SEED.name
+    captions = json.loads((bag / "data" / "captions.json").read_text(encoding="utf-8"))
+    assert [c["text"] for c in captions["captions"]] == EXPECTED["photo_captions"]
+    tracked = subprocess.run(["git", "ls-files", "archive"], cwd=ROOT, capture_output=True,
+                             text=True, check=False)
+    assert tracked.stdout == "", "the default store ./archive holds no committed bag"
 
 
 def _warc_records(bag: Path) -> list[tuple[str, str]]:
