@@ -345,7 +345,7 @@ def test_images_that_could_not_be_fetched_are_counted_listed_and_kept_in_premis(
 ) -> None:
     url = http_site.url
     page = url("/news/broken.html")
-    args = ("capture", page, "--timeout", "2", "--retries", "0")
+    args = ("capture", page, "--timeout", "1", "--retries", "0")
     code, out, err = invoke(*args, "--store", tmp_path / "s", "--json")
     assert code == 0, err
     [entry] = json.loads(out)["bags"]
