@@ -259,6 +259,7 @@ def _capture_all(
     from archiver.acquire import without_credentials
     from archiver.config import agent_from, fetch_options_from, load_settings
     from archiver.pipeline import CaptureOptions, archive_source, no_checkpoint
+    from archiver.store.inventory import count_of
 
     browser = bool(settings.pop("browser", False))
     the_store = _store(store)
@@ -287,7 +288,7 @@ def _capture_all(
             say(f"archiver: {without_credentials(source)}: warning: {line}", err=True)
         if not as_json:
             say(str(result.path))
-            say(f"  {result.title}: {plural(result.captions, 'caption')}, {result.identifier}",
+            say(f"  {result.title}: {count_of(result.captions, 'caption')}, {result.identifier}",
                 verbose=True)
     if as_json:
         emit_json({"bags": [r.to_dict() for r in results]})
@@ -308,13 +309,6 @@ def capture_warnings(result: BagResult) -> list[str]:
         lines.append(f"{_and(counts)} could not be fetched; see capture --json or the bag's "
                      "PREMIS record")
     return lines
-
-
-def plural(count: int, noun: str) -> str:
-    """``"1 caption"``, ``"2 captions"``, ``"no captions"``."""
-    if count == 0:
-        return f"no {noun}s"
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _and(items: list[str]) -> str:
@@ -717,9 +711,10 @@ def _terminal_width() -> int | None:
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
-    if not sys.stdout.isatty():
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    except (OSError, ValueError):  # no real file behind stdout
         return None
-    return os.get_terminal_size(sys.stdout.fileno()).columns
 
 
 @cli.command()

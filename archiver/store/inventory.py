@@ -202,7 +202,7 @@ _W3CDTF = re.compile(
     r"(?P<zone>Z|[+-]\d{2}:\d{2})$"
 )
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def display_date(value: str | None) -> str:
