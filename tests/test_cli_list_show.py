@@ -3,8 +3,8 @@
 One store holds the kinds of capture a library keeps side by side: the plain-text sample
 (dated, CNN, 12 captions), a plain-text article in French (captions not sought), an undated
 plain text with no dateline, a saved page (a date-time, a long publisher, one caption) and a
-web page with an image that answers 404 (captured from the test site on 127.0.0.1). The tests read the
-table and the record as text, and check that ``--json`` keeps every value whole.
+web page with an image that answers 404 (captured from the test site on 127.0.0.1). The tests
+read the table and the record as text, and check that ``--json`` keeps every value whole.
 """
 
 from __future__ import annotations
