@@ -31,6 +31,12 @@ What a capture may cost and reach, beyond one exchange's limits:
   :func:`archiver.htmlrefs.parsed_part`) is kept for the extractors and searched for
   requisites; every byte still goes into the WARC, and a page read only in part is noted.
 
+One implementation of all this serves both kinds of web capture: :class:`FetchSession` holds
+what a capture's fetches share (the address guard, robots rules, retries, the deadline, the
+size budget and the :class:`Recorder`), and fetches one URL for a :class:`Purpose`, either one
+exchange (:meth:`FetchSession.exchange`, which the browser capture's recording proxy uses for
+each request the browser makes) or to the end of its redirects (:meth:`FetchSession.fetch`).
+
 This module does not interpret the page (that is the extract stage's job) and writes nothing
 outside the work folder it is given.
 """
