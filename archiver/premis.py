@@ -161,6 +161,9 @@ def _agent(
 
 def capture_detail(capture: Capture) -> str:
     """The PREMIS capture event's detail: what, how it ended, with which options (UTC)."""
+    if capture.provenance:  # recorded by another tool (a crawler), not by archiver
+        crawler = dict(capture.options).get("crawler") or "a crawler"
+        return f"{crawler} captured {capture.source}, HTTP {capture.status} ({capture.kind})"
     detail = f"{SOFTWARE} captured {capture.source} ({capture.kind})"
     if capture.final_url:
         detail += f"; final URL {capture.final_url}, HTTP {capture.status}"
@@ -186,6 +189,10 @@ def bag_events(
             note="; ".join(w.line() for w in warnings),
         ),
     )
+    ingested = () if not capture.provenance else (
+        new_event("ingestion", checked_at, f"{SOFTWARE}: {capture.provenance}",
+                  objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz"))),
+    )
     return (
         new_event(
             "capture",
@@ -194,6 +201,7 @@ def bag_events(
             note="; ".join(capture.problems) or None,
             objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
         ),
+        *ingested,
         new_event(
             "message digest calculation",
             checked_at,
