@@ -176,25 +176,38 @@ CREATE INDEX names_target ON names (target);
 """
 
 
-def build_index(paths: Iterable[Path], index_path: Path) -> tuple[CrawlFile, ...]:
+def build_index(
+    paths: Iterable[Path], index_path: Path
+) -> tuple[tuple[CrawlFile, ...], tuple[tuple[Path, str], ...]]:
     """Index every record of the crawl files ``paths`` into a new SQLite file ``index_path``.
 
     Each file is read once for its records, and once (on another thread, at the same time)
-    for its sha256. Raises :class:`CrawlFormatError` naming the file that cannot be read;
-    files of the same name are refused (records are told apart by file name).
+    for its sha256. Returns the files indexed, and (file, why) for each file that could not
+    be read, which is left out whole; a file of the same name as one before is refused
+    (records are told apart by file name).
     """
     connection = sqlite3.connect(index_path)
+    crawl_files: list[CrawlFile] = []
+    failed: list[tuple[Path, str]] = []
     try:
         connection.executescript(_SCHEMA)
-        crawl_files = []
         with ThreadPoolExecutor(1, "archiver-crawl-digest") as hasher:
             for path in paths:
+                if any(f.name == path.name for f in crawl_files):
+                    failed.append((path, "another crawl file of this name is ingested already"))
+                    continue
                 digest = hasher.submit(digest_file, path, ("sha256",))
-                if connection.execute("SELECT 1 FROM files WHERE name = ?",
-                                      (path.name,)).fetchone():
-                    raise CrawlFormatError(f"two crawl files are named {path.name}")
-                _index_file(connection, path)
-                crawl_file = CrawlFile(str(path.resolve()), path.name, digest.result()[1]["sha256"])
+                connection.execute("SAVEPOINT crawl_file")
+                try:
+                    _index_file(connection, path)
+                    sha256 = digest.result()[1]["sha256"]
+                except (CrawlFormatError, OSError) as exc:
+                    connection.execute("ROLLBACK TO crawl_file")
+                    failed.append((path, getattr(exc, "strerror", None) or str(exc)))
+                    continue
+                finally:
+                    connection.execute("RELEASE crawl_file")
+                crawl_file = CrawlFile(str(path.resolve()), path.name, sha256)
                 connection.execute("INSERT INTO files VALUES (?, ?, ?)",
                                    (crawl_file.name, crawl_file.path, crawl_file.sha256))
                 crawl_files.append(crawl_file)
@@ -202,7 +215,7 @@ def build_index(paths: Iterable[Path], index_path: Path) -> tuple[CrawlFile, ...
         connection.commit()
     finally:
         connection.close()
-    return tuple(crawl_files)
+    return tuple(crawl_files), tuple(failed)
 
 
 def _index_file(connection: sqlite3.Connection, path: Path) -> None:
@@ -380,57 +393,78 @@ class CrawlIndex:
 # --- One page's capture -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CrawledPage:
+    """A page's response record and the part of its payload that is read (decoded)."""
+
+    record: CrawlRecord
+    document: bytes  # the part of the decoded page that is parsed (htmlrefs.parsed_part)
+    media_type: str
+    charset: str | None
+    status: int
+    notes: tuple[str, ...] = ()  # e.g. a page read only in part
+
+    @property
+    def url(self) -> str:
+        """The page's URL, as the crawl recorded it."""
+        return self.record.target_uri
+
+
+def read_page(index: CrawlIndex, location: RecordLocation) -> CrawledPage:
+    """The page whose response record is at ``location``: a :class:`CaptureError` naming
+    its URL unless it is an HTTP 2xx HTML response whose payload decodes."""
+    record = index.at(location)
+    if record is None or record.record_type != "response":
+        raise CaptureError("no response record at that place in the crawl",
+                           subject=f"{location.warc}@{location.offset}")
+    crawl_file, _ = index.file_of(record.warc)
+    with open_warcs(Path(crawl_file.path)) as warcs:
+        payload = read_payload(warcs[record.warc][0], record.offset, MAX_PARSED_BYTES, 1 << 62)
+    document, notes = _page_document(payload.status, payload.media_type, payload.data,
+                                     payload.length, payload.problem, record.target_uri)
+    return CrawledPage(record, document, payload.media_type or HTML_MEDIA_TYPES[0],
+                       payload.charset, payload.status or 200, notes)
+
+
 def capture_page(
-    index: CrawlIndex, location: RecordLocation, workdir: Path, max_requisites: int = 500
+    index: CrawlIndex, page: CrawledPage, workdir: Path, max_requisites: int = 500
 ) -> Capture:
-    """The capture of the page whose response is at ``location``, made in ``workdir``.
+    """The capture of ``page`` (see :func:`read_page`), made in ``workdir``.
 
     Its records and those of its requisites are copied from the crawl into one file of gzip
     members (``Capture.records_path``), each checked as it is copied. A requisite the crawl
     does not hold, or whose record is unsound, is a problem noted in the capture; a page
-    that is not an HTTP 2xx HTML response, or whose own record is unsound, is a
-    :class:`CaptureError` naming its URL.
+    whose own record is unsound is a :class:`CaptureError` naming its URL.
     """
-    page = index.at(location)
-    if page is None or page.record_type != "response":
-        raise CaptureError("no response record at that place in the crawl",
-                           subject=f"{location.warc}@{location.offset}")
-    url = page.target_uri
-    crawl_file, _ = index.file_of(page.warc)
-    with open_warcs(Path(crawl_file.path)) as warcs:
-        stream = warcs[page.warc][0]
-        payload = read_payload(stream, page.offset, MAX_PARSED_BYTES, 1 << 62)
-    document, notes = _page_document(payload.status, payload.media_type, payload.data,
-                                     payload.length, payload.problem, url)
-    found = _Requisites(index, page)
-    problems = [*notes, *found.resolve(page_requisites(document, url, payload.charset),
-                                       max_requisites)]
+    url = page.url
+    found = _Requisites(index, page.record)
+    problems = [*page.notes, *found.resolve(page_requisites(page.document, url, page.charset),
+                                            max_requisites)]
     records_path = workdir / RECORDS_FILE
     chosen, companions = found.record_set()
-    copied, left_out = _copy_records(index, [page, *chosen, *companions], records_path)
-    if page.record_id in left_out:
-        raise CaptureError(f"the page's record is unsound: {left_out[page.record_id]}",
+    copied, left_out = _copy_records(index, [page.record, *chosen, *companions], records_path)
+    if page.record.record_id in left_out:
+        raise CaptureError(f"the page's record is unsound: {left_out[page.record.record_id]}",
                            subject=url)
     problems += [f"{r.target_uri or r.record_type} ({r.record_id}) left out: {why}"
                  for r in (*chosen, *companions) if (why := left_out.get(r.record_id))]
-    captured_at = parse_warc_date(page.date) or datetime.now(UTC)
     files = _files_used(index, copied)
-    crawler = _crawler(index, page)
+    crawler = _crawler(index, page.record)
     return Capture(
         source=url,
         kind=KIND,
         target_uri=url,
-        media_type=payload.media_type or HTML_MEDIA_TYPES[0],
-        document=document,
-        captured_at=captured_at,
+        media_type=page.media_type,
+        document=page.document,
+        captured_at=parse_warc_date(page.record.date) or datetime.now(UTC),
         records_path=records_path,
-        main_record_id=page.record_id,
+        main_record_id=page.record.record_id,
         records=tuple(
-            _captured(r) for r in (page, *chosen)
+            _captured(r) for r in (page.record, *chosen)
             if r.record_id not in left_out and r.record_type in _REPLAYABLE
         ),
         final_url=url,
-        status=payload.status,
+        status=page.status,
         options=_provenance_options(files, crawler, len(copied)),
         problems=tuple(problems),
         provenance=_provenance(url, files, crawler, len(copied)),
