@@ -17,7 +17,7 @@ sequences; it reads and writes nothing itself but the index's temporary folder.
 
 from __future__ import annotations
 
-import os
+import importlib
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -274,8 +274,15 @@ def _picklable(call: Iterable[Any]) -> bool:
     return True
 
 
+#: What each page task imports: imported once before the pool forks, not in every worker.
+TASK_MODULES = ("archiver.extract.html", "archiver.extract.pagekind", "trafilatura",
+                "cdxj_indexer.main", "bagit")
+
+
 def _warm_imports() -> None:
-    """Import the extraction libraries before the pool forks, so no worker imports them."""
-    if os.name == "posix":
-        import archiver.extract.html
-        import archiver.extract.pagekind  # noqa: F401
+    """Import what the tasks need before the pool forks, so that no worker imports it."""
+    for name in TASK_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a task that needs it reports the error itself
+            continue

@@ -15,8 +15,9 @@ kind of page, never for a site:
 2. **What it shows, when it declares nothing.** Extraction must find body text, at least
    :data:`MIN_BODY_WORDS` words of it, and the page must not be a list of teasers: a page
    whose headlines (``h1``–``h6``) are links to other pages, at least :data:`MIN_TEASERS` of
-   them and one for every two paragraphs of body text or more, is a section or index page,
-   whose "body" is the teasers' summaries.
+   them, with fewer than :data:`WORDS_PER_TEASER` words of body text for each, is a section
+   or index page, whose "body" is the teasers' summaries (an article's few "related" links
+   stand beside far more prose).
 
 On the 105 real news pages of the project's test corpus (``../shared/testdata/realpages``,
 every one an article) rule 1 decides 103 and reads all as articles; rule 2 reads one of the
@@ -46,8 +47,10 @@ from archiver.model import Article
 
 #: Words of body text an undeclared page needs to be read as an article.
 MIN_BODY_WORDS = 30
-#: Linked headlines that make an undeclared page a list of teasers (with enough of them).
+#: Linked headlines that make an undeclared page a list of teasers (with enough of them)...
 MIN_TEASERS = 3
+#: ... when its body text has fewer words than this for each of them (a summary's worth).
+WORDS_PER_TEASER = 40
 #: schema.org types of a page that lists other pages.
 LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -77,10 +80,10 @@ def page_kind(document: bytes, url: str, article: Article) -> PageKind:
     if words < MIN_BODY_WORDS:
         return PageKind(False, f"declares nothing and has too little body text ({words} words)")
     teasers = linked_headlines(root, url)
-    if teasers >= MIN_TEASERS and teasers * 2 >= len(article.body):
+    if teasers >= MIN_TEASERS and words < WORDS_PER_TEASER * teasers:
         return PageKind(
-            False, f"a list of teasers: {teasers} headlines link to other pages "
-            f"beside {len(article.body)} paragraphs"
+            False, f"a list of teasers: {teasers} headlines link to other pages, beside "
+            f"{words} words of body text"
         )
     return PageKind(True, f"declares nothing; {words} words of body text")
 
