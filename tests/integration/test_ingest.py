@@ -23,9 +23,9 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import HttpSite, png
 from helpers import invoke, tool, warc_of
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -34,6 +34,9 @@ from archiver.acquire.crawl import open_warcs
 from archiver.store import Store
 from archiver.verify import validate_bag
 from archiver.warc.crawl import index_records, record_bytes
+
+if TYPE_CHECKING:
+    from conftest import HttpSite
 
 SECTION = "/news/section/index.html"
 ARTICLES = ("/news/article.html", "/news/section/flood.html", "/news/section/library.html")
@@ -271,6 +274,11 @@ def _header(record: bytes, name: bytes) -> str:
 # --- A WARC written with warcio: revisits, bad records --------------------------------------
 
 
+def png(seed: str) -> bytes:
+    """Bytes that stand for a photo (the crawl's Content-Type says what they are)."""
+    return b"\x89PNG\r\n\x1a\n" + hashlib.sha256(seed.encode()).digest() * 4
+
+
 def _page(title: str, images: list[str], stylesheet: str) -> bytes:
     figures = "".join(
         f'<figure><img src="{src}" alt="photo"><figcaption>Caption of {src}, taken on the '
@@ -388,3 +396,24 @@ def test_a_file_that_is_no_crawl_fails_alone(
     assert code == 3
     assert f"{junk}: not a WARC, WARC.gz or WACZ file" in err
     assert len(bag_urls(document)) == 2  # the other crawl still lands
+
+
+def test_hostile_names_in_a_wacz_are_labels_never_paths(
+    warcio_crawl: Path, tmp_path: Path
+) -> None:
+    """A WACZ is read in place: its entry names (``../``, absolute) only label records; no
+    entry is ever extracted, so none can land outside the store."""
+    import zipfile
+
+    wacz = tmp_path / "work" / "hostile.wacz"
+    wacz.parent.mkdir()
+    with zipfile.ZipFile(wacz, "w") as archive:
+        for name in ("archive/../../../escaped.warc", "archive//abs/escaped2.warc"):
+            archive.writestr(name, warcio_crawl.read_bytes())
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    code, document, _ = ingest(wacz, "--store", tmp_path / "work" / "store")
+    assert len(bag_urls(document)) == 2  # both WARCs are read, their pages once each
+    assert code == 3  # page C's record is corrupt in this crawl
+    created = sorted(p.name for p in tmp_path.rglob("*") if p.name not in before)
+    assert not any("escaped" in name for name in created)
+    assert not (tmp_path.parent / "escaped.warc").exists()
