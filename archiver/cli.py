@@ -317,6 +317,86 @@ def _and(items: list[str]) -> str:
 
 
 @cli.command(epilog=EXIT_CODES)
+@click.argument("crawls", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@STORE_OPTION
+@click.option("--url", "urls", multiple=True, metavar="URL",
+              help="Ingest this page (repeatable) instead of every article page found.")
+@click.option("--dry-run", is_flag=True, help="List the pages to be ingested; write nothing.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Pages ingested at once.",
+)
+@click.option("--organization", "source_organization", help="bag-info Source-Organization.")
+@click.option("--organization-address", help="bag-info Organization-Address.")
+@click.option("--contact-name", help="bag-info Contact-Name.")
+@click.option("--contact-email", help="bag-info Contact-Email.")
+@JSON_OPTION
+def ingest(
+    crawls: tuple[Path, ...],
+    store: Path | None,
+    urls: tuple[str, ...],
+    dry_run: bool,
+    processes: int,
+    as_json: bool,
+    **settings: Any,
+) -> None:
+    """Make one bag per article page of each CRAWL (WARC, WARC.gz or WACZ).
+
+    Crawls made by Browsertrix, Heritrix or wget --warc-file: each article page's records
+    and those of its images and stylesheets are copied into its bag's WARC with their
+    original headers, dates and record IDs. Article pages: HTTP 200 HTML responses that
+    declare themselves articles, or show body text and are not lists of teasers (README).
+    A page that fails is reported and the others still land. Prints each new bag's path.
+
+    \b
+    Examples:
+      wget --warc-file=crawl -r -l 1 --page-requisites https://example.org/news/
+      archiver ingest crawl.warc.gz
+      archiver ingest --dry-run crawl.wacz
+      archiver ingest crawl.warc.gz --url https://example.org/news/story.html --json
+    """
+    from archiver.config import agent_from, load_settings
+    from archiver.ingest import FAILED, INGESTED, WOULD_INGEST, ingest_crawls
+    from archiver.pipeline import CaptureOptions, no_checkpoint
+
+    _exit_cleanly_on_sigterm()
+    the_store = _store(store)
+    effective = load_settings(the_store.root, settings)
+    options = CaptureOptions(
+        agent=agent_from(effective),
+        checkpoint=_root_object().get("checkpoint") or no_checkpoint,
+    )
+    with _progress("ingesting", enabled=not as_json) as tick:
+        report = ingest_crawls(crawls, the_store, options, urls=urls, dry_run=dry_run,
+                               processes=processes, progress=tick)
+    for name, why in report.unreadable:
+        warn(f"{name}: {why}")
+    for page in report.pages:
+        if page.outcome == FAILED:
+            warn(f"{page.url}: {page.reason}")
+        for warning in page.warnings:
+            say(f"archiver: {page.url}: warning: {warning.line()}", err=True)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        for page in report.pages:
+            if page.outcome == INGESTED:
+                say(str(page.bag))
+                say(f"  {page.url}: {page.title}: {page.captions} captions", verbose=True)
+            elif page.outcome == WOULD_INGEST:
+                say(f"would ingest {page.url} ({page.reason})")
+            elif page.outcome != FAILED:
+                say(f"skipped {page.url}: {page.outcome}: {page.reason}", verbose=dry_run is False)
+    if report.files and not any(p.outcome in (INGESTED, WOULD_INGEST) for p in report.pages):
+        warn("no article page in the crawl" if not urls else "none of the pages was ingested")
+    click.get_current_context().exit(report.exit_code)
+
+
+@cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--fast", is_flag=True, help="Check Payload-Oxum only (sizes and file count).")
 @click.option(

@@ -98,6 +98,7 @@ def build_dublin_core(
         table_of_contents=fix.texts("tableOfContents", article.headings, MAX_SHORT,
                                     MAX_HEADINGS),
         relation=canonical if canonical != source else None,
+        provenance=capture.provenance,
         parts=_parts(article, identifier, fix),
         warnings=tuple(fix.warnings),
     )
@@ -320,6 +321,7 @@ def to_xml(record: DublinCore) -> bytes:
     _dc(root, "relation", record.relation)
     if record.table_of_contents:
         _term(root, "tableOfContents", " -- ".join(record.table_of_contents))
+    _term(root, "provenance", record.provenance)
     for part in record.parts:
         _part(etree.SubElement(root, f"{{{DCTERMS_NS}}}hasPart"), part)
     etree.indent(root, space="  ")

@@ -260,6 +260,9 @@ class Capture:
     # Files for the bag's data/ folder besides the standard ones: (name, path in the work
     # folder); a browser capture's screenshot.png.
     payload_files: tuple[tuple[str, Path], ...] = ()
+    # How the records came to archiver when it did not fetch them itself (an ingest of a
+    # crawl: its files' names and digests); written to Dublin Core, PREMIS and the warcinfo.
+    provenance: str | None = None
 
 
 # --- What was written into a bag ------------------------------------------------------------
@@ -523,6 +526,7 @@ class DublinCore:
     subjects: tuple[str, ...] = ()
     table_of_contents: tuple[str, ...] = ()
     relation: str | None = None
+    provenance: str | None = None  # how the bag's records came to archiver, if not fetched
     parts: tuple[PhotoPart, ...] = ()
     warnings: tuple[MetadataWarning, ...] = ()  # values normalised, shortened or left out
 

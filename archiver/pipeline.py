@@ -100,29 +100,71 @@ def archive_source(
         ) from None
 
 
+def archive_capture(
+    acquire: Callable[[Path], Capture],
+    store: Store,
+    options: CaptureOptions,
+    article: Article | None = None,
+) -> BagResult:
+    """Land a capture that archiver did not fetch itself (e.g. records copied from a crawl,
+    :mod:`archiver.acquire.crawl`) as one validated bag: the same sequence as
+    :func:`archive_source` from the extract stage on.
+
+    ``acquire`` makes the :class:`Capture` in the staging folder it is given; ``article``
+    is what extraction already read of its document, if it was read (else it is read here).
+    """
+    try:
+        with store.staging() as work:
+            capture = acquire(work)
+            options.checkpoint("captured")
+            return _land(capture, work, store, options, None, article)
+    except OSError as exc:
+        if exc.errno not in STORE_ERRNOS:
+            raise
+        raise StoreError(
+            f"cannot build a bag: {exc.strerror or exc}; nothing was stored",
+            subject=str(store.root),
+        ) from None
+
+
 def _archive(
     source: str, store: Store, options: CaptureOptions, workers: CaptureWorkers | None
 ) -> BagResult:
     with store.staging() as work:
         capture = capture_source(source, work, options.clock, options.max_bytes, options.fetch)
         options.checkpoint("captured")
+        return _land(capture, work, store, options, workers)
+
+
+def _land(
+    capture: Capture,
+    work: Path,
+    store: Store,
+    options: CaptureOptions,
+    workers: CaptureWorkers | None,
+    article: Article | None = None,
+) -> BagResult:
+    """Extract, describe, package, verify and place one capture made in ``work``."""
+    warnings: tuple[MetadataWarning, ...] = ()
+    if article is None:
         article, warnings = extract_article(capture, workers)
-        article = link_photos(article, capture)
-        identifier = f"urn:uuid:{uuid.uuid4()}"
-        record = build_dublin_core(
-            article, capture, identifier, title=options.title, warnings=warnings
-        )
-        dc_xml = to_xml(record)
-        problems = check_dublin_core(dc_xml)
-        if problems:
-            raise MetadataError(f"Dublin Core record invalid: {problems[0]}", subject=source)
-        name = bag_name(record.date, record.publisher, record.title, identifier[-8:])
-        bag_dir = work / name
-        _write_payload(bag_dir, name, capture, article, record, options, workers)
-        _finish_bag(bag_dir, capture, record, dc_xml, options, workers)
-        options.checkpoint("before-rename")
-        final = store.place(bag_dir, name, record.date)
-        options.checkpoint("placed")
+    article = link_photos(article, capture)
+    identifier = f"urn:uuid:{uuid.uuid4()}"
+    record = build_dublin_core(
+        article, capture, identifier, title=options.title, warnings=warnings
+    )
+    dc_xml = to_xml(record)
+    problems = check_dublin_core(dc_xml)
+    if problems:
+        raise MetadataError(f"Dublin Core record invalid: {problems[0]}",
+                            subject=capture.source)
+    name = bag_name(record.date, record.publisher, record.title, identifier[-8:])
+    bag_dir = work / name
+    _write_payload(bag_dir, name, capture, article, record, options, workers)
+    _finish_bag(bag_dir, capture, record, dc_xml, options, workers)
+    options.checkpoint("before-rename")
+    final = store.place(bag_dir, name, record.date)
+    options.checkpoint("placed")
     return BagResult(
         final,
         identifier,

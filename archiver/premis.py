@@ -169,6 +169,9 @@ def _agent(
 
 def capture_detail(capture: Capture) -> str:
     """The PREMIS capture event's detail: what, how it ended, with which options (UTC)."""
+    if capture.provenance:  # recorded by another tool (a crawler), not by archiver
+        crawler = dict(capture.options).get("crawler") or "a crawler"
+        return f"{crawler} captured {capture.source}, HTTP {capture.status} ({capture.kind})"
     detail = f"{SOFTWARE} captured {capture.source} ({capture.kind})"
     if capture.final_url:
         detail += f"; final URL {capture.final_url}, HTTP {capture.status}"
@@ -196,6 +199,10 @@ def bag_events(
             notes=tuple(w.line() for w in warnings),
         ),
     )
+    ingested = () if not capture.provenance else (
+        new_event("ingestion", checked_at, f"{SOFTWARE}: {capture.provenance}",
+                  objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz"))),
+    )
     return (
         new_event(
             "capture",
@@ -204,6 +211,7 @@ def bag_events(
             notes=tuple(p.line() for p in capture.problems),
             objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
         ),
+        *ingested,
         new_event(
             "message digest calculation",
             checked_at,

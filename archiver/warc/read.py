@@ -54,8 +54,8 @@ class RecordSummary:
 class _CheckingIterator(ArchiveIterator):
     """warcio's iterator, noting (not printing to stderr) records not followed by blank lines."""
 
-    def __init__(self, stream: BinaryIO) -> None:
-        super().__init__(stream, check_digests=True)
+    def __init__(self, stream: BinaryIO, check_digests: bool = True) -> None:
+        super().__init__(stream, check_digests=check_digests)
         self.misaligned: list[int] = []  # offsets where a record did not end as declared
 
     def _consume_blanklines(self) -> tuple[bytes | None, int]:
@@ -84,29 +84,38 @@ def read_warc(path: Path) -> tuple[list[RecordSummary], list[RecordProblem]]:
     its Content-Length, a record not followed by its blank lines, and bytes after the last
     complete record are problems too.
     """
+    try:
+        with path.open("rb") as stream:
+            return read_warc_stream(stream)
+    except OSError as exc:
+        return [], [RecordProblem(0, None, f"unreadable WARC data: {exc}".strip())]
+
+
+def read_warc_stream(stream: BinaryIO) -> tuple[list[RecordSummary], list[RecordProblem]]:
+    """As :func:`read_warc`, for a WARC open as a seekable binary stream (read from where it
+    stands; offsets as the stream's ``tell`` gives them)."""
     records: list[RecordSummary] = []
     problems: list[RecordProblem] = []
     try:
-        with path.open("rb") as stream:
-            iterator = _CheckingIterator(stream)
-            for record in iterator:
-                _drain(record.content_stream())
-                summary = _summarise(iterator, record)
-                records.append(summary)
-                problems.extend(_record_problems(summary, record))
-            problems.extend(
-                RecordProblem(
-                    offset,
-                    None,
-                    "record not followed by the blank lines ending a "
-                    "record: its Content-Length is wrong",
-                )
-                for offset in iterator.misaligned
+        iterator = _CheckingIterator(stream)
+        for record in iterator:
+            _drain(record.content_stream())
+            summary = _summarise(iterator, record)
+            records.append(summary)
+            problems.extend(_record_problems(summary, record))
+        problems.extend(
+            RecordProblem(
+                offset,
+                None,
+                "record not followed by the blank lines ending a "
+                "record: its Content-Length is wrong",
             )
-            if not records:
-                problems.append(RecordProblem(None, None, "the file holds no WARC record"))
-            else:
-                problems.extend(_trailing_data(stream, records[-1]))
+            for offset in iterator.misaligned
+        )
+        if not records:
+            problems.append(RecordProblem(None, None, "the file holds no WARC record"))
+        else:
+            problems.extend(_trailing_data(stream, records[-1]))
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         offset = records[-1].offset + records[-1].length if records else 0
         problems.append(RecordProblem(offset, None, f"unreadable WARC data: {exc}".strip()))

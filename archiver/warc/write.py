@@ -300,6 +300,9 @@ def warcinfo_fields(
     }
     if capture.kind == "http":
         fields["http-transfer-encoding"] = DECHUNKED
+    if capture.provenance:
+        fields["description"] = f"Ingest of {capture.source} by {SOFTWARE}: {title}"
+        fields["provenance"] = capture.provenance
     if capture.final_url:
         fields["final-url"] = capture.final_url
     if capture.status is not None:
