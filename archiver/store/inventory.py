@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.bagit.read import is_bag, read_bag_info
+from archiver.bagit.read import is_bag, read_bag_info, read_in_bag
 from archiver.describe import read_dublin_core
 from archiver.errors import NotABagError
 from archiver.store import Store
 from archiver.store.auditlog import last_entries
-from archiver.xmlsafe import UnsafeXMLError, read_xml_file
+from archiver.xmlsafe import UnsafeXMLError
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
 
@@ -115,21 +115,21 @@ def _store_key(bag: Path, store_root: Path | None) -> str | None:
 
 
 def _dublin_core(bag: Path) -> dict[str, list[str]]:
-    path = bag / "metadata" / "dublin_core.xml"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
+    data = read_in_bag(bag, "metadata/dublin_core.xml", MAX_TAG_BYTES)  # never through a link
+    if data is None:
         return {}
     try:
-        return read_dublin_core(read_xml_file(path))
+        return read_dublin_core(data)
     except UnsafeXMLError:
         return {}
 
 
 def _captions(bag: Path) -> list[str] | None:
-    path = bag / "data" / "captions.json"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
+    data = read_in_bag(bag, "data/captions.json", MAX_TAG_BYTES)  # never through a link
+    if data is None:
         return None
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(data)
         return [str(c["text"]) for c in document["captions"]]
     except (ValueError, KeyError, TypeError):
         return None
