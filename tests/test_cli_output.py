@@ -14,6 +14,7 @@ import json
 import os
 import pty
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -164,11 +165,26 @@ def test_a_terminal_gets_no_escape_sequence_from_a_bag(bag: Path) -> None:
 # --- R23: profile files -------------------------------------------------------------------------
 
 
+def _limit_memory() -> None:
+    """In the child: at most 2 GiB of address space (a profile read whole would exceed it)."""
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
 def test_a_device_as_profile_is_refused_at_once(sample_bag: Path) -> None:
-    code, out, err = invoke("validate", "--profile", "/dev/zero", sample_bag)
-    assert code == 2
+    process = run("validate", "--profile", "/dev/zero", sample_bag, preexec_fn=_limit_memory)
+    try:
+        status = process.wait(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.stderr is not None and process.stdout is not None
+    err, out = process.stderr.read().decode(), process.stdout.read()
+    process.stderr.close()
+    process.stdout.close()
+    assert status == 2
     assert err == "archiver: /dev/zero: profile file cannot be read: not a regular file\n"
-    assert out == ""
+    assert out == b""
 
 
 def test_a_fifo_as_profile_is_refused_without_waiting(sample_bag: Path, tmp_path: Path) -> None:
