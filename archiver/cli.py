@@ -7,8 +7,14 @@ Exit statuses (also in ``archiver --help``):
   2   usage error, or a path that is not a bag or not a store
   3   a source could not be captured (the others still land)
   4   the store could not be written
+  5   an export or replay could not be done (an output not writable, a port in use)
   70  internal error (a bug: please report it)
   130 interrupted
+
+Human output goes through :func:`say` and :func:`warn`, which show control characters from
+bags and pages (ESC, BEL, CR, bidi overrides...) as escapes, never raw to a terminal; JSON
+output escapes them as JSON does. A reader that stops reading (``archiver validate BAG |
+head -1``) ends the output, not the command: the exit status stays the command's verdict.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -41,6 +48,7 @@ Exit status:
   2   usage error, or a path that is not a bag or store
   3   a source could not be captured (the others still land)
   4   the store could not be written
+  5   an export or replay could not be done
   70  internal error (a bug)
 """
 
@@ -71,18 +79,45 @@ def file_option(flag: str, name: str, help: str) -> Callable[..., Any]:
     )
 
 
+#: What JSON leaves raw but a terminal acts on or shows misleadingly: DEL and the C1
+#: controls, bidi controls, lone surrogates (bytes of a name that was not UTF-8).
+_RAW_IN_JSON = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_JSON_UNPRINTABLE = re.compile(f"[{_RAW_IN_JSON}]")
+#: Shown escaped in human output: the above and the C0 controls (ESC, BEL, CR, LF, ...).
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{_RAW_IN_JSON}]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on a terminal: every control character escaped.
+
+    ESC, BEL, CR, LF and the other controls become ``\\x1b``-style escapes, a byte that
+    was not UTF-8 (a surrogate escape) ``\\xff``, a bidi override ``\\u202e``: a file
+    name or title from a bag can neither move the cursor, clear the screen, set the window
+    title nor reorder what is shown.
+    """
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as surrogateescape keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def emit_json(document: Any) -> None:
-    """Print one JSON document on stdout."""
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+    """Print one JSON document on stdout (every control character escaped, as JSON allows)."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    _write(_JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text), err=False)
 
 
 def say(message: str = "", *, verbose: bool = False, err: bool = False) -> None:
     """A line of human output (stdout, or stderr with ``err``): none with --quiet;
-    ``verbose`` lines only with --verbose."""
+    ``verbose`` lines only with --verbose. Control characters are shown escaped."""
     level = _verbosity()
     if level < 0 or (verbose and level < 1):
         return
-    click.echo(message, err=err)
+    _write(printable(message), err=err)
 
 
 def _verbosity() -> int:
@@ -98,8 +133,35 @@ def _root_object() -> dict[str, Any]:
 
 
 def warn(message: str) -> None:
-    """One line on stderr."""
-    click.echo(f"archiver: {message}", err=True)
+    """One line on stderr, control characters escaped."""
+    _write(f"archiver: {printable(message)}", err=True)
+
+
+def _write(line: str, *, err: bool) -> None:
+    """Write one line; once its reader has gone (a closed pipe), drop the rest quietly.
+
+    The command itself goes on to its end, so its exit status stays its verdict
+    (``archiver validate BAG | head -1`` exits 1 for an invalid bag).
+    """
+    state = _root_object()
+    key = "stderr_closed" if err else "stdout_closed"
+    if state.get(key):
+        return
+    try:
+        click.echo(line, err=err)
+    except BrokenPipeError:
+        state[key] = True
+        _discard(sys.stderr if err else sys.stdout)
+
+
+def _discard(stream: Any) -> None:
+    """Point a closed output at /dev/null, so that flushing it later (at exit) cannot fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
 
 
 class ArchiverGroup(click.Group):
@@ -117,8 +179,6 @@ class ArchiverGroup(click.Group):
         except KeyboardInterrupt:
             warn("interrupted")
             ctx.exit(130)
-        except BrokenPipeError:
-            ctx.exit(0)
         except Exception as exc:  # a bug: one line, the traceback only on request
             if os.environ.get("ARCHIVER_DEBUG"):
                 raise
@@ -640,11 +700,12 @@ def export(
 ) -> None:
     """Share a bag: a WACZ for web archive replay tools, an oai_dc record for catalogues.
 
-    The WACZ holds the bag's WARC and index, a page list naming the article, the Dublin
-    Core record and a datapackage.json with the sha256 of every file; a WARC or index that
-    no longer matches the bag's manifest is refused (exit 1). The oai_dc record is checked
-    against schemas/oai_dc.xsd. Outputs are written whole or not at all; the bag is never
-    modified. Prints each file written.
+    The bag is validated first, fully: a bag that is not valid is refused (exit 1). The WACZ
+    holds the WARCs and index the bag's manifests list, a page list naming the article, the
+    Dublin Core record and a datapackage.json with the sha256 of every file. The oai_dc
+    record is checked against schemas/oai_dc.xsd. Outputs are written whole or not at all,
+    never inside a bag or a store (exit 2); an output that cannot be written is exit 5.
+    Prints each file written.
 
     \b
     Examples:
@@ -652,26 +713,16 @@ def export(
       archiver export BAG --oai-dc mosul.oai_dc.xml
       archiver export BAG --wacz mosul.wacz --oai-dc mosul.oai_dc.xml --force --json
     """
-    from archiver.access.oai_dc import export_oai_dc
-    from archiver.access.wacz import export_wacz
+    from archiver.access.export import export_bag
 
     if not wacz_path and not oai_dc_path:
         raise click.UsageError("give --wacz FILE, --oai-dc FILE or both")
-    if wacz_path and oai_dc_path and wacz_path.resolve() == oai_dc_path.resolve():
-        raise click.UsageError("--wacz and --oai-dc must name different files")
-    document: dict[str, Any] = {"bag": str(bag)}
-    if wacz_path:
-        wacz = export_wacz(bag, wacz_path, overwrite=force)
-        document["wacz"] = wacz.to_dict()
-        if not as_json:
-            say(str(wacz.path))
-    if oai_dc_path:
-        oai_dc = export_oai_dc(bag, oai_dc_path, overwrite=force)
-        document["oai_dc"] = oai_dc.to_dict()
-        if not as_json:
-            say(str(oai_dc.path))
+    result = export_bag(bag, wacz=wacz_path, oai_dc=oai_dc_path, overwrite=force)
     if as_json:
-        emit_json(document)
+        emit_json(result.to_dict())
+        return
+    for path in result.paths:
+        say(str(path))
 
 
 @cli.command(name="export-store", epilog=EXIT_CODES)
@@ -737,9 +788,11 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
     """Replay a bag's capture in a web browser, from a local server on 127.0.0.1.
 
     Prints the URL of the replayed article (open it in a browser) and serves the WARC's
-    records as recorded until Ctrl-C. The server's front page lists every record. Links
-    are not rewritten: for full-fidelity replay, open `archiver export --wacz` output in
-    ReplayWeb.page or pywb.
+    records as recorded until Ctrl-C. The server's front page lists every record. Recorded
+    headers that would act on the browser (Set-Cookie, Refresh, CORS...) are served renamed
+    X-Archive-Orig-*, and only requests for 127.0.0.1:PORT are answered. Links are not
+    rewritten: for full-fidelity replay, open `archiver export --wacz` output in
+    ReplayWeb.page or pywb. A port in use is exit 5.
 
     \b
     Examples:
@@ -754,7 +807,7 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
         if as_json:
             emit_json(server.to_dict())
         else:
-            click.echo(server.page_url)
+            _write(printable(server.page_url), err=False)
             say(f"replaying {bag} at {server.root_url} (Ctrl-C stops)", err=True)
         server.serve_until_stopped()
 

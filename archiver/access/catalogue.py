@@ -2,8 +2,10 @@
 
 Reads the bags' tag files only (no fixity check: that is ``audit``'s job), streams rows to
 the outputs as the bags are read (a store of any size fits) and writes each output whole or
-not at all. Values are written as found: a CSV opened in a spreadsheet shows a title
-beginning with ``=`` as such, it is not neutralised.
+not at all. XML values are written as found. In the CSV, a text cell that a spreadsheet would
+take for a formula (one beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return:
+a title such as ``=HYPERLINK(...)`` from a captured page) is prefixed with a single quote
+``'``, as OWASP advises against CSV injection; numbers are written as they are.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from archiver.store.inventory import store_key, summarize
 from archiver.xmlsafe import xml_text
 
 CATALOGUE_NS = "https://archiver.invalid/ns/catalogue/1"
+#: What a spreadsheet takes a cell beginning with for a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CATALOGUE_FIELDS = (
     "identifier", "title", "date", "publisher", "language", "source", "captions", "bag",
     "size", "payload_bytes",
@@ -119,11 +123,21 @@ def _csv_writer(stream: IO[bytes]) -> Iterator[Callable[[Mapping[str, Any]], Non
     writer.writeheader()
 
     def write(row: Mapping[str, Any]) -> None:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
 
     yield write
     text.flush()
     text.detach()  # the stream stays open for atomic_output to finish
+
+
+def csv_cell(value: str | int | None) -> str | int:
+    """A catalogue value as a CSV cell: a text a spreadsheet would run as a formula is
+    prefixed with ``'`` (OWASP, CSV injection); numbers as they are, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @contextlib.contextmanager

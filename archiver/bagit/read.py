@@ -15,6 +15,7 @@ codes of :mod:`archiver.codes`.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
@@ -636,3 +637,56 @@ def parse_fetch(text: str, findings: Findings) -> list[FetchEntry]:
             continue
         entries.append(FetchEntry(url, int(size) if size.isdigit() else None, path, number))
     return entries
+
+
+# --- One file of a bag, reached without following a link -------------------------------------
+
+
+def open_in_bag(bag: Path, relative: str) -> BinaryIO:
+    """Open the regular file ``relative`` (``data/index.cdxj``) of ``bag`` for reading.
+
+    Every folder on the way and the file itself are opened one after the other, each relative
+    to the one before and with ``O_NOFOLLOW``: a symbolic link anywhere inside the bag (a
+    linked ``data/`` as much as a linked file) is never followed. Raises ``OSError``:
+    ``FileNotFoundError`` when absent, ``ELOOP`` for a link, ``EINVAL`` for anything but a
+    regular file (a FIFO or device is never opened, so never blocked on).
+    """
+    parts = relative.split("/")
+    if not relative or any(part in ("", ".", "..") for part in parts):
+        raise OSError(errno.EINVAL, "not a path inside the bag", relative)
+    folder = os.open(bag, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for name in parts[:-1]:
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        mode = os.stat(parts[-1], dir_fd=folder, follow_symlinks=False).st_mode
+        if stat.S_ISLNK(mode):
+            raise OSError(errno.ELOOP, "a symbolic link, not followed", relative)
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", relative)
+        fd = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+    except NotADirectoryError:
+        message = "a folder on the way is a symbolic link or a file"
+        raise OSError(errno.ELOOP, message, relative) from None
+    finally:
+        os.close(folder)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the stat above
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", relative)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_in_bag(bag: Path, relative: str, limit: int) -> bytes | None:
+    """The bytes of a regular file of the bag (see :func:`open_in_bag`), at most ``limit``.
+
+    A tolerant reader: None when the file is absent, a link, on a linked folder, special,
+    unreadable or larger than ``limit``.
+    """
+    try:
+        with open_in_bag(bag, relative) as handle:
+            data = handle.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.bagit.read import is_bag, read_bag_info
+from archiver.bagit.read import is_bag, read_bag_info, read_in_bag
 from archiver.describe import read_dublin_core
 from archiver.errors import NotABagError
 from archiver.store import Store
 from archiver.store.auditlog import last_entries
-from archiver.xmlsafe import UnsafeXMLError, parse_xml, read_xml_file
+from archiver.xmlsafe import UnsafeXMLError, parse_xml
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
 PREMIS_NS = "http://www.loc.gov/premis/v3"
@@ -140,22 +140,22 @@ def _store_key(bag: Path, store_root: Path | None) -> str | None:
 
 
 def _dublin_core(bag: Path) -> dict[str, list[str]]:
-    path = bag / "metadata" / "dublin_core.xml"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
+    data = read_in_bag(bag, "metadata/dublin_core.xml", MAX_TAG_BYTES)  # never through a link
+    if data is None:
         return {}
     try:
-        return read_dublin_core(read_xml_file(path))
+        return read_dublin_core(data)
     except UnsafeXMLError:
         return {}
 
 
 def _captions(bag: Path) -> list[tuple[str, str | None]] | None:
     """Each caption's text and credit, from captions.json (None if it cannot be read)."""
-    path = bag / "data" / "captions.json"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
+    data = read_in_bag(bag, "data/captions.json", MAX_TAG_BYTES)  # never through a link
+    if data is None:
         return None
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(data)
         return [
             (str(c["text"]), str(c["credit"]) if c.get("credit") else None)
             for c in document["captions"]
@@ -166,12 +166,12 @@ def _captions(bag: Path) -> list[tuple[str, str | None]] | None:
 
 def _premis_notes(bag: Path) -> tuple[str, ...]:
     """The outcome notes of the PREMIS record's capture and metadata events, in order."""
-    path = bag / "metadata" / "premis.xml"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
+    data = read_in_bag(bag, "metadata/premis.xml", MAX_TAG_BYTES)  # never through a link
+    if data is None:
         return ()
     try:
-        root = parse_xml(read_xml_file(path)).getroot()
-    except (UnsafeXMLError, OSError):
+        root = parse_xml(data).getroot()
+    except UnsafeXMLError:
         return ()
     notes: list[str] = []
     for event in root.iter(f"{{{PREMIS_NS}}}event"):
