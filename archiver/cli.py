@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -35,6 +34,7 @@ import click
 from archiver._version import __version__
 from archiver.errors import ArchiverError
 from archiver.store import Store
+from archiver.terminal import JSON_UNPRINTABLE, printable
 
 if TYPE_CHECKING:
     from archiver.model import AuditReport, BagResult, ValidationReport
@@ -79,36 +79,10 @@ def file_option(flag: str, name: str, help: str) -> Callable[..., Any]:
     )
 
 
-#: What JSON leaves raw but a terminal acts on or shows misleadingly: DEL and the C1
-#: controls, bidi controls, lone surrogates (bytes of a name that was not UTF-8).
-_RAW_IN_JSON = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_JSON_UNPRINTABLE = re.compile(f"[{_RAW_IN_JSON}]")
-#: Shown escaped in human output: the above and the C0 controls (ESC, BEL, CR, LF, ...).
-_UNPRINTABLE = re.compile(f"[\x00-\x1f{_RAW_IN_JSON}]")
-
-
-def printable(text: str) -> str:
-    """``text`` safe to show on a terminal: every control character escaped.
-
-    ESC, BEL, CR, LF and the other controls become ``\\x1b``-style escapes, a byte that
-    was not UTF-8 (a surrogate escape) ``\\xff``, a bidi override ``\\u202e``: a file
-    name or title from a bag can neither move the cursor, clear the screen, set the window
-    title nor reorder what is shown.
-    """
-    return _UNPRINTABLE.sub(_escaped, text)
-
-
-def _escaped(match: re.Match[str]) -> str:
-    code = ord(match[0])
-    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as surrogateescape keeps it
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def emit_json(document: Any) -> None:
     """Print one JSON document on stdout (every control character escaped, as JSON allows)."""
     text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
-    _write(_JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text), err=False)
+    _write(JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text), err=False)
 
 
 def say(message: str = "", *, verbose: bool = False, err: bool = False) -> None:

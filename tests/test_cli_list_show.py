@@ -198,5 +198,5 @@ def test_a_received_bag_with_line_breaks_and_direction_overrides_keeps_the_table
                       encoding="utf-8")
     lines = _list(root)
     assert len(lines) == 4 and "\u202e" not in "".join(lines)
-    assert "[Line break tab ?evil Suicide bombs" in lines[1]
-    assert "?evil" in _show(bag)["Title"]
+    assert "[Line break tab \\u202eevil Suicide bombs" in lines[1]  # escaped, as printable()
+    assert "\\u202eevil" in _show(bag)["Title"]

@@ -21,6 +21,7 @@ from archiver.describe import read_dublin_core
 from archiver.errors import NotABagError
 from archiver.store import Store
 from archiver.store.auditlog import last_entries
+from archiver.terminal import printable
 from archiver.xmlsafe import UnsafeXMLError, parse_xml
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
@@ -202,7 +203,6 @@ _W3CDTF = re.compile(
     r"(?P<zone>Z|[+-]\d{2}:\d{2})$"
 )
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def display_date(value: str | None) -> str:
@@ -335,9 +335,10 @@ def _line(cells: Sequence[str], widths: list[int], right: Sequence[bool], cut: b
 
 
 def _cell(text: str) -> str:
-    """``text`` on one line, its control and direction-override characters shown as ``?``:
-    a bag's metadata, whoever made the bag, cannot break the table or the terminal."""
-    return _CONTROL.sub("?", _SPACE.sub(" ", text).strip())
+    """``text`` on one line, its control and direction characters escaped (see
+    :func:`archiver.terminal.printable`): a bag's metadata, whoever made the bag, cannot break
+    the table or the terminal."""
+    return printable(_SPACE.sub(" ", text).strip())
 
 
 def _fit(text: str, width: int) -> str:
