@@ -66,9 +66,17 @@ def _name(common_name: str) -> x509.Name:
     )
 
 
-def make_authority(name: str = "Test Time-Stamping") -> Authority:
-    """A fresh root CA and a TSA certificate it signed, both valid from yesterday for a year."""
-    now = datetime.now(UTC)
+def make_authority(
+    name: str = "Test Time-Stamping",
+    *,
+    valid_from: datetime | None = None,
+    days: int = 366,
+    time_stamping: bool = True,
+) -> Authority:
+    """A fresh root CA and a TSA certificate it signed, both valid from ``valid_from``
+    (default: yesterday) for ``days``; without ``time_stamping`` the TSA certificate lacks the
+    timeStamping extended key usage."""
+    start = valid_from or datetime.now(UTC) - timedelta(days=1)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name(f"{name} Root CA")
     ca_cert = (
@@ -77,8 +85,8 @@ def make_authority(name: str = "Test Time-Stamping") -> Authority:
         .issuer_name(ca_name)
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(_usage(cert_sign=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
@@ -91,11 +99,17 @@ def make_authority(name: str = "Test Time-Stamping") -> Authority:
         .issuer_name(ca_name)
         .public_key(tsa_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_usage(cert_sign=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.TIME_STAMPING if time_stamping
+                 else ExtendedKeyUsageOID.CODE_SIGNING]
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(tsa_key.public_key()), False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False

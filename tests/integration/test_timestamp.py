@@ -360,3 +360,15 @@ def test_the_environment_names_the_tsa(
     assert code == 0, err
     bag = Path(json.loads(out)["bags"][0]["bag"])
     assert (bag / TOKEN).is_file() and len(tsa.requests) == 1
+
+
+def test_the_python_api_stamps_and_checks(tsa: TsaServer, ca_file: Path, tmp_path: Path) -> None:
+    import archiver
+
+    result = archiver.capture(SEED, tmp_path / "s", timestamp_url=tsa.url)
+    assert result.timestamp is not None and result.timestamp.time == token_time(result.path)
+    report = archiver.validate(result.path, timestamp_ca=ca_file)
+    assert report.valid and report.findings == ()
+    assert report.timestamp is not None and report.timestamp.verdict == "verified"
+    outcome = archiver.audit(tmp_path / "s", timestamp_ca=ca_file, processes=1)
+    assert [r.timestamp.verdict for r in outcome.results if r.timestamp] == ["verified"]
