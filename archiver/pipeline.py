@@ -63,7 +63,7 @@ CHECKPOINTS = (
     "captured",  # the source is read and recorded in the staging folder
     "warc-written",  # data/<bag>.warc.gz is complete
     "payload-hashed",  # every payload file is digested
-    "bag-written",  # manifests, bag-info and tag files are written (not yet validated)
+    "bag-written",  # manifests, bag-info, tag files (and a timestamp token) written, unchecked
     "before-rename",  # the bag is validated and synced, about to be renamed into the store
     "placed",  # the bag is in the store; the staging folder is not removed yet
 )
