@@ -13,7 +13,9 @@ TimeStampResp says, :func:`trust_problem` checks its signature and certificate c
 CA certificates (:func:`load_ca_certificates`). It is the only module that imports the
 RFC 3161 library (``rfc3161-client``, whose verification runs OpenSSL's PKCS #7 checks: the
 signature, the signed attributes, the chain at the token's time, the TSA certificate's critical
-``timeStamping`` key usage). It must not touch the network or the disk:
+``timeStamping`` key usage) and the ASN.1 library asn1crypto (for the one signed attribute
+that library does not check, the TSA certificate's hash). It must not touch the network or the
+disk:
 :mod:`archiver.acquire.tsa` sends requests, :mod:`archiver.verify.timestamp` reads bags.
 """
 
@@ -24,6 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from asn1crypto import tsp
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from rfc3161_client import (
@@ -148,11 +151,11 @@ def digest_of(algorithm: str, data: bytes) -> bytes | None:
 def trust_problem(response: bytes, ca_certificates: tuple[bytes, ...]) -> str | None:
     """Why the token's signature cannot be trusted, or None when it verifies.
 
-    Verified: the CMS signature over the TSTInfo, the signed attributes (content type,
-    message digest, the signing certificate's hash), the TSA certificate's critical
-    ``timeStamping`` extended key usage, and its chain to one of ``ca_certificates`` (DER),
-    each certificate valid at the token's own time (a TSA certificate that expired since
-    still proves what it signed while valid). Revocation is not checked.
+    Verified: the CMS signature over the TSTInfo and its signed attributes (content type,
+    message digest), the TSA certificate's critical ``timeStamping`` extended key usage, its
+    chain to one of ``ca_certificates`` (DER), each certificate valid at the token's own time
+    (a TSA certificate that expired since still proves what it signed while valid), and the
+    signed hash of the TSA certificate (ESSCertID). Revocation is not checked.
     """
     try:
         parsed = _decode(response)
@@ -166,6 +169,41 @@ def trust_problem(response: bytes, ca_certificates: tuple[bytes, ...]) -> str | 
         builder.build().verify(parsed, bytes(parsed.tst_info.message_imprint.message))
     except (TokenError, VerificationError, ValueError) as exc:
         return _reason(exc)
+    carried = [x509.load_der_x509_certificate(der) for der in parsed.signed_data.certificates]
+    signer = _signer_certificate(parsed, carried + roots)
+    if signer is None:  # the verification above found it: never None, said for mypy
+        return "no certificate of the signer"
+    return _signing_certificate_problem(response, signer.public_bytes(Encoding.DER))
+
+
+def _signing_certificate_problem(response: bytes, signer: bytes) -> str | None:
+    """Why the token's signed signing-certificate attribute does not name ``signer`` (DER).
+
+    RFC 3161 section 2.4.1 has a TSA sign the hash of its own certificate with the TSTInfo
+    (ESSCertID or ESSCertIDv2, RFC 5035), so that no other certificate of the same key can be
+    put in its place; the first certificate identified is the signer's. ``openssl ts -verify``
+    checks it too. Read with asn1crypto: the RFC 3161 library does not expose signed
+    attributes.
+    """
+    try:
+        signed = tsp.TimeStampResp.load(response)["time_stamp_token"]["content"]
+        named = []
+        for attribute in signed["signer_infos"][0]["signed_attrs"]:
+            kind = attribute["type"].native
+            if kind not in ("signing_certificate", "signing_certificate_v2"):
+                continue
+            for value in attribute["values"]:
+                for identifier in value["certs"]:
+                    algorithm = (identifier["hash_algorithm"]["algorithm"].native
+                                 if kind == "signing_certificate_v2" else "sha1")
+                    named.append((algorithm, identifier["cert_hash"].native))
+        if not named:
+            return "the token names no signing certificate (RFC 3161 section 2.4.1)"
+        algorithm, expected = named[0]
+        if hashlib.new(algorithm, signer).digest() != expected:
+            return "the token's signing-certificate attribute names another certificate"
+    except (ValueError, KeyError, TypeError, IndexError):
+        return "the token's signing-certificate attribute cannot be read"
     return None
 
 

@@ -143,8 +143,13 @@ def sign_token(
     gen_time: datetime | None = None,
     serial: int | None = None,
     policy: str = TEST_POLICY,
+    certificate_hash: bytes | None = None,
 ) -> bytes:
-    """A granted TimeStampResp (DER) over ``digest``, signed by the authority's TSA key."""
+    """A granted TimeStampResp (DER) over ``digest``, signed by the authority's TSA key.
+
+    ``certificate_hash`` replaces the hash of the TSA certificate in the signed
+    signing-certificate attribute (to make a token that names another certificate).
+    """
     der_cert = authority.tsa_cert.public_bytes(serialization.Encoding.DER)
     moment = (gen_time or datetime.now(UTC)).replace(microsecond=0)
     info: dict[str, Any] = {
@@ -175,7 +180,7 @@ def sign_token(
                     {
                         "type": "signing_certificate_v2",
                         "values": [
-                            {"certs": [{"cert_hash": hashlib.sha256(der_cert).digest()}]}
+                            {"certs": [{"cert_hash": certificate_hash or hashlib.sha256(der_cert).digest()}]}
                         ],
                     }
                 ),

@@ -95,3 +95,13 @@ def test_ca_files_in_pem_and_der(authority: Authority) -> None:
     assert load_ca_certificates(der(authority)[0]) == der(authority)
     with pytest.raises(ValueError):
         load_ca_certificates(b"hello")
+
+
+def test_a_token_naming_another_signing_certificate_is_not_trusted(
+    authority: Authority,
+) -> None:
+    """The signed ESSCertIDv2 must be the hash of the certificate that signed (as openssl
+    ts -verify also insists)."""
+    token = sign_token(authority, DIGEST, certificate_hash=hashlib.sha256(b"other").digest())
+    problem = trust_problem(token, der(authority))
+    assert problem == "the token's signing-certificate attribute names another certificate"
