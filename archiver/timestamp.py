@@ -38,8 +38,6 @@ from rfc3161_client import (
 )
 from rfc3161_client.base import HashAlgorithm
 
-#: The digest the request asks to be stamped, and the file archiver has stamped.
-STAMP_ALGORITHM = "sha256"
 #: A time-stamp response is a few kilobytes; one this large is not one.
 MAX_TOKEN_BYTES = 1024 * 1024
 #: The hash algorithms a token's message imprint may use, by object identifier.
@@ -139,13 +137,6 @@ def _decode(response: bytes) -> TimeStampResponse:
         raise TokenError(f"the TSA did not grant a token (status {parsed.status}"
                          + (f": {said})" if said else ")"))
     return parsed
-
-
-def digest_of(algorithm: str, data: bytes) -> bytes | None:
-    """``data``'s digest by an imprint algorithm of :data:`IMPRINT_ALGORITHMS`; None for others."""
-    if algorithm not in IMPRINT_ALGORITHMS.values():
-        return None
-    return hashlib.new(algorithm, data).digest()
 
 
 def trust_problem(response: bytes, ca_certificates: tuple[bytes, ...]) -> str | None:
