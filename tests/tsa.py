@@ -151,6 +151,7 @@ def sign_token(
     signing-certificate attribute (to make a token that names another certificate).
     """
     der_cert = authority.tsa_cert.public_bytes(serialization.Encoding.DER)
+    cert_hash = certificate_hash or hashlib.sha256(der_cert).digest()
     moment = (gen_time or datetime.now(UTC)).replace(microsecond=0)
     info: dict[str, Any] = {
         "version": "v1",
@@ -180,7 +181,7 @@ def sign_token(
                     {
                         "type": "signing_certificate_v2",
                         "values": [
-                            {"certs": [{"cert_hash": certificate_hash or hashlib.sha256(der_cert).digest()}]}
+                            {"certs": [{"cert_hash": cert_hash}]}
                         ],
                     }
                 ),
