@@ -47,11 +47,17 @@ def capture(
     """Capture one source (a URL or a .txt/.html file) as a validated bag in ``store``.
 
     ``settings`` are those of ``archiver config`` (``source_organization``, ``timeout``,
-    ``retries``, ...); unset ones come from the environment and config files. Raises an
+    ``retries``, ``timestamp_url``, ...); unset ones come from the environment and config
+    files. Raises an
     :class:`~archiver.errors.ArchiverError` when the source cannot be captured; nothing then
     enters the store.
     """
-    from archiver.config import agent_from, fetch_options_from, load_settings
+    from archiver.config import (
+        agent_from,
+        fetch_options_from,
+        load_settings,
+        timestamp_options_from,
+    )
     from archiver.pipeline import CaptureOptions, archive_source
     from archiver.store import Store
 
@@ -62,6 +68,7 @@ def capture(
         title=title,
         agent=agent_from(effective),
         fetch=fetch_options_from(effective, requisites=requisites),
+        timestamp=timestamp_options_from(effective),
     )
     return archive_source(str(source), the_store, options)
 
@@ -72,18 +79,24 @@ def validate(
     fast: bool = False,
     completeness_only: bool = False,
     profile: str | Path | None = None,
+    timestamp_ca: str | Path | None = None,
 ) -> ValidationReport:
     """Check one bag (any BagIt bag) and return its report of coded findings.
 
-    Never writes. Raises :class:`~archiver.errors.NotABagError` when ``bag`` is not a bag.
+    ``timestamp_ca``: a file of the CA certificates a timestamp token must chain to. Never
+    writes. Raises :class:`~archiver.errors.NotABagError` when ``bag`` is not a bag.
     """
     from archiver.store import resolve_bags
     from archiver.verify import validate_bag
     from archiver.verify.profile import load_profile
+    from archiver.verify.timestamp import read_ca_certificates
 
     [path] = resolve_bags([Path(bag)])[:1]
     loaded = load_profile(Path(profile)) if profile else None
-    return validate_bag(path, fast=fast, completeness_only=completeness_only, profile=loaded)
+    ca = read_ca_certificates(Path(timestamp_ca)) if timestamp_ca else ()
+    return validate_bag(
+        path, fast=fast, completeness_only=completeness_only, profile=loaded, timestamp_ca=ca
+    )
 
 
 def audit(
@@ -92,14 +105,20 @@ def audit(
     processes: int | None = None,
     older_than_days: float | None = None,
     sample: int | None = None,
+    timestamp_ca: str | Path | None = None,
 ) -> AuditReport:
-    """Audit the fixity of every bag in ``store``, appending each outcome to its audit log."""
+    """Audit the fixity of every bag in ``store``, appending each outcome to its audit log.
+
+    ``timestamp_ca``: a file of the CA certificates timestamp tokens must chain to.
+    """
     from archiver.store import Store
     from archiver.store.audit import audit_store
+    from archiver.verify.timestamp import read_ca_certificates
 
     return audit_store(
         Store(Path(store)),
         processes=processes,
         older_than_days=older_than_days,
         sample=sample,
+        timestamp_ca=read_ca_certificates(Path(timestamp_ca)) if timestamp_ca else (),
     )

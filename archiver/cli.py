@@ -37,7 +37,7 @@ from archiver.store import Store
 from archiver.terminal import JSON_UNPRINTABLE, printable
 
 if TYPE_CHECKING:
-    from archiver.model import AuditReport, BagResult, ValidationReport
+    from archiver.model import AuditReport, BagResult, TimestampVerdict, ValidationReport
     from archiver.store.clean import CleanReport
     from archiver.workers import CaptureWorkers
 
@@ -60,6 +60,14 @@ STORE_OPTION = click.option(
     "store, else ./archive]",
 )
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+TIMESTAMP_CA_OPTION = click.option(
+    "--timestamp-ca",
+    "timestamp_ca",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="CA certificates (PEM) a timestamp token's signature must chain to.  "
+    "[default: timestamp_ca in the config file]",
+)
 
 
 def setting_range(key: str) -> click.ParamType:
@@ -250,6 +258,20 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     help="Render each URL in headless Chromium: scroll, screenshot, rendered DOM; "
     "every request recorded (chromium on PATH, or ARCHIVER_CHROMIUM).",
 )
+@click.option(
+    "--timestamp",
+    "timestamp_url",
+    metavar="TSA_URL",
+    help="Have this RFC 3161 Time-Stamp Authority stamp each bag's tag manifest; the token is "
+    "kept as metadata/tagmanifest-sha256.txt.tsr.  [default: none]",
+)
+@click.option(
+    "--timestamp-required/--no-timestamp-required",
+    default=None,
+    help="Store no bag that gets no timestamp token (otherwise it lands without one, with a "
+    "warning).  [default: no]",
+)
+@TIMESTAMP_CA_OPTION
 @JSON_OPTION
 def capture(
     sources: tuple[str, ...],
@@ -271,6 +293,7 @@ def capture(
       archiver capture https://example.org/news/story.html --json
       archiver capture --no-requisites --timeout 30 https://example.org/news/a.html
       archiver capture --browser https://example.org/news/gallery.html
+      archiver capture --timestamp https://tsa.example.org/tsr article.txt
     """
     from archiver.workers import capture_workers
 
@@ -291,7 +314,12 @@ def _capture_all(
     workers: CaptureWorkers | None,
 ) -> None:
     from archiver.acquire import without_credentials
-    from archiver.config import agent_from, fetch_options_from, load_settings
+    from archiver.config import (
+        agent_from,
+        fetch_options_from,
+        load_settings,
+        timestamp_options_from,
+    )
     from archiver.pipeline import CaptureOptions, archive_source, no_checkpoint
     from archiver.store.inventory import count_of
 
@@ -307,6 +335,7 @@ def _capture_all(
         title=title,
         agent=agent_from(effective),
         fetch=fetch,
+        timestamp=timestamp_options_from(effective),
         checkpoint=_root_object().get("checkpoint") or no_checkpoint,
     )
     results, worst = [], 0
@@ -320,10 +349,16 @@ def _capture_all(
         results.append(result)
         for line in capture_warnings(result):
             say(f"archiver: {without_credentials(source)}: warning: {line}", err=True)
+        stamping = result.timestamp
+        if stamping and stamping.problem:
+            say(f"archiver: {without_credentials(source)}: warning: no trusted timestamp "
+                f"({stamping.problem}); the bag was stored without one", err=True)
         if not as_json:
             say(str(result.path))
             say(f"  {result.title}: {count_of(result.captions, 'caption')}, {result.identifier}",
                 verbose=True)
+            if stamping and stamping.time:
+                say(f"  timestamped {stamping.time} by {stamping.url}", verbose=True)
     if as_json:
         emit_json({"bags": [r.to_dict() for r in results]})
     click.get_current_context().exit(worst)
@@ -444,6 +479,7 @@ def ingest(
     show_default=True,
     help="Threads hashing files at once.",
 )
+@TIMESTAMP_CA_OPTION
 @JSON_OPTION
 def validate(
     paths: tuple[Path, ...],
@@ -451,18 +487,22 @@ def validate(
     completeness_only: bool,
     profile_path: Path | None,
     processes: int,
+    timestamp_ca: str | None,
     as_json: bool,
 ) -> None:
     """Check bags: BagIt structure and every checksum, profile, Dublin Core, WARC, CDXJ.
 
     PATHS are bags, or stores (every bag inside is checked). Never writes anything.
-    Each problem is reported with a code and the file it concerns.
+    Each problem is reported with a code and the file it concerns. A bag with an RFC 3161
+    timestamp token: its time, and whether it still stamps the bag (and, with CA
+    certificates, whether its signature is trusted).
 
     \b
     Examples:
       archiver validate archive/2016/11/19/2016-11-19_cnn_...
       archiver validate --fast archive
       archiver validate --profile aptrust.json received/bag1 --json
+      archiver validate --timestamp-ca tsa-root.pem archive
     """
     from archiver.store import resolve_bags
     from archiver.verify import validate_bag
@@ -471,6 +511,7 @@ def validate(
     if fast and completeness_only:
         raise click.UsageError("choose one of --fast and --completeness-only")
     profile = load_profile(profile_path) if profile_path else None
+    ca = _timestamp_ca(None, timestamp_ca)
     bags = resolve_bags(list(paths))
     reports = []
     with _progress("validating", enabled=len(bags) > 1 and not as_json) as tick:
@@ -481,6 +522,7 @@ def validate(
                 completeness_only=completeness_only,
                 profile=profile,
                 workers=processes,
+                timestamp_ca=ca,
             )
             reports.append(report)
             if not as_json:
@@ -513,8 +555,32 @@ def _print_report(report: ValidationReport) -> None:
         f"{', '.join(report.checks)}",
         verbose=True,
     )
+    if report.timestamp:
+        say(f"  {_timestamp_line(report.timestamp)}")
     for finding in report.findings:
         say(f"  {finding.line()}")
+
+
+def _timestamp_line(stamp: TimestampVerdict) -> str:
+    """One line on a bag's timestamp token: its time, its TSA, what holds of it."""
+    if stamp.time is None:
+        return f"timestamp {stamp.path}: cannot be read"
+    matches = "matches" if stamp.matches else "does NOT match"
+    trust = {
+        "verified": "signature verified against the CA certificates",
+        "failed": "signature NOT trusted",
+        "not checked": "signature not checked (no CA certificates configured)",
+    }[stamp.trust]
+    return (f"timestamp {stamp.time} by {stamp.tsa or 'an unnamed TSA'}: {matches} "
+            f"tagmanifest-sha256.txt; {trust}")
+
+
+def _timestamp_ca(store: Path | None, option: str | None) -> tuple[bytes, ...]:
+    """The CA certificates for timestamp tokens: ``--timestamp-ca``, else the settings'."""
+    from archiver.config import load_settings, resolve_store, timestamp_ca_from
+
+    root = store if store is not None else resolve_store(None).value
+    return timestamp_ca_from(load_settings(root, {"timestamp_ca": option}))
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -541,6 +607,7 @@ def _print_report(report: ValidationReport) -> None:
     "premis_path",
     "Also write the store's whole audit history as PREMIS fixity events.",
 )
+@TIMESTAMP_CA_OPTION
 @JSON_OPTION
 def audit(
     store_path: Path | None,
@@ -549,6 +616,7 @@ def audit(
     older_than: float | None,
     sample: int | None,
     premis_path: Path | None,
+    timestamp_ca: str | None,
     as_json: bool,
 ) -> None:
     """Recompute every checksum of every bag in the store and log each outcome.
@@ -566,9 +634,15 @@ def audit(
     from archiver.store.audit import audit_premis, audit_store
 
     the_store = _store(store_path or store)
+    ca = _timestamp_ca(the_store.root, timestamp_ca)
     with _progress("auditing", enabled=not as_json) as tick:
         report = audit_store(
-            the_store, processes=processes, older_than_days=older_than, sample=sample, progress=tick
+            the_store,
+            processes=processes,
+            older_than_days=older_than,
+            sample=sample,
+            progress=tick,
+            timestamp_ca=ca,
         )
     if premis_path:
         premis_path.write_bytes(audit_premis(the_store))
@@ -581,8 +655,10 @@ def audit(
 
 def _print_audit(report: AuditReport) -> None:
     for result in report.results:
+        stamp = result.timestamp
+        stamped = f"; timestamp {stamp.time}, {stamp.verdict}" if stamp else ""
         if result.intact:
-            say(f"intact {result.bag} ({result.files_checked} files)", verbose=True)
+            say(f"intact {result.bag} ({result.files_checked} files{stamped})", verbose=True)
             continue
         since = f" (intact at its last audit, {result.previous_time})" if result.changed else ""
         say(f"FAILED {result.bag}{since}")

@@ -67,6 +67,10 @@ class ExtractionError(CaptureError):
     """The captured document could not be understood as an article."""
 
 
+class TimestampError(CaptureError):
+    """No trusted timestamp token could be had from the TSA (a capture that requires one fails)."""
+
+
 class MetadataError(ArchiverError):
     """A metadata record (Dublin Core, PREMIS) failed its schema: a bug or a bad override."""
 

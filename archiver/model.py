@@ -109,6 +109,20 @@ class FetchOptions:
 
 
 @dataclass(frozen=True)
+class TimestampOptions:
+    """Whether and how a capture asks a Time-Stamp Authority (RFC 3161) to stamp its bag.
+
+    ``required``: a bag that gets no token is not stored (otherwise it lands without one,
+    with a warning). ``ca_certificates`` (DER): when given, a token whose signature does not
+    verify against them counts as no token.
+    """
+
+    url: str
+    required: bool = False
+    ca_certificates: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
 class BrowserOptions:
     """How a browser capture drives Chromium, and how long it may wait for each step."""
 
@@ -300,6 +314,7 @@ class BagResult:
     warnings: tuple[MetadataWarning, ...] = ()  # what the description could not say as given
     problems: tuple[CaptureProblem, ...] = ()  # what the capture could not fetch or do
     requisites: tuple[RequisiteTally, ...] = ()  # files the page needed, and those missing
+    timestamp: Stamping | None = None  # what came of asking a TSA, when one was asked
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``capture --json``)."""
@@ -312,7 +327,25 @@ class BagResult:
             "warnings": [w.as_dict() for w in self.warnings],
             "requisites": [t.as_dict() for t in self.requisites],
             "problems": [p.as_dict() for p in self.problems],
+            "timestamp": self.timestamp.to_dict() if self.timestamp else None,
         }
+
+
+@dataclass(frozen=True)
+class Stamping:
+    """What came of asking a Time-Stamp Authority for a token over a new bag.
+
+    ``time`` is the token's genTime (ISO 8601, UTC) when the bag got one; otherwise
+    ``problem`` says why not, and the bag landed without a token.
+    """
+
+    url: str
+    time: str | None = None
+    problem: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"url": self.url, "time": self.time, "problem": self.problem}
 
 
 # --- What checking found --------------------------------------------------------------------
@@ -350,6 +383,48 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class TimestampVerdict:
+    """What a bag's RFC 3161 timestamp token says, and whether it holds.
+
+    ``time`` is the token's genTime (ISO 8601, UTC; None when the token cannot be read),
+    ``tsa`` the authority that signed it, ``matches`` whether the digest it stamps is the one
+    of the bag's ``tagmanifest-sha256.txt`` now, ``trust`` whether its signature chains to a
+    configured CA certificate: ``verified``, ``failed`` or ``not checked`` (none configured).
+    """
+
+    path: str
+    time: str | None
+    tsa: str | None
+    policy: str | None
+    serial: str | None
+    matches: bool
+    trust: str
+
+    @property
+    def verdict(self) -> str:
+        """``verified`` (matches, trusted), ``unverified`` (matches, trust not checked) or
+        ``failed``."""
+        if self.matches and self.trust == "verified":
+            return "verified"
+        if self.matches and self.trust == "not checked":
+            return "unverified"
+        return "failed"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "path": self.path,
+            "time": self.time,
+            "tsa": self.tsa,
+            "policy": self.policy,
+            "serial": self.serial,
+            "matches": self.matches,
+            "trust": self.trust,
+            "verdict": self.verdict,
+        }
+
+
+@dataclass(frozen=True)
 class ValidationReport:
     """Everything a validation found about one bag."""
 
@@ -358,6 +433,7 @@ class ValidationReport:
     files_checked: int = 0
     bytes_checked: int = 0
     checks: tuple[str, ...] = field(default=())  # which families of checks ran
+    timestamp: TimestampVerdict | None = None  # the bag's timestamp token, when it has one
 
     @property
     def valid(self) -> bool:
@@ -383,6 +459,7 @@ class ValidationReport:
             "files_checked": self.files_checked,
             "bytes_checked": self.bytes_checked,
             "findings": [f.to_dict() for f in self.findings],
+            "timestamp": self.timestamp.to_dict() if self.timestamp else None,
         }
 
 
@@ -399,6 +476,7 @@ class BagAudit:
     software: str  # what audited it, e.g. "archiver/0.1.0"
     previous_time: str | None = None
     previous_outcome: str | None = None
+    timestamp: TimestampVerdict | None = None  # the bag's timestamp token, when it has one
 
     @property
     def outcome(self) -> str:
@@ -422,6 +500,11 @@ class BagAudit:
                 {"code": f.code, "path": f.path, "message": f.message} for f in self.failures
             ],
             "software": self.software,
+            **(
+                {"timestamp": {k: self.timestamp.to_dict()[k] for k in ("time", "verdict", "tsa")}}
+                if self.timestamp
+                else {}
+            ),
         }
 
     def to_dict(self) -> dict[str, Any]:

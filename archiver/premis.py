@@ -1,8 +1,8 @@
 """PREMIS 3 provenance records: what happened to a bag's files, when, by which agent.
 
 Pure: plain data in, XML bytes out. Used for ``metadata/premis.xml`` in every bag (capture,
-message digest calculation, validation events) and for exporting audit history as fixity
-check events.
+message digest calculation, validation events, and the trusted timestamp when one was asked
+for) and for exporting audit history as fixity check events.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ EVENT_TYPE_CODES = {
     "validation": "val",
     "fixity check": "fix",
     "ingestion": "ing",
+    "digital signature generation": "dsg",
+    "digital signature validation": "dig",
 }
 SOFTWARE_AGENT = SOFTWARE
 
@@ -178,6 +180,36 @@ def capture_detail(capture: Capture) -> str:
     if capture.options:
         detail += "; options: " + ", ".join(f"{k}={v}" for k, v in capture.options)
     return detail
+
+
+def timestamp_event(
+    url: str, moment: datetime, stamped: str, token: str, problem: str | None = None
+) -> PremisEvent:
+    """The event of asking the TSA at ``url`` for an RFC 3161 token over ``stamped``.
+
+    PREMIS has no "timestamping" event type; a time-stamp token is the TSA's signature over
+    a digest, so the closest term is "digital signature generation". ``moment`` is when the
+    token was asked for (the time it attests is the token's own, in ``token``). The event is
+    written before the answer comes, since the record is itself stamped: a bag whose request
+    failed gets this event again with ``problem`` as its failure note.
+    """
+    detail = (
+        f"RFC 3161 time-stamp token asked of the Time-Stamp Authority {url} over the sha256 of "
+        f"{stamped}, which lists the digest of every other tag file (this record among them) "
+        f"and so of every payload file; the token is kept as {token}, outside the tag "
+        "manifests it stamps, and the time it attests is its own"
+    )
+    if problem is None:
+        return new_event("digital signature generation", moment, detail,
+                         objects=(stamped, token))
+    return new_event(
+        "digital signature generation",
+        moment,
+        detail,
+        "failure",
+        note=f"no token: {problem}; the bag was stored without one",
+        objects=(stamped,),
+    )
 
 
 def bag_events(

@@ -50,6 +50,11 @@ MAX_TAG_FILE_BYTES = 512 * 1024 * 1024
 MAX_INFO_BYTES = 16 * 1024 * 1024  # bag-info.txt read by read_bag_info, at most
 MAX_NAMES_IN_MESSAGE = 10
 MANIFEST_NAME = re.compile(r"^(tag)?manifest-([A-Za-z0-9_-]+)\.txt$")
+#: The tag manifest an RFC 3161 timestamp token stamps, and where that token is kept: a tag
+#: file that no tag manifest lists (listing it would change the very file it stamps, as a tag
+#: manifest cannot list itself), its integrity held by its own signature and imprint.
+STAMPED_TAG_MANIFEST = "tagmanifest-sha256.txt"
+TIMESTAMP_TOKEN = "metadata/tagmanifest-sha256.txt.tsr"
 _VERSION_LINE = re.compile(r"^BagIt-Version: ([0-9]+\.[0-9]+)$")
 _ENCODING_LINE = re.compile(r"^Tag-File-Character-Encoding: (\S+)$")
 _LOOSE_VERSION = re.compile(r"^\s*BagIt-Version\s*:\s*(\S*)\s*$")

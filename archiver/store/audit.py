@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver._version import SOFTWARE
-from archiver.model import AuditReport, BagAudit, FileFixity, Finding, utc_now
+from archiver.model import AuditReport, BagAudit, FileFixity, Finding, TimestampVerdict, utc_now
 from archiver.store import Store
 from archiver.store.auditlog import append_entries, last_entries, read_entries
 from archiver.verify import validate_bag
@@ -61,10 +61,14 @@ def _audited_before(entry: dict[str, Any] | None, limit: datetime) -> bool:
     return when is None or when < limit
 
 
-def _check_one(bag: str, workers: int) -> tuple[str, bool, int, int, tuple[Finding, ...]]:
+Checked = tuple[str, bool, int, int, tuple[Finding, ...], TimestampVerdict | None]
+
+
+def _check_one(bag: str, workers: int, timestamp_ca: tuple[bytes, ...] = ()) -> Checked:
     """Worker: the full validation of one bag (runs in a child process)."""
-    report = validate_bag(Path(bag), workers=workers)
-    return bag, report.valid, report.files_checked, report.bytes_checked, report.errors
+    report = validate_bag(Path(bag), workers=workers, timestamp_ca=timestamp_ca)
+    return (bag, report.valid, report.files_checked, report.bytes_checked, report.errors,
+            report.timestamp)
 
 
 def audit_store(
@@ -76,16 +80,21 @@ def audit_store(
     clock: Callable[[], datetime] = utc_now,
     progress: Callable[[int, int], None] | None = None,
     rng: random.Random | None = None,
+    timestamp_ca: tuple[bytes, ...] = (),
 ) -> AuditReport:
-    """Audit the bags of ``store``; append each outcome to its audit log; return the report."""
+    """Audit the bags of ``store``; append each outcome to its audit log; return the report.
+
+    A bag's timestamp token is checked too (its signature against ``timestamp_ca``, DER), and
+    its time and verdict logged with the outcome.
+    """
     store.require_existing()
     started = clock()
     bags = {bag.relative_to(store.root).as_posix(): bag for bag in store.bags()}
     last = last_entries(store.audit_dir)
     chosen = select_bags(list(bags), last, started, older_than_days, sample, rng or random.Random())
     results = []
-    for n, (key, valid, files, size, failures) in enumerate(
-        _run_checks([str(bags[k]) for k in chosen], chosen, processes), start=1
+    for n, (key, valid, files, size, failures, stamp) in enumerate(
+        _run_checks([str(bags[k]) for k in chosen], chosen, processes, timestamp_ca), start=1
     ):
         previous = last.get(key, {})
         outcome = BagAudit(
@@ -98,6 +107,7 @@ def audit_store(
             SOFTWARE,
             previous.get("time"),
             previous.get("outcome"),
+            stamp,
         )
         append_entries(store.audit_dir, [outcome.log_entry()])
         results.append(outcome)
@@ -110,25 +120,28 @@ def audit_store(
 
 
 def _run_checks(
-    paths: list[str], keys: list[str], processes: int | None
-) -> Iterator[tuple[str, bool, int, int, tuple[Finding, ...]]]:
-    """Check bags across processes; yield (store key, valid, files, bytes, errors) in order."""
+    paths: list[str], keys: list[str], processes: int | None, timestamp_ca: tuple[bytes, ...] = ()
+) -> Iterator[Checked]:
+    """Check bags across processes; yield (store key, valid, files, bytes, errors, timestamp
+    verdict) in order."""
     processes = max(1, processes or os.cpu_count() or 1)
     key_of = dict(zip(paths, keys, strict=True))
     if processes == 1 or len(paths) <= 1:
         threads = processes if len(paths) <= 1 else 1
         for path in paths:
-            bag, valid, files, size, failures = _check_one(path, max(threads, 1))
-            yield key_of[bag], valid, files, size, failures
+            bag, valid, files, size, failures, stamp = _check_one(
+                path, max(threads, 1), timestamp_ca
+            )
+            yield key_of[bag], valid, files, size, failures, stamp
         return
     from concurrent.futures import ProcessPoolExecutor  # only a store of many bags needs it
 
     chunk = max(1, min(32, len(paths) // (processes * 4)))
     with ProcessPoolExecutor(max_workers=processes) as pool:
-        for bag, valid, files, size, failures in pool.map(
-            _check_one, paths, [1] * len(paths), chunksize=chunk
+        for bag, valid, files, size, failures, stamp in pool.map(
+            _check_one, paths, [1] * len(paths), [timestamp_ca] * len(paths), chunksize=chunk
         ):
-            yield key_of[bag], valid, files, size, failures
+            yield key_of[bag], valid, files, size, failures, stamp
 
 
 def audit_premis(store: Store) -> bytes:
