@@ -50,12 +50,17 @@ def capture(
     """Capture one source (a URL or a .txt/.html file) as a validated bag in ``store``.
 
     ``store`` defaults as on the command line (see the module docstring). ``settings`` are
-    those of ``archiver config`` (``source_organization``, ``timeout``, ``retries``, ...);
-    unset ones come from the environment and config files. Raises an
+    those of ``archiver config`` (``source_organization``, ``timeout``, ``retries``,
+    ``timestamp_url``, ...); unset ones come from the environment and config files. Raises an
     :class:`~archiver.errors.ArchiverError` when the source cannot be captured; nothing then
     enters the store.
     """
-    from archiver.config import agent_from, fetch_options_from, load_settings
+    from archiver.config import (
+        agent_from,
+        fetch_options_from,
+        load_settings,
+        timestamp_options_from,
+    )
     from archiver.pipeline import CaptureOptions, archive_source
 
     requisites = settings.pop("requisites", True)
@@ -65,6 +70,7 @@ def capture(
         title=title,
         agent=agent_from(effective),
         fetch=fetch_options_from(effective, requisites=requisites),
+        timestamp=timestamp_options_from(effective),
     )
     return archive_source(str(source), the_store, options)
 
@@ -75,25 +81,35 @@ def validate(
     fast: bool = False,
     completeness_only: bool = False,
     profile: str | Path | None = None,
+    timestamp_ca: str | Path | None = None,
 ) -> ValidationReport:
     """Check a bag (any BagIt bag), or every bag of a store, and return the coded findings.
 
     For a store the report covers every bag: its findings' paths are then relative to the
     store (``2016/11/19/<bag>/data/article.txt``), and a problem of the store's folders (a
-    symbolic link, a folder that cannot be read) is a finding too. Never writes. Raises
+    symbolic link, a folder that cannot be read) is a finding too. ``timestamp_ca``: a file of
+    the CA certificates a timestamp token must chain to. Never writes. Raises
     :class:`~archiver.errors.NotABagError` when ``path`` is neither a bag nor a store.
     """
     from archiver.model import ValidationReport
     from archiver.store import resolve_bags
     from archiver.verify import validate_bag
     from archiver.verify.profile import load_profile
+    from archiver.verify.timestamp import read_ca_certificates
 
     root = Path(path)
     loaded = load_profile(Path(profile)) if profile else None
+    ca = read_ca_certificates(Path(timestamp_ca)) if timestamp_ca else ()
     reports = [
         target
         if isinstance(target, ValidationReport)
-        else validate_bag(target, fast=fast, completeness_only=completeness_only, profile=loaded)
+        else validate_bag(
+            target,
+            fast=fast,
+            completeness_only=completeness_only,
+            profile=loaded,
+            timestamp_ca=ca,
+        )
         for target in resolve_bags([root])
     ]
     if len(reports) == 1 and reports[0].bag == root:
@@ -134,18 +150,22 @@ def audit(
     processes: int | None = None,
     older_than_days: float | None = None,
     sample: int | None = None,
+    timestamp_ca: str | Path | None = None,
 ) -> AuditReport:
     """Audit the fixity of every bag in ``store``, appending each outcome to its audit log.
 
-    ``store`` defaults as on the command line (see the module docstring).
+    ``store`` defaults as on the command line (see the module docstring). ``timestamp_ca``: a
+    file of the CA certificates timestamp tokens must chain to.
     """
     from archiver.store.audit import audit_store
+    from archiver.verify.timestamp import read_ca_certificates
 
     return audit_store(
         _store(store),
         processes=processes,
         older_than_days=older_than_days,
         sample=sample,
+        timestamp_ca=read_ca_certificates(Path(timestamp_ca)) if timestamp_ca else (),
     )
 
 

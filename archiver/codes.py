@@ -9,7 +9,8 @@ fields the check fills in. :class:`Findings` is the list the checks collect find
 
 Families: B (BagIt, any bag: :mod:`archiver.bagit`), P (a BagIt profile:
 :mod:`archiver.verify.profile`), D, M, W, X, C (archiver's own content checks:
-:mod:`archiver.verify.content`), S (the folders of a store around its bags:
+:mod:`archiver.verify.content`), T (a trusted timestamp token, any bag that holds one:
+:mod:`archiver.verify.timestamp`), S (the folders of a store around its bags:
 :mod:`archiver.store`; their path is relative to the store). Pure data; nothing here reads a
 bag.
 
@@ -433,6 +434,45 @@ C002_DISAGREE = C002.error(
 
 C003 = Code("C003", "a caption names a WARC record that is not in the WARC")
 C003_UNKNOWN_RECORD = C003.error("caption {number} names {record_id}, not in the WARC")
+
+# --- A trusted timestamp (any bag holding metadata/tagmanifest-sha256.txt.tsr) ---------------
+
+T001 = Code(
+    "T001",
+    "the timestamp token cannot be read: not an RFC 3161 time-stamp response, no token "
+    "granted, or too large",
+)
+T001_UNREADABLE = T001.error("not an RFC 3161 time-stamp response holding a token: {problem}")
+T001_TOO_LARGE = T001.error("{size} bytes: larger than a time-stamp token can be ({limit})")
+
+T002 = Code(
+    "T002",
+    "the timestamp token does not match tagmanifest-sha256.txt: the tag manifest it stamped "
+    "changed, or is missing",
+)
+T002_CHANGED = T002.error(
+    "differs from what {token} stamped at {time}: {algorithm} {stamped} stamped, {found} now"
+)
+T002_MISSING = T002.error("stamped by {token} but missing or unreadable: {reason}")
+T002_ALGORITHM = T002.error(
+    "{token} stamps a {algorithm} digest, which this checker cannot compute"
+)
+
+T003 = Code(
+    "T003",
+    "the timestamp token's signature does not verify against the configured CA certificates",
+)
+T003_UNTRUSTED = T003.error("signature not trusted: {reason}")
+
+T004 = Code(
+    "T004",
+    "the timestamp token's signature was not checked: no CA certificates configured "
+    "(`--timestamp-ca`, `timestamp_ca`)",
+)
+T004_NOT_CHECKED = T004.warning(
+    "the time it states is not proven: its signature was not checked, as no CA certificates "
+    "are configured (--timestamp-ca FILE or timestamp_ca)"
+)
 
 # --- The store around the bags (validate STORE, audit, list) --------------------------------
 

@@ -7,10 +7,11 @@ fetch anything, or judge the bag as a whole: comparing the manifests with the di
 Payload-Oxum and the checksums is :mod:`archiver.bagit.rules`' job.
 
 :func:`is_bag` is the one definition of "a bag" (a folder holding bagit.txt) for the whole
-package, :func:`is_bag_remains` that of a bag that lost it. :func:`open_bag_file` and
-:func:`read_bag_file` read a file of a bag without following a link at any level (a linked
-data/ or metadata/ folder included), never blocking on a FIFO, within a size limit; every
-reader of record files (the content checks, the inventory) goes through them.
+package, :func:`is_bag_remains` that of a bag that lost it. :func:`open_in_bag` and
+:func:`read_in_bag` are the one way to read a file of a bag: without following a link at any
+level (a linked data/ or metadata/ folder included), never blocking on a FIFO, within a size
+limit; the tag files, the content checks, the timestamp check, the inventory and the exports
+all go through them.
 :func:`read_bag_info` and :func:`read_manifest` are tolerant readers for code that only wants
 the values (the inventory, the exports): they report nothing and never raise for a bad bag.
 Findings are the B codes of :mod:`archiver.codes`.
@@ -54,6 +55,11 @@ MAX_TAG_FILE_BYTES = 512 * 1024 * 1024
 MAX_INFO_BYTES = 16 * 1024 * 1024  # bag-info.txt read by read_bag_info, at most
 MAX_NAMES_IN_MESSAGE = 10
 MANIFEST_NAME = re.compile(r"^(tag)?manifest-([A-Za-z0-9_-]+)\.txt$")
+#: The tag manifest an RFC 3161 timestamp token stamps, and where that token is kept: a tag
+#: file that no tag manifest lists (listing it would change the very file it stamps, as a tag
+#: manifest cannot list itself), its integrity held by its own signature and imprint.
+STAMPED_TAG_MANIFEST = "tagmanifest-sha256.txt"
+TIMESTAMP_TOKEN = "metadata/tagmanifest-sha256.txt.tsr"
 _VERSION_LINE = re.compile(r"^BagIt-Version: ([0-9]+\.[0-9]+)$")
 _ENCODING_LINE = re.compile(r"^Tag-File-Character-Encoding: (\S+)$")
 _LOOSE_VERSION = re.compile(r"^\s*BagIt-Version\s*:\s*(\S*)\s*$")
@@ -223,77 +229,66 @@ def _is_real_dir(path: Path, *, follow: bool) -> bool:
     return stat.S_ISDIR(mode)
 
 
-def open_bag_file(bag: Path, relative: str) -> BinaryIO | None:
-    """Open a regular file of the bag for reading, following no link on the way.
+def open_in_bag(bag: Path, relative: str) -> BinaryIO:
+    """Open the regular file ``relative`` (``data/index.cdxj``) of ``bag`` for reading.
 
-    Every folder between ``bag`` and the file, and the file itself, is opened without following
-    a symbolic link (``bag`` itself may be one: the caller named it). Returns None when the file
-    is absent, or is a link or a special file (the BagIt checks report those, B013); raises
-    ``OSError`` when it is there but cannot be read (permissions, I/O error).
+    Every folder between ``bag`` and the file, and the file itself, is opened one after the
+    other, each relative to the one before and without following a symbolic link: a link
+    anywhere inside the bag (a linked ``data/`` as much as a linked file) is never followed
+    (``bag`` itself may be one: the caller named it). Raises ``OSError`` as :func:`open` does:
+    ``FileNotFoundError`` when absent, ``ELOOP`` for a link or a linked folder on the way,
+    ``EINVAL`` for anything but a regular file (a FIFO or device is never opened, so never
+    blocked on), and the system's error when it cannot be read (permissions, I/O error).
     """
     parts = relative.split("/")
+    if not relative or any(part in ("", ".", "..") for part in parts):
+        raise OSError(errno.EINVAL, "not a path inside the bag", relative)
     folder = os.open(bag, _SEARCH | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        for part in parts[:-1]:
-            inner = _open_below(folder, part, _DIR_FLAGS)
-            if inner is None:
-                return None
+        for name in parts[:-1]:
+            inner = os.open(name, _DIR_FLAGS, dir_fd=folder)
             os.close(folder)
             folder = inner
-        try:
-            info = os.stat(parts[-1], dir_fd=folder, follow_symlinks=False)
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        fd = _open_below(folder, parts[-1], _FILE_FLAGS)
-        if fd is None:
-            return None
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the two looks
-            os.close(fd)
-            return None
-        return os.fdopen(fd, "rb")
+        mode = os.stat(parts[-1], dir_fd=folder, follow_symlinks=False).st_mode
+        if stat.S_ISLNK(mode):
+            raise OSError(errno.ELOOP, "a symbolic link, not followed", relative)
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", relative)
+        fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=folder)
+    except NotADirectoryError:  # O_DIRECTORY | O_NOFOLLOW on a link, or a file on the way
+        message = "a folder on the way is a symbolic link or a file, not followed"
+        raise OSError(errno.ELOOP, message, relative) from None
     finally:
         os.close(folder)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the look above
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", relative)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 _SEARCH = getattr(os, "O_PATH", os.O_RDONLY)  # a folder opened to search it, not to list it
-_NO_FOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
-_DIR_FLAGS = _SEARCH | os.O_DIRECTORY | _NO_FOLLOW
-_FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | _NO_FOLLOW  # never blocks on a FIFO put in place
+_DIR_FLAGS = _SEARCH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC  # never waits on a FIFO
 
 
-def _open_below(folder: int, name: str, flags: int) -> int | None:
-    """``openat`` without following a link; None when absent or a link, OSError otherwise."""
-    try:
-        return os.open(name, flags, dir_fd=folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # a symbolic link: not followed
-            return None
-        raise
-
-
-class TooLargeError(ValueError):
-    """A file of the bag is larger than the reader's limit; it was not read."""
+class TooLargeError(OSError):
+    """A file of the bag is larger than the reader's limit; it was not read (``EFBIG``)."""
 
     def __init__(self, size: int, limit: int) -> None:
-        super().__init__(f"{size} bytes: over the limit of {limit}")
+        super().__init__(errno.EFBIG, f"{size} bytes: over the limit of {limit}")
         self.size = size
         self.limit = limit
 
 
-def read_bag_file(bag: Path, relative: str, limit: int) -> bytes | None:
-    """The bytes of a regular file of the bag, read as :func:`open_bag_file` opens it.
+def read_in_bag(bag: Path, relative: str, limit: int) -> bytes:
+    """The bytes of a regular file of the bag, opened as :func:`open_in_bag` opens it.
 
-    None when absent, a link or a special file; ``OSError`` when unreadable; and
-    :class:`TooLargeError` when it holds more than ``limit`` bytes (nothing is read then).
+    Raises ``OSError`` as :func:`open_in_bag` does, and :class:`TooLargeError` (an
+    ``OSError`` too) when the file holds more than ``limit`` bytes: nothing is read then, and
+    never more than ``limit`` bytes are held. A tolerant caller catches ``OSError``.
     """
-    handle = open_bag_file(bag, relative)
-    if handle is None:
-        return None
-    with handle:
+    with open_in_bag(bag, relative) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > limit:
             raise TooLargeError(size, limit)
@@ -374,19 +369,13 @@ def read_tag_file(bag: Path, relative: str, tree: Tree, findings: Findings) -> b
     """The bytes of a regular tag file, never through a link; None (and B021) when unreadable."""
     if relative not in tree.files:
         return None
-    if tree.files[relative] > MAX_TAG_FILE_BYTES:
-        findings.add(
-            codes.B021_TOO_LARGE, relative, size=tree.files[relative], limit=MAX_TAG_FILE_BYTES
-        )
-        return None
     try:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        fd = os.open(bag / relative, flags)
-        with os.fdopen(fd, "rb") as handle:
-            return read_at_most(handle, MAX_TAG_FILE_BYTES + 1)
+        return read_in_bag(bag, relative, MAX_TAG_FILE_BYTES)
+    except TooLargeError as exc:
+        findings.add(codes.B021_TOO_LARGE, relative, size=exc.size, limit=exc.limit)
     except OSError as exc:
         findings.add(codes.B021_FILE, relative, reason=exc.strerror or exc)
-        return None
+    return None
 
 
 def read_at_most(handle: BinaryIO, limit: int) -> bytes:
@@ -562,10 +551,8 @@ def read_bag_info(bag: Path) -> dict[str, str]:
     never raises for a bad bag, never follows a link, and reads at most :data:`MAX_INFO_BYTES`.
     """
     try:
-        data = read_bag_file(bag, "bag-info.txt", MAX_INFO_BYTES)
-    except (OSError, TooLargeError):
-        return {}
-    if data is None:
+        data = read_in_bag(bag, "bag-info.txt", MAX_INFO_BYTES)
+    except OSError:
         return {}
     text = data.decode("utf-8", errors="replace")
     info: dict[str, str] = {}
@@ -723,10 +710,8 @@ def read_manifest(bag: Path, algorithm: str = "sha256") -> dict[str, str]:
     """
     name = f"manifest-{algorithm}.txt"
     try:
-        data = read_bag_file(bag, name, MAX_TAG_FILE_BYTES)
-    except (OSError, TooLargeError):
-        return {}
-    if data is None:
+        data = read_in_bag(bag, name, MAX_TAG_FILE_BYTES)
+    except OSError:
         return {}
     text = data.decode("utf-8", errors="replace")
     manifest = parse_manifest(text, name, algorithm, (1, 0), Findings())

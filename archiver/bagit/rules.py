@@ -33,6 +33,7 @@ from archiver import codes
 from archiver.bagit.fixity import SinkFactory, compare_digests, hash_files, plan_hashing
 from archiver.bagit.read import (
     MANIFEST_NAME,
+    TIMESTAMP_TOKEN,
     Declaration,
     FetchEntry,
     Manifest,
@@ -343,13 +344,19 @@ def report_unlisted_payload(
 def report_untracked_tags(
     comparison: Comparison, manifests: list[Manifest], tree: Tree, findings: Findings
 ) -> None:
-    """B017 (warning) for tag files that some tag manifest leaves out."""
+    """B017 (warning) for tag files that some tag manifest leaves out.
+
+    Neither the tag manifests nor the timestamp token that stamps one of them
+    (:data:`TIMESTAMP_TOKEN`, checked by its own T findings) can be listed.
+    """
     tag_manifests = [m for m in manifests if not m.payload]
     if not tag_manifests:
         return
     covered = {m.name: {comparison.located.get(e.path) for e in m.entries} for m in tag_manifests}
     for path in sorted(p for p in tree.files if not is_payload_path(p)):
-        if MANIFEST_NAME.match(path) and path.startswith("tagmanifest-"):
+        if (MANIFEST_NAME.match(path) and path.startswith("tagmanifest-")) or (
+            path == TIMESTAMP_TOKEN
+        ):
             continue
         lacking = [name for name, paths in covered.items() if path not in paths]
         if lacking:

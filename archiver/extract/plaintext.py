@@ -39,7 +39,7 @@ from archiver.extract.captions import (
     split_sentences,
 )
 from archiver.extract.language import detect_language
-from archiver.model import Article, Block, BlockKind, Caption
+from archiver.model import Article, Block, BlockKind, Caption, MetadataWarning
 
 __all__ = [
     "DESCRIPTION_CHARS",
@@ -412,13 +412,13 @@ def lede_description(lede: str) -> str | None:
 class PlaintextReading:
     """A plain-text article as read, and the problems met reading it.
 
-    ``warnings`` are data problems a user should hear of, in plain words: for example that
-    captions were not sought because the text's language is one the caption model does not
-    cover. They never stop a capture.
+    ``warnings`` are what a user should hear of, as the describe stage's warnings are: for
+    example that captions were not sought because the text's language is one the caption
+    model does not cover. They never stop a capture.
     """
 
     article: Article
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[MetadataWarning, ...] = ()
 
 
 def parse_plaintext(text: str) -> Article:
@@ -441,14 +441,15 @@ def read_plaintext(text: str) -> PlaintextReading:
     lede_index, publisher, dateline = _locate_lede(paragraphs, forced_body)
     forced_body.add(lede_index)
     language = detect_language("\n".join(p.text for p in paragraphs))
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[MetadataWarning, ...] = ()
     seek_captions = language in MODEL_LANGUAGES
     if not seek_captions:
         named = f"in '{language}'" if language else "in a language that could not be detected"
-        warnings = (
-            f"photo captions were not sought: the text is {named}, and the caption model "
-            f"covers only {', '.join(sorted(MODEL_LANGUAGES))}; captions stay in the body text",
-        )
+        warnings = (MetadataWarning(
+            "captions", "not sought",
+            f"the text is {named}, and the caption model covers only "
+            f"{', '.join(sorted(MODEL_LANGUAGES))}; captions stay in the body text",
+        ),)
     blocks: list[Block] = []
     captions: list[Caption] = []
     for paragraph, after_marker, marker_credit in _walk(paragraphs, forced_body):

@@ -16,9 +16,12 @@ are counted per code), so its line stays small whatever the bag.
 An audit entry dated after the audit began (a clock that was wrong) does not count as a
 recent audit for ``--older-than``, and is reported.
 
+A bag's timestamp token, when it holds one, is checked with it, and its time and verdict are
+logged with the outcome.
+
 The audit reads bags and appends to the log; it never writes inside a bag. The PREMIS export
-(:func:`audit_premis`) goes only where :func:`check_premis_output` allows: never inside a bag
-or the store, and over an existing file only when asked to.
+(:func:`audit_premis`) is written where :func:`archiver.access.output.check_output` allows:
+never inside a bag or the store, and over an existing file only when asked to.
 """
 
 from __future__ import annotations
@@ -33,10 +36,9 @@ from typing import TYPE_CHECKING, Any
 
 from archiver import codes
 from archiver._version import SOFTWARE
-from archiver.bagit.read import is_bag, is_bag_remains
 from archiver.codes import display_path
-from archiver.errors import ArchiverError, UsageError
-from archiver.model import AuditReport, BagAudit, FileFixity, Finding, utc_now
+from archiver.errors import ArchiverError
+from archiver.model import AuditReport, BagAudit, FileFixity, Finding, TimestampVerdict, utc_now
 from archiver.store import Store
 from archiver.store.auditlog import append_entries, last_entries, read_entries
 from archiver.verify import validate_bag
@@ -46,8 +48,9 @@ if TYPE_CHECKING:
 
 MAX_LOGGED_FAILURES = 100  # failures written in one bag's log entry; the rest are counted
 
-#: What a bag's check gives back from a worker: (bag, valid, files, bytes, failures).
-Outcome = tuple[str, bool, int, int, tuple[Finding, ...]]
+#: What a bag's check gives back from a worker: (bag, valid, files, bytes, failures, and the
+#: verdict on its timestamp token when it holds one).
+Outcome = tuple[str, bool, int, int, tuple[Finding, ...], TimestampVerdict | None]
 
 
 def _iso(moment: datetime) -> str:
@@ -102,13 +105,14 @@ def future_dated(last: dict[str, dict[str, Any]], now: datetime) -> tuple[tuple[
     return tuple(found)
 
 
-def _check_one(bag: str, workers: int) -> Outcome:
+def _check_one(bag: str, workers: int, timestamp_ca: tuple[bytes, ...] = ()) -> Outcome:
     """Worker: the full validation of one bag (runs in a child process); never raises."""
     try:
-        report = validate_bag(Path(bag), workers=workers)
+        report = validate_bag(Path(bag), workers=workers, timestamp_ca=timestamp_ca)
     except ArchiverError as exc:  # no longer a bag: it went away during the audit
-        return bag, False, 0, 0, (codes.B021_FILE.finding("", reason=exc.message),)
-    return bag, report.valid, report.files_checked, report.bytes_checked, report.errors
+        return bag, False, 0, 0, (codes.B021_FILE.finding("", reason=exc.message),), None
+    return (bag, report.valid, report.files_checked, report.bytes_checked, report.errors,
+            report.timestamp)
 
 
 def audit_store(
@@ -120,16 +124,21 @@ def audit_store(
     clock: Callable[[], datetime] = utc_now,
     progress: Callable[[int, int], None] | None = None,
     rng: random.Random | None = None,
+    timestamp_ca: tuple[bytes, ...] = (),
 ) -> AuditReport:
-    """Audit the bags of ``store``; append each outcome to its audit log; return the report."""
+    """Audit the bags of ``store``; append each outcome to its audit log; return the report.
+
+    A bag's timestamp token is checked too (its signature against ``timestamp_ca``, DER), and
+    its time and verdict logged with the outcome.
+    """
     store.require_existing()
     started = clock()
     bags, problems = _bags_and_problems(store)
     last = last_entries(store.audit_dir)
     chosen = select_bags(list(bags), last, started, older_than_days, sample, rng or random.Random())
     results = []
-    for n, (key, valid, files, size, failures) in enumerate(
-        _run_checks([str(bags[k]) for k in chosen], chosen, processes), start=1
+    for n, (key, valid, files, size, failures, stamp) in enumerate(
+        _run_checks([str(bags[k]) for k in chosen], chosen, processes, timestamp_ca), start=1
     ):
         previous = last.get(key, {})
         outcome = BagAudit(
@@ -142,6 +151,7 @@ def audit_store(
             SOFTWARE,
             previous.get("time"),
             previous.get("outcome"),
+            stamp,
         )
         append_entries(store.audit_dir, [outcome.log_entry()])
         results.append(outcome)
@@ -189,21 +199,30 @@ def bounded_failures(failures: tuple[Finding, ...]) -> tuple[Finding, ...]:
     return kept + more
 
 
-def _run_checks(paths: list[str], keys: list[str], processes: int | None) -> Iterator[Outcome]:
-    """Check bags across processes; yield (store key, valid, files, bytes, errors) in order."""
+def _run_checks(
+    paths: list[str], keys: list[str], processes: int | None, timestamp_ca: tuple[bytes, ...] = ()
+) -> Iterator[Outcome]:
+    """Check bags across processes; yield (store key, valid, files, bytes, errors, timestamp
+    verdict) in order."""
     processes = max(1, processes or os.cpu_count() or 1)
     key_of = dict(zip(paths, keys, strict=True))
     if processes == 1 or len(paths) <= 1:
         threads = processes if len(paths) <= 1 else 1
         for path in paths:
-            bag, valid, files, size, failures = _check_one(path, max(threads, 1))
-            yield key_of[bag], valid, files, size, failures
+            bag, valid, files, size, failures, stamp = _check_one(
+                path, max(threads, 1), timestamp_ca
+            )
+            yield key_of[bag], valid, files, size, failures, stamp
         return
-    for bag, valid, files, size, failures in _pooled_checks(paths, processes):
-        yield key_of[bag], valid, files, size, failures
+    for bag, valid, files, size, failures, stamp in _pooled_checks(
+        paths, processes, timestamp_ca
+    ):
+        yield key_of[bag], valid, files, size, failures, stamp
 
 
-def _pooled_checks(paths: list[str], processes: int) -> Iterator[Outcome]:
+def _pooled_checks(
+    paths: list[str], processes: int, timestamp_ca: tuple[bytes, ...]
+) -> Iterator[Outcome]:
     """:func:`_check_one` for each path in a pool of processes, in order.
 
     A process that dies (killed, out of memory) breaks the pool: a new pool goes on from the
@@ -219,7 +238,11 @@ def _pooled_checks(paths: list[str], processes: int) -> Iterator[Outcome]:
         try:
             with ProcessPoolExecutor(max_workers=processes) as pool:
                 for outcome in pool.map(
-                    _check_one, remaining, [1] * len(remaining), chunksize=chunk
+                    _check_one,
+                    remaining,
+                    [1] * len(remaining),
+                    [timestamp_ca] * len(remaining),
+                    chunksize=chunk,
                 ):
                     done += 1
                     yield outcome
@@ -228,7 +251,7 @@ def _pooled_checks(paths: list[str], processes: int) -> Iterator[Outcome]:
                 stopped = codes.B021_CHECK_STOPPED.finding(
                     "", error="the process checking this bag died twice (out of memory, killed)"
                 )
-                yield remaining[done], False, 0, 0, (stopped,)
+                yield remaining[done], False, 0, 0, (stopped,), None
                 done += 1
             else:
                 retried = remaining[done]
@@ -244,24 +267,6 @@ def audit_premis(store: Store) -> bytes:
     objects = tuple(FileFixity(bag, 0, ()) for bag in bags)
     events = tuple(_fixity_event(entry) for entry in entries)
     return premis_xml(objects, events)
-
-
-def check_premis_output(output: Path, store_root: Path, overwrite: bool) -> None:
-    """Refuse an output inside the store or a bag, a folder, or an existing file."""
-    target = output.resolve()
-    if target.is_relative_to(store_root.resolve()):
-        raise UsageError(
-            f"the output must not be inside the store {store_root} (its bags and audit log "
-            "are never modified)",
-            subject=str(output),
-        )
-    bag = next((p for p in target.parents if is_bag(p) or is_bag_remains(p)), None)
-    if bag is not None:
-        raise UsageError(f"the output must not be inside the bag {bag}", subject=str(output))
-    if os.path.isdir(output):
-        raise UsageError("is a folder; give a file name", subject=str(output))
-    if os.path.lexists(output) and not overwrite:
-        raise UsageError("already exists (--force replaces it)", subject=str(output))
 
 
 def _fixity_event(entry: dict[str, Any]) -> PremisEvent:

@@ -1,11 +1,12 @@
 """The verify stage: check a bag and report coded findings; never write a byte.
 
-Three families of checks, each in its own module:
+Four families of checks, each in its own module:
 
 - :mod:`archiver.bagit.rules`: BagIt (RFC 8493) structure and fixity, for any bag;
 - :mod:`archiver.verify.profile`: conformance to a BagIt profile (ours, or one given);
 - :mod:`archiver.verify.content`: archiver's own content checks (Dublin Core, WARC, CDXJ,
-  captions), for bags that declare the archiver profile.
+  captions), for bags that declare the archiver profile;
+- :mod:`archiver.verify.timestamp`: a bag's RFC 3161 timestamp token, for any bag holding one.
 
 Findings are data (:class:`archiver.model.Finding`), every code and message from the one
 table in :mod:`archiver.codes`; an exception means the check could not be made at all (the
@@ -33,6 +34,7 @@ from archiver.verify.profile import (
     check_profile,
     declared_profiles,
 )
+from archiver.verify.timestamp import check_timestamp
 
 if TYPE_CHECKING:
     from archiver.warc.scan import WarcScanner
@@ -50,13 +52,16 @@ def validate_bag(
     completeness_only: bool = False,
     profile: dict[str, Any] | None = None,
     workers: int = 2,
+    timestamp_ca: tuple[bytes, ...] = (),
 ) -> ValidationReport:
     """Check one bag and return every finding.
 
     ``fast`` checks Payload-Oxum only; ``completeness_only`` checks that every file is present
     and listed without hashing. The full check adds every checksum, the profile (``profile``
-    when given, else ours when the bag declares it) and, for archiver bags, the content checks.
-    An archiver bag's WARCs are checked record by record in the same read that hashes them.
+    when given, else ours when the bag declares it), the bag's timestamp token when it has
+    one (its signature against ``timestamp_ca``, DER certificates) and, for archiver bags, the
+    content checks. An archiver bag's WARCs are checked record by record in the same read that
+    hashes them.
 
     Raises :class:`~archiver.errors.NotABagError` for a path that is not a bag; for a bag,
     never raises (but for ``KeyboardInterrupt`` and the like): a file that cannot be read, or
@@ -64,7 +69,7 @@ def validate_bag(
     """
     ensure_bag(bag)
     try:
-        return _validate(bag, fast, completeness_only, profile, workers)
+        return _validate(bag, fast, completeness_only, profile, workers, timestamp_ca)
     except NotABagError:
         raise
     except OSError as exc:  # the bag changed under the check, or a disk error
@@ -90,6 +95,7 @@ def _validate(
     completeness_only: bool,
     profile: dict[str, Any] | None,
     workers: int,
+    timestamp_ca: tuple[bytes, ...],
 ) -> ValidationReport:
     """:func:`validate_bag`, uncontained."""
     scanners: dict[str, WarcScanner] = {}
@@ -102,7 +108,12 @@ def _validate(
     )
     findings = list(result.findings)
     checks = ["bagit-fast" if fast else "bagit-completeness" if completeness_only else "bagit"]
+    timestamp = None
     if not (fast or completeness_only):
+        stamp_findings, timestamp = check_timestamp(bag, result.tag_files, timestamp_ca)
+        findings.extend(stamp_findings)
+        if timestamp is not None:
+            checks.append("timestamp")
         ours = ARCHIVER_PROFILE_ID in declared_profiles(result)
         if profile is not None:
             findings.extend(check_profile(result, bag, profile))
@@ -121,6 +132,7 @@ def _validate(
         files_checked=result.files_checked,
         bytes_checked=result.bytes_checked,
         checks=tuple(checks),
+        timestamp=timestamp,
     )
 
 

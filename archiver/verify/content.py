@@ -3,7 +3,7 @@
 Dublin Core and PREMIS against ``schemas/``, every WARC record's digests, the CDXJ index
 against the WARC, captions.json against the Dublin Core record and the WARC. Its findings are
 the D, M, W, X and C codes of :mod:`archiver.codes`. Reads only, and every file through
-:func:`archiver.bagit.read.open_bag_file`: never through a symbolic link (those are reported by
+:func:`archiver.bagit.read.open_in_bag`: never through a symbolic link (those are reported by
 the BagIt checks), and a file that cannot be read is a finding, never an exception. Each read
 is bounded in size, and a CDXJ line in length.
 """
@@ -20,8 +20,8 @@ from archiver import codes
 from archiver.bagit.read import (
     TooLargeError,
     bounded_lines,
-    open_bag_file,
-    read_bag_file,
+    open_in_bag,
+    read_in_bag,
     walk_bag,
 )
 from archiver.codes import Findings
@@ -44,7 +44,7 @@ MAX_INDEX_LINE = 1024 * 1024  # a CDXJ line, at most (its URL twice, and a littl
 class _Loaded:
     """A record file of the bag as read: its bytes, or why there are none."""
 
-    data: bytes | None  # None when absent (or a link), unreadable, or too large
+    data: bytes | None  # None when absent, unreadable (a link included), or too large
     unreadable: str | None = None  # why it could not be read
     too_large: TooLargeError | None = None
 
@@ -52,7 +52,9 @@ class _Loaded:
 def _load(bag: Path, relative: str, limit: int) -> _Loaded:
     """Read a record file of the bag, never raising for a bad bag."""
     try:
-        return _Loaded(read_bag_file(bag, relative, limit))
+        return _Loaded(read_in_bag(bag, relative, limit))
+    except FileNotFoundError:
+        return _Loaded(None)
     except TooLargeError as exc:
         return _Loaded(None, too_large=exc)
     except OSError as exc:
@@ -104,11 +106,9 @@ def _checked_warc(
     if quick is not None:
         return quick
     try:
-        handle = open_bag_file(bag, relative)
+        handle = open_in_bag(bag, relative)
     except OSError as exc:
         return [], [RecordProblem(None, None, f"cannot be read: {exc.strerror or exc}")]
-    if handle is None:
-        return [], [RecordProblem(None, None, "no longer a regular file of the bag")]
     with handle:
         return read_warc(handle) if scanner is not None else check_warc(handle)
 
@@ -166,12 +166,12 @@ def _warc_findings(
 def check_index(bag: Path, records_by_warc: dict[str, list[RecordSummary]]) -> Iterator[Finding]:
     """Every CDXJ entry points at a real record, and every replayable record is indexed."""
     try:
-        handle = open_bag_file(bag, INDEX)
+        handle = open_in_bag(bag, INDEX)
+    except FileNotFoundError:
+        yield codes.X001_MISSING.finding(INDEX)
+        return
     except OSError as exc:
         yield codes.X001_UNREADABLE.finding(INDEX, reason=exc.strerror or exc)
-        return
-    if handle is None:
-        yield codes.X001_MISSING.finding(INDEX)
         return
     by_position = {
         (name, r.offset, r.length): r for name, recs in records_by_warc.items() for r in recs

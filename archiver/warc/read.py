@@ -1,17 +1,22 @@
 """Reading WARC files back with warcio: every record checked, or one record opened for replay.
 
-:func:`read_warc` walks every record with warcio's ``ArchiveIterator`` (``check_digests``) and
-reports malformed records, digest mismatches, truncation and trailing garbage as
-:class:`RecordProblem` values, never raising for a bad file. :func:`open_record` opens the
-record at an offset (the CDXJ index gives it) and streams its payload as stored. The quick
-one-pass check that usually stands in for :func:`read_warc` is :mod:`archiver.warc.scan`.
+:func:`read_warc` (a path or an open file) and :func:`read_warc_stream` (a seekable stream,
+such as a WARC inside a WACZ) walk every record with warcio's ``ArchiveIterator``
+(``check_digests``) and report malformed records, digest mismatches, truncation and trailing
+garbage as :class:`RecordProblem` values, never raising for a bad file. :func:`open_record`
+opens the record at an offset (the CDXJ index gives it) and streams its payload as stored.
+The quick one-pass check that usually stands in for :func:`read_warc` is
+:mod:`archiver.warc.scan`.
 
 warcio's iterator prints a warning on stderr for a record not followed by its blank lines;
 ``_CheckingIterator`` overrides its private ``_consume_blanklines`` to keep the offset as a
 problem instead. warcio would also inflate without limit and hold a "line" of any length in
 memory (a small gzip of zeros is one endless line): its reader is replaced by
 ``_BoundedReader``, which stops at the bounds below (pyproject.toml caps warcio's version for
-these overrides). Reads only; knows nothing about bags.
+these overrides). Every reading of a WARC goes through ``_CheckingIterator``, so through these
+bounds: the checks here, replay's :func:`open_record`, and a crawl's reading in
+:mod:`archiver.warc.crawl` (which meets them as :data:`BOUND_ERRORS`). Reads only; knows
+nothing about bags.
 
 Bounds, shared with :mod:`archiver.warc.scan` (which gives up a little before them, so that it
 never passes a file this reading would stop at):
@@ -25,7 +30,6 @@ never passes a file this reading would stop at):
 
 from __future__ import annotations
 
-import contextlib
 import io
 import zlib
 from dataclasses import dataclass
@@ -64,6 +68,11 @@ class InflateBoundError(Exception):
 
 class LineTooLongError(Exception):
     """Reading stopped: a line longer than :data:`MAX_LINE` bytes (no WARC head has one)."""
+
+
+#: What reading a WARC through this module raises at a bound (neither is a ``ValueError``,
+#: which warcio catches and passes over in places).
+BOUND_ERRORS = (InflateBoundError, LineTooLongError)
 
 
 def ratio_exceeded(inflated: int, compressed: int, slack: int = 0) -> bool:
@@ -177,29 +186,40 @@ def read_warc(source: Path | BinaryIO) -> tuple[list[RecordSummary], list[Record
     its blank lines, bytes after the last complete record, and a file that passes a bound are
     problems too.
     """
+    if not isinstance(source, Path):
+        return read_warc_stream(source)
+    try:
+        with source.open("rb") as stream:
+            return read_warc_stream(stream)
+    except OSError as exc:  # it could not be opened (read errors are met inside)
+        return [], [RecordProblem(0, None, f"unreadable WARC data: {exc}".strip())]
+
+
+def read_warc_stream(stream: BinaryIO) -> tuple[list[RecordSummary], list[RecordProblem]]:
+    """As :func:`read_warc`, for a WARC open as a seekable binary stream (read from where it
+    stands; offsets as the stream's ``tell`` gives them), within the same bounds."""
     records: list[RecordSummary] = []
     problems: list[RecordProblem] = []
     try:
-        with _opened(source) as stream:
-            iterator = _CheckingIterator(stream)
-            for record in iterator:
-                _drain(record.content_stream())
-                summary = _summarise(iterator, record)
-                records.append(summary)
-                problems.extend(_record_problems(summary, record))
-            problems.extend(
-                RecordProblem(
-                    offset,
-                    None,
-                    "record not followed by the blank lines ending a "
-                    "record: its Content-Length is wrong",
-                )
-                for offset in iterator.misaligned
+        iterator = _CheckingIterator(stream)
+        for record in iterator:
+            _drain(record.content_stream())
+            summary = _summarise(iterator, record)
+            records.append(summary)
+            problems.extend(_record_problems(summary, record))
+        problems.extend(
+            RecordProblem(
+                offset,
+                None,
+                "record not followed by the blank lines ending a "
+                "record: its Content-Length is wrong",
             )
-            if not records:
-                problems.append(RecordProblem(None, None, "the file holds no WARC record"))
-            else:
-                problems.extend(_trailing_data(stream, records[-1]))
+            for offset in iterator.misaligned
+        )
+        if not records:
+            problems.append(RecordProblem(None, None, "the file holds no WARC record"))
+        else:
+            problems.extend(_trailing_data(stream, records[-1]))
     except InflateBoundError as exc:
         problems.append(RecordProblem(_next_offset(records), None, str(exc), too_large=True))
     except LineTooLongError as exc:
@@ -216,13 +236,6 @@ def read_warc(source: Path | BinaryIO) -> tuple[list[RecordSummary], list[Record
 def _next_offset(records: list[RecordSummary]) -> int:
     """Where the record after the last one read starts."""
     return records[-1].offset + records[-1].length if records else 0
-
-
-def _opened(source: Path | BinaryIO) -> contextlib.AbstractContextManager[BinaryIO]:
-    """``source`` opened for reading (a path), or as given (closed by its owner)."""
-    if isinstance(source, Path):
-        return source.open("rb")
-    return contextlib.nullcontext(source)
 
 
 def _record_problems(summary: RecordSummary, record: ArcWarcRecord) -> list[RecordProblem]:

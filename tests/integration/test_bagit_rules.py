@@ -542,3 +542,41 @@ def test_fast_without_payload_oxum_says_so(tmp_path: Path) -> None:
     result = check(bag, fast=True)
     assert errors(result) == set()
     assert ("B012", "bag-info.txt") in warnings(result)
+
+
+# --- The one reader of a bag's files -------------------------------------------------------
+
+
+def test_the_bag_file_reader_never_follows_a_link_nor_waits_on_a_fifo(tmp_path: Path) -> None:
+    """open_in_bag/read_in_bag, which every reader of a bag's files goes through: each
+    refusal is an OSError saying why, and nothing outside the bag is ever read."""
+    import errno
+
+    from archiver.bagit.read import TooLargeError, open_in_bag, read_in_bag
+
+    bag = make_bag(tmp_path)
+    outside = tmp_path / "outside"
+    (outside / "inner").mkdir(parents=True)
+    (outside / "inner" / "secret.txt").write_bytes(b"not the bag's\n")
+    (bag / "data" / "linked.txt").symlink_to(outside / "inner" / "secret.txt")
+    (bag / "data" / "folder").symlink_to(outside / "inner")
+    os.mkfifo(bag / "data" / "pipe")
+    assert read_in_bag(bag, "data/article.txt", 100) == PAYLOAD["data/article.txt"]
+    with open_in_bag(bag, "data/sub/photo.bin") as handle:
+        assert handle.read() == PAYLOAD["data/sub/photo.bin"]
+    refused = {
+        "data/absent.txt": errno.ENOENT,
+        "data/linked.txt": errno.ELOOP,
+        "data/folder/secret.txt": errno.ELOOP,
+        "data/pipe": errno.EINVAL,
+        "data/../bagit.txt": errno.EINVAL,
+        "data/article.txt/x": errno.ELOOP,
+    }
+    for relative, expected in refused.items():
+        with pytest.raises(OSError) as raised:
+            read_in_bag(bag, relative, 1 << 20)
+        assert raised.value.errno == expected, (relative, raised.value)
+    with pytest.raises(TooLargeError) as too_large:
+        read_in_bag(bag, "data/sub/photo.bin", 1000)
+    assert isinstance(too_large.value, OSError) and too_large.value.size == 1024
+    assert too_large.value.errno == errno.EFBIG

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from helpers import SEED, edit, rebag, warc_of
+from tsa import Authority, make_authority, sign_token
 
 import archiver
 from archiver.bagit.write import hash_payload, write_bag
@@ -169,6 +171,26 @@ def entity_in_premis(bag: Path) -> None:
 # --- One bad bag per code -------------------------------------------------------------------
 
 ZEROS = "0" * 64
+
+TOKEN = "metadata/tagmanifest-sha256.txt.tsr"
+STAMPED = "tagmanifest-sha256.txt"
+
+
+def stamp(bag: Path, digest: bytes | None = None) -> Authority:
+    """Give the bag a timestamp token over ``digest`` (default: its sha256 tag manifest's)."""
+    authority = make_authority()
+    digest = digest or hashlib.sha256((bag / STAMPED).read_bytes()).digest()
+    (bag / TOKEN).parent.mkdir(exist_ok=True)
+    (bag / TOKEN).write_bytes(sign_token(authority, digest))
+    return authority
+
+
+def stamp_with_foreign_ca(bag: Path) -> dict[str, Any]:
+    """A good token, checked against the CA of another authority."""
+    stamp(bag)
+    other = make_authority("Another").ca_cert.public_bytes(serialization.Encoding.DER)
+    return {"timestamp_ca": (other,)}
+
 
 CASES: dict[str, Case] = {
     # BagIt, any bag
@@ -357,6 +379,10 @@ CASES: dict[str, Case] = {
         ),
         CAPTIONS,
     ),
+    "T001": Case("plain", lambda b: (b / TOKEN).write_bytes(b"not a token"), TOKEN),
+    "T002": Case("plain", lambda b: stamp(b, hashlib.sha256(b"another bag").digest()), STAMPED),
+    "T003": Case("plain", stamp_with_foreign_ca, TOKEN),
+    "T004": Case("plain", stamp, TOKEN),
 }
 
 

@@ -12,7 +12,8 @@ The defects R1-R3, R5, R6, R9, R13-R16 and R21 of the adversarial review
   line and exit status 4, nothing written, read or removed through it;
 - a bag that lost bagit.txt, or a shard linked from elsewhere: reported, never skipped;
 - an audit log ending in a torn line, and an entry dated in the future;
-- ``audit --premis`` onto an existing file, into a bag or into the store.
+- ``audit --premis`` onto an existing file, into a bag or into the store;
+- ``export-store`` of a store with a bag whose record cannot be read: every row, and a warning.
 """
 
 from __future__ import annotations
@@ -156,6 +157,16 @@ def test_an_unreadable_record_fails_that_bag_only(
     listed = run("list", store, "--json", home=shared_tmp, as_nobody=True)
     assert listed.returncode == 0, listed.stderr
     assert len(json.loads(listed.stdout)["bags"]) == 3
+    holdings = shared_tmp / "holdings.csv"
+    exported = run("export-store", store, "--csv", holdings, home=shared_tmp, as_nobody=True)
+    assert exported.returncode == 0, exported.stderr
+    assert "3 bag(s) catalogued" in exported.stderr and len(holdings.read_text().splitlines()) == 4
+    record = f"{bags[1].relative_to(store)}/metadata/dublin_core.xml"
+    if relative in ("metadata", "metadata/dublin_core.xml"):  # its row says what bag-info does
+        assert f"warning: ERROR D001 {record}: " in exported.stderr
+        assert "Permission denied" in exported.stderr
+    else:
+        assert "warning" not in exported.stderr
 
 
 # --- R2: names that are not UTF-8 ----------------------------------------------------------
@@ -306,7 +317,7 @@ def check_every_store_command(store: Path, tmp_path: Path) -> None:
     for args, said in (
         (["validate", store], "VALID "),
         (["audit", store], "1 intact, 0 failed"),
-        (["list", store], "1 bag(s)"),
+        (["list", store], "1 bag in"),
         (["export-store", store, "--csv", tmp_path / "holdings.csv"], "1 bag(s) catalogued"),
     ):
         code, out, err = invoke(*args)
@@ -400,7 +411,10 @@ def test_a_shard_linked_from_elsewhere_is_reported_not_followed(
     code, out, err = invoke("capture", SEED, "--store", store)
     assert code == 4 and "2016: is a symbolic link" in err
     code, out, err = invoke("list", store)
-    assert code == 0 and "0 bag(s)" in out and "S001 2016" in err
+    assert code == 0 and "0 bags in" in out and "S001 2016" in err
+    code, out, err = invoke("export-store", store, "--csv", tmp_path / "holdings.csv")
+    assert code == 0 and "0 bag(s) catalogued" in err and "S001 2016" in err
+    (tmp_path / "holdings.csv").unlink()
     code, out, _ = invoke("audit", store)
     assert code == 1 and "UNREACHED ERROR S001 2016" in out
     code, out, _ = invoke("validate", store)
@@ -457,11 +471,15 @@ def test_audit_premis_refuses_existing_files_bags_and_the_store(
     [bag] = make_store(store, captured, count=1)
     precious = tmp_path / "precious.txt"
     precious.write_text("precious\n")
+    real = store.resolve()
+    linked = tmp_path / "linked.xml"  # a link into the store, where nothing is yet
+    linked.symlink_to(store / "premis.xml")
     before = tree_state(tmp_path)
     refused = {
         precious: "already exists (--force replaces it)",
-        bag / "data" / "article.txt": "must not be inside the store",
-        store / "premis.xml": "must not be inside the store",
+        bag / "data" / "article.txt": f"must not be inside a bag or a store ({real} is never",
+        store / "premis.xml": f"must not be inside a bag or a store ({real} is never",
+        linked: f"must not be inside a bag or a store ({real} is never",
     }
     for target, message in refused.items():
         for extra in ([], ["--force"]):
@@ -473,8 +491,12 @@ def test_audit_premis_refuses_existing_files_bags_and_the_store(
     assert tree_state(tmp_path) == before, "nothing written, not even an audit entry"
     elsewhere = tmp_path / "received"
     shutil.copytree(captured, elsewhere / "bag")
+    received = (elsewhere / "bag").resolve()
     code, _, err = invoke("audit", store, "--premis", elsewhere / "bag" / "data" / "x.xml")
-    assert code == 2 and "must not be inside the bag" in err
+    assert code == 2 and f"must not be inside a bag or a store ({received} is" in err
+    (elsewhere / "bag" / "bagit.txt").unlink()  # a bag that lost bagit.txt is still a bag
+    code, _, err = invoke("audit", store, "--premis", elsewhere / "bag" / "data" / "x.xml")
+    assert code == 2 and f"must not be inside a bag or a store ({received} is" in err
     code, _, _ = invoke("audit", store, "--premis", precious, "--force")
     assert code == 0 and precious.read_bytes().startswith(b"<?xml")
     assert archiver.validate(bag).valid

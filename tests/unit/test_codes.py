@@ -17,7 +17,7 @@ from archiver.codes import CODES, MESSAGES, Findings, severities
 from archiver.model import Severity
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = re.compile(r"^[BPDMWXCS]\d{3}$")
+CODE = re.compile(r"^[BPDMWXCTS]\d{3}$")
 
 
 def readme_rows() -> list[tuple[str, str, str]]:
