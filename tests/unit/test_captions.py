@@ -8,6 +8,10 @@ sets). How well the model does on whole articles is measured in ``test_plaintext
 from __future__ import annotations
 
 import ast
+import gc
+import subprocess
+import sys
+import warnings
 import json
 from importlib import resources
 from pathlib import Path
@@ -25,7 +29,7 @@ from archiver.extract.captions import (
     split_credit,
     split_sentences,
 )
-from archiver.extract.tagging import lemma, tag, tokenize
+from archiver.extract.tagging import _tagger, lemma, tag, tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -270,3 +274,25 @@ def test_the_model_is_small_complete_and_set_for_precision() -> None:
     assert model["target_precision"] >= 0.95
     assert model["weights"]["credit"] > 0 and model["weights"]["quotation"] < 0
     assert {"en"} == MODEL_LANGUAGES
+
+
+def test_the_tagger_loads_without_nltk_and_tags_as_textblob_does() -> None:
+    code = (
+        "import sys\n"
+        "from archiver.extract.tagging import tag\n"
+        "tag('Soldiers move in formation.')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'nltk', 'textblob'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    with warnings.catch_warnings():  # TextBlob leaves its table files open
+        warnings.simplefilter("ignore", ResourceWarning)
+        from textblob.en import parser  # the package's own tagger, for comparison
+
+        for sentence in (
+            "Quickly, the U.S. envoy's aides bandaged 3 wounded villagers near Kyiv.",
+            "Xyloquent Brambleworths zorbify 42 glimmerous teapots in Ulaanbaatar.",
+        ):
+            words = tokenize(sentence)
+            assert _tagger()(words) == parser.find_tags(words)
+        gc.collect()
