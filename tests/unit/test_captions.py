@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ast
 import gc
+import json
 import subprocess
 import sys
 import warnings
-import json
 from importlib import resources
 from pathlib import Path
 
