@@ -27,17 +27,23 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from archiver.errors import ExtractionError
 from archiver.extract.captions import (
     MODEL_LANGUAGES,
+    CaptionEvidence,
+    Marker,
+    Surroundings,
     caption_evidence,
     figure_marker,
-    split_credit,
+    name_line,
+    read_paragraph,
     split_sentences,
 )
+from archiver.extract.credits import split_credit
 from archiver.extract.language import detect_language
 from archiver.model import Article, Block, BlockKind, Caption
 
@@ -266,7 +272,7 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
         return False
     if _BYLINE.match(text) or split_credit(text)[1] is not None or is_link_line(text):
         return False
-    if figure_marker(text)[0]:
+    if figure_marker(text) is not None:
         return False
     if _MEDIA_IMPERATIVE.match(text):
         return False
@@ -432,7 +438,7 @@ def read_plaintext(text: str) -> PlaintextReading:
     Blocks come in reading order as HEADING, BODY or CAPTION; captions are also listed with
     their split-off credits. The paragraph carrying the date marker and the one opening
     with the dateline are body text whatever they look like; so are link lines and figure
-    markers ("Image", "Image source, Reuters"), whose credit goes to the caption after them.
+    markers ("Image", "Image source, Reuters", a credit standing alone: see ``_classify``).
     The language is detected first, on the whole text: captions are sought only in a
     language the caption model covers, else every paragraph but the headings is body and a
     warning says so. Raises ``ExtractionError`` for text with no paragraphs, or binary data.
@@ -442,33 +448,22 @@ def read_plaintext(text: str) -> PlaintextReading:
     forced_body.add(lede_index)
     language = detect_language("\n".join(p.text for p in paragraphs))
     warnings: tuple[str, ...] = ()
-    seek_captions = language in MODEL_LANGUAGES
-    if not seek_captions:
+    judge: Judge = caption_evidence
+    if language not in MODEL_LANGUAGES:
         named = f"in '{language}'" if language else "in a language that could not be detected"
         warnings = (
             f"photo captions were not sought: the text is {named}, and the caption model "
             f"covers only {', '.join(sorted(MODEL_LANGUAGES))}; captions stay in the body text",
         )
-    blocks: list[Block] = []
-    captions: list[Caption] = []
-    for paragraph, after_marker, marker_credit in _walk(paragraphs, forced_body):
-        kind = BlockKind.BODY
-        if after_marker is not None and seek_captions:
-            evidence = caption_evidence(paragraph.raw, after_figure_marker=after_marker)
-            if evidence.is_caption:
-                kind = BlockKind.CAPTION
-                captions.append(Caption(evidence.text, evidence.credit or marker_credit))
-        is_candidate = after_marker is not None and kind is BlockKind.BODY
-        if is_candidate and is_heading(paragraph.text, paragraph.lines):
-            kind = BlockKind.HEADING
-        blocks.append(Block(kind, paragraph.text))
-
+        judge = _judge_none
+    verdicts = _classify(paragraphs, forced_body, judge)
+    blocks = tuple(Block(v.kind, p.text) for v, p in zip(verdicts, paragraphs, strict=True))
     lede = paragraphs[lede_index].text
     if dateline and lede.startswith(dateline):
         lede = lede[len(dateline) :]
     article = Article(
-        blocks=tuple(blocks),
-        captions=tuple(captions),
+        blocks=blocks,
+        captions=tuple(v.caption for v in verdicts if v.caption is not None),
         title=None,
         date=iso_date,
         publisher=publisher,
@@ -478,16 +473,137 @@ def read_plaintext(text: str) -> PlaintextReading:
     return PlaintextReading(article, warnings)
 
 
-def caption_candidates(text: str) -> list[tuple[str, bool]]:
-    """The paragraphs ``read_plaintext`` would ask the caption model about, each with
-    whether a figure marker stands before it: what the model is trained on."""
+def caption_candidates(text: str, captions: Collection[str]) -> list[tuple[str, Surroundings]]:
+    """The paragraphs ``read_plaintext`` would ask the caption model about, each with what
+    stands around it: what the model is trained on. ``captions`` (the labelled caption
+    texts) stand in for the model's verdicts, which decide where a credit standing alone
+    belongs."""
     paragraphs, _, forced_body = _read_paragraphs(text)
     forced_body.add(_locate_lede(paragraphs, forced_body)[0])
-    return [
-        (paragraph.raw, after)
-        for paragraph, after, _ in _walk(paragraphs, forced_body)
-        if after is not None
-    ]
+    labelled = {" ".join(c.split()) for c in captions}
+
+    def judge_by_labels(raw: str, around: Surroundings) -> CaptionEvidence:
+        reading = read_paragraph(raw)
+        is_caption = " ".join(reading.text.split()) in labelled
+        return CaptionEvidence(is_caption, float(is_caption), reading.text, reading.credit)
+
+    verdicts = _classify(paragraphs, forced_body, judge_by_labels)
+    return [(p.raw, v.around) for p, v in zip(paragraphs, verdicts, strict=True) if v.around]
+
+
+#: Judges a paragraph (its raw text, what stands around it).
+Judge = Callable[[str, Surroundings], CaptionEvidence]
+
+
+def _judge_none(raw: str, around: Surroundings) -> CaptionEvidence:
+    return CaptionEvidence(False, 0.0, raw, None, decided="captions are not sought")
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """A paragraph's kind, its caption when it is one, and what stood around it when it was
+    judged (None: not judged)."""
+
+    kind: BlockKind
+    caption: Caption | None = None
+    around: Surroundings | None = None
+
+
+def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge) -> list[_Verdict]:
+    """Each paragraph's kind, and its caption when it is one.
+
+    Figure markers (``figure_marker``) are body text, and never headings: an "Image" line or
+    "Image source, X" points to the paragraph after it, which is judged with that cue and
+    gets the marker's credit. A credit standing alone (a credit line, or a name alone: see
+    ``name_line``) belongs to the caption beside it: the paragraph before it is judged
+    knowing a credit follows, and takes it when it is a caption without a credit of its own;
+    otherwise a credit line marks the paragraph after it, and a name alone just before a
+    caption without a credit is that caption's. Forced body paragraphs (date line, lede) and link
+    lines are never judged. A heading is a short line (``is_heading``) that is no caption,
+    no repeated line, not one of three or more short lines in a row (a list or a table), and
+    has no credit line after it.
+    """
+    markers: list[Marker | None] = [figure_marker(p.text) for p in paragraphs]
+    listed = _listed(paragraphs)
+    verdicts: list[_Verdict] = []
+    after: Marker | None = None  # the marker just before, unless its credit was taken
+    taken = False  # whether the previous paragraph took the credit line that follows it
+    for index, paragraph in enumerate(paragraphs):
+        marker = markers[index]
+        if marker is not None:
+            after, taken = (None if taken else marker), False
+            verdicts.append(_Verdict(BlockKind.BODY))
+            continue
+        verdict = _Verdict(BlockKind.BODY)
+        if index not in forced_body and not is_link_line(paragraph.text):
+            following = _credit_after(index, markers, paragraphs)
+            around = Surroundings(after is not None, following is not None)
+            evidence = judge(paragraph.raw, around)
+            verdict = _Verdict(BlockKind.BODY, None, around)
+            if evidence.is_caption:
+                credit = evidence.credit or (after.credit if after else None)
+                if evidence.credit is None and following is not None:
+                    markers[index + 1], taken = following, True  # the credit line is its own
+                    credit = credit or following.credit
+                verdict = _Verdict(BlockKind.CAPTION, Caption(evidence.text, credit), around)
+            elif (
+                not around.before_credit_line
+                and index not in listed
+                and is_heading(paragraph.text, paragraph.lines)
+            ):
+                verdict = _Verdict(BlockKind.HEADING, None, around)
+        verdicts.append(verdict)
+        after = None
+    return _names_before_captions(paragraphs, verdicts)
+
+
+def _credit_after(
+    index: int, markers: list[Marker | None], paragraphs: list[_Paragraph]
+) -> Marker | None:
+    """The credit standing alone just after a paragraph: a credit line ("Getty Images"), or
+    a name alone ("Panos Pictures", see ``name_line``)."""
+    if index + 1 >= len(paragraphs):
+        return None
+    marker = markers[index + 1]
+    if marker is not None:
+        return marker if marker.kind == "credit" else None
+    name = name_line(paragraphs[index + 1].text)
+    return Marker("credit", name) if name else None
+
+
+def _names_before_captions(
+    paragraphs: list[_Paragraph], verdicts: list[_Verdict]
+) -> list[_Verdict]:
+    """A name standing alone just before a caption without a credit ("Powys Council") is
+    that caption's credit, not a heading."""
+    for index in range(1, len(verdicts)):
+        before, verdict = verdicts[index - 1], verdicts[index]
+        caption = verdict.caption
+        if caption and not caption.credit and before.kind is BlockKind.HEADING:
+            name = name_line(paragraphs[index - 1].text)
+            if name:
+                verdicts[index - 1] = _Verdict(BlockKind.BODY, None, before.around)
+                verdicts[index] = _Verdict(
+                    BlockKind.CAPTION, Caption(caption.text, name), verdict.around
+                )
+    return verdicts
+
+
+def _listed(paragraphs: list[_Paragraph]) -> set[int]:
+    """Short lines that are no headings by their company: a line the article repeats, and
+    three or more heading-shaped lines in a row (a list, a table's cells)."""
+    shaped = [is_heading(p.text, p.lines) for p in paragraphs]
+    counts = Counter(p.text for p in paragraphs)
+    listed = {i for i, p in enumerate(paragraphs) if shaped[i] and counts[p.text] > 1}
+    start = 0
+    while start < len(paragraphs):
+        end = start
+        while end < len(paragraphs) and shaped[end]:
+            end += 1
+        if end - start >= 3:
+            listed.update(range(start, end))
+        start = max(end, start + 1)
+    return listed
 
 
 def _read_paragraphs(text: str) -> tuple[list[_Paragraph], str | None, set[int]]:
@@ -507,25 +623,6 @@ def _read_paragraphs(text: str) -> tuple[list[_Paragraph], str | None, set[int]]
     return paragraphs, iso_date, ({0} if marked and rest.strip() else set())
 
 
-def _walk(
-    paragraphs: list[_Paragraph], forced_body: set[int]
-) -> Iterator[tuple[_Paragraph, bool | None, str | None]]:
-    """Each paragraph with ``(after a figure marker?, the marker's credit)``; the first is
-    None for paragraphs that are body text whatever they say (forced, links, markers)."""
-    after_marker, marker_credit = False, None
-    for index, paragraph in enumerate(paragraphs):
-        marker, credit = figure_marker(paragraph.text)
-        if marker:
-            yield paragraph, None, None
-            after_marker, marker_credit = True, credit
-            continue
-        if index in forced_body or is_link_line(paragraph.text):
-            yield paragraph, None, None
-        else:
-            yield paragraph, after_marker, marker_credit
-        after_marker, marker_credit = False, None
-
-
 def _locate_lede(
     paragraphs: list[_Paragraph], forced_body: set[int]
 ) -> tuple[int, str | None, str | None]:
@@ -542,6 +639,7 @@ def _locate_lede(
     if forced_body:
         return min(forced_body), None, None
     for index, paragraph in enumerate(paragraphs):
-        if not is_heading(paragraph.text, paragraph.lines) and not figure_marker(paragraph.text)[0]:
+        marker = figure_marker(paragraph.text)
+        if marker is None and not is_heading(paragraph.text, paragraph.lines):
             return index, None, None
     return 0, None, None

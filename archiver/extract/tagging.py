@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Token", "lemma", "tag", "tokenize"]
+__all__ = ["Token", "is_dictionary_word", "lemma", "tag", "tokenize"]
 
 _TOKEN = re.compile(
     r"\d+(?:[.,:]\d+)*(?:%|st|nd|rd|th|s)?"  # numbers, times, ordinals, decades
@@ -269,3 +269,9 @@ def lemma(word: str, penn_tag: str) -> str:
         return low
     found = _lemminflect().getLemma(low, upos=upos)
     return str(found[0]).lower() if found else low
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether ``word``, in lower case, is an English noun, verb, adjective or adverb of the
+    inflection tables ("mark", "hope", "young"); a first name mostly is not ("Erin")."""
+    return bool(_lemminflect().getAllLemmas(word.lower()))
