@@ -154,7 +154,7 @@ def credit_line(text: str) -> str | None:
     return None
 
 
-_AGENCY_LINE = re.compile(rf"(?:{AGENCIES})", re.IGNORECASE)  # "ASSOCIATED PRESS"
+_AGENCY_LINE = re.compile(rf"(?:The )?(?:{AGENCIES})", re.IGNORECASE)  # "ASSOCIATED PRESS"
 #: A credit line that opens with its label: "Photograph by X", "Staff photo by X", "Image
 #: credit: X", "Image source, X", "Chart: X", "Source: X", "Credit: X", "Credit...X".
 _LABELLED_LINE = re.compile(

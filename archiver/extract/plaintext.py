@@ -29,7 +29,7 @@ import datetime
 import re
 from collections import Counter
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archiver.errors import ExtractionError
 from archiver.extract.captions import (
@@ -244,6 +244,15 @@ _BYLINE = re.compile(
 )
 
 
+#: A line naming who else reported: "With files from The Associated Press", "With reporting
+#: by Jane Doe", "Jane Doe contributed to this story".
+_CONTRIBUTORS = re.compile(
+    r"^with (?:files|reports?|reporting|additional reporting) (?:from|by)\b"
+    r"|\bcontributed (?:to )?(?:this|the) (?:story|report|article)",
+    re.IGNORECASE,
+)
+
+
 def is_heading(paragraph: str, lines: int = 1) -> bool:
     """Whether a paragraph is a section heading: one short line without closing punctuation.
 
@@ -253,14 +262,15 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
     do things stand?") is body text. A short quotation standing alone ("'It was like a
     tornado of fire'") is a heading: its pronouns are the speaker's. Not headings either: a
     line that starts in lower case, a byline ("By Jane Doe, CNN", "Written by ...",
-    "Reporting by ..."), a line
-    that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)": the credit is
-    split off first, and a credited line belongs to a photo), a link or promotion line
-    (``is_link_line``), a promotion offering something to watch or read ("Watch the final
-    sprint"), and a line whose subject is a pronoun pointing back at earlier text ("It goes
-    on", "This is where it ends"): a heading opens a section, it does not continue one. A
-    short question standing alone is a heading even so ("Can it be rebuilt?"), unless it
-    asks about part of what came before ("Is any of it working?").
+    "Reporting by ..."), a contributor line ("With files from ...", "... contributed to this
+    story"), a line that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)":
+    the credit is split off first, and a credited line belongs to a photo) or is one (a
+    figure marker), a link or promotion line (``is_link_line``), a promotion offering
+    something to watch or read ("Watch the final sprint"), and a line whose subject is a
+    pronoun pointing back at earlier text ("It goes on", "This is where it ends"): a heading
+    opens a section, it does not continue one. A short question standing alone is a heading
+    even so ("Can it be rebuilt?"), unless it asks about part of what came before ("Is any
+    of it working?").
     """
     text = paragraph.strip()
     tokens = text.split()
@@ -270,7 +280,9 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘"):
         return False
-    if _BYLINE.match(text) or split_credit(text)[1] is not None or is_link_line(text):
+    if _BYLINE.match(text) or _CONTRIBUTORS.search(text):
+        return False
+    if split_credit(text)[1] is not None or is_link_line(text):
         return False
     if figure_marker(text) is not None:
         return False
@@ -512,26 +524,28 @@ class _Verdict:
 def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge) -> list[_Verdict]:
     """Each paragraph's kind, and its caption when it is one.
 
-    Figure markers (``figure_marker``) are body text, and never headings: an "Image" line or
-    "Image source, X" points to the paragraph after it, which is judged with that cue and
-    gets the marker's credit. A credit standing alone (a credit line, or a name alone: see
-    ``name_line``) belongs to the caption beside it: the paragraph before it is judged
-    knowing a credit follows, and takes it when it is a caption without a credit of its own;
-    otherwise a credit line marks the paragraph after it, and a name alone just before a
-    caption without a credit is that caption's. Forced body paragraphs (date line, lede) and link
-    lines are never judged. A heading is a short line (``is_heading``) that is no caption,
-    no repeated line, not one of three or more short lines in a row (a list or a table), and
-    has no credit line after it.
+    Figure markers (``figure_marker``) are never headings or captions of their own: an
+    "Image" line or "Image source, X" points to the paragraph after it, which is judged with
+    that cue and gets the marker's credit. A credit standing alone (a credit line, or a name
+    alone: see ``name_line``) belongs to the caption beside it: the paragraph before it is
+    judged knowing a credit follows, and takes it when it is a caption without a credit of
+    its own; otherwise a credit line marks the paragraph after it, and a name alone just
+    before a caption without a credit is that caption's. A marker or credit beside the
+    caption it serves is part of that figure (kind CAPTION, left out of the article's text
+    with it); one serving no caption is body text. Forced body paragraphs (date line, lede)
+    and link lines are never judged. A heading is a short line (``is_heading``) that is no
+    caption, no repeated line, not one of three or more short lines in a row (a list or a
+    table), and has no credit after it.
     """
     markers: list[Marker | None] = [figure_marker(p.text) for p in paragraphs]
     listed = _listed(paragraphs)
     verdicts: list[_Verdict] = []
     after: Marker | None = None  # the marker just before, unless its credit was taken
-    taken = False  # whether the previous paragraph took the credit line that follows it
+    taken: set[int] = set()  # credit lines taken by the caption before them
     for index, paragraph in enumerate(paragraphs):
         marker = markers[index]
         if marker is not None:
-            after, taken = (None if taken else marker), False
+            after = None if index in taken else marker
             verdicts.append(_Verdict(BlockKind.BODY))
             continue
         verdict = _Verdict(BlockKind.BODY)
@@ -543,7 +557,8 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
             if evidence.is_caption:
                 credit = evidence.credit or (after.credit if after else None)
                 if evidence.credit is None and following is not None:
-                    markers[index + 1], taken = following, True  # the credit line is its own
+                    markers[index + 1] = following  # the credit line is this caption's
+                    taken.add(index + 1)
                     credit = credit or following.credit
                 verdict = _Verdict(BlockKind.CAPTION, Caption(evidence.text, credit), around)
             elif (
@@ -554,7 +569,12 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
                 verdict = _Verdict(BlockKind.HEADING, None, around)
         verdicts.append(verdict)
         after = None
-    return _names_before_captions(paragraphs, verdicts)
+    _names_before_captions(paragraphs, verdicts)
+    for index, marker in enumerate(markers):  # markers beside their captions join them
+        before_caption = index + 1 < len(verdicts) and verdicts[index + 1].caption is not None
+        if marker is not None and (index in taken or before_caption):
+            verdicts[index] = _Verdict(BlockKind.CAPTION)
+    return verdicts
 
 
 def _credit_after(
@@ -571,22 +591,16 @@ def _credit_after(
     return Marker("credit", name) if name else None
 
 
-def _names_before_captions(
-    paragraphs: list[_Paragraph], verdicts: list[_Verdict]
-) -> list[_Verdict]:
+def _names_before_captions(paragraphs: list[_Paragraph], verdicts: list[_Verdict]) -> None:
     """A name standing alone just before a caption without a credit ("Powys Council") is
-    that caption's credit, not a heading."""
+    that caption's credit, and part of its figure, not a heading."""
     for index in range(1, len(verdicts)):
-        before, verdict = verdicts[index - 1], verdicts[index]
-        caption = verdict.caption
+        before, caption = verdicts[index - 1], verdicts[index].caption
         if caption and not caption.credit and before.kind is BlockKind.HEADING:
             name = name_line(paragraphs[index - 1].text)
             if name:
-                verdicts[index - 1] = _Verdict(BlockKind.BODY, None, before.around)
-                verdicts[index] = _Verdict(
-                    BlockKind.CAPTION, Caption(caption.text, name), verdict.around
-                )
-    return verdicts
+                verdicts[index - 1] = _Verdict(BlockKind.CAPTION)
+                verdicts[index] = replace(verdicts[index], caption=replace(caption, credit=name))
 
 
 def _listed(paragraphs: list[_Paragraph]) -> set[int]:

@@ -68,8 +68,8 @@ def test_case_file_reads_as_labelled(path: Path) -> None:
     assert [c.text for c in article.captions] == expected["photo_captions"]
     if "photo_credits" in expected:
         assert [c.credit for c in article.captions] == expected["photo_credits"]
-    caption_blocks = [b for b in article.blocks if b.kind is BlockKind.CAPTION]
-    assert len(caption_blocks) == len(article.captions)
+    caption_blocks = [b.text for b in article.blocks if b.kind is BlockKind.CAPTION]
+    assert all(any(c.text in block for block in caption_blocks) for c in article.captions)
 
 
 @pytest.mark.parametrize("path", HELDOUT_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -411,7 +411,7 @@ def test_an_undetectable_language_is_said_so_and_nothing_is_guessed() -> None:
     assert "could not be detected" in reading.warnings[0]
 
 
-def test_figure_markers_lend_their_credit_and_are_neither_headings_nor_captions() -> None:
+def test_figure_markers_lend_their_credit_and_go_with_their_captions() -> None:
     text = (
         "date 2024-03-02 WASHINGTON (AP) — Lawmakers returned to the Capitol on Friday after a "
         "two-week recess, with a spending deadline a week away.\n\n"
@@ -429,8 +429,8 @@ def test_figure_markers_lend_their_credit_and_are_neither_headings_nor_captions(
     ]
     assert article.headings == ()
     assert [b.kind for b in article.blocks] == [
-        BlockKind.BODY, BlockKind.BODY, BlockKind.CAPTION, BlockKind.BODY, BlockKind.CAPTION,
-        BlockKind.BODY,
+        BlockKind.BODY, BlockKind.CAPTION, BlockKind.CAPTION, BlockKind.CAPTION,
+        BlockKind.CAPTION, BlockKind.BODY,
     ]  # fmt: skip
 
 
@@ -468,10 +468,14 @@ def test_a_credit_standing_alone_after_a_caption_is_its_credit_and_marks_nothing
     assert article.headings == ()  # no credit line is a heading
     kinds = [b.kind for b in article.blocks]
     assert kinds == [
-        BlockKind.BODY, BlockKind.CAPTION, BlockKind.BODY, BlockKind.BODY, BlockKind.BODY,
-        BlockKind.CAPTION, BlockKind.BODY, BlockKind.BODY, BlockKind.CAPTION, BlockKind.BODY,
-        BlockKind.BODY,
+        BlockKind.BODY, BlockKind.CAPTION, BlockKind.CAPTION, BlockKind.BODY, BlockKind.CAPTION,
+        BlockKind.CAPTION, BlockKind.CAPTION, BlockKind.BODY, BlockKind.CAPTION,
+        BlockKind.CAPTION, BlockKind.BODY,
     ]  # fmt: skip
+    # the credit lines and the "Image" line go with their captions, out of the text
+    assert "Getty Images" not in article.text() and "Image\n" not in article.text()
+    assert "Credit..." not in article.text() and "Photograph by" not in article.text()
+    assert "Drivers face a detour of nine miles." in article.text()
 
 
 def test_a_name_standing_alone_beside_a_caption_is_its_credit() -> None:
@@ -546,7 +550,7 @@ def _parses_or_refuses(text: str) -> None:
         assert time.perf_counter() - started < 1.0
     assert isinstance(article, Article)
     assert article.blocks
-    assert len(article.captions) == sum(b.kind is BlockKind.CAPTION for b in article.blocks)
+    assert len(article.captions) <= sum(b.kind is BlockKind.CAPTION for b in article.blocks)
 
 
 @settings(
