@@ -166,17 +166,24 @@ _LABELLED_LINE = re.compile(
 )
 #: Names with a slash: "Frank van Beek / UN Photo/ICJ", "REUTERS/Jane Doe".
 _SLASHED = re.compile(r"[A-Z][\w.'’ -]{1,60}\s?/\s?[A-Z][\w.'’ /-]{1,80}")
+_INSTITUTION_WORDS = frozenset(["of", "the", "and", "for", "at", "in"])
 _NAME_PARTICLES = frozenset(
     ["van", "von", "de", "da", "der", "den", "du", "dos", "la", "le", "al", "bin", "ibn", "y"]
 )
 
 
 def _names_or_credit_words(line: str) -> bool:
-    """Whether a line names an agency or a picture, or holds only names: no lower-case word
-    but the particles of names ("Frank van Beek"), unlike "Best for Active/Side Sleepers"."""
+    """Whether a line names an agency or a picture, or holds only names (``_names_only``),
+    unlike "Best for Active/Side Sleepers"."""
     if _PICTURE_WORD.search(line) or _AGENCY_END.search(" " + line.split("/")[-1]):
         return True
-    return all(not w[:1].islower() or w in _NAME_PARTICLES for w in re.split(r"[\s/]+", line))
+    return _names_only(line, _NAME_PARTICLES)
+
+
+def _names_only(text: str, small: frozenset[str] = _NAME_PARTICLES | _INSTITUTION_WORDS) -> bool:
+    """Whether every lower-case word is a particle of a name ("Frank van Beek") or, by
+    default, a small word of an institution's name ("Court of Appeal")."""
+    return all(not w[:1].islower() or w in small for w in re.split(r"[\s/]+", text))
 
 
 #: A photographer working for a publication, as a line of its own: "Jane Doe for The Atlantic".
@@ -196,12 +203,19 @@ def _bracket_credit(text: str) -> tuple[str, str] | None:
         return None
     inside = match.group("credit").strip()
     before = text[: match.start()].rstrip()
-    credit_like = "/" in inside or _AGENCY_END.search(" " + inside) or _PHOTO_WORD.search(inside)
+    slash = re.search(r"[^\W\d_]\s?/\s?[^\W\d_]", inside)  # names, not "10.1038/s41586"
+    credit_like = (
+        slash
+        or _AGENCY_END.search(" " + inside)
+        or _PHOTO_WORD.search(inside)
+        or _COURTESY.match(inside)
+    )
     after_sentence = (
         before.endswith((".", "!", "?", "”", '"'))
         and inside[:1].isupper()
         and not inside.rstrip().endswith((".", "!", "?"))
         and len(inside.split()) <= 10
+        and _names_only(inside)  # "(U.S. District Court)", not "(Staff reports)"
     )
     if not (credit_like or after_sentence) or len(inside.split()) > 14:
         return None

@@ -76,6 +76,27 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             None,
         ),
         ("The minister left early.", "The minister left early.", None),
+        (
+            "The study was published in Nature (DOI 10.1038/s41586).",
+            "The study was published in Nature (DOI 10.1038/s41586).",
+            None,
+        ),
+        (
+            "The council meets on Tuesday at 7 p.m. (Staff reports)",
+            "The council meets on Tuesday at 7 p.m. (Staff reports)",
+            None,
+        ),
+        # a name in brackets after the last sentence is a credit; so is a courtesy
+        (
+            "Judges hear the case. (U.S. District Court)",
+            "Judges hear the case.",
+            "U.S. District Court",
+        ),
+        (
+            "A harbour at dusk. (Courtesy of the family)",
+            "A harbour at dusk.",
+            "Courtesy of the family",
+        ),
         # hard-wrapped prose whose last line is a name, below an unfinished sentence
         (
             "The award went this year to a reporter from\nthe Harbour Review and\nAna Lopes",
