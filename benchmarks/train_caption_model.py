@@ -232,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         "trained_on": [str(f.relative_to(ROOT)) for f in [*TRAINING_SETS, SENTENCES]],
         "examples": len(y_all),
         "captions": int(y_all.sum()),
+        "captions_by_rule": int(ruled.sum()),  # caption_rule's: the model did not learn them
         "regularisation_C": args.C,
         "min_word_count": args.min_word_count,
         "target_precision": TARGET_PRECISION,
