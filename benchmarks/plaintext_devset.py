@@ -154,6 +154,11 @@ NO_STOP_STYLES = frozenset({"after_nostop"})
 TRAIN_VARIANTS = 4
 
 
+def new_style(name: str) -> str:
+    """The new style (``NEW_STYLES``) a held-out page is written in for ``test_styles``."""
+    return NEW_STYLES[int(hashlib.sha1(name.encode()).hexdigest(), 16) % len(NEW_STYLES)]
+
+
 def credit_style(site: str, name: str) -> str:
     """How a page's credits are written: by the publisher's known habit, else by lot."""
     if "New York Times" in site:
@@ -257,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
                 (part, others[(lot + k) % len(others)]) for k in range(TRAIN_VARIANTS - 1)
             ]
         elif part == "test":  # the held-out publishers in one of the new styles
-            variants.append(("test_styles", NEW_STYLES[lot % len(NEW_STYLES)]))
+            variants.append(("test_styles", new_style(label_path.stem)))
         for number, (folder_name, style) in enumerate(variants):
             built = build(label_path.stem, html, label, style)
             if built is None:

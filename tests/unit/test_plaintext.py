@@ -90,15 +90,7 @@ def test_the_hand_written_styles_hold_their_captions_and_credits() -> None:
     scores = score(CASES / "plaintext_styles")
     assert scores.captions.precision >= 0.97 and scores.captions.recall >= 0.95, scores.captions
     assert scores.headings.precision >= 0.95 and scores.headings.recall >= 0.95, scores.headings
-    right = labelled_credits = 0
-    for path in labelled(CASES / "plaintext_styles"):
-        expected = _expected(path)
-        found = {c.text: c.credit for c in parse_plaintext(decode_text(path.read_bytes())).captions}
-        for text, credit in zip(expected["photo_captions"], expected["photo_credits"], strict=True):
-            if text in found and credit:
-                labelled_credits += 1
-                right += found[text] == credit
-    assert right >= 0.95 * labelled_credits
+    assert scores.credits.labelled >= 35 and scores.credits.recall >= 0.95, scores.credits
 
 
 def test_cnn_style_sets_reach_the_targets() -> None:
