@@ -1,9 +1,11 @@
 """Is this paragraph of a plain-text article a photo caption? A small learned model, explained.
 
 Plain-text articles carry their photos' captions as paragraphs among the body text. This
-module judges one paragraph, with what stands just before it, and says whether it is a
-caption and why. Precision comes first: a body paragraph taken for a caption is cut out of
-the article, so when unsure the answer is "body".
+module judges one paragraph, knowing what stands just before and after it (``Surroundings``),
+and says whether it is a caption and why. Precision comes first: a body paragraph taken for
+a caption is cut out of the article, so when unsure the answer is "body". It also says which
+paragraphs only mark a figure (``figure_marker``: "Image", "Image source, Reuters", a credit
+standing alone) and which are a name alone (``name_line``: a credit beside a caption).
 
 How it decides:
 
@@ -14,20 +16,23 @@ How it decides:
    ``archiver.extract.tagging`` (the only door to the language tools) and its main verb is
    found: present ("A man walks", "Soldiers are reunited"), past, perfect, modal, or none
    ("The aftermath of the blast in Brussels.").
-2. Some forty yes/no cues are computed (``FEATURES``): the credit; a figure marker line
-   just before ("Image", "Image source, Reuters"; ``figure_marker``) or a credit standing
-   alone just after ("Getty Images", "Credit...Jane Doe"); the tense; a pronoun or a fronted clause
+2. Rules first (``caption_rule``): a paragraph with a credit of its own is a caption, and
+   so is a sentence without a final stop beside a figure marker or a credit line (as BBC
+   pages print captions); a paragraph under 3 or over 80 words is body text.
+3. Otherwise some forty yes/no cues are computed (``FEATURES``): a figure marker just
+   before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first or second person;
    a missing final stop; sentences and length; a place, a date; future time; numbers; ...
    and each word of the first sentence is a cue of its own (``WORD_CUE``).
-3. A logistic model weighs the cues (weights in ``caption_model.json``, learned offline by
+4. A logistic model weighs the cues (weights in ``caption_model.json``, learned offline by
    ``benchmarks/train_caption_model.py`` from labelled articles; evaluated here in plain
    Python). The paragraph is a caption when the probability reaches the model's threshold,
    which was set for precision.
 
-``caption_evidence`` returns the decision with every cue's contribution, largest first, so
-a maintainer can read why. The model covers English only: ``MODEL_LANGUAGES``; the caller
-(``archiver.extract.plaintext``) detects the language first and asks nothing otherwise.
+``caption_evidence`` returns the decision with every cue's contribution, largest first (or
+the rule that decided), so a maintainer can read why. The model covers English only:
+``MODEL_LANGUAGES``; the caller (``archiver.extract.plaintext``) detects the language first
+and asks nothing otherwise.
 Pure: no disk beyond the packaged weights, no network.
 """
 
