@@ -18,40 +18,52 @@ from pathlib import Path
 from typing import Any
 
 from archiver import cluster
-from archiver.codes import B021_FOLDER
+from archiver.codes import B021_CHECK_STOPPED
 from archiver.errors import ArchiverError
 from archiver.model import BagResult, ValidationReport
 
 
 def validate_one(
-    bag: str,
+    target: str | ValidationReport,
     *,
     fast: bool = False,
     completeness_only: bool = False,
     profile: dict[str, Any] | None = None,
     threads: int = 1,
+    timestamp_ca: tuple[bytes, ...] = (),
 ) -> ValidationReport:
-    """Worker task: validate one bag (see :func:`archiver.verify.validate_bag`)."""
+    """Worker task: validate one bag (see :func:`archiver.verify.validate_bag`); a report
+    already made (a store's folder that hides bags) passes through, in its place."""
     from archiver.verify import validate_bag
 
+    if isinstance(target, ValidationReport):
+        return target
     return validate_bag(
-        Path(bag), fast=fast, completeness_only=completeness_only, profile=profile, workers=threads
+        Path(target),
+        fast=fast,
+        completeness_only=completeness_only,
+        profile=profile,
+        workers=threads,
+        timestamp_ca=timestamp_ca,
     )
 
 
 def validate_many(
-    bags: Sequence[Path],
+    targets: Sequence[Path | ValidationReport],
     where: cluster.Backend,
     *,
     fast: bool = False,
     completeness_only: bool = False,
     profile: dict[str, Any] | None = None,
     threads: int = 1,
+    timestamp_ca: tuple[bytes, ...] = (),
 ) -> Iterator[ValidationReport]:
     """Validate each bag as one task on ``where``; yield each report as it completes.
 
-    A bag whose check could not finish (it vanished, or its workers kept dying) gets an
-    invalid report saying why, rather than ending the run.
+    ``targets`` are bags, and the reports :func:`archiver.store.resolve_bags` made of a
+    store's folders that hide bags (yielded as they are). A bag whose check could not finish
+    (its workers kept dying) gets an invalid report saying why (B021), rather than ending
+    the run.
     """
     task = partial(
         validate_one,
@@ -59,14 +71,15 @@ def validate_many(
         completeness_only=completeness_only,
         profile=profile,
         threads=threads,
+        timestamp_ca=timestamp_ca,
     )
-    for outcome in cluster.run(task, [str(b) for b in bags], where):
+    items = [t if isinstance(t, ValidationReport) else str(t) for t in targets]
+    for outcome in cluster.run(task, items, where):
         if outcome.result is not None:
             yield outcome.result
         else:
-            reason = f"its check did not finish: {outcome.error}"
-            finding = B021_FOLDER.finding("", reason=reason)
-            yield ValidationReport(Path(outcome.item), (finding,))
+            finding = B021_CHECK_STOPPED.finding("", error=outcome.error)
+            yield ValidationReport(Path(str(outcome.item)), (finding,))
 
 
 @dataclass(frozen=True)

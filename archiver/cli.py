@@ -7,8 +7,14 @@ Exit statuses (also in ``archiver --help``):
   2   usage error, or a path that is not a bag or not a store
   3   a source could not be captured (the others still land)
   4   the store could not be written
+  5   an export or replay could not be done (an output not writable, a port in use)
   70  internal error (a bug: please report it)
   130 interrupted
+
+Human output goes through :func:`say` and :func:`warn`, which show control characters from
+bags and pages (ESC, BEL, CR, bidi overrides...) as escapes, never raw to a terminal; JSON
+output escapes them as JSON does. A reader that stops reading (``archiver validate BAG |
+head -1``) ends the output, not the command: the exit status stays the command's verdict.
 """
 
 from __future__ import annotations
@@ -29,10 +35,11 @@ import click
 from archiver._version import __version__
 from archiver.errors import ArchiverError
 from archiver.store import Store
+from archiver.terminal import JSON_UNPRINTABLE, printable
 
 if TYPE_CHECKING:
     from archiver.cluster import Backend
-    from archiver.model import AuditReport, BagResult, ValidationReport
+    from archiver.model import AuditReport, BagResult, TimestampVerdict, ValidationReport
     from archiver.pipeline import CaptureOptions
     from archiver.store.clean import CleanReport
     from archiver.workers import CaptureWorkers
@@ -44,6 +51,7 @@ Exit status:
   2   usage error, or a path that is not a bag or store
   3   a source could not be captured (the others still land)
   4   the store could not be written
+  5   an export or replay could not be done
   70  internal error (a bug)
 """
 
@@ -61,6 +69,14 @@ DASK_OPTION = click.option(
     help="Run each bag or source as one task on Dask: 'local' starts a LocalCluster on this "
     "machine, tcp://HOST:8786 uses a running scheduler (every worker must see the store at "
     "the same path).  [default: this machine's own processes]",
+)
+TIMESTAMP_CA_OPTION = click.option(
+    "--timestamp-ca",
+    "timestamp_ca",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="CA certificates (PEM) a timestamp token's signature must chain to.  "
+    "[default: timestamp_ca in the config file]",
 )
 
 
@@ -82,17 +98,18 @@ def file_option(flag: str, name: str, help: str) -> Callable[..., Any]:
 
 
 def emit_json(document: Any) -> None:
-    """Print one JSON document on stdout."""
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+    """Print one JSON document on stdout (every control character escaped, as JSON allows)."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    _write(JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text), err=False)
 
 
 def say(message: str = "", *, verbose: bool = False, err: bool = False) -> None:
     """A line of human output (stdout, or stderr with ``err``): none with --quiet;
-    ``verbose`` lines only with --verbose."""
+    ``verbose`` lines only with --verbose. Control characters are shown escaped."""
     level = _verbosity()
     if level < 0 or (verbose and level < 1):
         return
-    click.echo(message, err=err)
+    _write(printable(message), err=err)
 
 
 def _verbosity() -> int:
@@ -108,8 +125,35 @@ def _root_object() -> dict[str, Any]:
 
 
 def warn(message: str) -> None:
-    """One line on stderr."""
-    click.echo(f"archiver: {message}", err=True)
+    """One line on stderr, control characters escaped."""
+    _write(f"archiver: {printable(message)}", err=True)
+
+
+def _write(line: str, *, err: bool) -> None:
+    """Write one line; once its reader has gone (a closed pipe), drop the rest quietly.
+
+    The command itself goes on to its end, so its exit status stays its verdict
+    (``archiver validate BAG | head -1`` exits 1 for an invalid bag).
+    """
+    state = _root_object()
+    key = "stderr_closed" if err else "stdout_closed"
+    if state.get(key):
+        return
+    try:
+        click.echo(line, err=err)
+    except BrokenPipeError:
+        state[key] = True
+        _discard(sys.stderr if err else sys.stdout)
+
+
+def _discard(stream: Any) -> None:
+    """Point a closed output at /dev/null, so that flushing it later (at exit) cannot fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
 
 
 class ArchiverGroup(click.Group):
@@ -127,8 +171,6 @@ class ArchiverGroup(click.Group):
         except KeyboardInterrupt:
             warn("interrupted")
             ctx.exit(130)
-        except BrokenPipeError:
-            ctx.exit(0)
         except Exception as exc:  # a bug: one line, the traceback only on request
             if os.environ.get("ARCHIVER_DEBUG"):
                 raise
@@ -227,6 +269,20 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     "every request recorded (chromium on PATH, or ARCHIVER_CHROMIUM).",
 )
 @DASK_OPTION
+@click.option(
+    "--timestamp",
+    "timestamp_url",
+    metavar="TSA_URL",
+    help="Have this RFC 3161 Time-Stamp Authority stamp each bag's tag manifest; the token is "
+    "kept as metadata/tagmanifest-sha256.txt.tsr.  [default: none]",
+)
+@click.option(
+    "--timestamp-required/--no-timestamp-required",
+    default=None,
+    help="Store no bag that gets no timestamp token (otherwise it lands without one, with a "
+    "warning).  [default: no]",
+)
+@TIMESTAMP_CA_OPTION
 @JSON_OPTION
 def capture(
     sources: tuple[str, ...],
@@ -250,6 +306,7 @@ def capture(
       archiver capture --no-requisites --timeout 30 https://example.org/news/a.html
       archiver capture --browser https://example.org/news/gallery.html
       archiver capture --dask tcp://scheduler:8786 $(cat urls.txt)
+      archiver capture --timestamp https://tsa.example.org/tsr article.txt
     """
     from archiver.workers import capture_workers
 
@@ -277,8 +334,14 @@ def _capture_all(
     where: Backend | None = None,
 ) -> None:
     from archiver.acquire import without_credentials
-    from archiver.config import agent_from, fetch_options_from, load_settings
+    from archiver.config import (
+        agent_from,
+        fetch_options_from,
+        load_settings,
+        timestamp_options_from,
+    )
     from archiver.pipeline import CaptureOptions, no_checkpoint
+    from archiver.store.inventory import count_of
 
     browser = bool(settings.pop("browser", False))
     the_store = _store(store)
@@ -292,6 +355,7 @@ def _capture_all(
         title=title,
         agent=agent_from(effective),
         fetch=fetch,
+        timestamp=timestamp_options_from(effective),
         checkpoint=_root_object().get("checkpoint") or no_checkpoint,
     )
     results, worst = [], 0
@@ -301,11 +365,18 @@ def _capture_all(
             worst = max(worst, result.exit_code)
             continue
         results.append(result)
-        for warning in result.warnings:
-            say(f"archiver: {source}: warning: {warning.line()}", err=True)
+        for line in capture_warnings(result):
+            say(f"archiver: {without_credentials(source)}: warning: {line}", err=True)
+        stamping = result.timestamp
+        if stamping and stamping.problem:
+            say(f"archiver: {without_credentials(source)}: warning: no trusted timestamp "
+                f"({stamping.problem}); the bag was stored without one", err=True)
         if not as_json:
             say(str(result.path))
-            say(f"  {result.title}: {result.captions} captions, {result.identifier}", verbose=True)
+            say(f"  {result.title}: {count_of(result.captions, 'caption')}, {result.identifier}",
+                verbose=True)
+            if stamping and stamping.time:
+                say(f"  timestamped {stamping.time} by {stamping.url}", verbose=True)
     if as_json:
         emit_json({"bags": [r.to_dict() for r in results]})
     click.get_current_context().exit(worst)
@@ -335,6 +406,107 @@ def _captures(
         yield source, result if isinstance(result, BagResult) else result.error
 
 
+def capture_warnings(result: BagResult) -> list[str]:
+    """What a user should hear of a capture that landed, one line each: the description's
+    warnings, what the capture noted of the page or the browser, and one line counting the
+    files the page needed that the bag lacks (each is listed in --json and in PREMIS)."""
+    from archiver.model import kind_noun
+
+    lines = [warning.line() for warning in result.warnings]
+    lines += [p.line() for p in result.problems if p.kind in ("page", "browser")]
+    missing = [t for t in result.requisites if t.missing]
+    if missing:
+        counts = [f"{t.missing} of {t.needed} {kind_noun(t.kind, t.needed)}" for t in missing]
+        lines.append(f"{_and(counts)} could not be fetched; see capture --json or the bag's "
+                     "PREMIS record")
+    return lines
+
+
+def _and(items: list[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("crawls", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@STORE_OPTION
+@click.option("--url", "urls", multiple=True, metavar="URL",
+              help="Ingest this page (repeatable) instead of every article page found.")
+@click.option("--dry-run", is_flag=True, help="List the pages to be ingested; write nothing.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Pages ingested at once.",
+)
+@click.option("--organization", "source_organization", help="bag-info Source-Organization.")
+@click.option("--organization-address", help="bag-info Organization-Address.")
+@click.option("--contact-name", help="bag-info Contact-Name.")
+@click.option("--contact-email", help="bag-info Contact-Email.")
+@JSON_OPTION
+def ingest(
+    crawls: tuple[Path, ...],
+    store: Path | None,
+    urls: tuple[str, ...],
+    dry_run: bool,
+    processes: int,
+    as_json: bool,
+    **settings: Any,
+) -> None:
+    """Make one bag per article page of each CRAWL (WARC, WARC.gz or WACZ).
+
+    Crawls made by Browsertrix, Heritrix or wget --warc-file: each article page's records
+    and those of its images and stylesheets are copied into its bag's WARC with their
+    original headers, dates and record IDs. Article pages: HTTP 200 HTML responses that
+    declare themselves articles, or show body text and are not lists of teasers (README).
+    A page that fails is reported and the others still land. Prints each new bag's path.
+
+    \b
+    Examples:
+      wget --warc-file=crawl -r -l 1 --page-requisites https://example.org/news/
+      archiver ingest crawl.warc.gz
+      archiver ingest --dry-run crawl.wacz
+      archiver ingest crawl.warc.gz --url https://example.org/news/story.html --json
+    """
+    from archiver.config import agent_from, load_settings
+    from archiver.ingest import FAILED, INGESTED, WOULD_INGEST, ingest_crawls
+    from archiver.pipeline import CaptureOptions, no_checkpoint
+
+    _exit_cleanly_on_sigterm()
+    the_store = _store(store)
+    effective = load_settings(the_store.root, settings)
+    options = CaptureOptions(
+        agent=agent_from(effective),
+        checkpoint=_root_object().get("checkpoint") or no_checkpoint,
+    )
+    with _progress("ingesting", enabled=not as_json) as tick:
+        report = ingest_crawls(crawls, the_store, options, urls=urls, dry_run=dry_run,
+                               processes=processes, progress=tick)
+    for name, why in report.unreadable:
+        warn(f"{name}: {why}")
+    for page in report.pages:
+        if page.outcome == FAILED:
+            warn(f"{page.url}: {page.reason}")
+        for warning in page.warnings:
+            say(f"archiver: {page.url}: warning: {warning.line()}", err=True)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        for page in report.pages:
+            if page.outcome == INGESTED:
+                say(str(page.bag))
+                say(f"  {page.url}: {page.title}: {page.captions} captions", verbose=True)
+            elif page.outcome == WOULD_INGEST:
+                say(f"would ingest {page.url} ({page.reason})")
+            elif page.outcome != FAILED:
+                say(f"skipped {page.url}: {page.outcome}: {page.reason}", verbose=dry_run is False)
+    if report.files and not any(p.outcome in (INGESTED, WOULD_INGEST) for p in report.pages):
+        warn("no article page in the crawl" if not urls else "none of the pages was ingested")
+    click.get_current_context().exit(report.exit_code)
+
+
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--fast", is_flag=True, help="Check Payload-Oxum only (sizes and file count).")
@@ -350,6 +522,7 @@ def _captures(
     help="Threads hashing files at once (with --dask local: workers).",
 )
 @DASK_OPTION
+@TIMESTAMP_CA_OPTION
 @JSON_OPTION
 def validate(
     paths: tuple[Path, ...],
@@ -358,12 +531,15 @@ def validate(
     profile_path: Path | None,
     processes: int,
     dask: str | None,
+    timestamp_ca: str | None,
     as_json: bool,
 ) -> None:
     """Check bags: BagIt structure and every checksum, profile, Dublin Core, WARC, CDXJ.
 
     PATHS are bags, or stores (every bag inside is checked). Never writes anything.
-    Each problem is reported with a code and the file it concerns.
+    Each problem is reported with a code and the file it concerns. A bag with an RFC 3161
+    timestamp token: its time, and whether it still stamps the bag (and, with CA
+    certificates, whether its signature is trusted).
 
     \b
     Examples:
@@ -371,6 +547,7 @@ def validate(
       archiver validate --fast archive
       archiver validate --profile aptrust.json received/bag1 --json
       archiver validate --dask tcp://scheduler:8786 /srv/archive
+      archiver validate --timestamp-ca tsa-root.pem archive
     """
     from archiver.batch import validate_many
     from archiver.cluster import Backend, backend
@@ -383,7 +560,8 @@ def validate(
     # each bag one task of one thread.
     where = backend(processes, dask) if dask else Backend(1)
     profile = load_profile(profile_path) if profile_path else None
-    bags = resolve_bags(list(paths))
+    ca = _timestamp_ca(None, timestamp_ca)
+    bags = resolve_bags(list(paths))  # bags, and reports of a store's unreachable folders
     reports = []
     checks = validate_many(
         bags,
@@ -392,6 +570,7 @@ def validate(
         completeness_only=completeness_only,
         profile=profile,
         threads=1 if dask else processes,
+        timestamp_ca=ca,
     )
     with _progress("validating", enabled=len(bags) > 1 and not as_json) as tick:
         for number, report in enumerate(checks, start=1):
@@ -401,7 +580,8 @@ def validate(
             if tick:
                 tick(number, len(bags))
     if as_json:
-        order = {str(bag): n for n, bag in enumerate(bags)}  # as given, whatever ran first
+        # as given, whatever ran first
+        order = {str(b if isinstance(b, Path) else b.bag): n for n, b in enumerate(bags)}
         reports.sort(key=lambda r: order.get(str(r.bag), len(order)))
         emit_json({"valid": all(r.valid for r in reports), "bags": [r.to_dict() for r in reports]})
     elif len(reports) > 1:
@@ -428,8 +608,32 @@ def _print_report(report: ValidationReport) -> None:
         f"{', '.join(report.checks)}",
         verbose=True,
     )
+    if report.timestamp:
+        say(f"  {_timestamp_line(report.timestamp)}")
     for finding in report.findings:
         say(f"  {finding.line()}")
+
+
+def _timestamp_line(stamp: TimestampVerdict) -> str:
+    """One line on a bag's timestamp token: its time, its TSA, what holds of it."""
+    if stamp.time is None:
+        return f"timestamp {stamp.path}: cannot be read"
+    matches = "matches" if stamp.matches else "does NOT match"
+    trust = {
+        "verified": "signature verified against the CA certificates",
+        "failed": "signature NOT trusted",
+        "not checked": "signature not checked (no CA certificates configured)",
+    }[stamp.trust]
+    return (f"timestamp {stamp.time} by {stamp.tsa or 'an unnamed TSA'}: {matches} "
+            f"tagmanifest-sha256.txt; {trust}")
+
+
+def _timestamp_ca(store: Path | None, option: str | None) -> tuple[bytes, ...]:
+    """The CA certificates for timestamp tokens: ``--timestamp-ca``, else the settings'."""
+    from archiver.config import load_settings, resolve_store, timestamp_ca_from
+
+    root = store if store is not None else resolve_store(None).value
+    return timestamp_ca_from(load_settings(root, {"timestamp_ca": option}))
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -454,9 +658,12 @@ def _print_report(report: ValidationReport) -> None:
 @file_option(
     "--premis",
     "premis_path",
-    "Also write the store's whole audit history as PREMIS fixity events.",
+    "Also write the store's whole audit history as PREMIS fixity events (never inside "
+    "the store or a bag).",
 )
 @DASK_OPTION
+@click.option("--force", is_flag=True, help="Let --premis replace a file that exists.")
+@TIMESTAMP_CA_OPTION
 @JSON_OPTION
 def audit(
     store_path: Path | None,
@@ -466,6 +673,8 @@ def audit(
     sample: int | None,
     premis_path: Path | None,
     dask: str | None,
+    force: bool,
+    timestamp_ca: str | None,
     as_json: bool,
 ) -> None:
     """Recompute every checksum of every bag in the store and log each outcome.
@@ -481,21 +690,27 @@ def audit(
       archiver audit --premis audit-events.xml
       archiver audit --dask tcp://scheduler:8786 /srv/archive
     """
+    from archiver.access.output import atomic_output, check_output
     from archiver.cluster import backend
     from archiver.store.audit import audit_premis, audit_store
 
     where = backend(processes, dask)
     the_store = _store(store_path or store)
+    ca = _timestamp_ca(the_store.root, timestamp_ca)
+    if premis_path:  # refused before anything is audited or written
+        check_output(premis_path, the_store.root, force)
     with _progress("auditing", enabled=not as_json) as tick:
         report = audit_store(
             the_store,
             older_than_days=older_than,
             sample=sample,
             progress=tick,
+            timestamp_ca=ca,
             where=where,
         )
     if premis_path:
-        premis_path.write_bytes(audit_premis(the_store))
+        with atomic_output(premis_path) as stream:  # whole or not at all
+            stream.write(audit_premis(the_store))
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -505,8 +720,10 @@ def audit(
 
 def _print_audit(report: AuditReport) -> None:
     for result in report.results:
+        stamp = result.timestamp
+        stamped = f"; timestamp {stamp.time}, {stamp.verdict}" if stamp else ""
         if result.intact:
-            say(f"intact {result.bag} ({result.files_checked} files)", verbose=True)
+            say(f"intact {result.bag} ({result.files_checked} files{stamped})", verbose=True)
             continue
         since = f" (intact at its last audit, {result.previous_time})" if result.changed else ""
         say(f"FAILED {result.bag}{since}")
@@ -514,6 +731,11 @@ def _print_audit(report: AuditReport) -> None:
             say(f"  {finding.line()}")
     for key in report.vanished:
         say(f"VANISHED {key} (in the audit log, no longer in the store)")
+    for problem in report.problems:
+        say(f"UNREACHED {problem.line()}")
+    for key, time in report.future_dated:
+        say(f"FUTURE-DATED {key}: its last audit entry is dated {time}, after this audit "
+            "began (a wrong clock?); it does not count as a recent audit")
     failed = sum(not r.intact for r in report.results)
     say(
         f"{len(report.results) - failed} intact, {failed} failed, "
@@ -686,11 +908,12 @@ def export(
 ) -> None:
     """Share a bag: a WACZ for web archive replay tools, an oai_dc record for catalogues.
 
-    The WACZ holds the bag's WARC and index, a page list naming the article, the Dublin
-    Core record and a datapackage.json with the sha256 of every file; a WARC or index that
-    no longer matches the bag's manifest is refused (exit 1). The oai_dc record is checked
-    against schemas/oai_dc.xsd. Outputs are written whole or not at all; the bag is never
-    modified. Prints each file written.
+    The bag is validated first, fully: a bag that is not valid is refused (exit 1). The WACZ
+    holds the WARCs and index the bag's manifests list, a page list naming the article, the
+    Dublin Core record and a datapackage.json with the sha256 of every file. The oai_dc
+    record is checked against schemas/oai_dc.xsd. Outputs are written whole or not at all,
+    never inside a bag or a store (exit 2); an output that cannot be written is exit 5.
+    Prints each file written.
 
     \b
     Examples:
@@ -698,26 +921,16 @@ def export(
       archiver export BAG --oai-dc mosul.oai_dc.xml
       archiver export BAG --wacz mosul.wacz --oai-dc mosul.oai_dc.xml --force --json
     """
-    from archiver.access.oai_dc import export_oai_dc
-    from archiver.access.wacz import export_wacz
+    from archiver.access.export import export_bag
 
     if not wacz_path and not oai_dc_path:
         raise click.UsageError("give --wacz FILE, --oai-dc FILE or both")
-    if wacz_path and oai_dc_path and wacz_path.resolve() == oai_dc_path.resolve():
-        raise click.UsageError("--wacz and --oai-dc must name different files")
-    document: dict[str, Any] = {"bag": str(bag)}
-    if wacz_path:
-        wacz = export_wacz(bag, wacz_path, overwrite=force)
-        document["wacz"] = wacz.to_dict()
-        if not as_json:
-            say(str(wacz.path))
-    if oai_dc_path:
-        oai_dc = export_oai_dc(bag, oai_dc_path, overwrite=force)
-        document["oai_dc"] = oai_dc.to_dict()
-        if not as_json:
-            say(str(oai_dc.path))
+    result = export_bag(bag, wacz=wacz_path, oai_dc=oai_dc_path, overwrite=force)
     if as_json:
-        emit_json(document)
+        emit_json(result.to_dict())
+        return
+    for path in result.paths:
+        say(str(path))
 
 
 @cli.command(name="export-store", epilog=EXIT_CODES)
@@ -761,6 +974,8 @@ def export_store(
     result = export_catalogue(
         _store(store_path or store), csv_path=csv_path, xml_path=xml_path, overwrite=force
     )
+    for problem in result.problems:  # a bag missing or part-described: say so (exit status 0)
+        warn(f"warning: {problem.line()}")
     if as_json:
         emit_json(result.to_dict())
         return
@@ -785,9 +1000,11 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
     """Replay a bag's capture in a web browser, from a local server on 127.0.0.1.
 
     Prints the URL of the replayed article (open it in a browser) and serves the WARC's
-    records as recorded until Ctrl-C. The server's front page lists every record. Links
-    are not rewritten: for full-fidelity replay, open `archiver export --wacz` output in
-    ReplayWeb.page or pywb.
+    records as recorded until Ctrl-C. The server's front page lists every record. Recorded
+    headers that would act on the browser (Set-Cookie, Refresh, CORS...) are served renamed
+    X-Archive-Orig-*, and only requests for 127.0.0.1:PORT are answered. Links are not
+    rewritten: for full-fidelity replay, open `archiver export --wacz` output in
+    ReplayWeb.page or pywb. A port in use is exit 5.
 
     \b
     Examples:
@@ -802,7 +1019,7 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
         if as_json:
             emit_json(server.to_dict())
         else:
-            click.echo(server.page_url)
+            _write(printable(server.page_url), err=False)
             say(f"replaying {bag} at {server.root_url} (Ctrl-C stops)", err=True)
         server.serve_until_stopped()
 
@@ -843,6 +1060,8 @@ def list_bags(
 ) -> None:
     """List every bag in the store: date, publisher, captions, size, last audit, title.
 
+    Each bag takes two lines: its columns, then its path (for show, validate, export and
+    replay). On a terminal, long titles are cut to its width; --json has every value whole.
     Read from the store's catalogue (a store without one is walked, and says so).
 
     \b
@@ -853,7 +1072,7 @@ def list_bags(
       archiver list --audit failed
     """
     from archiver.store.catalogue import BagQuery
-    from archiver.store.inventory import inventory
+    from archiver.store.inventory import count_of, inventory, list_lines
 
     query = BagQuery(
         since.date().isoformat() if since else None,
@@ -865,17 +1084,26 @@ def list_bags(
     listed = inventory(_store(store_path or store), query)
     if not listed.from_catalogue:
         _note_no_catalogue()
+    for problem in listed.problems:  # bags there are not listed: say so (exit status 0)
+        warn(f"warning: {problem.line()}")
     if as_json:
         emit_json(listed.to_dict())
         return
-    for s in listed.bags:
-        audit = f"{s.last_outcome} {s.last_audit}" if s.last_audit else "never audited"
-        say(
-            f"{s.date or '-':10}  {s.publisher or '-':12.12}  {s.captions or 0:3} captions"
-            f"  {s.size or '-':>9}  {audit}  {s.title or '-'}"
-        )
-        say(f"            {s.path}")
-    say(f"{len(listed.bags)} bag(s) in {listed.store}")
+    for line in list_lines(listed.bags, _terminal_width()):
+        say(line)
+    say(f"{count_of(len(listed.bags), 'bag')} in {listed.store}")
+
+
+def _terminal_width() -> int | None:
+    """The width to fit tables to: $COLUMNS, else the terminal's; None when stdout is not a
+    terminal (a file or a pipe gets every value whole)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    except (OSError, ValueError):  # no real file behind stdout
+        return None
 
 
 @cli.command()
@@ -883,7 +1111,8 @@ def list_bags(
 @STORE_OPTION
 @JSON_OPTION
 def show(bag: Path, store: Path | None, as_json: bool) -> None:
-    """Show one bag: identifier, title, date, source, captions, size, last audit.
+    """Show one bag: identifier, title, date, source, size, last audit, every caption, and
+    what its PREMIS record notes (images not fetched, metadata warnings).
 
     \b
     Examples:
@@ -891,16 +1120,14 @@ def show(bag: Path, store: Path | None, as_json: bool) -> None:
       archiver show BAG --json
     """
     from archiver.store import store_of
-    from archiver.store.inventory import bag_summary
+    from archiver.store.inventory import bag_summary, show_lines
 
     summary = bag_summary(bag, store_of(bag) or _store(store).root)
     if as_json:
         emit_json(summary.to_dict(captions=True))
         return
-    for label, value in summary.to_dict().items():
-        say(f"{label.replace('_', ' ').capitalize():>14}: {value if value is not None else '-'}")
-    for n, text in enumerate(summary.caption_texts, start=1):
-        say(f"{n:>14}. {text}")
+    for line in show_lines(summary):
+        say(line)
 
 
 def _note_no_catalogue() -> None:

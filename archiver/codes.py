@@ -9,7 +9,14 @@ fields the check fills in. :class:`Findings` is the list the checks collect find
 
 Families: B (BagIt, any bag: :mod:`archiver.bagit`), P (a BagIt profile:
 :mod:`archiver.verify.profile`), D, M, W, X, C (archiver's own content checks:
-:mod:`archiver.verify.content`). Pure data; nothing here reads a bag.
+:mod:`archiver.verify.content`), T (a trusted timestamp token, any bag that holds one:
+:mod:`archiver.verify.timestamp`), S (the folders of a store around its bags:
+:mod:`archiver.store`; their path is relative to the store). Pure data; nothing here reads a
+bag.
+
+Every finding is bounded in size, whatever a hostile bag holds: a message is cut at
+:data:`MAX_MESSAGE_CHARS` characters and a path at :data:`MAX_PATH_CHARS`, each saying how
+many characters were left out.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from dataclasses import dataclass
 from archiver.model import Finding, Severity
 
 MAX_FINDINGS_PER_CODE = 1000  # beyond this, findings of one code are counted, not listed
+MAX_MESSAGE_CHARS = 2000  # a finding's message, at most (then "... (N more characters)")
+MAX_PATH_CHARS = 4096  # a finding's path, at most (a Linux path is at most 4096 bytes)
 
 
 @dataclass(frozen=True)
@@ -31,12 +40,26 @@ class Message:
     template: str
 
     def text(self, **fields: object) -> str:
-        """The message with ``fields`` filled in."""
-        return self.template.format(**fields)
+        """The message with ``fields`` filled in, at most :data:`MAX_MESSAGE_CHARS` long."""
+        values = {name: _bounded_field(value) for name, value in fields.items()}
+        return shortened(self.template.format(**values), MAX_MESSAGE_CHARS)
 
     def finding(self, path: str, /, **fields: object) -> Finding:
         """A finding about ``path`` (bag-relative, '' for the bag as a whole)."""
-        return Finding(self.code, self.severity, display_path(path), self.text(**fields))
+        shown = shortened(display_path(path), MAX_PATH_CHARS)
+        return Finding(self.code, self.severity, shown, self.text(**fields))
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut at ``limit`` characters, saying how many were left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+def _bounded_field(value: object) -> object:
+    """A field value as the message shows it: text cut before it is formatted."""
+    return shortened(value, MAX_MESSAGE_CHARS) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -243,10 +266,18 @@ B020_ABSENT = B020.warning(
     "system file listed in {manifests} is absent (copy tools often drop these)"
 )
 
-B021 = Code("B021", "a file or folder cannot be read (permissions, I/O error, too large to parse)")
+B021 = Code(
+    "B021",
+    "a file or folder cannot be read (permissions, I/O error, too large to parse), or the check "
+    "stopped at an unexpected error",
+)
 B021_FOLDER = B021.error("folder cannot be read: {reason}")
 B021_FILE = B021.error("cannot be read: {reason}")
 B021_TOO_LARGE = B021.error("{size} bytes: too large to parse (limit {limit})")
+B021_CHECK_STOPPED = B021.error(
+    "the check of this bag stopped at an unexpected error, so the bag is not known to be "
+    "valid: {error}"
+)
 
 B022 = Code(
     "B022",
@@ -338,6 +369,7 @@ P019_VERSION = P019.error(
 
 D001 = Code("D001", "metadata/dublin_core.xml is missing or unreadable")
 D001_MISSING = D001.error("the Dublin Core record is missing")
+D001_UNREADABLE = D001.error("the Dublin Core record cannot be read: {reason}")
 
 D002 = Code("D002", "the Dublin Core record is not well-formed or declares entities")
 D002_UNSAFE = D002.error("{problem}")
@@ -345,8 +377,9 @@ D002_UNSAFE = D002.error("{problem}")
 D003 = Code("D003", "the Dublin Core record is not valid against schemas/")
 D003_INVALID = D003.error("{problem}")
 
-M001 = Code("M001", "metadata/premis.xml is missing, not well-formed or has entities")
+M001 = Code("M001", "metadata/premis.xml is missing, unreadable, not well-formed or has entities")
 M001_MISSING = M001.error("the PREMIS record is missing")
+M001_UNREADABLE = M001.error("the PREMIS record cannot be read: {reason}")
 M001_UNSAFE = M001.error("{problem}")
 
 M002 = Code("M002", "the PREMIS record is not valid against schemas/premis.xsd")
@@ -361,11 +394,20 @@ W002_RECORD = W002.error("{where}: {problem}")
 W003 = Code("W003", "the WARC does not start with a warcinfo record")
 W003_FIRST = W003.error("first record is {record_type}, not warcinfo")
 
+W004 = Code(
+    "W004",
+    "the WARC inflates past archiver's bounds (100 times its compressed size, or 4 GiB in one "
+    "record): a decompression bomb, not read further",
+)
+W004_BOUND = W004.error("{where}: {problem}")
+
 X001 = Code("X001", "data/index.cdxj is missing or unreadable")
 X001_MISSING = X001.error("the CDXJ index is missing")
+X001_UNREADABLE = X001.error("the CDXJ index cannot be read: {reason}")
 
 X002 = Code("X002", "a CDXJ line is malformed")
 X002_LINE = X002.error("line {line} is not a CDXJ line")
+X002_TOO_LONG = X002.error("line {line} is longer than {limit} bytes: not a CDXJ line")
 X002_FIELDS = X002.error("line {line} lacks filename/offset/length")
 
 X003 = Code(
@@ -379,8 +421,9 @@ X004_UNINDEXED = X004.error(
     "{record_type} record at offset {offset} of {warc} ({uri}) is not indexed"
 )
 
-C001 = Code("C001", "data/captions.json is missing or malformed")
+C001 = Code("C001", "data/captions.json is missing, unreadable or malformed")
 C001_MISSING = C001.error("the captions file is missing")
+C001_UNREADABLE = C001.error("the captions file cannot be read: {reason}")
 C001_MALFORMED = C001.error("not a JSON object with a list of captions")
 
 C002 = Code("C002", "captions.json and the Dublin Core record disagree on the photos")
@@ -391,6 +434,60 @@ C002_DISAGREE = C002.error(
 
 C003 = Code("C003", "a caption names a WARC record that is not in the WARC")
 C003_UNKNOWN_RECORD = C003.error("caption {number} names {record_id}, not in the WARC")
+
+# --- A trusted timestamp (any bag holding metadata/tagmanifest-sha256.txt.tsr) ---------------
+
+T001 = Code(
+    "T001",
+    "the timestamp token cannot be read: not an RFC 3161 time-stamp response, no token "
+    "granted, or too large",
+)
+T001_UNREADABLE = T001.error("not an RFC 3161 time-stamp response holding a token: {problem}")
+T001_TOO_LARGE = T001.error("{size} bytes: larger than a time-stamp token can be ({limit})")
+
+T002 = Code(
+    "T002",
+    "the timestamp token does not match tagmanifest-sha256.txt: the tag manifest it stamped "
+    "changed, or is missing",
+)
+T002_CHANGED = T002.error(
+    "differs from what {token} stamped at {time}: {algorithm} {stamped} stamped, {found} now"
+)
+T002_MISSING = T002.error("stamped by {token} but missing or unreadable: {reason}")
+T002_ALGORITHM = T002.error(
+    "{token} stamps a {algorithm} digest, which this checker cannot compute"
+)
+
+T003 = Code(
+    "T003",
+    "the timestamp token's signature does not verify against the configured CA certificates",
+)
+T003_UNTRUSTED = T003.error("signature not trusted: {reason}")
+
+T004 = Code(
+    "T004",
+    "the timestamp token's signature was not checked: no CA certificates configured "
+    "(`--timestamp-ca`, `timestamp_ca`)",
+)
+T004_NOT_CHECKED = T004.warning(
+    "the time it states is not proven: its signature was not checked, as no CA certificates "
+    "are configured (--timestamp-ca FILE or timestamp_ca)"
+)
+
+# --- The store around the bags (validate STORE, audit, list) --------------------------------
+
+S001 = Code(
+    "S001",
+    "a symbolic link among the store's folders: not followed, so no bag behind it is checked "
+    "or listed",
+)
+S001_LINK = S001.error(
+    "{what}: a store's folders are never followed through links; no bag behind it is "
+    "validated, audited or listed"
+)
+
+S002 = Code("S002", "a folder of the store cannot be read: a bag in it would not be checked")
+S002_UNREADABLE = S002.error("folder cannot be read ({reason}): any bag in it is not checked")
 
 
 # --- The table --------------------------------------------------------------------------------

@@ -28,6 +28,11 @@ A config file looks like::
     max_total_size = 1073741824       # bytes of all responses of one capture together
     allow_private = false             # requisites may reach private addresses (see README)
 
+    [timestamp]
+    timestamp_url = "https://tsa.example.org/tsr"   # an RFC 3161 TSA stamps every new bag
+    timestamp_required = false        # true: a bag that gets no token is not stored
+    timestamp_ca = "/etc/archiver/tsa-ca.pem"       # validate/audit check tokens against it
+
 Every value is checked with the same bounds as the command-line option of the same name: a
 value out of bounds, of the wrong type, or (for text) with a line break or another control
 character is a :class:`~archiver.errors.UsageError` (exit status 2) naming the file or the
@@ -49,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import UsageError
-from archiver.model import Agent, FetchOptions
+from archiver.model import Agent, FetchOptions, TimestampOptions
 
 DEFAULT_STORE = "archive"
 MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few lines
@@ -57,6 +62,7 @@ MAX_TEXT_CHARS = 1000
 
 LINE = "line"  # one line of text: no line break or other control character
 HEADER = "header"  # an HTTP header value: printable ASCII
+URL = "url"  # an http or https URL (on one line)
 
 
 @dataclass(frozen=True)
@@ -90,10 +96,13 @@ SPECS: dict[str, Spec] = {
     "max_total_size": Spec("capture", int, _FETCH.max_total_bytes, low=1, high=1 << 40),
     "allow_private": Spec("capture", bool, _FETCH.allow_private),
     "chromium": Spec("capture", str),  # for capture --browser; unset: "chromium" on PATH
+    "timestamp_url": Spec("timestamp", str, text=URL),  # a TSA: stamp every new bag
+    "timestamp_required": Spec("timestamp", bool, False),  # no token, no bag
+    "timestamp_ca": Spec("timestamp", str),  # CA certificates (PEM) a TSA must chain to
 }
 ORGANIZATION_KEYS = tuple(k for k, s in SPECS.items() if s.section == "organization")
 #: Command-line options whose name is not the setting's (``--KEY`` with dashes otherwise).
-OPTION_NAMES = {"source_organization": "--organization"}
+OPTION_NAMES = {"source_organization": "--organization", "timestamp_url": "--timestamp"}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -224,6 +233,8 @@ def _as_text(value: Any, spec: Spec) -> str:
         raise ValueError(f"must be at most {MAX_TEXT_CHARS} characters, not {len(value)}")
     if spec.text == HEADER and not all(" " <= ch <= "~" for ch in value):
         raise ValueError(f"must be printable ASCII (it goes into an HTTP header): {value!r}")
+    if spec.text == URL and not value.lower().startswith(("http://", "https://")):
+        raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
     if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
         raise ValueError(f"must be one line without control characters: {value!r}")
     return value
@@ -288,6 +299,39 @@ def fetch_options_from(settings: Mapping[str, Setting], requisites: bool = True)
         capture_timeout=settings["capture_timeout"].value,
         max_total_bytes=settings["max_total_size"].value,
         allow_private=settings["allow_private"].value,
+    )
+
+
+def timestamp_ca_from(settings: Mapping[str, Setting]) -> tuple[bytes, ...]:
+    """The CA certificates (DER) timestamp tokens must chain to: none when unset.
+
+    Raises :class:`UsageError` naming the file when it cannot be read or holds none.
+    """
+    value = settings["timestamp_ca"].value
+    if not value:
+        return ()
+    from archiver.verify.timestamp import read_ca_certificates
+
+    return read_ca_certificates(Path(value).expanduser())
+
+
+def timestamp_options_from(settings: Mapping[str, Setting]) -> TimestampOptions | None:
+    """Whether a capture asks a TSA for a token, and how; None when no TSA is set."""
+    url = settings["timestamp_url"].value
+    if not url:
+        if settings["timestamp_required"].value:
+            origin = settings["timestamp_required"].origin
+            named = {"option": "--timestamp-required",
+                     "environment": "ARCHIVER_TIMESTAMP_REQUIRED"}.get(origin, origin)
+            raise UsageError(
+                "timestamp_required is set but no TSA is (--timestamp URL or timestamp_url)",
+                subject=named,
+            )
+        return None
+    return TimestampOptions(
+        url=url,
+        required=bool(settings["timestamp_required"].value),
+        ca_certificates=timestamp_ca_from(settings),
     )
 
 

@@ -61,16 +61,19 @@ def build_dublin_core(
     identifier: str,
     *,
     title: str | None = None,
+    warnings: tuple[MetadataWarning, ...] = (),
 ) -> DublinCore:
     """Describe ``article`` as captured by ``capture``: a record that can always be written.
 
     ``title`` (an archivist's override) wins over the title the source states; when neither
     exists a title is devised and marked as such. Every value is made writable on the way
     (see :class:`Normaliser`): what cannot be written as the source gave it is normalised,
-    shortened or left out, and each such choice is a warning in ``DublinCore.warnings``.
-    A capture never fails because of its metadata.
+    shortened or left out, and each such choice is a warning in ``DublinCore.warnings``,
+    after ``warnings`` (extraction's, such as captions not sought). A capture never fails
+    because of its metadata.
     """
     fix = Normaliser()
+    fix.warnings.extend(warnings)
     stated = fix.text("title", title or article.title, MAX_TITLE)
     if not stated and (title or article.title):
         fix.warn("title", "devised", "nothing writable was left of the stated title")
@@ -95,6 +98,7 @@ def build_dublin_core(
         table_of_contents=fix.texts("tableOfContents", article.headings, MAX_SHORT,
                                     MAX_HEADINGS),
         relation=canonical if canonical != source else None,
+        provenance=capture.provenance,
         parts=_parts(article, identifier, fix),
         warnings=tuple(fix.warnings),
     )
@@ -317,6 +321,7 @@ def to_xml(record: DublinCore) -> bytes:
     _dc(root, "relation", record.relation)
     if record.table_of_contents:
         _term(root, "tableOfContents", " -- ".join(record.table_of_contents))
+    _term(root, "provenance", record.provenance)
     for part in record.parts:
         _part(etree.SubElement(root, f"{{{DCTERMS_NS}}}hasPart"), part)
     etree.indent(root, space="  ")

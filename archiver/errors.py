@@ -11,6 +11,8 @@ Exit statuses:
     2  usage error, or a path that is not a bag / not a store
     3  a source could not be captured (unreachable, HTTP error, unreadable, malformed)
     4  the store could not be written (permissions, disk full, lock)
+    5  an export or replay could not be done (an output not writable, a port in use, a
+       record that cannot be read)
     70 an internal error (a bug): please report it
 """
 
@@ -65,6 +67,10 @@ class ExtractionError(CaptureError):
     """The captured document could not be understood as an article."""
 
 
+class TimestampError(CaptureError):
+    """No trusted timestamp token could be had from the TSA (a capture that requires one fails)."""
+
+
 class MetadataError(ArchiverError):
     """A metadata record (Dublin Core, PREMIS) failed its schema: a bug or a bad override."""
 
@@ -84,15 +90,18 @@ class StoreError(ArchiverError):
 
 
 class ExportError(ArchiverError):
-    """An export could not be written (the output path is unusable, the bag changed)."""
+    """An export could not be written (the output folder is missing or not writable).
 
-    exit_code = 1
+    A bag that cannot be shared because it is invalid is an :class:`InvalidBagError` (1).
+    """
+
+    exit_code = 5
 
 
 class ReplayError(ArchiverError):
     """The replay could not start (the port is taken) or a record could not be read."""
 
-    exit_code = 1
+    exit_code = 5
 
 
 class InvalidBagError(ArchiverError):

@@ -6,11 +6,14 @@ mutated. Nothing in this module touches the disk or the network.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 # --- What an article is made of -------------------------------------------------------------
 
@@ -106,6 +109,20 @@ class FetchOptions:
 
 
 @dataclass(frozen=True)
+class TimestampOptions:
+    """Whether and how a capture asks a Time-Stamp Authority (RFC 3161) to stamp its bag.
+
+    ``required``: a bag that gets no token is not stored (otherwise it lands without one,
+    with a warning). ``ca_certificates`` (DER): when given, a token whose signature does not
+    verify against them counts as no token.
+    """
+
+    url: str
+    required: bool = False
+    ca_certificates: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
 class BrowserOptions:
     """How a browser capture drives Chromium, and how long it may wait for each step."""
 
@@ -135,6 +152,100 @@ class CapturedRecord:
     payload_digest: str | None = None
 
 
+#: What a page needs besides itself, by kind: the ``kind`` of a :class:`CaptureProblem` about
+#: one of them, and the keys of :attr:`Capture.requisites`.
+REQUISITE_KINDS = ("image", "stylesheet", "script", "font", "media", "frame", "other")
+
+
+@dataclass(frozen=True)
+class CaptureProblem:
+    """Something a capture could not do that did not stop it, as data.
+
+    ``kind`` says what it concerns: one of :data:`REQUISITE_KINDS` (a file the page needs),
+    ``"page"`` (the page itself, e.g. read only in part), ``"browser"`` (a bound of a browser
+    capture reached) or ``"request"`` (a request of the browser's that the page does not need
+    or that is never recorded: its own favicon request, a POST, a WebSocket). ``url`` names
+    the file, when there is one; ``count`` is how many files the
+    problem stands for when they are counted rather than named (more than the capture's
+    limit). ``missing`` is True when the file is not in the bag as it should be: never
+    fetched, or only an error response recorded.
+    """
+
+    kind: str
+    reason: str
+    url: str | None = None
+    count: int = 1
+    missing: bool = True
+
+    @property
+    def requisite_missing(self) -> bool:
+        """True when this is a file the page needs that the bag does not hold."""
+        return self.missing and self.kind in REQUISITE_KINDS
+
+    def line(self) -> str:
+        """The problem as one printable line, for messages, the WARC's warcinfo and PREMIS
+        (a URL as a page wrote it may hold control characters: they are escaped)."""
+        if self.url:
+            text = f"{self.url}: {self.reason}"
+        elif self.count > 1 or self.kind in REQUISITE_KINDS:
+            text = f"{self.count} more {kind_noun(self.kind, self.count)} {self.reason}"
+        else:
+            text = self.reason
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as JSON-ready data."""
+        return {"kind": self.kind, "url": self.url, "reason": self.reason,
+                "count": self.count, "missing": self.missing}
+
+
+#: How a requisite kind is named in a sentence: (one, several).
+KIND_NOUNS = {
+    "image": ("image", "images"),
+    "stylesheet": ("stylesheet", "stylesheets"),
+    "script": ("script", "scripts"),
+    "font": ("font", "fonts"),
+    "media": ("audio or video file", "audio or video files"),
+    "frame": ("embedded page", "embedded pages"),
+    "other": ("other file", "other files"),
+}
+
+
+def kind_noun(kind: str, count: int) -> str:
+    """``"image"`` or ``"images"``: a requisite kind named for ``count`` of them."""
+    one, several = KIND_NOUNS.get(kind, (kind, kind))
+    return one if count == 1 else several
+
+
+@dataclass(frozen=True)
+class RequisiteTally:
+    """How many files of one kind the page needed, and how many of them the bag lacks."""
+
+    kind: str
+    needed: int
+    missing: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"kind": self.kind, "needed": self.needed, "missing": self.missing}
+
+
+def tally_requisites(
+    needed: tuple[tuple[str, int], ...], problems: tuple[CaptureProblem, ...]
+) -> tuple[RequisiteTally, ...]:
+    """Per kind (in :data:`REQUISITE_KINDS` order): files needed and files missing."""
+    counts = dict(needed)
+    missing: dict[str, int] = {}
+    for problem in problems:
+        if problem.requisite_missing:
+            missing[problem.kind] = missing.get(problem.kind, 0) + problem.count
+    return tuple(
+        RequisiteTally(kind, max(counts.get(kind, 0), missing.get(kind, 0)), missing.get(kind, 0))
+        for kind in REQUISITE_KINDS
+        if counts.get(kind) or missing.get(kind)
+    )
+
+
 @dataclass(frozen=True)
 class Capture:
     """The result of the capture stage for one source.
@@ -156,10 +267,16 @@ class Capture:
     final_url: str | None = None
     status: int | None = None
     options: tuple[tuple[str, str], ...] = ()  # what the capture was run with, for provenance
-    problems: tuple[str, ...] = ()  # non-fatal: e.g. a page requisite that failed
+    problems: tuple[CaptureProblem, ...] = ()  # non-fatal: e.g. an image that failed
+    # (kind, how many distinct URLs of that kind the page needed), e.g. (("image", 12),):
+    # what the problems are counted against.
+    requisites: tuple[tuple[str, int], ...] = ()
     # Files for the bag's data/ folder besides the standard ones: (name, path in the work
     # folder); a browser capture's screenshot.png.
     payload_files: tuple[tuple[str, Path], ...] = ()
+    # How the records came to archiver when it did not fetch them itself (an ingest of a
+    # crawl: its files' names and digests); written to Dublin Core, PREMIS and the warcinfo.
+    provenance: str | None = None
 
 
 # --- What was written into a bag ------------------------------------------------------------
@@ -194,7 +311,10 @@ class BagResult:
     title: str
     captions: int
     valid: bool
-    warnings: tuple[MetadataWarning, ...] = ()  # metadata the bag holds in another form
+    warnings: tuple[MetadataWarning, ...] = ()  # what the description could not say as given
+    problems: tuple[CaptureProblem, ...] = ()  # what the capture could not fetch or do
+    requisites: tuple[RequisiteTally, ...] = ()  # files the page needed, and those missing
+    timestamp: Stamping | None = None  # what came of asking a TSA, when one was asked
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``capture --json``)."""
@@ -205,7 +325,27 @@ class BagResult:
             "captions": self.captions,
             "valid": self.valid,
             "warnings": [w.as_dict() for w in self.warnings],
+            "requisites": [t.as_dict() for t in self.requisites],
+            "problems": [p.as_dict() for p in self.problems],
+            "timestamp": self.timestamp.to_dict() if self.timestamp else None,
         }
+
+
+@dataclass(frozen=True)
+class Stamping:
+    """What came of asking a Time-Stamp Authority for a token over a new bag.
+
+    ``time`` is the token's genTime (ISO 8601, UTC) when the bag got one; otherwise
+    ``problem`` says why not, and the bag landed without a token.
+    """
+
+    url: str
+    time: str | None = None
+    problem: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"url": self.url, "time": self.time, "problem": self.problem}
 
 
 # --- What checking found --------------------------------------------------------------------
@@ -243,6 +383,48 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class TimestampVerdict:
+    """What a bag's RFC 3161 timestamp token says, and whether it holds.
+
+    ``time`` is the token's genTime (ISO 8601, UTC; None when the token cannot be read),
+    ``tsa`` the authority that signed it, ``matches`` whether the digest it stamps is the one
+    of the bag's ``tagmanifest-sha256.txt`` now, ``trust`` whether its signature chains to a
+    configured CA certificate: ``verified``, ``failed`` or ``not checked`` (none configured).
+    """
+
+    path: str
+    time: str | None
+    tsa: str | None
+    policy: str | None
+    serial: str | None
+    matches: bool
+    trust: str
+
+    @property
+    def verdict(self) -> str:
+        """``verified`` (matches, trusted), ``unverified`` (matches, trust not checked) or
+        ``failed``."""
+        if self.matches and self.trust == "verified":
+            return "verified"
+        if self.matches and self.trust == "not checked":
+            return "unverified"
+        return "failed"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "path": self.path,
+            "time": self.time,
+            "tsa": self.tsa,
+            "policy": self.policy,
+            "serial": self.serial,
+            "matches": self.matches,
+            "trust": self.trust,
+            "verdict": self.verdict,
+        }
+
+
+@dataclass(frozen=True)
 class ValidationReport:
     """Everything a validation found about one bag."""
 
@@ -251,6 +433,7 @@ class ValidationReport:
     files_checked: int = 0
     bytes_checked: int = 0
     checks: tuple[str, ...] = field(default=())  # which families of checks ran
+    timestamp: TimestampVerdict | None = None  # the bag's timestamp token, when it has one
 
     @property
     def valid(self) -> bool:
@@ -276,6 +459,7 @@ class ValidationReport:
             "files_checked": self.files_checked,
             "bytes_checked": self.bytes_checked,
             "findings": [f.to_dict() for f in self.findings],
+            "timestamp": self.timestamp.to_dict() if self.timestamp else None,
         }
 
 
@@ -292,6 +476,7 @@ class BagAudit:
     software: str  # what audited it, e.g. "archiver/0.1.0"
     previous_time: str | None = None
     previous_outcome: str | None = None
+    timestamp: TimestampVerdict | None = None  # the bag's timestamp token, when it has one
 
     @property
     def outcome(self) -> str:
@@ -315,6 +500,11 @@ class BagAudit:
                 {"code": f.code, "path": f.path, "message": f.message} for f in self.failures
             ],
             "software": self.software,
+            **(
+                {"timestamp": {k: self.timestamp.to_dict()[k] for k in ("time", "verdict", "tsa")}}
+                if self.timestamp
+                else {}
+            ),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -337,11 +527,19 @@ class AuditReport:
     results: tuple[BagAudit, ...]
     vanished: tuple[str, ...]  # bags in the log that are no longer in the store
     skipped: int  # bags not audited this time (--older-than, --sample)
+    # problems of the store's folders (S codes; paths relative to the store): bags not reached
+    problems: tuple[Finding, ...] = ()
+    # bags whose last log entry is dated after the audit began (clock skew): (bag, its time)
+    future_dated: tuple[tuple[str, str], ...] = ()
 
     @property
     def intact(self) -> bool:
-        """True when every audited bag is intact and none vanished."""
-        return all(r.intact for r in self.results) and not self.vanished
+        """True when every audited bag is intact, none vanished, and no bag was unreachable."""
+        return (
+            all(r.intact for r in self.results)
+            and not self.vanished
+            and not any(f.severity is Severity.ERROR for f in self.problems)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``audit --json``)."""
@@ -352,6 +550,8 @@ class AuditReport:
             "finished": self.finished,
             "skipped": self.skipped,
             "vanished": list(self.vanished),
+            "problems": [f.to_dict() for f in self.problems],
+            "future_dated": [{"bag": bag, "time": time} for bag, time in self.future_dated],
             "bags": [r.to_dict() for r in self.results],
         }
 
@@ -373,11 +573,15 @@ class PhotoPart:
 
 @dataclass(frozen=True)
 class MetadataWarning:
-    """A value the describe stage could not write as the source gave it, and what it did.
+    """What the bag's description does not say as the source gave it, and why.
 
-    ``field`` names the Dublin Core element (``date``, ``creator``, ``part 3 description``),
-    ``action`` what was done (``normalised``, ``shortened``, ``cleaned``, ``dropped``,
-    ``devised``), ``detail`` why, for a person.
+    Made by extraction (``captions`` ``not sought``: a plain-text article in a language the
+    caption model does not cover) and by the describe stage (a value it could not write as
+    the source gave it). ``field`` names the Dublin Core element or part of the description
+    (``date``, ``creator``, ``part 3 description``, ``captions``), ``action`` what was done
+    (``normalised``, ``shortened``, ``cleaned``, ``dropped``, ``devised``, ``not sought``),
+    ``detail`` why, for a person. One kind of warning, shown one way: a line on stderr, an
+    entry of ``capture --json``'s ``warnings``, and the bag's PREMIS record.
     """
 
     field: str
@@ -415,6 +619,7 @@ class DublinCore:
     subjects: tuple[str, ...] = ()
     table_of_contents: tuple[str, ...] = ()
     relation: str | None = None
+    provenance: str | None = None  # how the bag's records came to archiver, if not fetched
     parts: tuple[PhotoPart, ...] = ()
     warnings: tuple[MetadataWarning, ...] = ()  # values normalised, shortened or left out
 

@@ -18,9 +18,22 @@ from datetime import datetime
 from pathlib import Path
 
 from archiver.acquire import capture_source, without_credentials
-from archiver.bagit.write import bag_info, hash_payload, sync_tree, write_bag
+from archiver.bagit.read import STAMPED_TAG_MANIFEST, TIMESTAMP_TOKEN
+from archiver.bagit.write import (
+    bag_info,
+    hash_payload,
+    sync_tree,
+    write_bag,
+    write_timestamp_token,
+)
 from archiver.describe import build_dublin_core, captions_document, check_dublin_core, to_xml
-from archiver.errors import BagBuildError, ExtractionError, MetadataError, StoreError
+from archiver.errors import (
+    BagBuildError,
+    ExtractionError,
+    MetadataError,
+    StoreError,
+    TimestampError,
+)
 from archiver.model import (
     Agent,
     Article,
@@ -28,9 +41,14 @@ from archiver.model import (
     Capture,
     DublinCore,
     FetchOptions,
+    FileFixity,
+    MetadataWarning,
+    Stamping,
+    TimestampOptions,
+    tally_requisites,
     utc_now,
 )
-from archiver.premis import bag_events, premis_xml
+from archiver.premis import PremisEvent, bag_events, premis_xml, timestamp_event
 from archiver.store import Store, bag_name
 from archiver.verify import second_opinion, validate_bag
 from archiver.verify.profile import ARCHIVER_PROFILE_ID
@@ -47,7 +65,7 @@ CHECKPOINTS = (
     "captured",  # the source is read and recorded in the staging folder
     "warc-written",  # data/<bag>.warc.gz is complete
     "payload-hashed",  # every payload file is digested
-    "bag-written",  # manifests, bag-info and tag files are written (not yet validated)
+    "bag-written",  # manifests, bag-info, tag files (and a timestamp token) written, unchecked
     "before-rename",  # the bag is validated and synced, about to be renamed into the store
     "placed",  # the bag is in the store; the staging folder is not removed yet
 )
@@ -69,6 +87,7 @@ class CaptureOptions:
     agent: Agent = field(default_factory=Agent)
     max_bytes: int = MAX_SOURCE_BYTES
     fetch: FetchOptions = field(default_factory=FetchOptions)
+    timestamp: TimestampOptions | None = None  # ask a TSA for a token over the bag
     clock: Callable[[], datetime] = utc_now
     checkpoint: Callable[[str], None] = no_checkpoint
 
@@ -98,50 +117,107 @@ def archive_source(
         ) from None
 
 
+def archive_capture(
+    acquire: Callable[[Path], Capture],
+    store: Store,
+    options: CaptureOptions,
+    article: Article | None = None,
+) -> BagResult:
+    """Land a capture that archiver did not fetch itself (e.g. records copied from a crawl,
+    :mod:`archiver.acquire.crawl`) as one validated bag: the same sequence as
+    :func:`archive_source` from the extract stage on.
+
+    ``acquire`` makes the :class:`Capture` in the staging folder it is given; ``article``
+    is what extraction already read of its document, if it was read (else it is read here).
+    """
+    try:
+        with store.staging() as work:
+            capture = acquire(work)
+            options.checkpoint("captured")
+            return _land(capture, work, store, options, None, article)
+    except OSError as exc:
+        if exc.errno not in STORE_ERRNOS:
+            raise
+        raise StoreError(
+            f"cannot build a bag: {exc.strerror or exc}; nothing was stored",
+            subject=str(store.root),
+        ) from None
+
+
 def _archive(
     source: str, store: Store, options: CaptureOptions, workers: CaptureWorkers | None
 ) -> BagResult:
     with store.staging() as work:
         capture = capture_source(source, work, options.clock, options.max_bytes, options.fetch)
         options.checkpoint("captured")
-        article = link_photos(extract_article(capture, workers), capture)
-        identifier = f"urn:uuid:{uuid.uuid4()}"
-        record = build_dublin_core(article, capture, identifier, title=options.title)
-        dc_xml = to_xml(record)
-        problems = check_dublin_core(dc_xml)
-        if problems:
-            raise MetadataError(f"Dublin Core record invalid: {problems[0]}", subject=source)
-        name = bag_name(record.date, record.publisher, record.title, identifier[-8:])
-        bag_dir = work / name
-        _write_payload(bag_dir, name, capture, article, record, options, workers)
-        _finish_bag(bag_dir, capture, record, dc_xml, options, workers)
-        options.checkpoint("before-rename")
-        final = store.place(bag_dir, name, record.date)
-        options.checkpoint("placed")
+        return _land(capture, work, store, options, workers)
+
+
+def _land(
+    capture: Capture,
+    work: Path,
+    store: Store,
+    options: CaptureOptions,
+    workers: CaptureWorkers | None,
+    article: Article | None = None,
+) -> BagResult:
+    """Extract, describe, package, verify and place one capture made in ``work``."""
+    warnings: tuple[MetadataWarning, ...] = ()
+    if article is None:
+        article, warnings = extract_article(capture, workers)
+    article = link_photos(article, capture)
+    identifier = f"urn:uuid:{uuid.uuid4()}"
+    record = build_dublin_core(
+        article, capture, identifier, title=options.title, warnings=warnings
+    )
+    dc_xml = to_xml(record)
+    problems = check_dublin_core(dc_xml)
+    if problems:
+        raise MetadataError(f"Dublin Core record invalid: {problems[0]}",
+                            subject=capture.source)
+    name = bag_name(record.date, record.publisher, record.title, identifier[-8:])
+    bag_dir = work / name
+    _write_payload(bag_dir, name, capture, article, record, options, workers)
+    stamping = _finish_bag(bag_dir, capture, record, dc_xml, options, workers)
+    options.checkpoint("before-rename")
+    final = store.place(bag_dir, name, record.date)
+    options.checkpoint("placed")
     return BagResult(
-        final, identifier, record.display_title, len(record.parts), True, record.warnings
+        final,
+        identifier,
+        record.display_title,
+        len(record.parts),
+        True,
+        warnings=record.warnings,
+        problems=capture.problems,
+        requisites=tally_requisites(capture.requisites, capture.problems),
+        timestamp=stamping,
     )
 
 
-def extract_article(capture: Capture, workers: CaptureWorkers | None = None) -> Article:
-    """Understand the captured main document as an article, by its media type.
+def extract_article(
+    capture: Capture, workers: CaptureWorkers | None = None
+) -> tuple[Article, tuple[MetadataWarning, ...]]:
+    """Understand the captured main document as an article, by its media type; with what a
+    user should hear of the reading (captions not sought in a plain text's language).
 
     With ``workers``, an HTML page's main text is read in the text worker (where trafilatura
     is already imported) while this process reads the rest of the page.
     """
     if capture.media_type == "text/plain":
-        from archiver.extract.plaintext import decode_text, parse_plaintext
+        from archiver.extract.plaintext import decode_text, read_plaintext
 
-        return parse_plaintext(decode_text(capture.document))
+        reading = read_plaintext(decode_text(capture.document))
+        return reading.article, reading.warnings
     if capture.media_type in ("text/html", "application/xhtml+xml"):
         from archiver.extract.body import read_text_part
         from archiver.extract.html import extract_html
 
         url = capture.final_url or capture.target_uri
         if workers is None:
-            return extract_html(capture.document, url)
+            return extract_html(capture.document, url), ()
         text = workers.text.submit(read_text_part, capture.document, url)
-        return extract_html(capture.document, url, reading=text.result())
+        return extract_html(capture.document, url, reading=text.result()), ()
     raise ExtractionError(
         f"cannot extract an article from {capture.media_type}", subject=capture.source
     )
@@ -223,23 +299,85 @@ def _finish_bag(
     dc_xml: bytes,
     options: CaptureOptions,
     workers: CaptureWorkers | None = None,
-) -> None:
-    """Manifests, bag-info and the tag files; then the checks; then everything synced."""
+) -> Stamping | None:
+    """Manifests, bag-info and the tag files (and the timestamp token, when asked for);
+    then the checks; then everything synced. Returns what came of the timestamp."""
     payload = hash_payload(bag_dir)
     options.checkpoint("payload-hashed")
     checked_at = options.clock()
     events = bag_events(capture, payload, checked_at, record.warnings)
-    premis = premis_xml(payload, events, options.agent.source_organization)
     info = bag_info(capture, record, options.agent, options.clock().date(), ARCHIVER_PROFILE_ID)
-    tags = {"metadata/dublin_core.xml": dc_xml, "metadata/premis.xml": premis}
-    write_bag(bag_dir, payload, info, tags)
+    tags = _BagTags(bag_dir, payload, info, dc_xml, options.agent.source_organization)
+    stamping = None
+    if options.timestamp is None:
+        tags.write(events)
+    else:
+        stamping = _stamp(tags, events, options, options.timestamp, capture.source)
     options.checkpoint("bag-written")
-    _validate_before_landing(bag_dir, capture.source, workers)
+    ca = options.timestamp.ca_certificates if options.timestamp else ()
+    _validate_before_landing(bag_dir, capture.source, workers, ca)
     sync_tree(bag_dir)
+    return stamping
+
+
+@dataclass(frozen=True)
+class _BagTags:
+    """What the tag files of a bag are written from, but the PREMIS events."""
+
+    bag_dir: Path
+    payload: tuple[FileFixity, ...]
+    info: dict[str, str]
+    dc_xml: bytes
+    organization: str | None
+
+    def write(self, events: tuple[PremisEvent, ...]) -> None:
+        """Write (or write again) manifests, bag-info, the tag files and tag manifests."""
+        premis = premis_xml(self.payload, events, self.organization)
+        tags = {"metadata/dublin_core.xml": self.dc_xml, "metadata/premis.xml": premis}
+        write_bag(self.bag_dir, self.payload, self.info, tags)
+
+
+def _stamp(
+    tags: _BagTags,
+    events: tuple[PremisEvent, ...],
+    options: CaptureOptions,
+    stamp: TimestampOptions,
+    source: str,
+) -> Stamping:
+    """Write the bag with its timestamp event, then have the TSA stamp its sha256 tag
+    manifest and keep the token beside it.
+
+    The PREMIS record says the token was asked for, and is itself stamped, so it is written
+    first. Without a token the bag is written again with that event failed (and the reason),
+    and lands without one; unless a timestamp is ``required``: then the capture fails.
+    """
+    from archiver.acquire.tsa import obtain_token
+    from archiver.timestamp import read_token
+
+    url, asked = without_credentials(stamp.url), options.clock()
+    tags.write((*events, timestamp_event(url, asked, STAMPED_TAG_MANIFEST, TIMESTAMP_TOKEN)))
+    stamped = (tags.bag_dir / STAMPED_TAG_MANIFEST).read_bytes()
+    try:
+        token = obtain_token(stamp.url, stamped, options.fetch, stamp.ca_certificates)
+    except TimestampError as exc:
+        if stamp.required:
+            raise TimestampError(
+                f"{exc.message}: {source} gets no trusted timestamp, so it was not stored "
+                "(a timestamp is required)",
+                subject=exc.subject,
+            ) from None
+        failed = timestamp_event(url, asked, STAMPED_TAG_MANIFEST, TIMESTAMP_TOKEN, str(exc))
+        tags.write((*events, failed))
+        return Stamping(url, problem=str(exc))
+    write_timestamp_token(tags.bag_dir, token)
+    return Stamping(url, time=read_token(token).iso_time)
 
 
 def _validate_before_landing(
-    bag_dir: Path, source: str, workers: CaptureWorkers | None = None
+    bag_dir: Path,
+    source: str,
+    workers: CaptureWorkers | None = None,
+    timestamp_ca: tuple[bytes, ...] = (),
 ) -> None:
     """The last check before the store: our full validation and bagit-python's.
 
@@ -247,7 +385,7 @@ def _validate_before_landing(
     validation, so the two read the bag at the same time on two cores.
     """
     opinion = submit(workers.checks if workers else None, second_opinion, bag_dir)
-    report = validate_bag(bag_dir)
+    report = validate_bag(bag_dir, timestamp_ca=timestamp_ca)
     if not report.valid:
         raise BagBuildError(
             f"the new bag failed validation: {report.errors[0].line()}", subject=source

@@ -1,8 +1,8 @@
 """PREMIS 3 provenance records: what happened to a bag's files, when, by which agent.
 
 Pure: plain data in, XML bytes out. Used for ``metadata/premis.xml`` in every bag (capture,
-message digest calculation, validation events) and for exporting audit history as fixity
-check events.
+message digest calculation, validation events, and the trusted timestamp when one was asked
+for) and for exporting audit history as fixity check events.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from lxml import etree
 
 from archiver._version import SOFTWARE, __version__
 from archiver.model import Capture, FileFixity, MetadataWarning
+from archiver.xmlsafe import xml_text
 
 PREMIS_NS = "http://www.loc.gov/premis/v3"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -28,6 +29,8 @@ EVENT_TYPE_CODES = {
     "validation": "val",
     "fixity check": "fix",
     "ingestion": "ing",
+    "digital signature generation": "dsg",
+    "digital signature validation": "dig",
 }
 SOFTWARE_AGENT = SOFTWARE
 
@@ -43,6 +46,9 @@ class PremisEvent:
     outcome_note: str | None = None
     objects: tuple[str, ...] = ()  # bag-relative paths the event concerns
     event_id: str | None = None
+    # Notes that are each a thing of their own (a capture's problems, the metadata warnings):
+    # one eventOutcomeDetail each, after outcome_note, so that a reader need not split text.
+    outcome_notes: tuple[str, ...] = ()
 
 
 def new_event(
@@ -53,9 +59,12 @@ def new_event(
     *,
     note: str | None = None,
     objects: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
 ) -> PremisEvent:
-    """Make an event with a fresh UUID identifier."""
-    return PremisEvent(event_type, moment, detail, outcome, note, objects, str(uuid.uuid4()))
+    """Make an event with a fresh UUID identifier (``notes``: one outcome detail each)."""
+    return PremisEvent(
+        event_type, moment, detail, outcome, note, objects, str(uuid.uuid4()), notes
+    )
 
 
 def premis_xml(
@@ -82,7 +91,7 @@ def _q(name: str) -> str:
 
 def _text(parent: etree._Element, name: str, value: str) -> etree._Element:
     element = etree.SubElement(parent, _q(name))
-    element.text = value
+    element.text = xml_text(value)
     return element
 
 
@@ -124,9 +133,10 @@ def _event(root: etree._Element, event: PremisEvent, organization: str | None) -
     _text(detail, "eventDetail", event.detail)
     outcome = etree.SubElement(element, _q("eventOutcomeInformation"))
     _text(outcome, "eventOutcome", event.outcome)
-    if event.outcome_note:
-        note = etree.SubElement(outcome, _q("eventOutcomeDetail"))
-        _text(note, "eventOutcomeDetailNote", event.outcome_note)
+    for text in (event.outcome_note, *event.outcome_notes):
+        if text:
+            note = etree.SubElement(outcome, _q("eventOutcomeDetail"))
+            _text(note, "eventOutcomeDetailNote", text)
     _linking_agent(element, "software", SOFTWARE_AGENT, "executing program")
     if organization:
         _linking_agent(element, "organization", organization, "implementer")
@@ -161,6 +171,9 @@ def _agent(
 
 def capture_detail(capture: Capture) -> str:
     """The PREMIS capture event's detail: what, how it ended, with which options (UTC)."""
+    if capture.provenance:  # recorded by another tool (a crawler), not by archiver
+        crawler = dict(capture.options).get("crawler") or "a crawler"
+        return f"{crawler} captured {capture.source}, HTTP {capture.status} ({capture.kind})"
     detail = f"{SOFTWARE} captured {capture.source} ({capture.kind})"
     if capture.final_url:
         detail += f"; final URL {capture.final_url}, HTTP {capture.status}"
@@ -169,31 +182,68 @@ def capture_detail(capture: Capture) -> str:
     return detail
 
 
+def timestamp_event(
+    url: str, moment: datetime, stamped: str, token: str, problem: str | None = None
+) -> PremisEvent:
+    """The event of asking the TSA at ``url`` for an RFC 3161 token over ``stamped``.
+
+    PREMIS has no "timestamping" event type; a time-stamp token is the TSA's signature over
+    a digest, so the closest term is "digital signature generation". ``moment`` is when the
+    token was asked for (the time it attests is the token's own, in ``token``). The event is
+    written before the answer comes, since the record is itself stamped: a bag whose request
+    failed gets this event again with ``problem`` as its failure note.
+    """
+    detail = (
+        f"RFC 3161 time-stamp token asked of the Time-Stamp Authority {url} over the sha256 of "
+        f"{stamped}, which lists the digest of every other tag file (this record among them) "
+        f"and so of every payload file; the token is kept as {token}, outside the tag "
+        "manifests it stamps, and the time it attests is its own"
+    )
+    if problem is None:
+        return new_event("digital signature generation", moment, detail,
+                         objects=(stamped, token))
+    return new_event(
+        "digital signature generation",
+        moment,
+        detail,
+        "failure",
+        note=f"no token: {problem}; the bag was stored without one",
+        objects=(stamped,),
+    )
+
+
 def bag_events(
     capture: Capture,
     payload: tuple[FileFixity, ...],
     checked_at: datetime,
     warnings: tuple[MetadataWarning, ...] = (),
 ) -> tuple[PremisEvent, ...]:
-    """The events of a new bag: its capture, its digests, its validation before landing, and
-    (when any value had to be changed to be written) the description of its metadata."""
+    """The events of a new bag: its capture (with what it could not fetch or do), its digests,
+    its validation before landing, and (when the description does not say everything as the
+    source gave it) the description of its metadata, with each warning."""
     described = () if not warnings else (
         new_event(
             "metadata extraction",
             capture.captured_at,
-            "Dublin Core record made from the captured document; values it could not hold as "
-            "the source gave them were normalised, shortened or left out",
-            note="; ".join(w.line() for w in warnings),
+            "Dublin Core record and captions made from the captured document; what they do "
+            "not hold as the source gave it (values normalised, shortened or left out, "
+            "captions not sought) is noted",
+            notes=tuple(w.line() for w in warnings),
         ),
+    )
+    ingested = () if not capture.provenance else (
+        new_event("ingestion", checked_at, f"{SOFTWARE}: {capture.provenance}",
+                  objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz"))),
     )
     return (
         new_event(
             "capture",
             capture.captured_at,
             capture_detail(capture),
-            note="; ".join(capture.problems) or None,
+            notes=tuple(p.line() for p in capture.problems),
             objects=tuple(f.path for f in payload if f.path.endswith(".warc.gz")),
         ),
+        *ingested,
         new_event(
             "message digest calculation",
             checked_at,

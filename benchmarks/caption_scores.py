@@ -3,11 +3,14 @@
     python benchmarks/caption_scores.py DIR [DIR ...] [--files] [--misses]
 
 Each DIR holds ``NAME.txt`` articles in the seed's format with ``NAME.expected.json`` labels
-(``photo_captions``, ``section_headings``, as in ``tests/cases/plaintext*``); sub-folders are
-read too, each scored as a set of its own. By default only figures are printed (precision,
-recall and counts per set and overall), so that a blind set can be measured without its text
-being shown. ``--files`` adds one line of counts per file, ``--misses`` the captions missed
-and the paragraphs wrongly taken for captions (never use it on a blind set).
+(``photo_captions``, ``section_headings``, ``photo_credits`` where there are, as in
+``tests/cases/plaintext*``); sub-folders are read too, each scored as a set of its own. By
+default only figures are printed (precision, recall and counts per set and overall; credits:
+the share right among the captions found rightly whose label names a credit, compared as the
+real pages' ``score.py`` does, without case and punctuation), so that a blind set can be
+measured without its text being shown. ``--files`` adds one line of counts per file,
+``--misses`` the captions missed, the paragraphs wrongly taken for captions and the wrong
+credits (never use it on a blind set).
 
 It imports whatever ``archiver`` is on the path, so the rules of an older commit can be
 measured from a scratch checkout: ``PYTHONPATH=/tmp/old python benchmarks/caption_scores.py``.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -63,14 +67,58 @@ class Tally:
         return f"P {p:.3f} R {r:.3f} ({self.correct}/{self.found}/{self.labelled})"
 
 
-def score_file(path: Path) -> tuple[Tally, Tally]:
-    """The caption and heading tallies of one labelled article."""
+@dataclass
+class Credits:
+    """Credits right among the captions found rightly whose label names a credit."""
+
+    right: int = 0
+    labelled: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    def add(
+        self, found: list[tuple[str, str | None]], labelled: list[tuple[str, str | None]]
+    ) -> None:
+        """Compare the credits of the captions found and labelled with the same text."""
+        remaining = {_norm(text): credit for text, credit in labelled if credit}
+        for text, credit in found:
+            expected = remaining.pop(_norm(text), None)
+            if expected is None:
+                continue
+            self.labelled += 1
+            if _norm(credit) == _norm(expected):
+                self.right += 1
+            else:
+                self.wrong.append(f"{credit!r} for {expected!r}")
+
+    def merge(self, other: Credits) -> None:
+        """Add another tally's counts to this one."""
+        self.right += other.right
+        self.labelled += other.labelled
+
+    def figures(self) -> str:
+        """``0.950 (19/20)``."""
+        share = self.right / self.labelled if self.labelled else 1.0
+        return f"{share:.3f} ({self.right}/{self.labelled})"
+
+
+def _norm(text: str | None) -> str:
+    """Case, punctuation and spacing folded, as the real pages' ``score.py`` compares."""
+    return " ".join(re.sub(r"[\W_]+", " ", (text or "").casefold()).split())
+
+
+def score_file(path: Path) -> tuple[Tally, Tally, Credits]:
+    """The caption, heading and credit tallies of one labelled article."""
     labels = json.loads(path.with_name(path.stem + ".expected.json").read_text("utf-8"))
     article = parse_plaintext(decode_text(path.read_bytes()))
-    captions, headings = Tally(), Tally()
+    captions, headings, credits = Tally(), Tally(), Credits()
     captions.add([c.text for c in article.captions], labels["photo_captions"])
     headings.add(list(article.headings), labels["section_headings"])
-    return captions, headings
+    if "photo_credits" in labels:
+        credits.add(
+            [(c.text, c.credit) for c in article.captions],
+            list(zip(labels["photo_captions"], labels["photo_credits"], strict=True)),
+        )
+    return captions, headings, credits
 
 
 def labelled_files(folder: Path) -> dict[str, list[Path]]:
@@ -89,12 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", action="store_true", help="one line of counts per file")
     parser.add_argument("--misses", action="store_true", help="show misses (not for blind sets)")
     args = parser.parse_args(argv)
-    total_c, total_h = Tally(), Tally()
+    total_c, total_h, total_k = Tally(), Tally(), Credits()
     for folder in args.folders:
         for name, paths in labelled_files(folder.resolve()).items():
-            set_c, set_h = Tally(), Tally()
+            set_c, set_h, set_k = Tally(), Tally(), Credits()
             for path in paths:
-                captions, headings = score_file(path)
+                captions, headings, credits = score_file(path)
                 if args.files:
                     print(f"  {path.name}: captions {captions.figures()}")
                 if args.misses:
@@ -102,15 +150,22 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"    MISSED {text}")
                     for text in captions.wrong:
                         print(f"    WRONG  {text}")
+                    for text in credits.wrong:
+                        print(f"    CREDIT {text}")
                 set_c.merge(captions)
                 set_h.merge(headings)
+                set_k.merge(credits)
             print(
                 f"{name} ({len(paths)} files): captions {set_c.figures()}; "
-                f"headings {set_h.figures()}"
+                f"headings {set_h.figures()}; credits {set_k.figures()}"
             )
             total_c.merge(set_c)
             total_h.merge(set_h)
-    print(f"ALL: captions {total_c.figures()}; headings {total_h.figures()}")
+            total_k.merge(set_k)
+    print(
+        f"ALL: captions {total_c.figures()}; headings {total_h.figures()}; "
+        f"credits {total_k.figures()}"
+    )
     return 0
 
 

@@ -9,12 +9,16 @@ labelled caption standing as its own paragraph where its figure stood in the pag
 as real pages show them, chosen by the credit and the publisher: appended in parentheses
 ("(AP Photo/X)"), after a label ("Photograph: X", "Photo: X"), on a line of their own, glued
 after "Credit..." below an "Image" line (text copied from NYT pages), or as an "Image source,
-X" line before the caption, which may open with "Image caption," (BBC pages).
+X" line before the caption, which may open with "Image caption," (BBC pages); and, since
+issue 14's second round (``NEW_STYLES``), standing alone after the caption (with or without
+its final stop) or before it, "Credit...X" on a line of its own, "Photograph by X" below.
 
 The pages are split by publisher into ``train/`` (tuning and training) and ``test/`` (never
 tuned on: held out), English only; articles in other languages go to ``other_languages/``.
-Each training page is written ``TRAIN_VARIANTS`` times, its credits each time in another
-style (``NAME~STYLE.txt``), so that the model meets every style often enough.
+``test/`` writes each page in the first round's styles, as it always has; ``test_styles/``
+writes the same held-out pages once more, each in one of the new styles. Each training page
+is written ``TRAIN_VARIANTS`` times, its credits each time in another style
+(``NAME~STYLE.txt``), so that the model meets every style often enough.
 The output is generated, never committed (default ``build/plaintext_devset``, ignored by
 git). A development tool, not part of the package: it needs trafilatura (the body text) and
 lxml (where a figure stood).
@@ -94,18 +98,23 @@ def _heading_shaped(text: str) -> bool:
 
 
 def caption_text(label: dict[str, str | None], style: str) -> list[str]:
-    """The paragraphs a caption and its credit become in the given style."""
-    text = " ".join(str(label["text"]).split())
+    """The paragraphs a caption and its credit become in the given style (the caption as
+    written: ``caption_shown``)."""
+    text = caption_shown(str(label["text"]), style)
     credit = label.get("credit")
     if style == "bbc":  # BBC pages print these words for screen readers
         text = f"Image caption, {text}"
-    if not credit:
-        return ["Image", text] if style == "nyt" else [text]
-    if style == "nyt":
+    if style in {"nyt", "nyt_line"}:
+        if not credit:
+            return ["Image", text]
+        if style == "nyt_line":
+            return ["Image", text, f"Credit...{credit}"]
         return [
             "Image",
             f"{text}Credit...{credit}" if text.endswith(".") else f"{text} Credit...{credit}",
         ]
+    if not credit:
+        return [text]
     if style in {"bbc", "bbc_plain"}:
         return [f"Image source, {credit}", text]
     if style == "guardian":
@@ -114,13 +123,40 @@ def caption_text(label: dict[str, str | None], style: str) -> list[str]:
         return [f"{text} ({credit})"]
     if style == "line":
         return [f"{text}\n{credit}"]
+    if style in {"after", "after_nostop"}:
+        return [text, credit]
+    if style == "before":
+        return [credit, text]
+    if style == "magazine":
+        return [text, f"Photograph by {credit}"]
     return [f"{text} Photo: {credit}"]
 
 
-#: The ways credits are written (see ``caption_text``).
+def caption_shown(text: str, style: str) -> str:
+    """The caption as the style writes it: without its final full stop where pages leave
+    it off (as BBC pages do: ``after_nostop``)."""
+    text = " ".join(text.split())
+    if style in NO_STOP_STYLES and text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    return text
+
+
+#: The ways credits are written (see ``caption_text``); the held-out ``test`` part is drawn
+#: from these.
 STYLES = ("parens", "line", "label", "guardian", "nyt", "bbc", "bbc_plain")
+#: More ways, added for issue 14's second round: a credit standing alone after the caption
+#: (with or without the caption's final stop) or before it, "Credit...X" on a line of its
+#: own below the caption, "Photograph by X" below it. Training pages use them too; the
+#: ``test_styles`` part writes each held-out page in one of them.
+NEW_STYLES = ("after", "after_nostop", "before", "nyt_line", "magazine")
+NO_STOP_STYLES = frozenset({"after_nostop"})
 #: Each training page is written this many times, each time in another style.
-TRAIN_VARIANTS = 3
+TRAIN_VARIANTS = 4
+
+
+def new_style(name: str) -> str:
+    """The new style (``NEW_STYLES``) a held-out page is written in for ``test_styles``."""
+    return NEW_STYLES[int(hashlib.sha1(name.encode()).hexdigest(), 16) % len(NEW_STYLES)]
 
 
 def credit_style(site: str, name: str) -> str:
@@ -179,7 +215,7 @@ def build(
         "publisher": publisher,
         "language": label.get("language"),
         "section_headings": [p.text for p in pieces if p.kind == "heading"],
-        "photo_captions": [" ".join(p.text.split()) for p in pieces if p.kind == "caption"],
+        "photo_captions": [caption_shown(p.text, style) for p in pieces if p.kind == "caption"],
         "photo_credits": [p.credit for p in pieces if p.kind == "caption"],
         "note": f"Generated from realpages/{name}.html.gz ({site}); credit style {style}.",
     }
@@ -218,25 +254,31 @@ def main(argv: list[str] | None = None) -> int:
             part_of(str(label.get("site"))) if label.get("language") == "en" else "other_languages"
         )
         first = credit_style(str(label.get("site") or ""), label_path.stem)
-        variants = [first]
+        lot = int(hashlib.sha1(label_path.stem.encode()).hexdigest(), 16)
+        variants = [(part, first)]
         if part == "train":  # more ways of writing credits to learn from
-            others = [style for style in STYLES if style != first]
-            lot = int(hashlib.sha1(label_path.stem.encode()).hexdigest(), 16)
-            variants += [others[(lot + k) % len(others)] for k in range(TRAIN_VARIANTS - 1)]
-        for number, style in enumerate(variants):
+            others = [style for style in STYLES + NEW_STYLES if style != first]
+            variants += [
+                (part, others[(lot + k) % len(others)]) for k in range(TRAIN_VARIANTS - 1)
+            ]
+        elif part == "test":  # the held-out publishers in one of the new styles
+            variants.append(("test_styles", new_style(label_path.stem)))
+        for number, (folder_name, style) in enumerate(variants):
             built = build(label_path.stem, html, label, style)
             if built is None:
                 break
             text, expected = built
-            stem = label_path.stem if number == 0 else f"{label_path.stem}~{style}"
-            folder = args.out / part
+            stem = label_path.stem if folder_name != part or number == 0 else (
+                f"{label_path.stem}~{style}"
+            )
+            folder = args.out / folder_name
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{stem}.txt").write_text(text, "utf-8")
             (folder / f"{stem}.expected.json").write_text(
                 json.dumps(expected, ensure_ascii=False, indent=2) + "\n", "utf-8"
             )
-            if number == 0:
-                tally = counts.setdefault(part, [0, 0, 0])
+            if number == 0 or folder_name != part:
+                tally = counts.setdefault(folder_name, [0, 0, 0])
                 tally[0] += 1
                 tally[1] += len(expected["photo_captions"])  # type: ignore[arg-type]
                 tally[2] += len(label["captions"])  # type: ignore[arg-type]

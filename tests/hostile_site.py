@@ -4,7 +4,9 @@
 so that each test states what its page names:
 
 /page?img=URL&img=URL&css=URL   a news article showing those images (``css``: a ``<style>``
-                                with ``url(URL)``); relative URLs resolve on this server
+                                with ``url(URL)``; ``script``: a ``<script src=URL>``;
+                                ``fetch``: a script calling ``fetch(URL)``, for browsers);
+                                relative URLs resolve on this server
 /img/NAME.png                   a small PNG (its bytes differ with NAME)
 /big/NAME.png                   a 100,000-byte PNG (its bytes differ with NAME)
 /trickle/NAME.png               a PNG that promises 100,000 bytes and sends one every 0.1 s
@@ -22,6 +24,7 @@ assert what was never asked for.
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 import zlib
@@ -49,6 +52,11 @@ def article(extra: str = "", title: str = "Test article") -> bytes:
         "<meta name='date' content='2016-11-19'></head>"
         f"<body><article><h1>{title}</h1>{TEXT}{extra}</article></body></html>"
     ).encode()
+
+
+def _js_string(text: str) -> str:
+    """``text`` as a JavaScript string literal that cannot end a ``<script>`` element."""
+    return json.dumps(text).replace("<", "\\u003c")
 
 
 def gzip_tags_body(mebibytes: int) -> bytes:
@@ -115,7 +123,11 @@ class _Handler(BaseHTTPRequestHandler):
             f"<style>.x{n} {{ background: url({escape(url)}) }}</style>"
             for n, url in enumerate(query.get("css", []))
         )
-        self._send(article(style + images), "text/html; charset=utf-8")
+        scripts = "".join(f'<script src="{escape(url)}"></script>'
+                          for url in query.get("script", []))
+        fetches = "".join(f"<script>fetch({_js_string(url)}).catch(() => 0)</script>"
+                          for url in query.get("fetch", []))
+        self._send(article(style + images + scripts + fetches), "text/html; charset=utf-8")
 
     def _gzip_tags(self, mebibytes: int) -> None:
         body = gzip_tags_body(mebibytes)

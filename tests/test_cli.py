@@ -255,15 +255,22 @@ def test_real_process_exit_status_and_one_line_error(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and "nope.txt" in result.stderr
 
 
-def test_committed_archive_holds_a_valid_seed_bag() -> None:
+def test_the_example_bag_in_samples_is_the_seed_valid_and_outside_the_default_store() -> None:
+    """samples/bags/ holds the sample article as a bag to look at without installing; it is
+    no store's bag, so the README's first capture is alone in ./archive."""
+    from archiver.bagit.read import read_bag_info
     from archiver.verify import second_opinion, validate_bag
 
-    bags = list(Store(ROOT / "archive").bags())
-    assert bags, "archive/ must hold the seed article's bag"
-    for bag in bags:
-        report = validate_bag(bag)
-        assert report.valid, [f.line() for f in report.findings]
-        assert second_opinion(bag) is None
+    [bag] = Store(ROOT / "samples" / "bags").bags()
+    report = validate_bag(bag)
+    assert report.valid, [f.line() for f in report.findings]
+    assert second_opinion(bag) is None
+    assert read_bag_info(bag)["External-Identifier"] == SEED.name
+    captions = json.loads((bag / "data" / "captions.json").read_text(encoding="utf-8"))
+    assert [c["text"] for c in captions["captions"]] == EXPECTED["photo_captions"]
+    tracked = subprocess.run(["git", "ls-files", "archive"], cwd=ROOT, capture_output=True,
+                             text=True, check=False)
+    assert tracked.stdout == "", "the default store ./archive holds no committed bag"
 
 
 def _warc_records(bag: Path) -> list[tuple[str, str]]:
@@ -317,6 +324,72 @@ def _warcinfo_and_page(bag: Path, url: str) -> tuple[dict[str, str], bytes]:
             ) == url:
                 head = record.http_headers.to_bytes()
     return fields, head
+
+
+def _premis_notes(bag: Path) -> dict[str, list[str]]:
+    """Each PREMIS event type of the bag with its outcome notes, one per outcome detail."""
+    from lxml import etree
+
+    ns = {"p": "http://www.loc.gov/premis/v3"}
+    root = etree.parse(str(bag / "metadata" / "premis.xml")).getroot()
+    return {
+        event.findtext("p:eventType", namespaces=ns): event.xpath(
+            "p:eventOutcomeInformation/p:eventOutcomeDetail/p:eventOutcomeDetailNote/text()",
+            namespaces=ns)
+        for event in root.iterfind("p:event", ns)
+    }
+
+
+def test_images_that_could_not_be_fetched_are_counted_listed_and_kept_in_premis(
+    http_site, tmp_path: Path
+) -> None:
+    url = http_site.url
+    page = url("/news/broken.html")
+    args = ("capture", page, "--timeout", "1", "--retries", "0")
+    code, out, err = invoke(*args, "--store", tmp_path / "s", "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["bags"]
+    reasons = {p["url"]: p["reason"] for p in entry["problems"]}
+    assert reasons.pop(url("/news/images/missing.png")) == "HTTP 404 Not Found (response recorded)"
+    assert reasons.pop(url("/news/images/broken-500.png")).startswith("HTTP 500 ")
+    assert reasons.pop(url("/bad/reset.png")).startswith("connection reset")
+    assert reasons.pop(url("/bad/trickle.png")).startswith("no complete response within")
+    assert reasons.pop(url("/redirect/loop-a")).startswith("redirect loop")
+    assert reasons == {}
+    assert {(p["kind"], p["missing"]) for p in entry["problems"]} == {("image", True)}
+    assert entry["requisites"] == [{"kind": "image", "needed": 6, "missing": 5}]
+    assert err.splitlines() == [
+        f"archiver: {page}: warning: 5 of 6 images could not be fetched; see capture --json "
+        "or the bag's PREMIS record"
+    ]
+    notes = _premis_notes(Path(entry["bag"]))["capture"]
+    assert sorted(notes) == sorted(f"{p['url']}: {p['reason']}" for p in entry["problems"])
+    quiet = invoke("-q", *args, "--store", tmp_path / "q")
+    assert quiet == (0, "", "")
+
+
+FRENCH = (
+    "date 2019-04-16\n\nPARIS (AFP) - Les pompiers ont maîtrisé l'incendie de la cathédrale "
+    "mardi matin, après une nuit de lutte contre les flammes.\n\n"
+    "Un pompier arrose la toiture de la cathédrale depuis une nacelle. (AFP Photo/Jean Roe)\n\n"
+    "Selon les enquêteurs, le feu serait parti des combles, où des travaux étaient en cours.\n"
+)
+
+
+def test_captions_not_sought_are_said_like_every_metadata_warning(tmp_path: Path) -> None:
+    article = tmp_path / "incendie.txt"
+    article.write_text(FRENCH, encoding="utf-8")
+    code, out, err = invoke("capture", article, "--store", tmp_path / "s", "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["bags"]
+    [warning] = entry["warnings"]
+    assert (warning["field"], warning["action"]) == ("captions", "not sought")
+    assert "'fr'" in warning["detail"] and "captions stay in the body text" in warning["detail"]
+    line = f"metadata captions not sought: {warning['detail']}"
+    assert err.splitlines() == [f"archiver: {article}: warning: {line}"]
+    assert _premis_notes(Path(entry["bag"]))["metadata extraction"] == [line]
+    assert entry["captions"] == 0 and entry["problems"] == [] and entry["requisites"] == []
+    assert invoke("-q", "capture", article, "--store", tmp_path / "q") == (0, "", "")
 
 
 def test_the_warcinfo_record_says_chunked_bodies_are_stored_dechunked(

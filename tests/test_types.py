@@ -23,6 +23,7 @@ STRICT = (
     "archiver.hashing",
     "archiver.bagit",
     "archiver.verify",
+    "archiver.timestamp",
 )
 
 

@@ -1,26 +1,41 @@
 """Reading a bag for access: its WARCs, its CDXJ index, its Dublin Core values, its article page.
 
 Shared by the exports (:mod:`archiver.access.wacz`, :mod:`archiver.access.oai_dc`) and the
-replay (:mod:`archiver.access.replay`). Reads only, never through a link; a bag that cannot
-serve (no WARC, a malformed index, an unsafe record) is an :class:`~archiver.errors.ArchiverError`
-naming the file, not a finding: checking bags is ``validate``'s job.
+replay (:mod:`archiver.access.replay`). Reads only, and never through a link: every file is
+opened by :func:`archiver.bagit.read.open_in_bag`, so a linked ``data/`` or ``metadata/`` is
+refused as much as a linked file. A bag that cannot serve (no WARC, a malformed index, an
+unsafe record) is an :class:`~archiver.errors.ArchiverError` naming the file, not a finding:
+checking bags is ``validate``'s job, which :func:`require_valid` asks before an export.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
-from archiver.bagit.read import is_bag
+from archiver import codes
+from archiver.bagit.read import (
+    MANIFEST_NAME,
+    MAX_TAG_FILE_BYTES,
+    hash_name,
+    is_bag,
+    open_in_bag,
+    parse_manifest,
+    read_in_bag,
+)
+from archiver.codes import Findings
 from archiver.describe import DC_NS, DCTERMS_NS, RECORD_NS
 from archiver.errors import InvalidBagError, NotABagError
-from archiver.xmlsafe import UnsafeXMLError, parse_xml, read_xml_file
+from archiver.model import Finding
+from archiver.xmlsafe import MAX_XML_BYTES, UnsafeXMLError, parse_xml
 
 INDEX_PATH = "data/index.cdxj"
 DC_PATH = "metadata/dublin_core.xml"
@@ -73,37 +88,111 @@ def require_bag(bag: Path) -> None:
         raise NotABagError("not a bag (no bagit.txt)", subject=str(bag))
 
 
+def open_bag_file(bag: Path, relative: str) -> BinaryIO:
+    """A file of the bag opened for reading by :func:`~archiver.bagit.read.open_in_bag`
+    (never through a link), its problems as access errors.
+
+    Raises :class:`NotABagError` when it is absent and :class:`InvalidBagError` when it is
+    a link, on a linked folder, not a regular file, or unreadable.
+    """
+    try:
+        return open_in_bag(bag, relative)
+    except FileNotFoundError:
+        raise NotABagError(f"not a web capture bag (no {relative})", subject=str(bag)) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InvalidBagError(f"{reason}: refused", subject=str(bag / relative)) from None
+
+
 def bag_file(bag: Path, relative: str) -> Path:
-    """A file of the bag that must exist as a regular file inside it (not a symlink)."""
-    path = bag / relative
-    if path.is_symlink():
-        raise InvalidBagError("a symbolic link, refused", subject=str(path))
-    if not path.is_file():
-        raise NotABagError(f"not a web capture bag (no {relative})", subject=str(bag))
-    return path
+    """The path of a file of the bag once it is known to be regular and reached without links."""
+    with open_bag_file(bag, relative):
+        return bag / relative
 
 
 def bag_warcs(bag: Path) -> list[Path]:
     """The bag's WARC files (``data/*.warc.gz`` and ``data/*.warc``), sorted by name."""
     data = bag / "data"
-    candidates = data.glob("*.warc*") if data.is_dir() else iter(())
-    found = sorted(p for p in candidates if p.name.endswith((".warc", ".warc.gz")))
+    if data.is_symlink():
+        raise InvalidBagError("a symbolic link: refused, never followed", subject=str(data))
+    try:
+        names = os.listdir(data)
+    except OSError:
+        names = []
+    found = sorted(name for name in names if name.endswith((".warc", ".warc.gz")))
     if not found:
         raise NotABagError("not a web capture bag (no WARC file in data/)", subject=str(bag))
-    for path in found:
-        bag_file(bag, path.relative_to(bag).as_posix())
-    return found
+    return [bag_file(bag, f"data/{name}") for name in found]
 
 
-def read_index(path: Path, filenames: Iterable[str]) -> list[IndexEntry]:
-    """Parse a CDXJ index whose records must all lie in WARCs named in ``filenames``.
+def manifest_digests(bag: Path) -> dict[str, dict[str, str]]:
+    """Every digest the bag's manifests and tag manifests give: {path: {hashlib name: hex}}.
+
+    A tolerant reader (it reports nothing): for an export of a bag that validated, to pack
+    only listed files and to check each against every digest listed for it as it is packed.
+    """
+    names = sorted(
+        entry.name
+        for entry in os.scandir(bag)
+        if MANIFEST_NAME.match(entry.name) and entry.is_file(follow_symlinks=False)
+    )
+    digests: dict[str, dict[str, str]] = {}
+    for name in names:
+        algorithm = name.split("-", 1)[1].removesuffix(".txt").lower()
+        computed = hash_name(algorithm)
+        if computed is None:
+            continue
+        try:
+            data = read_in_bag(bag, name, MAX_TAG_FILE_BYTES)
+        except OSError:
+            continue
+        text = data.decode("utf-8", "replace")
+        for entry in parse_manifest(text, name, algorithm, (1, 0), Findings()).entries:
+            if entry.digest:
+                digests.setdefault(entry.path, {})[computed] = entry.digest.lower()
+    return digests
+
+
+def listed_warcs(digests: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """The WARCs a bag's manifests list directly in ``data/``, as bag-relative paths."""
+    return sorted(
+        path
+        for path in digests
+        if path.startswith("data/")
+        and "/" not in path[len("data/") :]
+        and path.endswith((".warc", ".warc.gz"))
+    )
+
+
+def require_valid(bag: Path) -> None:
+    """Raise :class:`InvalidBagError` unless the bag passes a full validation.
+
+    Every manifest and tag manifest, every checksum, the profile and the content checks:
+    what ``archiver validate BAG`` does. An export never vouches for a bag that does not.
+    """
+    from archiver.verify import validate_bag
+
+    report = validate_bag(bag)
+    if not report.valid:
+        errors = report.errors
+        more = f" and {len(errors) - 1} more error(s)" if len(errors) > 1 else ""
+        raise InvalidBagError(
+            f"the bag is invalid, nothing exported: {errors[0].line()}{more} "
+            "(archiver validate tells all)",
+            subject=str(bag),
+        )
+
+
+def read_index(bag: Path, filenames: Iterable[str]) -> list[IndexEntry]:
+    """Parse the bag's CDXJ index, whose records must all lie in WARCs named in ``filenames``.
 
     Raises :class:`InvalidBagError` naming the line of a malformed entry or of an entry
     pointing outside those files (a replay tool must never be sent elsewhere).
     """
     allowed = set(filenames)
     entries = []
-    with path.open("rb") as stream:
+    path = bag / INDEX_PATH
+    with open_bag_file(bag, INDEX_PATH) as stream:
         for number, raw in enumerate(iter(lambda: stream.readline(_MAX_INDEX_LINE + 1), b""), 1):
             line = raw.decode("utf-8", "replace").strip()
             if not line or line.startswith("!"):
@@ -143,18 +232,36 @@ def _optional_text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def record_values(bag: Path) -> tuple[dict[str, list[str]], Finding | None]:
+    """The article-level Dublin Core values of the bag's record, and why there are none.
+
+    Reads through :func:`~archiver.bagit.read.read_in_bag` and never raises for a bad bag:
+    ``({}, None)`` when the bag has no record; ``({}, D001)`` when it cannot be read (a link,
+    on a linked folder, unreadable, over the XML size limit); ``({}, D002)`` when it is not
+    safe, well-formed XML. The finding's path is bag-relative.
+    """
+    try:
+        data = read_in_bag(bag, DC_PATH, MAX_XML_BYTES)
+    except FileNotFoundError:
+        return {}, None
+    except OSError as exc:
+        return {}, codes.D001_UNREADABLE.finding(DC_PATH, reason=exc.strerror or exc)
+    try:
+        return _record_values(parse_xml(data)), None
+    except UnsafeXMLError as exc:
+        return {}, codes.D002_UNSAFE.finding(DC_PATH, problem=str(exc))
+
+
 def read_record_values(bag: Path) -> dict[str, list[str]]:
     """The article-level Dublin Core values of the bag's record; {} when it has none.
 
-    Raises :class:`InvalidBagError` for a record that is not safe, well-formed XML.
+    For an export or a replay of one bag. Raises :class:`InvalidBagError` naming the record
+    when it cannot be read or is not safe, well-formed XML (see :func:`record_values`).
     """
-    path = bag / DC_PATH
-    if path.is_symlink() or not path.is_file():
-        return {}
-    try:
-        return _record_values(parse_xml(read_xml_file(path)))
-    except UnsafeXMLError as exc:
-        raise InvalidBagError(str(exc), subject=str(path)) from None
+    values, problem = record_values(bag)
+    if problem is not None:
+        raise InvalidBagError(problem.message, subject=str(bag / DC_PATH))
+    return values
 
 
 def _record_values(tree: etree._ElementTree) -> dict[str, list[str]]:

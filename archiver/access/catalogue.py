@@ -1,9 +1,14 @@
 """Catalogue export: one CSV row and/or one XML record per bag of a store, for a library catalogue.
 
-Reads the bags' tag files only (no fixity check: that is ``audit``'s job), streams rows to
-the outputs as the bags are read (a store of any size fits) and writes each output whole or
-not at all. Values are written as found: a CSV opened in a spreadsheet shows a title
-beginning with ``=`` as such, it is not neutralised.
+Reads the store's catalogue (:mod:`archiver.store.catalogue`) when it has one, so that nothing
+is walked; otherwise the bags' tag files (no fixity check: that is ``audit``'s job), never
+through a link. It streams rows to the outputs as the bags are read (a store of any size fits)
+and writes each output whole or not at all. A bag whose record cannot be used still gets its
+row, and the result says so, as it names the store's folders that hide bags. XML values are
+written as found. In the CSV, a text cell that a spreadsheet would take for a formula (one
+beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return: a title such as
+``=HYPERLINK(...)`` from a captured page) is prefixed with a single quote ``'``, as OWASP
+advises against CSV injection; numbers are written as they are.
 """
 
 from __future__ import annotations
@@ -19,16 +24,18 @@ from typing import IO, Any
 
 from lxml import etree
 
-from archiver.access.bag import first_value, read_record_values
+from archiver.access.bag import first_value, record_values
 from archiver.access.output import atomic_output, check_output
 from archiver.describe import DC_NS
-from archiver.errors import InvalidBagError, UsageError
-from archiver.model import utc_now
+from archiver.errors import UsageError
+from archiver.model import Finding, utc_now
 from archiver.store import Store
 from archiver.store.inventory import store_key, summarize
 from archiver.xmlsafe import xml_text
 
 CATALOGUE_NS = "https://archiver.invalid/ns/catalogue/1"
+#: What a spreadsheet takes a cell beginning with for a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CATALOGUE_FIELDS = (
     "identifier", "title", "date", "publisher", "language", "source", "captions", "bag",
     "size", "payload_bytes",
@@ -37,10 +44,20 @@ CATALOGUE_FIELDS = (
 
 def catalogue_row(bag: Path, store_root: Path) -> dict[str, str | int | None]:
     """One bag as a catalogue row (keys: :data:`CATALOGUE_FIELDS`); unknown values are None."""
+    return catalogue_entry(bag, store_root)[0]
+
+
+def catalogue_entry(
+    bag: Path, store_root: Path
+) -> tuple[dict[str, str | int | None], Finding | None]:
+    """One bag's catalogue row, and the finding that says why its Dublin Core record could
+    not be used (D001, D002; its path relative to the store), if so: the row then holds what
+    bag-info.txt says. Never raises for a bad bag."""
     summary = summarize(bag)
-    values = _safe_record_values(bag)
+    values, problem = record_values(bag)
+    key = store_key(bag, store_root)
     oxum = (summary.payload_oxum or "").partition(".")[0]
-    return {
+    row: dict[str, str | int | None] = {
         "identifier": summary.identifier,
         "title": summary.title,
         "date": summary.date,
@@ -48,17 +65,13 @@ def catalogue_row(bag: Path, store_root: Path) -> dict[str, str | int | None]:
         "language": first_value(values, "language"),
         "source": summary.source,
         "captions": summary.captions,
-        "bag": store_key(bag, store_root),
+        "bag": key,
         "size": summary.size,
         "payload_bytes": int(oxum) if oxum.isdigit() else None,
     }
-
-
-def _safe_record_values(bag: Path) -> dict[str, list[str]]:
-    try:
-        return read_record_values(bag)
-    except InvalidBagError:
-        return {}
+    if problem is None:
+        return row, None
+    return row, Finding(problem.code, problem.severity, f"{key}/{problem.path}", problem.message)
 
 
 @dataclass(frozen=True)
@@ -69,12 +82,17 @@ class CatalogueResult:
     store: Path
     bags: int
     outputs: tuple[Path, ...]
+    #: What the rows could not tell, paths relative to the store: the store's folders that
+    #: hide bags (S codes, met by a walk), records that could not be used (D001, D002).
+    problems: tuple[Finding, ...] = ()
     from_catalogue: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         outputs = [str(p) for p in self.outputs]
-        return {"store": str(self.store), "bags": self.bags, "outputs": outputs}
+        problems = [f.to_dict() for f in self.problems]
+        return {"store": str(self.store), "bags": self.bags, "outputs": outputs,
+                "problems": problems}
 
 
 def export_catalogue(
@@ -87,7 +105,9 @@ def export_catalogue(
 ) -> CatalogueResult:
     """Write one CSV row and/or one XML record per bag of ``store``, reading the store once.
 
-    Rows stream to the outputs as the bags are read: a store of any size fits.
+    Rows stream to the outputs as the bags are read: a store of any size fits. One bad bag
+    never ends the export: what could not be read is in the result's ``problems``, beside the
+    store's folders that hide bags.
     """
     outputs = tuple(p for p in (csv_path, xml_path) if p is not None)
     if not outputs:
@@ -97,6 +117,7 @@ def export_catalogue(
         check_output(path, store.root, overwrite)
     created = clock().astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     count = 0
+    problems: list[Finding] = []
     with contextlib.ExitStack() as stack:
         writers: list[Callable[[Mapping[str, Any]], None]] = []
         if csv_path is not None:
@@ -105,28 +126,44 @@ def export_catalogue(
         if xml_path is not None:
             stream = stack.enter_context(atomic_output(xml_path))
             writers.append(stack.enter_context(_xml_writer(stream, store.root, created)))
-        rows, from_catalogue = _rows(store)
-        for row in rows:
+        entries, from_catalogue = _entries(store)
+        for item in entries:
+            if isinstance(item, Finding):
+                problems.append(item)
+                continue
+            row, problem = item
+            if problem is not None:
+                problems.append(problem)
             for write in writers:
                 write(row)
             count += 1
-    return CatalogueResult(store.root, count, outputs, from_catalogue)
+    return CatalogueResult(store.root, count, outputs, tuple(problems), from_catalogue)
 
 
-def _rows(store: Store) -> tuple[Iterator[dict[str, Any]], bool]:
-    """Every bag's row: from the store's catalogue when it has one, else read from each bag."""
-    from archiver.store.catalogue import open_catalogue
+Entry = tuple[dict[str, Any], Finding | None]
+
+
+def _entries(store: Store) -> tuple[Iterator[Entry | Finding], bool]:
+    """Every bag's row and its record's problem (see :func:`catalogue_entry`): from the store's
+    catalogue when it has one, else read from each bag with the problems of the store's
+    folders met on the way; and whether they come from the catalogue."""
+    from archiver.store.catalogue import open_catalogue, record_problem
 
     catalogue = open_catalogue(store.root)
     if catalogue is None:
-        return (catalogue_row(bag, store.root) for bag in store.bags()), False
+        walked = (
+            item if isinstance(item, Finding) else catalogue_entry(item, store.root)
+            for item in store.scan()
+        )
+        return walked, False
 
-    def from_catalogue() -> Iterator[dict[str, Any]]:
+    def catalogued() -> Iterator[Entry | Finding]:
         with catalogue:
             for values in catalogue.export_rows():
-                yield {name: values.get(name) for name in CATALOGUE_FIELDS}
+                row = {name: values.get(name) for name in CATALOGUE_FIELDS}
+                yield row, record_problem(values)
 
-    return from_catalogue(), True
+    return catalogued(), True
 
 
 @contextlib.contextmanager
@@ -137,11 +174,21 @@ def _csv_writer(stream: IO[bytes]) -> Iterator[Callable[[Mapping[str, Any]], Non
     writer.writeheader()
 
     def write(row: Mapping[str, Any]) -> None:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
 
     yield write
     text.flush()
     text.detach()  # the stream stays open for atomic_output to finish
+
+
+def csv_cell(value: str | int | None) -> str | int:
+    """A catalogue value as a CSV cell: a text a spreadsheet would run as a formula is
+    prefixed with ``'`` (OWASP, CSV injection); numbers as they are, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @contextlib.contextmanager

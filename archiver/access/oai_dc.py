@@ -2,7 +2,8 @@
 
 DCMI terms become the element they refine, photos become ``dc:relation``s to their image URLs
 (the captions stay in the bag), and the result is checked against ``schemas/oai_dc.xsd``
-before it is written (whole or not at all). Reads the bag; never writes to it.
+before it is written (whole or not at all). Only a bag that passes a full validation is
+exported. Reads the bag; never writes to it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.access.bag import DC_PATH, read_record_values, require_bag
+from archiver.access.bag import DC_PATH, read_record_values, require_bag, require_valid
 from archiver.access.output import atomic_output, check_output
 from archiver.describe import DC_NS
 from archiver.errors import InvalidBagError
@@ -104,11 +105,22 @@ def check_oai_dc(data: bytes) -> list[str]:
 def export_oai_dc(bag: Path, output: Path, *, overwrite: bool = False) -> OaiDcResult:
     """Write the bag's Dublin Core record as an oai_dc document at ``output``.
 
-    Raises :class:`InvalidBagError` when the bag has no usable record or the flattened
-    record does not validate (a value our schema refuses, such as a malformed date).
+    Raises :class:`InvalidBagError` when the bag does not validate, has no usable record, or
+    the flattened record does not validate (a value our schema refuses, such as a malformed
+    date); :class:`UsageError` for an output inside a bag or a store, or existing.
     """
     require_bag(bag)
     check_output(output, bag, overwrite)
+    require_valid(bag)
+    return write_oai_dc(output, oai_dc_document(bag))
+
+
+def oai_dc_document(bag: Path) -> bytes:
+    """The oai_dc document of a bag's Dublin Core record, checked against its schema.
+
+    Raises :class:`InvalidBagError` when the bag has no usable record or the document is
+    invalid.
+    """
     values = read_record_values(bag)
     if not values:
         raise InvalidBagError(f"no Dublin Core record ({DC_PATH})", subject=str(bag))
@@ -116,6 +128,11 @@ def export_oai_dc(bag: Path, output: Path, *, overwrite: bool = False) -> OaiDcR
     problems = check_oai_dc(document)
     if problems:
         raise InvalidBagError(f"the oai_dc record is invalid: {problems[0]}", subject=str(bag))
+    return document
+
+
+def write_oai_dc(output: Path, document: bytes) -> OaiDcResult:
+    """Write an oai_dc document at ``output``, whole or not at all."""
     with atomic_output(output) as stream:
         stream.write(document)
     return OaiDcResult(output, document)

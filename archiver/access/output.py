@@ -1,7 +1,13 @@
-"""Writing an export: whole or not at all, never inside the bag or store it comes from.
+"""Writing an export: whole or not at all, never inside any bag or any store.
 
-Every export is written to a temporary file beside the requested one and renamed into place
-when complete: an error or an interrupt never leaves a half-written file under that name.
+:func:`check_output` refuses a target whose real path (links resolved, the folder's and the
+file's) lies inside a bag (a folder holding bagit.txt, or one that lost it but still holds
+data/ beside a manifest or bag-info.txt), inside a store (a folder with the store's
+``.staging`` or ``.audit``, so its audit log too), or inside the bag or store being read, and
+a file (or a link) that exists unless ``--force``. Exports and ``audit --premis`` both go
+through it. Every output is then written to a temporary file beside the requested one and
+renamed into place when complete: an error or an interrupt never leaves a half-written file
+under that name.
 """
 
 from __future__ import annotations
@@ -13,21 +19,38 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from archiver.bagit.read import is_bag, is_bag_remains
 from archiver.errors import ExportError, UsageError
+from archiver.store import store_of
 
 
-def check_output(output: Path, bag_or_store: Path, overwrite: bool) -> None:
-    """Refuse an output inside the bag or store (never modified) or one that exists."""
-    target = output.resolve()
-    if target.is_relative_to(bag_or_store.resolve()):
-        raise UsageError(
-            f"the output must not be inside {bag_or_store} (it is never modified)",
-            subject=str(output),
-        )
+def check_output(output: Path, source: Path, overwrite: bool) -> None:
+    """Refuse an output inside any bag or store, or inside ``source`` (the bag or store read).
+
+    Bags and stores are never modified by an export; an existing file is replaced only with
+    ``overwrite``. Raises :class:`UsageError` with one line naming the output.
+    """
     if output.is_dir():
         raise UsageError("is a folder; give a file name", subject=str(output))
-    if output.exists() and not overwrite:
+    for target in {output.resolve(), output.parent.resolve() / output.name}:
+        inside = _protected_folder(target, source.resolve())
+        if inside is not None:
+            raise UsageError(
+                f"the output must not be inside a bag or a store ({inside} is never modified)",
+                subject=str(output),
+            )
+    if os.path.lexists(output) and not overwrite:
         raise UsageError("already exists (--force replaces it)", subject=str(output))
+
+
+def _protected_folder(target: Path, source: Path) -> Path | None:
+    """The bag or store that ``target`` (a real path) would be written inside, if any."""
+    if target.is_relative_to(source):
+        return source
+    for folder in target.parents:
+        if is_bag(folder) or is_bag_remains(folder):
+            return folder
+    return store_of(target)
 
 
 @contextlib.contextmanager

@@ -7,18 +7,28 @@ Role: read a bag's CDXJ index and WARC (never write them) and answer HTTP reques
     /web/<url>                 the record of <url> (the latest capture, if there are several)
     /web/<14-digit ts>/<url>   the capture of <url> closest to that time
 
-A ``response`` record is served with its recorded status, headers and body bytes (hop-by-hop
-headers dropped, ``Content-Length`` set to the body's length, a redirect's ``Location`` led
-back into the replay); a ``resource`` record (a captured file) with its recorded content type;
-a ``revisit`` with its own status and headers and the payload of the record it revisits.
-A root-relative link (``/news/style.css``) followed from a replayed page is redirected into
-the replay by way of the ``Referer``. A ``Content-Security-Policy`` keeps replayed pages from
-loading anything from the live web.
+A ``response`` record is served with its recorded status, body bytes and the recorded headers
+that describe the body (``Content-Type``, ``Content-Encoding``...; ``Content-Length`` set to
+the body's length, a redirect's ``Location`` led back into the replay); every other recorded
+header is renamed ``X-Archive-Orig-<name>``, visible but without effect: a recorded
+``Set-Cookie``, ``Refresh``, ``Service-Worker-Allowed``, ``Access-Control-*`` or CSP reporting
+address must not act on this machine's browser. A ``resource`` record (a captured file) is
+served with its recorded content type; a ``revisit`` with its own status and headers and the
+payload of the record it revisits. Every header value built from the bag is made safe to send
+(a URL percent-encoded, any other control character as ``%XX``), so an index or record can
+never add a header or end the head early. A root-relative link (``/news/style.css``) followed
+from a replayed page is redirected into the replay by way of the ``Referer``. A
+``Content-Security-Policy`` keeps replayed pages from loading anything from the live web,
+posting forms to it or starting workers, and ``Cache-Control: no-store`` keeps a browser from
+showing one bag's records in a later replay on the same port. A request whose ``Host`` is not
+the address served (a DNS rebinding page) is refused (421).
 
 Limits: no link rewriting (absolute links in a page are blocked, not replayed: for full
-fidelity open the WACZ from ``archiver export --wacz`` in ReplayWeb.page or pywb); GET and
-HEAD only; one bag at a time. The bag is read through :mod:`archiver.access.bag` and its
-records at the index's offsets through :func:`archiver.warc.read.open_record` (warcio stays
+fidelity open the WACZ from ``archiver export --wacz`` in ReplayWeb.page or pywb); a page's
+own navigation (a ``<meta http-equiv=refresh>``, a script setting ``location``) is not
+prevented, as no CSP directive governs it; GET and HEAD only; one bag at a time. The bag is
+read through :mod:`archiver.access.bag` (never through a link) and its records at the index's
+offsets through :func:`archiver.warc.read.open_record` (warcio stays
 behind ``archiver.warc``). A record viewer by design, not a second pywb: the README says why.
 """
 
@@ -43,7 +53,6 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.util import is_hop_by_hop
 
 from archiver.access.bag import (
-    INDEX_PATH,
     IndexEntry,
     Page,
     article_page,
@@ -55,13 +64,32 @@ from archiver.access.bag import (
     require_bag,
 )
 from archiver.bagit.read import read_bag_info
-from archiver.errors import ReplayError
+from archiver.errors import ArchiverError, ReplayError
 from archiver.warc.read import StoredRecord
 from archiver.warc.read import open_record as read_record_at
 
 HOST = "127.0.0.1"
 PREFIX = "/web/"
-CSP = "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:"
+CSP = (
+    "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
+    "worker-src 'none'; form-action 'self'; base-uri 'self'"
+)
+#: Recorded headers served as such: they describe the body and act on nothing else.
+#: ``Location`` is served too, led back into the replay. Any other is renamed.
+PASSED_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-encoding",
+        "content-language",
+        "content-disposition",
+        "content-range",
+        "x-content-type-options",
+    }
+)
+RENAMED_PREFIX = "X-Archive-Orig-"
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_UNSAFE_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]")
+_URL_SAFE = "/:?&=%#;,+@!$'()*~[]"
 _CHUNK = 64 * 1024
 _TIMESTAMPED = re.compile(r"(\d{14})/(.*)", re.DOTALL)
 _SCHEME_SLASHES = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):/*")
@@ -185,7 +213,7 @@ class ReplayArchive:
         require_bag(bag)
         self.bag = bag
         self._warcs = {path.name: path for path in bag_warcs(bag)}
-        self.entries = read_index(bag_file(bag, INDEX_PATH), self._warcs)
+        self.entries = read_index(bag, self._warcs)
         values = read_record_values(bag)
         title = first_value(values, "title") or read_bag_info(bag).get("External-Description")
         self.page: Page = article_page(self.entries, first_value(values, "source"), title)
@@ -207,7 +235,7 @@ class ReplayArchive:
 
     def response(self, entry: IndexEntry) -> Response:
         """The recorded response of ``entry``, ready to serve. Raises :class:`ReplayError`."""
-        head, body = open_record(self._warcs[entry.filename], entry.offset)
+        head, body = open_record(self._warc(entry.filename), entry.offset)
         if head.record_type == "revisit":
             body.close()
             body = self._revisited_body(head, entry)
@@ -219,8 +247,15 @@ class ReplayArchive:
         original = self._by_digest.get(digest or "")
         if original is None:
             raise ReplayError(f"revisit of a payload not in this bag: {entry.url}")
-        _, body = open_record(self._warcs[original.filename], original.offset)
+        _, body = open_record(self._warc(original.filename), original.offset)
         return body
+
+    def _warc(self, name: str) -> Path:
+        """The WARC ``name``, checked again as each record is read: never through a link."""
+        try:
+            return bag_file(self.bag, f"data/{name}")
+        except ArchiverError as exc:
+            raise ReplayError(exc.message, subject=exc.subject) from None
 
 
 def url_key(url: str) -> str:
@@ -239,19 +274,23 @@ def _toggle_slash(url: str) -> str:
 def replay_headers(
     recorded: Iterable[tuple[str, str]], entry: IndexEntry, body_length: int
 ) -> list[tuple[str, str]]:
-    """The recorded headers as served: hop-by-hop and length dropped, redirects kept inside."""
+    """The recorded headers as served: those describing the body kept, redirects kept inside,
+    hop-by-hop and length dropped, any other renamed ``X-Archive-Orig-<name>``."""
     headers = []
     for name, value in recorded:
         lower = name.lower()
-        if is_hop_by_hop(name) or lower == "content-length":
+        if is_hop_by_hop(name) or lower == "content-length" or not _TOKEN.fullmatch(name):
             continue
         if lower == "location":
             value = replay_path(urljoin(entry.url, value))
+        elif lower not in PASSED_HEADERS:
+            name = RENAMED_PREFIX + name
         headers.append((name, value))
     headers += [
         ("Content-Length", str(body_length)),
-        ("Link", f'<{entry.url}>; rel="original"'),
+        ("Link", f'<{url_in_header(entry.url)}>; rel="original"'),
         ("Content-Security-Policy", CSP),
+        ("Cache-Control", "no-store"),
     ]
     with contextlib.suppress(ValueError):  # an impossible date in the index: no header
         moment = datetime.strptime(entry.timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
@@ -259,30 +298,63 @@ def replay_headers(
     return headers
 
 
+def url_in_header(url: str) -> str:
+    """A URL fit for a header: every control, space, non-ASCII and ``<>"`` percent-encoded."""
+    return quote(url, safe=_URL_SAFE)
+
+
+def safe_header_value(value: str) -> str:
+    """A header value that can only be one header: controls (but tab) and characters beyond
+    Latin-1 (which HTTP cannot carry) percent-encoded as UTF-8, ``%0D%0A`` for CR LF."""
+    return _UNSAFE_IN_HEADER.sub(lambda m: quote(m[0], safe=""), value)
+
+
+def safe_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headers as sent: names that are not HTTP tokens dropped, every value made safe."""
+    return [(n, safe_header_value(v)) for n, v in headers if _TOKEN.fullmatch(n)]
+
+
+def safe_status(status: str) -> str:
+    """A WSGI status line whose reason phrase holds printable ASCII only."""
+    code, _, reason = status.partition(" ")
+    printable = "".join(c if " " <= c <= "~" else "?" for c in reason)
+    return f"{code} {printable or 'Unknown'}"
+
+
 def replay_path(url: str, timestamp: str | None = None) -> str:
-    """The path at which the replay serves ``url``."""
+    """The path at which the replay serves ``url`` (percent-encoded: fit for a header)."""
     stamp = f"{timestamp}/" if timestamp else ""
-    return PREFIX + stamp + quote(url, safe="/:?&=%#;,+@!$'()*~[]")
+    return PREFIX + stamp + quote(url, safe=_URL_SAFE)
 
 
 # --- The WSGI application ---------------------------------------------------------------------
 
 
 class ReplayApp:
-    """The WSGI application: the index page, the records, and redirects into the replay."""
+    """The WSGI application: the index page, the records, and redirects into the replay.
 
-    def __init__(self, archive: ReplayArchive) -> None:
+    ``hosts`` are the ``Host`` values answered (``127.0.0.1:PORT``, ``localhost:PORT``); a
+    request naming any other host, or none, is refused: a page on another name resolving to
+    127.0.0.1 (DNS rebinding) cannot read the replay.
+    """
+
+    def __init__(self, archive: ReplayArchive, hosts: Iterable[str] = ()) -> None:
         self.archive = archive
+        self.hosts = frozenset(h.lower() for h in hosts)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer one request."""
         method = environ.get("REQUEST_METHOD", "GET")
-        if method not in ("GET", "HEAD"):
+        host = str(environ.get("HTTP_HOST", "")).lower()
+        if host not in self.hosts:
+            served = sorted(self.hosts)[0] if self.hosts else HOST
+            response = _text(421, f"unknown host: this replay answers requests to {served} only")
+        elif method not in ("GET", "HEAD"):
             response = _text(405, "only GET and HEAD are replayed")
             response.headers.append(("Allow", "GET, HEAD"))
         else:
             response = self.respond(request_target(environ), environ.get("HTTP_REFERER"))
-        start_response(response.status, response.headers)
+        start_response(safe_status(response.status), safe_headers(response.headers))
         if method == "HEAD":
             _close(response.body)
             return []
@@ -401,14 +473,14 @@ class ReplayServer:
     def __init__(self, archive: ReplayArchive, port: int = 0) -> None:
         """Listen on ``port`` (0: any free port); raises :class:`ReplayError` if taken."""
         self.archive = archive
+        app = ReplayApp(archive)
         try:
-            self._server = make_server(
-                HOST, port, ReplayApp(archive), _ThreadingWSGIServer, _Handler
-            )
+            self._server = make_server(HOST, port, app, _ThreadingWSGIServer, _Handler)
         except OSError as exc:
             raise ReplayError(
                 f"cannot listen on {HOST}:{port}: {exc.strerror or exc}", subject=str(archive.bag)
             ) from None
+        app.hosts = served_hosts(self.port)
 
     @property
     def port(self) -> int:
@@ -481,6 +553,14 @@ class ReplayServer:
             self.shutdown()
             thread.join(timeout=5)
             self.close()
+
+
+def served_hosts(port: int) -> frozenset[str]:
+    """The ``Host`` values of requests to this machine's replay on ``port``."""
+    names = {f"{HOST}:{port}", f"localhost:{port}"}
+    if port == 80:
+        names |= {HOST, "localhost"}
+    return frozenset(names)
 
 
 def open_replay(bag: Path, port: int = 0) -> ReplayServer:

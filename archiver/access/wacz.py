@@ -2,9 +2,12 @@
 
 The ZIP holds the bag's WARC files (stored, not recompressed), its CDXJ index, a page list
 naming the article, its Dublin Core record and a ``datapackage.json`` with the sha256 and
-size of every file. The WARC is streamed into the ZIP and hashed on the way (never read
-whole); its sha256 and the index's are compared with the bag's ``manifest-sha256.txt``, so a
-bag that changed since it was made is refused rather than shared.
+size of every file. Only a bag that passes a full validation is exported (every manifest and
+tag manifest, every checksum: :func:`~archiver.access.bag.require_valid`), and only files its
+manifests list are packed: an unlisted WARC in ``data/`` is never shared. Each file is
+streamed into the ZIP and hashed on the way (never read whole, never through a link) with
+every algorithm the manifests give for it, so a file changed since the validation is still
+refused rather than shared.
 
 Written here rather than with py-wacz (the ``wacz`` package, which the tests use to validate
 the result): its create path re-indexes the WARCs and mixes its command line with the
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -30,16 +34,18 @@ from archiver.access.bag import (
     INDEX_PATH,
     Page,
     article_page,
-    bag_file,
-    bag_warcs,
     first_value,
+    listed_warcs,
+    manifest_digests,
+    open_bag_file,
     read_index,
     read_record_values,
     require_bag,
+    require_valid,
 )
 from archiver.access.output import atomic_output, check_output
-from archiver.bagit.read import read_bag_info, read_manifest
-from archiver.errors import InvalidBagError
+from archiver.bagit.read import read_bag_info
+from archiver.errors import InvalidBagError, NotABagError
 from archiver.model import utc_now
 
 WACZ_VERSION = "1.1.1"
@@ -92,32 +98,40 @@ def export_wacz(
     """Write the bag's capture as a WACZ 1.1.1 file at ``output``.
 
     Raises :class:`NotABagError` (not a bag, no WARC or index), :class:`InvalidBagError` (a
-    WARC or index that differs from the manifest, a bad index), :class:`UsageError` (output
-    inside the bag or existing) and :class:`ExportError` (output not writable).
+    bag that does not validate, a bad index), :class:`UsageError` (output inside a bag or a
+    store, or existing) and :class:`ExportError` (output not writable).
     """
     require_bag(bag)
     check_output(output, bag, overwrite)
-    warcs = bag_warcs(bag)
-    index = bag_file(bag, INDEX_PATH)
-    entries = read_index(index, (w.name for w in warcs))
+    require_valid(bag)
+    return write_wacz(bag, output, clock=clock)
+
+
+def write_wacz(bag: Path, output: Path, *, clock: Callable[[], datetime] = utc_now) -> WaczResult:
+    """Write the WACZ of a bag already checked (:func:`export_wacz` checks, then calls this)."""
+    digests = manifest_digests(bag)
+    warcs = listed_warcs(digests)
+    if not warcs:
+        raise NotABagError("not a web capture bag (no WARC listed in a manifest)", subject=str(bag))
+    if INDEX_PATH not in digests:
+        raise NotABagError(f"not a web capture bag (no {INDEX_PATH} listed)", subject=str(bag))
+    entries = read_index(bag, (w.removeprefix("data/") for w in warcs))
     values = read_record_values(bag)
     info = read_bag_info(bag)
     title = first_value(values, "title") or info.get("External-Description")
     page = article_page(entries, first_value(values, "source"), title)
-    manifest = read_manifest(bag)
     created = clock().astimezone(UTC).replace(microsecond=0)
     with atomic_output(output) as stream, zipfile.ZipFile(stream, "w") as wacz:
         resources = [
-            add_file(wacz, f"archive/{w.name}", w, manifest.get(f"data/{w.name}"), created)
+            add_file(wacz, f"archive/{w.removeprefix('data/')}", bag, w, digests[w], created)
             for w in warcs
         ]
         resources.append(
-            add_file(wacz, "indexes/index.cdx", index, manifest.get(INDEX_PATH), created, True)
+            add_file(wacz, "indexes/index.cdx", bag, INDEX_PATH, digests[INDEX_PATH], created, True)
         )
         resources.append(add_bytes(wacz, "pages/pages.jsonl", pages_jsonl([page]), created))
-        dc_path = bag / DC_PATH
-        if values and not dc_path.is_symlink():
-            resources.append(add_file(wacz, DC_PATH, dc_path, None, created, True))
+        if values and DC_PATH in digests:
+            resources.append(add_file(wacz, DC_PATH, bag, DC_PATH, digests[DC_PATH], created, True))
         package = datapackage(resources, values, page, created)
         add_bytes(wacz, "datapackage.json", package, created)
         add_bytes(wacz, "datapackage-digest.json", datapackage_digest(package), created)
@@ -134,35 +148,37 @@ def _zip_info(name: str, moment: datetime, compress: bool) -> zipfile.ZipInfo:
 def add_file(
     wacz: zipfile.ZipFile,
     name: str,
-    source: Path,
-    expected_sha256: str | None,
+    bag: Path,
+    relative: str,
+    expected: Mapping[str, str],
     moment: datetime,
     compress: bool = False,
 ) -> ZipResource:
-    """Stream ``source`` into the ZIP as ``name``, hashing it on the way.
+    """Stream the bag's file ``relative`` into the ZIP as ``name``, hashing it on the way.
 
-    Already-compressed files (WARCs) are stored, as WACZ requires. When the bag's manifest
-    gives ``expected_sha256`` and the bytes differ, raises :class:`InvalidBagError`.
+    Already-compressed files (WARCs) are stored, as WACZ requires. ``expected`` maps hashlib
+    names to the digests the bag's manifests list; when the bytes differ from any of them,
+    raises :class:`InvalidBagError` (the output is then never written).
     """
     info = _zip_info(name, moment, compress)
-    hasher, size = hashlib.sha256(), 0
-    with source.open("rb") as src, wacz.open(info, "w", force_zip64=_big(source)) as dst:
-        while chunk := src.read(_COPY_CHUNK):
-            hasher.update(chunk)
-            dst.write(chunk)
-            size += len(chunk)
-    digest = hasher.hexdigest()
-    if expected_sha256 is not None and digest != expected_sha256:
-        raise InvalidBagError(
-            "differs from manifest-sha256.txt: the bag changed since it was made "
-            "(archiver validate tells more)",
-            subject=str(source),
-        )
-    return ZipResource(name, digest, size)
-
-
-def _big(path: Path) -> bool:
-    return path.stat().st_size > _ZIP64_LIMIT
+    hashers = {algorithm: hashlib.new(algorithm) for algorithm in {"sha256", *expected}}
+    size = 0
+    with open_bag_file(bag, relative) as src:
+        big = os.fstat(src.fileno()).st_size > _ZIP64_LIMIT
+        with wacz.open(info, "w", force_zip64=big) as dst:
+            while chunk := src.read(_COPY_CHUNK):
+                for hasher in hashers.values():
+                    hasher.update(chunk)
+                dst.write(chunk)
+                size += len(chunk)
+    for algorithm, digest in expected.items():
+        if hashers[algorithm].hexdigest() != digest:
+            raise InvalidBagError(
+                f"differs from its {algorithm} manifest: the bag changed while it was exported "
+                "(archiver validate tells more)",
+                subject=str(bag / relative),
+            )
+    return ZipResource(name, hashers["sha256"].hexdigest(), size)
 
 
 def add_bytes(wacz: zipfile.ZipFile, name: str, data: bytes, moment: datetime) -> ZipResource:

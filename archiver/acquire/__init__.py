@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archiver.errors import CaptureError, UsageError
 from archiver.htmlrefs import parsed_part
-from archiver.model import Capture, FetchOptions
+from archiver.model import Capture, CaptureProblem, FetchOptions
 
 FILE_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -40,7 +40,9 @@ def without_credentials(source: str) -> str:
     return _USERINFO.sub(r"\g<scheme>", source, count=1)
 
 
-def readable_part(start: bytes, length: int, subject: str) -> tuple[bytes, tuple[str, ...]]:
+def readable_part(
+    start: bytes, length: int, subject: str
+) -> tuple[bytes, tuple[CaptureProblem, ...]]:
     """The part of an HTML page that is parsed, and a note when that is not all of it.
 
     ``start`` is the page's first bytes (all of them, or at least what can be parsed) and
@@ -61,7 +63,7 @@ def readable_part(start: bytes, length: int, subject: str) -> tuple[bytes, tuple
         f"page read in part: its text, captions and requisites come from the first "
         f"{len(part)} of its {length} bytes (the parsing limits); the WARC holds every byte"
     )
-    return part, (note,)
+    return part, (CaptureProblem("page", note, missing=False),)
 
 
 def capture_source(

@@ -17,6 +17,12 @@ decoded (content coding undone) and headers re-built, so a WARC made from it can
 the server sent; the proxy's records are the exchange itself, with the same digests, limits,
 revisits and writer as a static capture, and the browser renders exactly what was recorded.
 
+Every request the browser makes obeys the capture policy of a static capture, through the
+same :class:`~archiver.acquire.http.FetchSession`: the address policy (set from the page's own
+address), robots.txt, retries, and the capture's deadline and size budget (past them the proxy
+fetches nothing more, and scrolling stops; the page and what was recorded are kept). What is
+refused is noted, never fatal for the page.
+
 Every wait is bounded (:class:`BrowserOptions`); a bound that is reached is noted in the
 capture's problems, never an error. The page itself must come back 2xx and HTML, as in a
 static capture, or the capture fails with :class:`~archiver.errors.CaptureError`.
@@ -40,10 +46,11 @@ from pathlib import Path
 from archiver.acquire import FetchOptions
 from archiver.acquire.certs import Authority
 from archiver.acquire.chromium import Chromium, Tab, find_chromium
-from archiver.acquire.client import FetchError, wire_url
-from archiver.acquire.proxy import ClosableRecorder, Fetched, RecordingProxy
+from archiver.acquire.client import FetchError, Resolver, system_resolver, wire_url
+from archiver.acquire.http import FetchSession, Recorder
+from archiver.acquire.proxy import Fetched, RecordingProxy
 from archiver.errors import CaptureError, SourceTooLargeError
-from archiver.model import BrowserOptions, Capture, CapturedRecord
+from archiver.model import BrowserOptions, Capture, CapturedRecord, CaptureProblem
 from archiver.warc import WarcFile
 
 RECORDS_FILE = "capture.records.warc.gz"
@@ -111,14 +118,17 @@ def capture_browser(
     max_bytes: int,
     browser: RunningBrowser | None = None,
     tls: ssl.SSLContext | None = None,
+    resolve: Resolver = system_resolver,
 ) -> Capture:
     """Capture the page at ``source`` as Chromium renders it, recording into ``workdir``.
 
     ``browser`` is a running browser to use (a new tab in a new context); without it one is
     started for this capture and stopped after it. ``max_bytes`` bounds the rendered DOM.
     ``tls`` replaces the TLS context for upstream servers (an ``ssl.SSLContext``; tests use
-    a local CA). Raises :class:`CaptureError` naming ``source`` when the page cannot be
-    captured.
+    a local CA) and ``resolve`` turns host names into addresses (tests: names of their own).
+    Every request the browser makes obeys the capture policy of a static capture (see
+    :class:`archiver.acquire.http.FetchSession`). Raises :class:`CaptureError` naming
+    ``source`` when the page cannot be captured.
     """
     try:
         url = wire_url(source)
@@ -130,15 +140,17 @@ def capture_browser(
     captured_at = clock()
     with contextlib.ExitStack() as stack:
         stack.callback(shutil.rmtree, work, True)  # last, once the browser has quit
-        running = browser or stack.enter_context(start_browser(work / "chromium", settings))
         spool = work / "spool"
         spool.mkdir(parents=True, exist_ok=True)
         warc = WarcFile(stack.enter_context(records_path.open("wb")))
-        recorder = ClosableRecorder(warc)
-        proxy = RecordingProxy(
-            options, recorder, spool, clock, running.authority,
-            refuse=_robots_rule(options, recorder, spool, clock), tls=tls,
-        )
+        recorder = Recorder(warc)
+        session = FetchSession(options, spool, recorder, clock=clock, resolve=resolve, tls=tls)
+        try:
+            session.guard_page(url)
+        except CaptureError as exc:
+            raise CaptureError(exc.message, subject=source) from None
+        running = browser or stack.enter_context(start_browser(work / "chromium", settings))
+        proxy = RecordingProxy(session, url, running.authority)
         try:
             with proxy:
                 rendered = _render(running.chromium, proxy, url, source, options, settings,
@@ -162,7 +174,9 @@ def capture_browser(
         final_url=rendered.final_url,
         status=page.status,
         options=_provenance(options, settings, running.chromium, rendered.user_agent),
-        problems=(*proxy.problems, *rendered.notes),
+        problems=(*proxy.problems, *(CaptureProblem("browser", n, missing=False)
+                                     for n in rendered.notes)),
+        requisites=proxy.requisites,
         payload_files=((SCREENSHOT_FILE, screenshot),),
     )
 
@@ -234,6 +248,8 @@ def _scroll_through(tab: Tab, proxy: RecordingProxy, settings: BrowserOptions) -
         proxy.wait_idle(quiet, min(settings.idle_timeout, left))
 
     for _ in range(settings.max_scrolls):
+        if proxy.session.time_left() <= 0:  # nothing more would be fetched
+            return [f"scrolling stopped: {proxy.session.deadline_note()}"]
         y, view, height = tab.evaluate(_SCROLL_ONE_SCREEN)
         rest(settings.scroll_pause)
         if y + view >= height - 1:
@@ -336,28 +352,6 @@ def _provenance(
         *fetch,
         *browser,
     )
-
-
-def _robots_rule(
-    options: FetchOptions, recorder: ClosableRecorder, spool: Path,
-    clock: Callable[[], datetime],
-) -> Callable[[str], str | None] | None:
-    """With ``robots="obey"``, a rule refusing what each host's robots.txt disallows (each
-    robots.txt fetched and recorded once, as in a static capture); None otherwise."""
-    if options.robots != "obey":
-        return None
-    from archiver.acquire.http import _Robots, _Session, default_user_agent
-
-    settings = replace(options, user_agent=options.user_agent or default_user_agent())
-    robots = _Robots(_Session(settings, spool, recorder, clock, time.sleep))
-
-    def refuse(url: str) -> str | None:
-        if robots.allowed(url):
-            return None
-        parts = url.split("/", 3)
-        return f"refused by {'/'.join(parts[:3])}/robots.txt"
-
-    return refuse
 
 
 def _without_fragment(url: str) -> str:

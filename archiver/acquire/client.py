@@ -319,10 +319,13 @@ def fetch(
     check_head: Callable[[ResponseHead], None] | None = None,
     tls: ssl.SSLContext | None = None,
     guard: AddressGuard | None = None,
+    body: bytes | None = None,
 ) -> Exchange:
     """GET ``url`` (already in :func:`wire_url` form) and record the exchange.
 
-    ``headers`` are sent after ``Host`` in the given order. ``check_head`` sees the response
+    With ``body``, the request is a POST of those bytes instead (a time-stamp query; the
+    captures themselves only GET). ``headers`` are sent after ``Host`` in the given order,
+    then ``Content-Length`` for a body. ``check_head`` sees the response
     head before the body is read and may raise to abandon the exchange (e.g. a page that is
     not HTML). ``tls`` replaces the default TLS context (the system's trust store, hostnames
     checked). ``guard``, when given, decides which addresses may be connected to (without
@@ -332,7 +335,7 @@ def fetch(
     parts = urlsplit(url)
     connection = _connection(parts, limits, deadline, tls, guard)
     try:
-        return _exchange(connection, url, limits, spool_dir, headers, check_head)
+        return _exchange(connection, url, limits, spool_dir, headers, check_head, body)
     except CaptureError:
         raise
     except Exception as exc:
@@ -351,14 +354,17 @@ def _exchange(
     spool_dir: Path,
     headers: Mapping[str, str],
     check_head: Callable[[ResponseHead], None] | None,
+    body: bytes | None = None,
 ) -> Exchange:
     connection.connect()
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    connection.putrequest("GET", target, skip_accept_encoding=True)
+    connection.putrequest("GET" if body is None else "POST", target, skip_accept_encoding=True)
     for name, value in headers.items():
         connection.putheader(name, value)
-    connection.endheaders()
+    if body is not None:
+        connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders(body)
     response = connection.getresponse()
     try:
         head = _received_head(response)

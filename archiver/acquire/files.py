@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from archiver.acquire import readable_part
 from archiver.errors import CaptureError, SourceTooLargeError
-from archiver.model import Capture, CapturedRecord
+from archiver.model import Capture, CapturedRecord, CaptureProblem
 from archiver.warc import WarcFile
 
 MEDIA_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
@@ -51,7 +51,7 @@ def capture_file(
             captured_at,
         )
     record = CapturedRecord(record_id, "resource", uri, media_type=media_type)
-    problems: tuple[str, ...] = ()
+    problems: tuple[CaptureProblem, ...] = ()
     if media_type == "text/html":
         document, problems = readable_part(document, len(document), str(path))
     return Capture(

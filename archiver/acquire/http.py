@@ -31,6 +31,12 @@ What a capture may cost and reach, beyond one exchange's limits:
   :func:`archiver.htmlrefs.parsed_part`) is kept for the extractors and searched for
   requisites; every byte still goes into the WARC, and a page read only in part is noted.
 
+One implementation of all this serves both kinds of web capture: :class:`FetchSession` holds
+what a capture's fetches share (the address guard, robots rules, retries, the deadline, the
+size budget and the :class:`Recorder`), and fetches one URL for a :class:`Purpose`, either one
+exchange (:meth:`FetchSession.exchange`, which the browser capture's recording proxy uses for
+each request the browser makes) or to the end of its redirects (:meth:`FetchSession.fetch`).
+
 This module does not interpret the page (that is the extract stage's job) and writes nothing
 outside the work folder it is given.
 """
@@ -40,10 +46,11 @@ from __future__ import annotations
 import codecs
 import functools
 import shutil
+import ssl
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -78,7 +85,7 @@ from archiver.acquire.requisites import (
 from archiver.acquire.robots import RobotsRules
 from archiver.errors import CaptureError, SourceTooLargeError
 from archiver.htmlrefs import MAX_PARSED_BYTES
-from archiver.model import Capture, CapturedRecord, FetchOptions
+from archiver.model import Capture, CapturedRecord, CaptureProblem, FetchOptions
 from archiver.warc import WarcFile, new_record_id, warc_date
 
 RECORDS_FILE = "capture.records.warc.gz"
@@ -132,12 +139,14 @@ def capture_url(
     captured_at = clock()
     try:
         with records_path.open("wb") as out:
-            recorder = _Recorder(WarcFile(out))
-            session = _Session(options, spool, recorder, clock, sleep, resolve)
-            page = session.fetch_page(url, source)
+            recorder = Recorder(WarcFile(out))
+            session = FetchSession(options, spool, recorder, clock=clock, sleep=sleep,
+                                   resolve=resolve)
+            page = _fetch_page(session, url, source)
             problems = list(page.problems)
+            needed: Counter[str] = Counter()
             if options.requisites:
-                problems += _capture_requisites(session, page)
+                problems += _capture_requisites(session, page, needed)
     finally:
         shutil.rmtree(spool, ignore_errors=True)
     return Capture(
@@ -154,6 +163,7 @@ def capture_url(
         status=page.fetched.response.status,
         options=tuple((f.name, str(getattr(options, f.name))) for f in fields(options)),
         problems=tuple(problems),
+        requisites=tuple(needed.items()),
     )
 
 
@@ -161,16 +171,44 @@ def capture_url(
 
 
 @dataclass(frozen=True)
-class _Purpose:
-    """Why a URL is fetched, and so how: what to accept, what to check, what to keep."""
+class Purpose:
+    """Why a URL is fetched, and so how: what to send and accept, what to check, what to keep.
 
-    kind: str  # PAGE, IMAGE, STYLESHEET or ROBOTS
+    ``kind`` is :data:`PAGE` for the page itself (and each hop of its redirects), which is
+    fetched within its own limits; every other kind is fetched within what is left of the
+    capture's deadline and size budget. ``headers``, when given, are sent as they are (a
+    browser's request, forwarded) instead of archiver's own.
+    """
+
+    kind: str  # PAGE, IMAGE, STYLESHEET, ROBOTS, or another kind of requisite
     referer: str | None = None
     check_head: Callable[[ResponseHead], None] | None = None
     dedupe: bool = True  # may be recorded as a revisit of an identical earlier payload
     keep: int = 0  # bytes of the final 2xx body to keep, decoded from its Content-Encoding
     decode_limit: int | None = None  # the body may decode to at most this (None: stop at keep)
     obey_robots: bool = True
+    headers: Mapping[str, str] | None = None
+
+    @property
+    def is_page(self) -> bool:
+        return self.kind == PAGE
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One exchange fetched and recorded. Its spooled body is the caller's: :meth:`discard`."""
+
+    exchange: Exchange
+    record: CapturedRecord
+
+    @property
+    def redirect_to(self) -> str | None:
+        """The absolute URL the response redirects to, or None when it is not a redirect."""
+        return _redirect_target(self.exchange.response)
+
+    def discard(self) -> None:
+        """Remove the spooled body."""
+        self.exchange.discard()
 
 
 @dataclass(frozen=True)
@@ -204,7 +242,7 @@ class _Page:
     fetched: _Fetched
     media_type: str
     document: bytes  # the part of the decoded page that is parsed (htmlrefs.parsed_part)
-    problems: tuple[str, ...] = ()
+    problems: tuple[CaptureProblem, ...] = ()
 
     @property
     def final_url(self) -> str:
@@ -223,12 +261,17 @@ class _Original:
 # --- Recording ------------------------------------------------------------------------------
 
 
-class _Recorder:
-    """Writes each exchange as WARC records, one thread at a time; spots duplicate payloads."""
+class Recorder:
+    """Writes each exchange as WARC records, one thread at a time; spots duplicate payloads.
+
+    Once :meth:`close` is called nothing more is written (a browser capture's fetch that was
+    still running when the page was done).
+    """
 
     def __init__(self, warc: WarcFile) -> None:
         self._warc = warc
         self._lock = threading.Lock()
+        self._open = True
         self._originals: dict[str, _Original] = {}
         self._records: list[CapturedRecord] = []
 
@@ -238,9 +281,19 @@ class _Recorder:
         with self._lock:
             return tuple(self._records)
 
-    def record(self, exchange: Exchange, date: datetime, *, dedupe: bool) -> CapturedRecord:
-        """Write the request and the response (or a revisit) of ``exchange``."""
+    def close(self) -> None:
+        """Refuse every record from now on (waits for one being written)."""
         with self._lock:
+            self._open = False
+
+    def record(self, exchange: Exchange, date: datetime, *, dedupe: bool) -> CapturedRecord:
+        """Write the request and the response (or a revisit) of ``exchange``.
+
+        Raises :class:`CaptureError` once the recorder is closed.
+        """
+        with self._lock:
+            if not self._open:
+                raise CaptureError("not recorded: the capture was over", subject=exchange.url)
             original = None
             if dedupe and exchange.body_length:
                 original = self._originals.get(exchange.payload_digest)
@@ -297,18 +350,28 @@ class _OutOfTime(CaptureError):
     """The capture's deadline passed before this URL could be fetched."""
 
 
-class _Session:
-    """Everything one capture's fetches share: limits, manners, the recorder, robots rules,
-    the address policy, the deadline and the size budget."""
+class FetchSession:
+    """Everything one web capture's fetches share, static or through a browser: limits,
+    manners, the recorder, robots rules, the address policy, the deadline and the size budget.
+
+    Each fetch (:meth:`exchange` for one request, :meth:`fetch` to the end of its redirects)
+    is checked against the address policy (set from the page by :meth:`guard_page`) and
+    robots.txt, retried after transient failures, bounded by what is left of the capture's
+    deadline and size budget (the page's own exchanges excepted), and recorded. ``sleep``
+    waits between retries, ``resolve`` turns host names into addresses, ``tls`` replaces the
+    TLS context for servers (all three injected by tests).
+    """
 
     def __init__(
         self,
         options: FetchOptions,
         spool: Path,
-        recorder: _Recorder,
+        recorder: Recorder,
+        *,
         clock: Callable[[], datetime],
-        sleep: Callable[[float], None],
+        sleep: Callable[[float], None] = time.sleep,
         resolve: Resolver = system_resolver,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.options = options
         self.recorder = recorder
@@ -316,13 +379,12 @@ class _Session:
         self._clock = clock
         self._sleep = sleep
         self._resolve = resolve
-        self._user_agent = options.user_agent or default_user_agent()
+        self._tls = tls
+        self.user_agent = options.user_agent or default_user_agent()
         self._deadline = time.monotonic() + options.capture_timeout
         self.budget = ByteBudget(options.max_total_bytes)
         self._guard: AddressGuard | None = None  # set from the page's own addresses
         self._robots = _Robots(self) if options.robots == "obey" else None
-        self._not_started: Counter[str] = Counter()
-        self._lock = threading.Lock()
 
     # --- the capture-wide limits
 
@@ -338,82 +400,38 @@ class _Session:
         """What a requisite cut by the size budget is told."""
         return f"the capture's total size budget of {self.budget.total} bytes is spent"
 
-    def may_start(self) -> bool:
-        """True when a requisite may still be fetched; else counts it as not started."""
-        reason = None
+    def why_not_start(self) -> str | None:
+        """Why a requisite may no longer be fetched (deadline passed, budget spent), or None."""
         if self.time_left() <= 0:
-            reason = self.deadline_note()
-        elif self.budget.spent:
-            reason = self.budget_note()
-        if reason is None:
-            return True
-        with self._lock:
-            self._not_started[reason] += 1
-        return False
+            return self.deadline_note()
+        if self.budget.spent:
+            return self.budget_note()
+        return None
 
-    def not_started(self) -> list[tuple[str, int]]:
-        """(reason, how many requisites) for the requisites never started."""
-        with self._lock:
-            return list(self._not_started.items())
+    def failure_note(self, exc: CaptureError) -> str:
+        """What a requisite that failed with ``exc`` is told: cut off, once the deadline
+        passed (whatever the exchange reported), else ``exc``'s own message."""
+        if self.time_left() <= 0 and not isinstance(exc, _OutOfTime):
+            return f"cut off: {self.deadline_note()}"
+        return exc.message
 
-    # --- fetching
+    # --- the address policy
 
-    def fetch_page(self, url: str, source: str) -> _Page:
-        """Fetch the page itself: it must end in a 2xx HTML response that decodes."""
-        purpose = _Purpose(
-            PAGE,
-            check_head=_check_page_head,
-            dedupe=False,
-            keep=MAX_PARSED_BYTES,
-            decode_limit=self.options.max_response_bytes,
-        )
-        try:
-            self._guard = self._page_guard(url)
-            fetched = self.fetch(url, purpose)
-            return _decoded_page(fetched)
-        except _Undecodable as exc:
-            message = f"the page body cannot be decoded: {exc.message}"
-            raise _about(CaptureError(message, subject=exc.subject), source, url) from None
-        except CaptureError as exc:
-            raise _about(exc, source, url) from None
+    def guard_page(self, url: str) -> None:
+        """Set the address policy from the page at ``url``: the kinds of address it is on.
 
-    def _page_guard(self, url: str) -> AddressGuard:
-        """The address guard for this capture: the kinds of address the page is on."""
+        Raises :class:`FetchError` when its host name does not resolve.
+        """
         parts = urlsplit(url)
         host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
         if self.options.allow_private:
-            return AddressGuard(policy_for((), True), self._resolve)
+            self._guard = AddressGuard(policy_for((), True), self._resolve)
+            return
         try:
             addresses = self._resolve(host, port)
         except (OSError, UnicodeError):
             raise FetchError(f"cannot resolve host name {host!r}", subject=url) from None
-        return AddressGuard(policy_for(addresses, False), self._resolve)
-
-    def fetch(self, url: str, purpose: _Purpose) -> _Fetched:
-        """Fetch ``url`` and every redirect after it, recording each exchange.
-
-        Raises :class:`CaptureError` (:class:`_Undecodable` when the final body, kept for
-        the purpose, does not decode).
-        """
-        chain = [url]
-        while True:
-            if purpose.obey_robots and self._robots:
-                self._check_address(url)  # a refused address is not worth a robots.txt
-                if not self._robots.allowed(url):
-                    raise CaptureError(f"refused by {_origin(url)}/robots.txt", subject=url)
-            exchange, date = self._attempts(url, purpose)
-            try:
-                record = self.recorder.record(exchange, date, dedupe=purpose.dedupe)
-                if purpose.kind == PAGE:
-                    self.budget.charge(exchange.body_length)
-                location = _redirect_target(exchange.response)
-                if location is None:
-                    decoded = _decode(exchange, purpose)
-                    return _Fetched(tuple(chain), exchange.response, record, decoded)
-            finally:
-                exchange.discard()
-            url = _next_hop(chain, location)
-            chain.append(url)
+        self._guard = AddressGuard(policy_for(addresses, False), self._resolve)
 
     def _check_address(self, url: str) -> None:
         """Raise :class:`CaptureError` when ``url``'s host is on a refused address."""
@@ -428,13 +446,52 @@ class _Session:
         except AddressRefused as exc:
             raise CaptureError(str(exc), subject=url) from None
 
-    def _attempts(self, url: str, purpose: _Purpose) -> tuple[Exchange, datetime]:
+    # --- fetching
+
+    def fetch(self, url: str, purpose: Purpose) -> _Fetched:
+        """Fetch ``url`` and every redirect after it, recording each exchange.
+
+        Raises :class:`CaptureError` (:class:`_Undecodable` when the final body, kept for
+        the purpose, does not decode).
+        """
+        chain = [url]
+        while True:
+            recorded = self.exchange(url, purpose)
+            try:
+                location = recorded.redirect_to
+                if location is None:
+                    decoded = _decode(recorded.exchange, purpose)
+                    response = recorded.exchange.response
+                    return _Fetched(tuple(chain), response, recorded.record, decoded)
+            finally:
+                recorded.discard()
+            url = _next_hop(chain, location)
+            chain.append(url)
+
+    def exchange(self, url: str, purpose: Purpose) -> Recorded:
+        """Fetch ``url`` once (no redirect followed) and record the exchange; the caller
+        must :meth:`~Recorded.discard` it. Raises :class:`CaptureError`."""
+        if purpose.obey_robots and self._robots:
+            self._check_address(url)  # a refused address is not worth a robots.txt
+            if not self._robots.allowed(url):
+                raise CaptureError(f"refused by {_origin(url)}/robots.txt", subject=url)
+        exchange, date = self._attempts(url, purpose)
+        try:
+            record = self.recorder.record(exchange, date, dedupe=purpose.dedupe)
+        except BaseException:
+            exchange.discard()
+            raise
+        if purpose.is_page:
+            self.budget.charge(exchange.body_length)
+        return Recorded(exchange, record)
+
+    def _attempts(self, url: str, purpose: Purpose) -> tuple[Exchange, datetime]:
         """One exchange, tried again after transient failures; the last one is returned."""
         retries = max(0, self.options.retries)
         for attempt in range(retries + 1):
             if attempt:
                 backoff = BACKOFF_SECONDS * 2 ** (attempt - 1)
-                if purpose.kind != PAGE and backoff >= self.time_left():
+                if not purpose.is_page and backoff >= self.time_left():
                     raise _OutOfTime(f"not retried: {self.deadline_note()}", subject=url)
                 self._sleep(backoff)
             date = self._clock()
@@ -445,6 +502,7 @@ class _Session:
                     self._spool,
                     self._headers(purpose),
                     purpose.check_head,
+                    tls=self._tls,
                     guard=self._guard,
                 )
             except FetchError as exc:
@@ -457,10 +515,10 @@ class _Session:
             return exchange, date
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _limits(self, url: str, purpose: _Purpose) -> Limits:
+    def _limits(self, url: str, purpose: Purpose) -> Limits:
         """One exchange's limits: the page's own; anything else's within the capture's."""
         options = self.options
-        if purpose.kind == PAGE:
+        if purpose.is_page:
             return Limits(options.connect_timeout, options.total_timeout,
                           options.max_response_bytes)
         left = self.time_left()
@@ -473,9 +531,11 @@ class _Session:
             budget=self.budget,
         )
 
-    def _headers(self, purpose: _Purpose) -> dict[str, str]:
+    def _headers(self, purpose: Purpose) -> Mapping[str, str]:
+        if purpose.headers is not None:
+            return purpose.headers
         headers = {
-            "User-Agent": self._user_agent,
+            "User-Agent": self.user_agent,
             "Accept": ACCEPT[purpose.kind],
             "Accept-Encoding": "gzip, deflate",
         }
@@ -485,11 +545,31 @@ class _Session:
         return headers
 
 
+def _fetch_page(session: FetchSession, url: str, source: str) -> _Page:
+    """Fetch the page itself: it must end in a 2xx HTML response that decodes."""
+    purpose = Purpose(
+        PAGE,
+        check_head=_check_page_head,
+        dedupe=False,
+        keep=MAX_PARSED_BYTES,
+        decode_limit=session.options.max_response_bytes,
+    )
+    try:
+        session.guard_page(url)
+        fetched = session.fetch(url, purpose)
+        return _decoded_page(fetched)
+    except _Undecodable as exc:
+        message = f"the page body cannot be decoded: {exc.message}"
+        raise _about(CaptureError(message, subject=exc.subject), source, url) from None
+    except CaptureError as exc:
+        raise _about(exc, source, url) from None
+
+
 class _Undecodable(CaptureError):
     """A body that does not decode from its Content-Encoding (recorded all the same)."""
 
 
-def _decode(exchange: Exchange, purpose: _Purpose) -> Decoded | None:
+def _decode(exchange: Exchange, purpose: Purpose) -> Decoded | None:
     """The start of the exchange's body, decoded, when the purpose keeps some of a 2xx.
 
     Raises :class:`_Undecodable`, or :class:`SourceTooLargeError` past the purpose's limit.
@@ -574,74 +654,81 @@ def _next_hop(chain: list[str], location: str) -> str:
 # --- Requisites -----------------------------------------------------------------------------
 
 
-def _capture_requisites(session: _Session, page: _Page) -> list[str]:
-    """Fetch what the page needs, wave by wave (stylesheets name more); return the problems."""
+def _capture_requisites(
+    session: FetchSession, page: _Page, needed: Counter[str]
+) -> list[CaptureProblem]:
+    """Fetch what the page needs, wave by wave (stylesheets name more); return the problems.
+
+    ``needed`` counts, by kind, every distinct URL the page and its stylesheets name, fetched
+    or not: what the problems are counted against.
+    """
     options = session.options
-    problems: list[str] = []
+    problems: list[CaptureProblem] = []
     charset = page.fetched.response.charset
-    pending = _on_the_wire(page_requisites(page.document, page.final_url, charset), problems)
+    named = page_requisites(page.document, page.final_url, charset)
+    pending = _on_the_wire(named, problems, needed)
     done = set(page.fetched.chain)
-    budget, skipped = options.max_requisites, 0
+    budget, skipped = options.max_requisites, Counter[str]()
     fetch_one = functools.partial(_fetch_requisite, session, page.final_url)
     with ThreadPoolExecutor(max(1, options.concurrency), "archiver-requisite") as pool:
         while pending:
             wave = [r for r in dedupe(pending) if r.url not in done]
             done.update(r.url for r in wave)
-            skipped += max(0, len(wave) - budget)
+            needed.update(r.kind for r in wave)
+            skipped.update(r.kind for r in wave[max(0, budget):])
             wave = wave[: max(0, budget)]
             budget -= len(wave)
             pending = []
-            for problem, found in pool.map(fetch_one, wave):
+            for problem, more in pool.map(fetch_one, wave):
                 if problem:
                     problems.append(problem)
-                pending += _on_the_wire(found, problems)
-    if skipped:
-        problems.append(
-            f"{skipped} more page requisites not fetched: over the limit of "
-            f"{options.max_requisites}"
-        )
-    for reason, count in session.not_started():
-        problems.append(f"{count} more page requisites not fetched: {reason}")
+                pending += _on_the_wire(more, problems, needed)
+    reason = f"not fetched: over the limit of {options.max_requisites} page requisites"
+    problems += [CaptureProblem(kind, reason, count=n) for kind, n in skipped.items()]
     return problems
 
 
-def _on_the_wire(requisites: list[Requisite], problems: list[str]) -> list[Requisite]:
-    """The requisites with their URLs as requested (see ``wire_url``); bad ones are problems."""
+def _on_the_wire(
+    requisites: list[Requisite], problems: list[CaptureProblem], needed: Counter[str]
+) -> list[Requisite]:
+    """The requisites with their URLs as requested (see ``wire_url``); bad ones are problems
+    (and counted in ``needed``: they are never fetched, so no wave counts them)."""
     kept = []
-    for requisite in requisites:
+    for requisite in dedupe(requisites):
         try:
             kept.append(replace(requisite, url=wire_url(requisite.url)))
         except FetchError as exc:
-            problems.append(f"{requisite.url}: {exc.message}")
+            problems.append(CaptureProblem(requisite.kind, exc.message, requisite.url))
+            needed[requisite.kind] += 1
     return kept
 
 
 def _fetch_requisite(
-    session: _Session, referer: str, requisite: Requisite
-) -> tuple[str | None, list[Requisite]]:
+    session: FetchSession, referer: str, requisite: Requisite
+) -> tuple[CaptureProblem | None, list[Requisite]]:
     """Fetch one requisite; return the problem it had, if any, and what it refers to.
 
     A requisite is not started once the capture's deadline passed or its size budget is
-    spent (the session counts those); one under way when the deadline passes is cut off.
+    spent; one under way when the deadline passes is cut off.
     """
-    if not session.may_start():
-        return None, []
-    keep = MAX_STYLESHEET_BYTES if requisite.kind == STYLESHEET else 0
-    purpose = _Purpose(requisite.kind, referer=_referer(referer, requisite.url), keep=keep)
+    kind, url = requisite.kind, requisite.url
+    not_now = session.why_not_start()
+    if not_now:
+        return CaptureProblem(kind, f"not fetched: {not_now}", url), []
+    keep = MAX_STYLESHEET_BYTES if kind == STYLESHEET else 0
+    purpose = Purpose(kind, referer=_referer(referer, url), keep=keep)
     try:
-        fetched = session.fetch(requisite.url, purpose)
+        fetched = session.fetch(url, purpose)
     except _Undecodable as exc:
-        return f"{requisite.url}: stylesheet not searched for images: {exc.message}", []
+        reason = f"stylesheet not searched for images: {exc.message}"
+        return CaptureProblem(kind, reason, url, missing=False), []
     except CaptureError as exc:
-        message = exc.message
-        if session.time_left() <= 0 and not isinstance(exc, _OutOfTime):
-            message = f"cut off: {session.deadline_note()}"
-        where = "" if exc.subject == requisite.url else f" (at {exc.subject})"
-        return f"{requisite.url}: {message}{where}", []
+        where = "" if exc.subject == url else f" (at {exc.subject})"
+        return CaptureProblem(kind, f"{session.failure_note(exc)}{where}", url), []
     response = fetched.response
     if response.status >= 400:
         status = f"HTTP {response.status} {response.reason}".strip()
-        return f"{requisite.url}: {status}{fetched.hops()} (response recorded)", []
+        return CaptureProblem(kind, f"{status}{fetched.hops()} (response recorded)", url), []
     if requisite.kind != STYLESHEET or fetched.decoded is None:
         return None, []
     text = fetched.text.decode(_codec(response.charset), errors="replace")
@@ -672,7 +759,7 @@ class _Robots:
     disallows everything; otherwise the rules for our User-Agent product token apply.
     """
 
-    def __init__(self, session: _Session) -> None:
+    def __init__(self, session: FetchSession) -> None:
         self._session = session
         self._lock = threading.Lock()
         self._origin_locks: dict[str, threading.Lock] = {}
@@ -687,10 +774,10 @@ class _Robots:
             rules = self._rules.get(origin)
             if rules is None:
                 rules = self._rules[origin] = self._load(origin)
-        return rules.allows(url, self._session.options.user_agent or default_user_agent())
+        return rules.allows(url, self._session.user_agent)
 
     def _load(self, origin: str) -> RobotsRules:
-        purpose = _Purpose(ROBOTS, keep=MAX_ROBOTS_BYTES, obey_robots=False)
+        purpose = Purpose(ROBOTS, keep=MAX_ROBOTS_BYTES, obey_robots=False)
         try:
             fetched = self._session.fetch(f"{origin}/robots.txt", purpose)
         except _Undecodable:

@@ -1,18 +1,26 @@
 """The recording proxy: a forward HTTP proxy on 127.0.0.1 that records what a browser fetches.
 
 A browser capture points Chromium at this proxy. Each request the browser makes is fetched
-upstream by archiver's own recording client (:func:`archiver.acquire.client.fetch`), so a
-browser capture's WARC holds exactly what a static capture's would: the request as archiver
-sent it and the response's status line, header lines and body bytes as the server sent them
-(transfer coding removed, content coding kept), with the same size and time limits, the same
-revisit records for duplicate payloads, and the same writer. The browser then gets the
-response from the recorded copy.
+upstream through the capture's :class:`archiver.acquire.http.FetchSession`, the one a static
+capture fetches with, so a browser capture obeys the same policy and its WARC holds exactly
+what a static capture's would: the address policy (a refused address is never connected to),
+robots.txt, retries, each exchange's limits, the capture's deadline and size budget, the
+request as archiver sent it and the response's status line, header lines and body bytes as
+the server sent them (transfer coding removed, content coding kept), the same revisit records
+for duplicate payloads, and the same writer. The browser then gets the response from the
+recorded copy.
 
 - ``http://`` URLs arrive in absolute form (``GET http://host/path HTTP/1.1``).
 - ``https://`` URLs arrive through ``CONNECT host:443``: the proxy answers the browser's TLS
   itself with a certificate made for the host by :class:`archiver.acquire.certs.Authority`
   (trusted by that one browser only), reads the requests inside, and fetches each one upstream
   over a new TLS connection that verifies the real server's certificate.
+- The page's document, and each hop of its redirects, is fetched as the page (within its own
+  limits, its bytes counted first); everything else as a requisite: not started once the
+  capture's deadline passed or its size budget is spent, cut off at the deadline.
+- What cannot be fetched (a refused address, robots.txt, a failure, the capture's limits) is
+  answered to the browser with the proxy's own error (``502``, or ``503`` past the limits),
+  never recorded, and listed in :attr:`RecordingProxy.problems`; it never fails the page.
 - Only GET is forwarded. Other methods (a form's POST, a CORS preflight's OPTIONS) and
   WebSocket upgrades are answered ``405``/``501`` by the proxy, not fetched, and listed in
   :attr:`RecordingProxy.problems`: a capture records what a reader sees, not what a page sends.
@@ -21,9 +29,8 @@ The proxy tracks requests in flight, so the capture can wait for the network to 
 (:meth:`RecordingProxy.wait_idle`). It stops recording at :meth:`RecordingProxy.stop`: after
 that no record is written, even by a fetch still under way.
 
-This module decides nothing about pages or articles, and writes only to the WARC it is given
-and to its spool folder.
-"""
+This module decides nothing about pages or articles, and writes only through the session it
+is given."""
 
 from __future__ import annotations
 
@@ -31,53 +38,37 @@ import contextlib
 import ssl
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from archiver.acquire import FetchOptions
 from archiver.acquire.certs import Authority
-from archiver.acquire.client import Exchange, FetchError, Limits, fetch, wire_url
-from archiver.acquire.http import TRANSIENT_STATUSES, _Recorder
+from archiver.acquire.client import Exchange, FetchError, wire_url
+from archiver.acquire.http import PAGE, REDIRECT_STATUSES, FetchSession, Purpose, Recorded
 from archiver.errors import CaptureError
-from archiver.model import CapturedRecord
-from archiver.warc import WarcFile
+from archiver.model import REQUISITE_KINDS, CapturedRecord, CaptureProblem
 
-BACKOFF_SECONDS = 0.5
 BROWSER_SOCKET_TIMEOUT = 60.0  # an idle browser connection is closed after this long
 COPY_BLOCK = 64 * 1024
+SUBRESOURCE = "subresource"  # the purpose of whatever the browser asks for besides the page
 #: Header fields that concern one connection only: never forwarded either way (RFC 9110 7.6.1).
 HOP_BY_HOP = frozenset({
     "connection", "proxy-connection", "keep-alive", "proxy-authorization",
     "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "host",
 })
 NO_BODY_STATUSES = frozenset({204, 304})
-
-
-class ClosableRecorder(_Recorder):
-    """The HTTP capture's recorder, closed at the end of the capture: after :meth:`close`
-    nothing more is written (a fetch that was still running when the page was done)."""
-
-    def __init__(self, warc: WarcFile) -> None:
-        super().__init__(warc)
-        self._gate = threading.Lock()
-        self._open = True
-
-    def record(self, exchange: Exchange, date: datetime, *, dedupe: bool) -> CapturedRecord:
-        """Write ``exchange`` as :class:`_Recorder` does; raise :class:`CaptureError` once
-        closed."""
-        with self._gate:
-            if not self._open:
-                raise CaptureError("not recorded: the capture was over", subject=exchange.url)
-            return super().record(exchange, date, dedupe=dedupe)
-
-    def close(self) -> None:
-        """Refuse every record from now on (waits for one being written)."""
-        with self._gate:
-            self._open = False
+#: A request the page did not ask for or that is never recorded: the browser's own favicon
+#: request, a POST, a WebSocket. Neither counted nor reported as a file the page needs.
+OWN_REQUEST = "request"
+#: What a request's ``Sec-Fetch-Dest`` says it is for, as a requisite kind (``PAGE``: a page
+#: the browser navigates to, not a requisite). Chromium sends it to https and local URLs.
+FETCH_DESTINATIONS = {
+    "document": PAGE, "image": "image", "style": "stylesheet", "script": "script",
+    "worker": "script", "sharedworker": "script", "serviceworker": "script", "font": "font",
+    "audio": "media", "video": "media", "track": "media", "iframe": "frame", "frame": "frame",
+    "embed": "frame", "object": "frame",
+}
 
 
 @dataclass(frozen=True)
@@ -92,44 +83,35 @@ class Fetched:
     navigation: bool  # the browser asked for an HTML document (a page or a frame)
 
 
+class NotStarted(CaptureError):
+    """The capture's deadline passed or its size budget is spent: nothing more is fetched."""
+
+
 class RecordingProxy:
     """The proxy server for one capture. Use as a context manager, or call :meth:`stop`.
 
-    ``recorder`` writes the records; ``spool`` holds response bodies while they pass;
-    ``authority`` makes certificates for HTTPS hosts (None: HTTPS is refused); ``refuse``
-    may refuse a URL (robots.txt), returning the reason, or None to let it be; ``tls``
-    replaces the client's TLS context for upstream servers (tests: a local CA).
+    ``session`` fetches and records every request (its address policy set from the page
+    already); ``page_url`` is the page the browser is sent to, whose document (and each hop of
+    its redirects) is fetched as a static capture fetches its page, within its own limits;
+    ``authority`` makes certificates for HTTPS hosts (None: HTTPS is refused).
     """
 
     def __init__(
-        self,
-        options: FetchOptions,
-        recorder: ClosableRecorder,
-        spool: Path,
-        clock: Callable[[], datetime],
-        authority: Authority | None,
-        *,
-        refuse: Callable[[str], str | None] | None = None,
-        tls: ssl.SSLContext | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        self, session: FetchSession, page_url: str, authority: Authority | None
     ) -> None:
-        self.options = options
-        self.recorder = recorder
-        self.spool = spool
-        self.clock = clock
+        self.session = session
         self.authority = authority
-        self.refuse = refuse
-        self.tls = tls
-        self.sleep = sleep
-        self.limits = Limits(options.connect_timeout, options.total_timeout,
-                             options.max_response_bytes)
         self._lock = threading.Condition()
+        self._page_urls = {page_url}
         self._in_flight = 0
         self._last_change = time.monotonic()
         self._requests = 0
+        self._stopped = False
         self._fetched: list[Fetched] = []
         self._failures: dict[str, str] = {}
-        self._problems: list[str] = []
+        self._problems: list[CaptureProblem] = []
+        self._needed: dict[str, set[str]] = {}  # requisite kind -> URLs the browser asked for
+        self._over_limit: dict[str, int] = {}  # requisite kind -> requests over the limit
         self._server = _ProxyServer(self)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
@@ -149,10 +131,21 @@ class RecordingProxy:
             return tuple(self._fetched)
 
     @property
-    def problems(self) -> tuple[str, ...]:
-        """What could not be fetched or was refused, one line each."""
+    def problems(self) -> tuple[CaptureProblem, ...]:
+        """What could not be fetched or was refused (each URL with its reason, including
+        those never started past the capture's deadline or size budget), then the requests
+        over the limit, counted by kind."""
+        limit = self.session.options.max_requisites
+        reason = f"not fetched: over the limit of {limit} page requisites"
         with self._lock:
-            return tuple(self._problems)
+            over = [CaptureProblem(kind, reason, count=n) for kind, n in self._over_limit.items()]
+            return (*self._problems, *over)
+
+    @property
+    def requisites(self) -> tuple[tuple[str, int], ...]:
+        """(kind, how many distinct URLs of that kind the browser asked for)."""
+        with self._lock:
+            return tuple((kind, len(urls)) for kind, urls in self._needed.items())
 
     def failure(self, url: str) -> str | None:
         """Why ``url`` could not be fetched, when it could not."""
@@ -178,7 +171,9 @@ class RecordingProxy:
 
     def stop(self) -> None:
         """Stop serving and recording; fetches still under way are dropped when they end."""
-        self.recorder.close()
+        with self._lock:
+            self._stopped = True
+        self.session.recorder.close()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -191,16 +186,17 @@ class RecordingProxy:
 
     # --- used by the request handler --------------------------------------------------------
 
-    def begin(self) -> bool:
-        """Count a request in; False when it is over the capture's request limit."""
+    def begin(self, url: str, kind: str) -> bool:
+        """Count a request for ``url`` (a requisite of ``kind``, or ``PAGE``) in; False when
+        it is over the capture's request limit."""
+        limit = self.session.options.max_requisites
         with self._lock:
             self._requests += 1
-            over = self._requests > self.options.max_requisites + 1  # +1: the page itself
-            if over and self._requests == self.options.max_requisites + 2:
-                self._problems.append(
-                    f"more requests not fetched: over the limit of "
-                    f"{self.options.max_requisites} page requisites"
-                )
+            over = self._requests > limit + 1  # +1: the page itself
+            if kind in REQUISITE_KINDS:
+                self._needed.setdefault(kind, set()).add(url)
+                if over:
+                    self._over_limit[kind] = self._over_limit.get(kind, 0) + 1
             if not over:
                 self._in_flight += 1
                 self._last_change = time.monotonic()
@@ -213,41 +209,58 @@ class RecordingProxy:
             self._last_change = time.monotonic()
             self._lock.notify_all()
 
-    def note(self, url: str, problem: str) -> None:
-        """Remember that ``url`` could not be fetched, and why."""
+    def note(self, url: str, problem: str, kind: str, *, missing: bool = True) -> None:
+        """Remember that ``url`` (a requisite of ``kind``, ``PAGE`` or ``OWN_REQUEST``) could
+        not be fetched, or answered an error, and why (unless the capture is over, or the
+        browser asked for it again and met the same problem: one file, one problem)."""
         with self._lock:
+            if self._stopped or self._failures.get(url) == problem:
+                return
             self._failures[url] = problem
-            self._problems.append(f"{url}: {problem}")
+            self._problems.append(CaptureProblem(kind, problem, url, missing=missing))
 
-    def exchange(self, url: str, headers: dict[str, str]) -> Exchange:
-        """Fetch ``url`` with the browser's ``headers``, retrying transient failures."""
-        retries = max(0, self.options.retries)
-        for attempt in range(retries + 1):
-            if attempt:
-                self.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
-            try:
-                exchange = fetch(url, self.limits, self.spool, headers, tls=self.tls)
-            except FetchError as exc:
-                if exc.transient and attempt < retries:
-                    continue
-                raise
-            if exchange.response.status in TRANSIENT_STATUSES and attempt < retries:
-                exchange.discard()
-                continue
-            return exchange
-        raise AssertionError("unreachable: the last attempt returns or raises")
+    def fetch(
+        self, url: str, headers: dict[str, str], navigation: bool, kind: str
+    ) -> Recorded:
+        """Fetch and record ``url`` with the browser's ``headers`` through the session.
 
-    def record(self, exchange: Exchange, date: datetime, navigation: bool) -> bool:
-        """Write ``exchange`` to the WARC, unless the proxy has stopped; True if written."""
-        try:
-            record = self.recorder.record(exchange, date, dedupe=not navigation)
-        except CaptureError:
-            return False
-        response = exchange.response
+        The page's own document is fetched as the page; anything else is not started once
+        the capture's deadline passed or its size budget is spent (:class:`NotStarted`).
+        ``kind`` is what the request is for (:func:`request_kind`): what cannot be fetched is
+        noted under it, and so is a requisite that answered an error (recorded as it
+        answered, as in a static capture). Raises :class:`CaptureError` when ``url`` cannot
+        be fetched; the caller must discard what is returned.
+        """
         with self._lock:
-            self._fetched.append(Fetched(exchange.url, response.status, response.reason,
-                                         response.media_type, record, navigation))
-        return True
+            page = navigation and url in self._page_urls
+        not_now = None if page else self.session.why_not_start()
+        if not_now:
+            self.note(url, f"not fetched: {not_now}", kind)
+            raise NotStarted(f"not fetched: {not_now}", subject=url)
+        purpose = Purpose(PAGE if page else SUBRESOURCE, dedupe=not navigation, headers=headers)
+        try:
+            recorded = self.session.exchange(url, purpose)
+        except CaptureError as exc:
+            self.note(url, exc.message if page else self.session.failure_note(exc), kind)
+            raise
+        response = recorded.exchange.response
+        with self._lock:
+            if page and recorded.redirect_to:
+                self._follow_page(recorded.redirect_to)
+            self._fetched.append(Fetched(url, response.status, response.reason,
+                                         response.media_type, recorded.record, navigation))
+            if kind in REQUISITE_KINDS and response.status in REDIRECT_STATUSES:
+                # the browser asks for where it leads: that one is counted
+                self._needed.get(kind, set()).discard(url)
+        if kind in REQUISITE_KINDS and response.status >= 400:
+            status = f"HTTP {response.status} {response.reason}".strip()
+            self.note(url, f"{status} (response recorded)", kind)
+        return recorded
+
+    def _follow_page(self, location: str) -> None:
+        """The page redirects to ``location``: that is the page too (as the browser goes on)."""
+        with contextlib.suppress(FetchError):
+            self._page_urls.add(wire_url(location))
 
 
 class _ProxyServer(ThreadingHTTPServer):
@@ -281,14 +294,16 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if url is None:
             return
         if self.headers.get("Upgrade"):
-            proxy.note(url, "WebSocket not recorded (the recording proxy forwards HTTP GET only)")
+            proxy.note(url, "WebSocket not recorded (the recording proxy forwards HTTP GET only)",
+                       OWN_REQUEST, missing=False)
             self._refuse(501, "WebSocket is not supported by archiver's recording proxy")
             return
-        if not proxy.begin():
+        kind = request_kind(url, self.headers.get("Sec-Fetch-Dest"), self.headers.get("Accept"))
+        if not proxy.begin(url, kind):
             self._refuse(503, "over the capture's request limit")
             return
         try:
-            self._forward(proxy, url)
+            self._forward(proxy, url, kind)
         finally:
             proxy.end()
 
@@ -316,7 +331,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     def _not_get(self) -> None:
         url = self._target_url() or self.path
         self.server.proxy.note(url, f"{self.command} not recorded "
-                                    "(the recording proxy forwards GET only)")
+                                    "(the recording proxy forwards GET only)",
+                               OWN_REQUEST, missing=False)
         self._refuse(405, f"{self.command} is not forwarded by archiver's recording proxy")
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _not_get
@@ -341,29 +357,24 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             return None
         return url
 
-    def _forward(self, proxy: RecordingProxy, url: str) -> None:
-        reason = proxy.refuse(url) if proxy.refuse else None
-        if reason:
-            proxy.note(url, reason)
-            self._refuse(403, reason)
-            return
+    def _forward(self, proxy: RecordingProxy, url: str, kind: str) -> None:
         headers = _forwarded_headers(self.headers.items())
         navigation = headers.get("Accept", "").startswith("text/html")
-        date = proxy.clock()
         try:
-            exchange = proxy.exchange(url, headers)
+            recorded = proxy.fetch(url, headers, navigation, kind)
+        except NotStarted as exc:
+            self._refuse(503, exc.message)
+            return
         except CaptureError as exc:
-            proxy.note(url, exc.message)
             self._refuse(502, exc.message)
             return
         except OSError as exc:  # the spool folder vanished: the capture is over
             self._refuse(502, str(exc))
             return
         try:
-            proxy.record(exchange, date, navigation)
-            self._relay(exchange)
+            self._relay(recorded.exchange)
         finally:
-            exchange.discard()
+            recorded.discard()
 
     def _relay(self, exchange: Exchange) -> None:
         """Send the recorded response to the browser, framed by Content-Length."""
@@ -400,6 +411,24 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.rfile.read(int(length))
         elif length or (self.headers and self.headers.get("Transfer-Encoding")):
             self.close_connection = True
+
+
+def request_kind(url: str, destination: str | None, accept: str | None) -> str:
+    """What a browser's request for ``url`` is for: a requisite kind, ``PAGE`` for a page it
+    navigates to, or ``OWN_REQUEST`` for the browser's own favicon request; from
+    ``Sec-Fetch-Dest`` when the browser sent it, else from ``Accept``."""
+    if urlsplit(url).path == "/favicon.ico":
+        return OWN_REQUEST
+    if destination:
+        return FETCH_DESTINATIONS.get(destination.strip().lower(), "other")
+    accept = (accept or "").strip().lower()
+    if accept.startswith("text/html"):
+        return PAGE
+    if accept.startswith("image/"):
+        return "image"
+    if accept.startswith("text/css"):
+        return "stylesheet"
+    return "other"
 
 
 def _forwarded_headers(fields: Any) -> dict[str, str]:

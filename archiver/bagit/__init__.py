@@ -2,7 +2,9 @@
 
 - :mod:`archiver.bagit.read`: what is in a bag, found without following links, and its tag
   files parsed (bagit.txt, bag-info.txt, manifests, fetch.txt); :func:`~archiver.bagit.read.is_bag`
-  is the package's one definition of a bag.
+  is the package's one definition of a bag, and :func:`~archiver.bagit.read.open_in_bag` and
+  :func:`~archiver.bagit.read.read_in_bag` the one way to read a file of a bag (no link
+  followed at any level, size bounded).
 - :mod:`archiver.bagit.rules`: the BagIt checks of any bag, as coded findings
   (:func:`~archiver.bagit.rules.check_bagit`).
 - :mod:`archiver.bagit.fixity`: every checksum of every manifest, one read per file.

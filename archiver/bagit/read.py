@@ -7,20 +7,26 @@ fetch anything, or judge the bag as a whole: comparing the manifests with the di
 Payload-Oxum and the checksums is :mod:`archiver.bagit.rules`' job.
 
 :func:`is_bag` is the one definition of "a bag" (a folder holding bagit.txt) for the whole
-package. :func:`read_bag_info` and :func:`read_manifest` are tolerant readers for code that
-only wants the values (the inventory, the exports): they report nothing. Findings are the B
-codes of :mod:`archiver.codes`.
+package, :func:`is_bag_remains` that of a bag that lost it. :func:`open_in_bag` and
+:func:`read_in_bag` are the one way to read a file of a bag: without following a link at any
+level (a linked data/ or metadata/ folder included), never blocking on a FIFO, within a size
+limit; the tag files, the content checks, the timestamp check, the inventory and the exports
+all go through them.
+:func:`read_bag_info` and :func:`read_manifest` are tolerant readers for code that only wants
+the values (the inventory, the exports): they report nothing and never raise for a bad bag.
+Findings are the B codes of :mod:`archiver.codes`.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -49,6 +55,11 @@ MAX_TAG_FILE_BYTES = 512 * 1024 * 1024
 MAX_INFO_BYTES = 16 * 1024 * 1024  # bag-info.txt read by read_bag_info, at most
 MAX_NAMES_IN_MESSAGE = 10
 MANIFEST_NAME = re.compile(r"^(tag)?manifest-([A-Za-z0-9_-]+)\.txt$")
+#: The tag manifest an RFC 3161 timestamp token stamps, and where that token is kept: a tag
+#: file that no tag manifest lists (listing it would change the very file it stamps, as a tag
+#: manifest cannot list itself), its integrity held by its own signature and imprint.
+STAMPED_TAG_MANIFEST = "tagmanifest-sha256.txt"
+TIMESTAMP_TOKEN = "metadata/tagmanifest-sha256.txt.tsr"
 _VERSION_LINE = re.compile(r"^BagIt-Version: ([0-9]+\.[0-9]+)$")
 _ENCODING_LINE = re.compile(r"^Tag-File-Character-Encoding: (\S+)$")
 _LOOSE_VERSION = re.compile(r"^\s*BagIt-Version\s*:\s*(\S*)\s*$")
@@ -185,9 +196,124 @@ def is_bag(path: Path) -> bool:
 
     bagit.txt is looked for without following a link (a link there is a finding of the bag,
     B013). :func:`archiver.bagit.rules.check_bagit` also accepts a folder that lost its
-    bagit.txt but has data/, so that it can say so (B001).
+    bagit.txt but has data/, so that it can say so (B001): see :func:`is_bag_remains`.
+    Never raises (a folder that cannot be searched is not known to be a bag).
     """
-    return path.is_dir() and os.path.lexists(path / "bagit.txt")
+    return _is_real_dir(path, follow=True) and os.path.lexists(path / "bagit.txt")
+
+
+def is_bag_remains(path: Path) -> bool:
+    """True for a folder that lost its bagit.txt but still looks like a bag.
+
+    That is a real data/ folder beside bag-info.txt or a manifest: a bag whose declaration was
+    deleted, which ``validate`` and ``audit`` report (B001) instead of passing over it.
+    """
+    if not _is_real_dir(path / "data", follow=False):
+        return False
+    try:
+        with os.scandir(path) as entries:
+            return any(
+                e.name == "bag-info.txt" or MANIFEST_NAME.match(e.name) is not None
+                for e in entries
+            )
+    except OSError:
+        return False
+
+
+def _is_real_dir(path: Path, *, follow: bool) -> bool:
+    """A directory (the last component followed only with ``follow``); False on any error."""
+    try:
+        mode = os.stat(path, follow_symlinks=follow).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISDIR(mode)
+
+
+def open_in_bag(bag: Path, relative: str) -> BinaryIO:
+    """Open the regular file ``relative`` (``data/index.cdxj``) of ``bag`` for reading.
+
+    Every folder between ``bag`` and the file, and the file itself, is opened one after the
+    other, each relative to the one before and without following a symbolic link: a link
+    anywhere inside the bag (a linked ``data/`` as much as a linked file) is never followed
+    (``bag`` itself may be one: the caller named it). Raises ``OSError`` as :func:`open` does:
+    ``FileNotFoundError`` when absent, ``ELOOP`` for a link or a linked folder on the way,
+    ``EINVAL`` for anything but a regular file (a FIFO or device is never opened, so never
+    blocked on), and the system's error when it cannot be read (permissions, I/O error).
+    """
+    parts = relative.split("/")
+    if not relative or any(part in ("", ".", "..") for part in parts):
+        raise OSError(errno.EINVAL, "not a path inside the bag", relative)
+    folder = os.open(bag, _SEARCH | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for name in parts[:-1]:
+            inner = os.open(name, _DIR_FLAGS, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        mode = os.stat(parts[-1], dir_fd=folder, follow_symlinks=False).st_mode
+        if stat.S_ISLNK(mode):
+            raise OSError(errno.ELOOP, "a symbolic link, not followed", relative)
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", relative)
+        fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=folder)
+    except NotADirectoryError:  # O_DIRECTORY | O_NOFOLLOW on a link, or a file on the way
+        message = "a folder on the way is a symbolic link or a file, not followed"
+        raise OSError(errno.ELOOP, message, relative) from None
+    finally:
+        os.close(folder)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the look above
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", relative)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+_SEARCH = getattr(os, "O_PATH", os.O_RDONLY)  # a folder opened to search it, not to list it
+_DIR_FLAGS = _SEARCH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC  # never waits on a FIFO
+
+
+class TooLargeError(OSError):
+    """A file of the bag is larger than the reader's limit; it was not read (``EFBIG``)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"{size} bytes: over the limit of {limit}")
+        self.size = size
+        self.limit = limit
+
+
+def read_in_bag(bag: Path, relative: str, limit: int) -> bytes:
+    """The bytes of a regular file of the bag, opened as :func:`open_in_bag` opens it.
+
+    Raises ``OSError`` as :func:`open_in_bag` does, and :class:`TooLargeError` (an
+    ``OSError`` too) when the file holds more than ``limit`` bytes: nothing is read then, and
+    never more than ``limit`` bytes are held. A tolerant caller catches ``OSError``.
+    """
+    with open_in_bag(bag, relative) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise TooLargeError(size, limit)
+        data = read_at_most(handle, limit + 1)
+    if len(data) > limit:  # grew while being read
+        raise TooLargeError(len(data), limit)
+    return data
+
+
+def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of ``handle`` (with their line ends), in order; None for a line over ``limit``.
+
+    A line longer than ``limit`` bytes is skipped whole without being held in memory, so that
+    one hostile line costs at most ``limit`` bytes.
+    """
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(limit)
+        yield None
 
 
 def walk_bag(bag: Path, findings: Findings) -> Tree:
@@ -243,19 +369,13 @@ def read_tag_file(bag: Path, relative: str, tree: Tree, findings: Findings) -> b
     """The bytes of a regular tag file, never through a link; None (and B021) when unreadable."""
     if relative not in tree.files:
         return None
-    if tree.files[relative] > MAX_TAG_FILE_BYTES:
-        findings.add(
-            codes.B021_TOO_LARGE, relative, size=tree.files[relative], limit=MAX_TAG_FILE_BYTES
-        )
-        return None
     try:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        fd = os.open(bag / relative, flags)
-        with os.fdopen(fd, "rb") as handle:
-            return read_at_most(handle, MAX_TAG_FILE_BYTES + 1)
+        return read_in_bag(bag, relative, MAX_TAG_FILE_BYTES)
+    except TooLargeError as exc:
+        findings.add(codes.B021_TOO_LARGE, relative, size=exc.size, limit=exc.limit)
     except OSError as exc:
         findings.add(codes.B021_FILE, relative, reason=exc.strerror or exc)
-        return None
+    return None
 
 
 def read_at_most(handle: BinaryIO, limit: int) -> bytes:
@@ -428,12 +548,13 @@ def read_bag_info(bag: Path) -> dict[str, str]:
     """bag-info.txt as a dict (the first value of a repeated label); {} when unreadable.
 
     A tolerant reader for code that wants the values (inventory, exports): it reports nothing,
-    never follows a link, and reads at most :data:`MAX_INFO_BYTES`.
+    never raises for a bad bag, never follows a link, and reads at most :data:`MAX_INFO_BYTES`.
     """
-    path = bag / "bag-info.txt"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_INFO_BYTES:
+    try:
+        data = read_in_bag(bag, "bag-info.txt", MAX_INFO_BYTES)
+    except OSError:
         return {}
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace")
     info: dict[str, str] = {}
     for label, value in parse_bag_info(text, "bag-info.txt", (1, 0), Findings()):
         info.setdefault(label, value)
@@ -585,13 +706,15 @@ def read_manifest(bag: Path, algorithm: str = "sha256") -> dict[str, str]:
     """The bag's payload manifest for ``algorithm`` as {path: hex digest}; {} when absent.
 
     A tolerant reader (percent-decoding, ``./`` and all, as the checks read it) that reports
-    nothing and never follows a link.
+    nothing, never raises for a bad bag and never follows a link.
     """
-    path = bag / f"manifest-{algorithm}.txt"
-    if path.is_symlink() or not path.is_file():
+    name = f"manifest-{algorithm}.txt"
+    try:
+        data = read_in_bag(bag, name, MAX_TAG_FILE_BYTES)
+    except OSError:
         return {}
-    text = path.read_text(encoding="utf-8", errors="replace")
-    manifest = parse_manifest(text, path.name, algorithm, (1, 0), Findings())
+    text = data.decode("utf-8", errors="replace")
+    manifest = parse_manifest(text, name, algorithm, (1, 0), Findings())
     return {entry.path: entry.digest.lower() for entry in manifest.entries}
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from archiver import codes
 from archiver.bagit.fixity import SinkFactory, compare_digests, hash_files, plan_hashing
 from archiver.bagit.read import (
     MANIFEST_NAME,
+    TIMESTAMP_TOKEN,
     Declaration,
     FetchEntry,
     Manifest,
@@ -151,7 +153,12 @@ def ensure_bag(bag: Path) -> None:
     A folder with data/ but no bagit.txt is checked, so that its missing declaration can be
     reported (B001) like any other damage.
     """
-    if not bag.is_dir():
+    try:
+        mode = os.stat(bag).st_mode
+    except OSError as exc:
+        reason = "no such file or folder" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise NotABagError(f"not a BagIt bag: {reason}", subject=str(bag)) from None
+    if not stat.S_ISDIR(mode):
         raise NotABagError("not a directory, so not a BagIt bag", subject=str(bag))
     if not (is_bag(bag) or os.path.lexists(bag / "data")):
         raise NotABagError("neither bagit.txt nor data/ found: not a BagIt bag", subject=str(bag))
@@ -256,21 +263,29 @@ class Comparison:
 
 
 def locate_listed(manifests: list[Manifest], tree: Tree, findings: Findings) -> Comparison:
-    """Find each listed path on disk, exactly or as a case/normalisation variant (B019)."""
+    """Find each listed path on disk, exactly or as a case/normalisation variant (B019).
+
+    The leniency is for a payload copied through a file system that changed a name's case or
+    normalisation, and it never hides a missing file: one file on disk stands for one listed
+    path only (a file listed under its own name is taken by it), and tag files, whose names
+    BagIt fixes, are found under their exact names only. Otherwise the listed path is missing
+    (B007), as bagit-python says on a case-sensitive file system.
+    """
     variants: dict[str, list[str]] = defaultdict(list)
     for path in sorted(tree.files):
         variants[variant_key(path)].append(path)
-    located: dict[str, str] = {}
+    listed = sorted({e.path for m in manifests for e in m.entries})
+    located = {path: path for path in listed if path in tree.files}
+    taken = set(located.values())
     missing: set[str] = set()
-    for path in sorted({e.path for m in manifests for e in m.entries}):
-        if path in tree.files:
-            located[path] = path
-        elif path in tree.others:
-            continue  # reported as B013 by the walk
-        elif variants.get(variant_key(path)):
-            found = variants[variant_key(path)][0]
-            located[path] = found
-            findings.add(codes.B019_FOUND_AS, path, found=display_path(found))
+    for path in listed:
+        if path in located or path in tree.others:  # links and special files: B013
+            continue
+        free = [f for f in variants.get(variant_key(path), []) if f not in taken]
+        if free and is_payload_path(path):
+            located[path] = free[0]
+            taken.add(free[0])
+            findings.add(codes.B019_FOUND_AS, path, found=display_path(free[0]))
         else:
             missing.add(path)
     return Comparison(located, frozenset(missing))
@@ -329,13 +344,19 @@ def report_unlisted_payload(
 def report_untracked_tags(
     comparison: Comparison, manifests: list[Manifest], tree: Tree, findings: Findings
 ) -> None:
-    """B017 (warning) for tag files that some tag manifest leaves out."""
+    """B017 (warning) for tag files that some tag manifest leaves out.
+
+    Neither the tag manifests nor the timestamp token that stamps one of them
+    (:data:`TIMESTAMP_TOKEN`, checked by its own T findings) can be listed.
+    """
     tag_manifests = [m for m in manifests if not m.payload]
     if not tag_manifests:
         return
     covered = {m.name: {comparison.located.get(e.path) for e in m.entries} for m in tag_manifests}
     for path in sorted(p for p in tree.files if not is_payload_path(p)):
-        if MANIFEST_NAME.match(path) and path.startswith("tagmanifest-"):
+        if (MANIFEST_NAME.match(path) and path.startswith("tagmanifest-")) or (
+            path == TIMESTAMP_TOKEN
+        ):
             continue
         lacking = [name for name, paths in covered.items() if path not in paths]
         if lacking:

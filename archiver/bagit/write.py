@@ -1,7 +1,8 @@
 """Writing BagIt 1.0 bags (RFC 8493): the package stage turns a folder holding ``data/`` into one.
 
 Writes ``bagit.txt``, ``bag-info.txt``, payload manifests and tag manifests for sha256 and
-sha512 (each file read once for both), and the tag files it is given (``metadata/*.xml``).
+sha512 (each file read once for both), the tag files it is given (``metadata/*.xml``) and,
+for a timestamped bag, the RFC 3161 token over the sha256 tag manifest.
 It writes the bag itself rather than calling ``bagit.make_bag``, which writes BagIt 0.97,
 changes the working directory and moves files around; bagit-python is used to check the
 result (see :mod:`archiver.verify`). This module does not decide where a bag lives, and
@@ -16,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from archiver._version import SOFTWARE
+from archiver.bagit.read import TIMESTAMP_TOKEN
 from archiver.errors import BagBuildError
 from archiver.hashing import BAG_ALGORITHMS, digest_file, human_size
 from archiver.model import Agent, Capture, DublinCore, FileFixity
@@ -85,12 +87,25 @@ def write_bag(
     tag_paths = sorted(
         p
         for p in _walk_files(bag_dir)
-        if not _is_payload(bag_dir, p) and not _is_tagmanifest(bag_dir, p)
+        if not _is_payload(bag_dir, p)
+        and not _is_tagmanifest(bag_dir, p)
+        and p.relative_to(bag_dir).as_posix() != TIMESTAMP_TOKEN
     )
     digests = [(p.relative_to(bag_dir).as_posix(), digest_file(p)[1]) for p in tag_paths]
     for algorithm in BAG_ALGORITHMS:
         entries = [(d[algorithm], relative) for relative, d in digests]
         _write_manifest(bag_dir / f"tagmanifest-{algorithm}.txt", entries)
+
+
+def write_timestamp_token(bag_dir: Path, token: bytes) -> None:
+    """Add the RFC 3161 token over ``tagmanifest-sha256.txt`` as a tag file.
+
+    It goes to :data:`~archiver.bagit.read.TIMESTAMP_TOKEN`, after the tag manifests are
+    written and outside them: listing it would change the tag manifest it stamps.
+    """
+    target = bag_dir / TIMESTAMP_TOKEN
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write_text(target, token)
 
 
 def bag_info(

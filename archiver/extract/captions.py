@@ -1,31 +1,38 @@
 """Is this paragraph of a plain-text article a photo caption? A small learned model, explained.
 
 Plain-text articles carry their photos' captions as paragraphs among the body text. This
-module judges one paragraph, with what stands just before it, and says whether it is a
-caption and why. Precision comes first: a body paragraph taken for a caption is cut out of
-the article, so when unsure the answer is "body".
+module judges one paragraph, knowing what stands just before and after it (``Surroundings``),
+and says whether it is a caption and why. Precision comes first: a body paragraph taken for
+a caption is cut out of the article, so when unsure the answer is "body". It also says which
+paragraphs only mark a figure (``figure_marker``: "Image", "Image source, Reuters", a credit
+standing alone) and which are a name alone (``name_line``: a credit beside a caption).
 
 How it decides:
 
-1. The paragraph is read (``read_paragraph``): a credit is split off ("(AP Photo/X)",
-   "Photograph: X", "Credit...X", a credit on a line of its own), then a photo lead ("In this
-   file photo,", "FILE -", "From left,"); the first sentence is tagged by
+1. The paragraph is read (``read_paragraph``): a credit is split off by
+   ``archiver.extract.credits.split_credit`` ("(AP Photo/X)", "Photograph: X", "Credit...X",
+   a credit on a line of its own), then a photo lead ("In this file photo,", "FILE -",
+   "From left,"); the first sentence is tagged by
    ``archiver.extract.tagging`` (the only door to the language tools) and its main verb is
    found: present ("A man walks", "Soldiers are reunited"), past, perfect, modal, or none
    ("The aftermath of the blast in Brussels.").
-2. Some forty yes/no cues are computed (``FEATURES``): the credit; a figure marker line
-   just before ("Image", "Image source, Reuters"); the tense; a pronoun or a fronted clause
+2. Rules first (``caption_rule``): a paragraph with a credit of its own is a caption, and
+   so is a sentence without a final stop beside a figure marker or a credit line (as BBC
+   pages print captions); a paragraph under 3 or over 80 words is body text.
+3. Otherwise some forty yes/no cues are computed (``FEATURES``): a figure marker just
+   before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first or second person;
    a missing final stop; sentences and length; a place, a date; future time; numbers; ...
    and each word of the first sentence is a cue of its own (``WORD_CUE``).
-3. A logistic model weighs the cues (weights in ``caption_model.json``, learned offline by
+4. A logistic model weighs the cues (weights in ``caption_model.json``, learned offline by
    ``benchmarks/train_caption_model.py`` from labelled articles; evaluated here in plain
    Python). The paragraph is a caption when the probability reaches the model's threshold,
    which was set for precision.
 
-``caption_evidence`` returns the decision with every cue's contribution, largest first, so
-a maintainer can read why. The model covers English only: ``MODEL_LANGUAGES``; the caller
-(``archiver.extract.plaintext``) detects the language first and asks nothing otherwise.
+``caption_evidence`` returns the decision with every cue's contribution, largest first (or
+the rule that decided), so a maintainer can read why. The model covers English only:
+``MODEL_LANGUAGES``; the caller (``archiver.extract.plaintext``) detects the language first
+and asks nothing otherwise.
 Pure: no disk beyond the packaged weights, no network.
 """
 
@@ -39,21 +46,23 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from archiver.extract.credits import AGENCIES, clean_caption
-from archiver.extract.credits import split_credit as split_trailing_credit
-from archiver.extract.tagging import Token, tag
+from archiver.extract.credits import credit_line, split_credit
+from archiver.extract.tagging import Token, is_dictionary_word, tag
 
 __all__ = [
     "FEATURES",
     "MODEL_LANGUAGES",
     "WORD_CUE",
     "CaptionEvidence",
+    "Marker",
     "Reading",
+    "Surroundings",
     "caption_evidence",
     "caption_features",
+    "caption_rule",
     "figure_marker",
+    "name_line",
     "read_paragraph",
-    "split_credit",
     "split_sentences",
 ]
 
@@ -67,86 +76,71 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# --- Credits and figure markers ------------------------------------------------------------
+# --- Figure markers -----------------------------------------------------------------------------
 
-#: A photographer working for a publication, after the last sentence: "... Duqm. Jane Doe for
-#: Rest of World".
-_FOR_CREDIT = re.compile(
-    r"(?<=[.!?])\s+(?P<credit>(?:[A-Z][\w.'’-]+\s){1,3}for\s+(?:The\s+)?[A-Z][\w’'&. -]{1,40})$"
-)
-_GLUED_CREDIT = re.compile(r"\s*(?:Photo )?Credit\s*(?:\.\.\.|…|:)\s*(?P<credit>\S.{1,150})$")
-_AGENCY_ONLY = re.compile(rf"(?:{AGENCIES})")
-_SLASH_NAMES = re.compile(r"[A-Z][\w.'’ -]{1,60}\s?/\s?[A-Z][\w.'’ /-]{1,80}")
-#: A last line of a few capitalised words and no stop: a name ("Jane Doe", "Panos Pictures").
-_NAME_LINE = re.compile(
-    r"(?:[A-Z][\w.'’&-]*|of|for|the|and|via|de|van|von)(?:\s+(?:[A-Z][\w.'’&-]*|of|for|the|"
-    r"and|via|de|van|von|/)){0,5}"
-)
 _MARKER_WORDS = re.compile(r"(?:Image|Photo|Picture|Photograph|Gallery|Slideshow|Foto)s?\s*:?")
-_MARKER_WITH_CREDIT = re.compile(
-    r"(?:Image|Photo|Picture) (?:source|credit)\s*[,:]\s*(?P<credit>.+)"
-)
+_SOURCE_LABEL = re.compile(r"(?:Image|Photo|Picture) source\s*[,:]", re.IGNORECASE)
 
 
-def _credit_shaped(line: str) -> bool:
-    """Whether a line is a credit and nothing else: an agency ("Getty Images"), names with a
-    slash ("REUTERS/Jane Doe"), or a labelled credit ("Photograph: X")."""
-    line = line.strip().rstrip(".")
-    if not line or len(line.split()) > 12 or line[-1:] in "!?":
-        return False
-    if _AGENCY_ONLY.fullmatch(line) or _SLASH_NAMES.fullmatch(line):
-        return True
-    caption, credit = split_trailing_credit(line)
-    return credit is not None and not caption.strip()
+@dataclass(frozen=True)
+class Marker:
+    """A paragraph that only marks a figure: neither a heading nor a caption.
 
-
-def split_credit(paragraph: str) -> tuple[str, str | None]:
-    """Split a photo credit off a paragraph: ``(caption, credit or None)``.
-
-    Interface words copied with a caption ("Image caption, ...") are dropped first.
-    Recognised: a credit on the paragraph's last line ("...Mosul.\\nJane Doe/AFP", or only a
-    name of a few capitalised words: "...Mosul.\\nPanos Pictures"), one glued
-    after "Credit..." (text copied from pages that print "Credit...Name"), and every trailing
-    form ``archiver.extract.credits.split_credit`` knows ("(AP Photo/X)", "Photograph: X",
-    "Photo: X", "... Monday. REUTERS/X", "... Monday. Getty Images"). A full stop after a
-    credit in parentheses ends the caption when it has none of its own.
+    ``kind`` is "figure" for a line announcing the figure that follows ("Image", "Photo",
+    "Image source, Reuters"), and "credit" for a credit standing alone ("Getty Images",
+    "Credit...Jane Doe", "Photograph by X for The Atlantic"), which belongs to the caption
+    beside it: the one before it, or else the one after.
     """
-    lines = [line.strip() for line in paragraph.strip().split("\n") if line.strip()]
-    if len(lines) > 1 and (_credit_shaped(lines[-1]) or _NAME_LINE.fullmatch(lines[-1])):
-        return " ".join(lines[:-1]), _clean(lines[-1])
-    text = clean_caption(" ".join(lines))  # without "Image caption," and such interface words
-    glued = _GLUED_CREDIT.search(text) or _FOR_CREDIT.search(text)
-    if glued and glued.start() > 0:
-        return text[: glued.start()].rstrip(), _clean(glued.group("credit"))
-    caption, credit = split_trailing_credit(text)
-    if credit is None or not caption.strip():
-        return text, None
-    caption = caption.rstrip(" —–-")
-    if text.endswith(".") and caption[-1:].isalnum():
-        caption += "."
-    return caption, _clean(credit)
+
+    kind: str
+    credit: str | None
 
 
-def _clean(credit: str) -> str:
-    return re.sub(r"^(?:Photograph|Photo|Image|Picture)s?\s*(?::|by)\s*", "", credit).strip(
-        " .—–-()"
-    )
-
-
-def figure_marker(paragraph: str) -> tuple[bool, str | None]:
-    """Whether a paragraph only marks a figure, and the credit it names: a lone "Image" or
-    "Photo" line, "Image source, Reuters", or a credit standing alone ("Getty Images",
-    "Photograph: Jane Doe/AFP"). Such lines stand before or after a caption in text copied
-    from web pages; they are neither headings nor captions."""
+def figure_marker(paragraph: str) -> Marker | None:
+    """The figure marker a paragraph is (see ``Marker``), or None for any other paragraph."""
     text = " ".join(paragraph.split())
     if _MARKER_WORDS.fullmatch(text):
-        return True, None
-    labelled = _MARKER_WITH_CREDIT.fullmatch(text)
-    if labelled:
-        return True, _clean(labelled.group("credit"))
-    if _credit_shaped(text) and len(text.split()) <= 8:
-        return True, _clean(text)
-    return False, None
+        return Marker("figure", None)
+    credit = credit_line(text) or (text if _photographer_for(text) else None)
+    if credit is None or len(text.split()) > 12:
+        return None
+    return Marker("figure" if _SOURCE_LABEL.match(text) else "credit", credit)
+
+
+def name_line(paragraph: str) -> str | None:
+    """The name, when a paragraph is only a name of two to five words that opens with a first
+    name ("Ben Olender", "Panos Pictures", "Los Angeles Times"): below a caption, its credit."""
+    text = " ".join(paragraph.split())
+    if not _NAME.fullmatch(text) or not _first_name(text.split()[0]):
+        return None
+    nouns = all(t.tag in {"NNP", "NNPS", "NN", "NNS"} for t in tag(text) if t.text[0].isupper())
+    return text if nouns else None  # not "Kingsbridge Left Behind"
+
+
+_NAME = re.compile(r"[A-Z][a-z'’-]+(?: (?:[A-Z][\w.'’-]+|de|van|von|bin|al)){1,4}")
+
+
+def _first_name(word: str) -> bool:
+    """Whether a capitalised word reads as a first name: a proper noun that is no English
+    word ("Erin", not "Mark" or "Ten")."""
+    return not is_dictionary_word(word) and tag(word)[0].tag == "NNP"
+
+
+#: A photographer working for a publication: "Erin Hageman for Public Radio North".
+_WORKING_FOR = re.compile(
+    r"(?P<first>[A-Z][a-z'’-]+)(?: [A-Z][\w.'’-]+){1,2} for [A-Z][\w'’&.-]*"
+    r"(?: (?:[A-Z][\w'’&.-]*|of|and|the|de)){0,5}"
+)
+
+
+def _photographer_for(text: str) -> bool:
+    """Whether a line names a photographer for a publication (``credits.credit_line`` knows
+    "... for The X"): its first word is a first name, not an English word ("Ten Reasons for
+    Hope", "Vote Leave for Change")."""
+    match = _WORKING_FOR.fullmatch(text)
+    if not match:
+        return False
+    return _first_name(match.group("first"))
 
 
 # --- Sentences and the photo lead ----------------------------------------------------------
@@ -182,7 +176,8 @@ _PHOTO_LEAD = re.compile(
     r"handout|frame grab|screenshot|still|view)\b[^,]{0,80},\s*(?:\d{4},\s*)?"
     r"|FILE(?: PHOTO)?\s*[-–—:]\s*"
     r"|\(?(?:from )?(?:left to right|right to left|L-R|R-L|left|right)\)?\s*[,:]\s*"
-    r"|(?:Pictured|Above|Top|Below|Main image|Main picture|Inset)\s*[,:]\s*)",
+    r"|(?:Pictured|Above|Top|Below|Main image|Main picture|Inset)\s*[,:]\s*"
+    r"|(?:Photo|Picture|Image)\s*:\s*)",
     re.IGNORECASE,
 )
 
@@ -267,8 +262,8 @@ def _tense(tokens: tuple[Token, ...], main: int | None) -> str:
 #: The cues, in the order of the model's weights; each is 1 when present, else 0.
 FEATURES = (
     # how the paragraph is presented
-    "credit",
     "after_figure_marker",
+    "before_credit_line",
     "photo_lead",
     "position_aside",
     "caption_label",
@@ -317,6 +312,7 @@ FEATURES = (
     "present_scene",
     "verbless_scene",
     "sentence_without_stop",
+    "unstopped_before_credit",
 )
 #: Besides ``FEATURES``, each word of the first sentence (as its lemma; names left out) is a
 #: cue of its own ("word:walk"): the model learns which words show a moment (walk, hold,
@@ -360,11 +356,21 @@ _NOT_PLAIN = (
 )
 
 
-def caption_features(reading: Reading, *, after_figure_marker: bool = False) -> dict[str, float]:
+@dataclass(frozen=True)
+class Surroundings:
+    """What stands around a paragraph in its article: a figure marker just before it ("Image",
+    "Image source, Reuters", a credit standing alone: see ``figure_marker``), a credit line
+    just after it."""
+
+    after_figure_marker: bool = False
+    before_credit_line: bool = False
+
+
+def caption_features(reading: Reading, around: Surroundings = Surroundings()) -> dict[str, float]:
     """The cues of a read paragraph, by name: every name of ``FEATURES``, and a ``WORD_CUE``
     for each word of its first sentence."""
     cues = {
-        **_presentation(reading, after_figure_marker),
+        **_presentation(reading, around),
         **_content(reading),
         **_clause(reading),
     }
@@ -372,12 +378,11 @@ def caption_features(reading: Reading, *, after_figure_marker: bool = False) -> 
     plain = plain and not any(cues[name] for name in _NOT_PLAIN)
     cues["present_scene"] = plain and reading.tense == "present"
     cues["verbless_scene"] = plain and reading.tense == "none" and len(reading.text.split()) >= 4
-    cues["sentence_without_stop"] = (
-        cues["no_final_stop"]
-        and len(reading.text.split()) > 10
-        and reading.tense != "none"
-        and reading.text[:1].isupper()
-    )
+    cues["sentence_without_stop"] = _unstopped_sentence(reading)
+    # a credit line follows a line without a stop: a caption as BBC pages print them, where
+    # a sentence ending in a stop before a credit line may be body text with the credit of
+    # the caption after it
+    cues["unstopped_before_credit"] = cues["no_final_stop"] and around.before_credit_line
     found = {name: float(cues[name]) for name in FEATURES}
     for token in reading.tokens:
         if token.text[:1].isalpha() and token.tag not in {"NNP", "NNPS"}:
@@ -385,13 +390,39 @@ def caption_features(reading: Reading, *, after_figure_marker: bool = False) -> 
     return found
 
 
-def _presentation(r: Reading, after_figure_marker: bool) -> dict[str, bool]:
+def _unstopped_sentence(r: Reading) -> bool:
+    """A sentence of more than ten words, with a verb, that ends without a stop."""
+    return (
+        r.text.rstrip(_CLOSERS)[-1:].isalnum()
+        and len(r.text.split()) > 10
+        and r.tense != "none"
+        and r.text[:1].isupper()
+    )
+
+
+def caption_rule(reading: Reading, around: Surroundings) -> str | None:
+    """Why a paragraph is a caption whatever the model would say, or None.
+
+    It carries a photo credit of its own (body text never does: the credit splitter leaves a
+    source cited in a sentence alone, "(Reuters)."); or it is a sentence without a final stop
+    beside a figure marker or a credit line, as BBC pages print captions ("The president said
+    he would keep fighting for tighter gun laws", then "Getty Images").
+    """
+    if reading.credit is not None:
+        return f"it carries a photo credit ({reading.credit})"
+    beside = around.after_figure_marker or around.before_credit_line
+    if beside and _unstopped_sentence(reading):
+        return "a sentence without a final stop beside a figure marker or a credit line"
+    return None
+
+
+def _presentation(r: Reading, around: Surroundings) -> dict[str, bool]:
     """Cues of form: credit, markers, punctuation, sentences and size."""
     end = r.text.rstrip(_CLOSERS)[-1:]
     n_words = len(r.text.split())
     return {
-        "credit": r.credit is not None,
-        "after_figure_marker": after_figure_marker,
+        "after_figure_marker": around.after_figure_marker,
+        "before_credit_line": around.before_credit_line,
         "photo_lead": r.photo_lead,
         "position_aside": r.position_aside,
         "caption_label": r.caption_label,
@@ -516,7 +547,7 @@ class CaptionEvidence:
     """The verdict on one paragraph and why.
 
     ``contributions`` lists each cue that is present with its weight in log-odds, largest
-    effect first; ``rejected`` says why a paragraph was refused before the model was asked.
+    effect first; ``decided`` says why a rule gave the verdict before the model was asked.
     """
 
     is_caption: bool
@@ -524,27 +555,33 @@ class CaptionEvidence:
     text: str
     credit: str | None
     contributions: tuple[tuple[str, float], ...] = ()
-    rejected: str | None = None
+    decided: str | None = None
 
     def explain(self) -> str:
         """One line: the verdict, the probability and the cues that weighed most."""
         verdict = "caption" if self.is_caption else "body"
-        if self.rejected:
-            return f"{verdict}: {self.rejected}"
+        if self.decided:
+            return f"{verdict}: {self.decided}"
         cues = ", ".join(f"{name} {weight:+.1f}" for name, weight in self.contributions[:6])
         return f"{verdict} (p={self.probability:.2f}): {cues}"
 
 
-def caption_evidence(paragraph: str, *, after_figure_marker: bool = False) -> CaptionEvidence:
-    """Judge one paragraph; ``after_figure_marker`` when the paragraph before it marks a
-    figure ("Image", "Image source, Reuters"; see ``figure_marker``)."""
+def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> CaptionEvidence:
+    """Judge one paragraph, knowing what stands around it (``Surroundings``).
+
+    Rules come before the model: a paragraph outside ``MIN_WORDS``-``MAX_WORDS`` words is
+    body text; one that ``caption_rule`` accepts is a caption.
+    """
     reading = read_paragraph(paragraph)
     n_words = len(reading.text.split())
     if not MIN_WORDS <= n_words <= MAX_WORDS:
         why = f"{n_words} words is outside {MIN_WORDS}-{MAX_WORDS}"
-        return CaptionEvidence(False, 0.0, reading.text, reading.credit, rejected=why)
+        return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
+    ruled = caption_rule(reading, around)
+    if ruled:
+        return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=ruled)
     m = model()
-    cues = caption_features(reading, after_figure_marker=after_figure_marker)
+    cues = caption_features(reading, around)
     contributions = [(name, m.weights.get(name, 0.0)) for name, on in cues.items() if on]
     score = m.bias + sum(weight for _, weight in contributions)
     probability = 1.0 / (1.0 + math.exp(-score))

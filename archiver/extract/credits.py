@@ -1,13 +1,26 @@
-"""Telling a photo's credit apart from its caption, in text.
+"""Telling a photo's credit apart from its caption, in text: the one credit splitter.
 
-News sites write credits in a handful of ways: a trailing label ("Photograph: Name/Agency",
-"Photo: X", "Credit: X", "Foto: X"), a parenthesis or bracket at the end ("(AP Photo/Name)",
-"[Name/Reuters]", "(Getty Images)"), or a last sentence-less segment naming an agency
-("… on Monday. John Smith/AFP via Getty Images", "REUTERS/Name"). ``split_credit`` finds these;
-``clean_credit`` and ``clean_caption`` remove the labels and interface words around them.
+News sites write credits in a handful of ways, and text copied from their pages keeps them:
+
+- a trailing label: "Photograph: Name/Agency", "Photo: X", "Credit: X", "Foto: X", or
+  "Credit...X" glued to the caption ("... over time.Credit...Jane Doe", as NYT pages print);
+- a parenthesis or bracket at the end: "(AP Photo/Name)", "[Name/Reuters]", "(Getty Images)";
+- a last segment after the final sentence or a dash that names an agency or is
+  "Name/Agency" ("... on Monday. John Smith/AFP via Getty Images", "REUTERS/Name",
+  "... in Kyiv — Getty Images"), or a photographer working for a publication ("... in Duqm.
+  Jane Doe for Rest of World");
+- a line of its own below the caption: any of the above, or only a name ("...Mosul.\nJane Doe").
+
+``split_credit`` finds these in a caption (the HTML reader's figure captions, the plain-text
+reader's paragraphs); ``credit_line`` says whether a line is a credit and nothing else
+("Getty Images", "Credit...Jane Doe", "Image source, PA Media", "Photograph by X for The
+Atlantic") and gives it; ``clean_credit`` and ``clean_caption`` remove the labels and
+interface words around them.
 
 Pure string functions, no HTML. Limits: a credit woven into the middle of a sentence, or one
-naming no agency without any label or slash ("… on Monday. John Smith"), stays in the caption.
+naming no agency and having no label, slash or publication ("... on Monday. John Smith") on
+the caption's own line, stays in the caption. A source named in brackets before a sentence's
+own full stop ("Shares fell 3% (Reuters).") is a citation, not a photo credit.
 """
 
 from __future__ import annotations
@@ -34,7 +47,7 @@ _LABEL = (
     r"(?:(?:Photo|Image|Picture|Foto|Bild)s? [Cc]redits?|Image [Ss]ource|"
     r"Photo(?:graph|graphs|s|graphy)?|Pictures?|Pic|Images?|Credits?|"
     r"Source|Foto(?:s|grafía|grafia)?|Bild(?:er|rechte|quelle)?|Quelle|Photographer|"
-    r"Illustration|Composite|Graphic|Video|Crédits?(?: photo)?|Fotó|Zdjęcie|Kuva|"
+    r"Illustration|Composite|Graphic|Chart|Video|Crédits?(?: photo)?|Fotó|Zdjęcie|Kuva|"
     r"Ilustración|Imagen|Copyright|©)"
 )
 _TRAILING_LABEL = re.compile(
@@ -49,14 +62,13 @@ _TRAILING_BY = re.compile(
     re.I,
 )
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,140})[)\]]\s*\.?$")
-_TRAILING_SEGMENT = re.compile(
-    r"(?:(?<=[.!?…»”\"')\]])|\s[|–—-])\s+(?P<credit>[^.!?|]{2,120}?)\s*$"
+_TRAILING_SEGMENT = re.compile(  # an initial's stop may stand inside: "Miguel A. Lopes/EPA"
+    r"(?:(?<=[.!?…»”\"')\]])|\s[|–—-])\s+(?P<credit>(?:[^.!?|]|(?<=\b[A-Z])\.){2,120}?)\s*$"
 )
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
 _PHOTO_WORD = re.compile(rf"\b(?:Photo|Foto|Photograph|Pic|Picture|Image|Bild)\b|^{_LABEL}\b", re.I)
 _LEADING_LABEL = re.compile(
-    rf"^(?:{_LABEL}|Image source,|Credit\.\.\.|Credit…|File)\s*(?::|：|\.\.\.|…|,|-|by)?\s*",
-    re.I
+    rf"^(?:{_LABEL}|Image source,|Credit\.\.\.|Credit…|File)\s*(?::|：|\.\.\.|…|,|-|by)?\s*", re.I
 )
 _INTERFACE = re.compile(
     r"^(?:Image caption,?|Caption:|Photo caption:|Hide caption|Show caption|Toggle caption|"
@@ -69,16 +81,116 @@ _INTERFACE = re.compile(
 
 
 def split_credit(text: str) -> tuple[str, str | None]:
-    """``text`` split into the caption proper and a credit written at its end, if any."""
+    """``text`` split into the caption proper and a credit written at its end, if any.
+
+    A credit on a last line of its own comes first (``credit_line``, or a name alone below a
+    finished sentence or a single line); then the trailing forms of the module docstring. A
+    full stop after a credit in brackets ends the caption when it has none of its own
+    ("Ferries wait (Photo by X)." gives "Ferries wait.").
+    """
+    lines = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    if len(lines) > 1:
+        above = clean_caption(" ".join(lines[:-1]))
+        credit = credit_line(lines[-1])
+        finished = above.endswith(_SENTENCE_ENDS) or len(lines) == 2
+        if credit is None and finished and _NAME_LINE.fullmatch(lines[-1]):
+            credit = clean_credit(lines[-1])
+        if credit and above:
+            return above, credit
     text = clean_caption(text)
-    for finder in (_bracket_credit, _label_credit, _by_credit, _segment_credit, _equals_credit):
+    for finder in _FINDERS:
         found = finder(text)
         if found:
             caption, raw_credit = found
             credit = clean_credit(raw_credit)
             if credit:
-                return caption.rstrip(" ,;:|–—-"), credit
+                caption = caption.rstrip(" ,;:|–—-")
+                if text.endswith(".") and caption[-1:].isalnum():
+                    caption += "."
+                return caption, credit
     return text, None
+
+
+_SENTENCE_ENDS = (".", "!", "?", "”", '"', "’", "'", ")")
+#: A line of a few capitalised words and no stop: a name ("Jane Doe", "Panos Pictures").
+_NAME_LINE = re.compile(
+    r"(?:[A-Z][\w.'’&-]*)(?:\s+(?:[A-Z][\w.'’&-]*|of|for|the|and|via|de|van|von|/)){0,5}"
+)
+
+
+def credit_line(text: str) -> str | None:
+    """The credit, when a line is a credit and nothing else; else None.
+
+    A credit line is labelled ("Photograph: X", "Photograph by X for The Atlantic", "Credit...
+    X", "Image source, PA Media", "Illustration by X"), bracketed ("(AP Photo/X)"), an
+    agency or stock library ("Getty Images", "PA Media"), names with a slash ("REUTERS/Jane
+    Doe", "Jane Doe/AFP via Getty Images"), or a photographer for a publication ("Jane Doe for
+    The New York Times"). A dash before it is dropped ("— Getty Images"). A name alone is not
+    enough: a line "Jane Doe" may as well be a caption.
+    """
+    line = clean_text(text).lstrip(" —–-").rstrip(" .")
+    if not line or len(line.split()) > 12 or line[-1] in "!?":
+        return None
+    labelled = _LABELLED_LINE.fullmatch(line)
+    if labelled:  # unless a sentence follows the label: "Photo: Residents sort through ..."
+        sentence = _reads_as_sentence(clean_text(text).split(None, 1)[-1])
+        return None if sentence else clean_credit(labelled.group("credit"))
+    if "/" in line and not _names_or_credit_words(line):
+        return None
+    sentence_break = re.search(r"[.!?]\s+\S", line)
+    if sentence_break and not (_SLASHED.fullmatch(line) and "/" in line[: sentence_break.start()]):
+        return None  # a stop may follow a slashed credit: "Jane Doe/UN Photo. Courtesy of X"
+    if _SLASHED.fullmatch(line):
+        return clean_credit(line)
+    caption, credit = split_credit(line)
+    if credit and not caption.strip(" .,;:-–—()[]"):
+        return credit
+    if (
+        is_credit_only(line)
+        or _FOR_PUBLICATION_LINE.fullmatch(line)
+        or _AGENCY_LINE.fullmatch(line)
+    ):
+        return clean_credit(line)
+    return None
+
+
+_AGENCY_LINE = re.compile(rf"(?:The )?(?:{AGENCIES})", re.IGNORECASE)  # "ASSOCIATED PRESS"
+#: A credit line that opens with its label: "Photograph by X", "Staff photo by X", "Image
+#: credit: X", "Image source, X", "Chart: X", "Source: X", "Credit: X", "Credit...X".
+_LABELLED_LINE = re.compile(
+    r"(?:(?:staff|file|handout|contributed|submitted)\s+)?"
+    r"(?:(?:photo(?:graph)?|picture|image|illustration|chart|graphic|video|foto)s?"
+    r"(?:\s+(?:credit|source)s?)?\s*(?:by\b|:|,)|credits?\s*(?::|\.\.\.|…)|source\s*:)"
+    r"\s*(?P<credit>\S.{0,150})",
+    re.IGNORECASE,
+)
+#: Names with a slash: "Frank van Beek / UN Photo/ICJ", "REUTERS/Jane Doe".
+_SLASHED = re.compile(r"[A-Z][\w.'’ -]{1,60}\s?/\s?[A-Z][\w.'’ /-]{1,80}")
+_INSTITUTION_WORDS = frozenset(["of", "the", "and", "for", "at", "in"])
+_NAME_PARTICLES = frozenset(
+    ["van", "von", "de", "da", "der", "den", "du", "dos", "la", "le", "al", "bin", "ibn", "y"]
+)
+
+
+def _names_or_credit_words(line: str) -> bool:
+    """Whether a line names an agency or a picture, or holds only names (``_names_only``),
+    unlike "Best for Active/Side Sleepers"."""
+    if _PICTURE_WORD.search(line) or _AGENCY_END.search(" " + line.split("/")[-1]):
+        return True
+    return _names_only(line, _NAME_PARTICLES)
+
+
+def _names_only(text: str, small: frozenset[str] = _NAME_PARTICLES | _INSTITUTION_WORDS) -> bool:
+    """Whether every lower-case word is a particle of a name ("Frank van Beek") or, by
+    default, a small word of an institution's name ("Court of Appeal")."""
+    return all(not w[:1].islower() or w in small for w in re.split(r"[\s/]+", text))
+
+
+#: A photographer working for a publication, as a line of its own: "Jane Doe for The Atlantic".
+_FOR_PUBLICATION_LINE = re.compile(
+    r"(?:[A-Z][\w.'’-]+\s){1,3}for\s+The\s+[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,4}"
+    r"(?:\s+via\s+[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})?"
+)
 
 
 def _bracket_credit(text: str) -> tuple[str, str] | None:
@@ -91,10 +203,23 @@ def _bracket_credit(text: str) -> tuple[str, str] | None:
         return None
     inside = match.group("credit").strip()
     before = text[: match.start()].rstrip()
-    credit_like = "/" in inside or _AGENCY_END.search(" " + inside) or _PHOTO_WORD.search(inside)
-    after_sentence = before.endswith((".", "!", "?", "”", "\"")) and inside[:1].isupper() \
-        and not inside.rstrip().endswith((".", "!", "?")) and len(inside.split()) <= 10
+    slash = re.search(r"[^\W\d_]\s?/\s?[^\W\d_]", inside)  # names, not "10.1038/s41586"
+    credit_like = (
+        slash
+        or _AGENCY_END.search(" " + inside)
+        or _PHOTO_WORD.search(inside)
+        or _COURTESY.match(inside)
+    )
+    after_sentence = (
+        before.endswith((".", "!", "?", "”", '"'))
+        and inside[:1].isupper()
+        and not inside.rstrip().endswith((".", "!", "?"))
+        and len(inside.split()) <= 10
+        and _names_only(inside)  # "(U.S. District Court)", not "(Staff reports)"
+    )
     if not (credit_like or after_sentence) or len(inside.split()) > 14:
+        return None
+    if _cites_a_source(text, before, inside):
         return None
     named = _NAME_BEFORE_BRACKET.search(before)
     if named and credit_like:
@@ -102,8 +227,38 @@ def _bracket_credit(text: str) -> tuple[str, str] | None:
     return before, inside
 
 
+_PICTURE_WORD = re.compile(r"\b(?:Photo|Foto|Pic|Picture|Image|Bild|Illustration|Getty)", re.I)
+
+
+def _cites_a_source(text: str, before: str, inside: str) -> bool:
+    """Whether a bracket before a sentence's own full stop names the report's source ("Shares
+    fell 3% (Reuters)."): no picture word, no slash, and the sentence had not ended."""
+    closes_sentence = text.rstrip().endswith((").", "].")) and not before.endswith(_SENTENCE_ENDS)
+    return closes_sentence and "/" not in inside and not _PICTURE_WORD.search(inside)
+
+
 _NAME_BEFORE_BRACKET = re.compile(
-    r"(?<=[.!?”\"])\s+(?P<name>(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}[A-ZÀ-Þ][\w'’-]+)$")
+    r"(?<=[.!?”\"])\s+(?P<name>(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}[A-ZÀ-Þ][\w'’-]+)$"
+)
+
+
+_GLUED = re.compile(r"(?<=\S)\s*(?:Photo )?Credit\s*(?:\.\.\.|…|:)\s*(?P<credit>\S.{1,150})$")
+#: After the last sentence, a photographer working for a publication: "Jane Doe for Rest of
+#: World", "Jane Doe for The New York Times".
+_FOR_PUBLICATION = re.compile(
+    r"(?<=[.!?”\"])\s+(?P<credit>(?:[A-Z][\w.'’-]+\s){1,3}for\s+(?:The\s+)?[A-Z][\w’'&. -]{1,40})$"
+)
+
+
+def _glued_credit(text: str) -> tuple[str, str] | None:
+    """ "Credit...X" after the caption, glued to it or not ("... over time.Credit...Jane Doe")."""
+    match = _GLUED.search(text)
+    return (text[: match.start()], match.group("credit")) if match else None
+
+
+def _for_credit(text: str) -> tuple[str, str] | None:
+    match = _FOR_PUBLICATION.search(text)
+    return (text[: match.start()], match.group("credit")) if match else None
 
 
 def _equals_credit(text: str) -> tuple[str, str] | None:
@@ -114,14 +269,36 @@ def _equals_credit(text: str) -> tuple[str, str] | None:
 
 
 def _label_credit(text: str) -> tuple[str, str] | None:
+    """A labelled credit at the end ("... Monday. Photograph: Jane Doe/PA"), or making up the
+    whole text ("Photo: Getty Images"); not a label leading a caption ("Photo: Residents sort
+    through what is left of a house.")."""
     match = _TRAILING_LABEL.search(text)
     if not match or len(match.group("credit").split()) > 16:
         return None
+    if match.start() == 0 and _reads_as_sentence(match.group("credit")):
+        return None
     credit = match.group("credit")
-    if match.group("label") in ("Source", "Video", "Graphic") and "/" not in credit \
-            and not _AGENCY_END.search(" " + credit):
+    if (
+        match.group("label") in ("Source", "Video", "Graphic")
+        and "/" not in credit
+        and not _AGENCY_END.search(" " + credit)
+    ):
         return None
     return text[: match.start()], credit
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """Whether what follows a label is a sentence rather than a credit: five or more words
+    ending with a full stop, or three or more lower-case words besides the small words of
+    names ("Photo: Residents sort through what is left of a house"; not "Image source, U.S.
+    District Court, Eastern District of New York")."""
+    words = text.split()
+    if len(words) >= 5 and text.rstrip().endswith((".", "!", "?")):
+        return True
+    return sum(w[:1].islower() and w not in _CREDIT_SMALL_WORDS for w in words) >= 3
+
+
+_CREDIT_SMALL_WORDS = frozenset(["of", "for", "via", "and", "the", "by", "at", "in", "et", "al."])
 
 
 def _by_credit(text: str) -> tuple[str, str] | None:
@@ -145,10 +322,23 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     return None
 
 
+_FINDERS = (
+    _glued_credit,
+    _bracket_credit,
+    _label_credit,
+    _by_credit,
+    _for_credit,
+    _segment_credit,
+    _equals_credit,
+)
+
 _COURTESY = re.compile(r"^(?:(?:photo|image|picture|foto)s?\s+)?courtesy\b", re.I)
 _LABELLED = re.compile(rf"^{_LABEL}\s*(?::|：|by\b)", re.I)
-_STOCK = re.compile(r"^(?:iStock(?:photo)?|Getty Images(?: Plus)?|Shutterstock|Alamy|"
-                    r"Adobe Stock|Unsplash|Pexels|Pixabay|Wikimedia Commons)\b", re.I)
+_STOCK = re.compile(
+    r"^(?:iStock(?:photo)?|Getty Images(?: Plus)?|Shutterstock|Alamy|"
+    r"Adobe Stock|Unsplash|Pexels|Pixabay|Wikimedia Commons)\b",
+    re.I,
+)
 
 
 def is_credit_only(text: str) -> bool:
@@ -162,8 +352,10 @@ def is_credit_only(text: str) -> bool:
     if _COURTESY.match(line) or _LABELLED.match(line) or _STOCK.match(line):
         return True
     short = len(line.split()) <= 6
-    return short and bool((re.search(r"\S/\S", line) and not re.search(r"\d/\d", line))
-                          or re.fullmatch(rf"(?:{AGENCIES})", line))
+    return short and bool(
+        (re.search(r"\S/\S", line) and not re.search(r"\d/\d", line))
+        or re.fullmatch(rf"(?:{AGENCIES})", line)
+    )
 
 
 def clean_credit(text: str | None) -> str | None:
@@ -188,18 +380,21 @@ _INTERFACE_CREDIT = re.compile(
     r"\s*[/|]?\s*\b(?:Visa mer|Vis mer|Näytä lisää|Show more|Read more|See more|Mehr anzeigen|"
     r"Voir plus|Ver más|Mostra di più|Enlarge this image|hide caption|toggle caption|"
     r"more\s*[>»])\s*$",
-    re.I)
+    re.I,
+)
 
 
 def _unbracket(credit: str) -> str:
     """``credit`` without brackets around it all or left unbalanced at its ends."""
     if re.fullmatch(r"[(\[][^()\[\]]*[)\]]", credit):
         return credit[1:-1].strip()
-    if credit.endswith((")", "]")) and credit.count("(") + credit.count("[") < \
-            credit.count(")") + credit.count("]"):
+    if credit.endswith((")", "]")) and credit.count("(") + credit.count("[") < credit.count(
+        ")"
+    ) + credit.count("]"):
         credit = credit[:-1]
-    if credit.startswith(("(", "[")) and credit.count("(") + credit.count("[") > \
-            credit.count(")") + credit.count("]"):
+    if credit.startswith(("(", "[")) and credit.count("(") + credit.count("[") > credit.count(
+        ")"
+    ) + credit.count("]"):
         credit = credit[1:]
     return credit.strip()
 

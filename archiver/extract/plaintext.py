@@ -27,19 +27,25 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 
 from archiver.errors import ExtractionError
 from archiver.extract.captions import (
     MODEL_LANGUAGES,
+    CaptionEvidence,
+    Marker,
+    Surroundings,
     caption_evidence,
     figure_marker,
-    split_credit,
+    name_line,
+    read_paragraph,
     split_sentences,
 )
+from archiver.extract.credits import split_credit
 from archiver.extract.language import detect_language
-from archiver.model import Article, Block, BlockKind, Caption
+from archiver.model import Article, Block, BlockKind, Caption, MetadataWarning
 
 __all__ = [
     "DESCRIPTION_CHARS",
@@ -238,6 +244,15 @@ _BYLINE = re.compile(
 )
 
 
+#: A line naming who else reported: "With files from The Associated Press", "With reporting
+#: by Jane Doe", "Jane Doe contributed to this story".
+_CONTRIBUTORS = re.compile(
+    r"^with (?:files|reports?|reporting|additional reporting) (?:from|by)\b"
+    r"|\bcontributed (?:to )?(?:this|the) (?:story|report|article)",
+    re.IGNORECASE,
+)
+
+
 def is_heading(paragraph: str, lines: int = 1) -> bool:
     """Whether a paragraph is a section heading: one short line without closing punctuation.
 
@@ -247,14 +262,15 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
     do things stand?") is body text. A short quotation standing alone ("'It was like a
     tornado of fire'") is a heading: its pronouns are the speaker's. Not headings either: a
     line that starts in lower case, a byline ("By Jane Doe, CNN", "Written by ...",
-    "Reporting by ..."), a line
-    that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)": the credit is
-    split off first, and a credited line belongs to a photo), a link or promotion line
-    (``is_link_line``), a promotion offering something to watch or read ("Watch the final
-    sprint"), and a line whose subject is a pronoun pointing back at earlier text ("It goes
-    on", "This is where it ends"): a heading opens a section, it does not continue one. A
-    short question standing alone is a heading even so ("Can it be rebuilt?"), unless it
-    asks about part of what came before ("Is any of it working?").
+    "Reporting by ..."), a contributor line ("With files from ...", "... contributed to this
+    story"), a line that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)":
+    the credit is split off first, and a credited line belongs to a photo) or is one (a
+    figure marker), a link or promotion line (``is_link_line``), a promotion offering
+    something to watch or read ("Watch the final sprint"), and a line whose subject is a
+    pronoun pointing back at earlier text ("It goes on", "This is where it ends"): a heading
+    opens a section, it does not continue one. A short question standing alone is a heading
+    even so ("Can it be rebuilt?"), unless it asks about part of what came before ("Is any
+    of it working?").
     """
     text = paragraph.strip()
     tokens = text.split()
@@ -264,9 +280,11 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘"):
         return False
-    if _BYLINE.match(text) or split_credit(text)[1] is not None or is_link_line(text):
+    if _BYLINE.match(text) or _CONTRIBUTORS.search(text):
         return False
-    if figure_marker(text)[0]:
+    if split_credit(text)[1] is not None or is_link_line(text):
+        return False
+    if figure_marker(text) is not None:
         return False
     if _MEDIA_IMPERATIVE.match(text):
         return False
@@ -412,13 +430,13 @@ def lede_description(lede: str) -> str | None:
 class PlaintextReading:
     """A plain-text article as read, and the problems met reading it.
 
-    ``warnings`` are data problems a user should hear of, in plain words: for example that
-    captions were not sought because the text's language is one the caption model does not
-    cover. They never stop a capture.
+    ``warnings`` are what a user should hear of, as the describe stage's warnings are: for
+    example that captions were not sought because the text's language is one the caption
+    model does not cover. They never stop a capture.
     """
 
     article: Article
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[MetadataWarning, ...] = ()
 
 
 def parse_plaintext(text: str) -> Article:
@@ -432,7 +450,7 @@ def read_plaintext(text: str) -> PlaintextReading:
     Blocks come in reading order as HEADING, BODY or CAPTION; captions are also listed with
     their split-off credits. The paragraph carrying the date marker and the one opening
     with the dateline are body text whatever they look like; so are link lines and figure
-    markers ("Image", "Image source, Reuters"), whose credit goes to the caption after them.
+    markers ("Image", "Image source, Reuters", a credit standing alone: see ``_classify``).
     The language is detected first, on the whole text: captions are sought only in a
     language the caption model covers, else every paragraph but the headings is body and a
     warning says so. Raises ``ExtractionError`` for text with no paragraphs, or binary data.
@@ -441,34 +459,24 @@ def read_plaintext(text: str) -> PlaintextReading:
     lede_index, publisher, dateline = _locate_lede(paragraphs, forced_body)
     forced_body.add(lede_index)
     language = detect_language("\n".join(p.text for p in paragraphs))
-    warnings: tuple[str, ...] = ()
-    seek_captions = language in MODEL_LANGUAGES
-    if not seek_captions:
+    warnings: tuple[MetadataWarning, ...] = ()
+    judge: Judge = caption_evidence
+    if language not in MODEL_LANGUAGES:
         named = f"in '{language}'" if language else "in a language that could not be detected"
-        warnings = (
-            f"photo captions were not sought: the text is {named}, and the caption model "
-            f"covers only {', '.join(sorted(MODEL_LANGUAGES))}; captions stay in the body text",
-        )
-    blocks: list[Block] = []
-    captions: list[Caption] = []
-    for paragraph, after_marker, marker_credit in _walk(paragraphs, forced_body):
-        kind = BlockKind.BODY
-        if after_marker is not None and seek_captions:
-            evidence = caption_evidence(paragraph.raw, after_figure_marker=after_marker)
-            if evidence.is_caption:
-                kind = BlockKind.CAPTION
-                captions.append(Caption(evidence.text, evidence.credit or marker_credit))
-        is_candidate = after_marker is not None and kind is BlockKind.BODY
-        if is_candidate and is_heading(paragraph.text, paragraph.lines):
-            kind = BlockKind.HEADING
-        blocks.append(Block(kind, paragraph.text))
-
+        warnings = (MetadataWarning(
+            "captions", "not sought",
+            f"the text is {named}, and the caption model covers only "
+            f"{', '.join(sorted(MODEL_LANGUAGES))}; captions stay in the body text",
+        ),)
+        judge = _judge_none
+    verdicts = _classify(paragraphs, forced_body, judge)
+    blocks = tuple(Block(v.kind, p.text) for v, p in zip(verdicts, paragraphs, strict=True))
     lede = paragraphs[lede_index].text
     if dateline and lede.startswith(dateline):
         lede = lede[len(dateline) :]
     article = Article(
-        blocks=tuple(blocks),
-        captions=tuple(captions),
+        blocks=blocks,
+        captions=tuple(v.caption for v in verdicts if v.caption is not None),
         title=None,
         date=iso_date,
         publisher=publisher,
@@ -478,16 +486,139 @@ def read_plaintext(text: str) -> PlaintextReading:
     return PlaintextReading(article, warnings)
 
 
-def caption_candidates(text: str) -> list[tuple[str, bool]]:
-    """The paragraphs ``read_plaintext`` would ask the caption model about, each with
-    whether a figure marker stands before it: what the model is trained on."""
+def caption_candidates(text: str, captions: Collection[str]) -> list[tuple[str, Surroundings]]:
+    """The paragraphs ``read_plaintext`` would ask the caption model about, each with what
+    stands around it: what the model is trained on. ``captions`` (the labelled caption
+    texts) stand in for the model's verdicts, which decide where a credit standing alone
+    belongs."""
     paragraphs, _, forced_body = _read_paragraphs(text)
     forced_body.add(_locate_lede(paragraphs, forced_body)[0])
-    return [
-        (paragraph.raw, after)
-        for paragraph, after, _ in _walk(paragraphs, forced_body)
-        if after is not None
-    ]
+    labelled = {" ".join(c.split()) for c in captions}
+
+    def judge_by_labels(raw: str, around: Surroundings) -> CaptionEvidence:
+        reading = read_paragraph(raw)
+        is_caption = " ".join(reading.text.split()) in labelled
+        return CaptionEvidence(is_caption, float(is_caption), reading.text, reading.credit)
+
+    verdicts = _classify(paragraphs, forced_body, judge_by_labels)
+    return [(p.raw, v.around) for p, v in zip(paragraphs, verdicts, strict=True) if v.around]
+
+
+#: Judges a paragraph (its raw text, what stands around it).
+Judge = Callable[[str, Surroundings], CaptionEvidence]
+
+
+def _judge_none(raw: str, around: Surroundings) -> CaptionEvidence:
+    return CaptionEvidence(False, 0.0, raw, None, decided="captions are not sought")
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """A paragraph's kind, its caption when it is one, and what stood around it when it was
+    judged (None: not judged)."""
+
+    kind: BlockKind
+    caption: Caption | None = None
+    around: Surroundings | None = None
+
+
+def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge) -> list[_Verdict]:
+    """Each paragraph's kind, and its caption when it is one.
+
+    Figure markers (``figure_marker``) are never headings or captions of their own: an
+    "Image" line or "Image source, X" points to the paragraph after it, which is judged with
+    that cue and gets the marker's credit. A credit standing alone (a credit line, or a name
+    alone: see ``name_line``) belongs to the caption beside it: the paragraph before it is
+    judged knowing a credit follows, and takes it when it is a caption without a credit of
+    its own; otherwise a credit line marks the paragraph after it, and a name alone just
+    before a caption without a credit is that caption's. A marker or credit beside the
+    caption it serves is part of that figure (kind CAPTION, left out of the article's text
+    with it); one serving no caption is body text. Forced body paragraphs (date line, lede)
+    and link lines are never judged. A heading is a short line (``is_heading``) that is no
+    caption, no repeated line, not one of three or more short lines in a row (a list or a
+    table), and has no credit after it.
+    """
+    markers: list[Marker | None] = [figure_marker(p.text) for p in paragraphs]
+    listed = _listed(paragraphs)
+    verdicts: list[_Verdict] = []
+    after: Marker | None = None  # the marker just before, unless its credit was taken
+    taken: set[int] = set()  # credit lines taken by the caption before them
+    for index, paragraph in enumerate(paragraphs):
+        marker = markers[index]
+        if marker is not None:
+            after = None if index in taken else marker
+            verdicts.append(_Verdict(BlockKind.BODY))
+            continue
+        verdict = _Verdict(BlockKind.BODY)
+        if index not in forced_body and not is_link_line(paragraph.text):
+            following = _credit_after(index, markers, paragraphs)
+            around = Surroundings(after is not None, following is not None)
+            evidence = judge(paragraph.raw, around)
+            verdict = _Verdict(BlockKind.BODY, None, around)
+            if evidence.is_caption:
+                credit = evidence.credit or (after.credit if after else None)
+                if evidence.credit is None and following is not None:
+                    markers[index + 1] = following  # the credit line is this caption's
+                    taken.add(index + 1)
+                    credit = credit or following.credit
+                verdict = _Verdict(BlockKind.CAPTION, Caption(evidence.text, credit), around)
+            elif (
+                not around.before_credit_line
+                and index not in listed
+                and is_heading(paragraph.text, paragraph.lines)
+            ):
+                verdict = _Verdict(BlockKind.HEADING, None, around)
+        verdicts.append(verdict)
+        after = None
+    _names_before_captions(paragraphs, verdicts)
+    for index, marker in enumerate(markers):  # markers beside their captions join them
+        before_caption = index + 1 < len(verdicts) and verdicts[index + 1].caption is not None
+        if marker is not None and (index in taken or before_caption):
+            verdicts[index] = _Verdict(BlockKind.CAPTION)
+    return verdicts
+
+
+def _credit_after(
+    index: int, markers: list[Marker | None], paragraphs: list[_Paragraph]
+) -> Marker | None:
+    """The credit standing alone just after a paragraph: a credit line ("Getty Images"), or
+    a name alone ("Panos Pictures", see ``name_line``)."""
+    if index + 1 >= len(paragraphs):
+        return None
+    marker = markers[index + 1]
+    if marker is not None:
+        return marker if marker.kind == "credit" else None
+    name = name_line(paragraphs[index + 1].text)
+    return Marker("credit", name) if name else None
+
+
+def _names_before_captions(paragraphs: list[_Paragraph], verdicts: list[_Verdict]) -> None:
+    """A name standing alone just before a caption without a credit ("Powys Council") is
+    that caption's credit, and part of its figure, not a heading."""
+    for index in range(1, len(verdicts)):
+        before, caption = verdicts[index - 1], verdicts[index].caption
+        if caption and not caption.credit and before.kind is BlockKind.HEADING:
+            name = name_line(paragraphs[index - 1].text)
+            if name:
+                verdicts[index - 1] = _Verdict(BlockKind.CAPTION)
+                verdicts[index] = replace(verdicts[index], caption=replace(caption, credit=name))
+
+
+def _listed(paragraphs: list[_Paragraph]) -> set[int]:
+    """Short lines that are no headings by their company: a line the article repeats, and
+    three or more heading-shaped lines in a row (a list, a table's cells)."""
+    shaped = [is_heading(p.text, p.lines) for p in paragraphs]
+    counts = Counter(p.text for p in paragraphs)
+    listed = {i for i, p in enumerate(paragraphs) if shaped[i] and counts[p.text] > 1}
+    start = 0
+    while start < len(paragraphs):
+        end = start
+        while end < len(paragraphs) and shaped[end]:
+            end += 1
+        if end - start >= 3:
+            listed.update(range(start, end))
+        start = max(end, start + 1)
+    return listed
 
 
 def _read_paragraphs(text: str) -> tuple[list[_Paragraph], str | None, set[int]]:
@@ -507,25 +638,6 @@ def _read_paragraphs(text: str) -> tuple[list[_Paragraph], str | None, set[int]]
     return paragraphs, iso_date, ({0} if marked and rest.strip() else set())
 
 
-def _walk(
-    paragraphs: list[_Paragraph], forced_body: set[int]
-) -> Iterator[tuple[_Paragraph, bool | None, str | None]]:
-    """Each paragraph with ``(after a figure marker?, the marker's credit)``; the first is
-    None for paragraphs that are body text whatever they say (forced, links, markers)."""
-    after_marker, marker_credit = False, None
-    for index, paragraph in enumerate(paragraphs):
-        marker, credit = figure_marker(paragraph.text)
-        if marker:
-            yield paragraph, None, None
-            after_marker, marker_credit = True, credit
-            continue
-        if index in forced_body or is_link_line(paragraph.text):
-            yield paragraph, None, None
-        else:
-            yield paragraph, after_marker, marker_credit
-        after_marker, marker_credit = False, None
-
-
 def _locate_lede(
     paragraphs: list[_Paragraph], forced_body: set[int]
 ) -> tuple[int, str | None, str | None]:
@@ -542,6 +654,7 @@ def _locate_lede(
     if forced_body:
         return min(forced_body), None, None
     for index, paragraph in enumerate(paragraphs):
-        if not is_heading(paragraph.text, paragraph.lines) and not figure_marker(paragraph.text)[0]:
+        marker = figure_marker(paragraph.text)
+        if marker is None and not is_heading(paragraph.text, paragraph.lines):
             return index, None, None
     return 0, None, None

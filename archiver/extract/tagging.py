@@ -2,9 +2,9 @@
 
 Two libraries do the work, and only this module imports them (lazily, on the first call):
 
-- TextBlob's ``PatternTagger`` model (``textblob.en``: a lexicon, suffix rules and Brill
-  context rules, all shipped as files inside the package: nothing is downloaded) gives each
-  token a Penn Treebank tag;
+- TextBlob's English tagger (the lexicon of ``textblob/en``, with suffix rules for unknown
+  words: tables shipped inside the package, nothing is downloaded) gives each token a Penn
+  Treebank tag; only its table module is loaded, not the package (see ``_tagger``);
 - ``lemminflect`` (English inflection tables shipped in the package) gives lemmas, and says
   which words can be verbs and in which form.
 
@@ -28,13 +28,16 @@ English only. Pure apart from the libraries' tables, loaded once; no disk writes
 from __future__ import annotations
 
 import gc
+import importlib.util
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-__all__ = ["Token", "lemma", "tag", "tokenize"]
+__all__ = ["Token", "is_dictionary_word", "lemma", "tag", "tokenize"]
 
 _TOKEN = re.compile(
     r"\d+(?:[.,:]\d+)*(?:%|st|nd|rd|th|s)?"  # numbers, times, ordinals, decades
@@ -72,19 +75,57 @@ def tokenize(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Any:
-    """TextBlob's English tagger, its tables loaded now (they load lazily on first use).
+def _tagger() -> Callable[[list[str]], list[list[str]]]:
+    """TextBlob's English tagger: its lexicon lookup and suffix rules, tables loaded now.
+
+    ``textblob.en``'s ``parser.find_tags`` is ``textblob._text.find_tags`` over the English
+    lexicon (it passes neither the context nor the morphology rules). That module needs only
+    the standard library, but importing it through the package runs ``textblob/__init__.py``,
+    which imports nltk and scipy (about 0.9 s). So ``_text.py`` is loaded on its own, from
+    the installed package, and given the lexicon file: the same tags in a tenth of the time.
+    Should the package's layout change, the ordinary import is used instead.
 
     TextBlob reads its tables without closing the files; the warning Python gives when they
     are collected says nothing to our users, so it is silenced while they load.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        from textblob.en import parser  # lazy: importing and loading take a moment
-
-        parser.find_tags(["Warm", "up", "."])
+        find_tags = _standalone_find_tags() or _package_find_tags()
+        find_tags(["Warm", "up", "."])  # the lexicon loads on first use
         gc.collect()
-    return parser
+    return find_tags
+
+
+def _standalone_find_tags() -> Callable[[list[str]], list[list[str]]] | None:
+    """``textblob._text.find_tags`` with the English lexicon, without the package's imports."""
+    spec = importlib.util.find_spec("textblob")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    source, lexicon_path = folder / "_text.py", folder / "en" / "en-lexicon.txt"
+    if not (source.is_file() and lexicon_path.is_file()):
+        return None
+    module_spec = importlib.util.spec_from_file_location("_archiver_textblob_text", source)
+    if module_spec is None or module_spec.loader is None:
+        return None
+    text_module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(text_module)
+    lexicon = text_module.Lexicon(path=str(lexicon_path), language="en")
+
+    def find_tags(words: list[str]) -> list[list[str]]:
+        found: list[list[str]] = text_module.find_tags(
+            words, lexicon=lexicon, default=("NN", "NNP", "CD"), language="en"
+        )
+        return found
+
+    return find_tags
+
+
+def _package_find_tags() -> Callable[[list[str]], list[list[str]]]:
+    from textblob.en import parser  # imports nltk: slower, same tags
+
+    find_tags: Callable[[list[str]], list[list[str]]] = parser.find_tags
+    return find_tags
 
 
 def _lemminflect() -> Any:
@@ -116,7 +157,7 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     words = tokenize(sentence)
     if not words:
         return ()
-    tags = [t for _, t in _parser().find_tags(words)]
+    tags = [t for _, t in _tagger()(words)]
     _mend_noun_run(words, tags)
     _mend_bare_verbs(tags)
     _mend_past_forms(words, tags)
@@ -228,3 +269,9 @@ def lemma(word: str, penn_tag: str) -> str:
         return low
     found = _lemminflect().getLemma(low, upos=upos)
     return str(found[0]).lower() if found else low
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether ``word``, in lower case, is an English noun, verb, adjective or adverb of the
+    inflection tables ("mark", "hope", "young"); a first name mostly is not ("Erin")."""
+    return bool(_lemminflect().getAllLemmas(word.lower()))

@@ -12,6 +12,14 @@ A bag is built inside ``.staging`` (same file system as the store) and enters th
 ``rename``, after it validated: the store never holds a partial bag. Staging folders of jobs
 that died are recognised by the process id in their name and can be cleaned.
 
+The store never follows a symbolic link among its own folders: ``.staging``, ``.audit``,
+``.catalogue`` and the shards are checked without following links (``lstat``, ``O_NOFOLLOW``),
+and a link there is refused with a :class:`~archiver.errors.StoreError` (exit status 4) before
+anything is written, read or removed through it. The walk that finds the bags
+(:meth:`Store.scan`) does not enter links either: it reports each one (S001), and each folder
+it cannot read (S002), so no bag is ever skipped in silence. The store root itself may be a
+link (the user named it).
+
 This module holds :class:`Store` (the layout, staging and landing) and the naming of bags.
 The other store-side jobs are its submodules:
 
@@ -28,19 +36,24 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import unicodedata
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from archiver.bagit.read import is_bag
+from archiver import codes
+from archiver.bagit.read import MANIFEST_NAME, is_bag, is_bag_remains
+from archiver.codes import display_path
 from archiver.errors import NotABagError, StoreError
+from archiver.model import Finding, ValidationReport
 
 STAGING = ".staging"
 AUDIT_DIR = ".audit"
 CATALOGUE_DIR = ".catalogue"
 _SLUG_WORDS = 8
 _SLUG_CHARS = 60
+_OWN_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 class Store:
@@ -65,14 +78,22 @@ class Store:
         return self.root / AUDIT_DIR
 
     def ensure(self) -> None:
-        """Create the store folder if needed; raise :class:`StoreError` when it cannot be."""
+        """Create the store folder if needed; raise :class:`StoreError` when it cannot be.
+
+        Also refused: a staging or catalogue folder that is a symbolic link, or not a folder.
+        """
+        from archiver.store.catalogue import refuse_links
+
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            self.staging_root.mkdir(exist_ok=True)
+            refuse_links(self.root)  # the catalogue folder or file a link: refused
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(self.staging_root)
         except OSError as exc:
             raise StoreError(
                 f"cannot create the store: {exc.strerror}", subject=str(self.root)
             ) from None
+        require_own_folder(self.staging_root)
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise StoreError("the store is not writable", subject=str(self.root))
         if self.catalogue_landings:
@@ -82,7 +103,7 @@ class Store:
 
     def require_existing(self) -> None:
         """Raise :class:`NotABagError` unless the store folder exists."""
-        if not self.root.is_dir():
+        if not os.path.isdir(self.root):
             raise NotABagError("no such store (a folder of bags)", subject=str(self.root))
 
     @contextlib.contextmanager
@@ -102,10 +123,13 @@ class Store:
             shutil.rmtree(work, ignore_errors=True)
 
     def place(self, bag_dir: Path, name: str, date: str | None) -> Path:
-        """Move a finished, validated bag from staging into its place with one rename."""
-        parent = self.root / shard_for(date)
+        """Move a finished, validated bag from staging into its place with one rename.
+
+        The shard folders are made as needed; one that is a symbolic link is refused
+        (:class:`StoreError`): a bag landed through it would be invisible to ``audit``.
+        """
+        parent = self._shard(shard_for(date))
         try:
-            parent.mkdir(parents=True, exist_ok=True)
             final = parent / name
             if final.exists():
                 raise StoreError("a bag of that name is already in the store", subject=str(final))
@@ -121,56 +145,165 @@ class Store:
             note_landed(self.root, final)  # never fails the capture: drift is repairable
         return final
 
+    def _shard(self, shard: Path) -> Path:
+        """The shard folder, made as needed, each part checked not to be a link."""
+        folder = self.root
+        for part in shard.parts:
+            folder = folder / part
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create a folder of the store: {exc.strerror}", subject=str(folder)
+                ) from None
+            require_own_folder(folder)
+        return folder
+
     def bags(self) -> Iterator[Path]:
-        """Every bag in the store, in sorted order; hidden folders (staging, audit) are skipped."""
-        yield from _find_bags(self.root)
+        """Every bag in the store, in sorted order (see :meth:`scan`)."""
+        return (item for item in self.scan() if isinstance(item, Path))
 
-    def stale_staging(self) -> list[Path]:
-        """Staging folders left by jobs whose process no longer runs."""
-        if not self.staging_root.is_dir():
-            return []
-        stale = []
-        for entry in sorted(self.staging_root.iterdir()):
-            pid = entry.name.split("-", 1)[0]
-            if not pid.isdigit() or not _process_alive(int(pid)):
-                stale.append(entry)
-        return stale
+    def scan(self) -> Iterator[Path | Finding]:
+        """Every bag in the store, and every problem met looking for them, in sorted order.
+
+        A bag is a folder holding bagit.txt, or what remains of one that lost it
+        (:func:`~archiver.bagit.read.is_bag_remains`: checking it reports B001); what is inside
+        a bag is not searched. Hidden folders (staging, audit) are skipped. Links are never
+        followed: each link that is not a link to a regular file is a finding (S001), and so
+        is each folder that cannot be listed (S002), with its store-relative path. The walk
+        is iterative (a folder chain of any depth), and a folder is listed when the walk
+        reaches it, so a bag renamed into the store meanwhile is seen whole or not at all.
+        """
+        pending: list[str] = [""]
+        while pending:
+            relative = pending.pop()
+            folder = self.root / relative if relative else self.root
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError as exc:
+                yield codes.S002_UNREADABLE.finding(relative or ".", reason=exc.strerror or exc)
+                continue
+            if relative and _holds_a_bag(entries):
+                yield folder
+                continue
+            below: list[str] = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                child = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_symlink():
+                    problem = _link_problem(Path(entry.path), child)
+                    if problem is not None:
+                        yield problem
+                elif entry.is_dir(follow_symlinks=False):
+                    below.append(child)
+            pending.extend(reversed(below))
+
+    def staging_entries(self) -> tuple[int, list[str]] | None:
+        """The staging folder opened without following a link, and its entries' names.
+
+        None when there is no staging folder; :class:`StoreError` when it is a link or not a
+        folder. The caller closes the descriptor; removing through it (``dir_fd``) cannot be
+        led elsewhere by a link put in place meanwhile.
+        """
+        try:
+            fd = os.open(self.staging_root, _OWN_FOLDER)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            require_own_folder(self.staging_root)  # says why, as a StoreError
+            raise
+        try:
+            return fd, sorted(os.listdir(fd))
+        except OSError as exc:
+            os.close(fd)
+            raise StoreError(
+                f"cannot list the staging folder: {exc.strerror}", subject=str(self.staging_root)
+            ) from None
 
 
-def _find_bags(folder: Path) -> Iterator[Path]:
+def _holds_a_bag(entries: list[os.DirEntry[str]]) -> bool:
+    """Whether a folder's entries make it a bag (as :func:`~archiver.bagit.read.is_bag` and
+    :func:`~archiver.bagit.read.is_bag_remains` say, from one listing)."""
+    names = {entry.name: entry for entry in entries}
+    if "bagit.txt" in names:
+        return True
+    data = names.get("data")
+    if data is None or not data.is_dir(follow_symlinks=False):
+        return False
+    return any(name == "bag-info.txt" or MANIFEST_NAME.match(name) for name in names)
+
+
+def is_stale(name: str) -> bool:
+    """Whether a staging entry belongs to a job whose process no longer runs."""
+    pid = name.split("-", 1)[0]
+    return not pid.isdigit() or not _process_alive(int(pid))
+
+
+def require_own_folder(path: Path) -> None:
+    """Raise :class:`StoreError` unless ``path`` is a real folder (looked at with ``lstat``).
+
+    For the store's own folders (staging, audit, shards): archiver never follows a link there.
+    """
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        raise StoreError(f"cannot use this folder of the store: {exc.strerror}",
+                         subject=str(path)) from None
+    if stat.S_ISLNK(mode):
+        raise StoreError(
+            "is a symbolic link; archiver never follows links among the store's own folders "
+            "(replace it with a real folder, or a mount)",
+            subject=str(path),
+        )
+    if not stat.S_ISDIR(mode):
+        raise StoreError("is not a folder, where the store keeps one", subject=str(path))
+
+
+def _link_problem(path: Path, relative: str) -> Finding | None:
+    """S001 for a link among the store's folders, unless it is a link to a regular file."""
+    if os.path.isfile(path):
+        return None
+    try:
+        target = display_path(os.readlink(path))
     except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
-            continue
-        path = Path(entry.path)
-        if is_bag(path):
-            yield path
-        else:
-            yield from _find_bags(path)
+        target = "?"
+    what = "symbolic link to a folder" if os.path.isdir(path) else "symbolic link"
+    return codes.S001_LINK.finding(relative, what=f"{what} ({target!r})")
 
 
-def resolve_bags(paths: list[Path]) -> list[Path]:
+def resolve_bags(paths: list[Path]) -> list[Path | ValidationReport]:
     """Expand each path: a bag stays itself, a store becomes every bag in it.
 
-    Raises :class:`NotABagError` for a path that is neither.
+    A problem of a store's folders (S001, S002) comes as an invalid report about the folder
+    concerned, in its place. A folder that lost its bagit.txt but looks like a bag stays
+    itself, so that its check reports B001. Raises :class:`NotABagError` for a path that is
+    neither a bag nor a store (a folder with no bag, and no problem, inside).
     """
-    found: list[Path] = []
+    found: list[Path | ValidationReport] = []
     for path in paths:
-        if is_bag(path):
+        if is_bag(path) or is_bag_remains(path):
             found.append(path)
-        elif path.is_dir():
-            bags = list(Store(path).bags())
-            if not bags:
+        elif os.path.isdir(path):
+            items = [_as_target(path, item) for item in Store(path).scan()]
+            if not items:
                 raise NotABagError("not a bag, and no bag inside", subject=str(path))
-            found.extend(bags)
-        elif path.exists():
+            found.extend(items)
+        elif os.path.lexists(path):
             raise NotABagError("not a bag (a bag is a folder)", subject=str(path))
         else:
             raise NotABagError("no such bag or store", subject=str(path))
     return found
+
+
+def _as_target(root: Path, item: Path | Finding) -> Path | ValidationReport:
+    """A bag, or a store finding as the report of the folder it concerns."""
+    if isinstance(item, Path):
+        return item
+    concerned = Finding(item.code, item.severity, "", item.message)
+    return ValidationReport(bag=root / item.path, findings=(concerned,), checks=("store",))
 
 
 def shard_for(date: str | None) -> Path:
@@ -221,6 +354,6 @@ def _process_alive(pid: int) -> bool:
 def store_of(bag: Path) -> Path | None:
     """The store a bag sits in: the nearest ancestor with a .staging, .audit or .catalogue."""
     for parent in bag.resolve().parents:
-        if any((parent / name).is_dir() for name in (STAGING, AUDIT_DIR, CATALOGUE_DIR)):
+        if any(os.path.lexists(parent / name) for name in (STAGING, AUDIT_DIR, CATALOGUE_DIR)):
             return parent
     return None

@@ -2,28 +2,43 @@
 
 Lives at ``<store>/.audit/audit-log.jsonl``, outside every bag. Each append takes an exclusive
 ``flock`` on the file, writes whole lines, flushes and fsyncs, so two audits appending at once
-interleave whole entries and a crash loses at most the entry being written. Readers skip a
-torn last line instead of failing.
+interleave whole entries and a crash loses at most the entry being written. A line left torn
+by such a crash is ended before the next append, so the next entry starts on a line of its
+own; readers skip the torn line (and any line over :data:`MAX_LINE_BYTES`) instead of failing.
+
+Neither the ``.audit`` folder nor the log is ever followed through a symbolic link: both are
+opened with ``O_NOFOLLOW`` (the folder is made with ``mkdir``, which does not follow either),
+and a link there is refused with :class:`~archiver.errors.StoreError`, to read as to write.
 
 An entry::
 
     {"time": "2026-11-26T09:00:00Z", "bag": "2016/11/19/<name>", "outcome": "intact",
      "files_checked": 7, "bytes_checked": 12345, "failures": [{"code": ..., "path": ...,
      "message": ...}], "software": "archiver/0.1.0"}
+
+Text that is not valid Unicode (a bag's file name in Latin-1) is written escaped, never as
+bytes that would make the line unreadable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from archiver.bagit.read import bounded_lines
 from archiver.errors import StoreError
+from archiver.store import require_own_folder
 
 LOG_NAME = "audit-log.jsonl"
+MAX_LINE_BYTES = 4 * 1024 * 1024  # an entry's line, at most: longer ones are skipped
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_NO_FOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK  # O_NONBLOCK: a FIFO never blocks
 
 
 def log_path(audit_dir: Path) -> Path:
@@ -31,57 +46,122 @@ def log_path(audit_dir: Path) -> Path:
     return audit_dir / LOG_NAME
 
 
+def encode_entries(entries: Iterable[dict[str, Any]]) -> bytes:
+    """Entries as JSON lines in UTF-8; lone surrogates (undecodable names) are escaped."""
+    lines = (json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries)
+    return "".join(lines).encode("utf-8", "backslashreplace")
+
+
 def append_entries(audit_dir: Path, entries: Iterable[dict[str, Any]]) -> None:
     """Append entries under an exclusive lock, fsynced before returning.
 
-    Raises :class:`StoreError` when the log cannot be written (read-only store, disk full).
+    Raises :class:`StoreError` when the log cannot be written (read-only store, disk full), or
+    when the audit folder or the log is a symbolic link or not what it should be.
     """
-    lines = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries)
-    if not lines:
+    data = encode_entries(entries)
+    if not data:
         return
     try:
-        audit_dir.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(audit_dir)
     except OSError as exc:
         raise StoreError(
             f"cannot create the audit folder: {exc.strerror or exc}", subject=str(audit_dir)
         ) from None
+    with _opened_log(audit_dir, os.O_RDWR | os.O_APPEND | os.O_CREAT) as fd:
+        try:
+            _append_locked(fd, data)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot append to the audit log: {exc.strerror or exc}", subject=str(audit_dir)
+            ) from None
+
+
+@contextlib.contextmanager
+def _opened_log(audit_dir: Path, flags: int) -> Iterator[int]:
+    """The log opened through its folder, neither followed through a link; StoreError if so.
+
+    Yields -1 when reading and there is no log (or no folder) yet.
+    """
     try:
-        _append_locked(log_path(audit_dir), lines.encode("utf-8"))
+        folder = os.open(audit_dir, _FOLDER)
+    except FileNotFoundError:
+        if flags & os.O_CREAT:
+            raise StoreError("the audit folder vanished", subject=str(audit_dir)) from None
+        yield -1
+        return
     except OSError as exc:
+        require_own_folder(audit_dir)  # a link, or not a folder: says so as a StoreError
         raise StoreError(
-            f"cannot append to the audit log: {exc.strerror or exc}", subject=str(audit_dir)
+            f"cannot open the audit folder: {exc.strerror or exc}", subject=str(audit_dir)
         ) from None
-
-
-def _append_locked(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        written = 0
-        while written < len(data):
-            written += os.write(fd, data[written:])
-        os.fsync(fd)
+        try:
+            fd = os.open(LOG_NAME, flags | _NO_FOLLOW, 0o644, dir_fd=folder)
+        except FileNotFoundError:
+            yield -1
+            return
+        except OSError as exc:
+            raise _log_refused(log_path(audit_dir), exc) from None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise StoreError("the audit log is not a regular file",
+                                 subject=str(log_path(audit_dir)))
+            yield fd
+        finally:
+            os.close(fd)
     finally:
-        os.close(fd)
+        os.close(folder)
+
+
+def _log_refused(path: Path, exc: OSError) -> StoreError:
+    """Why the log could not be opened, as a StoreError."""
+    if os.path.islink(path):
+        return StoreError(
+            "is a symbolic link; archiver never follows links among the store's own files",
+            subject=str(path),
+        )
+    return StoreError(f"cannot open the audit log: {exc.strerror or exc}", subject=str(path))
+
+
+def _append_locked(fd: int, data: bytes) -> None:
+    """Append ``data`` under an exclusive lock, on a line of its own, and fsync."""
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    size = os.fstat(fd).st_size
+    if size and os.pread(fd, 1, size - 1) != b"\n":  # a torn last line: end it first
+        data = b"\n" + data
+    written = 0
+    while written < len(data):
+        written += os.write(fd, data[written:])
+    os.fsync(fd)
 
 
 def read_entries(audit_dir: Path) -> Iterator[dict[str, Any]]:
-    """Every well-formed entry, oldest first; a torn or garbled line is skipped."""
-    path = log_path(audit_dir)
-    if not path.is_file():
-        return
-    with path.open("rb") as handle:
-        for raw in handle:
-            try:
-                entry = json.loads(raw)
-            except ValueError:
-                continue
-            if isinstance(entry, dict) and "bag" in entry:
-                yield entry
+    """Every well-formed entry, oldest first; a torn, garbled or over-long line is skipped.
+
+    Raises :class:`StoreError` when the audit folder or the log is a symbolic link.
+    """
+    with _opened_log(audit_dir, os.O_RDONLY) as fd:
+        if fd < 0:
+            return
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            yield from _entries(handle)
+
+
+def _entries(handle: BinaryIO) -> Iterator[dict[str, Any]]:
+    for raw in bounded_lines(handle, MAX_LINE_BYTES):
+        if raw is None:
+            continue
+        try:
+            entry = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("bag"), str):
+            yield entry
 
 
 def last_entries(audit_dir: Path) -> dict[str, dict[str, Any]]:
-    """The latest entry for each bag (by its store-relative path)."""
+    """The latest entry for each bag (by its store-relative path), in the log's order."""
     latest: dict[str, dict[str, Any]] = {}
     for entry in read_entries(audit_dir):
         latest[str(entry["bag"])] = entry

@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import StoreError
-from archiver.store import CATALOGUE_DIR
+from archiver.model import Finding, Severity
+from archiver.store import CATALOGUE_DIR, require_own_folder
 from archiver.store.inventory import BagSummary, summarize
 
 CATALOGUE_NAME = "catalogue.sqlite"
@@ -47,7 +48,8 @@ BATCH = 1000
 
 #: What a bag row holds besides its key: every field ``list``/``show`` tell of a bag (those of
 #: :class:`BagSummary` read from the bag; a tuple, such as the captions, as a JSON list), and
-#: what ``export-store`` adds. Taken from the dataclass, so a field added there is catalogued.
+#: what ``export-store`` adds (the payload's bytes; why the Dublin Core record could not be
+#: used, as JSON). Taken from the dataclass, so a field added there is catalogued.
 _FIELDS = tuple(
     f
     for f in dataclasses.fields(BagSummary)
@@ -59,16 +61,34 @@ _DEFAULTS = {f.name: (f.default if f.default is not dataclasses.MISSING else Non
 #: Read for ``show`` only: ``list`` leaves them at their defaults (they are the long ones).
 SHOW_ONLY = frozenset({"caption_texts", "caption_credits", "notes"})
 _LIST_FIELDS = tuple(n for n in _SUMMARY_FIELDS if n not in SHOW_ONLY)
-_EXTRA = tuple(n for n in ("language", "payload_bytes") if n not in _SUMMARY_FIELDS)
+_EXTRA = ("payload_bytes", "record_problem")
 BAG_COLUMNS = (*_SUMMARY_FIELDS, *_EXTRA)
-AUDIT_COLUMNS = ("time", "outcome", "files_checked", "bytes_checked", "failures")
+#: A bag's last audit: its outcome and, for a bag holding a timestamp token, the token's time
+#: and the audit's verdict on it (as the audit log has them).
+AUDIT_COLUMNS = (
+    "time", "outcome", "files_checked", "bytes_checked", "failures",
+    "timestamp_time", "timestamp_verdict",
+)  # fmt: skip
 #: Changes whenever the columns do: a catalogue of another layout is rebuilt, not misread.
-SCHEMA = "archiver-catalogue/3 " + ",".join(BAG_COLUMNS)
+SCHEMA = "archiver-catalogue/4 " + ",".join(BAG_COLUMNS) + ";" + ",".join(AUDIT_COLUMNS)
 
 
 def catalogue_path(store_root: Path) -> Path:
     """Where a store's catalogue file is."""
     return store_root / CATALOGUE_DIR / CATALOGUE_NAME
+
+
+def bag_key(bag: Path, store_root: Path) -> str | None:
+    """A bag's key in the catalogue: its path relative to the store (as the audit log names
+    it). None for a name that is not UTF-8 (bytes a file system allows and SQLite cannot
+    hold): such a bag is never catalogued, and is found by walking (``audit``, a listing
+    without a catalogue)."""
+    key = bag.relative_to(store_root).as_posix()
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return key
 
 
 @dataclass(frozen=True)
@@ -84,30 +104,51 @@ class BagRow:
 
 
 def describe_bag(bag: Path, key: str) -> BagRow:
-    """Read one bag's row from its tag files (runs wherever the bag is readable)."""
-    from archiver.store.inventory import dublin_core_values
+    """Read one bag's row from its tag files (runs wherever the bag is readable).
 
-    summary = summarize(bag)
+    What ``show`` tells (the PREMIS notes too) and what ``export-store`` needs: why the Dublin
+    Core record could not be used is judged by :func:`archiver.access.bag.record_values`, the
+    record reader of the exports, so that an export from the catalogue says what one from the
+    bags says.
+    """
+    from archiver.access.bag import record_values
+
+    summary = summarize(bag, notes=True)
     values: dict[str, Any] = {}
     for name in _SUMMARY_FIELDS:
         value = getattr(summary, name)
         values[name] = (
             json.dumps(list(value), ensure_ascii=False) if name in _JSON_FIELDS else value
         )
-    if "language" in _EXTRA:  # a summary without the language: read it from the record
-        language = dublin_core_values(bag).get("language") or []
-        values["language"] = next((v.strip() for v in language if v.strip()), None)
     oxum = (summary.payload_oxum or "").partition(".")[0]
     values["payload_bytes"] = int(oxum) if oxum.isdigit() else None
+    _, problem = record_values(bag)
+    values["record_problem"] = None if problem is None else json.dumps(problem.to_dict())
     return BagRow(key, values)
+
+
+def record_problem(values: dict[str, Any]) -> Finding | None:
+    """The finding a row keeps on its bag's Dublin Core record (D001, D002), its path made
+    store-relative as ``export-store`` reports it; None when the record was fine."""
+    stored = values.get("record_problem")
+    if not stored:
+        return None
+    try:
+        found = json.loads(stored)
+        severity = Severity(found["severity"])
+        path = f"{values['bag']}/{found['path']}"
+        return Finding(found["code"], severity, path, found["message"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def describe_task(item: tuple[str, str]) -> BagRow | None:
     """Worker side of a rebuild: (bag path, key) to its row, or None if it is no bag now."""
-    from archiver.bagit.read import is_bag
+    from archiver.bagit.read import is_bag, is_bag_remains
 
     path, key = item
-    return describe_bag(Path(path), key) if is_bag(Path(path)) else None
+    here = Path(path)
+    return describe_bag(here, key) if is_bag(here) or is_bag_remains(here) else None
 
 
 # --- Opening ------------------------------------------------------------------------------------
@@ -226,18 +267,29 @@ class Catalogue:
             return found
         return {k: found[k] for k in keys if k in found}
 
-    def due(self, before: str | None) -> list[tuple[str, dict[str, Any] | None]]:
-        """Bags never audited or last audited before the time ``before`` (all with None),
-        each with its last audit (time and outcome), in store order."""
+    def due(self, before: str | None, now: str) -> list[tuple[str, dict[str, Any] | None]]:
+        """Bags never audited, last audited before the time ``before`` (all with None), or at
+        a time after ``now`` (a clock that was wrong: no recent audit), each with its last
+        audit (time and outcome), in store order."""
         sql = (
             "SELECT b.bag, a.time, a.outcome FROM bags b LEFT JOIN audits a ON a.bag = b.bag"
-            + (" WHERE a.time IS NULL OR a.time < ?" if before is not None else "")
+            + (" WHERE a.time IS NULL OR a.time < ? OR a.time > ?" if before is not None else "")
             + " ORDER BY b.bag"
         )
         return [
             (key, {"time": time, "outcome": outcome} if time is not None else None)
-            for key, time, outcome in self.db.execute(sql, () if before is None else (before,))
+            for key, time, outcome in self.db.execute(
+                sql, () if before is None else (before, now)
+            )
         ]
+
+    def future_dated(self, now: str) -> list[tuple[str, str]]:
+        """The catalogued bags whose last audit is dated after ``now``, with that time."""
+        sql = (
+            "SELECT a.bag, a.time FROM audits a JOIN bags b ON b.bag = a.bag "
+            "WHERE a.time > ? ORDER BY a.bag"
+        )
+        return [(key, time) for key, time in self.db.execute(sql, (now,))]
 
     def vanished(self, present: Iterable[str] | None = None) -> list[str]:
         """Bags audited once that are catalogued no more (or are not in ``present``)."""
@@ -274,10 +326,16 @@ class Catalogue:
                 self.db.executemany("DELETE FROM bags WHERE bag = ?", [(k,) for k in batch])
 
     def put_audits(self, entries: Iterable[dict[str, Any]]) -> None:
-        """Record audit-log entries as bags' last audits (an older entry never wins)."""
+        """Record audit-log entries as bags' last audits.
+
+        An older entry never wins (two audits at once may write in either order), except over
+        one dated in the future (a clock that was wrong), which any later write replaces, as
+        the later line does in the log.
+        """
+        now = _now()
         for batch in _batches(entries):
             with self._writing():
-                self.db.executemany(_UPSERT_AUDIT, [_audit_values(e) for e in batch])
+                self.db.executemany(_UPSERT_AUDIT, [(*_audit_values(e), now) for e in batch])
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -293,11 +351,10 @@ class Catalogue:
 
 
 _UPSERT_AUDIT = (
-    "INSERT INTO audits (bag, time, outcome, files_checked, bytes_checked, failures) "
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(bag) DO UPDATE SET time = excluded.time, "
-    "outcome = excluded.outcome, files_checked = excluded.files_checked, "
-    "bytes_checked = excluded.bytes_checked, failures = excluded.failures "
-    "WHERE excluded.time >= audits.time"
+    f"INSERT INTO audits (bag, {', '.join(AUDIT_COLUMNS)}) "
+    f"VALUES (?{', ?' * len(AUDIT_COLUMNS)}) ON CONFLICT(bag) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in AUDIT_COLUMNS)
+    + " WHERE excluded.time >= audits.time OR audits.time > ?"
 )
 
 
@@ -317,7 +374,10 @@ def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
 
 
 def _audit_values(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """An audit-log entry as the audits table's row (the bag, then :data:`AUDIT_COLUMNS`)."""
     failures = entry.get("failures")
+    stamp = entry.get("timestamp")
+    stamp = stamp if isinstance(stamp, dict) else {}
     return (
         str(entry["bag"]),
         canonical_time(entry.get("time")),
@@ -325,7 +385,13 @@ def _audit_values(entry: dict[str, Any]) -> tuple[Any, ...]:
         _int_or_none(entry.get("files_checked")),
         _int_or_none(entry.get("bytes_checked")),
         len(failures) if isinstance(failures, list) else 0,
+        _text_or_none(stamp.get("time")),
+        _text_or_none(stamp.get("verdict")),
     )
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -359,11 +425,29 @@ CREATE INDEX IF NOT EXISTS bags_date ON bags (date);
 CREATE INDEX IF NOT EXISTS bags_publisher ON bags (publisher);
 CREATE TABLE IF NOT EXISTS audits (
     bag TEXT PRIMARY KEY, time TEXT NOT NULL, outcome TEXT NOT NULL,
-    files_checked INTEGER, bytes_checked INTEGER, failures INTEGER
+    files_checked INTEGER, bytes_checked INTEGER, failures INTEGER,
+    timestamp_time TEXT, timestamp_verdict TEXT
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS audits_time ON audits (time);
 CREATE INDEX IF NOT EXISTS audits_outcome ON audits (outcome);
 """
+
+
+def refuse_links(store_root: Path) -> None:
+    """Raise :class:`StoreError` when the catalogue folder, or a file of it, is a symbolic
+    link (or the folder is no folder): refused as ``.audit`` and ``.staging`` are."""
+    folder = store_root / CATALOGUE_DIR
+    if not os.path.lexists(folder):
+        return
+    require_own_folder(folder)
+    path = catalogue_path(store_root)
+    for suffix in ("", "-wal", "-shm"):  # the file, and SQLite's companions beside it
+        place = Path(f"{path}{suffix}")
+        if os.path.islink(place):
+            raise StoreError(
+                "is a symbolic link; archiver never follows links among the store's own files",
+                subject=str(place),
+            )
 
 
 def open_catalogue(
@@ -375,13 +459,8 @@ def open_catalogue(
     none. Reading never creates anything. Raises :class:`StoreError` when the catalogue folder
     or file is a symbolic link, or cannot be opened for writing.
     """
-    folder = store_root / CATALOGUE_DIR
+    refuse_links(store_root)
     path = catalogue_path(store_root)
-    for what, place in (("folder", folder), ("file", path)):
-        if os.path.islink(place):
-            raise StoreError(
-                f"the catalogue {what} is a symbolic link: refused", subject=str(place)
-            )
     if not create and not exists(store_root):
         return None
     try:
@@ -484,9 +563,11 @@ def create_if_new(store_root: Path) -> None:
 
 
 def _has_visible_entries(store_root: Path) -> bool:
+    """Whether the store may hold bags already: a folder (or a link to one) that is not
+    hidden. Files beside them (``archiver.toml``) hold none."""
     try:
         with os.scandir(store_root) as entries:
-            return any(not e.name.startswith(".") for e in entries)
+            return any(not e.name.startswith(".") and e.is_dir() for e in entries)
     except OSError:
         return True
 
@@ -501,8 +582,12 @@ def note_landed(store_root: Path, bag: Path) -> bool:
         catalogue = open_catalogue(store_root, write=True)
         if catalogue is None:
             return False
+        key = bag_key(bag, store_root)
+        if key is None:
+            catalogue.db.close()
+            return False
         with catalogue:
-            catalogue.put_bags([describe_bag(bag, bag.relative_to(store_root).as_posix())])
+            catalogue.put_bags([describe_bag(bag, key)])
         return True
     except (sqlite3.Error, OSError, StoreError, ValueError):
         return False
@@ -590,7 +675,7 @@ class CatalogueCheck:
     bags: int  # bags in the store
     uncatalogued: tuple[str, ...]  # in the store, not in the catalogue
     stale: tuple[str, ...]  # in the catalogue, not in the store
-    audits_behind: tuple[str, ...]  # the log has a later entry than the catalogue
+    audits_behind: tuple[str, ...]  # the log's last entry is not the catalogue's
 
     @property
     def in_step(self) -> bool:
@@ -617,7 +702,7 @@ def check(store: Any) -> CatalogueCheck:
     from archiver.store.auditlog import last_entries
 
     store.require_existing()
-    present = {b.relative_to(store.root).as_posix() for b in store.bags()}
+    present = {k for b in store.bags() if (k := bag_key(b, store.root)) is not None}
     catalogue = open_catalogue(store.root)
     if catalogue is None:
         state = "outdated" if exists(store.root) else "missing"
@@ -628,8 +713,8 @@ def check(store: Any) -> CatalogueCheck:
     behind = []
     for key, entry in last_entries(store.audit_dir).items():
         mine = recorded.get(key)
-        if mine is None or mine["time"] < canonical_time(entry.get("time")):
-            behind.append(key)
+        if mine is None or mine["time"] != canonical_time(entry.get("time")):
+            behind.append(key)  # the log's last line is the truth, whatever its time
     return CatalogueCheck(
         store.root,
         "current",
@@ -681,7 +766,9 @@ def rebuild(store: Any, where: Any = None) -> RebuildReport:
     started = _now()
     unreadable: list[str] = []
     with catalogue:
-        items = ((str(b), b.relative_to(store.root).as_posix()) for b in store.bags())
+        items = (
+            (str(b), key) for b in store.bags() if (key := bag_key(b, store.root)) is not None
+        )
         outcomes = cluster.run(describe_task, items, where or cluster.Backend(1), chunk=32)
 
         def rows() -> Iterator[BagRow]:
@@ -715,7 +802,9 @@ def _rebuild_audits(catalogue: Catalogue, audit_dir: Path) -> int:
         for entry in read_entries(audit_dir):
             last[str(entry["bag"])] = entry
         catalogue.db.execute("DELETE FROM audits")
-        catalogue.db.executemany(_UPSERT_AUDIT, [_audit_values(e) for e in last.values()])
+        catalogue.db.executemany(
+            _UPSERT_AUDIT, [(*_audit_values(e), _now()) for e in last.values()]
+        )
     return len(last)
 
 
@@ -771,11 +860,11 @@ class AuditUpdates:
         """A catalogued bag found gone from the store."""
         self._quietly(lambda c: c.drop_bags([key]))
 
-    def bring_in_step(self, walked: Iterable[str]) -> None:
+    def bring_in_step(self, walked: Iterable[Path]) -> None:
         """After a walk of the whole store: catalogue the bags it lacks, drop those gone."""
 
         def repair(catalogue: Catalogue) -> None:
-            found = set(walked)
+            found = {k for b in walked if (k := bag_key(b, self.store_root)) is not None}
             known = catalogue.bag_keys()
             catalogue.put_bags(
                 describe_bag(self.store_root / key, key) for key in sorted(found - known)
@@ -796,7 +885,12 @@ class AuditUpdates:
 
 @contextlib.contextmanager
 def catalogue_for_audit(store_root: Path) -> Iterator[AuditUpdates]:
-    """The store's catalogue, open for an audit's updates (written out on the way out)."""
+    """The store's catalogue, open for an audit's updates (written out on the way out).
+
+    A catalogue that cannot be opened leaves the audit to go on without it, but one that is a
+    symbolic link is refused (:class:`StoreError`), as a linked ``.audit`` is.
+    """
+    refuse_links(store_root)
     try:
         catalogue = open_catalogue(store_root, write=True)
     except StoreError:

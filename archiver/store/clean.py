@@ -10,7 +10,9 @@ Work folders of jobs still running are kept. A process id is only meaningful on 
 (and in the PID namespace) that made the folder: do not clean a store shared with captures
 running elsewhere while they run.
 
-This module never touches a bag in the store and never follows a symbolic link.
+This module never touches a bag in the store and never follows a symbolic link: the staging
+folder is opened with ``O_NOFOLLOW`` (a link there is refused, exit status 4), and its entries
+are measured and removed through that open folder.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.store import Store
+from archiver.store import Store, is_stale
 
 
 @dataclass(frozen=True)
@@ -74,57 +76,63 @@ class CleanReport:
 def clean_staging(store: Store, *, dry_run: bool = False) -> CleanReport:
     """Remove the staging entries of dead jobs (only list them when ``dry_run``); report them.
 
-    Raises :class:`~archiver.errors.NotABagError` when the store does not exist.
+    The staging folder is opened without following a link, and every entry is measured and
+    removed through that open folder: a ``.staging`` that is a symbolic link is refused
+    (:class:`~archiver.errors.StoreError`, nothing touched), and nothing outside it is ever
+    removed. Raises :class:`~archiver.errors.NotABagError` when the store does not exist.
     """
     store.require_existing()
-    stale = store.stale_staging()
-    leftovers = tuple(_clean_one(path, dry_run) for path in stale)
-    return CleanReport(store.root, dry_run, leftovers, _active(store, stale))
+    opened = store.staging_entries()
+    if opened is None:
+        return CleanReport(store.root, dry_run, (), ())
+    folder, names = opened
+    try:
+        stale = [name for name in names if is_stale(name)]
+        leftovers = tuple(_clean_one(folder, store.staging_root, n, dry_run) for n in stale)
+    finally:
+        os.close(folder)
+    active = tuple(store.staging_root / name for name in names if name not in stale)
+    return CleanReport(store.root, dry_run, leftovers, active)
 
 
-def _active(store: Store, stale: list[Path]) -> tuple[Path, ...]:
-    """The staging entries that belong to running jobs."""
-    if not store.staging_root.is_dir():
-        return ()
-    dead = set(stale)
-    return tuple(p for p in sorted(store.staging_root.iterdir()) if p not in dead)
-
-
-def _clean_one(path: Path, dry_run: bool) -> Leftover:
-    """Measure one leftover, then remove it unless ``dry_run``."""
-    files, size = measure(path)
+def _clean_one(folder: int, staging: Path, name: str, dry_run: bool) -> Leftover:
+    """Measure one leftover, then remove it unless ``dry_run`` (``folder``: the open staging)."""
+    files, size = measure(name, folder)
     if dry_run:
-        return Leftover(path, files, size, removed=False)
+        return Leftover(staging / name, files, size, removed=False)
     try:
-        remove_entry(path)
+        remove_entry(name, folder)
     except OSError as exc:
-        return Leftover(path, files, size, removed=False, error=exc.strerror or str(exc))
-    return Leftover(path, files, size, removed=True)
+        return Leftover(staging / name, files, size, removed=False, error=exc.strerror or str(exc))
+    return Leftover(staging / name, files, size, removed=True)
 
 
-def measure(path: Path) -> tuple[int, int]:
-    """The number of regular files under ``path`` and their bytes (links are not followed)."""
+def measure(name: str, folder: int) -> tuple[int, int]:
+    """The number of regular files under entry ``name`` of ``folder`` and their bytes.
+
+    Links are not followed.
+    """
     try:
-        info = path.lstat()
+        info = os.lstat(name, dir_fd=folder)
     except OSError:
         return 0, 0
     if not stat.S_ISDIR(info.st_mode):
         return (1, info.st_size) if stat.S_ISREG(info.st_mode) else (0, 0)
     files = size = 0
-    for directory, _, names in os.walk(path, onerror=lambda _: None):
-        for name in names:
+    for _, _, names, inner in os.fwalk(name, dir_fd=folder, onerror=lambda _: None):
+        for entry in names:
             try:
-                entry = os.lstat(os.path.join(directory, name))
+                found = os.lstat(entry, dir_fd=inner)
             except OSError:
                 continue
-            if stat.S_ISREG(entry.st_mode):
-                files, size = files + 1, size + entry.st_size
+            if stat.S_ISREG(found.st_mode):
+                files, size = files + 1, size + found.st_size
     return files, size
 
 
-def remove_entry(path: Path) -> None:
-    """Remove a folder tree, a file or a link (a link itself, never what it points to)."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
+def remove_entry(name: str, folder: int) -> None:
+    """Remove entry ``name`` of ``folder``: a folder tree, a file or a link (the link itself)."""
+    if stat.S_ISDIR(os.lstat(name, dir_fd=folder).st_mode):
+        shutil.rmtree(name, dir_fd=folder)
     else:
-        path.unlink()
+        os.unlink(name, dir_fd=folder)

@@ -3,7 +3,14 @@
 Used by ``archiver list`` and ``archiver show``. The rows come from the store's catalogue
 (:mod:`archiver.store.catalogue`) when it has one, without walking the store; otherwise (a store
 from before catalogues) from the bags themselves: bag-info.txt, the Dublin Core record,
-captions.json and the store's audit log. Does not check fixity (that is ``validate``/``audit``).
+captions.json, the PREMIS record's notes (``show`` only) and the store's audit log. Does not
+check fixity (that is ``validate``/``audit``). Every file is read through
+:func:`archiver.bagit.read.read_in_bag` (no link followed, size bounded), and what cannot be
+read is shown as unknown: one bad bag never ends a listing. The problems of the store's
+folders (S codes) met by a walk come with the listing, so that no bag is missing from it in
+silence (a listing from the catalogue walks nothing; ``catalogue check`` compares it with the
+store). The second half of the module turns summaries into the lines ``list`` and ``show``
+print (pure: plain data in, text out; ``cli`` prints).
 """
 
 from __future__ import annotations
@@ -11,22 +18,31 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-from collections.abc import Iterator
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archiver.bagit.read import is_bag, read_bag_info
+from archiver.bagit.read import is_bag, read_bag_info, read_in_bag
+from archiver.codes import display_path
 from archiver.describe import read_dublin_core
 from archiver.errors import NotABagError
+from archiver.model import Finding
 from archiver.store import Store
 from archiver.store.auditlog import last_entries
-from archiver.xmlsafe import UnsafeXMLError, read_xml_file
+from archiver.terminal import printable
+from archiver.xmlsafe import UnsafeXMLError, parse_xml
 
 if TYPE_CHECKING:
     from archiver.store.catalogue import BagQuery
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
+PREMIS_NS = "http://www.loc.gov/premis/v3"
+#: The PREMIS events whose outcome notes ``show`` tells: what the capture could not fetch or
+#: do, and what the description does not say as the source gave it.
+NOTED_EVENTS = ("capture", "metadata extraction")
 
 
 @dataclass(frozen=True)
@@ -46,13 +62,21 @@ class BagSummary:
     last_audit: str | None
     last_outcome: str | None
     caption_texts: tuple[str, ...] = ()
+    creators: tuple[str, ...] = ()
+    language: str | None = None
+    caption_credits: tuple[str | None, ...] = ()  # beside caption_texts, None where unknown
+    notes: tuple[str, ...] = ()  # the PREMIS record's notes (read for ``show`` only)
 
     def to_dict(self, *, captions: bool = False) -> dict[str, Any]:
-        """JSON-ready form; the captions' texts too with ``captions`` (``show``)."""
-        data = {k: v for k, v in self.__dict__.items() if k != "caption_texts"}
+        """JSON-ready form; the captions and the PREMIS notes too with ``captions`` (``show``)."""
+        detail = ("caption_texts", "caption_credits", "notes")
+        data = {k: v for k, v in self.__dict__.items() if k not in detail}
         data["path"] = str(self.path)
+        data["creators"] = list(self.creators)
         if captions:
             data["caption_texts"] = list(self.caption_texts)
+            data["caption_credits"] = list(self.caption_credits)
+            data["notes"] = list(self.notes)
         return data
 
 
@@ -66,17 +90,26 @@ class Inventory:
 
     store: Path
     bags: tuple[BagSummary, ...]
+    problems: tuple[Finding, ...] = ()  # the store's folders that hide bags (S codes)
     from_catalogue: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"store": str(self.store), "bags": [s.to_dict() for s in self.bags]}
+        return {
+            "store": str(self.store),
+            "bags": [s.to_dict() for s in self.bags],
+            "problems": [f.to_dict() for f in self.problems],
+        }
 
 
 def summarize(
-    bag: Path, audits: dict[str, dict[str, Any]] | None = None, store_root: Path | None = None
+    bag: Path,
+    audits: dict[str, dict[str, Any]] | None = None,
+    store_root: Path | None = None,
+    *,
+    notes: bool = False,
 ) -> BagSummary:
-    """Read what is known of one bag."""
+    """Read what is known of one bag (with ``notes``, its PREMIS record's notes too)."""
     info = read_bag_info(bag)
     dc = _dublin_core(bag)
     captions = _captions(bag)
@@ -95,13 +128,18 @@ def summarize(
         bagging_date=info.get("Bagging-Date"),
         last_audit=audit.get("time"),
         last_outcome=audit.get("outcome"),
-        caption_texts=tuple(captions or ()),
+        caption_texts=tuple(text for text, _ in captions or ()),
+        creators=tuple(dc.get("creator", ())),
+        language=_first(dc, "language"),
+        caption_credits=tuple(credit for _, credit in captions or ()),
+        notes=_premis_notes(bag) if notes else (),
     )
 
 
 def inventory(store: Store, query: BagQuery | None = None) -> Inventory:
     """A summary of every bag in the store (those ``query`` chooses); NotABagError when there
-    is no such store. Read from the catalogue when there is one, else from the bags."""
+    is no such store. Read from the catalogue when there is one, else from the bags (with the
+    problems of the store's folders met on the way)."""
     from archiver.store.catalogue import open_catalogue
 
     store.require_existing()
@@ -110,12 +148,22 @@ def inventory(store: Store, query: BagQuery | None = None) -> Inventory:
         with catalogue, _collector_paused():
             return Inventory(store.root, tuple(catalogue.summaries(query)))
     audits = last_entries(store.audit_dir)
-    found = (summarize(bag, audits, store.root) for bag in store.bags())
+    problems: list[Finding] = []
+
+    def walked() -> Iterator[BagSummary]:
+        for item in store.scan():
+            if isinstance(item, Finding):
+                problems.append(item)
+            else:
+                yield summarize(item, audits, store.root)
+
+    found: Iterator[BagSummary] = walked()
     if query is not None:
         found = (s for s in found if query.matches(s))
         if query.limit is not None:
             found = (s for _, s in zip(range(query.limit), found, strict=False))
-    return Inventory(store.root, tuple(found), from_catalogue=False)
+    bags = tuple(found)
+    return Inventory(store.root, bags, tuple(problems), from_catalogue=False)
 
 
 @contextlib.contextmanager
@@ -148,12 +196,12 @@ def bag_summary(bag: Path, store_root: Path) -> BagSummary:
         if found is not None:
             row, audit = found
             return replace(row.summary(store_root, audit), path=bag)
-    return summarize(bag, last_entries(Store(store_root).audit_dir), store_root)
+    return summarize(bag, last_entries(Store(store_root).audit_dir), store_root, notes=True)
 
 
 def store_key(bag: Path, store_root: Path) -> str:
-    """A bag's path relative to its store, as the audit log names it."""
-    return bag.resolve().relative_to(store_root.resolve()).as_posix()
+    """A bag's path relative to its store, as the audit log names it (printable)."""
+    return display_path(bag.resolve().relative_to(store_root.resolve()).as_posix())
 
 
 def _store_key(bag: Path, store_root: Path | None) -> str | None:
@@ -165,32 +213,234 @@ def _store_key(bag: Path, store_root: Path | None) -> str | None:
         return None
 
 
-def dublin_core_values(bag: Path) -> dict[str, list[str]]:
-    """The article-level Dublin Core values of a bag's record; {} when unreadable."""
-    return _dublin_core(bag)
-
-
 def _dublin_core(bag: Path) -> dict[str, list[str]]:
-    path = bag / "metadata" / "dublin_core.xml"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
+    data = _read(bag, "metadata/dublin_core.xml")
+    if data is None:
         return {}
     try:
-        return read_dublin_core(read_xml_file(path))
+        return read_dublin_core(data)
+    except (ValueError, RecursionError):  # UnsafeXMLError is a ValueError
+        return {}
+
+
+def _captions(bag: Path) -> list[tuple[str, str | None]] | None:
+    """Each caption's text and credit, from captions.json (None if it cannot be read)."""
+    data = _read(bag, "data/captions.json")
+    if data is None:
+        return None
+    try:
+        document = json.loads(data)
+        return [
+            (str(c["text"]), str(c["credit"]) if c.get("credit") else None)
+            for c in document["captions"]
+        ]
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def _read(bag: Path, relative: str) -> bytes | None:
+    """A record file's bytes; None when absent, a link, unreadable or too large."""
+    try:
+        return read_in_bag(bag, relative, MAX_TAG_BYTES)
+    except OSError:
+        return None
+
+
+def _premis_notes(bag: Path) -> tuple[str, ...]:
+    """The outcome notes of the PREMIS record's capture and metadata events, in order."""
+    data = _read(bag, "metadata/premis.xml")
+    if data is None:
+        return ()
+    try:
+        root = parse_xml(data).getroot()
     except UnsafeXMLError:
-        return {}
-
-
-def _captions(bag: Path) -> list[str] | None:
-    path = bag / "data" / "captions.json"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TAG_BYTES:
-        return None
-    try:
-        document = json.loads(path.read_bytes())
-        return [str(c["text"]) for c in document["captions"]]
-    except (ValueError, KeyError, TypeError):
-        return None
+        return ()
+    notes: list[str] = []
+    for event in root.iter(f"{{{PREMIS_NS}}}event"):
+        if event.findtext(f"{{{PREMIS_NS}}}eventType") in NOTED_EVENTS:
+            notes += [n.text or "" for n in event.iter(f"{{{PREMIS_NS}}}eventOutcomeDetailNote")]
+    return tuple(n for n in notes if n)
 
 
 def _first(values: dict[str, list[str]], key: str) -> str | None:
     found = values.get(key)
     return found[0] if found else None
+
+
+# --- What list and show print ---------------------------------------------------------------
+
+LIST_HEADINGS = ("DATE", "PUBLISHER", "CAPTIONS", "SIZE", "LAST AUDIT", "TITLE")
+#: Columns are as wide as their widest value; a publisher is cut only past this, or to fit a
+#: terminal, and never below MIN_PUBLISHER. The title comes last and is cut first.
+MAX_PUBLISHER = 40
+MIN_PUBLISHER = 12
+MIN_TITLE = 20
+GAP = "  "
+#: How many of the PREMIS record's notes ``show`` prints before pointing to the rest.
+SHOWN_NOTES = 10
+
+_W3CDTF = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})T(?P<hm>\d{2}:\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
+    r"(?P<zone>Z|[+-]\d{2}:\d{2})$"
+)
+_SPACE = re.compile(r"\s+")
+
+
+def display_date(value: str | None) -> str:
+    """A Dublin Core date as a person reads it: ``2016-11-19``, ``2019-11`` and ``2019`` as
+    they are; a date-time as ``2024-03-14 08:30 UTC`` (or ``+02:00``); none as ``undated``."""
+    if not value:
+        return "undated"
+    found = _W3CDTF.match(value.strip())
+    if not found:
+        return value.strip()
+    seconds = f":{found['s']}" if found["s"] and found["s"] != "00" else ""
+    zone = found["zone"]
+    zone = "UTC" if zone in ("Z", "+00:00", "-00:00") else zone
+    return f"{found['date']} {found['hm']}{seconds} {zone}"
+
+
+def display_audit(time: str | None, outcome: str | None, *, short: bool = False) -> str:
+    """The last audit: ``intact 2026-12-03`` (``short``) or ``intact, 2026-12-03 05:27:39
+    UTC``; a failed one in capitals; ``never audited``."""
+    if not time:
+        return "never audited"
+    verdict = "FAILED" if outcome == "failed" else (outcome or "unknown")
+    if short:
+        return f"{verdict} {time[:10]}"
+    return f"{verdict}, {display_date(time)}"
+
+
+def count_of(count: int | None, noun: str) -> str:
+    """``1 caption``, ``12 captions``, ``0 captions``; ``? captions`` when unknown."""
+    if count is None:
+        return f"? {noun}s"
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def list_lines(bags: Sequence[BagSummary], width: int | None = None) -> list[str]:
+    """``archiver list``: a heading, then two lines a bag (its columns, then its path).
+
+    The date column holds the day the article is dated (``undated`` when it states none);
+    ``show`` gives a date-time whole.
+    Each column is as wide as its values (a publisher at most ``MAX_PUBLISHER``); the title
+    comes last. With ``width`` (a terminal's), the title is cut to fit, then the publisher
+    (to ``MIN_PUBLISHER``); without it (output to a file or a pipe) titles are whole.
+    """
+    if not bags:
+        return []
+    rows = [_row(s) for s in bags]
+    widths = [max(_width(c) for c in column) for column in zip(LIST_HEADINGS, *rows, strict=False)]
+    widths[1] = min(widths[1], MAX_PUBLISHER)
+    if width is not None:
+        fixed = sum(widths[:5]) + len(GAP) * 5
+        overflow = fixed + MIN_TITLE - width
+        if overflow > 0:
+            widths[1] = max(MIN_PUBLISHER, widths[1] - overflow, _width(LIST_HEADINGS[1]))
+            fixed = sum(widths[:5]) + len(GAP) * 5
+        widths[5] = max(MIN_TITLE, width - fixed)
+    right = (False, False, True, True, False, False)
+    lines = [_line(LIST_HEADINGS, widths, right, width is not None)]
+    for summary, row in zip(bags, rows, strict=True):
+        lines.append(_line(row, widths, right, width is not None))
+        lines.append(f"{GAP}{_cell(str(summary.path))}")
+    return lines
+
+
+def show_lines(summary: BagSummary) -> list[str]:
+    """``archiver show``: one labelled line a field, the PREMIS notes, then every caption."""
+    fields = [
+        ("Bag", str(summary.path)),
+        ("Identifier", summary.identifier or "-"),
+        ("Title", summary.title or "-"),
+        ("Date", display_date(summary.date)),
+        ("Publisher", summary.publisher or "-"),
+        ("Authors", "; ".join(summary.creators) or "-"),
+        ("Language", summary.language or "-"),
+        ("Source", summary.source or "-"),
+        ("Bagged", summary.bagging_date or "-"),
+        ("Size", _size(summary)),
+        ("Last audit", display_audit(summary.last_audit, summary.last_outcome)),
+    ]
+    label_width = max(len(label) for label, _ in fields) + 1
+    lines = [f"{label + ':':<{label_width}} {_cell(value)}" for label, value in fields]
+    if summary.notes:
+        lines.append(f"{'Notes:':<{label_width}} (from metadata/premis.xml)")
+        lines += [f"{'':<{label_width}} - {_cell(n)}" for n in summary.notes[:SHOWN_NOTES]]
+        more = len(summary.notes) - SHOWN_NOTES
+        if more > 0:
+            lines.append(f"{'':<{label_width}}   and {more} more (archiver show --json)")
+    captions = "?" if summary.captions is None else str(summary.captions)
+    lines.append(f"{'Captions:':<{label_width}} {captions}")
+    for number, (text, credit) in enumerate(_credited(summary), start=1):
+        by = f" ({_cell(credit)})" if credit else ""
+        lines.append(f"{number:>{label_width}}. {_cell(text)}{by}")
+    return lines
+
+
+def _credited(summary: BagSummary) -> list[tuple[str, str | None]]:
+    credits = list(summary.caption_credits) + [None] * len(summary.caption_texts)
+    return list(zip(summary.caption_texts, credits, strict=False))
+
+
+def _size(summary: BagSummary) -> str:
+    """``14.3 KB (14,503 bytes in 4 payload files)``, from Bag-Size and Payload-Oxum."""
+    size = summary.size or "-"
+    octets, _, files = (summary.payload_oxum or "").partition(".")
+    if octets.isdigit() and files.isdigit():
+        noun = "file" if files == "1" else "files"
+        return f"{size} ({int(octets):,} bytes in {int(files):,} payload {noun})"
+    return size
+
+
+def _row(summary: BagSummary) -> tuple[str, ...]:
+    return (
+        display_date(summary.date)[:10],  # the day; show (and --json) give the time too
+        summary.publisher or "-",
+        count_of(summary.captions, "caption"),
+        summary.size or "-",
+        display_audit(summary.last_audit, summary.last_outcome, short=True),
+        summary.title or "-",
+    )
+
+
+def _line(cells: Sequence[str], widths: list[int], right: Sequence[bool], cut: bool) -> str:
+    """One row: each cell cut or padded to its column (the last is only cut, not padded)."""
+    parts = []
+    for index, (cell, width, flush_right) in enumerate(zip(cells, widths, right, strict=True)):
+        text = _fit(_cell(cell), width) if cut or index == 1 else _cell(cell)
+        last = index == len(cells) - 1
+        pad = "" if last else " " * max(0, width - _width(text))
+        parts.append(pad + text if flush_right else text + pad)
+    return GAP.join(parts).rstrip()
+
+
+def _cell(text: str) -> str:
+    """``text`` on one line, its control and direction characters escaped (see
+    :func:`archiver.terminal.printable`): a bag's metadata, whoever made the bag, cannot break
+    the table or the terminal."""
+    return printable(_SPACE.sub(" ", text).strip())
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns, ending in ``…`` when cut."""
+    if _width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += _char_width(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (wide East Asian characters take two)."""
+    return sum(_char_width(c) for c in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1

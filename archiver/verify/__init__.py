@@ -1,15 +1,19 @@
 """The verify stage: check a bag and report coded findings; never write a byte.
 
-Three families of checks, each in its own module:
+Four families of checks, each in its own module:
 
 - :mod:`archiver.bagit.rules`: BagIt (RFC 8493) structure and fixity, for any bag;
 - :mod:`archiver.verify.profile`: conformance to a BagIt profile (ours, or one given);
 - :mod:`archiver.verify.content`: archiver's own content checks (Dublin Core, WARC, CDXJ,
-  captions), for bags that declare the archiver profile.
+  captions), for bags that declare the archiver profile;
+- :mod:`archiver.verify.timestamp`: a bag's RFC 3161 timestamp token, for any bag holding one.
 
 Findings are data (:class:`archiver.model.Finding`), every code and message from the one
-table in :mod:`archiver.codes`; an exception means the check could not be made at all (e.g.
-the path is not a bag). :func:`second_opinion` asks bagit-python, the only module that does.
+table in :mod:`archiver.codes`; an exception means the check could not be made at all (the
+path is not a bag). Whatever a bag holds, its check ends in a report: a file that cannot be
+read is a finding (B021), and so is an unexpected error that stops the check, so that one bad
+bag never ends a run over a store. :func:`second_opinion` asks bagit-python, the only module
+that does.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archiver import codes
 from archiver.bagit.fixity import SinkFactory
 from archiver.bagit.read import info_values
-from archiver.bagit.rules import check_bagit
+from archiver.bagit.rules import check_bagit, ensure_bag
+from archiver.errors import NotABagError
 from archiver.hashing import Sink
 from archiver.model import ValidationReport
 from archiver.verify.profile import (
@@ -28,6 +34,7 @@ from archiver.verify.profile import (
     check_profile,
     declared_profiles,
 )
+from archiver.verify.timestamp import check_timestamp
 
 if TYPE_CHECKING:
     from archiver.warc.scan import WarcScanner
@@ -45,14 +52,52 @@ def validate_bag(
     completeness_only: bool = False,
     profile: dict[str, Any] | None = None,
     workers: int = 2,
+    timestamp_ca: tuple[bytes, ...] = (),
 ) -> ValidationReport:
     """Check one bag and return every finding.
 
     ``fast`` checks Payload-Oxum only; ``completeness_only`` checks that every file is present
     and listed without hashing. The full check adds every checksum, the profile (``profile``
-    when given, else ours when the bag declares it) and, for archiver bags, the content checks.
-    An archiver bag's WARCs are checked record by record in the same read that hashes them.
+    when given, else ours when the bag declares it), the bag's timestamp token when it has
+    one (its signature against ``timestamp_ca``, DER certificates) and, for archiver bags, the
+    content checks. An archiver bag's WARCs are checked record by record in the same read that
+    hashes them.
+
+    Raises :class:`~archiver.errors.NotABagError` for a path that is not a bag; for a bag,
+    never raises (but for ``KeyboardInterrupt`` and the like): a file that cannot be read, or
+    an unexpected error that stops the check, is a B021 finding of the report.
     """
+    ensure_bag(bag)
+    try:
+        return _validate(bag, fast, completeness_only, profile, workers, timestamp_ca)
+    except NotABagError:
+        raise
+    except OSError as exc:  # the bag changed under the check, or a disk error
+        where = _relative(bag, exc.filename)
+        finding = codes.B021_FILE.finding(where, reason=exc.strerror or exc)
+    except Exception as exc:  # a bug, or a bag nobody foresaw: this bag's finding, not the end
+        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        finding = codes.B021_CHECK_STOPPED.finding("", error=error)
+    return ValidationReport(bag=bag, findings=(finding,), checks=("bagit",))
+
+
+def _relative(bag: Path, filename: object) -> str:
+    """A file named by an OSError, relative to the bag when it is inside ('' otherwise)."""
+    if not isinstance(filename, str):
+        return ""
+    path = Path(filename)
+    return path.relative_to(bag).as_posix() if path.is_relative_to(bag) else ""
+
+
+def _validate(
+    bag: Path,
+    fast: bool,
+    completeness_only: bool,
+    profile: dict[str, Any] | None,
+    workers: int,
+    timestamp_ca: tuple[bytes, ...],
+) -> ValidationReport:
+    """:func:`validate_bag`, uncontained."""
     scanners: dict[str, WarcScanner] = {}
     result = check_bagit(
         bag,
@@ -63,7 +108,12 @@ def validate_bag(
     )
     findings = list(result.findings)
     checks = ["bagit-fast" if fast else "bagit-completeness" if completeness_only else "bagit"]
+    timestamp = None
     if not (fast or completeness_only):
+        stamp_findings, timestamp = check_timestamp(bag, result.tag_files, timestamp_ca)
+        findings.extend(stamp_findings)
+        if timestamp is not None:
+            checks.append("timestamp")
         ours = ARCHIVER_PROFILE_ID in declared_profiles(result)
         if profile is not None:
             findings.extend(check_profile(result, bag, profile))
@@ -74,7 +124,7 @@ def validate_bag(
         if ours:
             from archiver.verify.content import check_content
 
-            findings.extend(check_content(bag, scanners))
+            findings.extend(check_content(bag, scanners, result.payload_files))
             checks.append("content")
     return ValidationReport(
         bag=bag,
@@ -82,6 +132,7 @@ def validate_bag(
         files_checked=result.files_checked,
         bytes_checked=result.bytes_checked,
         checks=tuple(checks),
+        timestamp=timestamp,
     )
 
 

@@ -33,9 +33,11 @@ Its findings are the P codes of :mod:`archiver.codes`.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -50,6 +52,7 @@ from archiver.model import Finding
 from archiver.schemas import schema_dir
 
 PROFILE_FILE = "bagit-profile.json"
+MAX_PROFILE_BYTES = 4 * 1024 * 1024  # published profiles are a few kilobytes
 ALWAYS_ALLOWED_TAG_FILES = (
     "bagit.txt",
     "bag-info.txt",
@@ -78,13 +81,20 @@ BAG_INFO = "bag-info.txt"
 
 
 def load_profile(path: Path) -> dict[str, Any]:
-    """Read a BagIt profile (JSON); raise UsageError with one clear line when it is unusable."""
+    """Read a BagIt profile (JSON); raise UsageError with one clear line when it is unusable.
+
+    Only a regular file of at most :data:`MAX_PROFILE_BYTES` is read (a FIFO or a device such
+    as /dev/zero is refused before it is read, never waited on).
+    """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_profile_text(Path(path))
     except FileNotFoundError:
         raise UsageError("profile file not found", subject=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"profile file cannot be read: {exc}", subject=str(path)) from None
+    except UnicodeDecodeError:
+        raise UsageError("profile file is not UTF-8 text", subject=str(path)) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"profile file cannot be read: {reason}", subject=str(path)) from None
     try:
         profile = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -96,6 +106,22 @@ def load_profile(path: Path) -> dict[str, Any]:
     if problems:
         raise UsageError(f"not a usable BagIt profile: {problems[0]}", subject=str(path))
     return cast(dict[str, Any], profile)  # profile_problems found it a JSON object
+
+
+def read_profile_text(path: Path) -> str:
+    """The text of a profile file: a regular file (links followed: it is the user's own) of
+    at most :data:`MAX_PROFILE_BYTES`. Raises ``OSError`` with a reason, or
+    ``UnicodeDecodeError``."""
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a device is never even opened
+        raise OSError(errno.EINVAL, "not a regular file")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # nor waited on, if swapped for a FIFO
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        data = handle.read(MAX_PROFILE_BYTES + 1)
+    if len(data) > MAX_PROFILE_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {MAX_PROFILE_BYTES} bytes, not a profile")
+    return data.decode("utf-8")
 
 
 def profile_problems(profile: object) -> list[str]:

@@ -14,47 +14,79 @@ Reads only; knows nothing about bags.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders
 
-from archiver.warc.read import RecordProblem, RecordSummary, read_warc
+from archiver.warc.read import (
+    MAX_MEMBER_BYTES,
+    RecordProblem,
+    RecordSummary,
+    ratio_exceeded,
+    read_warc,
+)
 
 _COPY_CHUNK = 1024 * 1024
 _SCAN_SLICE = 128 * 1024  # compressed bytes inflated at a time: output stays in the CPU cache
 _INFLATE_LIMIT = 1024 * 1024  # inflated bytes at a time, at most (a gzip bomb stays small)
+# The scanner gives up this much before warcio's reading would stop at a decompression bound
+# (see archiver.warc.read): it inflates and counts in other steps, and must never pass a file
+# that reading would stop at.
+_BOUND_SLACK = 4 * _INFLATE_LIMIT
 _GZIP_PEEK = 512
 _MAX_GZIP_HEADER = 64 * 1024
 _MAX_HEAD = 64 * 1024  # WARC or HTTP head the scanner parses; longer ones go to warcio
 _RECORD_END = b"\r\n\r\n"
 _GZIP_HEADER, _DEFLATE, _GZIP_TRAILER = "gzip header", "deflate", "gzip trailer"
 
-def check_warc(path: Path) -> tuple[list[RecordSummary], list[RecordProblem]]:
-    """Check every record of the WARC at ``path``: the quick pass, or warcio's reading.
+def check_warc(source: Path | BinaryIO) -> tuple[list[RecordSummary], list[RecordProblem]]:
+    """Check every record of the WARC at ``source``: the quick pass, or warcio's reading.
 
-    The records and the problems found, as :func:`archiver.warc.read.read_warc` gives them;
-    never raises for a bad file. A WARC of the usual shape is checked in one quick pass
+    ``source`` is a path, or a seekable file open for reading at the WARC's start. The records
+    and the problems found, as :func:`archiver.warc.read.read_warc` gives them; never raises
+    for a bad file. A WARC of the usual shape is checked in one quick pass
     (:class:`WarcScanner`); warcio reads anything else, and reports its problems.
     """
-    quick = scan_warc(path)
-    return quick if quick is not None else read_warc(path)
+    if isinstance(source, Path):
+        try:
+            with source.open("rb") as stream:
+                return check_warc(stream)
+        except OSError as exc:
+            return [], [RecordProblem(None, None, f"unreadable WARC data: {exc}")]
+    start = source.tell()
+    quick = scan_warc(source)
+    if quick is not None:
+        return quick
+    try:
+        source.seek(start)
+    except OSError as exc:
+        return [], [RecordProblem(None, None, f"unreadable WARC data: {exc}")]
+    return read_warc(source)
 
 
-def scan_warc(path: Path) -> tuple[list[RecordSummary], list[RecordProblem]] | None:
+def scan_warc(source: Path | BinaryIO) -> tuple[list[RecordSummary], list[RecordProblem]] | None:
     """The quick pass of :class:`WarcScanner` over the file; None when it cannot decide."""
     scanner = WarcScanner()
     try:
-        with path.open("rb", buffering=0) as stream:
+        with _opened(source) as stream:
             while block := stream.read(_COPY_CHUNK):
                 scanner.feed(memoryview(block))
     except OSError:
         return None
     return scanner.result()
+
+
+def _opened(source: Path | BinaryIO) -> contextlib.AbstractContextManager[BinaryIO]:
+    """``source`` opened for reading (a path, unbuffered), or as given."""
+    if isinstance(source, Path):
+        return source.open("rb", buffering=0)
+    return contextlib.nullcontext(source)
 
 
 class _GiveUp(Exception):
@@ -73,8 +105,9 @@ class WarcScanner:
     ``algorithm:BASE32`` form, and gives up on anything else, including a digest that does
     not match: :meth:`result` is then None and warcio's full reading
     (:func:`~archiver.warc.read.read_warc`) decides, with its own messages. Each member's
-    length (ISIZE) is checked; its CRC-32 is not recomputed, since the records' digests and
-    the bag's manifests cover every byte. Never raises.
+    length (ISIZE) and CRC-32 are checked, as warcio's gzip reading checks them: a damaged
+    head, which no record digest covers, is not passed. It gives up a little before the
+    decompression bounds of :mod:`archiver.warc.read`. Never raises.
     """
 
     def __init__(self) -> None:
@@ -85,6 +118,8 @@ class WarcScanner:
         self._member_start = 0
         self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         self._inflated = 0  # bytes inflated from the current member
+        self._crc = 0  # CRC-32 of the bytes inflated from the current member
+        self._total_inflated = 0  # bytes inflated from the whole file
         self._record = _ScannedRecord(self._loader)
         self._records: list[RecordSummary] = []
         self._failed = False
@@ -133,6 +168,7 @@ class WarcScanner:
         self._member_start = self._position - held
         self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         self._inflated = 0
+        self._crc = 0
         self._record = _ScannedRecord(self._loader)
         self._state = _DEFLATE
         return size - held
@@ -143,6 +179,9 @@ class WarcScanner:
         out = inflater.decompress(piece, _INFLATE_LIMIT)
         while True:
             self._inflated += len(out)
+            self._crc = zlib.crc32(out, self._crc)
+            self._total_inflated += len(out)
+            self._check_bounds(self._position + len(piece) - len(inflater.unconsumed_tail))
             self._record.feed(out)
             if inflater.eof or not inflater.unconsumed_tail:
                 break
@@ -152,8 +191,16 @@ class WarcScanner:
         self._state = _GZIP_TRAILER
         return len(piece) - len(inflater.unused_data)
 
+    def _check_bounds(self, consumed: int) -> None:
+        """Give up near the decompression bounds of warcio's reading (``consumed``: the
+        compressed bytes of the file inflated so far)."""
+        if self._inflated > MAX_MEMBER_BYTES - _BOUND_SLACK:
+            raise _GiveUp("a gzip member near the size bound")
+        if ratio_exceeded(self._total_inflated, consumed, slack=_BOUND_SLACK):
+            raise _GiveUp("inflating near the ratio bound")
+
     def _take_trailer(self, data: memoryview) -> int:
-        """Check the member's 8-byte trailer (ISIZE) and close its record."""
+        """Check the member's 8-byte trailer (CRC-32, ISIZE) and close its record."""
         held = len(self._pending)
         joined = self._pending + bytes(data[: 8 - held])
         if len(joined) < 8:
@@ -162,6 +209,8 @@ class WarcScanner:
         self._pending = b""
         if int.from_bytes(joined[4:8], "little") != self._inflated & 0xFFFFFFFF:
             raise _GiveUp("gzip member length differs from its ISIZE")
+        if int.from_bytes(joined[:4], "little") != self._crc:
+            raise _GiveUp("gzip member CRC-32 differs")
         end = self._position + 8 - held
         self._records.append(self._record.summary(self._member_start, end - self._member_start))
         self._state = _GZIP_HEADER
@@ -243,8 +292,11 @@ class _ScannedRecord:
             raise _GiveUp("no usable Content-Length")
         self._remaining = int(length)
         uri = headers.get_header("WARC-Target-URI")
-        if headers.get_header("WARC-Type") is None or (uri and (uri[:1] == "<" or " " in uri)):
+        record_type = headers.get_header("WARC-Type")
+        if record_type is None or (uri and (uri[:1] == "<" or " " in uri)):
             raise _GiveUp("record type or target URI needs warcio's repairs")
+        if uri is None and record_type in self._loader.HTTP_RECORDS:
+            raise _GiveUp("an HTTP record type without a target URI")
         parses_http = (
             self._remaining > 0
             and headers.get_header("WARC-Type") in self._loader.HTTP_RECORDS

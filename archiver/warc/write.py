@@ -300,6 +300,9 @@ def warcinfo_fields(
     }
     if capture.kind == "http":
         fields["http-transfer-encoding"] = DECHUNKED
+    if capture.provenance:
+        fields["description"] = f"Ingest of {capture.source} by {SOFTWARE}: {title}"
+        fields["provenance"] = capture.provenance
     if capture.final_url:
         fields["final-url"] = capture.final_url
     if capture.status is not None:
@@ -307,5 +310,5 @@ def warcinfo_fields(
     for key, value in capture.options:
         fields[f"option-{key}"] = value
     for number, problem in enumerate(capture.problems, start=1):
-        fields[f"problem-{number}"] = problem
+        fields[f"problem-{number}"] = problem.line()
     return fields

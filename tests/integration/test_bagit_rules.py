@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import time
 import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers import tool
 
 from archiver.bagit.read import normalise_path
 from archiver.bagit.rules import BagitResult, check_bagit
@@ -406,6 +408,42 @@ def test_two_files_differing_only_by_normalisation(tmp_path: Path) -> None:
     assert {code for code, _ in warnings(result)} == {"B019"}
 
 
+def bagit_py_accepts(bag: Path) -> bool:
+    """bagit-python's verdict, from its own command (``bagit.py --validate``)."""
+    done = subprocess.run(
+        [tool("bagit.py"), "--validate", str(bag)], capture_output=True, check=False
+    )
+    return done.returncode == 0
+
+
+def test_a_case_variant_never_stands_for_a_file_listed_under_its_own_name(
+    tmp_path: Path,
+) -> None:
+    """R14: data/Report.txt and data/report.txt listed, one file on disk: one is missing."""
+    bag = make_bag(tmp_path, payload={"data/report.txt": b"same\n"})
+    for manifest in ("manifest-sha256.txt", "manifest-sha512.txt"):
+        line = next(
+            line for line in (bag / manifest).read_text().splitlines() if "report.txt" in line
+        )
+        add_manifest_line(bag, line.replace("data/report.txt", "data/Report.txt"), manifest)
+    (bag / "tagmanifest-sha256.txt").unlink()
+    (bag / "tagmanifest-sha512.txt").unlink()
+    result = check(bag)
+    assert ("B007", "data/Report.txt") in errors(result)
+    assert "B019" in {code for code, _ in warnings(result)}
+    assert not bagit_py_accepts(bag), "bagit-python agrees: incomplete"
+
+
+def test_a_tag_file_is_found_under_its_exact_name_only(tmp_path: Path) -> None:
+    """R14: bag-info.txt renamed BAG-INFO.TXT (a FAT or ISO copy) is missing, not skipped."""
+    bag = make_bag(tmp_path)
+    assert bagit_py_accepts(bag)
+    (bag / "bag-info.txt").rename(bag / "BAG-INFO.TXT")
+    result = check(bag)
+    assert ("B007", "bag-info.txt") in errors(result)
+    assert not bagit_py_accepts(bag), "bagit-python agrees: incomplete"
+
+
 # --- Huge files -------------------------------------------------------------------------------
 
 
@@ -504,3 +542,41 @@ def test_fast_without_payload_oxum_says_so(tmp_path: Path) -> None:
     result = check(bag, fast=True)
     assert errors(result) == set()
     assert ("B012", "bag-info.txt") in warnings(result)
+
+
+# --- The one reader of a bag's files -------------------------------------------------------
+
+
+def test_the_bag_file_reader_never_follows_a_link_nor_waits_on_a_fifo(tmp_path: Path) -> None:
+    """open_in_bag/read_in_bag, which every reader of a bag's files goes through: each
+    refusal is an OSError saying why, and nothing outside the bag is ever read."""
+    import errno
+
+    from archiver.bagit.read import TooLargeError, open_in_bag, read_in_bag
+
+    bag = make_bag(tmp_path)
+    outside = tmp_path / "outside"
+    (outside / "inner").mkdir(parents=True)
+    (outside / "inner" / "secret.txt").write_bytes(b"not the bag's\n")
+    (bag / "data" / "linked.txt").symlink_to(outside / "inner" / "secret.txt")
+    (bag / "data" / "folder").symlink_to(outside / "inner")
+    os.mkfifo(bag / "data" / "pipe")
+    assert read_in_bag(bag, "data/article.txt", 100) == PAYLOAD["data/article.txt"]
+    with open_in_bag(bag, "data/sub/photo.bin") as handle:
+        assert handle.read() == PAYLOAD["data/sub/photo.bin"]
+    refused = {
+        "data/absent.txt": errno.ENOENT,
+        "data/linked.txt": errno.ELOOP,
+        "data/folder/secret.txt": errno.ELOOP,
+        "data/pipe": errno.EINVAL,
+        "data/../bagit.txt": errno.EINVAL,
+        "data/article.txt/x": errno.ELOOP,
+    }
+    for relative, expected in refused.items():
+        with pytest.raises(OSError) as raised:
+            read_in_bag(bag, relative, 1 << 20)
+        assert raised.value.errno == expected, (relative, raised.value)
+    with pytest.raises(TooLargeError) as too_large:
+        read_in_bag(bag, "data/sub/photo.bin", 1000)
+    assert isinstance(too_large.value, OSError) and too_large.value.size == 1024
+    assert too_large.value.errno == errno.EFBIG

@@ -260,9 +260,12 @@ def test_a_missing_requisite_is_recorded_as_a_404_and_noted(
     assert missing.block.startswith(b"HTTP/1.1 404 Not Found\r\n")
     [moved] = responses(records, "/news/images/moved.png")
     assert moved.block.startswith(b"HTTP/1.1 301 ")
-    assert result.problems == (
+    assert [p.line() for p in result.problems] == [
         f"{http_site.url('/news/images/missing.png')}: HTTP 404 Not Found (response recorded)",
-    )
+    ]
+    [problem] = result.problems
+    assert (problem.kind, problem.url, problem.missing) == (
+        "image", http_site.url("/news/images/missing.png"), True)
 
 
 # --- Transfer and content codings -----------------------------------------------------------
@@ -361,7 +364,10 @@ def test_requisites_stop_at_the_limit(http_site: HttpSite, tmp_path: Path) -> No
     result = capture(http_site, "/news/article.html", tmp_path, replace(PATIENT, max_requisites=3))
     requested = [r for r in read_records(result.records_path) if r.type == "request"]
     assert len(requested) == 4
-    assert result.problems[-1].endswith("page requisites not fetched: over the limit of 3")
+    over = [p for p in result.problems if p.url is None]
+    assert over and all(p.reason == "not fetched: over the limit of 3 page requisites"
+                        for p in over)
+    assert sum(p.count for p in over) == sum(n for _, n in result.requisites) - 3
 
 
 def test_a_base_element_moves_relative_references(http_site: HttpSite, tmp_path: Path) -> None:
@@ -375,7 +381,7 @@ def test_failing_requisites_are_problems_not_failures(
     start = time.monotonic()
     result = capture(http_site, "/news/broken.html", tmp_path, FAST)
     assert time.monotonic() - start < 10
-    problems = "\n".join(result.problems)
+    problems = "\n".join(p.line() for p in result.problems)
     url = http_site.url
     assert f"{url('/news/images/missing.png')}: HTTP 404 Not Found (response recorded)" in problems
     assert f"{url('/news/images/broken-500.png')}: HTTP 500 " in problems

@@ -42,6 +42,7 @@ from archiver.acquire.client import (
 )
 from archiver.acquire.http import capture_url
 from archiver.acquire.robots import RobotsRules
+from archiver.model import CaptureProblem
 
 MOMENT = datetime(2024, 3, 14, 12, 0, 0, tzinfo=UTC)
 QUICK = ("--retries", "0", "--connect-timeout", "1", "--timeout", "10")
@@ -255,10 +256,13 @@ def test_the_connection_goes_to_the_address_that_was_checked(
     options = FetchOptions(connect_timeout=2, total_timeout=10, retries=0, concurrency=1)
     result = capture_url(page(site, [mixed, rebind]), tmp_path, clock=lambda: MOMENT,
                          options=options, resolve=resolve)
-    assert result.problems == (
-        f"{mixed}: not fetched: mixed.test (10.1.2.3) is a private address (reached only from "
-        "a page on one, or with --allow-private)",
-    )
+    assert result.problems == (CaptureProblem(
+        "image",
+        "not fetched: mixed.test (10.1.2.3) is a private address (reached only from a page on "
+        "one, or with --allow-private)",
+        mixed,
+    ),)
+    assert dict(result.requisites) == {"image": 2}
     assert not site.hits("/img/mixed.png")
     assert [r.host for r in site.hits("/img/rebind.png")] == [f"rebind.test:{site.port}"]
     assert calls["rebind.test"] == 1
@@ -278,10 +282,10 @@ def test_requisites_stop_at_the_capture_deadline_and_the_page_is_kept(
     assert code == 0 and bag is not None, err
     noted = problems(bag)
     cut = [p for p in noted if p.endswith(": cut off: the capture's deadline of 2 s passed")]
-    [summary] = [p for p in noted if "more page requisites not fetched" in p]
-    assert summary == (f"{12 - len(cut)} more page requisites not fetched: the capture's "
-                       "deadline of 2 s passed")
-    assert 1 <= len(cut) <= 4
+    late = [p for p in noted if p.endswith(": not fetched: the capture's deadline of 2 s passed")]
+    assert 1 <= len(cut) <= 4 and len(cut) + len(late) == len(noted) == 12
+    assert sorted(p.split(": ", 1)[0] for p in noted) == sorted(images)
+    assert "warning: 12 of 12 images could not be fetched; see capture --json" in err
     recorded = responses(bag)
     assert [uri for uri in recorded if "/page?" in uri]
     assert not [uri for uri in recorded if "/trickle/" in uri]
@@ -302,9 +306,10 @@ def test_requisites_stop_when_the_size_budget_is_spent(
     assert problems(bag) == [
         f"{images[2]}: not fetched whole: the capture's total size budget of 250000 bytes "
         "is spent",
-        "3 more page requisites not fetched: the capture's total size budget of 250000 bytes "
-        "is spent",
+        *(f"{url}: not fetched: the capture's total size budget of 250000 bytes is spent"
+          for url in images[3:]),
     ]
+    assert "warning: 4 of 6 images could not be fetched" in err
 
 
 # --- R8: what is parsed of a page is bounded ----------------------------------------------------
@@ -362,6 +367,29 @@ def test_a_saved_page_of_too_many_tags_lands_read_in_part(tmp_path: Path) -> Non
     [note] = problems(bag)
     assert note.startswith("page read in part:") and note.endswith(
         f"of its {saved.stat().st_size} bytes (the parsing limits); the WARC holds every byte")
+
+
+def test_image_urls_with_control_characters_are_noted_escaped_and_the_bag_lands(
+    hostile_site: HostileSite, tmp_path: Path
+) -> None:
+    """A page's image URL holding control characters (a terminal escape) is a problem like
+    any other: escaped in the warcinfo record and in PREMIS, listed as written in --json,
+    counted on stderr; the bag is valid."""
+    bad = ["http://exa mple.org/\x02x.png", "http://exa mple.org/\x1b[31mred.png"]
+    code, out, err = invoke("capture", page(hostile_site, bad), "--store", tmp_path / "s",
+                            "--json", *QUICK)
+    assert code == 0, err
+    [entry] = json.loads(out)["bags"]
+    assert {p["url"] for p in entry["problems"]} == set(bad)
+    assert "warning: 2 of 2 images could not be fetched" in err
+    assert "\x1b" not in err and "\x02" not in err
+    noted = problems(Path(entry["bag"]))
+    assert noted == [
+        "http://exa mple.org/\\x02x.png: not a valid URL (no host can be named 'exa mple.org')",
+        "http://exa mple.org/\\x1b[31mred.png: not a valid URL (no host can be named "
+        "'exa mple.org')",
+    ]
+    assert invoke("validate", entry["bag"])[0] == 0
 
 
 # --- robots.txt: RFC 9309 (longest match) --------------------------------------------------------

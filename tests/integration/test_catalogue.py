@@ -3,12 +3,14 @@ repaired by ``catalogue rebuild`` after a crash, and never trusted over the bags
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from synthetic_bags import bag_values, make_store
 
 from archiver.store import Store
 from archiver.store.audit import audit_store
-from archiver.store.auditlog import read_entries
+from archiver.store.auditlog import log_path, read_entries
 from archiver.store.catalogue import catalogue_path, check, open_catalogue, rebuild
 from archiver.store.inventory import inventory
 
@@ -38,14 +40,28 @@ def rows(store: Path) -> dict[str, list[tuple]]:
 
 def walked_inventory(store: Path) -> list[dict]:
     """What ``list`` says when it reads every bag (the catalogue moved away meanwhile)."""
-    aside = store.parent / f"{store.name}-catalogue-aside"
-    shutil.move(store / ".catalogue", aside)
-    try:
+    with catalogue_aside(store):
         listed = inventory(Store(store))
         assert not listed.from_catalogue
         return [s.to_dict(captions=True) for s in listed.bags]
+
+
+@contextlib.contextmanager
+def catalogue_aside(store: Path) -> Iterator[None]:
+    """The store without its catalogue for a while (moved away, then back)."""
+    aside = store.parent / f"{store.name}-catalogue-aside"
+    shutil.move(store / ".catalogue", aside)
+    try:
+        yield
     finally:
         shutil.move(aside, store / ".catalogue")
+
+
+def show_json(bag: Path | str) -> dict:
+    """``archiver show BAG --json``, parsed."""
+    code, out, err = invoke("show", bag, "--json")
+    assert code == 0, err
+    return json.loads(out)
 
 
 def catalogued_store(root: Path, count: int) -> list[Path]:
@@ -74,10 +90,11 @@ def test_catalogue_rows_say_what_the_bags_say(tmp_path: Path) -> None:
     assert from_catalogue.from_catalogue and len(from_catalogue.bags) == 25
     catalogued = [s.to_dict() for s in from_catalogue.bags]
     walked = walked_inventory(store)
-    assert catalogued == [{k: v for k, v in w.items() if k != "caption_texts"} for w in walked]
-    for summary in walked:
-        code, out, _ = invoke("show", summary["path"], "--json")
-        assert code == 0 and json.loads(out) == summary
+    detail = ("caption_texts", "caption_credits", "notes")  # show's alone
+    assert catalogued == [{k: v for k, v in w.items() if k not in detail} for w in walked]
+    shown = [show_json(summary["path"]) for summary in walked]
+    with catalogue_aside(store):
+        assert shown == [show_json(summary["path"]) for summary in walked]
 
 
 def test_commands_read_the_catalogue_without_walking(
@@ -104,7 +121,10 @@ def test_commands_read_the_catalogue_without_walking(
 
 def test_export_store_from_the_catalogue_equals_reading_every_bag(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    catalogued_store(store, 15)
+    bags = make_store(store, 15)
+    record = bags[3] / "metadata" / "dublin_core.xml"  # a record export cannot use (D002)
+    record.write_text('<!DOCTYPE r [<!ENTITY e "x">]>' + record.read_text().split("?>", 1)[-1])
+    rebuild(Store(store))
     capture_into(store, SEED)
     outputs = {}
     for name in ("catalogue", "walk"):
@@ -114,10 +134,14 @@ def test_export_store_from_the_catalogue_equals_reading_every_bag(tmp_path: Path
         code, _, err = invoke("export-store", store, "--csv", csv_path, "--xml", xml_path)
         assert code == 0, err
         assert ("no catalogue" in err) == (name == "walk")
+        warnings = [line for line in err.splitlines() if "warning:" in line]
         xml = xml_path.read_text()
-        outputs[name] = (csv_path.read_text(), xml[xml.index("<record") :])
+        outputs[name] = (csv_path.read_text(), xml[xml.index("<record") :], warnings)
     assert outputs["catalogue"] == outputs["walk"]
     assert len(outputs["walk"][0].splitlines()) == 17
+    [warning] = outputs["walk"][2]
+    key = bags[3].relative_to(store).as_posix()
+    assert f"D002 {key}/metadata/dublin_core.xml" in warning
 
 
 def test_list_filters_agree_with_the_bags(tmp_path: Path) -> None:
@@ -266,11 +290,31 @@ def test_audit_outcomes_reach_the_catalogue_as_the_log_has_them(tmp_path: Path) 
     assert [b["path"] for b in json.loads(out)["bags"]] == [str(bags[0])]
 
 
+def test_a_future_dated_audit_in_the_catalogue_never_hides_a_damaged_bag(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    bags = catalogued_store(store, 3)
+    keys = [b.relative_to(store).as_posix() for b in bags]
+    (store / ".audit").mkdir()
+    entries = [{"bag": k, "time": "2099-01-01T00:00:00Z", "outcome": "intact"} for k in keys]
+    log_path(store / ".audit").write_text(
+        "".join(json.dumps(e) + "\n" for e in entries)
+    )
+    assert invoke("catalogue", "rebuild", store)[0] == 0  # the catalogue has them from the log
+    (bags[0] / "data" / "article.txt").write_bytes(b"tampered")
+    code, out, _ = invoke("audit", store, "--older-than", "30")  # chosen from the catalogue
+    assert code == 1, out
+    assert f"FAILED {keys[0]}" in out and "2 intact, 1 failed" in out and "0 not due" in out
+    assert f"FUTURE-DATED {keys[0]}: its last audit entry is dated 2099-01-01T00:00:00Z" in out
+    code, out, _ = invoke("audit", store, "--older-than", "30", "--json")
+    assert code == 0 and json.loads(out)["skipped"] == 3, "the new entries replaced them"
+    assert invoke("catalogue", "check", store)[0] == 0
+
+
 def test_a_store_from_before_catalogues_is_walked_with_a_note(tmp_path: Path) -> None:
     store = tmp_path / "store"
     make_store(store, 3)
     code, out, err = invoke("list", store)
-    assert code == 0 and "3 bag(s)" in out
+    assert code == 0 and "3 bags in" in out
     assert "no catalogue" in err and "catalogue rebuild" in err
     capture_into(store, SEED)  # a capture into it does not start a catalogue hiding 3 bags
     assert not catalogue_path(store).exists()
@@ -278,19 +322,43 @@ def test_a_store_from_before_catalogues_is_walked_with_a_note(tmp_path: Path) ->
     assert code == 1 and json.loads(out)["catalogue"] == "missing"
     assert invoke("catalogue", "rebuild", store)[0] == 0
     code, out, err = invoke("list", store)
-    assert code == 0 and "4 bag(s)" in out and "no catalogue" not in err
+    assert code == 0 and "4 bags in" in out and "no catalogue" not in err
 
 
-def test_a_catalogue_folder_that_is_a_symlink_is_never_followed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("linked", [".catalogue", ".catalogue/catalogue.sqlite"])
+def test_a_linked_catalogue_is_refused(linked: str, tmp_path: Path) -> None:
     store = tmp_path / "store"
-    make_store(store, 2)
+    [bag, _] = make_store(store, 2)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (store / ".catalogue").symlink_to(elsewhere)
-    code, _, err = invoke("catalogue", "rebuild", store)
-    assert code == 4 and "symbolic link" in err and str(store / ".catalogue") in err
-    code, _, err = invoke("list", store)
-    assert code == 4 and "symbolic link" in err
-    capture_into(store, SEED)
-    assert invoke("audit", store, "--processes", "1")[0] == 0
-    assert list(elsewhere.iterdir()) == [], "nothing was written through the link"
+    if linked == ".catalogue":
+        (store / ".catalogue").symlink_to(elsewhere)
+    else:
+        rebuild(Store(store))
+        shutil.move(catalogue_path(store), elsewhere / "catalogue.sqlite")
+        catalogue_path(store).symlink_to(elsewhere / "catalogue.sqlite")
+    before = tree_state(tmp_path)
+    for args in (
+        ["catalogue", "rebuild", store],
+        ["catalogue", "check", store],
+        ["list", store],
+        ["show", bag],
+        ["export-store", store, "--csv", tmp_path / "holdings.csv"],
+        ["audit", store, "--processes", "1"],
+        ["capture", SEED, "--store", store],
+    ):
+        code, out, err = invoke(*args)
+        assert code == 4, (args, out, err)
+        assert "is a symbolic link" in err and str(store / linked) in err, (args, err)
+    assert tree_state(tmp_path) == before, "nothing read into being, written or landed"
+
+
+def tree_state(root: Path) -> dict[str, bytes | None]:
+    """Every entry under ``root`` with its bytes (None for folders), links not followed."""
+    state: dict[str, bytes | None] = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder, name)
+            regular = path.is_file() and not path.is_symlink()
+            state[path.relative_to(root).as_posix()] = path.read_bytes() if regular else None
+    return state

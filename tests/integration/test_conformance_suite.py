@@ -1,8 +1,9 @@
 """The Library of Congress BagIt conformance suite, bag by bag, against check_bagit.
 
 valid/ bags have no error, invalid/ and linux-only/ bags have at least one, warning/ bags have
-a warning and no error; windows-only/ bags are left out (they are only invalid on Windows).
-bagit-python gives a second opinion, and where it is wrong the disagreement is named below.
+a warning and no error, but for the two named in :data:`INCOMPLETE_HERE`; windows-only/ bags
+are left out (they are only invalid on Windows). bagit-python gives a second opinion, and
+where it is wrong the disagreement is named below.
 """
 
 from __future__ import annotations
@@ -23,12 +24,18 @@ KINDS = ("valid", "invalid", "linux-only", "warning")
 BAGIT_PYTHON_WRONG = {
     # It accepts "BagIt-Version : 1.0" (a space before the colon), which RFC 8493 forbids.
     "v1.0/invalid/bagit-with-invalid-whitespace",
-    # It fails on a case-sensitive file system: the manifest lists hello.txt and HELLO.txt.
-    "v0.97/warning/duplicate-file-with-different-case",
-    # It fails: the manifest lists NFC and NFD forms of one name, only one exists on disk.
-    "v0.97/warning/same-filename-listed-twice-with-different-normalization",
     # It fails on Payload-Oxum: data/.DS_Store is listed but absent (dropped by copying).
     "v0.97/warning/special-system-files",
+}
+
+# warning/ bags that are incomplete on this (case-sensitive) file system, where archiver sides
+# with bagit-python: the manifest lists two names that differ only by case (hello.txt and
+# HELLO.txt) or by Unicode normalisation (NFC and NFD forms), and one file is on disk. Taking
+# that file for both would let a lost file pass as present (see README, B019), so the second
+# name is missing (B007), beside the B019 warning the suite expects.
+INCOMPLETE_HERE = {
+    "v0.97/warning/duplicate-file-with-different-case",
+    "v0.97/warning/same-filename-listed-twice-with-different-normalization",
 }
 
 
@@ -85,6 +92,9 @@ def test_suite_bag_gets_the_expected_verdict(kind: str, bag: Path) -> None:
         assert errors(result) == []
     elif kind in ("invalid", "linux-only"):
         assert errors(result), "an invalid bag passed"
+    elif str(bag.relative_to(SUITE)) in INCOMPLETE_HERE:
+        assert {f.split()[1] for f in errors(result)} == {"B007"}
+        assert any(" B019 " in w for w in warnings(result))
     else:
         assert errors(result) == []
         assert warnings(result), "a warning/ bag produced no warning"

@@ -64,7 +64,7 @@ def assert_store_consistent(store: Path, bags: int) -> None:
     assert all(".staging" not in bag.parts for bag in found)
     code, out, err = invoke("list", str(store))
     assert code == 0, err
-    assert f"{bags} bag(s) in" in out
+    assert f"{bags} bag{'' if bags == 1 else 's'} in" in out
     code, out, err = invoke("validate", str(store), "--json")
     assert code == 0, out + err
     document = json.loads(out)

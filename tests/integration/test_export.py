@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import pytest
-from helpers import SEED, SEED_URI, capture_into, invoke
+from helpers import SEED, SEED_URI, capture_into, invoke, rebag
 from lxml import etree
 
 from archiver.access.oai_dc import DC_ELEMENTS, OAI_DC_NS, check_oai_dc, flatten_to_dc, oai_dc_xml
@@ -182,10 +182,14 @@ def test_an_index_pointing_outside_the_bag_is_refused(text_bag: Path, tmp_path: 
     index = bag / "data/index.cdxj"
     [warc] = bag.glob("data/*.warc.gz")
     index.write_text(index.read_text().replace(warc.name, "../../../etc/passwd"))
+    rebag(bag)  # the manifests agree: the index check itself must refuse it
     code, _, err = invoke("export", bag, "--wacz", tmp_path / "x.wacz")
     assert code == 1
     assert "index.cdxj" in err and "line 1" in err
     assert not (tmp_path / "x.wacz").exists()
+    code, _, err = invoke("replay", bag)  # replay checks no manifest, but reads no such file
+    assert code == 1
+    assert "index.cdxj" in err and "line 1" in err
 
 
 def test_export_never_writes_into_the_bag_and_keeps_existing_files(
@@ -226,7 +230,7 @@ def test_usage_errors_exit_2_with_one_line(
 
 def test_a_missing_output_folder_is_a_failure_not_a_crash(text_bag: Path, tmp_path: Path) -> None:
     code, _, err = invoke("export", text_bag, "--wacz", tmp_path / "no" / "such" / "x.wacz")
-    assert code == 1
+    assert code == 5  # an export that could not be done: not 1, which says the bag is invalid
     assert "cannot write" in err
 
 

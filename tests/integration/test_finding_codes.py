@@ -9,16 +9,22 @@ a new code cannot be added without a bag that triggers it.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import shutil
+import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from helpers import SEED, edit, rebag, warc_of
+from tsa import Authority, make_authority, sign_token
 
 import archiver
 from archiver.bagit.write import hash_payload, write_bag
@@ -130,6 +136,27 @@ def then_rebag(damage: Callable[[Path], object]) -> Callable[[Path], None]:
     return both
 
 
+def inflate_bomb(warc: Path, payload: int = 80 * 1024 * 1024) -> None:
+    """Replace a WARC by one well-formed record of ``payload`` zero bytes, in one gzip member:
+    its digests are right, but it inflates ~1000 times."""
+    zeros = b"\0" * (1 << 20)
+    hasher = hashlib.sha256()
+    for _ in range(payload >> 20):
+        hasher.update(zeros)
+    digest = "sha256:" + base64.b32encode(hasher.digest()).decode()
+    head = (
+        f"WARC/1.1\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+        "WARC-Date: 2016-11-19T00:00:00Z\r\nContent-Type: application/octet-stream\r\n"
+        f"WARC-Block-Digest: {digest}\r\nContent-Length: {payload}\r\n\r\n"
+    ).encode()
+    deflate = zlib.compressobj(9, zlib.DEFLATED, 31)
+    with warc.open("wb") as out:
+        out.write(deflate.compress(head))
+        for _ in range(payload >> 20):
+            out.write(deflate.compress(zeros))
+        out.write(deflate.compress(b"\r\n\r\n") + deflate.flush())
+
+
 def set_premis_element(bag: Path) -> None:
     """A PREMIS record that is well-formed but breaks the schema (an unknown element)."""
     edit(bag / PREMIS, b"<premis:eventType", b"<premis:eventKind/><premis:eventType")
@@ -144,6 +171,26 @@ def entity_in_premis(bag: Path) -> None:
 # --- One bad bag per code -------------------------------------------------------------------
 
 ZEROS = "0" * 64
+
+TOKEN = "metadata/tagmanifest-sha256.txt.tsr"
+STAMPED = "tagmanifest-sha256.txt"
+
+
+def stamp(bag: Path, digest: bytes | None = None) -> Authority:
+    """Give the bag a timestamp token over ``digest`` (default: its sha256 tag manifest's)."""
+    authority = make_authority()
+    digest = digest or hashlib.sha256((bag / STAMPED).read_bytes()).digest()
+    (bag / TOKEN).parent.mkdir(exist_ok=True)
+    (bag / TOKEN).write_bytes(sign_token(authority, digest))
+    return authority
+
+
+def stamp_with_foreign_ca(bag: Path) -> dict[str, Any]:
+    """A good token, checked against the CA of another authority."""
+    stamp(bag)
+    other = make_authority("Another").ca_cert.public_bytes(serialization.Encoding.DER)
+    return {"timestamp_ca": (other,)}
+
 
 CASES: dict[str, Case] = {
     # BagIt, any bag
@@ -307,6 +354,7 @@ CASES: dict[str, Case] = {
         "WARC",
     ),
     "W003": Case("archiver", without_warcinfo, "WARC"),
+    "W004": Case("archiver", then_rebag(lambda b: inflate_bomb(warc_of(b))), "WARC"),
     "X001": Case("archiver", then_rebag(lambda b: (b / INDEX).unlink()), INDEX),
     "X002": Case("archiver", then_rebag(lambda b: append(b / INDEX, "not a CDXJ line\n")), INDEX),
     "X003": Case(
@@ -331,6 +379,10 @@ CASES: dict[str, Case] = {
         ),
         CAPTIONS,
     ),
+    "T001": Case("plain", lambda b: (b / TOKEN).write_bytes(b"not a token"), TOKEN),
+    "T002": Case("plain", lambda b: stamp(b, hashlib.sha256(b"another bag").digest()), STAMPED),
+    "T003": Case("plain", stamp_with_foreign_ca, TOKEN),
+    "T004": Case("plain", stamp, TOKEN),
 }
 
 
@@ -355,8 +407,48 @@ def plain_bag(root: Path) -> Path:
     return bag
 
 
+# --- The store's codes: a store with a bad folder among its shards --------------------------
+
+
+def deep_folder(store: Path) -> str:
+    """A folder chain whose path is too long to list (ENAMETOOLONG, whoever runs the test)."""
+    names = ["x" * 250] * 20  # 5,000 characters: past PATH_MAX
+    folder = os.open(store, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for name in names:
+            os.mkdir(name, dir_fd=folder)
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+    finally:
+        os.close(folder)
+    return "/".join(names[:10])  # the path of the folder reported starts so
+
+
+def linked_shard(store: Path) -> str:
+    """A shard moved elsewhere and linked back."""
+    (store.parent / "elsewhere" / "2017").mkdir(parents=True)
+    (store / "2017").symlink_to(store.parent / "elsewhere" / "2017")
+    return "2017"
+
+
+STORE_CASES: dict[str, Callable[[Path], str]] = {"S001": linked_shard, "S002": deep_folder}
+
+
 def test_every_code_has_a_bad_bag() -> None:
-    assert list(CASES) == list(CODES)
+    assert list(CASES) + list(STORE_CASES) == list(CODES)
+
+
+@pytest.mark.parametrize("code", list(STORE_CASES))
+def test_the_bad_store_gets_its_code(code: str, archiver_bag: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(archiver_bag, store / "2016" / "11" / "19" / archiver_bag.name, symlinks=True)
+    path = STORE_CASES[code](store)
+    report = archiver.validate(store)
+    found = [f for f in report.findings if f.code == code and f.path.startswith(path)]
+    assert found, [f.line() for f in report.findings]
+    assert found[0].severity is Severity.ERROR and found[0].message
+    assert not report.valid and report.files_checked > 0, "the bag was still checked"
 
 
 @pytest.mark.parametrize("code", list(CASES))

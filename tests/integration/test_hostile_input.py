@@ -568,10 +568,15 @@ def test_the_bag_writer_refuses_a_non_utf8_name_with_our_error(tmp_path: Path) -
 # --- Zip archives -----------------------------------------------------------------------------
 
 
+#: Modules that read a zip in place, never extracting an entry: archiver ingest reads a
+#: crawl's WACZ (test_ingest.py: its hostile entry names only ever label records).
+READS_ZIPS_IN_PLACE = ("archiver/acquire/crawl.py",)
+
+
 def test_no_code_path_extracts_zip_archives() -> None:
-    """archiver writes zips (WACZ) but never reads or extracts one: no ``../`` entry can land
-    outside a target. When this fails, add a test that a zip with ``../`` and absolute entries
-    is never extracted outside its target folder."""
+    """archiver writes zips (WACZ) and reads them in place, but never extracts one: no ``../``
+    entry can land outside a target. When this fails, add a test that a zip with ``../`` and
+    absolute entries is never extracted outside its target folder."""
     found = []
     for path in sorted((ROOT / "archiver").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
@@ -580,7 +585,7 @@ def test_no_code_path_extracts_zip_archives() -> None:
         for n, line in enumerate(text.splitlines(), start=1):
             opens = re.search(r"(ZipFile|tarfile\.open)\(", line) and not re.search(
                 r"[\"'][wax]:?\w*[\"']", line
-            )
+            ) and path.relative_to(ROOT).as_posix() not in READS_ZIPS_IN_PLACE
             if opens or re.search(r"\.extract(all)?\(|unpack_archive", line):
                 found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert found == []

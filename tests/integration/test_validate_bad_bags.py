@@ -248,13 +248,22 @@ def test_a_huge_dublin_core_record_is_a_finding(pristine: Path, tmp_path: Path) 
     ), result.stdout
 
 
-def test_missing_bagit_txt_is_not_a_bag(pristine: Path, tmp_path: Path) -> None:
+def test_a_bag_that_lost_its_bagit_txt_is_invalid_with_b001(pristine: Path, tmp_path: Path) -> None:
     bag = tmp_path / pristine.name
     shutil.copytree(pristine, bag)
     (bag / "bagit.txt").unlink()
     result = CliRunner().invoke(cli, ["validate", str(bag)])
+    assert result.exit_code == 1
+    assert f"INVALID {bag}" in result.stdout
+    assert "ERROR B001 bagit.txt: bagit.txt is missing" in result.stdout
+
+
+def test_a_folder_that_is_not_a_bag_at_all_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "papers" / "data").mkdir(parents=True)  # data/, but no manifest, no bag-info
+    (tmp_path / "papers" / "data" / "notes.txt").write_text("notes\n")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "papers")])
     assert result.exit_code == 2
-    assert str(bag) in result.stderr and "Traceback" not in result.stderr
+    assert "not a bag" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_huge_sparse_file_is_caught_by_fast_without_reading_it(

@@ -9,7 +9,7 @@ made single). Not a test module: pytest does not collect it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.extract.plaintext import decode_text, read_plaintext
@@ -53,12 +53,15 @@ class Tally:
 
 @dataclass
 class Scores:
-    """The tallies of a set of articles, and the warnings the reader gave."""
+    """The tallies of a set of articles, and the warnings the reader gave. ``credits``:
+    ``correct`` of ``labelled`` credits right, among the captions found rightly whose label
+    names a credit (``found`` is not used)."""
 
     captions: Tally
     headings: Tally
     articles: int = 0
     warned: int = 0
+    credits: Tally = field(default_factory=Tally)
 
 
 def labelled(*folders: Path) -> list[Path]:
@@ -78,6 +81,14 @@ def score(*folders: Path) -> Scores:
         labels = json.loads(path.with_name(path.stem + ".expected.json").read_text("utf-8"))
         reading = read_plaintext(decode_text(path.read_bytes()))
         scores.captions.add([c.text for c in reading.article.captions], labels["photo_captions"])
+        found = {" ".join(c.text.split()): c.credit for c in reading.article.captions}
+        for text, credit in zip(
+            labels["photo_captions"], labels.get("photo_credits", []), strict=False
+        ):
+            key = " ".join(text.split())
+            if credit and key in found:
+                scores.credits.labelled += 1
+                scores.credits.correct += found[key] == credit
         scores.headings.add(list(reading.article.headings), labels["section_headings"])
         scores.articles += 1
         scores.warned += bool(reading.warnings)

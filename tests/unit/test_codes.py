@@ -17,7 +17,7 @@ from archiver.codes import CODES, MESSAGES, Findings, severities
 from archiver.model import Severity
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = re.compile(r"^[BPDMWXC]\d{3}$")
+CODE = re.compile(r"^[BPDMWXCTS]\d{3}$")
 
 
 def readme_rows() -> list[tuple[str, str, str]]:
@@ -79,3 +79,14 @@ def test_findings_of_one_code_beyond_the_limit_are_counted_not_listed() -> None:
     assert len(summary) == codes.MAX_FINDINGS_PER_CODE + 2
     assert summary[-1].code == "B005" and summary[-1].message.startswith("5 more B005")
     assert summary[-2].severity is Severity.WARNING
+
+
+def test_a_finding_is_bounded_whatever_its_fields_hold() -> None:
+    huge = "x" * 10_000_000  # a 10 MB "line" from a hostile file
+    finding = codes.W002_RECORD.finding("data/" + "a" * 20_000, where="file", problem=huge)
+    assert len(finding.message) < codes.MAX_MESSAGE_CHARS + 100
+    assert finding.message.endswith("more characters)")
+    assert len(finding.path) < codes.MAX_PATH_CHARS + 100
+    assert finding.path.startswith("data/aaa") and finding.path.endswith("more characters)")
+    short = codes.W002_RECORD.finding("data/x.warc.gz", where="file", problem="truncated")
+    assert short.message == "file: truncated" and short.path == "data/x.warc.gz"

@@ -132,6 +132,9 @@ BAD_VALUES = [
     ("max_total_size", "-1", "-1", "max_total_size must be a whole number from 1 to"),
     ("allow_private", '"sometimes"', "sometimes", "allow_private must be true or false"),
     ("robots", '"maybe"', "maybe", "robots must be one of obey, ignore"),
+    ("timestamp_url", '"ftp://tsa.example.org/"', "ftp://tsa.example.org/",
+     "timestamp_url must be an http:// or https:// URL, not 'ftp://tsa.example.org/'"),
+    ("timestamp_required", '"sometimes"', "sometimes", "timestamp_required must be true or"),
 ]
 
 

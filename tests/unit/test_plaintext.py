@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -43,8 +42,10 @@ CASE_FILES = sorted((CASES / "plaintext").glob("*.txt")) + sorted(
 HELDOUT_SETS = [f"plaintext_heldout{n}" for n in ("", "2", "3", "4")]
 HELDOUT_FILES = labelled(*(CASES / name for name in HELDOUT_SETS))
 #: Floors under each held-out set's caption figures, which the model was trained on
-#: (measured: R 0.948, 0.955, 0.959, 0.943, every one at P 1.0).
-HELDOUT_PRECISION, HELDOUT_RECALL = 0.98, 0.92
+#: (measured in issue 14's first round: R 0.948, 0.955, 0.959, 0.943; in its second, where a
+#: real page weighs as much as one of these articles and a word must be seen in three
+#: articles to count: R 0.922, 0.920, 0.948, 0.943; every one at P 1.0).
+HELDOUT_PRECISION, HELDOUT_RECALL = 0.98, 0.91
 #: The issue's target for CNN-style text, over the blind set and the held-out sets together.
 CNN_STYLE_PRECISION, CNN_STYLE_RECALL = 0.95, 0.90
 
@@ -66,8 +67,8 @@ def test_case_file_reads_as_labelled(path: Path) -> None:
     assert [c.text for c in article.captions] == expected["photo_captions"]
     if "photo_credits" in expected:
         assert [c.credit for c in article.captions] == expected["photo_credits"]
-    caption_blocks = [b for b in article.blocks if b.kind is BlockKind.CAPTION]
-    assert len(caption_blocks) == len(article.captions)
+    caption_blocks = [b.text for b in article.blocks if b.kind is BlockKind.CAPTION]
+    assert all(any(c.text in block for block in caption_blocks) for c in article.captions)
 
 
 @pytest.mark.parametrize("path", HELDOUT_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -80,6 +81,15 @@ def test_heldout_set_holds_its_caption_scores(name: str) -> None:
     captions = score(CASES / name).captions
     assert captions.precision >= HELDOUT_PRECISION, captions
     assert captions.recall >= HELDOUT_RECALL, captions
+
+
+def test_the_hand_written_styles_hold_their_captions_and_credits() -> None:
+    """``plaintext_styles`` (training material, see its README): regional, tabloid,
+    broadcaster, business, sports, science, BBC, NYT and magazine habits."""
+    scores = score(CASES / "plaintext_styles")
+    assert scores.captions.precision >= 0.97 and scores.captions.recall >= 0.95, scores.captions
+    assert scores.headings.precision >= 0.95 and scores.headings.recall >= 0.95, scores.headings
+    assert scores.credits.labelled >= 35 and scores.credits.recall >= 0.95, scores.credits
 
 
 def test_cnn_style_sets_reach_the_targets() -> None:
@@ -398,7 +408,9 @@ def test_captions_are_not_sought_in_a_language_the_model_does_not_cover() -> Non
         BlockKind.BODY, BlockKind.BODY, BlockKind.HEADING, BlockKind.BODY,
     ]  # fmt: skip
     (warning,) = reading.warnings
-    assert "'fr'" in warning and "captions were not sought" in warning and "en" in warning
+    assert (warning.field, warning.action) == ("captions", "not sought")
+    assert "'fr'" in warning.detail and "covers only en" in warning.detail
+    assert warning.line().startswith("metadata captions not sought: the text is in 'fr'")
     assert parse_plaintext(text) == reading.article
 
 
@@ -406,10 +418,10 @@ def test_an_undetectable_language_is_said_so_and_nothing_is_guessed() -> None:
     reading = read_plaintext("12 34 56\n\nRain hits Oslo. (AP)")
     assert reading.article.language is None
     assert reading.article.captions == ()
-    assert "could not be detected" in reading.warnings[0]
+    assert "could not be detected" in reading.warnings[0].detail
 
 
-def test_figure_markers_lend_their_credit_and_are_neither_headings_nor_captions() -> None:
+def test_figure_markers_lend_their_credit_and_go_with_their_captions() -> None:
     text = (
         "date 2024-03-02 WASHINGTON (AP) — Lawmakers returned to the Capitol on Friday after a "
         "two-week recess, with a spending deadline a week away.\n\n"
@@ -427,9 +439,96 @@ def test_figure_markers_lend_their_credit_and_are_neither_headings_nor_captions(
     ]
     assert article.headings == ()
     assert [b.kind for b in article.blocks] == [
-        BlockKind.BODY, BlockKind.BODY, BlockKind.CAPTION, BlockKind.BODY, BlockKind.CAPTION,
-        BlockKind.BODY,
+        BlockKind.BODY, BlockKind.CAPTION, BlockKind.CAPTION, BlockKind.CAPTION,
+        BlockKind.CAPTION, BlockKind.BODY,
     ]  # fmt: skip
+
+
+def test_a_credit_standing_alone_after_a_caption_is_its_credit_and_marks_nothing() -> None:
+    text = (
+        "date 2025-10-02 By Anna Price, BBC News A bridge over the river Tawe has been closed "
+        "after engineers found cracks in its supports.\n\n"
+        "The council says the crack runs across most of the eastern span of the bridge\n\n"
+        "Getty Images\n\n"
+        "The council said the bridge would stay shut until at least the spring.\n\n"
+        "Image\n\n"
+        "Divers inspect the supports from a council boat on Monday.\n\n"
+        "Credit...Owen Harries for The Daily Post\n\n"
+        "Drivers face a detour of nine miles.\n\n"
+        "Engineers lower a camera to the riverbed beside the bridge.\n\n"
+        "Photograph by Carys Lloyd for The Valley Review\n\n"
+        "Repairs could cost more than £4m, the council said.\n"
+    )
+    article = parse_plaintext(text)
+    found = [(c.text, c.credit) for c in article.captions]
+    assert found == [
+        (
+            "The council says the crack runs across most of the eastern span of the bridge",
+            "Getty Images",
+        ),
+        (
+            "Divers inspect the supports from a council boat on Monday.",
+            "Owen Harries for The Daily Post",
+        ),
+        (
+            "Engineers lower a camera to the riverbed beside the bridge.",
+            "Carys Lloyd for The Valley Review",
+        ),
+    ]
+    assert article.headings == ()  # no credit line is a heading
+    kinds = [b.kind for b in article.blocks]
+    assert kinds == [
+        BlockKind.BODY, BlockKind.CAPTION, BlockKind.CAPTION, BlockKind.BODY, BlockKind.CAPTION,
+        BlockKind.CAPTION, BlockKind.CAPTION, BlockKind.BODY, BlockKind.CAPTION,
+        BlockKind.CAPTION, BlockKind.BODY,
+    ]  # fmt: skip
+    # the credit lines and the "Image" line go with their captions, out of the text
+    assert "Getty Images" not in article.text() and "Image\n" not in article.text()
+    assert "Credit..." not in article.text() and "Photograph by" not in article.text()
+    assert "Drivers face a detour of nine miles." in article.text()
+
+
+def test_a_name_standing_alone_beside_a_caption_is_its_credit() -> None:
+    text = (
+        "date 2024-05-04 (The Harbour Review) The ferry to the outer islands will stop running "
+        "in June, the operator said on Friday, after losing its state subsidy.\n\n"
+        "A ferry leaves the quay at Stornoway for the last crossing of the day.\n\n"
+        "Ailsa Macrae\n\n"
+        "About 900 people live on the islands the ferry serves.\n"
+    )
+    article = parse_plaintext(text)
+    assert [(c.text, c.credit) for c in article.captions] == [
+        ("A ferry leaves the quay at Stornoway for the last crossing of the day.", "Ailsa Macrae")
+    ]
+    assert article.headings == ()
+
+
+def test_a_lone_credit_line_is_never_a_heading() -> None:
+    text = (
+        "date 2025-07-15 (The Daily Post) The river rose four metres in a night, and the "
+        "studios along its bank filled with mud.\n\n"
+        "Credit...Owen Harries for The Daily Post\n\n"
+        "Most of the artists have not come back.\n\n"
+        "What comes next\n\n"
+        "The city has promised new flood walls by next year.\n"
+    )
+    article = parse_plaintext(text)
+    assert article.headings == ("What comes next",)
+    assert article.captions == ()
+
+
+def test_short_lines_in_a_row_or_repeated_are_a_list_not_headings() -> None:
+    text = (
+        "date 2024-02-01 (The Harbour Review) Here are the towns with the most cases this "
+        "week, and the changes since last week.\n\n"
+        "Stornoway\n\nTarbert\n\nCastlebay\n\n"
+        "Cases rose in every town but one.\n\n"
+        "Latest figures\n\n"
+        "The health board will publish new figures on Friday.\n\n"
+        "Latest figures\n\n"
+        "They are updated every week.\n"
+    )
+    assert parse_plaintext(text).headings == ()
 
 
 # --- properties -----------------------------------------------------------------------------------
@@ -461,11 +560,11 @@ def _parses_or_refuses(text: str) -> None:
         assert time.perf_counter() - started < 1.0
     assert isinstance(article, Article)
     assert article.blocks
-    assert len(article.captions) == sum(b.kind is BlockKind.CAPTION for b in article.blocks)
+    assert len(article.captions) <= sum(b.kind is BlockKind.CAPTION for b in article.blocks)
 
 
 @settings(
-    deadline=timedelta(milliseconds=500),
+    deadline=None,
     max_examples=150,
     database=None,
 )
@@ -475,7 +574,7 @@ def test_any_text_parses_or_raises_extraction_error(text: str, language_model_lo
 
 
 @settings(
-    deadline=timedelta(milliseconds=500),
+    deadline=None,
     max_examples=150,
     database=None,
 )
@@ -486,7 +585,7 @@ def test_article_shaped_text_parses_or_raises_extraction_error(
     _parses_or_refuses(newline.join(paragraphs))
 
 
-@settings(deadline=timedelta(milliseconds=500), max_examples=100, database=None)
+@settings(deadline=None, max_examples=100, database=None)
 @given(data=st.binary(max_size=2000))
 def test_any_bytes_decode_or_raise_extraction_error(data: bytes) -> None:
     try:

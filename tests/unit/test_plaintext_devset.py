@@ -11,7 +11,13 @@ Measured with the learned caption model (issue 14), on the ``test`` part: captio
 R 0.714 (55 of 58 found, 77 labelled); the hand-written rules of round 4 (commit 1c50c98)
 found 34 there, 27 of them right (P 0.794, R 0.351), and took 19 paragraphs of the other
 languages for captions, 13 of them wrongly. The floors are the issue's targets for unseen
-multi-publisher text.
+multi-publisher text. Issue 14's second round: P 0.968, R 0.779 (60 of 62 found).
+
+``test_styles`` writes the same held-out pages once more, each in one of the credit styles
+the second round added (a credit standing alone after or before the caption, "Credit...X"
+or "Photograph by X" on a line of its own, captions without their final stop): the first
+round's model found 30 there, 27 right (P 0.900, R 0.351); the second round's 40, 38 right
+(P 0.950, R 0.494). Its floors sit at the latter, under the targets: a measure to improve.
 """
 
 from __future__ import annotations
@@ -58,13 +64,19 @@ def devset(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if part == "train":
             continue
         html = gzip.decompress(label_path.with_suffix(".html.gz").read_bytes()).decode("utf-8")
-        built = generator.build(label_path.stem, html, label)
-        if built is None:
-            continue
-        text, expected = built
-        (out / part).mkdir(exist_ok=True)
-        (out / part / f"{label_path.stem}.txt").write_text(text, "utf-8")
-        (out / part / f"{label_path.stem}.expected.json").write_text(json.dumps(expected), "utf-8")
+        styles = [(part, None)]
+        if part == "test":
+            styles.append(("test_styles", generator.new_style(label_path.stem)))
+        for folder, style in styles:
+            built = generator.build(label_path.stem, html, label, style)
+            if built is None:
+                continue
+            text, expected = built
+            (out / folder).mkdir(exist_ok=True)
+            (out / folder / f"{label_path.stem}.txt").write_text(text, "utf-8")
+            (out / folder / f"{label_path.stem}.expected.json").write_text(
+                json.dumps(expected), "utf-8"
+            )
     return out
 
 
@@ -75,6 +87,13 @@ def test_unseen_publishers_reach_the_targets(devset: Path) -> None:
     assert captions.labelled >= 70
     assert captions.precision >= CAPTION_PRECISION, captions
     assert captions.recall >= CAPTION_RECALL, captions
+
+
+def test_unseen_publishers_in_the_new_credit_styles_hold_their_measure(devset: Path) -> None:
+    captions = score(devset / "test_styles").captions
+    assert captions.labelled >= 70
+    assert captions.precision >= 0.94, captions
+    assert captions.recall >= 0.49, captions
 
 
 def test_other_languages_are_warned_about_and_never_guessed(devset: Path) -> None:

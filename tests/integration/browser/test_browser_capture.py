@@ -201,6 +201,32 @@ def test_without_chromium_the_capture_says_how_to_install_it(
     assert not store.exists() or not any(p for p in store.rglob("*") if p.is_file())
 
 
+def test_images_that_fail_are_counted_on_stderr_and_listed_in_json(
+    chromium: str, http_site: HttpSite, tmp_path: Path
+) -> None:
+    """Each image the browser asked for that did not come is listed with its reason, as in
+    a static capture; the page's fine image is not; stderr says how many of how many."""
+    code, out, err = invoke("capture", "--browser", http_site.url("/news/broken.html"),
+                            "--store", tmp_path / "store", "--json", "--timeout", "3",
+                            "--retries", "0")
+    assert code == 0, err
+    [entry] = json.loads(out)["bags"]
+    failed = {p["url"]: p for p in entry["problems"] if p["kind"] == "image"}
+    url = http_site.url
+    for name in ("/news/images/missing.png", "/news/images/broken-500.png", "/bad/reset.png",
+                 "/bad/trickle.png"):
+        assert failed[url(name)]["missing"] is True, failed
+    assert failed[url("/news/images/missing.png")]["reason"] == (
+        "HTTP 404 Not Found (response recorded)")
+    assert url("/news/images/fine.png") not in failed
+    [images] = [t for t in entry["requisites"] if t["kind"] == "image"]
+    assert images["missing"] == len(failed) and images["needed"] > images["missing"]
+    summary = (f"warning: {images['missing']} of {images['needed']} images could not be "
+               "fetched; see capture --json or the bag's PREMIS record")
+    assert [line for line in err.splitlines() if "could not be fetched" in line] == [
+        f"archiver: {url('/news/broken.html')}: {summary}"]
+
+
 def test_a_page_that_fails_leaves_nothing_in_the_store(
     chromium: str, http_site: HttpSite, tmp_path: Path
 ) -> None:
@@ -260,7 +286,7 @@ def test_https_is_recorded_through_the_proxy(
     responses = {r.target_uri for r in capture.records if r.record_type == "response"}
     for name in ("article.html", "gallery.json", "later.json", "images/later-bakery.png"):
         assert f"{base}/news/dynamic/{name}" in responses
-    assert not capture.problems or all(base not in p for p in capture.problems)
+    assert all(base not in (p.url or "") for p in capture.problems), capture.problems
     assert all(caption in capture.document.decode() for caption in expected_captions())
 
 

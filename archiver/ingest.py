@@ -1,0 +1,288 @@
+"""The ingest job: one bag per article page of a crawl (``archiver ingest CRAWL...``).
+
+Crawling stays with the crawlers built for it (Browsertrix, Heritrix, ``wget --warc-file``);
+archiver preserves the articles. The way from a crawl to the store::
+
+    crawl files -> index (acquire.crawl.build_index, once) -> candidate pages
+       -> one task per page (ingest_page): read the page's record -> extract -> article?
+          (extract.pagekind) -> copy its records (acquire.crawl.capture_page)
+          -> describe, package, verify, store (pipeline.archive_capture)
+
+Each page is an independent task: :func:`ingest_page` takes the crawl (its index file), the
+page's record location and the job's settings, all plain picklable data, and returns a plain
+:class:`PageOutcome`; it never raises for a bad page. :func:`run_tasks` is the one place that
+decides where tasks run (a local process pool; a cluster can take its place). This module
+sequences; it reads and writes nothing itself but the index's temporary folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from archiver.acquire.crawl import (
+    CrawlFile,
+    CrawlIndex,
+    PageCandidate,
+    RecordLocation,
+    build_index,
+    capture_page,
+    read_page,
+)
+from archiver.errors import ArchiverError, CaptureError, ExtractionError
+from archiver.model import MetadataWarning
+from archiver.pipeline import CaptureOptions, archive_capture
+from archiver.store import Store
+
+INGESTED = "ingested"
+WOULD_INGEST = "would ingest"
+NOT_AN_ARTICLE = "not an article"
+FAILED = "failed"
+INTERNAL_ERROR = 70
+INDEX_NAME = "crawl-index.sqlite"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class IngestJob:
+    """What every page task of one ingest shares: where bags go, and how they are made.
+
+    ``named`` pages were named by the archivist (``--url``) and are not tested for being
+    articles; ``dry_run`` stops each task once it knows whether its page would be ingested.
+    """
+
+    store_root: str
+    options: CaptureOptions = field(default_factory=CaptureOptions)
+    named: bool = False
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What became of one page: ingested (with its bag), not an article, or failed (why)."""
+
+    url: str
+    outcome: str  # INGESTED, WOULD_INGEST, NOT_AN_ARTICLE or FAILED
+    reason: str = ""
+    bag: str | None = None
+    identifier: str | None = None
+    title: str | None = None
+    captions: int = 0
+    warnings: tuple[MetadataWarning, ...] = ()
+    exit_code: int = 0  # non-zero for a failed page: the exit status it maps to
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``ingest --json``)."""
+        document: dict[str, Any] = {"url": self.url, "outcome": self.outcome}
+        if self.reason:
+            document["reason"] = self.reason
+        if self.bag:
+            document.update(bag=self.bag, identifier=self.identifier, title=self.title,
+                            captions=self.captions, valid=True,
+                            warnings=[w.as_dict() for w in self.warnings])
+        return document
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """Everything one ingest did: the crawl files read (or not), and each page's outcome."""
+
+    files: tuple[CrawlFile, ...]
+    unreadable: tuple[tuple[str, str], ...]  # (crawl file as given, why)
+    pages: tuple[PageOutcome, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file was read and no page failed; else the worst page's status."""
+        worst = max((p.exit_code for p in self.pages), default=0)
+        return max(worst, 3 if self.unreadable else 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``ingest --json``)."""
+        return {
+            "crawls": [{"file": f.name, "sha256": f.sha256} for f in self.files],
+            "unreadable": [{"file": name, "error": why} for name, why in self.unreadable],
+            "pages": [p.to_dict() for p in self.pages],
+            "bags": [p.to_dict() for p in self.pages if p.bag],
+        }
+
+
+# --- One page: the task -----------------------------------------------------------------------
+
+
+def ingest_page(crawl: str, page: RecordLocation, job: IngestJob) -> PageOutcome:
+    """Ingest the page whose response record is at ``page`` in ``crawl`` (the crawl's index
+    file, see :func:`archiver.acquire.crawl.build_index`, which names the crawl's files).
+
+    The task of one page, independent of every other: plain data in, a plain outcome out,
+    never an exception for a bad page, record or bag (that is a FAILED outcome with its exit
+    status). Safe to run in another process, or on another machine that sees the same paths.
+    """
+    url = f"{page.warc}@{page.offset}"
+    try:
+        with CrawlIndex(Path(crawl)) as index:
+            crawled = read_page(index, page)
+            url = crawled.url
+            article, verdict = _read_article(crawled.document, url, job.named)
+            if article is None:
+                return PageOutcome(url, NOT_AN_ARTICLE, verdict)
+            if job.dry_run:
+                return PageOutcome(url, WOULD_INGEST, verdict)
+            store = Store(Path(job.store_root))
+            max_requisites = job.options.fetch.max_requisites
+            result = archive_capture(
+                lambda work: capture_page(index, crawled, work, max_requisites),
+                store,
+                job.options,
+                article,
+            )
+    except ArchiverError as exc:
+        return PageOutcome(url, FAILED, exc.message, exit_code=exc.exit_code)
+    except Exception as exc:  # a bug: this page fails, the others still land
+        return PageOutcome(url, FAILED, f"internal error: {type(exc).__name__}: {exc}",
+                           exit_code=INTERNAL_ERROR)
+    return PageOutcome(url, INGESTED, verdict, str(result.path), result.identifier,
+                       result.title, result.captions, result.warnings)
+
+
+def _read_article(document: bytes, url: str, named: bool) -> tuple[Any, str]:
+    """What extraction reads of the page, and the verdict; (None, why) for no article.
+
+    A page the archivist named is taken as an article whatever it looks like, as long as
+    extraction finds anything in it.
+    """
+    from archiver.extract.html import extract_html
+    from archiver.extract.pagekind import page_kind
+
+    try:
+        article = extract_html(document, url)
+    except ExtractionError as exc:
+        if named:
+            raise CaptureError(exc.message, subject=url) from None
+        return None, exc.message
+    if named:
+        return article, "named with --url"
+    kind = page_kind(document, url, article)
+    return (article if kind.article else None), kind.reason
+
+
+# --- Many pages: the job ----------------------------------------------------------------------
+
+
+def ingest_crawls(
+    paths: Sequence[Path],
+    store: Store,
+    options: CaptureOptions,
+    *,
+    urls: Sequence[str] = (),
+    dry_run: bool = False,
+    processes: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestReport:
+    """Ingest the crawl files ``paths`` into ``store``: one bag per article page.
+
+    The files are indexed together (a page's requisites may be in another file of the same
+    crawl, as when a crawler splits its WARCs by size). ``urls``, when given, names the
+    pages to ingest instead of finding the articles. ``dry_run`` writes nothing: the index
+    goes to a temporary folder and no bag is made. ``progress(done, total)`` is called as
+    pages finish. A file that cannot be read and a page that fails are in the report; the
+    others still land.
+    """
+    with ExitStack() as stack:
+        if dry_run:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="archiver-")))
+        else:
+            folder = stack.enter_context(store.staging())
+        index_path = folder / INDEX_NAME
+        files, unreadable = build_index(paths, index_path)
+        with CrawlIndex(index_path) as index:
+            pages, missing = _pages_to_ingest(index, urls)
+        job = IngestJob(str(store.root), options, named=bool(urls), dry_run=dry_run)
+        calls = [(str(index_path), page.location, job) for page in pages]
+        outcomes: dict[int, PageOutcome] = {}
+        for number, outcome in run_tasks(ingest_page, calls, processes):
+            outcomes[number] = outcome
+            if progress is not None:
+                progress(len(outcomes), len(calls))
+    return IngestReport(
+        files,
+        tuple((str(path), why) for path, why in unreadable),
+        (*missing, *(outcomes[n] for n in sorted(outcomes))),
+    )
+
+
+def _pages_to_ingest(
+    index: CrawlIndex, urls: Sequence[str]
+) -> tuple[list[PageCandidate], list[PageOutcome]]:
+    """The candidate pages; or, with ``urls``, the pages named (and those not in the crawl)."""
+    candidates = index.pages()
+    if not urls:
+        return candidates, []
+    from archiver.acquire.client import FetchError, wire_url
+
+    chosen, missing = [], []
+    for url in dict.fromkeys(urls):
+        forms = {url}
+        with suppress(FetchError):
+            forms.add(wire_url(url))
+        match = next((c for c in candidates if c.url in forms), None)
+        if match is None:
+            missing.append(PageOutcome(url, FAILED, "not in the crawl as an HTML page that "
+                                       "answered 200", exit_code=CaptureError.exit_code))
+        else:
+            chosen.append(match)
+    return chosen, missing
+
+
+# --- Where tasks run --------------------------------------------------------------------------
+
+
+def run_tasks(
+    task: Callable[..., T], calls: Sequence[tuple[Any, ...]], processes: int
+) -> Iterator[tuple[int, T]]:
+    """Run ``task(*call)`` for each call; yield (call's number, result) as each finishes.
+
+    The one place that decides where tasks run: here, in this process for one task or one
+    process, else in a local pool of ``processes`` worker processes (a cluster's client can
+    take this function's place: tasks take and return plain picklable data). Calls that
+    cannot be sent to another process (an injected clock that is a closure) run here.
+    """
+    if processes <= 1 or len(calls) <= 1 or not _picklable(calls[0]):
+        for number, call in enumerate(calls):
+            yield number, task(*call)
+        return
+    _warm_imports()
+    with ProcessPoolExecutor(max_workers=min(processes, len(calls))) as pool:
+        futures = {pool.submit(task, *call): number for number, call in enumerate(calls)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _picklable(call: Iterable[Any]) -> bool:
+    try:
+        pickle.dumps(tuple(call))
+    except Exception:
+        return False
+    return True
+
+
+#: What each page task imports: imported once before the pool forks, not in every worker.
+TASK_MODULES = ("archiver.extract.html", "archiver.extract.pagekind", "trafilatura",
+                "cdxj_indexer.main", "bagit")
+
+
+def _warm_imports() -> None:
+    """Import what the tasks need before the pool forks, so that no worker imports it."""
+    for name in TASK_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a task that needs it reports the error itself
+            continue

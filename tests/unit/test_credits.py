@@ -1,0 +1,142 @@
+"""The one credit splitter (``archiver.extract.credits``), as the plain-text reader meets it.
+
+The HTML reader's uses are tested in ``test_html_extraction.py``; the captions and credits
+below were written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.extract.credits import clean_credit, credit_line, split_credit
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "caption", "credit"),
+    [
+        (
+            "Lifeguards watch the surf at Bondi Beach. (AP Photo/Jane Roe)",
+            "Lifeguards watch the surf at Bondi Beach.",
+            "AP Photo/Jane Roe",
+        ),
+        (
+            "A ferry leaves the harbour in Split. Photograph: Ivo Horvat/Reuters",
+            "A ferry leaves the harbour in Split.",
+            "Ivo Horvat/Reuters",
+        ),
+        # "Credit..." glued to the caption, or after a space
+        (
+            "Voters queued outside a school in Accra.Credit...Kwame Mensah for The New York Times",
+            "Voters queued outside a school in Accra.",
+            "Kwame Mensah for The New York Times",
+        ),
+        (
+            "Voters queued outside a school in Accra Credit...Kwame Mensah",
+            "Voters queued outside a school in Accra",
+            "Kwame Mensah",
+        ),
+        # a credit on a line of its own: a credit, or only a name
+        (
+            "Snow covers the vineyards above Lavaux\nJean Dupont/AFP via Getty Images",
+            "Snow covers the vineyards above Lavaux",
+            "Jean Dupont/AFP via Getty Images",
+        ),
+        (
+            "A tram crosses the Vltava in Prague.\nPetra Novak",
+            "A tram crosses the Vltava in Prague.",
+            "Petra Novak",
+        ),
+        (
+            "A tram crosses the Vltava.\n— Getty Images",
+            "A tram crosses the Vltava.",
+            "Getty Images",
+        ),
+        # a photographer for a publication, after the last sentence
+        (
+            "A sign for the new ferry terminal. Ana Lopes for Harbour Weekly",
+            "A sign for the new ferry terminal.",
+            "Ana Lopes for Harbour Weekly",
+        ),
+        (
+            "Ferries wait at the quay (Photo by Tom Roe/Getty Images).",
+            "Ferries wait at the quay.",
+            "Tom Roe/Getty Images",
+        ),
+        # a dash before an agency
+        ("Ferries wait at the quay — Getty Images", "Ferries wait at the quay", "Getty Images"),
+        # no credit: an aside in brackets, a cited source, a body sentence
+        (
+            "The talks (held in Geneva) will resume in May.",
+            "The talks (held in Geneva) will resume in May.",
+            None,
+        ),
+        (
+            "Shares in the carmaker fell 3% in early trading (Reuters).",
+            "Shares in the carmaker fell 3% in early trading (Reuters).",
+            None,
+        ),
+        ("The minister left early.", "The minister left early.", None),
+        (
+            "The study was published in Nature (DOI 10.1038/s41586).",
+            "The study was published in Nature (DOI 10.1038/s41586).",
+            None,
+        ),
+        (
+            "The council meets on Tuesday at 7 p.m. (Staff reports)",
+            "The council meets on Tuesday at 7 p.m. (Staff reports)",
+            None,
+        ),
+        # a name in brackets after the last sentence is a credit; so is a courtesy
+        (
+            "Judges hear the case. (U.S. District Court)",
+            "Judges hear the case.",
+            "U.S. District Court",
+        ),
+        (
+            "A harbour at dusk. (Courtesy of the family)",
+            "A harbour at dusk.",
+            "Courtesy of the family",
+        ),
+        # hard-wrapped prose whose last line is a name, below an unfinished sentence
+        (
+            "The award went this year to a reporter from\nthe Harbour Review and\nAna Lopes",
+            "The award went this year to a reporter from the Harbour Review and Ana Lopes",
+            None,
+        ),
+    ],
+)
+def test_split_credit(paragraph: str, caption: str, credit: str | None) -> None:
+    assert split_credit(paragraph) == (caption, credit)
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Getty Images", "Getty Images"),
+        ("— Getty Images", "Getty Images"),
+        ("PA Media", "PA Media"),
+        ("Image source, PA Media", "PA Media"),
+        ("Credit...Kwame Mensah for The New York Times", "Kwame Mensah for The New York Times"),
+        ("Kwame Mensah for The New York Times", "Kwame Mensah for The New York Times"),
+        ("Photograph by Ana Lopes for The Harbour Review", "Ana Lopes for The Harbour Review"),
+        ("(Photograph by Ana Lopes)", "Ana Lopes"),
+        ("Jean Dupont/AFP via Getty Images", "Jean Dupont/AFP via Getty Images"),
+        (
+            "Frank de Vries / UN Photo. Courtesy of the Court",
+            "Frank de Vries / UN Photo. Courtesy of the Court",
+        ),
+        # not credits
+        ("Ana Lopes", None),
+        ("Ten Reasons for Hope", None),
+        ("Best for Cold/Wet Weather", None),
+        ("A tram crosses the Vltava. Petra Novak/AFP", None),
+        ("Where do things stand?", None),
+    ],
+)
+def test_credit_line(line: str, credit: str | None) -> None:
+    assert credit_line(line) == credit
+
+
+def test_clean_credit_drops_labels_brackets_and_dashes() -> None:
+    assert clean_credit("— Photo: Jane Roe/AFP") == "Jane Roe/AFP"
+    assert clean_credit("(Credit...Kwame Mensah)") == "Kwame Mensah"
