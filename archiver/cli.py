@@ -439,12 +439,13 @@ def _and(items: list[str]) -> str:
     type=click.IntRange(1, 64),
     default=os.cpu_count() or 1,
     show_default=True,
-    help="Pages ingested at once.",
+    help="Pages ingested at once (with --dask local: workers).",
 )
 @click.option("--organization", "source_organization", help="bag-info Source-Organization.")
 @click.option("--organization-address", help="bag-info Organization-Address.")
 @click.option("--contact-name", help="bag-info Contact-Name.")
 @click.option("--contact-email", help="bag-info Contact-Email.")
+@DASK_OPTION
 @JSON_OPTION
 def ingest(
     crawls: tuple[Path, ...],
@@ -452,6 +453,7 @@ def ingest(
     urls: tuple[str, ...],
     dry_run: bool,
     processes: int,
+    dask: str | None,
     as_json: bool,
     **settings: Any,
 ) -> None:
@@ -469,12 +471,15 @@ def ingest(
       archiver ingest crawl.warc.gz
       archiver ingest --dry-run crawl.wacz
       archiver ingest crawl.warc.gz --url https://example.org/news/story.html --json
+      archiver ingest --dask tcp://scheduler:8786 crawl-*.warc.gz
     """
+    from archiver.cluster import backend
     from archiver.config import agent_from, load_settings
     from archiver.ingest import FAILED, INGESTED, WOULD_INGEST, ingest_crawls
     from archiver.pipeline import CaptureOptions, no_checkpoint
 
     _exit_cleanly_on_sigterm()
+    where = backend(processes, dask)  # checked before anything starts
     the_store = _store(store)
     effective = load_settings(the_store.root, settings)
     options = CaptureOptions(
@@ -483,7 +488,7 @@ def ingest(
     )
     with _progress("ingesting", enabled=not as_json) as tick:
         report = ingest_crawls(crawls, the_store, options, urls=urls, dry_run=dry_run,
-                               processes=processes, progress=tick)
+                               where=where, progress=tick)
     for name, why in report.unreadable:
         warn(f"{name}: {why}")
     for page in report.pages:

@@ -10,9 +10,12 @@ archiver preserves the articles. The way from a crawl to the store::
 
 Each page is an independent task: :func:`ingest_page` takes the crawl (its index file), the
 page's record location and the job's settings, all plain picklable data, and returns a plain
-:class:`PageOutcome`; it never raises for a bad page. :func:`run_tasks` is the one place that
-decides where tasks run (a local process pool; a cluster can take its place). This module
-sequences; it reads and writes nothing itself but the index's temporary folder.
+:class:`PageOutcome`; it never raises for a bad page. :func:`run_tasks` hands the tasks to
+:func:`archiver.cluster.run`, which runs them in this process, on a local pool of processes,
+or on Dask (``ingest --dask``; the workers must see the crawl's index and the store at the
+same paths). The tasks land their bags without cataloguing them; this process, the one
+coordinator, catalogues each landed bag as its outcome comes in. This module sequences; it
+reads and writes nothing itself but the index's temporary folder.
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ from __future__ import annotations
 import importlib
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from archiver import cluster
 from archiver.acquire.crawl import (
     CrawlFile,
     CrawlIndex,
@@ -48,7 +51,6 @@ FAILED = "failed"
 INTERNAL_ERROR = 70
 INDEX_NAME = "crawl-index.sqlite"
 
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def ingest_page(crawl: str, page: RecordLocation, job: IngestJob) -> PageOutcome
                 return PageOutcome(url, NOT_AN_ARTICLE, verdict)
             if job.dry_run:
                 return PageOutcome(url, WOULD_INGEST, verdict)
-            store = Store(Path(job.store_root))
+            # The coordinator catalogues the bag (see ingest_crawls): workers never write it.
+            store = Store(Path(job.store_root), catalogue_landings=False)
             max_requisites = job.options.fetch.max_requisites
             result = archive_capture(
                 lambda work: capture_page(index, crawled, work, max_requisites),
@@ -174,6 +177,21 @@ def _read_article(document: bytes, url: str, named: bool) -> tuple[Any, str]:
     return (article if kind.article else None), kind.reason
 
 
+@dataclass(frozen=True)
+class PageCall:
+    """One page's task: its place in the job, the crawl's index file, the page, the job."""
+
+    number: int
+    crawl: str
+    page: RecordLocation
+    job: IngestJob
+
+
+def ingest_call(call: PageCall) -> PageOutcome:
+    """:func:`ingest_page` for one :class:`PageCall` (the task :func:`run_tasks` runs)."""
+    return ingest_page(call.crawl, call.page, call.job)
+
+
 # --- Many pages: the job ----------------------------------------------------------------------
 
 
@@ -185,6 +203,7 @@ def ingest_crawls(
     urls: Sequence[str] = (),
     dry_run: bool = False,
     processes: int = 1,
+    where: cluster.Backend | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Ingest the crawl files ``paths`` into ``store``: one bag per article page.
@@ -192,24 +211,31 @@ def ingest_crawls(
     The files are indexed together (a page's requisites may be in another file of the same
     crawl, as when a crawler splits its WARCs by size). ``urls``, when given, names the
     pages to ingest instead of finding the articles. ``dry_run`` writes nothing: the index
-    goes to a temporary folder and no bag is made. ``progress(done, total)`` is called as
-    pages finish. A file that cannot be read and a page that fails are in the report; the
-    others still land.
+    goes to a temporary folder and no bag is made. Pages run on ``where`` (by default a local
+    pool of ``processes``); each landed bag is catalogued here as its outcome arrives.
+    ``progress(done, total)`` is called as pages finish. A file that cannot be read and a
+    page that fails are in the report; the others still land.
     """
+    from archiver.store.catalogue import note_landed
+
+    root = store.root.absolute()  # workers may start in another folder
     with ExitStack() as stack:
         if dry_run:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="archiver-")))
         else:
-            folder = stack.enter_context(store.staging())
-        index_path = folder / INDEX_NAME
+            coordinator = Store(root, catalogue_landings=store.catalogue_landings)
+            folder = stack.enter_context(coordinator.staging())  # the store, its catalogue
+        index_path = folder.absolute() / INDEX_NAME
         files, unreadable = build_index(paths, index_path)
         with CrawlIndex(index_path) as index:
             pages, missing = _pages_to_ingest(index, urls)
-        job = IngestJob(str(store.root), options, named=bool(urls), dry_run=dry_run)
-        calls = [(str(index_path), page.location, job) for page in pages]
+        job = IngestJob(str(root), options, named=bool(urls), dry_run=dry_run)
+        calls = [PageCall(n, str(index_path), page.location, job) for n, page in enumerate(pages)]
         outcomes: dict[int, PageOutcome] = {}
-        for number, outcome in run_tasks(ingest_page, calls, processes):
-            outcomes[number] = outcome
+        for call, outcome in run_tasks(calls, where or cluster.Backend(processes)):
+            if outcome.bag is not None and store.catalogue_landings:
+                note_landed(root, Path(outcome.bag))  # never fails: drift is repairable
+            outcomes[call.number] = outcome
             if progress is not None:
                 progress(len(outcomes), len(calls))
     return IngestReport(
@@ -246,29 +272,36 @@ def _pages_to_ingest(
 
 
 def run_tasks(
-    task: Callable[..., T], calls: Sequence[tuple[Any, ...]], processes: int
-) -> Iterator[tuple[int, T]]:
-    """Run ``task(*call)`` for each call; yield (call's number, result) as each finishes.
+    calls: Sequence[PageCall], where: cluster.Backend
+) -> Iterator[tuple[PageCall, PageOutcome]]:
+    """Run each page's task (:func:`ingest_call`) with :func:`archiver.cluster.run`; yield
+    (call, outcome) as each finishes.
 
-    The one place that decides where tasks run: here, in this process for one task or one
-    process, else in a local pool of ``processes`` worker processes (a cluster's client can
-    take this function's place: tasks take and return plain picklable data). Calls that
-    cannot be sent to another process (an injected clock that is a closure) run here.
+    A local pool is no bigger than the calls need, and is skipped (the calls run here) for
+    one call, or for calls that cannot be sent to another process (an injected clock that is
+    a closure). A task that did not finish (it raised, or its workers kept dying) is a FAILED
+    page with the reason, as one that could not be captured (exit status 3).
     """
-    if processes <= 1 or len(calls) <= 1 or not _picklable(calls[0]):
-        for number, call in enumerate(calls):
-            yield number, task(*call)
-        return
-    _warm_imports()
-    with ProcessPoolExecutor(max_workers=min(processes, len(calls))) as pool:
-        futures = {pool.submit(task, *call): number for number, call in enumerate(calls)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+    if where.dask is None:
+        if len(calls) <= 1 or not _picklable(calls[0]):
+            where = cluster.Backend(1)
+        else:
+            where = cluster.Backend(min(where.processes, len(calls)))
+            if where.processes > 1:
+                _warm_imports()
+    for done in cluster.run(ingest_call, calls, where):
+        if done.result is not None:
+            yield done.item, done.result
+        else:  # all that is known of the page is where it is in the crawl
+            where_in_crawl = f"{done.item.page.warc}@{done.item.page.offset}"
+            reason = f"its task did not finish: {done.error}"
+            failed = PageOutcome(where_in_crawl, FAILED, reason, exit_code=CaptureError.exit_code)
+            yield done.item, failed
 
 
-def _picklable(call: Iterable[Any]) -> bool:
+def _picklable(call: object) -> bool:
     try:
-        pickle.dumps(tuple(call))
+        pickle.dumps(call)
     except Exception:
         return False
     return True

@@ -1,4 +1,5 @@
-"""Shared fixtures: ``http_site``, a real HTTP server on 127.0.0.1 serving the test sites.
+"""Shared fixtures: ``http_site``, a real HTTP server on 127.0.0.1 serving the test sites;
+``dask_cluster``, a real Dask scheduler and two workers (see ``dask_cluster.py``).
 
 The server is :class:`http.server.ThreadingHTTPServer` in a thread, speaking HTTP/1.1. It
 serves ``tests/sites/`` (news-like pages with figures, lazy images, ``picture``/``srcset``, a
@@ -399,3 +400,12 @@ def http_site() -> Iterator[HttpSite]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Dask scheduler and two workers on 127.0.0.1, shared by every test of the session
+    that leaves them running (a test that kills a worker starts its own)."""
+    from dask_cluster import start_cluster
+
+    yield from start_cluster(tmp_path_factory.mktemp("dask"))

@@ -7,16 +7,14 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SEED, invoke, tool
+from dask_cluster import DaskCluster, start_cluster
+from helpers import ROOT, SEED, invoke
 from synthetic_bags import make_store
 
 from archiver import cluster
@@ -24,9 +22,6 @@ from archiver.store import Store
 from archiver.store.audit import audit_store
 from archiver.store.auditlog import log_path, read_entries
 from archiver.store.catalogue import check, open_catalogue, rebuild
-
-START_TIMEOUT = 60.0  # seconds for a scheduler and its workers to come up on a busy machine
-
 
 # --- Tasks (module level: they travel to other processes by name) --------------------------------
 
@@ -100,108 +95,10 @@ def test_a_bad_dask_address_is_a_usage_error() -> None:
 # --- A real Dask cluster -------------------------------------------------------------------------
 
 
-@dataclass
-class DaskCluster:
-    """A scheduler and its workers, each a process of this test run."""
-
-    address: str
-    scheduler: subprocess.Popen
-    workers: list[subprocess.Popen]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_workers(address: str, count: int) -> None:
-    """Block until the scheduler at ``address`` has ``count`` workers."""
-    from distributed import Client
-
-    deadline = time.monotonic() + START_TIMEOUT
-    with Client(address, timeout=START_TIMEOUT) as client:
-        client.wait_for_workers(count, timeout=max(1.0, deadline - time.monotonic()))
-
-
-@pytest.fixture(scope="module")
-def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskCluster]:
-    """A scheduler and two workers shared by the tests that leave them running."""
-    yield from start_cluster(tmp_path_factory.mktemp("dask"))
-
-
 @pytest.fixture
 def own_dask_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
     """A scheduler and two workers for one test (which may kill one)."""
     yield from start_cluster(tmp_path)
-
-
-def start_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
-    """``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, stopped at the end.
-
-    Workers run without a nanny, so that killing one kills the worker itself, and with one
-    thread each (one bag at a time). Ports are chosen free; no dashboard.
-    """
-    dask = tool("dask")
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    # The workers import archiver, and this module for its tasks (and what it imports)
-    here = Path(__file__).resolve().parent
-    path = os.pathsep.join(str(p) for p in (ROOT, here, here.parent))
-    env = {**os.environ, "PYTHONPATH": path, "OPENBLAS_NUM_THREADS": "1"}
-    logs = tmp_path / "dask-logs"
-    logs.mkdir()
-
-    def start(name: str, *args: str) -> subprocess.Popen:
-        with (logs / f"{name}.log").open("wb") as log:  # the process keeps its own copy
-            return subprocess.Popen(
-                [dask, *args], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path
-            )
-
-    scheduler = start(
-        "scheduler",
-        "scheduler",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-dashboard",
-        "--dashboard-address",
-        "127.0.0.1:0",  # its health service: on any free port
-    )
-    workers = [
-        start(
-            f"worker{n}",
-            "worker",
-            address,
-            "--host",
-            "127.0.0.1",
-            "--nthreads",
-            "1",
-            "--no-nanny",
-            "--no-dashboard",
-            "--dashboard-address",
-            "127.0.0.1:0",
-            "--name",
-            f"w{n}",
-            "--local-directory",
-            str(tmp_path / f"w{n}"),
-        )
-        for n in range(2)
-    ]
-    processes = [scheduler, *workers]
-    try:
-        wait_for_workers(address, 2)
-        yield DaskCluster(address, scheduler, workers)
-    finally:
-        for process in reversed(processes):  # workers first, then the scheduler
-            if process.poll() is None:
-                process.terminate()
-            try:
-                process.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def test_dask_runs_each_item_once_and_reports_errors(dask_cluster: DaskCluster) -> None:

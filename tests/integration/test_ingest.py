@@ -37,6 +37,7 @@ from archiver.warc.crawl import index_records, record_bytes
 
 if TYPE_CHECKING:
     from conftest import HttpSite
+    from dask_cluster import DaskCluster
 
 SECTION = "/news/section/index.html"
 ARTICLES = ("/news/article.html", "/news/section/flood.html", "/news/section/library.html")
@@ -384,6 +385,31 @@ def test_a_warcio_crawl_with_revisits_and_bad_records(
     assert f"{site}bad.png" in warcinfo and "left out" in warcinfo
     assert_sound(bag)
     assert_captions_linked(bag, at_least=2)
+
+
+def test_an_ingest_on_dask_lands_and_catalogues_every_bag(
+    warcio_crawl: Path, dask_cluster: DaskCluster, tmp_path: Path
+) -> None:
+    """Pages as tasks on a real scheduler and two workers: the same outcomes as here, each
+    bag landed once, and every one in the catalogue the coordinator wrote."""
+    local = ingest(warcio_crawl, "--store", tmp_path / "local")[1]
+    store = tmp_path / "store"
+    code, out, err = invoke(
+        "ingest", warcio_crawl, "--store", store, "--dask", dask_cluster.address, "--json"
+    )
+    assert code == 3, err  # page C failed, on a worker, as it does here
+    document = json.loads(out)
+    outcomes = [(p["url"], p["outcome"], p.get("reason")) for p in document["pages"]]
+    assert outcomes == [(p["url"], p["outcome"], p.get("reason")) for p in local["pages"]]
+    landed = sorted(bag_urls(document).values())
+    assert len(landed) == 2 and sorted(Store(store).bags()) == landed
+    code, out, err = invoke("list", store, "--json")
+    assert code == 0 and "no catalogue" not in err, err
+    assert sorted(Path(b["path"]) for b in json.loads(out)["bags"]) == landed
+    code, out, _ = invoke("catalogue", "check", store, "--json")
+    assert code == 0 and json.loads(out)["in_step"], out
+    for bag in landed:
+        assert validate_bag(bag).valid
 
 
 def test_a_file_that_is_no_crawl_fails_alone(
