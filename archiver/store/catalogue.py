@@ -112,8 +112,10 @@ def describe_bag(bag: Path, key: str) -> BagRow:
     bags says.
     """
     from archiver.access.bag import record_values
+    from archiver.store.inventory import dublin_core_values
 
-    summary = summarize(bag, notes=True)
+    record = dublin_core_values(bag)
+    summary = summarize(bag, notes=True, dublin_core=record)
     values: dict[str, Any] = {}
     for name in _SUMMARY_FIELDS:
         value = getattr(summary, name)
@@ -122,7 +124,9 @@ def describe_bag(bag: Path, key: str) -> BagRow:
         )
     oxum = (summary.payload_oxum or "").partition(".")[0]
     values["payload_bytes"] = int(oxum) if oxum.isdigit() else None
-    _, problem = record_values(bag)
+    # A record read whole is one export can use too (the same parser, a larger size limit):
+    # only a record that gave nothing is read again, to learn why (absent, D001 or D002).
+    problem = None if record else record_values(bag)[1]
     values["record_problem"] = None if problem is None else json.dumps(problem.to_dict())
     return BagRow(key, values)
 

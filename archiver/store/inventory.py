@@ -108,10 +108,15 @@ def summarize(
     store_root: Path | None = None,
     *,
     notes: bool = False,
+    dublin_core: dict[str, list[str]] | None = None,
 ) -> BagSummary:
-    """Read what is known of one bag (with ``notes``, its PREMIS record's notes too)."""
+    """Read what is known of one bag (with ``notes``, its PREMIS record's notes too).
+
+    ``dublin_core``: the record's values when the caller read them already
+    (:func:`dublin_core_values`), so that the record is not read twice.
+    """
     info = read_bag_info(bag)
-    dc = _dublin_core(bag)
+    dc = dublin_core if dublin_core is not None else dublin_core_values(bag)
     captions = _captions(bag)
     key = _store_key(bag, store_root)
     audit = (audits or {}).get(key, {}) if key else {}
@@ -213,7 +218,9 @@ def _store_key(bag: Path, store_root: Path | None) -> str | None:
         return None
 
 
-def _dublin_core(bag: Path) -> dict[str, list[str]]:
+def dublin_core_values(bag: Path) -> dict[str, list[str]]:
+    """The article-level Dublin Core values of a bag's record; {} when it has none, or when it
+    cannot be read (a link, too large, unsafe XML)."""
     data = _read(bag, "metadata/dublin_core.xml")
     if data is None:
         return {}
