@@ -52,7 +52,6 @@ INTERNAL_ERROR = 70
 INDEX_NAME = "crawl-index.sqlite"
 
 
-
 @dataclass(frozen=True)
 class IngestJob:
     """What every page task of one ingest shares: where bags go, and how they are made.
