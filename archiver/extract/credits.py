@@ -47,7 +47,8 @@ _LABEL = (
     r"(?:(?:Photo|Image|Picture|Foto|Bild)s? [Cc]redits?|Image [Ss]ource|"
     r"Photo(?:graph|graphs|s|graphy)?|Pictures?|Pic|Images?|Credits?|"
     r"Source|Foto(?:s|grafía|grafia)?|Bild(?:er|rechte|quelle)?|Quelle|Photographer|"
-    r"Illustration|Composite|Graphic|Chart|Video|Crédits?(?: photo)?|Fotó|Zdjęcie|Kuva|"
+    r"Illustration|Composite|Graphic|Chart|Video|Crédits?(?: photo)?|Fotó|Zdjęcie|Kuva|Ảnh|"
+    r"Фото|Fotoğraf|Fotografie|Bilde|Billede|"
     r"Ilustración|Imagen|Copyright|©)"
 )
 _TRAILING_LABEL = re.compile(

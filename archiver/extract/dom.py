@@ -37,6 +37,11 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
 _WORD_SPLIT = re.compile(r"[\s_\-:./]+|(?<=[a-z])(?=[A-Z])")
 
+#: Empty (void) elements of HTML5 that libxml2's HTML 4 parser does not know as empty: it
+#: nests whatever follows them inside them (``<picture><source><img>`` puts the image in
+#: the source), so their content is moved back out after parsing.
+VOID_TAGS = ("source", "track", "wbr", "embed", "keygen")
+
 #: Elements whose text is never read as page text.
 SILENT_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button", "iframe",
                          "object", "select", "textarea"})
@@ -83,6 +88,7 @@ def parse(document: bytes) -> html.HtmlElement:
     if root is None or not isinstance(root, html.HtmlElement):
         raise ExtractionError("the HTML document has no root element")
     _cut_deep_branches(root)
+    _unnest_void_elements(root)
     return root
 
 
@@ -96,6 +102,26 @@ def _cut_deep_branches(root: html.HtmlElement) -> None:
                 element.remove(child)
             else:
                 stack.append((child, depth + 1))
+
+
+def _unnest_void_elements(root: html.HtmlElement) -> None:
+    """Give back to its parent whatever the parser nested inside an empty element
+    (``VOID_TAGS``), in place, keeping the order of text and elements."""
+    for element in list(root.iter(*VOID_TAGS)):
+        children = list(element)
+        if not children and not element.text:
+            continue
+        if element.getparent() is None:
+            continue
+        text, tail = element.text, element.tail
+        element.text = element.tail = None
+        for child in reversed(children):
+            element.addnext(child)  # the child's tail moves with it
+        if children:
+            element.tail = text
+            children[-1].tail = (children[-1].tail or "") + (tail or "") or None
+        else:
+            element.tail = (text or "") + (tail or "") or None
 
 
 def tag_of(element: etree._Element) -> str:
@@ -130,6 +156,17 @@ def is_screen_reader_only(element: etree._Element) -> bool:
     return any(marker in value for marker in ("visually-hidden", "visuallyhidden", "sr-only",
                                               "screen-reader", "screenreader", "offscreen",
                                               "a11y", "u-hide", "hidden-text"))
+
+
+def is_hidden(element: etree._Element) -> bool:
+    """True for an element the reader does not see: screen-reader-only, ``hidden``,
+    ``aria-hidden="true"`` or styled ``display: none``."""
+    if is_screen_reader_only(element) or element.get("hidden") is not None:
+        return True
+    if (element.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def iter_text(

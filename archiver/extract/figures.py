@@ -42,6 +42,7 @@ from archiver.extract.credits import clean_caption, clean_credit, is_credit_only
 from archiver.extract.dom import (
     ancestors,
     clean_text,
+    is_hidden,
     iter_text,
     name_words,
     resolve,
@@ -222,7 +223,7 @@ def _unmarked_photos(
         if box is None or _is_teaser(box, base, holders) or is_video(box) or _small(image) \
                 or any(words(a) & AD_WORDS for a in islice(ancestors(box), 6)):
             continue
-        photo = _unmarked_photo(box, image, base, order)
+        photo = _unmarked_photo(box, image, base, order, holders)
         if photo is not None:
             used.add(box)
             yield photo
@@ -261,23 +262,29 @@ def _has_text(element: etree._Element) -> bool:
 
 
 def _unmarked_photo(
-    box: etree._Element, image: etree._Element, base: str, order: dict[etree._Element, int]
+    box: etree._Element, image: etree._Element, base: str, order: dict[etree._Element, int],
+    holders: frozenset[etree._Element],
 ) -> Photo | None:
     branch = next(a for a in [image, *ancestors(image)] if a.getparent() is box)
+    marked = _credit_elements(box, holders)
     blocks = [clean_text(box.text)] if (box.text or "").strip() else []
+    credits: list[str] = []
     for child in box:
-        if child is branch or not isinstance(child.tag, str):
+        if child is branch or not isinstance(child.tag, str) or is_hidden(child):
             continue
         if tag_of(child) in ("h1", "h2", "h3", "h4", "h5", "h6", "button", "ul", "ol",
                              "form", "table") or child.find(".//a") is not None \
                 or _longer_than(child, MAX_UNMARKED_CHARS):
             return None
-        blocks.append(text_of(child))
+        inner = [e for e in marked if e is child or child in ancestors(e)]
+        credits += [text_of(e) for e in inner]
+        blocks.append(text_of(child, skip=frozenset(inner)))
         if (child.tail or "").strip():
             blocks.append(clean_text(child.tail))
     blocks = [b for b in blocks if b]
-    if not blocks or len(blocks) > MAX_UNMARKED_BLOCKS or sum(map(len, blocks)) > \
-            MAX_UNMARKED_CHARS:
+    credits = [c for c in credits if c]
+    if not blocks or len(blocks) + len(credits) > MAX_UNMARKED_BLOCKS or \
+            sum(map(len, blocks + credits)) > MAX_UNMARKED_CHARS:
         return None
     captions = [b for b in blocks if not is_credit_only(b)]
     if not captions or len(captions) > 2 or is_not_caption(captions[0]):
@@ -285,7 +292,7 @@ def _unmarked_photo(
     text, credit = split_credit(captions[0])
     if not text.strip(" .,;:-–—()[]"):
         return None
-    extra = [clean_credit(b) for b in blocks if b is not captions[0]]
+    extra = [clean_credit(b) for b in blocks + credits if b is not captions[0]]
     credit = " / ".join(c for c in [credit, *extra] if c) or None
     urls = image_urls(image, base)
     alt = clean_text(image.get("alt"))
@@ -415,12 +422,23 @@ _NOT_CAPTION = re.compile(
     r"\d+\s*(?:/|of|von|de|sur)\s*\d+)(?:\s+(?:advertisement|anzeige))*$", re.I)
 
 
+#: A line that is only a copyright notice or a word that stands for a credit: a photo taken
+#: privately, handed out, from the archive, sent in by a reader.
+_CREDIT_WORD_LINE = re.compile(
+    r"^(?:(?:©|\(c\)|copyright\b).{0,120}|(?:privat(?:foto|bild)?|private(?: photo)?|handout|"
+    r"supplied|submitted(?: photo)?|file(?: photo)?|archive(?: photo)?|archiv(?:bild|foto)?|"
+    r"arkiv(?:foto|bild|bilde)?|archivo|archives|stock(?: photo)?|getty images|istock(?:photo)?|"
+    r"shutterstock))\.?$", re.I)
+
+
 def is_not_caption(text: str) -> bool:
     """True for text in a caption's place that is no caption: an ad label, an interface
     word, a slide count, or a line that is only a credit ("Courtesy of Zillow")."""
     text = clean_text(text)
     if _NOT_CAPTION.match(text) or _CODE.search(text) or _VIDEO_CREDIT.search(text):
         return True
+    if not re.search(r"\w", text) or _CREDIT_WORD_LINE.match(text):
+        return True  # "×" (a close button), "© dpa", "Privat", "Handout"
     if _CALL_TO_ACTION.search(text) and len(text) < 300:
         return True
     caption, credit = split_credit(text)
@@ -539,8 +557,10 @@ def _credit_elements(
         )) and not (element_words & CAPTION_WORDS and not element_words & {"credit", "copyright"})
         inline = tag_of(element) in ("small", "cite") and _inside_any(
             element, container, lambda e: _is_caption_element(e, holders))
-        beside = tag_of(element) in ("cite", "small", "footer") and \
-            element.getparent() is container and tag_of(container) == "figure"
+        beside = tag_of(container) == "figure" and (
+            (tag_of(element) in ("cite", "small", "footer") and element.getparent() is container)
+            or (tag_of(element) == "cite" and not _inside_any(
+                element, container, lambda e: _is_caption_element(e, holders))))
         if tag_of(element) == "figcaption":
             continue  # a caption, whatever its class says: its credit is split from its text
         text = text_of(element)
