@@ -278,7 +278,8 @@ def _unmarked_photo(
             return None
         inner = [e for e in marked if e is child or child in ancestors(e)]
         credits += [text_of(e) for e in inner]
-        blocks.append(text_of(child, skip=frozenset(inner)))
+        if child not in inner:  # a child that is a credit itself is read once, as the credit
+            blocks.append(text_of(child, skip=frozenset(inner)))
         if (child.tail or "").strip():
             blocks.append(clean_text(child.tail))
     blocks = [b for b in blocks if b]

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from archiver.errors import ExtractionError
 from archiver.extract.body import Reading, read_text_part
 from archiver.extract.credits import split_credit
+from archiver.extract.dom import parse, tag_of, text_of
+from archiver.extract.figures import is_not_caption
 from archiver.extract.html import extract_html
 from archiver.extract.metadata import normalise_date, split_byline, strip_site_name
 from archiver.extract.structured import read_jsonld_block
@@ -144,6 +146,29 @@ def test_largest_srcset_candidate_keeps_commas_in_urls() -> None:
     srcset = ("https://i.example/a.jpg?q=w_480,c_fill 480w,"
               " https://i.example/a.jpg?q=w_960,c_fill 960w")
     assert largest_candidate(srcset) == "https://i.example/a.jpg?q=w_960,c_fill"
+
+
+@pytest.mark.parametrize("document", [
+    b"<div id=box><source srcset=a.jpg><img src=a.jpg><p>Caption</p> tail</div>",
+    b"<div id=box><picture><source srcset=a.jpg><source srcset=b.jpg><img src=a.jpg>"
+    b"</picture><p>Caption</p> tail</div>",
+])
+def test_what_follows_an_empty_source_element_stays_where_it_was_written(
+        document: bytes) -> None:
+    box = parse(b"<html><body>" + document + b"</body></html>").get_element_by_id("box")
+    assert all(len(source) == 0 and not source.text for source in box.iter("source"))
+    assert [tag_of(child) for child in box if tag_of(child) != "source"][-1] == "p"
+    assert text_of(box) == "Caption tail"
+
+
+@pytest.mark.parametrize(("line", "not_caption"), [
+    ("Privat", True), ("Handout.", True), ("© dpa", True), ("Getty Images", True),
+    ("×", True), ("File photo", True),
+    ("Privately owned homes line the harbour.", False),
+    ("A handout of food at the shelter on Monday.", False),
+])
+def test_a_line_that_is_only_a_credit_word_is_no_caption(line: str, not_caption: bool) -> None:
+    assert is_not_caption(line) is not_caption
 
 
 # --- Hostile input ----------------------------------------------------------------------------
