@@ -38,8 +38,11 @@ OTHER_REGION_WORDS = frozenset({
     "comment", "comments", "related", "recommended", "recirculation", "teaser", "teasers",
     "card", "cards", "promo", "most", "popular", "trending", "sidebar", "aside", "footer",
     "nav", "menu", "newsletter", "quote", "blockquote", "more", "list", "feed", "widget",
-    "live", "entry", "bio", "biography", "profile",
+    "live", "entry", "bio", "biography", "profile", "caption", "captions",
 })
+#: Class words that style a list (``list-inline``, ``list-unstyled``): a line of page
+#: furniture such as the byline and date, not a list of other articles.
+LIST_STYLE_WORDS = frozenset({"inline", "unstyled", "horizontal", "meta"})
 #: Words that make a byline part an organisation, a desk or a job, not a person.
 ORGANISATION_WORDS = frozenset({
     "staff", "desk", "agency", "agencies", "newsroom", "redaktion", "rédaction", "redacción",
@@ -163,7 +166,10 @@ def _in_other_region(element: etree._Element) -> bool:
         tag = tag_of(node)
         if level > 8 or tag in ("article", "main", "body"):
             return False
-        if tag in ("blockquote", "figure", "figcaption") or words(node) & OTHER_REGION_WORDS:
+        marks = words(node)
+        if marks & LIST_STYLE_WORDS:
+            marks -= {"list"}
+        if tag in ("blockquote", "figure", "figcaption") or marks & OTHER_REGION_WORDS:
             return True
         if tag in ("nav", "footer", "aside"):  # the article's own aside holds its byline
             return not any(tag_of(a) in ("article", "main") for a in ancestors(node))

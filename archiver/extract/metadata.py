@@ -474,12 +474,21 @@ def _local_day(iso: str, root: etree._Element) -> str:
     return iso
 
 
+#: Words of a class or id that mark an element as the date line a page shows.
+_DATE_LINE_WORDS = frozenset({"date", "dateline", "timestamp", "published", "pubdate",
+                              "datemodified", "datepublished"})
+
+
 def _shown_date(root: etree._Element) -> str | None:
-    """The date written in the first ``<time>`` element of the page, as YYYY-MM-DD."""
-    for element in root.iter("time"):
-        text = clean_text(element.text_content())
-        if 6 <= len(text) <= 80 and re.search(r"\d", text):
-            return normalise_date(_htmldate_of_text(text))
+    """The date written in the first ``<time>`` element of the page, or else in the first
+    short element whose class or id marks a date line, as YYYY-MM-DD."""
+    marked = (e for e in root.iter() if isinstance(e.tag, str)
+              and (words(e) & _DATE_LINE_WORDS or e.get("data-date") is not None))
+    for elements in (root.iter("time"), marked):
+        for element in elements:
+            text = clean_text(element.text_content())
+            if 6 <= len(text) <= 80 and re.search(r"\d", text):
+                return normalise_date(_htmldate_of_text(text))
     return None
 
 

@@ -171,6 +171,34 @@ def test_a_line_that_is_only_a_credit_word_is_no_caption(line: str, not_caption:
     assert is_not_caption(line) is not_caption
 
 
+_BODY = "<p>" + "Crews worked through the night to clear the road after the storm. " * 6 + "</p>"
+
+
+def test_a_byline_in_an_inline_list_is_read_and_a_caption_credit_is_no_byline() -> None:
+    page = f"""<html><head><title>Road reopens after storm</title></head><body><main>
+    <h1>Road reopens after storm</h1>
+    <ul class="meta list-inline"><li class="asset-author"><span>Talia Brooks</span>
+    <span class="author-title">Reporter</span></li></ul>
+    {_BODY}<div class="photo"><img src="/a.jpg" width="800" height="500">
+    <div class="caption-container"><p>A plough clears the pass on Monday.</p>
+    <div class="byline-credit"><span class="credit">Courtesy Valle County</span></div></div>
+    </div>{_BODY}</main></body></html>"""
+    article = extract_html(page.encode(), "https://news.example.org/road")
+    assert list(article.authors) == ["Talia Brooks"]
+
+
+@pytest.mark.parametrize("shown", [
+    '<time>March 7, 2025</time>',
+    '<div class="Page-dateModified"><span>Updated 9:02 PM EST, March 7, 2025</span></div>',
+    '<span data-date>March 7, 2025</span>',
+])
+def test_a_utc_time_gives_way_to_the_local_day_the_page_shows(shown: str) -> None:
+    page = f"""<html><head><title>Talks stall</title>
+    <meta property="article:published_time" content="2025-03-08T01:47:12.000Z"></head>
+    <body><main><h1>Talks stall</h1>{shown}{_BODY}</main></body></html>"""
+    assert extract_html(page.encode(), "https://news.example.org/talks").date == "2025-03-07"
+
+
 # --- Hostile input ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("document", [
