@@ -406,12 +406,16 @@ def is_video(container: etree._Element) -> bool:
     return any(isinstance(e.tag, str) and words(e) & VIDEO_WORDS for e in inside)
 
 
-#: Calls to action: subscription, sign-up and newsletter promotions, never captions.
+#: Calls to action: subscription, sign-up, newsletter and donation promotions, never captions.
 _CALL_TO_ACTION = re.compile(
     r"\b(?:subscribe|subscription|subscriber|sign[ -]?up|sign in|log ?in|register|newsletter|"
     r"free (?:account|trial)|create (?:a|an|your) (?:free )?account|continue reading|"
     r"download (?:the|our) app|click here|tap here|follow us|join (?:us|now)|unlock|"
-    r"abonn|anmelden|registrier|inscri|suscr|iscriviti)\w*", re.I)
+    r"abonn|anmelden|registrier|inscri|suscr|iscriviti|"
+    r"donate (?:now|today|here)|make (?:a|your) (?:gift|donation)|give (?:now|today)|"
+    r"become a (?:member|sustainer|supporter)|"
+    r"support (?:our|local|independent|nonprofit) (?:journalism|reporting|newsroom)|"
+    r"jetzt spenden|faire un don)\w*", re.I)
 #: A credit line naming a video ("Vídeo: EPV"): the caption of a video.
 _VIDEO_CREDIT = re.compile(r"(?:^|[\s|(])V[ií]d[eé]o\s*:", re.I)
 #: Code that leaked into text (a style rule, a script).

@@ -166,6 +166,9 @@ def test_what_follows_an_empty_source_element_stays_where_it_was_written(
     ("×", True), ("File photo", True),
     ("Privately owned homes line the harbour.", False),
     ("A handout of food at the shelter on Monday.", False),
+    ("Local reporting depends on you. Make your gift today.", True),
+    ("Donate now to keep local news free.", True),
+    ("Residents donated food at the shelter on Monday.", False),
 ])
 def test_a_line_that_is_only_a_credit_word_is_no_caption(line: str, not_caption: bool) -> None:
     assert is_not_caption(line) is not_caption
