@@ -26,12 +26,14 @@ from archiver.extract.dom import SILENT_TAGS, ancestors, clean_text, tag_of, wor
 BYLINE_WORDS = frozenset({"byline", "bylines", "author", "authors", "byl", "writer",
                           "writers", "autor", "autoren", "auteur", "auteurs", "autore",
                           "firma", "signature", "contributors"})
-#: Words of a byline's parts that are not names: dates, job titles, social links, pictures.
+#: Words of a byline's parts that are not names: dates, job titles, social links, pictures,
+#: the photographer's or illustrator's credit.
 NOT_NAME_PART_WORDS = frozenset({
     "date", "time", "timestamp", "dateline", "published", "updated", "modified", "job",
     "title", "role", "position", "bio", "biography", "desc", "description", "avatar", "image",
     "img", "photo", "picture", "social", "twitter", "facebook", "email", "mail", "follow",
     "share", "sharing", "count", "comments", "icon", "reading", "source", "distributor",
+    "photographer", "photographers", "photography", "illustrator", "illustrators",
 })
 #: Words of regions whose bylines belong to other articles or to readers.
 OTHER_REGION_WORDS = frozenset({
@@ -176,13 +178,26 @@ def _in_other_region(element: etree._Element) -> bool:
     return False
 
 
+#: What opens a photographer's or illustrator's credit inside a byline ("Photographs by").
+_CREDIT_LEAD = re.compile(
+    r"(?:^|(?<=[\s.,;|·•]))(?:photo(?:graph)?s?|pictures?|illustrations?|images?|video|"
+    r"graphics?|fotos?|bilder?)\s*(?:by|von|par|por|:)\s*:?", re.I)
+
+
 def names_in(element: etree._Element, excluded: Iterable[str] = ()) -> list[str]:
     """The person names a byline element shows, from its text pieces."""
     if len(clean_text(element.text_content())) > MAX_BYLINE_CHARS * 2:
         return []
     found: list[str] = []
+    credit_follows = False
     for piece in _pieces(element):
-        found.extend(n for n in person_names(piece, excluded) if " " in n)
+        lead = _CREDIT_LEAD.search(piece)
+        if credit_follows or lead is None:
+            text = "" if credit_follows else piece
+            credit_follows = False
+        else:  # "By Jane Doe. Photographs by John Roe": the rest is the photographer's
+            text, credit_follows = piece[:lead.start()], not piece[lead.end():].strip()
+        found.extend(n for n in person_names(text, excluded) if " " in n)
     return list(_unique(found))
 
 

@@ -190,6 +190,19 @@ def test_a_byline_in_an_inline_list_is_read_and_a_caption_credit_is_no_byline() 
     assert list(article.authors) == ["Talia Brooks"]
 
 
+@pytest.mark.parametrize("byline", [
+    '<div class="bylines"><p class="byline">By <a>Eleanor Voss</a></p>'
+    '<p class="byline byline--photographer">Photographs by <span>Rory Bain</span></p></div>',
+    '<div class="byline">By <a>Eleanor Voss</a><br>Photographs by <span>Rory Bain</span></div>',
+    '<div class="byline">By Eleanor Voss. Photos by Rory Bain</div>',
+])
+def test_the_photographer_in_a_byline_is_no_author(byline: str) -> None:
+    page = f"""<html><head><title>The keepers</title></head><body><main><h1>The keepers</h1>
+    {byline}{_BODY}</main></body></html>"""
+    assert list(extract_html(page.encode(), "https://m.example.org/k").authors) == [
+        "Eleanor Voss"]
+
+
 @pytest.mark.parametrize("shown", [
     '<time>March 7, 2025</time>',
     '<div class="Page-dateModified"><span>Updated 9:02 PM EST, March 7, 2025</span></div>',
