@@ -97,6 +97,9 @@ CREDIT_ITEMPROPS = frozenset({"copyrightholder", "creator", "author", "credittex
 AD_WORDS = frozenset({"ad", "ads", "advert", "adverts", "advertisement", "advertising", "dfp",
                       "adslot", "sponsor", "sponsored", "promo", "promotion", "subscribe",
                       "subscription", "paywall", "upsell", "newsletter", "offer"})
+#: Words that mark a list of other stories: an image with a line of text there is a teaser.
+OTHER_STORIES_WORDS = frozenset({"related", "recommended", "recirculation", "teaser", "teasers",
+                                 "trending", "popular", "stories", "headlines", "more"})
 #: Words that mark a video player, its poster image or its caption.
 VIDEO_WORDS = frozenset({"player", "playbutton", "playlist", "duration",
                          "jwplayer", "brightcove", "vjs", "youtube", "vimeo", "dailymotion",
@@ -221,7 +224,8 @@ def _unmarked_photos(
             continue
         box = _caption_box(image, holders)
         if box is None or _is_teaser(box, base, holders) or is_video(box) or _small(image) \
-                or any(words(a) & AD_WORDS for a in islice(ancestors(box), 6)):
+                or any(words(a) & (AD_WORDS | OTHER_STORIES_WORDS)
+                       for a in [box, *islice(ancestors(box), 6)]):
             continue
         photo = _unmarked_photo(box, image, base, order, holders)
         if photo is not None:

@@ -203,6 +203,21 @@ def test_the_photographer_in_a_byline_is_no_author(byline: str) -> None:
         "Eleanor Voss"]
 
 
+@pytest.mark.parametrize(("region", "captions"), [
+    ('<div class="inline-photo">', ["Fans fill the square after the final whistle."]),
+    ('<section class="more-stories"><div class="story-card">', []),
+    ('<div class="related"><div class="item">', []),
+])
+def test_an_image_with_a_line_in_a_list_of_other_stories_is_a_teaser(
+        region: str, captions: list[str]) -> None:
+    close = "</div>" * region.count("<div") + "</section>" * region.count("<section")
+    page = f"""<html><head><title>Champions</title></head><body><main><h1>Champions</h1>
+    {_BODY}{region}<img src="/a.jpg" width="600" height="400">
+    <p>Fans fill the square after the final whistle.</p>{close}{_BODY}</main></body></html>"""
+    article = extract_html(page.encode(), "https://sport.example.org/final")
+    assert [c.text for c in article.captions] == captions
+
+
 @pytest.mark.parametrize("shown", [
     '<time>March 7, 2025</time>',
     '<div class="Page-dateModified"><span>Updated 9:02 PM EST, March 7, 2025</span></div>',
