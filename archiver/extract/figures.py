@@ -173,7 +173,59 @@ def _markup_photos(
         if photo is not None:
             used.add(container)
             yield photo
+    yield from _sibling_photos(root, base, order, holders, used)
     yield from _unmarked_photos(root, base, order, holders, used)
+
+
+def _sibling_photos(
+    root: etree._Element, base: str, order: dict[etree._Element, int],
+    holders: frozenset[etree._Element], used: _Used,
+) -> Iterator[Photo]:
+    """Photos whose marked caption stands right after the image's own box, the two side by
+    side in a region too large to be the photo's (a content system's image field, then its
+    caption field, then the article's text): the box must hold one image and no text."""
+    for element in islice(root.iter(), MAX_CONTAINERS * 20):
+        if not isinstance(element.tag, str) or not _is_caption_element(element, holders) \
+                or _inside(element, "figure") or any(a in used for a in ancestors(element)):
+            continue
+        wrapper, box = _after_image_box(element, holders)
+        if box is None or any(a in used for a in [box, *ancestors(box)]):
+            continue
+        images = _image_elements(box)
+        if len(images) != 1 or is_decorative(images[0]) or _small(images[0]) \
+                or _has_text(box) or is_video(box) or _is_teaser(box, base, holders) \
+                or any(words(a) & (AD_WORDS | OTHER_STORIES_WORDS)
+                       for a in [wrapper, *islice(ancestors(wrapper), 6)]):
+            continue
+        text, credit = _caption_and_credit(wrapper, holders, [element])
+        if not text or is_not_caption(text):
+            continue
+        _, urls = _best_image(images, base)
+        alt = clean_text(images[0].get("alt"))
+        caption = Caption(text=text[:MAX_CAPTION], credit=credit, alt=alt or None,
+                          image_url=urls[0] if urls else None)
+        used.add(box)
+        used.add(wrapper)
+        yield Photo(caption, order.get(images[0], 0), frozenset(urls))
+
+
+def _after_image_box(
+    caption: etree._Element, holders: frozenset[etree._Element]
+) -> tuple[etree._Element, etree._Element | None]:
+    """The caption's wrapper (the caption or an ancestor it opens, two levels up at most)
+    and the element just before it when that holds an image."""
+    wrapper = caption
+    for _ in range(3):
+        previous = wrapper.getprevious()
+        while previous is not None and not isinstance(previous.tag, str):
+            previous = previous.getprevious()
+        if previous is not None:
+            return wrapper, previous if previous in holders else None
+        parent = wrapper.getparent()
+        if parent is None or tag_of(parent) in ("body", "article", "main"):
+            break
+        wrapper = parent
+    return wrapper, None
 
 
 class _Used:

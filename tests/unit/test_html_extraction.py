@@ -218,6 +218,21 @@ def test_an_image_with_a_line_in_a_list_of_other_stories_is_a_teaser(
     assert [c.text for c in article.captions] == captions
 
 
+def test_a_caption_field_right_after_the_image_field_is_its_caption() -> None:
+    page = f"""<html><head><title>Frogs return</title></head><body><main>
+    <article class="node"><h1>Frogs return</h1><div class="field-image">
+    <img src="/frog.jpg" width="1600" height="900">
+    </div><div class="hero-caption">
+    <div class="field-caption">A green frog floats in a backyard pond.</div>
+    <div class="field-credit">Photo by Marcus Bell</div></div>
+    <div class="field-body">{_BODY}<p><img src="/chart.png" width="700" height="400"></p>{_BODY}
+    </div></article></main></body></html>"""
+    article = extract_html(page.encode(), "https://news.example.edu/frogs")
+    assert [(c.text, c.credit, c.image_url) for c in article.captions] == [
+        ("A green frog floats in a backyard pond.", "Marcus Bell",
+         "https://news.example.edu/frog.jpg")]
+
+
 @pytest.mark.parametrize("shown", [
     '<time>March 7, 2025</time>',
     '<div class="Page-dateModified"><span>Updated 9:02 PM EST, March 7, 2025</span></div>',
