@@ -58,7 +58,7 @@ _TRAILING_LABEL = re.compile(
 #: A Japanese credit after a full-width equals sign ("…警察官ら＝ＡＰ").
 _TRAILING_EQUALS = re.compile(r"\s*＝\s*(?P<credit>[^＝。、\s]{1,30})$")
 _TRAILING_BY = re.compile(
-    r"(?:(?<=[.!?…»”\"')\]])\s+|\s+[|–—-]\s+)(?P<credit>(?:Photo(?:graph)?|Picture|Image)s?\s+"
+    r"(?:(?<=[.!?…»”\"')\]])\s+|\s+[|–—-]\s+)(?P<credit>(?:Staff\s+)?(?:Photo(?:graph)?|Picture|Image)s?\s+"
     r"(?:by|courtesy of)\s+[^.!?]{2,120}?|Courtesy(?: of)?\s+[^.!?]{2,120}?)\s*\.?$",
     re.I,
 )
@@ -69,7 +69,8 @@ _TRAILING_SEGMENT = re.compile(  # an initial's stop may stand inside: "Miguel A
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
 _PHOTO_WORD = re.compile(rf"\b(?:Photo|Foto|Photograph|Pic|Picture|Image|Bild)\b|^{_LABEL}\b", re.I)
 _LEADING_LABEL = re.compile(
-    rf"^(?:{_LABEL}|Image source,|Credit\.\.\.|Credit…|File)\s*(?::|：|\.\.\.|…|,|-|by)?\s*", re.I
+    rf"^(?:(?:Staff )?{_LABEL}|Image source,|Credit\.\.\.|Credit…|File)\s*"
+    r"(?::|：|\.\.\.|…|,|-|by)?\s*", re.I
 )
 _INTERFACE = re.compile(
     r"^(?:Image caption,?|Caption:|Photo caption:|Hide caption|Show caption|Toggle caption|"
@@ -283,8 +284,9 @@ def _label_credit(text: str) -> tuple[str, str] | None:
         match.group("label") in ("Source", "Video", "Graphic")
         and "/" not in credit
         and not _AGENCY_END.search(" " + credit)
+        and not (match.group("label") == "Source" and match.start() > 0 and _names_only(credit))
     ):
-        return None
+        return None  # "Source: company filings" is part of a chart's caption
     return text[: match.start()], credit
 
 
@@ -300,6 +302,20 @@ def _reads_as_sentence(text: str) -> bool:
 
 
 _CREDIT_SMALL_WORDS = frozenset(["of", "for", "via", "and", "the", "by", "at", "in", "et", "al."])
+
+
+#: A credit after a copyright sign at the end ("… samedi matin. © Photo Jean-Marc Lefèvre").
+_TRAILING_COPYRIGHT = re.compile(
+    r"(?:(?<=[.!?…»”\"')\]])\s+|\s+[|–—-]\s+)(?:©|\(c\))\s*"
+    r"(?P<credit>(?:(?:Photo|Foto|Bild|Image)s?\s*:?\s*)?[^.!?©]{2,100}?)\s*\.?$", re.I)
+
+
+def _copyright_credit(text: str) -> tuple[str, str] | None:
+    match = _TRAILING_COPYRIGHT.search(text)
+    if not match or len(match.group("credit").split()) > 10 or \
+            _reads_as_sentence(match.group("credit")):
+        return None
+    return text[: match.start()], match.group("credit")
 
 
 def _by_credit(text: str) -> tuple[str, str] | None:
@@ -327,6 +343,7 @@ _FINDERS = (
     _glued_credit,
     _bracket_credit,
     _label_credit,
+    _copyright_credit,
     _by_credit,
     _for_credit,
     _segment_credit,

@@ -79,6 +79,13 @@ def test_text(name: str, extracted: dict[str, Article]) -> None:
 # --- The rules, one by one --------------------------------------------------------------------
 
 @pytest.mark.parametrize(("caption", "text", "credit"), [
+    ("Le bassin ouvrira samedi. © Photo Jean-Marc Lefèvre", "Le bassin ouvrira samedi.",
+     "Jean-Marc Lefèvre"),
+    ("The logo © 2024 is shown on the hull.", "The logo © 2024 is shown on the hull.", None),
+    ("Volumes, 2018 to 2024. Source: Port of Bayfront", "Volumes, 2018 to 2024.",
+     "Port of Bayfront"),
+    ("Sales rose. Source: company filings", "Sales rose. Source: company filings", None),
+    ("Cranes stand idle. Staff photo by Renee Ochoa", "Cranes stand idle.", "Renee Ochoa"),
     ("Crowds gather in Kyiv. (AP Photo/Efrem Lukatsky)", "Crowds gather in Kyiv.",
      "AP Photo/Efrem Lukatsky"),
     ("Police stand guard. Photograph: Stefan Rousseau/PA", "Police stand guard.",
