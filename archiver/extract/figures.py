@@ -439,7 +439,7 @@ def _photo_in(
     if len({_head(caption_key(text_of(c))) or caption_key(text_of(c)) for c in captions}) > 1 \
             and len(candidates) > 1:
         return None  # a gallery or a page section: each photo is found in its own container
-    captions = captions[:1] if len(candidates) > 1 else captions  # the rest are copies
+    captions = captions[:1] if len(candidates) > 1 else _distinct(captions)  # no copies
     text, credit = _caption_and_credit(container, holders, captions)
     if not text or is_not_caption(text):
         return None
@@ -472,15 +472,16 @@ _CALL_TO_ACTION = re.compile(
     r"become a (?:member|sustainer|supporter)|"
     r"support (?:our|local|independent|nonprofit) (?:journalism|reporting|newsroom)|"
     r"jetzt spenden|faire un don)\w*", re.I)
-#: A credit line naming a video ("Vídeo: EPV"): the caption of a video.
-_VIDEO_CREDIT = re.compile(r"(?:^|[\s|(])V[ií]d[eé]o\s*:", re.I)
+#: A credit line naming a video ("Vídeo: EPV"), or a title ending "– video": a video's caption.
+_VIDEO_CREDIT = re.compile(r"(?:^|[\s|(])V[ií]d[eé]o\s*:|\s[–—-]\s*v[ií]d[eé]o$", re.I)
 #: Code that leaked into text (a style rule, a script).
 _CODE = re.compile(r"[{};]\s*$|^[.#@][\w-]+\s*\{|\w+\([^)]*\)\s*[{;]")
 #: Texts that stand where a caption would and are none: ad labels, interface words.
 _NOT_CAPTION = re.compile(
     r"^(?:advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|annonse|"
     r"annons|reklama|sponsored|ad|image|photo|picture|foto|bild|video|gallery|"
-    r"\d+\s*(?:/|of|von|de|sur)\s*\d+)(?:\s+(?:advertisement|anzeige))*$", re.I)
+    r"\d+\s*(?:/|of|von|de|sur)\s*\d+|\d{1,2}(?::\d\d){1,2})(?:\s+(?:advertisement|anzeige))*$",
+    re.I)  # the last: a video's running time ("00:00:49")
 
 
 #: A line that is only a copyright notice or a word that stands for a credit: a photo taken
@@ -923,6 +924,20 @@ class _Kept:
             self._by_url.setdefault(key, []).append(index)
         for key in {text, _head(text)} - {""}:
             self._by_text.setdefault(key, []).append(index)
+
+
+def _distinct(captions: list[etree._Element]) -> list[etree._Element]:
+    """The caption elements without those repeating an earlier one's caption, credit aside
+    (a layout that prints the caption twice, once with its credit and once without)."""
+    seen: set[str] = set()
+    kept = []
+    for element in captions:
+        key = caption_key(split_credit(text_of(element))[0])
+        if key and key in seen:
+            continue
+        seen.add(key)
+        kept.append(element)
+    return kept
 
 
 def _head(text_key_: str) -> str:

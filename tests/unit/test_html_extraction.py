@@ -176,6 +176,8 @@ def test_what_follows_an_empty_source_element_stays_where_it_was_written(
     ("Local reporting depends on you. Make your gift today.", True),
     ("Donate now to keep local news free.", True),
     ("Residents donated food at the shelter on Monday.", False),
+    ("Firefighters search the block after the fire – video", True), ("00:00:49", True),
+    ("The video shows firefighters searching the block.", False),
 ])
 def test_a_line_that_is_only_a_credit_word_is_no_caption(line: str, not_caption: bool) -> None:
     assert is_not_caption(line) is not_caption
@@ -238,6 +240,18 @@ def test_a_caption_field_right_after_the_image_field_is_its_caption() -> None:
     assert [(c.text, c.credit, c.image_url) for c in article.captions] == [
         ("A green frog floats in a backyard pond.", "Marcus Bell",
          "https://news.example.edu/frog.jpg")]
+
+
+def test_a_caption_printed_twice_in_one_figure_is_read_once() -> None:
+    page = f"""<html><head><title>Fire</title></head><body><main><h1>Fire</h1>{_BODY}
+    <figure><img src="/fire.jpg" width="900" height="600">
+    <figcaption class="wide"><span>The gutted remains of the buildings.</span>
+    Photograph: Eva Manez/Reuters</figcaption>
+    <figcaption class="narrow"><span>The gutted remains of the buildings.</span></figcaption>
+    </figure>{_BODY}</main></body></html>"""
+    article = extract_html(page.encode(), "https://news.example.org/fire")
+    assert [(c.text, c.credit) for c in article.captions] == [
+        ("The gutted remains of the buildings.", "Eva Manez/Reuters")]
 
 
 @pytest.mark.parametrize("shown", [
