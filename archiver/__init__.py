@@ -122,7 +122,7 @@ def _store_report(root: Path, reports: list[ValidationReport]) -> ValidationRepo
     from archiver.model import Finding, ValidationReport
 
     findings = tuple(
-        Finding(f.code, f.severity, _under(report.bag, root, f.path), f.message)
+        Finding(f.code, f.severity, _under(Path(report.bag), root, f.path), f.message)
         for report in reports
         for f in report.findings
     )

@@ -55,12 +55,42 @@ Exit status:
   70  internal error (a bug)
 """
 
+class Location(click.ParamType):
+    """A folder (a :class:`Path`), or an ``s3://bucket/prefix`` URL of object storage (kept
+    as text): where a store or a bag is."""
+
+    name = "location"
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if text.startswith("s3://"):
+            from archiver.s3 import parse_url
+
+            try:
+                return str(parse_url(text))
+            except ArchiverError as exc:
+                self.fail(exc.message, param, ctx)
+        if not text:
+            self.fail(f"an empty {self.what}", param, ctx)
+        return Path(text)
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
+        return self.what.upper()
+
+
+STORE = Location("store")
+BAG = Location("bag")
 STORE_OPTION = click.option(
     "--store",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=STORE,
     default=None,
-    help="The store: a folder of bags.  [default: $ARCHIVER_STORE, else the config file's "
-    "store, else ./archive]",
+    help="The store: a folder of bags, or s3://bucket/prefix (object storage, see README).  "
+    "[default: $ARCHIVER_STORE, else the config file's store, else ./archive]",
 )
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 DASK_OPTION = click.option(
@@ -345,7 +375,7 @@ def _capture_all(
 
     browser = bool(settings.pop("browser", False))
     the_store = _store(store)
-    effective = load_settings(the_store.root, settings)
+    effective = load_settings(the_store.location, settings)
     fetch = fetch_options_from(effective, requisites=not no_requisites)
     if browser:  # capture --browser: headless Chromium (archiver/acquire/browser.py)
         from archiver.acquire.browser import with_browser
@@ -402,7 +432,7 @@ def _captures(
         return
     from archiver.batch import capture_many
 
-    for source, result in capture_many(sources, store.root, options, where):
+    for source, result in capture_many(sources, store.location, options, where):
         yield source, result if isinstance(result, BagResult) else result.error
 
 
@@ -481,6 +511,9 @@ def ingest(
     _exit_cleanly_on_sigterm()
     where = backend(processes, dask)  # checked before anything starts
     the_store = _store(store)
+    if the_store.location != the_store.root:
+        raise click.UsageError("ingest into an object store (s3://) is not supported yet: "
+                               "ingest into a store folder")
     effective = load_settings(the_store.root, settings)
     options = CaptureOptions(
         agent=agent_from(effective),
@@ -513,7 +546,7 @@ def ingest(
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=BAG)
 @click.option("--fast", is_flag=True, help="Check Payload-Oxum only (sizes and file count).")
 @click.option(
     "--completeness-only", is_flag=True, help="Check every file is present and listed, no hashing."
@@ -556,6 +589,7 @@ def validate(
     """
     from archiver.batch import validate_many
     from archiver.cluster import Backend, backend
+    from archiver.model import ValidationReport
     from archiver.store import resolve_bags
     from archiver.verify.profile import load_profile
 
@@ -586,7 +620,8 @@ def validate(
                 tick(number, len(bags))
     if as_json:
         # as given, whatever ran first
-        order = {str(b if isinstance(b, Path) else b.bag): n for n, b in enumerate(bags)}
+        order = {str(b.bag if isinstance(b, ValidationReport) else b): n
+                 for n, b in enumerate(bags)}
         reports.sort(key=lambda r: order.get(str(r.bag), len(order)))
         emit_json({"valid": all(r.valid for r in reports), "bags": [r.to_dict() for r in reports]})
     elif len(reports) > 1:
@@ -633,7 +668,7 @@ def _timestamp_line(stamp: TimestampVerdict) -> str:
             f"tagmanifest-sha256.txt; {trust}")
 
 
-def _timestamp_ca(store: Path | None, option: str | None) -> tuple[bytes, ...]:
+def _timestamp_ca(store: Path | str | None, option: str | None) -> tuple[bytes, ...]:
     """The CA certificates for timestamp tokens: ``--timestamp-ca``, else the settings'."""
     from archiver.config import load_settings, resolve_store, timestamp_ca_from
 
@@ -642,7 +677,7 @@ def _timestamp_ca(store: Path | None, option: str | None) -> tuple[bytes, ...]:
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @click.option(
     "--processes",
@@ -701,7 +736,7 @@ def audit(
 
     where = backend(processes, dask)
     the_store = _store(store_path or store)
-    ca = _timestamp_ca(the_store.root, timestamp_ca)
+    ca = _timestamp_ca(the_store.location, timestamp_ca)
     if premis_path:  # refused before anything is audited or written
         check_output(premis_path, the_store.root, force)
     with _progress("auditing", enabled=not as_json) as tick:
@@ -766,27 +801,45 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] 
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @click.option("--dry-run", is_flag=True, help="Only report what would be removed.")
+@click.option(
+    "--older-than",
+    type=click.FloatRange(0),
+    metavar="DAYS",
+    help="Object stores (s3://): remove uncommitted uploads (no bagit.txt) whose newest "
+    "object is older than DAYS.  [default: 1]",
+)
 @JSON_OPTION
-def clean(store_path: Path | None, store: Path | None, dry_run: bool, as_json: bool) -> None:
+def clean(
+    store_path: Path | str | None,
+    store: Path | str | None,
+    dry_run: bool,
+    older_than: float | None,
+    as_json: bool,
+) -> None:
     """Remove what killed captures left in the store's staging area, and report it.
 
     A capture builds its bag in STORE/.staging/ and moves it into the store in one step, so a
     killed capture never leaves a partial bag in the store, only its work folder there. This
     removes the work folders of captures that no longer run; those of running captures are
-    kept, and bags are never touched. Exit status 4 when a leftover cannot be removed.
+    kept, and bags are never touched. In an object store (s3://), it also removes uploads
+    that were never committed (a prefix with no bagit.txt) once older than --older-than DAYS;
+    a committed bag is never touched. Exit status 4 when a leftover cannot be removed.
 
     \b
     Examples:
       archiver clean /srv/archive
       archiver clean --dry-run --json
+      archiver clean s3://archive-bucket/news --older-than 2
     """
     from archiver.errors import StoreError
     from archiver.store.clean import clean_staging
 
-    report = clean_staging(_store(store_path or store), dry_run=dry_run)
+    report = clean_staging(
+        _store(store_path or store), dry_run=dry_run, older_than_days=older_than
+    )
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -805,7 +858,7 @@ def _print_clean(report: CleanReport) -> None:
         what = f"cannot remove ({item.error})" if item.error else verb
         say(f"{what} {item.path}  ({item.files} files, {item.size} bytes)")
     for path in report.active:
-        say(f"kept {path}  (its capture is still running)")
+        say(f"kept {path}  (its capture may still be running)")
     done = sum(not item.error for item in report.leftovers)
     say(f"{done} leftover(s) {verb}, {len(report.active)} in use, in {report.store}")
 
@@ -821,7 +874,7 @@ def catalogue() -> None:
 
 
 @catalogue.command(name="check", epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @JSON_OPTION
 def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) -> None:
@@ -859,7 +912,7 @@ def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) 
 
 
 @catalogue.command(name="rebuild", epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @click.option(
     "--processes",
@@ -899,7 +952,7 @@ def catalogue_rebuild(
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("bag", type=click.Path(path_type=Path))
+@click.argument("bag", type=BAG)
 @file_option("--wacz", "wacz_path", "Write a WACZ 1.1.1 file (for ReplayWeb.page and pywb).")
 @file_option(
     "--oai-dc",
@@ -939,7 +992,7 @@ def export(
 
 
 @cli.command(name="export-store", epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @file_option(
     "--csv",
@@ -992,7 +1045,7 @@ def export_store(
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("bag", type=click.Path(path_type=Path))
+@click.argument("bag", type=BAG)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -1030,7 +1083,7 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
 
 
 @cli.command(name="list")
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @click.option(
     "--since",
@@ -1112,7 +1165,7 @@ def _terminal_width() -> int | None:
 
 
 @cli.command()
-@click.argument("bag", type=click.Path(path_type=Path))
+@click.argument("bag", type=BAG)
 @STORE_OPTION
 @JSON_OPTION
 def show(bag: Path, store: Path | None, as_json: bool) -> None:
@@ -1124,10 +1177,9 @@ def show(bag: Path, store: Path | None, as_json: bool) -> None:
       archiver show archive/2016/11/19/2016-11-19_cnn_...
       archiver show BAG --json
     """
-    from archiver.store import store_of
     from archiver.store.inventory import bag_summary, show_lines
 
-    summary = bag_summary(bag, store_of(bag) or _store(store).root)
+    summary = bag_summary(bag, _store_of_bag(bag) or _store(store))
     if as_json:
         emit_json(summary.to_dict(captions=True))
         return
@@ -1144,11 +1196,26 @@ def _note_no_catalogue() -> None:
     )
 
 
-def _store(path: Path | None) -> Store:
-    """The store named on the command line, or the configured default."""
+def _store(path: Path | str | None) -> Store:
+    """The store named on the command line, or the configured default (a folder, or an
+    object store's s3:// URL)."""
     from archiver.config import resolve_store
+    from archiver.store import open_store
 
-    return Store(resolve_store(path).value)
+    return open_store(resolve_store(path).value)
+
+
+def _store_of_bag(bag: Path | str) -> Store | None:
+    """The store a bag sits in: the folder around it that has a store's own folders, or the
+    object store of its URL's layout; None when there is none."""
+    from archiver.store import store_of
+
+    if isinstance(bag, str):
+        from archiver.store.objectstore import store_of_bag
+
+        return store_of_bag(bag)
+    root = store_of(bag)
+    return Store(root) if root is not None else None
 
 
 @cli.command()

@@ -306,7 +306,7 @@ class FileFixity:
 class BagResult:
     """A bag that landed in the store."""
 
-    path: Path
+    path: Path | str  # a bag folder, or the s3:// URL of a bag in object storage
     identifier: str
     title: str
     captions: int
@@ -428,7 +428,7 @@ class TimestampVerdict:
 class ValidationReport:
     """Everything a validation found about one bag."""
 
-    bag: Path
+    bag: Path | str  # a bag folder, or the s3:// URL of a bag in object storage
     findings: tuple[Finding, ...] = ()
     files_checked: int = 0
     bytes_checked: int = 0
@@ -521,7 +521,7 @@ class BagAudit:
 class AuditReport:
     """What an audit of a store found."""
 
-    store: Path
+    store: Path | str  # a store folder, or an object store's s3:// URL
     started: str
     finished: str
     results: tuple[BagAudit, ...]

@@ -71,6 +71,12 @@ CHECKPOINTS = (
 )
 
 
+#: Reached only when the store is an object store (between "before-rename" and "placed").
+UPLOAD_CHECKPOINTS = (
+    "uploading",  # an object of the bag is uploaded; its bagit.txt, the commit marker, not yet
+)
+
+
 def no_checkpoint(stage: str) -> None:
     """The default checkpoint: nothing happens at a stage boundary."""
 
@@ -180,7 +186,7 @@ def _land(
     _write_payload(bag_dir, name, capture, article, record, options, workers)
     stamping = _finish_bag(bag_dir, capture, record, dc_xml, options, workers)
     options.checkpoint("before-rename")
-    final = store.place(bag_dir, name, record.date)
+    final = store.place(bag_dir, name, record.date, checkpoint=options.checkpoint)
     options.checkpoint("placed")
     return BagResult(
         final,

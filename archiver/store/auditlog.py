@@ -145,10 +145,11 @@ def read_entries(audit_dir: Path) -> Iterator[dict[str, Any]]:
         if fd < 0:
             return
         with os.fdopen(os.dup(fd), "rb") as handle:
-            yield from _entries(handle)
+            yield from entries_of(handle)
 
 
-def _entries(handle: BinaryIO) -> Iterator[dict[str, Any]]:
+def entries_of(handle: BinaryIO) -> Iterator[dict[str, Any]]:
+    """The well-formed entries of a log's lines (torn, garbled or over-long lines skipped)."""
     for raw in bounded_lines(handle, MAX_LINE_BYTES):
         if raw is None:
             continue
@@ -166,3 +167,29 @@ def last_entries(audit_dir: Path) -> dict[str, dict[str, Any]]:
     for entry in read_entries(audit_dir):
         latest[str(entry["bag"])] = entry
     return latest
+
+
+class FolderLog:
+    """The audit log of a store folder, as the audit and the inventory use it.
+
+    An object store keeps its log otherwise (:class:`archiver.store.objectstore.ObjectLog`),
+    behind the same four methods.
+    """
+
+    def __init__(self, audit_dir: Path) -> None:
+        self.audit_dir = audit_dir
+
+    def append(self, entries: Iterable[dict[str, Any]]) -> None:
+        """Append entries, each durable (fsynced) before this returns."""
+        append_entries(self.audit_dir, entries)
+
+    def flush(self) -> None:
+        """Nothing to do: every append is already durable."""
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """Every well-formed entry, oldest first."""
+        return read_entries(self.audit_dir)
+
+    def last_entries(self) -> dict[str, dict[str, Any]]:
+        """The latest entry for each bag."""
+        return last_entries(self.audit_dir)

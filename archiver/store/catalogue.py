@@ -29,7 +29,7 @@ import os
 import sqlite3
 import stat
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,12 +78,16 @@ def catalogue_path(store_root: Path) -> Path:
     return store_root / CATALOGUE_DIR / CATALOGUE_NAME
 
 
-def bag_key(bag: Path, store_root: Path) -> str | None:
+def bag_key(bag: Path | str, store_root: Path | Any) -> str | None:
     """A bag's key in the catalogue: its path relative to the store (as the audit log names
     it). None for a name that is not UTF-8 (bytes a file system allows and SQLite cannot
     hold): such a bag is never catalogued, and is found by walking (``audit``, a listing
-    without a catalogue)."""
-    key = bag.relative_to(store_root).as_posix()
+    without a catalogue). ``store_root`` is the store's folder, or the store itself (an
+    object store names its bags by URL)."""
+    if isinstance(store_root, Path):
+        key = Path(bag).relative_to(store_root).as_posix()
+    else:
+        key = store_root.key_of(bag)
     try:
         key.encode("utf-8")
     except UnicodeEncodeError:
@@ -103,7 +107,7 @@ class BagRow:
         return _summary(store_root, self.bag, self.values, audit)
 
 
-def describe_bag(bag: Path, key: str) -> BagRow:
+def describe_bag(bag: Path | str, key: str) -> BagRow:
     """Read one bag's row from its tag files (runs wherever the bag is readable).
 
     What ``show`` tells (the PREMIS notes too) and what ``export-store`` needs: why the Dublin
@@ -131,6 +135,15 @@ def describe_bag(bag: Path, key: str) -> BagRow:
     return BagRow(key, values)
 
 
+def _utf8(key: str) -> bool:
+    """True for a key SQLite can hold (names that are not UTF-8 are never catalogued)."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def record_problem(values: dict[str, Any]) -> Finding | None:
     """The finding a row keeps on its bag's Dublin Core record (D001, D002), its path made
     store-relative as ``export-store`` reports it; None when the record was fine."""
@@ -147,12 +160,16 @@ def record_problem(values: dict[str, Any]) -> Finding | None:
 
 
 def describe_task(item: tuple[str, str]) -> BagRow | None:
-    """Worker side of a rebuild: (bag path, key) to its row, or None if it is no bag now."""
-    from archiver.bagit.read import is_bag, is_bag_remains
+    """Worker side of a rebuild: (bag path or URL, key) to its row, or None if it is no bag
+    now."""
+    from archiver.bagit.read import LocalBag, bag_files, is_bag_remains
 
     path, key = item
-    here = Path(path)
-    return describe_bag(here, key) if is_bag(here) or is_bag_remains(here) else None
+    files = bag_files(path)
+    if isinstance(files, LocalBag):
+        here = files.root
+        return describe_bag(here, key) if files.is_bag() or is_bag_remains(here) else None
+    return describe_bag(path, key) if files.is_bag() else None
 
 
 # --- Opening ------------------------------------------------------------------------------------
@@ -224,8 +241,14 @@ class Catalogue:
         audit = dict(zip(AUDIT_COLUMNS, found[len(BAG_COLUMNS) :], strict=True))
         return BagRow(key, values), (audit if audit["time"] is not None else None)
 
-    def summaries(self, query: BagQuery | None = None) -> Iterator[BagSummary]:
-        """The bags matching ``query`` (all by default), in store order, as ``list`` shows them."""
+    def summaries(
+        self, query: BagQuery | None = None, *, bags_at: str | None = None
+    ) -> Iterator[BagSummary]:
+        """The bags matching ``query`` (all by default), in store order, as ``list`` shows them.
+
+        ``bags_at``: the URL the bags are under when they are not in the catalogue's store
+        folder (an object store).
+        """
         query = query or BagQuery()
         where, params = query.sql()
         columns = ", ".join(f"b.{c}" for c in _LIST_FIELDS)
@@ -248,7 +271,10 @@ class Catalogue:
             # every field is set, exactly as __init__ would.
             summary = make(BagSummary)
             fields = summary.__dict__
-            fields.update(zip(names, (Path(root, found[0]), *found[1:]), strict=True))
+            place: Path | str = (
+                Path(root, found[0]) if bags_at is None else f"{bags_at}/{found[0]}"
+            )
+            fields.update(zip(names, (place, *found[1:]), strict=True))
             fields.update(defaults)
             for name in lists:
                 fields[name] = _from_json(fields[name])
@@ -576,9 +602,11 @@ def _has_visible_entries(store_root: Path) -> bool:
         return True
 
 
-def note_landed(store_root: Path, bag: Path) -> bool:
+def note_landed(store_root: Path, bag: Path | str, key: str | None = None) -> bool:
     """Catalogue a bag that just landed in the store; False when that could not be done.
 
+    ``key``: the bag's key when ``bag`` is not in ``store_root`` (the staged copy of a bag
+    uploaded to an object store, read instead of the uploaded objects).
     Never raises: the bag is in the store whatever happens here, and a row that could not be
     written is drift that ``catalogue check`` reports and ``catalogue rebuild`` repairs.
     """
@@ -586,7 +614,7 @@ def note_landed(store_root: Path, bag: Path) -> bool:
         catalogue = open_catalogue(store_root, write=True)
         if catalogue is None:
             return False
-        key = bag_key(bag, store_root)
+        key = key or bag_key(bag, store_root)
         if key is None:
             catalogue.db.close()
             return False
@@ -674,7 +702,7 @@ def _from_json(value: Any) -> tuple[Any, ...]:
 class CatalogueCheck:
     """Where the catalogue and the store disagree (``archiver catalogue check``)."""
 
-    store: Path
+    store: Path | str
     catalogue: str  # "current", "missing", "outdated"
     bags: int  # bags in the store
     uncatalogued: tuple[str, ...]  # in the store, not in the catalogue
@@ -703,24 +731,22 @@ class CatalogueCheck:
 
 def check(store: Any) -> CatalogueCheck:
     """Compare the catalogue with the bags in the store and with the audit log (reads only)."""
-    from archiver.store.auditlog import last_entries
-
     store.require_existing()
-    present = {k for b in store.bags() if (k := bag_key(b, store.root)) is not None}
+    present = {k for b in store.bags() if (k := bag_key(b, _root_of(store))) is not None}
     catalogue = open_catalogue(store.root)
     if catalogue is None:
         state = "outdated" if exists(store.root) else "missing"
-        return CatalogueCheck(store.root, state, len(present), tuple(sorted(present)), (), ())
+        return CatalogueCheck(store.location, state, len(present), tuple(sorted(present)), (), ())
     with catalogue:
         known = catalogue.bag_keys()
         recorded = catalogue.last_audits()
     behind = []
-    for key, entry in last_entries(store.audit_dir).items():
+    for key, entry in store.audit_log.last_entries().items():
         mine = recorded.get(key)
         if mine is None or mine["time"] != canonical_time(entry.get("time")):
             behind.append(key)  # the log's last line is the truth, whatever its time
     return CatalogueCheck(
-        store.root,
+        store.location,
         "current",
         len(present),
         tuple(sorted(present - known)),
@@ -733,7 +759,7 @@ def check(store: Any) -> CatalogueCheck:
 class RebuildReport:
     """What ``archiver catalogue rebuild`` did."""
 
-    store: Path
+    store: Path | str
     bags: int
     removed: int  # rows of bags no longer in the store
     audits: int  # bags with a last audit
@@ -771,7 +797,9 @@ def rebuild(store: Any, where: Any = None) -> RebuildReport:
     unreadable: list[str] = []
     with catalogue:
         items = (
-            (str(b), key) for b in store.bags() if (key := bag_key(b, store.root)) is not None
+            (str(b), key)
+            for b in store.bags()
+            if (key := bag_key(b, _root_of(store))) is not None
         )
         outcomes = cluster.run(describe_task, items, where or cluster.Backend(1), chunk=32)
 
@@ -788,22 +816,27 @@ def rebuild(store: Any, where: Any = None) -> RebuildReport:
                 "DELETE FROM bags WHERE (generation IS NULL OR generation != ?) AND catalogued < ?",
                 (generation, started),
             ).rowcount
-        audits = _rebuild_audits(catalogue, store.audit_dir)
+        audits = _rebuild_audits(catalogue, store.audit_log)
         bags = catalogue.count()
-    return RebuildReport(store.root, bags, removed, audits, tuple(unreadable))
+    return RebuildReport(store.location, bags, removed, audits, tuple(unreadable))
 
 
-def _rebuild_audits(catalogue: Catalogue, audit_dir: Path) -> int:
+def _root_of(store: Any) -> Any:
+    """What :func:`bag_key` takes: a store folder's path, or an object store itself."""
+    from archiver.store.objectstore import ObjectStore
+
+    return store if isinstance(store, ObjectStore) else store.root
+
+
+def _rebuild_audits(catalogue: Catalogue, log: Any) -> int:
     """The audits table from the log: each bag's last entry (later lines win).
 
     The log is read inside the write transaction: an audit running meanwhile appends to the
     log before it writes here, so its entries are either read now or written after this.
     """
-    from archiver.store.auditlog import read_entries
-
     with catalogue._writing():
         last: dict[str, dict[str, Any]] = {}
-        for entry in read_entries(audit_dir):
+        for entry in log.entries():
             last[str(entry["bag"])] = entry
         catalogue.db.execute("DELETE FROM audits")
         catalogue.db.executemany(
@@ -864,15 +897,14 @@ class AuditUpdates:
         """A catalogued bag found gone from the store."""
         self._quietly(lambda c: c.drop_bags([key]))
 
-    def bring_in_step(self, walked: Iterable[Path]) -> None:
-        """After a walk of the whole store: catalogue the bags it lacks, drop those gone."""
+    def bring_in_step(self, walked: Mapping[str, Path | str]) -> None:
+        """After a walk of the whole store (each bag by its key): catalogue the bags it
+        lacks, drop those gone."""
 
         def repair(catalogue: Catalogue) -> None:
-            found = {k for b in walked if (k := bag_key(b, self.store_root)) is not None}
+            found = {k for k in walked if _utf8(k)}
             known = catalogue.bag_keys()
-            catalogue.put_bags(
-                describe_bag(self.store_root / key, key) for key in sorted(found - known)
-            )
+            catalogue.put_bags(describe_bag(walked[key], key) for key in sorted(found - known))
             catalogue.drop_bags(sorted(known - found))
 
         self._quietly(repair)
