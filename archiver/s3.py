@@ -26,6 +26,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import errno
+import hashlib
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -108,18 +110,26 @@ def parse_url(text: str) -> S3Url:
 
 # --- The connection ---------------------------------------------------------------------------
 
-_FILESYSTEMS: dict[tuple[int, str | None], Any] = {}
+_FILESYSTEMS: dict[tuple[int, str | None, str], Any] = {}
+#: The environment variables that choose botocore's credentials and endpoint.
+_AWS_SETTINGS = (
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_REGION",
+    "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
+)  # fmt: skip
 
 
 def filesystem() -> Any:
-    """This process's s3fs file system (made once per process and endpoint).
+    """This process's s3fs file system (made once per process, endpoint and credentials:
+    a program that changes its AWS environment gets a new one).
 
     Listings are never cached: a store changes under a long job.
     """
     from archiver.config import s3_endpoint_url
 
     endpoint = s3_endpoint_url()
-    key = (os.getpid(), endpoint)
+    settings = "\0".join(os.environ.get(name, "") for name in _AWS_SETTINGS)
+    key = (os.getpid(), endpoint, hashlib.sha256(settings.encode()).hexdigest())
     found = _FILESYSTEMS.get(key)
     if found is None:
         import s3fs
@@ -129,7 +139,6 @@ def filesystem() -> Any:
             use_listings_cache=False,
             skip_instance_cache=True,
             client_kwargs=client,
-            retries=3,
         )
         _FILESYSTEMS[key] = found
     return found
@@ -159,14 +168,24 @@ def store_problem(exc: BaseException, url: S3Url | str) -> StoreError | None:
     return None
 
 
+def _remote(exc: BaseException) -> bool:
+    """True for a failure of the object store or the way to it (not a bug of ours)."""
+    import botocore.exceptions as boto
+
+    return isinstance(exc, OSError | boto.BotoCoreError | boto.ClientError)
+
+
 @contextlib.contextmanager
 def store_errors(url: S3Url | str, doing: str) -> Iterator[None]:
-    """Turn every failure of the block into one :class:`StoreError` line (exit status 4)."""
+    """Turn every failure of the object store in the block into one :class:`StoreError` line
+    (exit status 4); anything else (a bug) goes on as it is."""
     try:
         yield
     except StoreError:
         raise
     except Exception as exc:
+        if not _remote(exc):
+            raise
         problem = store_problem(exc, url)
         if problem is not None:
             raise problem from None
@@ -181,12 +200,16 @@ def object_errors(url: S3Url) -> Iterator[None]:
     """Let a store-wide problem out as :class:`StoreError`, and any other as ``OSError``."""
     try:
         yield
-    except (StoreError, OSError):
+    except StoreError:
         raise
     except Exception as exc:
+        if not _remote(exc):
+            raise
         problem = store_problem(exc, url)
         if problem is not None:
             raise problem from None
+        if isinstance(exc, OSError):
+            raise
         raise OSError(errno.EIO, f"{type(exc).__name__}: {exc}", str(url)) from None
 
 
@@ -243,18 +266,18 @@ def open_object(url: S3Url, size: int | None = None) -> BinaryIO:
     ahead); ``size``, when known from a listing, spares a HEAD request."""
     fs = filesystem()
     with object_errors(url):
-        handle: BinaryIO = fs.open(
-            url.path, "rb", block_size=READ_BLOCK, cache_type="readahead", size=size
-        )
-    return cast(BinaryIO, _Guarded(handle, url))
+        raw = fs.open(url.path, "rb", block_size=READ_BLOCK, cache_type="readahead", size=size)
+    # Buffered for readline(limit) and small reads; the object's size is the raw file's.
+    return cast(BinaryIO, _Guarded(io.BufferedReader(raw, 1024 * 1024), url, int(raw.size)))
 
 
 class _Guarded:
     """A stream whose read errors come out as ``OSError`` (or :class:`StoreError`)."""
 
-    def __init__(self, handle: BinaryIO, url: S3Url) -> None:
+    def __init__(self, handle: io.BufferedReader, url: S3Url, size: int) -> None:
         self._handle = handle
         self._url = url
+        self._size = size
 
     def read(self, size: int = -1, /) -> bytes:
         with object_errors(self._url):
@@ -262,7 +285,7 @@ class _Guarded:
 
     def readinto(self, buffer: Any, /) -> int:
         with object_errors(self._url):
-            return int(self._handle.readinto(buffer))  # type: ignore[attr-defined]
+            return int(self._handle.readinto(buffer))
 
     def readline(self, size: int = -1, /) -> bytes:
         with object_errors(self._url):
@@ -284,7 +307,7 @@ class _Guarded:
     @property
     def size(self) -> int:
         """The object's size in bytes."""
-        return int(getattr(self._handle, "size", 0) or 0)
+        return self._size
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -361,8 +384,6 @@ def upload_file(path: Path, url: S3Url, sha256_hex: str, size: int) -> str:
 
 def _upload_parts(fs: Any, path: Path, url: S3Url) -> str:
     """A multipart upload, each part with its sha256; the composite checksum it makes."""
-    import hashlib
-
     started = fs.call_s3(
         "create_multipart_upload", Bucket=url.bucket, Key=url.key, ChecksumAlgorithm="SHA256"
     )
@@ -407,8 +428,6 @@ def stored_checksum(url: S3Url) -> tuple[int, str | None]:
 
 def put_bytes(url: S3Url, data: bytes) -> None:
     """Write a small object whole, with its sha256 (an audit log segment)."""
-    import hashlib
-
     fs = filesystem()
     digest = hashlib.sha256(data).hexdigest()
     with store_errors(url, "write to the object store"):
