@@ -18,18 +18,28 @@ that holds bytes, control characters. Such an object is reported (B013, as a spe
 a folder is) and never read; :meth:`S3Bag.open` refuses any path that is not plain. There are
 no links in object storage, so what the local reader does about links has no counterpart.
 Reads only; writes nothing.
+
+Each object is read from the server once. A small one (at most :data:`SMALL_OBJECT` bytes: the
+tag files, the records, the index) is fetched whole on first use and kept while the
+:class:`S3Bag` lives (at most :data:`KEPT_BYTES` of them), since the checks read a tag file to
+parse it and again to hash it; a large one (the WARC) is streamed, hashed and scanned in the
+same pass, and never held.
 """
 
 from __future__ import annotations
 
 import errno
+import io
 from collections.abc import Iterable
 from typing import BinaryIO
 
 from archiver import codes
 from archiver.bagit.read import TooLargeError, Tree
 from archiver.codes import Findings
-from archiver.s3 import S3Url, exists, list_objects, open_object, parse_url
+from archiver.s3 import S3Url, list_objects, open_object, parse_url
+
+SMALL_OBJECT = 1024 * 1024
+KEPT_BYTES = 64 * 1024 * 1024
 
 
 def plain_path(relative: str) -> bool:
@@ -74,6 +84,8 @@ class S3Bag:
         self.url = url if isinstance(url, S3Url) else parse_url(url)
         self._sizes: dict[str, int] | None = None
         self._listing: list[tuple[str, int]] = []
+        self._kept: dict[str, bytes] = {}
+        self._kept_bytes = 0
 
     @property
     def location(self) -> str:
@@ -88,12 +100,11 @@ class S3Bag:
         return self._sizes
 
     def is_bag(self) -> bool:
-        """True when the bag's commit marker, bagit.txt, is there; never raises for a
-        missing bag (a store-wide problem, such as refused credentials, is raised)."""
-        if self._sizes is not None:
-            return "bagit.txt" in self._sizes
+        """True when the bag's commit marker, bagit.txt, is there (the bag's listing, which
+        every reader needs next); never raises for a missing bag (a store-wide problem, such
+        as refused credentials, is raised)."""
         try:
-            return exists(self.url.child("bagit.txt"))
+            return "bagit.txt" in self._objects()
         except OSError:
             return False
 
@@ -109,26 +120,44 @@ class S3Bag:
     def open(self, relative: str) -> BinaryIO:
         """The object ``relative`` as a stream; ``FileNotFoundError`` when absent,
         ``EINVAL`` for a path that is not plain."""
-        if not plain_path(relative):
-            raise OSError(errno.EINVAL, "not a path inside the bag", relative)
-        size = self._objects().get(relative)
-        if size is None:
-            raise FileNotFoundError(errno.ENOENT, "no such object", relative)
+        size = self._size(relative)
+        if size <= SMALL_OBJECT:
+            return io.BytesIO(self._small(relative, size))
         return open_object(self.url.child(relative), size)
 
     def read(self, relative: str, limit: int) -> bytes:
         """The object ``relative`` whole, at most ``limit`` bytes."""
+        size = self._size(relative)
+        if size > limit:
+            raise TooLargeError(size, limit)
+        if size <= SMALL_OBJECT:
+            data = self._small(relative, size)
+        else:
+            with open_object(self.url.child(relative), size) as handle:
+                data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise TooLargeError(len(data), limit)
+        return data
+
+    def _size(self, relative: str) -> int:
+        """The listed size of the object ``relative``; OSError when it cannot be read."""
         if not plain_path(relative):
             raise OSError(errno.EINVAL, "not a path inside the bag", relative)
         size = self._objects().get(relative)
         if size is None:
             raise FileNotFoundError(errno.ENOENT, "no such object", relative)
-        if size > limit:
-            raise TooLargeError(size, limit)
+        return size
+
+    def _small(self, relative: str, size: int) -> bytes:
+        """A small object's bytes, fetched once (a second fetch only past KEPT_BYTES)."""
+        found = self._kept.get(relative)
+        if found is not None:
+            return found
         with open_object(self.url.child(relative), size) as handle:
-            data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise TooLargeError(len(data), limit)
+            data = handle.read(SMALL_OBJECT + 1)  # what is there, if it grew since the listing
+        if self._kept_bytes + len(data) <= KEPT_BYTES:
+            self._kept[relative] = data
+            self._kept_bytes += len(data)
         return data
 
     def __repr__(self) -> str:

@@ -182,18 +182,7 @@ class ObjectStore(Store):
         with store_errors(target, "list the object store"):
             if any(True for _ in list_objects(target)):
                 raise StoreError("a bag of that name is already in the store", subject=str(target))
-        files = _files_to_upload(bag_dir)
-        sent: list[str] = []
-        try:
-            for relative, size, digest in files:
-                _upload_one(bag_dir / relative, target.child(relative), size, digest)
-                sent.append(relative)
-                if checkpoint is not None and len(sent) == 1:
-                    checkpoint("uploading")
-        except BaseException:
-            with contextlib.suppress(Exception):
-                delete_objects(target, sent)
-            raise
+        upload_bag(bag_dir, target, checkpoint)
         if self.catalogue_landings:
             from archiver.store.catalogue import note_landed
 
@@ -224,6 +213,25 @@ class ObjectStore(Store):
             else:
                 reason = "its key is not a plain path (an empty, '.' or '..' part)"
                 yield codes.S002_UNREADABLE.finding(prefix, reason=reason)
+
+
+def upload_bag(
+    bag_dir: Path, target: S3Url, checkpoint: Callable[[str], None] | None = None
+) -> None:
+    """Upload the bag folder ``bag_dir`` to ``target``, every object with its sha256 and read
+    back, bagit.txt (the commit marker) last; ``checkpoint("uploading")`` once the first is
+    up. On failure, the objects sent are deleted (best effort) and the error goes on."""
+    sent: list[str] = []
+    try:
+        for relative, size, digest in _files_to_upload(bag_dir):
+            _upload_one(bag_dir / relative, target.child(relative), size, digest)
+            sent.append(relative)
+            if checkpoint is not None and len(sent) == 1:
+                checkpoint("uploading")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            delete_objects(target, sent)
+        raise
 
 
 def _files_to_upload(bag_dir: Path) -> list[tuple[str, int, str]]:
