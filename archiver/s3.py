@@ -267,6 +267,10 @@ def open_object(url: S3Url, size: int | None = None) -> BinaryIO:
     fs = filesystem()
     with object_errors(url):
         raw = fs.open(url.path, "rb", block_size=READ_BLOCK, cache_type="readahead", size=size)
+    if size is not None:
+        # What s3fs would otherwise learn by a HEAD before its first GET (one more request
+        # per object); without an ETag it makes no check of its own that the object stayed.
+        raw.details = {"name": url.path, "size": size, "type": "file"}
     # Buffered for readline(limit) and small reads; the object's size is the raw file's.
     return cast(BinaryIO, _Guarded(io.BufferedReader(raw, 1024 * 1024), url, int(raw.size)))
 

@@ -6,13 +6,16 @@ tests change objects behind archiver's back with boto3, as another program would
 shown: a capture lands a bag that every command reads from the bucket; the upload sends each
 object's sha256 and writes bagit.txt last; a capture killed mid-upload leaves no bag, and
 ``clean`` removes what it left; damage (a changed or missing object) is found by ``audit``
-with the file named; bad or missing credentials are one line and exit status 4.
+with the file named; bad or missing credentials are one line and exit status 4; reading
+streams a large object in ranged GETs (each byte once, nothing on disk, no HEAD per object),
+and runs in parallel in the local pool and on Dask workers.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import signal
 import subprocess
@@ -354,3 +357,86 @@ def test_bad_or_missing_credentials_are_one_line_and_exit_4(
     assert line.startswith(f"archiver: {store}: ")
     assert auth_server.secret_key not in err + out and "not-the-secret" not in err + out
     assert "credential" in line or "key" in line or "access denied" in line
+
+
+# --- Reading: streamed, and in parallel -------------------------------------------------------
+
+
+def upload_synthetic(s3: Any, tmp_path: Path, count: int, payload_bytes: int) -> list[str]:
+    """``count`` synthetic bags made on disk and uploaded as a capture does; their URLs."""
+    from synthetic_bags import make_store
+
+    from archiver.s3 import parse_url
+    from archiver.store.objectstore import upload_bag
+
+    local = tmp_path / "made"
+    root = parse_url(s3.store)
+    urls = []
+    for bag in make_store(local, count, payload_bytes=payload_bytes):
+        target = root.child(bag.relative_to(local).as_posix())
+        upload_bag(bag, target)
+        urls.append(str(target))
+    return urls
+
+
+def test_an_audit_streams_a_large_object_in_ranged_gets_each_read_once(
+    s3: Any, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from archiver.s3 import READ_BLOCK
+
+    size = 2 * READ_BLOCK + 12345
+    [bag] = upload_synthetic(s3, tmp_path, 1, size)
+    big = f"/{s3.bucket}/{key_of(s3, bag)}/data/article.txt"
+    proxy = RecordingProxy(s3_endpoint).start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", proxy.endpoint)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    try:
+        code, out, err = invoke("audit", "--store", s3.store, "--json", "--processes", "1")
+    finally:
+        proxy.stop()
+    assert code == 0, err
+    [result] = json.loads(out)["bags"]
+    assert result["outcome"] == "intact" and result["bytes_checked"] >= size
+    gets = [s for s in proxy.seen if s.method == "GET" and s.path.split("?")[0] == big]
+    ranges = sorted(
+        tuple(int(n) for n in g.headers["range"].removeprefix("bytes=").split("-")) for g in gets
+    )
+    assert len(ranges) >= 2, "the object is read in parts, never in one whole GET"
+    assert all(end - start + 1 <= READ_BLOCK + 1024 * 1024 for start, end in ranges)
+    assert ranges[0][0] == 0 and ranges[-1][1] == size - 1
+    assert all(a[1] + 1 == b[0] for a, b in itertools.pairwise(ranges)), (
+        "each byte fetched once: hashed and scanned in the same pass"
+    )
+    assert not [s for s in proxy.seen if s.method == "HEAD"], "sizes come from the listing"
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.stat().st_size >= size]
+    assert [p for p in written if "made" not in p.parts] == [], "nothing downloaded to disk"
+
+
+def test_audit_on_dask_and_validate_in_threads_read_the_bucket_as_the_local_pool_does(
+    s3: Any, tmp_path: Path
+) -> None:
+    """``--dask local``: the workers (processes started with this environment) read the
+    bucket themselves; a remote cluster's workers need the AWS settings in theirs.
+    (``validate --dask`` goes the same way; one cluster start is enough for the tests.)"""
+    bags = upload_synthetic(s3, tmp_path, 4, 256)
+    damaged = f"{key_of(s3, bags[2])}/data/captions.json"
+    s3.put_object(Bucket=s3.bucket, Key=damaged, Body=b'{"captions": ["changed"]}')
+    code, out, err = invoke("audit", "--store", s3.store, "--json", "--processes", "2")
+    assert code == 1, out + err
+    local = {b["bag"]: [(f["code"], f["path"]) for f in b["failures"]]
+             for b in json.loads(out)["bags"]}  # fmt: skip
+    assert ("B009", "data/captions.json") in local[bags[2].removeprefix(s3.store + "/")]
+    assert sum(bool(found) for found in local.values()) == 1
+    code, out, err = invoke(
+        "audit", "--store", s3.store, "--json", "--dask", "local", "--processes", "2"
+    )
+    assert code == 1, err
+    on_dask = {b["bag"]: [(f["code"], f["path"]) for f in b["failures"]]
+               for b in json.loads(out)["bags"]}  # fmt: skip
+    assert on_dask == local
+    code, out, err = invoke("validate", s3.store, "--json", "--processes", "2")
+    assert code == 1, err
+    reports = json.loads(out)["bags"]
+    assert sorted(r["bag"] for r in reports) == sorted(bags)
+    assert {r["bag"] for r in reports if not r["valid"]} == {bags[2]}
