@@ -6,7 +6,7 @@ Exit statuses (also in ``archiver --help``):
   1   a bag is invalid, or an audit found a failure
   2   usage error, or a path that is not a bag or not a store
   3   a source could not be captured (the others still land)
-  4   the store could not be written
+  4   the store could not be written or reached
   5   an export or replay could not be done (an output not writable, a port in use)
   70  internal error (a bug: please report it)
   130 interrupted
@@ -50,7 +50,7 @@ Exit status:
   1   a bag is invalid, or an audit found a failure
   2   usage error, or a path that is not a bag or store
   3   a source could not be captured (the others still land)
-  4   the store could not be written
+  4   the store could not be written or reached
   5   an export or replay could not be done
   70  internal error (a bug)
 """
