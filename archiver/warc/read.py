@@ -347,7 +347,15 @@ def open_record(path: Path, offset: int) -> StoredRecord:
 
     Raises ``ValueError`` when no well-formed WARC record starts there.
     """
-    handle = path.open("rb")
+    return record_at(path.open("rb"), offset)
+
+
+def record_at(handle: BinaryIO, offset: int) -> StoredRecord:
+    """The record that starts at ``offset`` in the WARC open as ``handle`` (a file opened
+    without following links, say); closing the record closes ``handle``.
+
+    Raises ``ValueError`` (and closes ``handle``) when no well-formed WARC record starts there.
+    """
     try:
         handle.seek(offset)
         record = next(iter(_CheckingIterator(handle, check_digests=False)))
