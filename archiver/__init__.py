@@ -61,6 +61,7 @@ def capture(
         load_settings,
         timestamp_options_from,
     )
+    from archiver.model import BagResult
     from archiver.pipeline import CaptureOptions, archive_source
 
     requisites = settings.pop("requisites", True)
@@ -72,7 +73,10 @@ def capture(
         fetch=fetch_options_from(effective, requisites=requisites),
         timestamp=timestamp_options_from(effective),
     )
-    return archive_source(str(source), the_store, options)
+    result = archive_source(str(source), the_store, options)
+    if not isinstance(result, BagResult):  # only CaptureOptions.skip_unchanged lands no bag
+        raise AssertionError("a capture that may not skip always lands a bag")
+    return result
 
 
 def validate(

@@ -20,7 +20,7 @@ from typing import Any
 from archiver import cluster
 from archiver.codes import B021_CHECK_STOPPED
 from archiver.errors import ArchiverError
-from archiver.model import BagResult, ValidationReport
+from archiver.model import BagResult, Unchanged, ValidationReport
 
 
 def validate_one(
@@ -99,9 +99,10 @@ class CaptureFailure:
     error: ArchiverError
 
 
-def capture_one(job: CaptureJob) -> BagResult | CaptureFailure:
-    """Worker task: capture one source and land its bag; never catalogue it (the coordinator
-    does), and never raise for a source that cannot be captured."""
+def capture_one(job: CaptureJob) -> BagResult | Unchanged | CaptureFailure:
+    """Worker task: capture one source and land its bag; never catalogue it (nor log an
+    unchanged check: the coordinator does), and never raise for a source that cannot be
+    captured."""
     from archiver.pipeline import archive_source
     from archiver.store import Store
 
@@ -114,13 +115,16 @@ def capture_one(job: CaptureJob) -> BagResult | CaptureFailure:
 
 def capture_many(
     sources: Sequence[str], store_root: Path, options: Any, where: cluster.Backend
-) -> Iterator[tuple[str, BagResult | CaptureFailure]]:
-    """Capture each source as one task on ``where``; catalogue each bag as its result arrives.
+) -> Iterator[tuple[str, BagResult | Unchanged | CaptureFailure]]:
+    """Capture each source as one task on ``where``; catalogue each bag as its result arrives
+    (and log each unchanged check, with ``skip_unchanged``).
 
-    Yields (source, result) as each completes: the landed bag, or why the source failed.
+    Yields (source, result) as each completes: the landed bag, the bag it is unchanged
+    since, or why the source failed.
     """
     from archiver.store import Store
     from archiver.store.catalogue import note_landed
+    from archiver.store.versions import record_unchanged
 
     store_root = store_root.absolute()  # workers may start in another folder
     Store(store_root).ensure()  # the store, and the catalogue of a new store, exist first
@@ -132,4 +136,9 @@ def capture_many(
             result = CaptureFailure(outcome.item.source, error)
         elif isinstance(result, BagResult):
             note_landed(store_root, result.path)
+        elif isinstance(result, Unchanged):
+            try:
+                record_unchanged(store_root, result)
+            except ArchiverError as exc:
+                result = CaptureFailure(outcome.item.source, exc)
         yield outcome.item.source, result
