@@ -858,8 +858,8 @@ def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) 
 
     Reports bags in the store but not in the catalogue (a capture stopped between landing its
     bag and cataloguing it), rows of bags no longer in the store, and audits the log has but
-    the catalogue lacks. Exit status 1 when they disagree: `archiver catalogue rebuild`
-    repairs it.
+    the catalogue lacks (and unchanged checks of capture --skip-unchanged the versions log
+    has). Exit status 1 when they disagree: `archiver catalogue rebuild` repairs it.
 
     \b
     Examples:
@@ -880,6 +880,8 @@ def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) 
             say(f"STALE {key} (catalogued, not in the store)")
         for key in report.audits_behind:
             say(f"AUDIT BEHIND {key} (the audit log has a later entry)")
+        if report.checks_behind:
+            say(f"CHECKS BEHIND {report.checks_behind} (unchanged checks the versions log has)")
         say(
             f"{report.bags} bag(s); {len(report.uncatalogued)} uncatalogued, "
             f"{len(report.stale)} stale, {len(report.audits_behind)} audit(s) behind"

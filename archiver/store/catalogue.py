@@ -757,12 +757,13 @@ class CatalogueCheck:
     uncatalogued: tuple[str, ...]  # in the store, not in the catalogue
     stale: tuple[str, ...]  # in the catalogue, not in the store
     audits_behind: tuple[str, ...]  # the log's last entry is not the catalogue's
+    checks_behind: int = 0  # unchanged checks the versions log has and the catalogue lacks
 
     @property
     def in_step(self) -> bool:
-        """True when the catalogue says exactly what the store and its log say."""
+        """True when the catalogue says exactly what the store and its logs say."""
         return self.catalogue == "current" and not (
-            self.uncatalogued or self.stale or self.audits_behind
+            self.uncatalogued or self.stale or self.audits_behind or self.checks_behind
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -775,12 +776,15 @@ class CatalogueCheck:
             "uncatalogued": list(self.uncatalogued),
             "stale": list(self.stale),
             "audits_behind": list(self.audits_behind),
+            "checks_behind": self.checks_behind,
         }
 
 
 def check(store: Any) -> CatalogueCheck:
-    """Compare the catalogue with the bags in the store and with the audit log (reads only)."""
-    from archiver.store.auditlog import last_entries
+    """Compare the catalogue with the bags in the store and with the audit and versions logs
+    (reads only)."""
+    from archiver.store.auditlog import last_entries, read_entries
+    from archiver.store.versions import VERSIONS_LOG
 
     store.require_existing()
     present = {k for b in store.bags() if (k := bag_key(b, store.root)) is not None}
@@ -791,11 +795,13 @@ def check(store: Any) -> CatalogueCheck:
     with catalogue:
         known = catalogue.bag_keys()
         recorded = catalogue.last_audits()
+        checks = int(catalogue.db.execute("SELECT count(*) FROM checks").fetchone()[0])
     behind = []
     for key, entry in last_entries(store.audit_dir).items():
         mine = recorded.get(key)
         if mine is None or mine["time"] != canonical_time(entry.get("time")):
             behind.append(key)  # the log's last line is the truth, whatever its time
+    logged = sum(1 for _ in read_entries(store.audit_dir, VERSIONS_LOG))
     return CatalogueCheck(
         store.root,
         "current",
@@ -803,6 +809,7 @@ def check(store: Any) -> CatalogueCheck:
         tuple(sorted(present - known)),
         tuple(sorted(known - present)),
         tuple(sorted(behind)),
+        max(0, logged - checks),
     )
 
 

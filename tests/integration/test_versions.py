@@ -398,6 +398,12 @@ def test_catalogue_rebuild_reproduces_the_chain(versions: Versions, tmp_path: Pa
     shutil.copytree(versions.store, store)
     before = history_json(store, versions.url)
     chain = chain_rows(store)
+    db = sqlite3.connect(catalogue_path(store))  # a check logged, its row lost in a crash
+    with db:
+        db.execute("DELETE FROM checks")
+    db.close()
+    code, out, err = invoke("catalogue", "check", store)
+    assert code == 1 and "CHECKS BEHIND 1" in out
     shutil.rmtree(store / ".catalogue")
     code, out, err = invoke("history", versions.url, "--store", store, "--json")
     assert code == 0 and "no catalogue" in err
@@ -524,3 +530,19 @@ def test_a_linked_versions_log_is_refused(site: ChangingSite, tmp_path: Path) ->
     assert code == 4 and "symbolic link" in err and "unchanged since" not in out
     assert elsewhere.read_bytes() == b""
     assert len(bags_in(store)) == 1
+
+
+def test_on_dask_the_coordinator_logs_the_unchanged_checks(
+    site: ChangingSite, dask_cluster: Any, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    with site.lock:
+        site.pages["dask"] = article("dask")
+    first = capture(store, site.url("dask"))["bags"][0]
+    done = capture(store, site.url("dask"), site.url("dask") + "#again", "--skip-unchanged",
+                   "--dask", dask_cluster.address)
+    assert done["bags"] == [] and len(done["unchanged"]) == 2
+    entries = list(read_entries(store / ".audit", VERSIONS_LOG))
+    assert [e["identifier"] for e in entries] == [first["identifier"]] * 2
+    code, out, err = invoke("catalogue", "check", store, "--json")
+    assert code == 0 and json.loads(out)["checks_behind"] == 0, out + err
