@@ -219,12 +219,14 @@ class History:
         return next((e.n for e in self.versions if e.version.bag == bag), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (``history --json``)."""
+        """JSON-ready form (``history --json``): each version's ``bag`` relative to the store,
+        its ``path`` as the store was named."""
         return {
             "work": self.work,
             "url": self.url,
             "store": str(self.store),
-            "versions": [e.to_dict() for e in self.versions],
+            "versions": [{**e.to_dict(), "path": str(self.store / e.version.bag)}
+                         for e in self.versions],
             "checks": [{**c.to_dict(), "unchanged_since_n": self.number_of(c.bag)}
                        for c in self.checks],
         }
@@ -306,19 +308,19 @@ def history_lines(found: History) -> list[str]:
     ] + [(c.time, 1, c) for c in found.checks]
     for _, _, item in sorted(events, key=lambda e: (e[0], e[1])):
         if isinstance(item, HistoryEntry):
-            lines += _version_lines(item)
+            lines += _version_lines(item, found.store)
         else:
             n = found.number_of(item.bag)
-            since = f"version {n}" if n else item.bag
+            since = f"version {n}" if n else str(found.store / item.bag)
             lines.append(f"    checked {_when(item.time)}: unchanged since {since}; "
                          "nothing stored")
     return lines
 
 
-def _version_lines(entry: HistoryEntry) -> list[str]:
+def _version_lines(entry: HistoryEntry, store: Path) -> list[str]:
     version = entry.version
     lines = [f"{entry.n:>3}  {_when(version.captured)}  {version.title or '-'}",
-             f"     {version.bag}  {version.identifier or '-'}"]
+             f"     {store / version.bag}  {version.identifier or '-'}"]
     if version.replaces is None:
         lines.append(f"     first version: {entry.summary}")
     elif entry.replaces_n is None:

@@ -330,7 +330,7 @@ def test_history_reads_the_same_from_a_url_a_bag_or_the_work(versions: Versions)
     assert "3 versions, 1 unchanged check" in out
     lines = out.splitlines()
     for n, bag in enumerate(versions.bags, start=1):
-        assert any(line.strip().startswith(key(versions.store, bag)) for line in lines)
+        assert any(line.strip().startswith(str(bag)) for line in lines)
         assert any(line.startswith(f"{n:>3}  ") for line in lines)
     assert "since 1: text " in out and "1 caption added; 1 image added" in out
     assert "since 2: 1 image changed" in out
