@@ -16,10 +16,12 @@ import os
 import shutil
 import signal
 import sqlite3
+import struct
 import subprocess
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape
@@ -28,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import png
 from helpers import ROOT, SEED, invoke, start_capture, tool, wait_until_stopped
 from lxml import etree
 
@@ -42,6 +43,20 @@ VERSIONS_LOG = "versions-log.jsonl"
 
 
 # --- A site whose pages change ------------------------------------------------------------------
+
+
+def png(seed: str) -> bytes:
+    """A valid 2x2 PNG whose colour comes from ``seed`` (distinct seeds, distinct bytes)."""
+    red, green, blue = hashlib.sha256(seed.encode()).digest()[:3]
+    rows = (b"\x00" + bytes((red, green, blue)) * 2) * 2
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + tag + data
+                + struct.pack(">I", zlib.crc32(tag + data)))
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
 
 
 @dataclass
