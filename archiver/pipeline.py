@@ -205,7 +205,10 @@ def _describe(
     work = work_of(capture, article)
     before = None
     if work is not None:
-        before = latest_version(store.root, work.identifier, iso_moment(capture.captured_at))
+        before, unknown = latest_version(store.root, work.identifier,
+                                         iso_moment(capture.captured_at))
+        if unknown:
+            warnings = (*warnings, MetadataWarning("replaces", "not sought", unknown))
     record = build_dublin_core(
         article, capture, identifier, title=options.title, warnings=warnings,
         is_version_of=work.identifier if work else None,

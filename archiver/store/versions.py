@@ -6,8 +6,9 @@ Each bag of a web capture names in its Dublin Core record the work it is a versi
 (``dcterms:replaces``: the identifier of the newest version captured no later than itself
 that the store held when it was made). Bags are never changed, so the chain is told by each
 version about the one before it, never the other way; the catalogue indexes it (``work`` and
-``replaces`` columns, rebuilt from the records alone), and a store without a catalogue is
-walked.
+``replaces`` columns, rebuilt from the records alone). A capture looks for its latest version
+in the catalogue only (a store without one lands it without ``replaces``, with a warning);
+``history`` walks a store without one.
 
 Two captures of one URL at once both find the same latest version and both replace it: both
 land, and the history shows a fork (two versions replacing one). A later capture replaces
@@ -120,15 +121,22 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def latest_version(store_root: Path, work: str, before: str) -> Version | None:
-    """The version a new capture of ``work`` made at ``before`` (ISO 8601, UTC) replaces, or
-    None. Never raises: a capture never fails for want of its history (it is then a first
-    version)."""
+def latest_version(store_root: Path, work: str, before: str) -> tuple[Version | None, str | None]:
+    """The version a new capture of ``work`` made at ``before`` (ISO 8601, UTC) replaces (or
+    None: the first), found in the store's catalogue; and why it could not be looked for, when
+    it could not. A store without a current catalogue is not walked (a capture must not cost
+    a walk of a million bags): ``archiver catalogue rebuild`` makes the catalogue. Never
+    raises: a capture never fails for want of its history."""
+    from archiver.store.catalogue import read_versions
+
     try:
-        versions, _, _ = find_versions(store_root, work)
-    except (StoreError, OSError):
-        return None
-    return predecessor(versions, before)
+        found = read_versions(store_root, work)
+    except (StoreError, OSError) as exc:
+        return None, f"the store's catalogue cannot be read ({exc})"
+    if found is None:
+        return None, ("the store has no current catalogue to find the version before it in "
+                      "(archiver catalogue rebuild makes one)")
+    return predecessor([Version(**row) for row in found[0]], before), None
 
 
 def predecessor(versions: list[Version], before: str) -> Version | None:

@@ -561,3 +561,23 @@ def test_on_dask_the_coordinator_logs_the_unchanged_checks(
     assert [e["identifier"] for e in entries] == [first["identifier"]] * 2
     code, out, err = invoke("catalogue", "check", store, "--json")
     assert code == 0 and json.loads(out)["checks_behind"] == 0, out + err
+
+
+def test_a_capture_never_walks_a_store_without_a_catalogue(site: ChangingSite,
+                                                           tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with site.lock:
+        site.pages["uncatalogued"] = article("uncatalogued")
+    first = capture(store, site.url("uncatalogued"))["bags"][0]
+    shutil.rmtree(store / ".catalogue")  # a store from before catalogues, say
+    time.sleep(1.1)  # capture times are in seconds: the second is the newer
+    code, out, err = invoke("capture", site.url("uncatalogued"), "--store", store, "--json")
+    assert code == 0, err
+    second = json.loads(out)["bags"][0]
+    assert second["work"] == first["work"] and second["replaces"] is None
+    assert "warning: metadata replaces not sought" in err and "catalogue rebuild" in err
+    premis = (Path(second["bag"]) / "metadata" / "premis.xml").read_text()
+    assert "metadata replaces not sought" in premis
+    assert invoke("catalogue", "rebuild", store)[0] == 0
+    third = capture(store, site.url("uncatalogued"))["bags"][0]
+    assert third["replaces"] == second["identifier"]  # the newest, once catalogued
