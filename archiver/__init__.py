@@ -9,9 +9,12 @@ The pipeline, one module or package per stage::
 The capture stage lives in ``archiver.acquire`` and the store audit in ``archiver.store.audit``,
 so that ``archiver.capture`` and ``archiver.audit`` can be the API functions below. BagIt has
 its own layer, ``archiver.bagit`` (read, rules, fixity, and write: the package stage).
-``pipeline`` sequences one capture; ``access`` (WACZ, oai_dc, catalogue, replay) reads bags
-for sharing; ``model`` holds the data passed between stages, ``codes`` every finding code,
-``errors`` the exceptions. ``cli`` sits on top and is the only module that prints or exits.
+``pipeline`` sequences one capture; ``access`` (WACZ, oai_dc, catalogue, replay, versions)
+reads bags for sharing; ``works`` and ``changes`` link and compare versions of one article;
+``timestamp`` reads RFC 3161 tokens; ``ingest`` turns another crawler's WARCs into bags, and
+``batch`` and ``cluster`` run many bags or sources on a local pool or Dask. ``model`` holds the
+data passed between stages, ``codes`` every finding code, ``errors`` the exceptions. ``cli``
+sits on top and is the only module that prints or exits.
 The Python API::
 
     from archiver import audit, capture, validate

@@ -1312,20 +1312,12 @@ def config(store: Path | None, as_json: bool) -> None:
       archiver config
       ARCHIVER_CONTACT_EMAIL=me@example.org archiver config --json
     """
-    from archiver.config import config_files, load_settings, resolve_store
+    from archiver.config import load_settings, resolve_store, settings_report
 
     where = resolve_store(store)
     settings = load_settings(where.value, {})
     if as_json:
-        emit_json(
-            {
-                "store": {"value": str(where.value), "origin": where.origin},
-                "files": [str(p) for p in config_files(where.value)],
-                "settings": {
-                    k: {"value": s.value, "origin": s.origin} for k, s in settings.items()
-                },
-            }
-        )
+        emit_json(settings_report(where, settings))
         return
     say(f"store: {where.value}  ({where.origin})")
     for key, setting in settings.items():
