@@ -20,7 +20,7 @@ from typing import Any
 from archiver import cluster
 from archiver.codes import B021_CHECK_STOPPED
 from archiver.errors import ArchiverError
-from archiver.model import BagResult, ValidationReport
+from archiver.model import BagResult, Unchanged, ValidationReport
 
 
 def validate_one(
@@ -100,9 +100,10 @@ class CaptureFailure:
     error: ArchiverError
 
 
-def capture_one(job: CaptureJob) -> BagResult | CaptureFailure:
-    """Worker task: capture one source and land its bag; never catalogue it (the coordinator
-    does), and never raise for a source that cannot be captured."""
+def capture_one(job: CaptureJob) -> BagResult | Unchanged | CaptureFailure:
+    """Worker task: capture one source and land its bag; never catalogue it (nor log an
+    unchanged check: the coordinator does), and never raise for a source that cannot be
+    captured."""
     from archiver.pipeline import archive_source
     from archiver.store import open_store
 
@@ -115,14 +116,17 @@ def capture_one(job: CaptureJob) -> BagResult | CaptureFailure:
 
 def capture_many(
     sources: Sequence[str], store_root: Path | str, options: Any, where: cluster.Backend
-) -> Iterator[tuple[str, BagResult | CaptureFailure]]:
-    """Capture each source as one task on ``where``; catalogue each bag as its result arrives.
+) -> Iterator[tuple[str, BagResult | Unchanged | CaptureFailure]]:
+    """Capture each source as one task on ``where``; catalogue each bag as its result arrives
+    (and log each unchanged check, with ``skip_unchanged``).
 
     ``store_root`` is a store folder, or an object store's ``s3://`` URL. Yields (source,
-    result) as each completes: the landed bag, or why the source failed.
+    result) as each completes: the landed bag, the bag it is unchanged since, or why the
+    source failed.
     """
     from archiver.store import open_store
     from archiver.store.catalogue import note_landed
+    from archiver.store.versions import record_unchanged
 
     if isinstance(store_root, Path):
         store_root = store_root.absolute()  # workers may start in another folder
@@ -137,4 +141,9 @@ def capture_many(
         elif isinstance(result, BagResult):
             key = None if isinstance(result.path, Path) else store.key_of(result.path)
             note_landed(store.root, result.path, key)
+        elif isinstance(result, Unchanged):
+            try:
+                record_unchanged(store.root, result)
+            except ArchiverError as exc:
+                result = CaptureFailure(outcome.item.source, exc)
         yield outcome.item.source, result

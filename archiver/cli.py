@@ -39,7 +39,13 @@ from archiver.terminal import JSON_UNPRINTABLE, printable
 
 if TYPE_CHECKING:
     from archiver.cluster import Backend
-    from archiver.model import AuditReport, BagResult, TimestampVerdict, ValidationReport
+    from archiver.model import (
+        AuditReport,
+        BagResult,
+        TimestampVerdict,
+        Unchanged,
+        ValidationReport,
+    )
     from archiver.pipeline import CaptureOptions
     from archiver.store.clean import CleanReport
     from archiver.workers import CaptureWorkers
@@ -313,6 +319,12 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     "warning).  [default: no]",
 )
 @TIMESTAMP_CA_OPTION
+@click.option(
+    "--skip-unchanged",
+    is_flag=True,
+    help="Store no bag for an article its latest version in the store holds unchanged "
+    "(text, captions, images, metadata): log the check and print 'unchanged since BAG'.",
+)
 @JSON_OPTION
 def capture(
     sources: tuple[str, ...],
@@ -321,12 +333,14 @@ def capture(
     as_json: bool,
     no_requisites: bool,
     dask: str | None,
+    skip_unchanged: bool,
     **settings: Any,
 ) -> None:
     """Capture each SOURCE (a URL, or a .txt/.html file) as one bag in the store.
 
     Each bag is validated before it is moved into the store; a source that fails leaves
-    nothing behind, and the others still land. Prints each new bag's path.
+    nothing behind, and the others still land. Prints each new bag's path. A capture of a
+    URL already in the store is a new version of it (archiver history URL).
 
     \b
     Examples:
@@ -337,9 +351,11 @@ def capture(
       archiver capture --browser https://example.org/news/gallery.html
       archiver capture --dask tcp://scheduler:8786 $(cat urls.txt)
       archiver capture --timestamp https://tsa.example.org/tsr article.txt
+      archiver capture --skip-unchanged https://example.org/news/story.html
     """
     from archiver.workers import capture_workers
 
+    settings["skip_unchanged"] = skip_unchanged
     _exit_cleanly_on_sigterm()
     if dask is not None:
         from archiver.cluster import backend
@@ -370,10 +386,12 @@ def _capture_all(
         load_settings,
         timestamp_options_from,
     )
+    from archiver.model import Unchanged
     from archiver.pipeline import CaptureOptions, no_checkpoint
     from archiver.store.inventory import count_of
 
     browser = bool(settings.pop("browser", False))
+    skip_unchanged = bool(settings.pop("skip_unchanged", False))
     the_store = _store(store)
     effective = load_settings(the_store.location, settings)
     fetch = fetch_options_from(effective, requisites=not no_requisites)
@@ -386,13 +404,21 @@ def _capture_all(
         agent=agent_from(effective),
         fetch=fetch,
         timestamp=timestamp_options_from(effective),
+        skip_unchanged=skip_unchanged,
         checkpoint=_root_object().get("checkpoint") or no_checkpoint,
     )
-    results, worst = [], 0
+    results, unchanged, worst = [], [], 0
     for source, result in _captures(sources, the_store, options, workers, where):
         if isinstance(result, ArchiverError):
             warn(str(result) if result.subject else f"{without_credentials(source)}: {result}")
             worst = max(worst, result.exit_code)
+            continue
+        if isinstance(result, Unchanged):
+            unchanged.append(result)
+            if not as_json:
+                say(f"unchanged since {result.since}")
+                say(f"  {result.source}: nothing stored; the check is logged "
+                    "(archiver history)", verbose=True)
             continue
         results.append(result)
         for line in capture_warnings(result):
@@ -408,7 +434,10 @@ def _capture_all(
             if stamping and stamping.time:
                 say(f"  timestamped {stamping.time} by {stamping.url}", verbose=True)
     if as_json:
-        emit_json({"bags": [r.to_dict() for r in results]})
+        document: dict[str, Any] = {"bags": [r.to_dict() for r in results]}
+        if skip_unchanged:
+            document["unchanged"] = [u.to_dict() for u in unchanged]
+        emit_json(document)
     click.get_current_context().exit(worst)
 
 
@@ -418,9 +447,9 @@ def _captures(
     options: CaptureOptions,
     workers: CaptureWorkers | None,
     where: Backend | None,
-) -> Iterator[tuple[str, BagResult | ArchiverError]]:
-    """Each source's bag, or its error: one after another here, or as tasks on Dask."""
-    from archiver.model import BagResult
+) -> Iterator[tuple[str, BagResult | Unchanged | ArchiverError]]:
+    """Each source's bag (or the bag it is unchanged since), or its error: one after another
+    here, or as tasks on Dask."""
     from archiver.pipeline import archive_source
 
     if where is None:
@@ -430,10 +459,10 @@ def _captures(
             except ArchiverError as exc:
                 yield source, exc
         return
-    from archiver.batch import capture_many
+    from archiver.batch import CaptureFailure, capture_many
 
     for source, result in capture_many(sources, store.location, options, where):
-        yield source, result if isinstance(result, BagResult) else result.error
+        yield source, result.error if isinstance(result, CaptureFailure) else result
 
 
 def capture_warnings(result: BagResult) -> list[str]:
@@ -882,8 +911,8 @@ def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) 
 
     Reports bags in the store but not in the catalogue (a capture stopped between landing its
     bag and cataloguing it), rows of bags no longer in the store, and audits the log has but
-    the catalogue lacks. Exit status 1 when they disagree: `archiver catalogue rebuild`
-    repairs it.
+    the catalogue lacks (and unchanged checks of capture --skip-unchanged the versions log
+    has). Exit status 1 when they disagree: `archiver catalogue rebuild` repairs it.
 
     \b
     Examples:
@@ -904,6 +933,8 @@ def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) 
             say(f"STALE {key} (catalogued, not in the store)")
         for key in report.audits_behind:
             say(f"AUDIT BEHIND {key} (the audit log has a later entry)")
+        if report.checks_behind:
+            say(f"CHECKS BEHIND {report.checks_behind} (unchanged checks the versions log has)")
         say(
             f"{report.bags} bag(s); {len(report.uncatalogued)} uncatalogued, "
             f"{len(report.stale)} stale, {len(report.audits_behind)} audit(s) behind"
@@ -947,7 +978,7 @@ def catalogue_rebuild(
         warn(f"cannot catalogue {line}")
     say(
         f"{report.bags} bag(s) catalogued, {report.removed} row(s) of vanished bags removed, "
-        f"{report.audits} last audit(s), in {report.store}"
+        f"{report.audits} last audit(s), {report.checks} unchanged check(s), in {report.store}"
     )
 
 
@@ -1187,6 +1218,123 @@ def show(bag: Path, store: Path | None, as_json: bool) -> None:
         say(line)
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.argument("target", metavar="URL|BAG")
+@STORE_OPTION
+@JSON_OPTION
+def history(target: str, store: Path | None, as_json: bool) -> None:
+    """The versions of an article in the store, with what changed from each to the next.
+
+    TARGET is the article's URL, one of its bags, or its work identifier (urn:uuid:..., the
+    dcterms:isVersionOf of its bags). Each version: its number, capture time, title and bag,
+    and what changed since the version it replaces (title, metadata, text size and lines,
+    captions added, removed or changed, images changed); captures that found the article
+    unchanged (capture --skip-unchanged) are listed in their place. Reads only.
+
+    \b
+    Examples:
+      archiver history https://example.org/news/story.html
+      archiver history archive/2026/05/01/2026-05-01_example_... --json
+    """
+    from archiver.store.versions import history as work_history
+    from archiver.store.versions import history_lines
+
+    the_store, work, url = _work_of(target, store)
+    found = work_history(the_store, work, url)
+    if not found.from_catalogue:
+        _note_no_catalogue()
+    if as_json:
+        emit_json(found.to_dict())
+        return
+    for line in history_lines(found):
+        say(line)
+
+
+def _work_of(target: str, store: Path | None) -> tuple[Store, str, str | None]:
+    """The store, work identifier and URL (when given one) that ``history`` is asked about."""
+    from archiver.bagit.read import is_bag
+    from archiver.errors import NotABagError, UsageError
+    from archiver.store import store_of
+    from archiver.store.inventory import dublin_core_values
+    from archiver.works import work_at
+
+    if target.lower().startswith(("http://", "https://")):
+        try:
+            work = work_at(target)
+        except ValueError as exc:
+            raise UsageError(f"not a URL archiver can name a work by: {exc}",
+                             subject=target) from None
+        return _store(store), work.identifier, work.url
+    if target.lower().startswith("urn:uuid:"):
+        return _store(store), target.lower(), None
+    bag = Path(target)
+    if not is_bag(bag):
+        raise NotABagError("not a bag, an http(s) URL or a work identifier (urn:uuid:...)",
+                           subject=target)
+    works = dublin_core_values(bag).get("isVersionOf")
+    if not works:
+        raise UsageError(
+            "its Dublin Core record names no work it is a version of (dcterms:isVersionOf): "
+            "plain-text captures, and bags made before versions, have no history",
+            subject=target,
+        )
+    root = store_of(bag)
+    return (Store(root) if root else _store(store)), works[0], None
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("before", metavar="BAG1", type=click.Path(path_type=Path))
+@click.argument("after", metavar="BAG2", type=click.Path(path_type=Path))
+@JSON_OPTION
+def diff(before: Path, after: Path, as_json: bool) -> None:
+    """What changed from BAG1 to BAG2 (two versions of an article, usually).
+
+    The title and other Dublin Core values, the captions (added, removed, changed), the
+    captioned images (by the payload digest of their WARC records), then the text
+    (data/article.txt) as a unified diff. Reads both bags, never writes. Exit status 0
+    whether they differ or not.
+
+    \b
+    Examples:
+      archiver diff archive/2026/05/01/..._a1b2c3d4 archive/2026/05/02/..._e5f6a7b8
+      archiver diff BAG1 BAG2 --json
+    """
+    from archiver.access.versions import read_content
+    from archiver.changes import compare, diff_lines
+    from archiver.store.inventory import display_date, summarize
+
+    changes = compare(read_content(before), read_content(after))
+    sides = [summarize(bag, notes=True) for bag in (before, after)]
+    same_work = bool(sides[0].work) and sides[0].work == sides[1].work
+    if as_json:
+        emit_json({
+            "from": _diff_side(sides[0]),
+            "to": _diff_side(sides[1]),
+            "same_work": same_work,
+            **changes.to_dict(),
+        })
+        return
+    for label, side in zip(("From:", "To:"), sides, strict=True):
+        captured = display_date(side.captured) if side.captured else "time unknown"
+        say(f"{label:<5} {side.path}")
+        say(f"      {side.identifier or '-'}, captured {captured}: {side.title or '-'}")
+    if not same_work:
+        say("      (not two versions of one work)")
+    for line in diff_lines(changes):
+        say(line)
+
+
+def _diff_side(summary: Any) -> dict[str, Any]:
+    return {
+        "bag": str(summary.path),
+        "identifier": summary.identifier,
+        "title": summary.title,
+        "captured": summary.captured,
+        "work": summary.work,
+        "replaces": summary.replaces,
+    }
+
+
 def _note_no_catalogue() -> None:
     """Say on stderr that the store was walked for want of a catalogue (not with --quiet)."""
     say(
@@ -1231,20 +1379,12 @@ def config(store: Path | None, as_json: bool) -> None:
       archiver config
       ARCHIVER_CONTACT_EMAIL=me@example.org archiver config --json
     """
-    from archiver.config import config_files, load_settings, resolve_store
+    from archiver.config import load_settings, resolve_store, settings_report
 
     where = resolve_store(store)
     settings = load_settings(where.value, {})
     if as_json:
-        emit_json(
-            {
-                "store": {"value": str(where.value), "origin": where.origin},
-                "files": [str(p) for p in config_files(where.value)],
-                "settings": {
-                    k: {"value": s.value, "origin": s.origin} for k, s in settings.items()
-                },
-            }
-        )
+        emit_json(settings_report(where, settings))
         return
     say(f"store: {where.value}  ({where.origin})")
     for key, setting in settings.items():

@@ -398,3 +398,13 @@ def _read_toml(path: Path, optional: bool = False) -> dict[str, Any]:
         return tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"cannot read the config file: {exc}", subject=str(path)) from None
+
+
+def settings_report(where: Setting, settings: Mapping[str, Setting]) -> dict[str, Any]:
+    """What ``archiver config --json`` shows: the store, the files read, every setting with
+    its origin (plain data, for JSON)."""
+    return {
+        "store": {"value": str(where.value), "origin": where.origin},
+        "files": [str(p) for p in config_files(where.value)],
+        "settings": {k: {"value": s.value, "origin": s.origin} for k, s in settings.items()},
+    }

@@ -43,6 +43,8 @@ DCTERMS_REFINES = {
     "extent": "format",
     "isPartOf": "relation",
     "isFormatOf": "relation",
+    "isVersionOf": "relation",
+    "replaces": "relation",
     "references": "relation",
     "rightsHolder": "rights",
     "license": "rights",

@@ -6,11 +6,14 @@ audit log the record of audits: everything here can be rebuilt from them
 (:func:`rebuild`), and :func:`check` says where the two disagree. With it, ``list``, ``show``,
 ``export-store`` and ``audit --older-than/--sample`` answer without walking the store.
 
-Two tables: ``bags`` (one row per bag in the store: what ``list``/``show``/``export-store``
-tell of it, read from its tag files when it landed) and ``audits`` (the last audit-log entry of
-each bag ever audited, present or not). It is written by one coordinating process at a time
-per job (the capture that landed a bag, the audit, the rebuild), in WAL mode with a busy
-timeout, so concurrent captures and audits all get their rows in while readers go on reading.
+Three tables: ``bags`` (one row per bag in the store: what ``list``/``show``/``export-store``
+tell of it, read from its tag files when it landed, with the work it is a version of and the
+version it replaces, from its Dublin Core record), ``audits`` (the last audit-log entry of
+each bag ever audited, present or not) and ``checks`` (every ``capture --skip-unchanged`` that
+found an article unchanged, from the versions log beside the audit log). It is written by one
+coordinating process at a time per job (the capture that landed a bag, the audit, the rebuild),
+in WAL mode with a busy timeout, so concurrent captures and audits all get their rows in while
+readers go on reading.
 
 A store gets its catalogue when its first capture makes the store (an empty store), or from
 ``archiver catalogue rebuild`` (a store from before catalogues). A crash between a bag's
@@ -69,8 +72,15 @@ AUDIT_COLUMNS = (
     "time", "outcome", "files_checked", "bytes_checked", "failures",
     "timestamp_time", "timestamp_verdict",
 )  # fmt: skip
+#: ``capture --skip-unchanged``'s checks, as the versions log has them (every one, in order).
+CHECK_COLUMNS = ("time", "work", "bag", "identifier", "source")
 #: Changes whenever the columns do: a catalogue of another layout is rebuilt, not misread.
-SCHEMA = "archiver-catalogue/4 " + ",".join(BAG_COLUMNS) + ";" + ",".join(AUDIT_COLUMNS)
+SCHEMA = (
+    "archiver-catalogue/5 " + ",".join(BAG_COLUMNS) + ";" + ",".join(AUDIT_COLUMNS)
+    + ";" + ",".join(CHECK_COLUMNS)
+)
+#: What a version is, in ``versions``' rows.
+VERSION_COLUMNS = ("bag", "identifier", "work", "replaces", "captured", "title")
 
 
 def catalogue_path(store_root: Path) -> Path:
@@ -313,6 +323,18 @@ class Catalogue:
             )
         ]
 
+    def versions(self, work: str) -> list[dict[str, Any]]:
+        """The catalogued versions of ``work`` (:data:`VERSION_COLUMNS`), in store order."""
+        sql = f"SELECT {', '.join(VERSION_COLUMNS)} FROM bags WHERE work = ? ORDER BY bag"
+        return [dict(zip(VERSION_COLUMNS, row, strict=True))
+                for row in self.db.execute(sql, (work,))]
+
+    def checks(self, work: str) -> list[dict[str, Any]]:
+        """``capture --skip-unchanged``'s checks of ``work`` (:data:`CHECK_COLUMNS`), by time."""
+        sql = f"SELECT {', '.join(CHECK_COLUMNS)} FROM checks WHERE work = ? ORDER BY time"
+        return [dict(zip(CHECK_COLUMNS, row, strict=True))
+                for row in self.db.execute(sql, (work,))]
+
     def future_dated(self, now: str) -> list[tuple[str, str]]:
         """The catalogued bags whose last audit is dated after ``now``, with that time."""
         sql = (
@@ -367,6 +389,13 @@ class Catalogue:
             with self._writing():
                 self.db.executemany(_UPSERT_AUDIT, [(*_audit_values(e), now) for e in batch])
 
+    def put_checks(self, entries: Iterable[dict[str, Any]]) -> None:
+        """Record versions-log entries (``capture --skip-unchanged``'s checks)."""
+        sql = f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * 4})"
+        for batch in _batches(entries):
+            with self._writing():
+                self.db.executemany(sql, [_check_values(e) for e in batch])
+
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue politely."""
@@ -420,6 +449,17 @@ def _audit_values(entry: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+def _check_values(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """A versions-log entry as the checks table's row (:data:`CHECK_COLUMNS`)."""
+    return (
+        canonical_time(entry.get("time")),
+        str(entry.get("work") or ""),
+        str(entry["bag"]),
+        _text_or_none(entry.get("identifier")),
+        _text_or_none(entry.get("source")),
+    )
+
+
 def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -460,6 +500,11 @@ CREATE TABLE IF NOT EXISTS audits (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS audits_time ON audits (time);
 CREATE INDEX IF NOT EXISTS audits_outcome ON audits (outcome);
+CREATE INDEX IF NOT EXISTS bags_work ON bags (work);
+CREATE TABLE IF NOT EXISTS checks (
+    time TEXT NOT NULL, work TEXT NOT NULL, bag TEXT NOT NULL, identifier TEXT, source TEXT
+);
+CREATE INDEX IF NOT EXISTS checks_work ON checks (work);
 """
 
 
@@ -625,6 +670,38 @@ def note_landed(store_root: Path, bag: Path | str, key: str | None = None) -> bo
         return False
 
 
+def read_versions(
+    store_root: Path, work: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """The catalogued versions of ``work`` and its unchanged checks (see
+    :meth:`Catalogue.versions`, :meth:`Catalogue.checks`); None when the store has no usable
+    catalogue (the caller reads the bags and the versions log instead). Raises
+    :class:`StoreError` for a catalogue that is a symbolic link.
+    """
+    catalogue = open_catalogue(store_root)
+    if catalogue is None:
+        return None
+    try:
+        with catalogue:
+            return catalogue.versions(work), catalogue.checks(work)
+    except sqlite3.Error:
+        return None
+
+
+def note_checks(store_root: Path, entries: list[dict[str, Any]]) -> bool:
+    """Catalogue versions-log entries just appended; False when that could not be done (drift
+    that ``catalogue rebuild`` repairs). Never raises."""
+    try:
+        catalogue = open_catalogue(store_root, write=True)
+        if catalogue is None:
+            return False
+        with catalogue:
+            catalogue.put_checks(entries)
+        return True
+    except (sqlite3.Error, OSError, StoreError, ValueError, KeyError):
+        return False
+
+
 @dataclass(frozen=True)
 class BagQuery:
     """Which bags ``list`` wants: by date range, publisher, audit state; at most ``limit``."""
@@ -708,12 +785,13 @@ class CatalogueCheck:
     uncatalogued: tuple[str, ...]  # in the store, not in the catalogue
     stale: tuple[str, ...]  # in the catalogue, not in the store
     audits_behind: tuple[str, ...]  # the log's last entry is not the catalogue's
+    checks_behind: int = 0  # unchanged checks the versions log has and the catalogue lacks
 
     @property
     def in_step(self) -> bool:
-        """True when the catalogue says exactly what the store and its log say."""
+        """True when the catalogue says exactly what the store and its logs say."""
         return self.catalogue == "current" and not (
-            self.uncatalogued or self.stale or self.audits_behind
+            self.uncatalogued or self.stale or self.audits_behind or self.checks_behind
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -726,11 +804,16 @@ class CatalogueCheck:
             "uncatalogued": list(self.uncatalogued),
             "stale": list(self.stale),
             "audits_behind": list(self.audits_behind),
+            "checks_behind": self.checks_behind,
         }
 
 
 def check(store: Any) -> CatalogueCheck:
-    """Compare the catalogue with the bags in the store and with the audit log (reads only)."""
+    """Compare the catalogue with the bags in the store and with the audit and versions logs
+    (reads only)."""
+    from archiver.store.auditlog import read_entries
+    from archiver.store.versions import VERSIONS_LOG
+
     store.require_existing()
     present = {k for b in store.bags() if (k := bag_key(b, _root_of(store))) is not None}
     catalogue = open_catalogue(store.root)
@@ -740,11 +823,13 @@ def check(store: Any) -> CatalogueCheck:
     with catalogue:
         known = catalogue.bag_keys()
         recorded = catalogue.last_audits()
+        checks = int(catalogue.db.execute("SELECT count(*) FROM checks").fetchone()[0])
     behind = []
     for key, entry in store.audit_log.last_entries().items():
         mine = recorded.get(key)
         if mine is None or mine["time"] != canonical_time(entry.get("time")):
             behind.append(key)  # the log's last line is the truth, whatever its time
+    logged = sum(1 for _ in read_entries(store.audit_dir, VERSIONS_LOG))
     return CatalogueCheck(
         store.location,
         "current",
@@ -752,6 +837,7 @@ def check(store: Any) -> CatalogueCheck:
         tuple(sorted(present - known)),
         tuple(sorted(known - present)),
         tuple(sorted(behind)),
+        max(0, logged - checks),
     )
 
 
@@ -764,6 +850,7 @@ class RebuildReport:
     removed: int  # rows of bags no longer in the store
     audits: int  # bags with a last audit
     unreadable: tuple[str, ...]  # bags whose row could not be read (the reason after ': ')
+    checks: int = 0  # capture --skip-unchanged's checks, from the versions log
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -772,6 +859,7 @@ class RebuildReport:
             "bags": self.bags,
             "removed": self.removed,
             "audits": self.audits,
+            "checks": self.checks,
             "unreadable": list(self.unreadable),
         }
 
@@ -817,8 +905,9 @@ def rebuild(store: Any, where: Any = None) -> RebuildReport:
                 (generation, started),
             ).rowcount
         audits = _rebuild_audits(catalogue, store.audit_log)
+        checks = _rebuild_checks(catalogue, store.audit_dir)
         bags = catalogue.count()
-    return RebuildReport(store.location, bags, removed, audits, tuple(unreadable))
+    return RebuildReport(store.location, bags, removed, audits, tuple(unreadable), checks)
 
 
 def _root_of(store: Any) -> Any:
@@ -843,6 +932,21 @@ def _rebuild_audits(catalogue: Catalogue, log: Any) -> int:
             _UPSERT_AUDIT, [(*_audit_values(e), _now()) for e in last.values()]
         )
     return len(last)
+
+
+def _rebuild_checks(catalogue: Catalogue, audit_dir: Path) -> int:
+    """The checks table from the versions log, every entry (read inside the transaction, as
+    the audit log is by :func:`_rebuild_audits`)."""
+    from archiver.store.auditlog import read_entries
+    from archiver.store.versions import VERSIONS_LOG
+
+    with catalogue._writing():
+        rows = [_check_values(e) for e in read_entries(audit_dir, VERSIONS_LOG)]
+        catalogue.db.execute("DELETE FROM checks")
+        catalogue.db.executemany(
+            f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * 4})", rows
+        )
+    return len(rows)
 
 
 def _set_aside_if_unusable(store_root: Path) -> None:

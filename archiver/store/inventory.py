@@ -66,6 +66,9 @@ class BagSummary:
     language: str | None = None
     caption_credits: tuple[str | None, ...] = ()  # beside caption_texts, None where unknown
     notes: tuple[str, ...] = ()  # the PREMIS record's notes (read for ``show`` only)
+    work: str | None = None  # dcterms:isVersionOf: the work it is a version of
+    replaces: str | None = None  # dcterms:replaces: the version before it
+    captured: str | None = None  # the PREMIS capture event's time (read with the notes)
 
     def to_dict(self, *, captions: bool = False) -> dict[str, Any]:
         """JSON-ready form; the captions and the PREMIS notes too with ``captions`` (``show``)."""
@@ -111,7 +114,8 @@ def summarize(
     dublin_core: dict[str, list[str]] | None = None,
     key: str | None = None,
 ) -> BagSummary:
-    """Read what is known of one bag (with ``notes``, its PREMIS record's notes too).
+    """Read what is known of one bag (with ``notes``, its PREMIS record's notes and capture
+    time too).
 
     ``dublin_core``: the record's values when the caller read them already
     (:func:`dublin_core_values`), so that the record is not read twice. The bag's last audit
@@ -124,6 +128,7 @@ def summarize(
     if key is None and isinstance(bag, Path):
         key = _store_key(bag, store_root)
     audit = (audits or {}).get(key, {}) if key else {}
+    premis_notes, captured = _premis(files) if notes else ((), None)
     return BagSummary(
         path=bag if isinstance(bag, Path | str) else shown(files),
         identifier=_first(dc, "identifier") or info.get("Internal-Sender-Identifier"),
@@ -141,7 +146,10 @@ def summarize(
         creators=tuple(dc.get("creator", ())),
         language=_first(dc, "language"),
         caption_credits=tuple(credit for _, credit in captions or ()),
-        notes=_premis_notes(files) if notes else (),
+        notes=premis_notes,
+        work=_first(dc, "isVersionOf"),
+        replaces=_first(dc, "replaces"),
+        captured=captured,
     )
 
 
@@ -270,20 +278,25 @@ def _read(bag: BagLike, relative: str) -> bytes | None:
         return None
 
 
-def _premis_notes(bag: BagLike) -> tuple[str, ...]:
-    """The outcome notes of the PREMIS record's capture and metadata events, in order."""
+def _premis(bag: BagLike) -> tuple[tuple[str, ...], str | None]:
+    """The outcome notes of the PREMIS record's capture and metadata events, in order, and
+    the time of its (first) capture event."""
     data = _read(bag, "metadata/premis.xml")
     if data is None:
-        return ()
+        return (), None
     try:
         root = parse_xml(data).getroot()
     except UnsafeXMLError:
-        return ()
+        return (), None
     notes: list[str] = []
+    captured = None
     for event in root.iter(f"{{{PREMIS_NS}}}event"):
-        if event.findtext(f"{{{PREMIS_NS}}}eventType") in NOTED_EVENTS:
+        kind = event.findtext(f"{{{PREMIS_NS}}}eventType")
+        if kind in NOTED_EVENTS:
             notes += [n.text or "" for n in event.iter(f"{{{PREMIS_NS}}}eventOutcomeDetailNote")]
-    return tuple(n for n in notes if n)
+        if kind == "capture" and captured is None:
+            captured = (event.findtext(f"{{{PREMIS_NS}}}eventDateTime") or "").strip() or None
+    return tuple(n for n in notes if n), captured
 
 
 def _first(values: dict[str, list[str]], key: str) -> str | None:
@@ -386,6 +399,9 @@ def show_lines(summary: BagSummary) -> list[str]:
         ("Size", _size(summary)),
         ("Last audit", display_audit(summary.last_audit, summary.last_outcome)),
     ]
+    if summary.work:  # a version of a work: archiver history BAG tells the others
+        fields.append(("Version of", summary.work))
+        fields.append(("Replaces", summary.replaces or "- (the first version in the store)"))
     label_width = max(len(label) for label, _ in fields) + 1
     lines = [f"{label + ':':<{label_width}} {_cell(value)}" for label, value in fields]
     if summary.notes:

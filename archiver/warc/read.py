@@ -348,7 +348,16 @@ def open_record(source: Path | BinaryIO, offset: int) -> StoredRecord:
 
     Raises ``ValueError`` when no well-formed WARC record starts there.
     """
-    handle = source.open("rb") if isinstance(source, Path) else source
+    return record_at(source.open("rb") if isinstance(source, Path) else source, offset)
+
+
+def record_at(handle: BinaryIO, offset: int) -> StoredRecord:
+    """The record that starts at ``offset`` in the WARC open as ``handle`` (a file opened
+    without following links, or an object streamed from object storage, say); closing the
+    record closes ``handle``.
+
+    Raises ``ValueError`` (and closes ``handle``) when no well-formed WARC record starts there.
+    """
     try:
         handle.seek(offset)
         record = next(iter(_CheckingIterator(handle, check_digests=False)))
