@@ -9,9 +9,12 @@ The pipeline, one module or package per stage::
 The capture stage lives in ``archiver.acquire`` and the store audit in ``archiver.store.audit``,
 so that ``archiver.capture`` and ``archiver.audit`` can be the API functions below. BagIt has
 its own layer, ``archiver.bagit`` (read, rules, fixity, and write: the package stage).
-``pipeline`` sequences one capture; ``access`` (WACZ, oai_dc, catalogue, replay) reads bags
-for sharing; ``model`` holds the data passed between stages, ``codes`` every finding code,
-``errors`` the exceptions. ``cli`` sits on top and is the only module that prints or exits.
+``pipeline`` sequences one capture; ``access`` (WACZ, oai_dc, catalogue, replay, versions)
+reads bags for sharing; ``works`` and ``changes`` link and compare versions of one article;
+``timestamp`` reads RFC 3161 tokens; ``ingest`` turns another crawler's WARCs into bags, and
+``batch`` and ``cluster`` run many bags or sources on a local pool or Dask. ``model`` holds the
+data passed between stages, ``codes`` every finding code, ``errors`` the exceptions. ``cli``
+sits on top and is the only module that prints or exits.
 The Python API::
 
     from archiver import audit, capture, validate
@@ -61,6 +64,7 @@ def capture(
         load_settings,
         timestamp_options_from,
     )
+    from archiver.model import BagResult
     from archiver.pipeline import CaptureOptions, archive_source
 
     requisites = settings.pop("requisites", True)
@@ -72,7 +76,10 @@ def capture(
         fetch=fetch_options_from(effective, requisites=requisites),
         timestamp=timestamp_options_from(effective),
     )
-    return archive_source(str(source), the_store, options)
+    result = archive_source(str(source), the_store, options)
+    if not isinstance(result, BagResult):  # only CaptureOptions.skip_unchanged lands no bag
+        raise AssertionError("a capture that may not skip always lands a bag")
+    return result
 
 
 def validate(
@@ -122,7 +129,7 @@ def _store_report(root: Path, reports: list[ValidationReport]) -> ValidationRepo
     from archiver.model import Finding, ValidationReport
 
     findings = tuple(
-        Finding(f.code, f.severity, _under(report.bag, root, f.path), f.message)
+        Finding(f.code, f.severity, _under(Path(report.bag), root, f.path), f.message)
         for report in reports
         for f in report.findings
     )

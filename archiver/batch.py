@@ -20,7 +20,7 @@ from typing import Any
 from archiver import cluster
 from archiver.codes import B021_CHECK_STOPPED
 from archiver.errors import ArchiverError
-from archiver.model import BagResult, ValidationReport
+from archiver.model import BagResult, Unchanged, ValidationReport
 
 
 def validate_one(
@@ -39,7 +39,7 @@ def validate_one(
     if isinstance(target, ValidationReport):
         return target
     return validate_bag(
-        Path(target),
+        target if target.startswith("s3://") else Path(target),
         fast=fast,
         completeness_only=completeness_only,
         profile=profile,
@@ -49,7 +49,7 @@ def validate_one(
 
 
 def validate_many(
-    targets: Sequence[Path | ValidationReport],
+    targets: Sequence[Path | str | ValidationReport],
     where: cluster.Backend,
     *,
     fast: bool = False,
@@ -79,7 +79,8 @@ def validate_many(
             yield outcome.result
         else:
             finding = B021_CHECK_STOPPED.finding("", error=outcome.error)
-            yield ValidationReport(Path(str(outcome.item)), (finding,))
+            item = str(outcome.item)
+            yield ValidationReport(item if item.startswith("s3://") else Path(item), (finding,))
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,14 @@ class CaptureFailure:
     error: ArchiverError
 
 
-def capture_one(job: CaptureJob) -> BagResult | CaptureFailure:
-    """Worker task: capture one source and land its bag; never catalogue it (the coordinator
-    does), and never raise for a source that cannot be captured."""
+def capture_one(job: CaptureJob) -> BagResult | Unchanged | CaptureFailure:
+    """Worker task: capture one source and land its bag; never catalogue it (nor log an
+    unchanged check: the coordinator does), and never raise for a source that cannot be
+    captured."""
     from archiver.pipeline import archive_source
-    from archiver.store import Store
+    from archiver.store import open_store
 
-    store = Store(Path(job.store_root), catalogue_landings=False)
+    store = open_store(job.store_root, catalogue_landings=False)
     try:
         return archive_source(job.source, store, job.options)
     except ArchiverError as exc:
@@ -113,17 +115,23 @@ def capture_one(job: CaptureJob) -> BagResult | CaptureFailure:
 
 
 def capture_many(
-    sources: Sequence[str], store_root: Path, options: Any, where: cluster.Backend
-) -> Iterator[tuple[str, BagResult | CaptureFailure]]:
-    """Capture each source as one task on ``where``; catalogue each bag as its result arrives.
+    sources: Sequence[str], store_root: Path | str, options: Any, where: cluster.Backend
+) -> Iterator[tuple[str, BagResult | Unchanged | CaptureFailure]]:
+    """Capture each source as one task on ``where``; catalogue each bag as its result arrives
+    (and log each unchanged check, with ``skip_unchanged``).
 
-    Yields (source, result) as each completes: the landed bag, or why the source failed.
+    ``store_root`` is a store folder, or an object store's ``s3://`` URL. Yields (source,
+    result) as each completes: the landed bag, the bag it is unchanged since, or why the
+    source failed.
     """
-    from archiver.store import Store
+    from archiver.store import open_store
     from archiver.store.catalogue import note_landed
+    from archiver.store.versions import record_unchanged
 
-    store_root = store_root.absolute()  # workers may start in another folder
-    Store(store_root).ensure()  # the store, and the catalogue of a new store, exist first
+    if isinstance(store_root, Path):
+        store_root = store_root.absolute()  # workers may start in another folder
+    store = open_store(store_root)
+    store.ensure()  # the store, and the catalogue of a new store, exist first
     jobs = [CaptureJob(source, str(store_root), options) for source in sources]
     for outcome in cluster.run(capture_one, jobs, where):
         result = outcome.result
@@ -131,5 +139,11 @@ def capture_many(
             error = ArchiverError(f"the capture did not finish: {outcome.error}")
             result = CaptureFailure(outcome.item.source, error)
         elif isinstance(result, BagResult):
-            note_landed(store_root, result.path)
+            key = None if isinstance(result.path, Path) else store.key_of(result.path)
+            note_landed(store.root, result.path, key)
+        elif isinstance(result, Unchanged):
+            try:
+                record_unchanged(store.root, result)
+            except ArchiverError as exc:
+                result = CaptureFailure(outcome.item.source, exc)
         yield outcome.item.source, result

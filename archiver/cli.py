@@ -6,7 +6,7 @@ Exit statuses (also in ``archiver --help``):
   1   a bag is invalid, or an audit found a failure
   2   usage error, or a path that is not a bag or not a store
   3   a source could not be captured (the others still land)
-  4   the store could not be written
+  4   the store could not be written or reached
   5   an export or replay could not be done (an output not writable, a port in use)
   70  internal error (a bug: please report it)
   130 interrupted
@@ -39,7 +39,13 @@ from archiver.terminal import JSON_UNPRINTABLE, printable
 
 if TYPE_CHECKING:
     from archiver.cluster import Backend
-    from archiver.model import AuditReport, BagResult, TimestampVerdict, ValidationReport
+    from archiver.model import (
+        AuditReport,
+        BagResult,
+        TimestampVerdict,
+        Unchanged,
+        ValidationReport,
+    )
     from archiver.pipeline import CaptureOptions
     from archiver.store.clean import CleanReport
     from archiver.workers import CaptureWorkers
@@ -50,17 +56,47 @@ Exit status:
   1   a bag is invalid, or an audit found a failure
   2   usage error, or a path that is not a bag or store
   3   a source could not be captured (the others still land)
-  4   the store could not be written
+  4   the store could not be written or reached
   5   an export or replay could not be done
   70  internal error (a bug)
 """
 
+class Location(click.ParamType):
+    """A folder (a :class:`Path`), or an ``s3://bucket/prefix`` URL of object storage (kept
+    as text): where a store or a bag is."""
+
+    name = "location"
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if text.startswith("s3://"):
+            from archiver.s3 import parse_url
+
+            try:
+                return str(parse_url(text))
+            except ArchiverError as exc:
+                self.fail(exc.message, param, ctx)
+        if not text:
+            self.fail(f"an empty {self.what}", param, ctx)
+        return Path(text)
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
+        return self.what.upper()
+
+
+STORE = Location("store")
+BAG = Location("bag")
 STORE_OPTION = click.option(
     "--store",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=STORE,
     default=None,
-    help="The store: a folder of bags.  [default: $ARCHIVER_STORE, else the config file's "
-    "store, else ./archive]",
+    help="The store: a folder of bags, or s3://bucket/prefix (object storage, see README).  "
+    "[default: $ARCHIVER_STORE, else the config file's store, else ./archive]",
 )
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 DASK_OPTION = click.option(
@@ -283,6 +319,12 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     "warning).  [default: no]",
 )
 @TIMESTAMP_CA_OPTION
+@click.option(
+    "--skip-unchanged",
+    is_flag=True,
+    help="Store no bag for an article its latest version in the store holds unchanged "
+    "(text, captions, images, metadata): log the check and print 'unchanged since BAG'.",
+)
 @JSON_OPTION
 def capture(
     sources: tuple[str, ...],
@@ -291,12 +333,14 @@ def capture(
     as_json: bool,
     no_requisites: bool,
     dask: str | None,
+    skip_unchanged: bool,
     **settings: Any,
 ) -> None:
     """Capture each SOURCE (a URL, or a .txt/.html file) as one bag in the store.
 
     Each bag is validated before it is moved into the store; a source that fails leaves
-    nothing behind, and the others still land. Prints each new bag's path.
+    nothing behind, and the others still land. Prints each new bag's path. A capture of a
+    URL already in the store is a new version of it (archiver history URL).
 
     \b
     Examples:
@@ -307,9 +351,11 @@ def capture(
       archiver capture --browser https://example.org/news/gallery.html
       archiver capture --dask tcp://scheduler:8786 $(cat urls.txt)
       archiver capture --timestamp https://tsa.example.org/tsr article.txt
+      archiver capture --skip-unchanged https://example.org/news/story.html
     """
     from archiver.workers import capture_workers
 
+    settings["skip_unchanged"] = skip_unchanged
     _exit_cleanly_on_sigterm()
     if dask is not None:
         from archiver.cluster import backend
@@ -340,12 +386,14 @@ def _capture_all(
         load_settings,
         timestamp_options_from,
     )
+    from archiver.model import Unchanged
     from archiver.pipeline import CaptureOptions, no_checkpoint
     from archiver.store.inventory import count_of
 
     browser = bool(settings.pop("browser", False))
+    skip_unchanged = bool(settings.pop("skip_unchanged", False))
     the_store = _store(store)
-    effective = load_settings(the_store.root, settings)
+    effective = load_settings(the_store.location, settings)
     fetch = fetch_options_from(effective, requisites=not no_requisites)
     if browser:  # capture --browser: headless Chromium (archiver/acquire/browser.py)
         from archiver.acquire.browser import with_browser
@@ -356,13 +404,21 @@ def _capture_all(
         agent=agent_from(effective),
         fetch=fetch,
         timestamp=timestamp_options_from(effective),
+        skip_unchanged=skip_unchanged,
         checkpoint=_root_object().get("checkpoint") or no_checkpoint,
     )
-    results, worst = [], 0
+    results, unchanged, worst = [], [], 0
     for source, result in _captures(sources, the_store, options, workers, where):
         if isinstance(result, ArchiverError):
             warn(str(result) if result.subject else f"{without_credentials(source)}: {result}")
             worst = max(worst, result.exit_code)
+            continue
+        if isinstance(result, Unchanged):
+            unchanged.append(result)
+            if not as_json:
+                say(f"unchanged since {result.since}")
+                say(f"  {result.source}: nothing stored; the check is logged "
+                    "(archiver history)", verbose=True)
             continue
         results.append(result)
         for line in capture_warnings(result):
@@ -378,7 +434,10 @@ def _capture_all(
             if stamping and stamping.time:
                 say(f"  timestamped {stamping.time} by {stamping.url}", verbose=True)
     if as_json:
-        emit_json({"bags": [r.to_dict() for r in results]})
+        document: dict[str, Any] = {"bags": [r.to_dict() for r in results]}
+        if skip_unchanged:
+            document["unchanged"] = [u.to_dict() for u in unchanged]
+        emit_json(document)
     click.get_current_context().exit(worst)
 
 
@@ -388,9 +447,9 @@ def _captures(
     options: CaptureOptions,
     workers: CaptureWorkers | None,
     where: Backend | None,
-) -> Iterator[tuple[str, BagResult | ArchiverError]]:
-    """Each source's bag, or its error: one after another here, or as tasks on Dask."""
-    from archiver.model import BagResult
+) -> Iterator[tuple[str, BagResult | Unchanged | ArchiverError]]:
+    """Each source's bag (or the bag it is unchanged since), or its error: one after another
+    here, or as tasks on Dask."""
     from archiver.pipeline import archive_source
 
     if where is None:
@@ -400,10 +459,10 @@ def _captures(
             except ArchiverError as exc:
                 yield source, exc
         return
-    from archiver.batch import capture_many
+    from archiver.batch import CaptureFailure, capture_many
 
-    for source, result in capture_many(sources, store.root, options, where):
-        yield source, result if isinstance(result, BagResult) else result.error
+    for source, result in capture_many(sources, store.location, options, where):
+        yield source, result.error if isinstance(result, CaptureFailure) else result
 
 
 def capture_warnings(result: BagResult) -> list[str]:
@@ -481,6 +540,9 @@ def ingest(
     _exit_cleanly_on_sigterm()
     where = backend(processes, dask)  # checked before anything starts
     the_store = _store(store)
+    if the_store.location != the_store.root:
+        raise click.UsageError("ingest into an object store (s3://) is not supported yet: "
+                               "ingest into a store folder")
     effective = load_settings(the_store.root, settings)
     options = CaptureOptions(
         agent=agent_from(effective),
@@ -513,7 +575,7 @@ def ingest(
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=BAG)
 @click.option("--fast", is_flag=True, help="Check Payload-Oxum only (sizes and file count).")
 @click.option(
     "--completeness-only", is_flag=True, help="Check every file is present and listed, no hashing."
@@ -556,6 +618,7 @@ def validate(
     """
     from archiver.batch import validate_many
     from archiver.cluster import Backend, backend
+    from archiver.model import ValidationReport
     from archiver.store import resolve_bags
     from archiver.verify.profile import load_profile
 
@@ -586,7 +649,8 @@ def validate(
                 tick(number, len(bags))
     if as_json:
         # as given, whatever ran first
-        order = {str(b if isinstance(b, Path) else b.bag): n for n, b in enumerate(bags)}
+        order = {str(b.bag if isinstance(b, ValidationReport) else b): n
+                 for n, b in enumerate(bags)}
         reports.sort(key=lambda r: order.get(str(r.bag), len(order)))
         emit_json({"valid": all(r.valid for r in reports), "bags": [r.to_dict() for r in reports]})
     elif len(reports) > 1:
@@ -633,7 +697,7 @@ def _timestamp_line(stamp: TimestampVerdict) -> str:
             f"tagmanifest-sha256.txt; {trust}")
 
 
-def _timestamp_ca(store: Path | None, option: str | None) -> tuple[bytes, ...]:
+def _timestamp_ca(store: Path | str | None, option: str | None) -> tuple[bytes, ...]:
     """The CA certificates for timestamp tokens: ``--timestamp-ca``, else the settings'."""
     from archiver.config import load_settings, resolve_store, timestamp_ca_from
 
@@ -642,7 +706,7 @@ def _timestamp_ca(store: Path | None, option: str | None) -> tuple[bytes, ...]:
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @click.option(
     "--processes",
@@ -701,7 +765,7 @@ def audit(
 
     where = backend(processes, dask)
     the_store = _store(store_path or store)
-    ca = _timestamp_ca(the_store.root, timestamp_ca)
+    ca = _timestamp_ca(the_store.location, timestamp_ca)
     if premis_path:  # refused before anything is audited or written
         check_output(premis_path, the_store.root, force)
     with _progress("auditing", enabled=not as_json) as tick:
@@ -766,27 +830,45 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] 
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @click.option("--dry-run", is_flag=True, help="Only report what would be removed.")
+@click.option(
+    "--older-than",
+    type=click.FloatRange(0),
+    metavar="DAYS",
+    help="Object stores (s3://): remove uncommitted uploads (no bagit.txt) whose newest "
+    "object is older than DAYS.  [default: 1]",
+)
 @JSON_OPTION
-def clean(store_path: Path | None, store: Path | None, dry_run: bool, as_json: bool) -> None:
+def clean(
+    store_path: Path | str | None,
+    store: Path | str | None,
+    dry_run: bool,
+    older_than: float | None,
+    as_json: bool,
+) -> None:
     """Remove what killed captures left in the store's staging area, and report it.
 
     A capture builds its bag in STORE/.staging/ and moves it into the store in one step, so a
     killed capture never leaves a partial bag in the store, only its work folder there. This
     removes the work folders of captures that no longer run; those of running captures are
-    kept, and bags are never touched. Exit status 4 when a leftover cannot be removed.
+    kept, and bags are never touched. In an object store (s3://), it also removes uploads
+    that were never committed (a prefix with no bagit.txt) once older than --older-than DAYS;
+    a committed bag is never touched. Exit status 4 when a leftover cannot be removed.
 
     \b
     Examples:
       archiver clean /srv/archive
       archiver clean --dry-run --json
+      archiver clean s3://archive-bucket/news --older-than 2
     """
     from archiver.errors import StoreError
     from archiver.store.clean import clean_staging
 
-    report = clean_staging(_store(store_path or store), dry_run=dry_run)
+    report = clean_staging(
+        _store(store_path or store), dry_run=dry_run, older_than_days=older_than
+    )
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -805,7 +887,7 @@ def _print_clean(report: CleanReport) -> None:
         what = f"cannot remove ({item.error})" if item.error else verb
         say(f"{what} {item.path}  ({item.files} files, {item.size} bytes)")
     for path in report.active:
-        say(f"kept {path}  (its capture is still running)")
+        say(f"kept {path}  (its capture may still be running)")
     done = sum(not item.error for item in report.leftovers)
     say(f"{done} leftover(s) {verb}, {len(report.active)} in use, in {report.store}")
 
@@ -821,7 +903,7 @@ def catalogue() -> None:
 
 
 @catalogue.command(name="check", epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @JSON_OPTION
 def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) -> None:
@@ -829,8 +911,8 @@ def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) 
 
     Reports bags in the store but not in the catalogue (a capture stopped between landing its
     bag and cataloguing it), rows of bags no longer in the store, and audits the log has but
-    the catalogue lacks. Exit status 1 when they disagree: `archiver catalogue rebuild`
-    repairs it.
+    the catalogue lacks (and unchanged checks of capture --skip-unchanged the versions log
+    has). Exit status 1 when they disagree: `archiver catalogue rebuild` repairs it.
 
     \b
     Examples:
@@ -851,6 +933,8 @@ def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) 
             say(f"STALE {key} (catalogued, not in the store)")
         for key in report.audits_behind:
             say(f"AUDIT BEHIND {key} (the audit log has a later entry)")
+        if report.checks_behind:
+            say(f"CHECKS BEHIND {report.checks_behind} (unchanged checks the versions log has)")
         say(
             f"{report.bags} bag(s); {len(report.uncatalogued)} uncatalogued, "
             f"{len(report.stale)} stale, {len(report.audits_behind)} audit(s) behind"
@@ -859,7 +943,7 @@ def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) 
 
 
 @catalogue.command(name="rebuild", epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @click.option(
     "--processes",
@@ -894,12 +978,12 @@ def catalogue_rebuild(
         warn(f"cannot catalogue {line}")
     say(
         f"{report.bags} bag(s) catalogued, {report.removed} row(s) of vanished bags removed, "
-        f"{report.audits} last audit(s), in {report.store}"
+        f"{report.audits} last audit(s), {report.checks} unchanged check(s), in {report.store}"
     )
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("bag", type=click.Path(path_type=Path))
+@click.argument("bag", type=BAG)
 @file_option("--wacz", "wacz_path", "Write a WACZ 1.1.1 file (for ReplayWeb.page and pywb).")
 @file_option(
     "--oai-dc",
@@ -939,7 +1023,7 @@ def export(
 
 
 @cli.command(name="export-store", epilog=EXIT_CODES)
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @file_option(
     "--csv",
@@ -992,7 +1076,7 @@ def export_store(
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("bag", type=click.Path(path_type=Path))
+@click.argument("bag", type=BAG)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -1030,7 +1114,7 @@ def replay(bag: Path, port: int, as_json: bool) -> None:
 
 
 @cli.command(name="list")
-@click.argument("store_path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
 @click.option(
     "--since",
@@ -1112,7 +1196,7 @@ def _terminal_width() -> int | None:
 
 
 @cli.command()
-@click.argument("bag", type=click.Path(path_type=Path))
+@click.argument("bag", type=BAG)
 @STORE_OPTION
 @JSON_OPTION
 def show(bag: Path, store: Path | None, as_json: bool) -> None:
@@ -1124,15 +1208,131 @@ def show(bag: Path, store: Path | None, as_json: bool) -> None:
       archiver show archive/2016/11/19/2016-11-19_cnn_...
       archiver show BAG --json
     """
-    from archiver.store import store_of
     from archiver.store.inventory import bag_summary, show_lines
 
-    summary = bag_summary(bag, store_of(bag) or _store(store).root)
+    summary = bag_summary(bag, _store_of_bag(bag) or _store(store))
     if as_json:
         emit_json(summary.to_dict(captions=True))
         return
     for line in show_lines(summary):
         say(line)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("target", metavar="URL|BAG")
+@STORE_OPTION
+@JSON_OPTION
+def history(target: str, store: Path | None, as_json: bool) -> None:
+    """The versions of an article in the store, with what changed from each to the next.
+
+    TARGET is the article's URL, one of its bags, or its work identifier (urn:uuid:..., the
+    dcterms:isVersionOf of its bags). Each version: its number, capture time, title and bag,
+    and what changed since the version it replaces (title, metadata, text size and lines,
+    captions added, removed or changed, images changed); captures that found the article
+    unchanged (capture --skip-unchanged) are listed in their place. Reads only.
+
+    \b
+    Examples:
+      archiver history https://example.org/news/story.html
+      archiver history archive/2026/05/01/2026-05-01_example_... --json
+    """
+    from archiver.store.versions import history as work_history
+    from archiver.store.versions import history_lines
+
+    the_store, work, url = _work_of(target, store)
+    found = work_history(the_store, work, url)
+    if not found.from_catalogue:
+        _note_no_catalogue()
+    if as_json:
+        emit_json(found.to_dict())
+        return
+    for line in history_lines(found):
+        say(line)
+
+
+def _work_of(target: str, store: Path | None) -> tuple[Store, str, str | None]:
+    """The store, work identifier and URL (when given one) that ``history`` is asked about."""
+    from archiver.bagit.read import is_bag
+    from archiver.errors import NotABagError, UsageError
+    from archiver.store import store_of
+    from archiver.store.inventory import dublin_core_values
+    from archiver.works import work_at
+
+    if target.lower().startswith(("http://", "https://")):
+        try:
+            work = work_at(target)
+        except ValueError as exc:
+            raise UsageError(f"not a URL archiver can name a work by: {exc}",
+                             subject=target) from None
+        return _store(store), work.identifier, work.url
+    if target.lower().startswith("urn:uuid:"):
+        return _store(store), target.lower(), None
+    bag = Path(target)
+    if not is_bag(bag):
+        raise NotABagError("not a bag, an http(s) URL or a work identifier (urn:uuid:...)",
+                           subject=target)
+    works = dublin_core_values(bag).get("isVersionOf")
+    if not works:
+        raise UsageError(
+            "its Dublin Core record names no work it is a version of (dcterms:isVersionOf): "
+            "plain-text captures, and bags made before versions, have no history",
+            subject=target,
+        )
+    root = store_of(bag)
+    return (Store(root) if root else _store(store)), works[0], None
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("before", metavar="BAG1", type=click.Path(path_type=Path))
+@click.argument("after", metavar="BAG2", type=click.Path(path_type=Path))
+@JSON_OPTION
+def diff(before: Path, after: Path, as_json: bool) -> None:
+    """What changed from BAG1 to BAG2 (two versions of an article, usually).
+
+    The title and other Dublin Core values, the captions (added, removed, changed), the
+    captioned images (by the payload digest of their WARC records), then the text
+    (data/article.txt) as a unified diff. Reads both bags, never writes. Exit status 0
+    whether they differ or not.
+
+    \b
+    Examples:
+      archiver diff archive/2026/05/01/..._a1b2c3d4 archive/2026/05/02/..._e5f6a7b8
+      archiver diff BAG1 BAG2 --json
+    """
+    from archiver.access.versions import read_content
+    from archiver.changes import compare, diff_lines
+    from archiver.store.inventory import display_date, summarize
+
+    changes = compare(read_content(before), read_content(after))
+    sides = [summarize(bag, notes=True) for bag in (before, after)]
+    same_work = bool(sides[0].work) and sides[0].work == sides[1].work
+    if as_json:
+        emit_json({
+            "from": _diff_side(sides[0]),
+            "to": _diff_side(sides[1]),
+            "same_work": same_work,
+            **changes.to_dict(),
+        })
+        return
+    for label, side in zip(("From:", "To:"), sides, strict=True):
+        captured = display_date(side.captured) if side.captured else "time unknown"
+        say(f"{label:<5} {side.path}")
+        say(f"      {side.identifier or '-'}, captured {captured}: {side.title or '-'}")
+    if not same_work:
+        say("      (not two versions of one work)")
+    for line in diff_lines(changes):
+        say(line)
+
+
+def _diff_side(summary: Any) -> dict[str, Any]:
+    return {
+        "bag": str(summary.path),
+        "identifier": summary.identifier,
+        "title": summary.title,
+        "captured": summary.captured,
+        "work": summary.work,
+        "replaces": summary.replaces,
+    }
 
 
 def _note_no_catalogue() -> None:
@@ -1144,11 +1344,26 @@ def _note_no_catalogue() -> None:
     )
 
 
-def _store(path: Path | None) -> Store:
-    """The store named on the command line, or the configured default."""
+def _store(path: Path | str | None) -> Store:
+    """The store named on the command line, or the configured default (a folder, or an
+    object store's s3:// URL)."""
     from archiver.config import resolve_store
+    from archiver.store import open_store
 
-    return Store(resolve_store(path).value)
+    return open_store(resolve_store(path).value)
+
+
+def _store_of_bag(bag: Path | str) -> Store | None:
+    """The store a bag sits in: the folder around it that has a store's own folders, or the
+    object store of its URL's layout; None when there is none."""
+    from archiver.store import store_of
+
+    if isinstance(bag, str):
+        from archiver.store.objectstore import store_of_bag
+
+        return store_of_bag(bag)
+    root = store_of(bag)
+    return Store(root) if root is not None else None
 
 
 @cli.command()
@@ -1164,20 +1379,12 @@ def config(store: Path | None, as_json: bool) -> None:
       archiver config
       ARCHIVER_CONTACT_EMAIL=me@example.org archiver config --json
     """
-    from archiver.config import config_files, load_settings, resolve_store
+    from archiver.config import load_settings, resolve_store, settings_report
 
     where = resolve_store(store)
     settings = load_settings(where.value, {})
     if as_json:
-        emit_json(
-            {
-                "store": {"value": str(where.value), "origin": where.origin},
-                "files": [str(p) for p in config_files(where.value)],
-                "settings": {
-                    k: {"value": s.value, "origin": s.origin} for k, s in settings.items()
-                },
-            }
-        )
+        emit_json(settings_report(where, settings))
         return
     say(f"store: {where.value}  ({where.origin})")
     for key, setting in settings.items():

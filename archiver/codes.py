@@ -181,7 +181,8 @@ B012_MALFORMED = B012.error("Payload-Oxum {value!r} is not 'octets.count'")
 
 B013 = Code(
     "B013",
-    "a symbolic link or special file (FIFO, socket, device) in the bag; never followed",
+    "a symbolic link or special file (FIFO, socket, device) in the bag, or an object whose key "
+    "is no plain path inside it (`..`, `.`, an empty part); never followed or read",
 )
 B013_SPECIAL = B013.error("{what}: not followed or read; a bag must hold regular files only")
 

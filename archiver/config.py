@@ -33,6 +33,13 @@ A config file looks like::
     timestamp_required = false        # true: a bag that gets no token is not stored
     timestamp_ca = "/etc/archiver/tsa-ca.pem"       # validate/audit check tokens against it
 
+    [s3]
+    s3_endpoint_url = "https://minio.example.org:9000"  # an S3 API server other than AWS
+
+A store may be an ``s3://bucket/prefix`` URL (see :mod:`archiver.store.objectstore`): such a
+store has no ``archiver.toml`` of its own, so only the options, the environment and the
+user's config file apply to it.
+
 Every value is checked with the same bounds as the command-line option of the same name: a
 value out of bounds, of the wrong type, or (for text) with a line break or another control
 character is a :class:`~archiver.errors.UsageError` (exit status 2) naming the file or the
@@ -99,6 +106,7 @@ SPECS: dict[str, Spec] = {
     "timestamp_url": Spec("timestamp", str, text=URL),  # a TSA: stamp every new bag
     "timestamp_required": Spec("timestamp", bool, False),  # no token, no bag
     "timestamp_ca": Spec("timestamp", str),  # CA certificates (PEM) a TSA must chain to
+    "s3_endpoint_url": Spec("s3", str, text=URL),  # an S3 API server other than AWS
 }
 ORGANIZATION_KEYS = tuple(k for k, s in SPECS.items() if s.section == "organization")
 #: Command-line options whose name is not the setting's (``--KEY`` with dashes otherwise).
@@ -128,8 +136,11 @@ def user_config_file() -> Path:
     return home / ".config" / "archiver" / "config.toml"
 
 
-def config_files(store: Path) -> list[Path]:
-    """The config files consulted, highest precedence first."""
+def config_files(store: Path | str) -> list[Path]:
+    """The config files consulted, highest precedence first (an object store's URL has no
+    ``archiver.toml``: the user's file only)."""
+    if isinstance(store, str):
+        return [user_config_file()]
     return [store / "archiver.toml", user_config_file()]
 
 
@@ -145,24 +156,54 @@ def unreadable_user_config() -> str | None:
         return f"{path}: cannot read the user config file ({exc.strerror or exc}); ignored"
 
 
-def resolve_store(option: Path | None, env: Mapping[str, str] | None = None) -> Setting:
+def resolve_store(
+    option: Path | str | None, env: Mapping[str, str] | None = None
+) -> Setting:
     """The store to use: the option, ``ARCHIVER_STORE``, the user config's ``store``, or
-    ``./archive``."""
+    ``./archive``. The value is a folder's :class:`Path`, or an ``s3://`` URL kept as text."""
     env = os.environ if env is None else env
     if option is not None:
-        return Setting("store", Path(option), "option")
+        return Setting("store", _store_value(str(option), "--store"), "option")
     if env.get("ARCHIVER_STORE"):
-        return Setting("store", Path(_checked_path(env["ARCHIVER_STORE"], "ARCHIVER_STORE")),
-                       "environment")
+        value = _checked_path(env["ARCHIVER_STORE"], "ARCHIVER_STORE")
+        return Setting("store", _store_value(value, "ARCHIVER_STORE"), "environment")
     path = user_config_file()
-    value = _read_toml(path, optional=True).get("store")
-    if value:
-        return Setting("store", Path(_checked_path(value, str(path))).expanduser(), str(path))
+    configured = _read_toml(path, optional=True).get("store")
+    if configured:
+        found = _store_value(_checked_path(configured, str(path)), str(path))
+        return Setting("store", found.expanduser() if isinstance(found, Path) else found,
+                       str(path))
     return Setting("store", Path(DEFAULT_STORE), "default")
 
 
+def _store_value(value: str, origin: str) -> Path | str:
+    """A store's folder as a Path, or an object store's URL, checked, as text."""
+    if value.startswith("s3://"):
+        from archiver.s3 import parse_url
+
+        try:
+            return str(parse_url(value))
+        except UsageError as exc:
+            raise UsageError(f"store {exc.message}: {value!r}", subject=origin) from None
+    return Path(value)
+
+
+def s3_endpoint_url(env: Mapping[str, str] | None = None) -> str | None:
+    """The S3 endpoint archiver's settings name (``ARCHIVER_S3_ENDPOINT_URL``, else
+    ``s3_endpoint_url`` under ``[s3]`` in the user's config file); None leaves it to
+    botocore (``AWS_ENDPOINT_URL_S3``, ``AWS_ENDPOINT_URL``, the AWS config file, or AWS)."""
+    env = os.environ if env is None else env
+    spec = SPECS["s3_endpoint_url"]
+    value = env.get("ARCHIVER_S3_ENDPOINT_URL")
+    if value:
+        return str(_coerce("s3_endpoint_url", spec, value, "environment"))
+    path = user_config_file()
+    found = _settings_in(path, optional=True).get("s3_endpoint_url")
+    return str(_coerce("s3_endpoint_url", spec, found, str(path))) if found else None
+
+
 def load_settings(
-    store: Path, options: Mapping[str, Any], env: Mapping[str, str] | None = None
+    store: Path | str, options: Mapping[str, Any], env: Mapping[str, str] | None = None
 ) -> dict[str, Setting]:
     """Every known setting's effective value with its origin (``options``: None = not given).
 
@@ -357,3 +398,13 @@ def _read_toml(path: Path, optional: bool = False) -> dict[str, Any]:
         return tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"cannot read the config file: {exc}", subject=str(path)) from None
+
+
+def settings_report(where: Setting, settings: Mapping[str, Setting]) -> dict[str, Any]:
+    """What ``archiver config --json`` shows: the store, the files read, every setting with
+    its origin (plain data, for JSON)."""
+    return {
+        "store": {"value": str(where.value), "origin": where.origin},
+        "files": [str(p) for p in config_files(where.value)],
+        "settings": {k: {"value": s.value, "origin": s.origin} for k, s in settings.items()},
+    }

@@ -62,8 +62,13 @@ def build_dublin_core(
     *,
     title: str | None = None,
     warnings: tuple[MetadataWarning, ...] = (),
+    is_version_of: str | None = None,
+    replaces: str | None = None,
 ) -> DublinCore:
     """Describe ``article`` as captured by ``capture``: a record that can always be written.
+
+    ``is_version_of`` names the work this capture is a version of (see :mod:`archiver.works`)
+    and ``replaces`` the identifier of the version before it, when there is one.
 
     ``title`` (an archivist's override) wins over the title the source states; when neither
     exists a title is devised and marked as such. Every value is made writable on the way
@@ -99,6 +104,8 @@ def build_dublin_core(
                                     MAX_HEADINGS),
         relation=canonical if canonical != source else None,
         provenance=capture.provenance,
+        is_version_of=is_version_of,
+        replaces=replaces,
         parts=_parts(article, identifier, fix),
         warnings=tuple(fix.warnings),
     )
@@ -319,6 +326,8 @@ def to_xml(record: DublinCore) -> bytes:
     _dc(root, "type", record.type)
     _dc(root, "format", record.format)
     _dc(root, "relation", record.relation)
+    _term(root, "isVersionOf", record.is_version_of)
+    _term(root, "replaces", record.replaces)
     if record.table_of_contents:
         _term(root, "tableOfContents", " -- ".join(record.table_of_contents))
     _term(root, "provenance", record.provenance)

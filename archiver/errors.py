@@ -10,7 +10,8 @@ Exit statuses:
     1  a checked bag is invalid, or an audit found a failure
     2  usage error, or a path that is not a bag / not a store
     3  a source could not be captured (unreachable, HTTP error, unreadable, malformed)
-    4  the store could not be written (permissions, disk full, lock)
+    4  the store could not be written or reached (permissions, disk full, lock, object-store
+       credentials or endpoint)
     5  an export or replay could not be done (an output not writable, a port in use, a
        record that cannot be read)
     70 an internal error (a bug): please report it

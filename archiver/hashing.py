@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from io import FileIO
 from pathlib import Path
-from typing import Protocol
+from typing import Any, BinaryIO, Protocol, cast
 
 BLOCK_SIZE = 1024 * 1024
 SPLIT_THRESHOLD = 4 * 1024 * 1024  # files at least this big may hash on two threads
@@ -63,19 +63,43 @@ def digest_file(
     ``split`` lets a large file hash its costliest algorithm on a helper thread. Does not
     follow a symbolic link at ``path`` (raises ``OSError``).
     """
-    hashers: dict[str, Hasher] = {name: hashlib.new(name) for name in algorithms}
     fd, handle = _open_no_follow(path)
     with handle:
         size = os.fstat(fd).st_size
-        if split and len(hashers) > 1 and size >= SPLIT_THRESHOLD:
-            count = _read_split(handle, hashers, sink)
-        else:
-            count = _read_simple(handle, hashers, sink, size)
+        return digest_stream(handle, size, algorithms, sink=sink, split=split)
+
+
+class Readable(Protocol):
+    """What digesting needs of a stream: ``readinto`` (a file, or an object store's stream)."""
+
+    def readinto(self, buffer: Any, /) -> int | None: ...
+
+
+def digest_stream(
+    handle: Readable | BinaryIO,
+    size: int,
+    algorithms: Iterable[str] = BAG_ALGORITHMS,
+    *,
+    sink: Sink | None = None,
+    split: bool = False,
+) -> tuple[int, dict[str, str]]:
+    """Read ``handle`` to its end once; its byte count and hex digest for each algorithm.
+
+    ``size`` is what the stream is expected to hold (it sizes the buffer and decides whether
+    ``split`` applies); the digests are of what was read. ``sink`` and ``split`` as in
+    :func:`digest_file`.
+    """
+    hashers: dict[str, Hasher] = {name: hashlib.new(name) for name in algorithms}
+    reader = cast(Readable, handle)  # every binary file and object stream has readinto
+    if split and len(hashers) > 1 and size >= SPLIT_THRESHOLD:
+        count = _read_split(reader, hashers, sink)
+    else:
+        count = _read_simple(reader, hashers, sink, size)
     return count, {name: h.hexdigest() for name, h in hashers.items()}
 
 
 def _read_simple(
-    handle: FileIO, hashers: dict[str, Hasher], sink: Sink | None, size: int
+    handle: Readable, hashers: dict[str, Hasher], sink: Sink | None, size: int
 ) -> int:
     """Read in one thread, every hasher (and the sink) fed from one reused buffer."""
     # A buffer no larger than the file: small files are the common case in a store.
@@ -95,7 +119,7 @@ def _read_simple(
             update(chunk)
 
 
-def _read_split(handle: FileIO, hashers: dict[str, Hasher], sink: Sink | None) -> int:
+def _read_split(handle: Readable, hashers: dict[str, Hasher], sink: Sink | None) -> int:
     """Read in this thread; the costliest algorithm hashes the same blocks on a helper thread.
 
     Blocks circulate between the two threads through a small pool of buffers: the helper gives

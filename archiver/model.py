@@ -306,7 +306,7 @@ class FileFixity:
 class BagResult:
     """A bag that landed in the store."""
 
-    path: Path
+    path: Path | str  # a bag folder, or the s3:// URL of a bag in object storage
     identifier: str
     title: str
     captions: int
@@ -315,6 +315,8 @@ class BagResult:
     problems: tuple[CaptureProblem, ...] = ()  # what the capture could not fetch or do
     requisites: tuple[RequisiteTally, ...] = ()  # files the page needed, and those missing
     timestamp: Stamping | None = None  # what came of asking a TSA, when one was asked
+    work: str | None = None  # dcterms:isVersionOf: the work it is a version of
+    replaces: str | None = None  # dcterms:replaces: the version before it
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``capture --json``)."""
@@ -324,10 +326,38 @@ class BagResult:
             "title": self.title,
             "captions": self.captions,
             "valid": self.valid,
+            "work": self.work,
+            "replaces": self.replaces,
             "warnings": [w.as_dict() for w in self.warnings],
             "requisites": [t.as_dict() for t in self.requisites],
             "problems": [p.as_dict() for p in self.problems],
             "timestamp": self.timestamp.to_dict() if self.timestamp else None,
+        }
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A capture that found the article as its latest version has it (``capture
+    --skip-unchanged``): no bag was made; the check is logged in the store instead.
+
+    ``since`` is the latest version's bag, ``identifier`` its identifier; ``time`` when this
+    capture was made (ISO 8601, UTC).
+    """
+
+    source: str
+    work: str
+    since: Path
+    identifier: str
+    time: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``capture --json``: ``unchanged``)."""
+        return {
+            "source": self.source,
+            "work": self.work,
+            "unchanged_since": str(self.since),
+            "identifier": self.identifier,
+            "time": self.time,
         }
 
 
@@ -428,7 +458,7 @@ class TimestampVerdict:
 class ValidationReport:
     """Everything a validation found about one bag."""
 
-    bag: Path
+    bag: Path | str  # a bag folder, or the s3:// URL of a bag in object storage
     findings: tuple[Finding, ...] = ()
     files_checked: int = 0
     bytes_checked: int = 0
@@ -521,7 +551,7 @@ class BagAudit:
 class AuditReport:
     """What an audit of a store found."""
 
-    store: Path
+    store: Path | str  # a store folder, or an object store's s3:// URL
     started: str
     finished: str
     results: tuple[BagAudit, ...]
@@ -620,6 +650,8 @@ class DublinCore:
     table_of_contents: tuple[str, ...] = ()
     relation: str | None = None
     provenance: str | None = None  # how the bag's records came to archiver, if not fetched
+    is_version_of: str | None = None  # the work this is a version of (archiver.works)
+    replaces: str | None = None  # the identifier of the version before it in the store
     parts: tuple[PhotoPart, ...] = ()
     warnings: tuple[MetadataWarning, ...] = ()  # values normalised, shortened or left out
 

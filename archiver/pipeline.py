@@ -1,6 +1,10 @@
 """The whole capture job for one source: capture -> warc -> extract -> describe -> package ->
 verify -> store.
 
+Describing a web capture names the work it is a version of and the version it replaces
+(:mod:`archiver.works`, :mod:`archiver.store.versions`); with ``skip_unchanged``, an article
+its latest version holds unchanged stops before the package stage, and no bag is made.
+
 Each step is a call into the module that owns it; this module only sequences them and moves
 plain data between them. The clock is injected so tests control time, and so is a
 ``checkpoint`` called at each stage boundary (:data:`CHECKPOINTS`), which does nothing unless a
@@ -14,7 +18,7 @@ import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archiver.acquire import capture_source, without_credentials
@@ -26,8 +30,16 @@ from archiver.bagit.write import (
     write_bag,
     write_timestamp_token,
 )
-from archiver.describe import build_dublin_core, captions_document, check_dublin_core, to_xml
+from archiver.changes import compare, content_from
+from archiver.describe import (
+    build_dublin_core,
+    captions_document,
+    check_dublin_core,
+    read_dublin_core,
+    to_xml,
+)
 from archiver.errors import (
+    ArchiverError,
     BagBuildError,
     ExtractionError,
     MetadataError,
@@ -45,16 +57,19 @@ from archiver.model import (
     MetadataWarning,
     Stamping,
     TimestampOptions,
+    Unchanged,
     tally_requisites,
     utc_now,
 )
 from archiver.premis import PremisEvent, bag_events, premis_xml, timestamp_event
 from archiver.store import Store, bag_name
+from archiver.store.versions import Version, latest_version, record_unchanged
 from archiver.verify import second_opinion, validate_bag
 from archiver.verify.profile import ARCHIVER_PROFILE_ID
 from archiver.warc.index import write_cdxj_index
 from archiver.warc.write import WarcFile, warcinfo_fields
 from archiver.workers import CaptureWorkers, capture_workers, submit
+from archiver.works import work_of
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 # OS errors that mean the store's file system cannot take the bag (full, read-only, quota,
@@ -68,6 +83,12 @@ CHECKPOINTS = (
     "bag-written",  # manifests, bag-info, tag files (and a timestamp token) written, unchecked
     "before-rename",  # the bag is validated and synced, about to be renamed into the store
     "placed",  # the bag is in the store; the staging folder is not removed yet
+)
+
+
+#: Reached only when the store is an object store (between "before-rename" and "placed").
+UPLOAD_CHECKPOINTS = (
+    "uploading",  # an object of the bag is uploaded; its bagit.txt, the commit marker, not yet
 )
 
 
@@ -88,19 +109,23 @@ class CaptureOptions:
     max_bytes: int = MAX_SOURCE_BYTES
     fetch: FetchOptions = field(default_factory=FetchOptions)
     timestamp: TimestampOptions | None = None  # ask a TSA for a token over the bag
+    skip_unchanged: bool = False  # land no bag when the latest version holds the same article
     clock: Callable[[], datetime] = utc_now
     checkpoint: Callable[[str], None] = no_checkpoint
 
 
 def archive_source(
     source: str, store: Store, options: CaptureOptions, workers: CaptureWorkers | None = None
-) -> BagResult:
+) -> BagResult | Unchanged:
     """Capture ``source`` and land it in ``store`` as one validated bag; return where it is.
 
     On any error the staging folder is removed and nothing enters the store. A file system
     that cannot take the bag (full, read-only, over a size limit) is a :class:`StoreError`.
     ``workers`` (see :func:`archiver.workers.capture_workers`) are used when given, else
-    started for this capture if they would make it quicker.
+    started for this capture if they would make it quicker. With
+    ``options.skip_unchanged``, an article that its latest version in the store holds
+    unchanged lands no bag: :class:`Unchanged` says since which bag (and the check is
+    logged in the store, by this process when it catalogues its landings).
     """
     source = without_credentials(source)  # never written or shown with its password
     try:
@@ -134,7 +159,8 @@ def archive_capture(
         with store.staging() as work:
             capture = acquire(work)
             options.checkpoint("captured")
-            return _land(capture, work, store, options, None, article)
+            described = _describe(capture, store, options, None, article)
+            return _land(described, capture, work, store, options, None)
     except OSError as exc:
         if exc.errno not in STORE_ERRNOS:
             raise
@@ -146,41 +172,116 @@ def archive_capture(
 
 def _archive(
     source: str, store: Store, options: CaptureOptions, workers: CaptureWorkers | None
-) -> BagResult:
+) -> BagResult | Unchanged:
     with store.staging() as work:
         capture = capture_source(source, work, options.clock, options.max_bytes, options.fetch)
         options.checkpoint("captured")
-        return _land(capture, work, store, options, workers)
+        described = _describe(capture, store, options, workers)
+        if options.skip_unchanged:
+            unchanged = _unchanged(described, capture, store)
+            if unchanged is not None:
+                return unchanged
+        return _land(described, capture, work, store, options, workers)
 
 
-def _land(
+@dataclass(frozen=True)
+class _Described:
+    """A capture understood and described: its article, its Dublin Core record (and the
+    record's XML), and the version of the same work it replaces in the store, if any."""
+
+    article: Article
+    record: DublinCore
+    dc_xml: bytes
+    before: Version | None
+
+
+def _describe(
     capture: Capture,
-    work: Path,
     store: Store,
     options: CaptureOptions,
     workers: CaptureWorkers | None,
     article: Article | None = None,
-) -> BagResult:
-    """Extract, describe, package, verify and place one capture made in ``work``."""
+) -> _Described:
+    """Extract and describe one capture: the article, its work and the version before it."""
     warnings: tuple[MetadataWarning, ...] = ()
     if article is None:
         article, warnings = extract_article(capture, workers)
     article = link_photos(article, capture)
     identifier = f"urn:uuid:{uuid.uuid4()}"
+    work = work_of(capture, article)
+    before = None
+    if work is not None:
+        before, unknown = latest_version(store.root, work.identifier,
+                                         iso_moment(capture.captured_at))
+        if unknown:
+            warnings = (*warnings, MetadataWarning("replaces", "not sought", unknown))
     record = build_dublin_core(
-        article, capture, identifier, title=options.title, warnings=warnings
+        article, capture, identifier, title=options.title, warnings=warnings,
+        is_version_of=work.identifier if work else None,
+        replaces=before.identifier if before else None,
     )
     dc_xml = to_xml(record)
     problems = check_dublin_core(dc_xml)
     if problems:
         raise MetadataError(f"Dublin Core record invalid: {problems[0]}",
                             subject=capture.source)
+    return _Described(article, record, dc_xml, before)
+
+
+def _unchanged(described: _Described, capture: Capture, store: Store) -> Unchanged | None:
+    """The check that finds the article as its latest version holds it, or None (no version
+    before it, one that cannot be read, or any difference :func:`compare` sees).
+
+    The new version is compared as it would be read from its bag: its record's XML, its
+    captions document and text as they would be written, its images' payload digests as
+    recorded.
+    """
+    from archiver.access.versions import read_content
+
+    before, record = described.before, described.record
+    if before is None or before.identifier is None or record.is_version_of is None:
+        return None
+    try:
+        old = read_content(store.root / before.bag)
+    except ArchiverError:
+        return None  # cannot be compared: a new version lands
+    new = content_from(
+        read_dublin_core(described.dc_xml),
+        captions_document(described.article, record),
+        described.article.text().encode("utf-8"),
+        {r.record_id: r.payload_digest for r in capture.records},
+    )
+    if not compare(old, new).identical:
+        return None
+    result = Unchanged(capture.source, record.is_version_of, store.root / before.bag,
+                       before.identifier, iso_moment(capture.captured_at))
+    if store.catalogue_landings:  # this process is the coordinator: it logs the check
+        record_unchanged(store.root, result)
+    return result
+
+
+def iso_moment(moment: datetime) -> str:
+    """A moment as the PREMIS record and the logs write it: ``2026-05-01T10:00:00Z``."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _land(
+    described: _Described,
+    capture: Capture,
+    work: Path,
+    store: Store,
+    options: CaptureOptions,
+    workers: CaptureWorkers | None,
+) -> BagResult:
+    """Package, verify and place one described capture made in ``work``."""
+    article, record, dc_xml = described.article, described.record, described.dc_xml
+    identifier = record.identifier
     name = bag_name(record.date, record.publisher, record.title, identifier[-8:])
     bag_dir = work / name
     _write_payload(bag_dir, name, capture, article, record, options, workers)
     stamping = _finish_bag(bag_dir, capture, record, dc_xml, options, workers)
     options.checkpoint("before-rename")
-    final = store.place(bag_dir, name, record.date)
+    final = store.place(bag_dir, name, record.date, checkpoint=options.checkpoint)
     options.checkpoint("placed")
     return BagResult(
         final,
@@ -192,6 +293,8 @@ def _land(
         problems=capture.problems,
         requisites=tally_requisites(capture.requisites, capture.problems),
         timestamp=stamping,
+        work=record.is_version_of,
+        replaces=record.replaces,
     )
 
 

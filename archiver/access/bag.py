@@ -1,10 +1,12 @@
 """Reading a bag for access: its WARCs, its CDXJ index, its Dublin Core values, its article page.
 
 Shared by the exports (:mod:`archiver.access.wacz`, :mod:`archiver.access.oai_dc`) and the
-replay (:mod:`archiver.access.replay`). Reads only, and never through a link: every file is
+replay (:mod:`archiver.access.replay`). Reads only, through the bag-files seam
+(:func:`archiver.bagit.read.bag_files`): a bag folder never through a link (every file is
 opened by :func:`archiver.bagit.read.open_in_bag`, so a linked ``data/`` or ``metadata/`` is
-refused as much as a linked file. A bag that cannot serve (no WARC, a malformed index, an
-unsafe record) is an :class:`~archiver.errors.ArchiverError` naming the file, not a finding:
+refused as much as a linked file), a bag in object storage as streams of its objects. A bag
+that cannot serve (no WARC, a malformed index, an unsafe record) is an
+:class:`~archiver.errors.ArchiverError` naming the file, not a finding:
 checking bags is ``validate``'s job, which :func:`require_valid` asks before an export.
 """
 
@@ -12,11 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from lxml import etree
@@ -25,11 +25,11 @@ from archiver import codes
 from archiver.bagit.read import (
     MANIFEST_NAME,
     MAX_TAG_FILE_BYTES,
+    BagLike,
+    LocalBag,
+    bag_files,
     hash_name,
-    is_bag,
-    open_in_bag,
     parse_manifest,
-    read_in_bag,
 )
 from archiver.codes import Findings
 from archiver.describe import DC_NS, DCTERMS_NS, RECORD_NS
@@ -80,62 +80,68 @@ class Page:
         return line
 
 
-def require_bag(bag: Path) -> None:
-    """Raise :class:`NotABagError` unless ``bag`` is a bag folder."""
-    if not bag.exists():
-        raise NotABagError("no such bag", subject=str(bag))
-    if not is_bag(bag):
-        raise NotABagError("not a bag (no bagit.txt)", subject=str(bag))
+def require_bag(bag: BagLike) -> None:
+    """Raise :class:`NotABagError` unless ``bag`` is a bag (a folder with bagit.txt, or a
+    committed bag in object storage)."""
+    files = bag_files(bag)
+    if isinstance(files, LocalBag) and not files.root.exists():
+        raise NotABagError("no such bag", subject=files.location)
+    if not files.is_bag():
+        raise NotABagError("not a bag (no bagit.txt)", subject=files.location)
 
 
-def open_bag_file(bag: Path, relative: str) -> BinaryIO:
-    """A file of the bag opened for reading by :func:`~archiver.bagit.read.open_in_bag`
-    (never through a link), its problems as access errors.
+def open_bag_file(bag: BagLike, relative: str) -> BinaryIO:
+    """A file of the bag opened for reading through the bag-files seam (a folder's file by
+    :func:`~archiver.bagit.read.open_in_bag`, never through a link), its problems as access
+    errors.
 
     Raises :class:`NotABagError` when it is absent and :class:`InvalidBagError` when it is
     a link, on a linked folder, not a regular file, or unreadable.
     """
+    files = bag_files(bag)
     try:
-        return open_in_bag(bag, relative)
+        return files.open(relative)
     except FileNotFoundError:
-        raise NotABagError(f"not a web capture bag (no {relative})", subject=str(bag)) from None
+        raise NotABagError(
+            f"not a web capture bag (no {relative})", subject=files.location
+        ) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise InvalidBagError(f"{reason}: refused", subject=str(bag / relative)) from None
+        raise InvalidBagError(
+            f"{reason}: refused", subject=f"{files.location}/{relative}"
+        ) from None
 
 
-def bag_file(bag: Path, relative: str) -> Path:
-    """The path of a file of the bag once it is known to be regular and reached without links."""
-    with open_bag_file(bag, relative):
-        return bag / relative
-
-
-def bag_warcs(bag: Path) -> list[Path]:
-    """The bag's WARC files (``data/*.warc.gz`` and ``data/*.warc``), sorted by name."""
-    data = bag / "data"
-    if data.is_symlink():
-        raise InvalidBagError("a symbolic link: refused, never followed", subject=str(data))
-    try:
-        names = os.listdir(data)
-    except OSError:
-        names = []
-    found = sorted(name for name in names if name.endswith((".warc", ".warc.gz")))
+def bag_warcs(bag: BagLike) -> list[str]:
+    """The bag's WARC files (``data/*.warc.gz`` and ``data/*.warc``, bag-relative), sorted by
+    name, each checked to be a regular file reached without a link."""
+    files = bag_files(bag)
+    if isinstance(files, LocalBag) and (files.root / "data").is_symlink():
+        raise InvalidBagError(
+            "a symbolic link: refused, never followed", subject=str(files.root / "data")
+        )
+    tree = files.tree(Findings())
+    found = sorted(
+        path for path in {*tree.files, *tree.others}
+        if path.count("/") == 1 and path.startswith("data/")
+        and path.endswith((".warc", ".warc.gz"))
+    )  # fmt: skip
     if not found:
-        raise NotABagError("not a web capture bag (no WARC file in data/)", subject=str(bag))
-    return [bag_file(bag, f"data/{name}") for name in found]
+        raise NotABagError("not a web capture bag (no WARC file in data/)", subject=files.location)
+    for relative in found:
+        with open_bag_file(files, relative):
+            pass
+    return found
 
 
-def manifest_digests(bag: Path) -> dict[str, dict[str, str]]:
+def manifest_digests(bag: BagLike) -> dict[str, dict[str, str]]:
     """Every digest the bag's manifests and tag manifests give: {path: {hashlib name: hex}}.
 
     A tolerant reader (it reports nothing): for an export of a bag that validated, to pack
     only listed files and to check each against every digest listed for it as it is packed.
     """
-    names = sorted(
-        entry.name
-        for entry in os.scandir(bag)
-        if MANIFEST_NAME.match(entry.name) and entry.is_file(follow_symlinks=False)
-    )
+    files = bag_files(bag)
+    names = sorted(name for name in files.tree(Findings()).files if MANIFEST_NAME.match(name))
     digests: dict[str, dict[str, str]] = {}
     for name in names:
         algorithm = name.split("-", 1)[1].removesuffix(".txt").lower()
@@ -143,7 +149,7 @@ def manifest_digests(bag: Path) -> dict[str, dict[str, str]]:
         if computed is None:
             continue
         try:
-            data = read_in_bag(bag, name, MAX_TAG_FILE_BYTES)
+            data = files.read(name, MAX_TAG_FILE_BYTES)
         except OSError:
             continue
         text = data.decode("utf-8", "replace")
@@ -164,7 +170,7 @@ def listed_warcs(digests: Mapping[str, Mapping[str, str]]) -> list[str]:
     )
 
 
-def require_valid(bag: Path) -> None:
+def require_valid(bag: BagLike) -> None:
     """Raise :class:`InvalidBagError` unless the bag passes a full validation.
 
     Every manifest and tag manifest, every checksum, the profile and the content checks:
@@ -179,11 +185,11 @@ def require_valid(bag: Path) -> None:
         raise InvalidBagError(
             f"the bag is invalid, nothing exported: {errors[0].line()}{more} "
             "(archiver validate tells all)",
-            subject=str(bag),
+            subject=bag_files(bag).location,
         )
 
 
-def read_index(bag: Path, filenames: Iterable[str]) -> list[IndexEntry]:
+def read_index(bag: BagLike, filenames: Iterable[str]) -> list[IndexEntry]:
     """Parse the bag's CDXJ index, whose records must all lie in WARCs named in ``filenames``.
 
     Raises :class:`InvalidBagError` naming the line of a malformed entry or of an entry
@@ -191,7 +197,7 @@ def read_index(bag: Path, filenames: Iterable[str]) -> list[IndexEntry]:
     """
     allowed = set(filenames)
     entries = []
-    path = bag / INDEX_PATH
+    path = f"{bag_files(bag).location}/{INDEX_PATH}"
     with open_bag_file(bag, INDEX_PATH) as stream:
         for number, raw in enumerate(iter(lambda: stream.readline(_MAX_INDEX_LINE + 1), b""), 1):
             line = raw.decode("utf-8", "replace").strip()
@@ -200,7 +206,7 @@ def read_index(bag: Path, filenames: Iterable[str]) -> list[IndexEntry]:
             entry = _index_entry(line, len(raw) > _MAX_INDEX_LINE)
             if entry is None or entry.filename not in allowed:
                 problem = "malformed entry" if entry is None else "names a file not in the bag"
-                raise InvalidBagError(f"line {number}: {problem}", subject=str(path))
+                raise InvalidBagError(f"line {number}: {problem}", subject=path)
             entries.append(entry)
     return entries
 
@@ -232,7 +238,7 @@ def _optional_text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def record_values(bag: Path) -> tuple[dict[str, list[str]], Finding | None]:
+def record_values(bag: BagLike) -> tuple[dict[str, list[str]], Finding | None]:
     """The article-level Dublin Core values of the bag's record, and why there are none.
 
     Reads through :func:`~archiver.bagit.read.read_in_bag` and never raises for a bad bag:
@@ -241,7 +247,7 @@ def record_values(bag: Path) -> tuple[dict[str, list[str]], Finding | None]:
     safe, well-formed XML. The finding's path is bag-relative.
     """
     try:
-        data = read_in_bag(bag, DC_PATH, MAX_XML_BYTES)
+        data = bag_files(bag).read(DC_PATH, MAX_XML_BYTES)
     except FileNotFoundError:
         return {}, None
     except OSError as exc:
@@ -252,7 +258,7 @@ def record_values(bag: Path) -> tuple[dict[str, list[str]], Finding | None]:
         return {}, codes.D002_UNSAFE.finding(DC_PATH, problem=str(exc))
 
 
-def read_record_values(bag: Path) -> dict[str, list[str]]:
+def read_record_values(bag: BagLike) -> dict[str, list[str]]:
     """The article-level Dublin Core values of the bag's record; {} when it has none.
 
     For an export or a replay of one bag. Raises :class:`InvalidBagError` naming the record
@@ -260,7 +266,7 @@ def read_record_values(bag: Path) -> dict[str, list[str]]:
     """
     values, problem = record_values(bag)
     if problem is not None:
-        raise InvalidBagError(problem.message, subject=str(bag / DC_PATH))
+        raise InvalidBagError(problem.message, subject=f"{bag_files(bag).location}/{DC_PATH}")
     return values
 
 

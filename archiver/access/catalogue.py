@@ -48,14 +48,15 @@ def catalogue_row(bag: Path, store_root: Path) -> dict[str, str | int | None]:
 
 
 def catalogue_entry(
-    bag: Path, store_root: Path
+    bag: Path | str, store_root: Path, key: str | None = None
 ) -> tuple[dict[str, str | int | None], Finding | None]:
     """One bag's catalogue row, and the finding that says why its Dublin Core record could
     not be used (D001, D002; its path relative to the store), if so: the row then holds what
-    bag-info.txt says. Never raises for a bad bag."""
+    bag-info.txt says. ``key``: the bag's key when it is not a folder of ``store_root`` (a
+    bag in object storage). Never raises for a bad bag."""
     summary = summarize(bag)
     values, problem = record_values(bag)
-    key = store_key(bag, store_root)
+    key = key if key is not None else store_key(Path(bag), store_root)
     oxum = (summary.payload_oxum or "").partition(".")[0]
     row: dict[str, str | int | None] = {
         "identifier": summary.identifier,
@@ -79,7 +80,7 @@ class CatalogueResult:
     """What :func:`export_catalogue` wrote; ``from_catalogue`` False when the store has no
     catalogue and its bags were read one by one."""
 
-    store: Path
+    store: Path | str
     bags: int
     outputs: tuple[Path, ...]
     #: What the rows could not tell, paths relative to the store: the store's folders that
@@ -125,7 +126,7 @@ def export_catalogue(
             writers.append(stack.enter_context(_csv_writer(stream)))
         if xml_path is not None:
             stream = stack.enter_context(atomic_output(xml_path))
-            writers.append(stack.enter_context(_xml_writer(stream, store.root, created)))
+            writers.append(stack.enter_context(_xml_writer(stream, store.location, created)))
         entries, from_catalogue = _entries(store)
         for item in entries:
             if isinstance(item, Finding):
@@ -137,7 +138,7 @@ def export_catalogue(
             for write in writers:
                 write(row)
             count += 1
-    return CatalogueResult(store.root, count, outputs, tuple(problems), from_catalogue)
+    return CatalogueResult(store.location, count, outputs, tuple(problems), from_catalogue)
 
 
 Entry = tuple[dict[str, Any], Finding | None]
@@ -152,7 +153,10 @@ def _entries(store: Store) -> tuple[Iterator[Entry | Finding], bool]:
     catalogue = open_catalogue(store.root)
     if catalogue is None:
         walked = (
-            item if isinstance(item, Finding) else catalogue_entry(item, store.root)
+            item if isinstance(item, Finding)
+            else catalogue_entry(item, store.root)
+            if isinstance(item, Path)
+            else catalogue_entry(item, store.root, store.key_of(item))
             for item in store.scan()
         )
         return walked, False
@@ -193,11 +197,12 @@ def csv_cell(value: str | int | None) -> str | int:
 
 @contextlib.contextmanager
 def _xml_writer(
-    stream: IO[bytes], store_root: Path, created: str
+    stream: IO[bytes], store_root: Path | str, created: str
 ) -> Iterator[Callable[[Mapping[str, Any]], None]]:
     """Yield a function writing one ``<record>`` per row into a streamed ``<catalogue>``."""
     nsmap = {None: CATALOGUE_NS, "dc": DC_NS}
-    attributes = {"store": xml_text(str(store_root.resolve())), "created": created}
+    where = str(store_root.resolve()) if isinstance(store_root, Path) else store_root
+    attributes = {"store": xml_text(where), "created": created}
     with etree.xmlfile(stream, encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(f"{{{CATALOGUE_NS}}}catalogue", attributes, nsmap=nsmap):

@@ -26,7 +26,7 @@ from archiver.model import utc_now
 class ExportResult:
     """What :func:`export_bag` wrote."""
 
-    bag: Path
+    bag: Path | str
     wacz: WaczResult | None
     oai_dc: OaiDcResult | None
 
@@ -46,7 +46,7 @@ class ExportResult:
 
 
 def export_bag(
-    bag: Path,
+    bag: Path | str,
     *,
     wacz: Path | None = None,
     oai_dc: Path | None = None,

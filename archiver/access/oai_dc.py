@@ -43,6 +43,8 @@ DCTERMS_REFINES = {
     "extent": "format",
     "isPartOf": "relation",
     "isFormatOf": "relation",
+    "isVersionOf": "relation",
+    "replaces": "relation",
     "references": "relation",
     "rightsHolder": "rights",
     "license": "rights",
@@ -102,7 +104,7 @@ def check_oai_dc(data: bytes) -> list[str]:
         return [str(exc)]
 
 
-def export_oai_dc(bag: Path, output: Path, *, overwrite: bool = False) -> OaiDcResult:
+def export_oai_dc(bag: Path | str, output: Path, *, overwrite: bool = False) -> OaiDcResult:
     """Write the bag's Dublin Core record as an oai_dc document at ``output``.
 
     Raises :class:`InvalidBagError` when the bag does not validate, has no usable record, or
@@ -115,7 +117,7 @@ def export_oai_dc(bag: Path, output: Path, *, overwrite: bool = False) -> OaiDcR
     return write_oai_dc(output, oai_dc_document(bag))
 
 
-def oai_dc_document(bag: Path) -> bytes:
+def oai_dc_document(bag: Path | str) -> bytes:
     """The oai_dc document of a bag's Dublin Core record, checked against its schema.
 
     Raises :class:`InvalidBagError` when the bag has no usable record or the document is

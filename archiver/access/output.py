@@ -24,16 +24,18 @@ from archiver.errors import ExportError, UsageError
 from archiver.store import store_of
 
 
-def check_output(output: Path, source: Path, overwrite: bool) -> None:
-    """Refuse an output inside any bag or store, or inside ``source`` (the bag or store read).
+def check_output(output: Path, source: Path | str, overwrite: bool) -> None:
+    """Refuse an output inside any bag or store, or inside ``source`` (the bag or store read:
+    a folder, or the URL of one in object storage, which no local output can be inside).
 
     Bags and stores are never modified by an export; an existing file is replaced only with
     ``overwrite``. Raises :class:`UsageError` with one line naming the output.
     """
     if output.is_dir():
         raise UsageError("is a folder; give a file name", subject=str(output))
+    read = source.resolve() if isinstance(source, Path) else None
     for target in {output.resolve(), output.parent.resolve() / output.name}:
-        inside = _protected_folder(target, source.resolve())
+        inside = _protected_folder(target, read)
         if inside is not None:
             raise UsageError(
                 f"the output must not be inside a bag or a store ({inside} is never modified)",
@@ -43,9 +45,9 @@ def check_output(output: Path, source: Path, overwrite: bool) -> None:
         raise UsageError("already exists (--force replaces it)", subject=str(output))
 
 
-def _protected_folder(target: Path, source: Path) -> Path | None:
+def _protected_folder(target: Path, source: Path | None) -> Path | None:
     """The bag or store that ``target`` (a real path) would be written inside, if any."""
-    if target.is_relative_to(source):
+    if source is not None and target.is_relative_to(source):
         return source
     for folder in target.parents:
         if is_bag(folder) or is_bag_remains(folder):

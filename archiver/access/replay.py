@@ -47,7 +47,7 @@ from email.utils import format_datetime
 from http import HTTPStatus
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.util import is_hop_by_hop
@@ -56,14 +56,14 @@ from archiver.access.bag import (
     IndexEntry,
     Page,
     article_page,
-    bag_file,
     bag_warcs,
     first_value,
+    open_bag_file,
     read_index,
     read_record_values,
     require_bag,
 )
-from archiver.bagit.read import read_bag_info
+from archiver.bagit.read import BagFiles, BagLike, bag_files, read_bag_info
 from archiver.errors import ArchiverError, ReplayError
 from archiver.warc.read import StoredRecord
 from archiver.warc.read import open_record as read_record_at
@@ -143,22 +143,22 @@ class Body:
         self._stream.close()
 
 
-def open_record(warc: Path, offset: int) -> tuple[RecordHead, Body]:
-    """Read the heads of the record at ``offset`` in ``warc``; its body follows, unread.
+def open_record(warc: Path | BinaryIO, offset: int, name: str = "") -> tuple[RecordHead, Body]:
+    """Read the heads of the record at ``offset`` in ``warc`` (a path, or an open stream the
+    record then owns, ``name`` saying which WARC it is); its body follows, unread.
 
     Raises :class:`ReplayError` for data that is not a replayable WARC record.
     """
+    subject = name or str(warc)
     try:
         stored = read_record_at(warc, offset)
     except ValueError as exc:
-        raise ReplayError(
-            f"unreadable record at offset {offset}: {exc}", subject=str(warc)
-        ) from None
+        raise ReplayError(f"unreadable record at offset {offset}: {exc}", subject=subject) from None
     try:
         head = _head_of(stored)
     except ValueError as exc:
         stored.close()
-        raise ReplayError(f"record at offset {offset}: {exc}", subject=str(warc)) from None
+        raise ReplayError(f"record at offset {offset}: {exc}", subject=subject) from None
     return head, Body(stored, head.body_length)
 
 
@@ -208,14 +208,17 @@ class Response:
 class ReplayArchive:
     """One bag's records, looked up by URL through its CDXJ index."""
 
-    def __init__(self, bag: Path) -> None:
+    def __init__(self, bag: BagLike) -> None:
         """Read the bag's index; raises ``NotABagError`` or ``InvalidBagError``."""
-        require_bag(bag)
+        self.files: BagFiles = bag_files(bag)
+        require_bag(self.files)
         self.bag = bag
-        self._warcs = {path.name: path for path in bag_warcs(bag)}
-        self.entries = read_index(bag, self._warcs)
-        values = read_record_values(bag)
-        title = first_value(values, "title") or read_bag_info(bag).get("External-Description")
+        self._warcs = {path.removeprefix("data/") for path in bag_warcs(self.files)}
+        self.entries = read_index(self.files, self._warcs)
+        values = read_record_values(self.files)
+        title = first_value(values, "title") or read_bag_info(self.files).get(
+            "External-Description"
+        )
         self.page: Page = article_page(self.entries, first_value(values, "source"), title)
         self._by_url: dict[str, list[IndexEntry]] = {}
         self._by_digest: dict[str, IndexEntry] = {}
@@ -235,7 +238,7 @@ class ReplayArchive:
 
     def response(self, entry: IndexEntry) -> Response:
         """The recorded response of ``entry``, ready to serve. Raises :class:`ReplayError`."""
-        head, body = open_record(self._warc(entry.filename), entry.offset)
+        head, body = open_record(self._warc(entry.filename), entry.offset, self._name(entry))
         if head.record_type == "revisit":
             body.close()
             body = self._revisited_body(head, entry)
@@ -247,15 +250,21 @@ class ReplayArchive:
         original = self._by_digest.get(digest or "")
         if original is None:
             raise ReplayError(f"revisit of a payload not in this bag: {entry.url}")
-        _, body = open_record(self._warc(original.filename), original.offset)
+        _, body = open_record(
+            self._warc(original.filename), original.offset, self._name(original)
+        )
         return body
 
-    def _warc(self, name: str) -> Path:
-        """The WARC ``name``, checked again as each record is read: never through a link."""
+    def _warc(self, name: str) -> BinaryIO:
+        """The WARC ``name`` opened, checked again as each record is read: never through a
+        link (the record read from it closes it)."""
         try:
-            return bag_file(self.bag, f"data/{name}")
+            return open_bag_file(self.files, f"data/{name}")
         except ArchiverError as exc:
             raise ReplayError(exc.message, subject=exc.subject) from None
+
+    def _name(self, entry: IndexEntry) -> str:
+        return f"{self.files.location}/data/{entry.filename}"
 
 
 def url_key(url: str) -> str:
@@ -423,7 +432,7 @@ def index_page(archive: ReplayArchive) -> bytes:
         f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title}</title></head>\n"
         f"<body><h1>{title}</h1>\n<p>Captured {html.escape(page.ts)}:"
         f' <a href="{html.escape(replay_path(page.url))}">{html.escape(page.url)}</a></p>\n'
-        f"<p>From the bag {html.escape(archive.bag.name)}, every record:</p>\n"
+        f"<p>From the bag {html.escape(_name_of(archive.bag))}, every record:</p>\n"
         f"<ul>\n{rows}</ul></body></html>\n"
     ).encode()
 
@@ -563,6 +572,11 @@ def served_hosts(port: int) -> frozenset[str]:
     return frozenset(names)
 
 
-def open_replay(bag: Path, port: int = 0) -> ReplayServer:
+def _name_of(bag: BagLike) -> str:
+    """A bag's own name: its folder's, or the last part of its URL."""
+    return bag.name if isinstance(bag, Path) else bag_files(bag).location.rsplit("/", 1)[-1]
+
+
+def open_replay(bag: BagLike, port: int = 0) -> ReplayServer:
     """A replay server for ``bag`` on 127.0.0.1 (not yet serving: see ``serve_forever``)."""
     return ReplayServer(ReplayArchive(bag), port)

@@ -44,7 +44,7 @@ from archiver.access.bag import (
     require_valid,
 )
 from archiver.access.output import atomic_output, check_output
-from archiver.bagit.read import read_bag_info
+from archiver.bagit.read import BagLike, bag_files, read_bag_info
 from archiver.errors import InvalidBagError, NotABagError
 from archiver.model import utc_now
 
@@ -89,7 +89,7 @@ class WaczResult:
 
 
 def export_wacz(
-    bag: Path,
+    bag: Path | str,
     output: Path,
     *,
     overwrite: bool = False,
@@ -107,14 +107,19 @@ def export_wacz(
     return write_wacz(bag, output, clock=clock)
 
 
-def write_wacz(bag: Path, output: Path, *, clock: Callable[[], datetime] = utc_now) -> WaczResult:
+def write_wacz(
+    bag: BagLike, output: Path, *, clock: Callable[[], datetime] = utc_now
+) -> WaczResult:
     """Write the WACZ of a bag already checked (:func:`export_wacz` checks, then calls this)."""
+    bag = bag_files(bag)
     digests = manifest_digests(bag)
     warcs = listed_warcs(digests)
     if not warcs:
-        raise NotABagError("not a web capture bag (no WARC listed in a manifest)", subject=str(bag))
+        raise NotABagError(
+            "not a web capture bag (no WARC listed in a manifest)", subject=bag.location
+        )
     if INDEX_PATH not in digests:
-        raise NotABagError(f"not a web capture bag (no {INDEX_PATH} listed)", subject=str(bag))
+        raise NotABagError(f"not a web capture bag (no {INDEX_PATH} listed)", subject=bag.location)
     entries = read_index(bag, (w.removeprefix("data/") for w in warcs))
     values = read_record_values(bag)
     info = read_bag_info(bag)
@@ -148,7 +153,7 @@ def _zip_info(name: str, moment: datetime, compress: bool) -> zipfile.ZipInfo:
 def add_file(
     wacz: zipfile.ZipFile,
     name: str,
-    bag: Path,
+    bag: BagLike,
     relative: str,
     expected: Mapping[str, str],
     moment: datetime,
@@ -164,7 +169,7 @@ def add_file(
     hashers = {algorithm: hashlib.new(algorithm) for algorithm in {"sha256", *expected}}
     size = 0
     with open_bag_file(bag, relative) as src:
-        big = os.fstat(src.fileno()).st_size > _ZIP64_LIMIT
+        big = _size_of(src) > _ZIP64_LIMIT
         with wacz.open(info, "w", force_zip64=big) as dst:
             while chunk := src.read(_COPY_CHUNK):
                 for hasher in hashers.values():
@@ -176,9 +181,17 @@ def add_file(
             raise InvalidBagError(
                 f"differs from its {algorithm} manifest: the bag changed while it was exported "
                 "(archiver validate tells more)",
-                subject=str(bag / relative),
+                subject=f"{bag_files(bag).location}/{relative}",
             )
     return ZipResource(name, hashers["sha256"].hexdigest(), size)
+
+
+def _size_of(stream: Any) -> int:
+    """The size of an open file of a bag: a file's by fstat, an object's as its stream says."""
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (AttributeError, OSError, ValueError):
+        return int(getattr(stream, "size", 0) or 0)
 
 
 def add_bytes(wacz: zipfile.ZipFile, name: str, data: bytes, moment: datetime) -> ZipResource:

@@ -1,9 +1,10 @@
 """Fixity of a bag: hash every listed file once for all its algorithms, and compare.
 
 The role of this module is to plan which algorithms each file needs (every manifest that
-lists it), digest the files (:func:`archiver.hashing.digest_file`: one read per file, spread
-over threads, largest first), and report the files whose digests differ from their manifests.
-It reads files and writes nothing; what is listed and what is on disk come from
+lists it), digest the files (:func:`archiver.hashing.digest_stream`: one read per file, each
+opened through the bag's :class:`~archiver.bagit.read.BagFiles`, on disk or in object storage,
+spread over threads, largest first), and report the files whose digests differ from their
+manifests. It reads files and writes nothing; what is listed and what is on disk come from
 :mod:`archiver.bagit.read`.
 """
 
@@ -14,12 +15,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from archiver import codes
-from archiver.bagit.read import Manifest, is_payload_path, short
+from archiver.bagit.read import BagFiles, Manifest, is_payload_path, short
 from archiver.codes import Findings
-from archiver.hashing import Sink, digest_file
+from archiver.hashing import Sink, digest_stream
 
 # Given bag-info's labels and values and a bag-relative path about to be hashed: a consumer of
 # the file's bytes, or None.
@@ -49,7 +49,7 @@ def plan_hashing(located: Mapping[str, str], manifests: list[Manifest]) -> dict[
 
 
 def hash_files(
-    bag: Path,
+    bag: BagFiles,
     plan: Mapping[str, set[str]],
     sizes: Mapping[str, int],
     workers: int,
@@ -72,7 +72,10 @@ def hash_files(
 
     def digest(path: str) -> tuple[int, dict[str, str]]:
         split = workers > 1 and sizes.get(path, 0) > fair_share
-        return digest_file(bag / path, sorted(plan[path]), sink=sinks.get(path), split=split)
+        with bag.open(path) as handle:
+            return digest_stream(
+                handle, sizes.get(path, 0), sorted(plan[path]), sink=sinks.get(path), split=split
+            )
 
     for path, result in _in_order(digest, order, workers):
         try:

@@ -15,6 +15,14 @@ all go through them.
 :func:`read_bag_info` and :func:`read_manifest` are tolerant readers for code that only wants
 the values (the inventory, the exports): they report nothing and never raise for a bad bag.
 Findings are the B codes of :mod:`archiver.codes`.
+
+**The bag-files seam.** :class:`BagFiles` is what every reader of a bag needs of where the bag
+is, and nothing more: list its files with their sizes (:meth:`BagFiles.tree`), open one as a
+stream (:meth:`BagFiles.open`), read a small one whole within a limit (:meth:`BagFiles.read`).
+:class:`LocalBag` is a bag folder, read through the functions above (no link followed);
+:class:`archiver.bagit.remote.S3Bag` a bag in object storage. The checks, the audit, the
+inventory and the exports take a :class:`BagFiles` (or a folder's path, or an ``s3://`` URL,
+made into one by :func:`bag_files`), so there is one validator whatever holds the bag.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 from archiver import codes
@@ -365,12 +373,98 @@ def _describe_special(bag: Path, relative: str, mode: int) -> str:
     return "special file"
 
 
-def read_tag_file(bag: Path, relative: str, tree: Tree, findings: Findings) -> bytes | None:
+# --- The bag-files seam -----------------------------------------------------------------------
+
+
+class BagFiles(Protocol):
+    """A bag's files, read-only, wherever the bag is: what every reader of a bag needs.
+
+    ``location`` names the bag in messages and reports (a folder's path, an ``s3://`` URL).
+    Relative paths are bag-relative, ``/``-separated, without empty, ``.`` or ``..`` parts.
+    """
+
+    @property
+    def location(self) -> str:
+        """The bag's folder or URL, as shown to the user."""
+        ...
+
+    def is_bag(self) -> bool:
+        """True when the bag holds bagit.txt (see :func:`is_bag`); never raises."""
+        ...
+
+    def tree(self, findings: Findings) -> Tree:
+        """Every file with its size (and what cannot be read as a file, reported)."""
+        ...
+
+    def open(self, relative: str) -> BinaryIO:
+        """One regular file open as a stream; ``OSError`` as :func:`open_in_bag` raises it."""
+        ...
+
+    def read(self, relative: str, limit: int) -> bytes:
+        """One regular file's bytes, at most ``limit`` (:class:`TooLargeError` past it)."""
+        ...
+
+
+class LocalBag:
+    """A bag folder on this machine's disks: today's no-link reader behind the seam."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    @property
+    def location(self) -> str:
+        """The folder's path, as given."""
+        return str(self.root)
+
+    def is_bag(self) -> bool:
+        """See :func:`is_bag`."""
+        return is_bag(self.root)
+
+    def tree(self, findings: Findings) -> Tree:
+        """See :func:`walk_bag`."""
+        return walk_bag(self.root, findings)
+
+    def open(self, relative: str) -> BinaryIO:
+        """See :func:`open_in_bag`."""
+        return open_in_bag(self.root, relative)
+
+    def read(self, relative: str, limit: int) -> bytes:
+        """See :func:`read_in_bag`."""
+        return read_in_bag(self.root, relative, limit)
+
+    def __repr__(self) -> str:
+        return f"LocalBag({str(self.root)!r})"
+
+
+#: What names a bag to a reader: a folder, an ``s3://`` URL, or its files already opened.
+BagLike = Path | str | BagFiles
+
+
+def bag_files(bag: BagLike) -> BagFiles:
+    """The :class:`BagFiles` of a folder (a :class:`Path`, or its path as text), of an
+    ``s3://`` URL (:class:`archiver.bagit.remote.S3Bag`), or ``bag`` itself."""
+    if isinstance(bag, Path):
+        return LocalBag(bag)
+    if isinstance(bag, str):
+        if bag.startswith("s3://"):
+            from archiver.bagit.remote import S3Bag
+
+            return S3Bag(bag)
+        return LocalBag(Path(bag))
+    return bag
+
+
+def shown(files: BagFiles) -> Path | str:
+    """How a report names the bag: a folder's :class:`Path`, or the URL of a remote bag."""
+    return files.root if isinstance(files, LocalBag) else files.location
+
+
+def read_tag_file(bag: BagFiles, relative: str, tree: Tree, findings: Findings) -> bytes | None:
     """The bytes of a regular tag file, never through a link; None (and B021) when unreadable."""
     if relative not in tree.files:
         return None
     try:
-        return read_in_bag(bag, relative, MAX_TAG_FILE_BYTES)
+        return bag.read(relative, MAX_TAG_FILE_BYTES)
     except TooLargeError as exc:
         findings.add(codes.B021_TOO_LARGE, relative, size=exc.size, limit=exc.limit)
     except OSError as exc:
@@ -496,7 +590,7 @@ def _check_extra_lines(extra: list[str], findings: Findings) -> None:
 
 
 def load_bag_info(
-    bag: Path, tree: Tree, declaration: Declaration, findings: Findings
+    bag: BagFiles, tree: Tree, declaration: Declaration, findings: Findings
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Read bag-info.txt (package-info.txt before 0.96); it is optional."""
     name = "bag-info.txt"
@@ -544,14 +638,14 @@ def info_values(bag_info: Iterable[tuple[str, str]], label: str) -> list[str]:
     return [value for name, value in bag_info if name.casefold() == wanted]
 
 
-def read_bag_info(bag: Path) -> dict[str, str]:
+def read_bag_info(bag: BagLike) -> dict[str, str]:
     """bag-info.txt as a dict (the first value of a repeated label); {} when unreadable.
 
     A tolerant reader for code that wants the values (inventory, exports): it reports nothing,
     never raises for a bad bag, never follows a link, and reads at most :data:`MAX_INFO_BYTES`.
     """
     try:
-        data = read_in_bag(bag, "bag-info.txt", MAX_INFO_BYTES)
+        data = bag_files(bag).read("bag-info.txt", MAX_INFO_BYTES)
     except OSError:
         return {}
     text = data.decode("utf-8", errors="replace")
@@ -604,7 +698,7 @@ def normalise_path(raw: str) -> tuple[str | None, list[PathProblem]]:
 
 
 def load_manifests(
-    bag: Path, tree: Tree, declaration: Declaration, findings: Findings
+    bag: BagFiles, tree: Tree, declaration: Declaration, findings: Findings
 ) -> list[Manifest]:
     """Read and parse every manifest and tag manifest of the bag."""
     manifests = []
@@ -702,7 +796,7 @@ def _duplicate(
     findings.add(message, again.path, manifest=name, first=first.line, again=again.line)
 
 
-def read_manifest(bag: Path, algorithm: str = "sha256") -> dict[str, str]:
+def read_manifest(bag: BagLike, algorithm: str = "sha256") -> dict[str, str]:
     """The bag's payload manifest for ``algorithm`` as {path: hex digest}; {} when absent.
 
     A tolerant reader (percent-decoding, ``./`` and all, as the checks read it) that reports
@@ -710,7 +804,7 @@ def read_manifest(bag: Path, algorithm: str = "sha256") -> dict[str, str]:
     """
     name = f"manifest-{algorithm}.txt"
     try:
-        data = read_in_bag(bag, name, MAX_TAG_FILE_BYTES)
+        data = bag_files(bag).read(name, MAX_TAG_FILE_BYTES)
     except OSError:
         return {}
     text = data.decode("utf-8", errors="replace")
@@ -722,7 +816,7 @@ def read_manifest(bag: Path, algorithm: str = "sha256") -> dict[str, str]:
 
 
 def load_fetch(
-    bag: Path, tree: Tree, declaration: Declaration, findings: Findings
+    bag: BagFiles, tree: Tree, declaration: Declaration, findings: Findings
 ) -> list[FetchEntry]:
     """Read and parse fetch.txt when the bag has one."""
     data = read_tag_file(bag, "fetch.txt", tree, findings)

@@ -26,18 +26,21 @@ import re
 import stat
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from archiver import codes
 from archiver.bagit.fixity import SinkFactory, compare_digests, hash_files, plan_hashing
 from archiver.bagit.read import (
     MANIFEST_NAME,
     TIMESTAMP_TOKEN,
+    BagFiles,
+    BagLike,
     Declaration,
     FetchEntry,
+    LocalBag,
     Manifest,
     Tree,
+    bag_files,
     find_manifests,
     info_values,
     is_bag,
@@ -50,7 +53,6 @@ from archiver.bagit.read import (
     parse_declaration,
     read_tag_file,
     variant_key,
-    walk_bag,
 )
 from archiver.codes import Findings, display_path
 from archiver.errors import NotABagError
@@ -79,6 +81,7 @@ class BagitResult:
     has_fetch: bool
     files_checked: int
     bytes_checked: int
+    sizes: Mapping[str, int] = field(default_factory=dict)  # every regular file's size
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ class Metadata:
 
 
 def check_bagit(
-    bag: Path,
+    bag: BagLike,
     *,
     fast: bool = False,
     completeness_only: bool = False,
@@ -113,11 +116,11 @@ def check_bagit(
     ``sink_for(bag_info, path)`` may give, for a file about to be hashed, a consumer of its
     bytes (other checks that then need no second read).
     """
-    bag = Path(bag)
-    ensure_bag(bag)
+    files = bag_files(bag)
+    ensure_bag(files)
     findings = Findings()
-    tree = walk_bag(bag, findings)
-    parsed = read_metadata(bag, tree, findings)
+    tree = files.tree(findings)
+    parsed = read_metadata(files, tree, findings)
     comparison = locate_listed(parsed.manifests, tree, findings)
     check_disk_variants(tree, findings)
     report_system_files(tree, findings)
@@ -131,7 +134,7 @@ def check_bagit(
         if sink_for is not None:
             wanted = ((p, sink_for(parsed.bag_info, p)) for p in plan)
             sinks = {p: sink for p, sink in wanted if sink is not None}
-        digests = hash_files(bag, plan, tree.files, workers, findings, sinks)
+        digests = hash_files(files, plan, tree.files, workers, findings, sinks)
         changed = compare_digests(comparison.located, parsed.manifests, digests, findings)
         files_checked, bytes_checked = digests.files, digests.octets
     check_oxum(
@@ -147,12 +150,22 @@ def check_bagit(
     return _result(findings, parsed, tree, files_checked, bytes_checked)
 
 
-def ensure_bag(bag: Path) -> None:
+def ensure_bag(bag: BagLike) -> None:
     """Raise NotABagError unless ``bag`` is a bag, or the remains of one (data/, no bagit.txt).
 
     A folder with data/ but no bagit.txt is checked, so that its missing declaration can be
-    reported (B001) like any other damage.
+    reported (B001) like any other damage. A bag in object storage is one only once committed:
+    its bagit.txt written (see :mod:`archiver.bagit.remote`); a prefix without it is not.
     """
+    files = bag_files(bag)
+    if not isinstance(files, LocalBag):
+        if not files.is_bag():
+            raise NotABagError(
+                "not a bag: no bagit.txt (in object storage, an upload that was not committed)",
+                subject=files.location,
+            )
+        return
+    bag = files.root
     try:
         mode = os.stat(bag).st_mode
     except OSError as exc:
@@ -164,7 +177,7 @@ def ensure_bag(bag: Path) -> None:
         raise NotABagError("neither bagit.txt nor data/ found: not a BagIt bag", subject=str(bag))
 
 
-def read_metadata(bag: Path, tree: Tree, findings: Findings) -> Metadata:
+def read_metadata(bag: BagFiles, tree: Tree, findings: Findings) -> Metadata:
     """Read and check bagit.txt, data/, bag-info.txt, the manifests and fetch.txt."""
     declaration = parse_declaration(read_tag_file(bag, "bagit.txt", tree, findings), findings)
     if "data" not in tree.dirs:
@@ -213,6 +226,7 @@ def _result(
         has_fetch="fetch.txt" in tree.files or "fetch.txt" in tree.others,
         files_checked=files_checked,
         bytes_checked=bytes_checked,
+        sizes=tree.files,
     )
 
 

@@ -27,7 +27,15 @@ The other store-side jobs are its submodules:
 - :mod:`archiver.store.auditlog`: the append-only audit log;
 - :mod:`archiver.store.inventory`: what each bag holds (``list``, ``show``);
 - :mod:`archiver.store.catalogue`: the SQLite catalogue of bags and last audits;
-- :mod:`archiver.store.clean`: removing what killed captures left in the staging area.
+- :mod:`archiver.store.clean`: removing what killed captures left in the staging area;
+- :mod:`archiver.store.objectstore`: a store in object storage (``s3://bucket/prefix``), a
+  :class:`Store` whose bags are uploaded objects and whose own folders (staging, catalogue)
+  are in a local cache folder.
+
+The jobs above take a :class:`Store` and reach its bags only through :meth:`Store.scan`,
+:meth:`Store.bag_at`, :meth:`Store.key_of` and :attr:`Store.audit_log`, and each bag through
+the bag-files seam (:func:`archiver.bagit.read.bag_files`), so they serve both kinds.
+:func:`open_store` makes the right one from a folder or a URL.
 """
 
 from __future__ import annotations
@@ -39,14 +47,19 @@ import shutil
 import stat
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archiver import codes
 from archiver.bagit.read import MANIFEST_NAME, is_bag, is_bag_remains
 from archiver.codes import display_path
 from archiver.errors import NotABagError, StoreError
 from archiver.model import Finding, ValidationReport
+
+if TYPE_CHECKING:
+    from archiver.store.auditlog import FolderLog
 
 STAGING = ".staging"
 AUDIT_DIR = ".audit"
@@ -59,6 +72,8 @@ _OWN_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 class Store:
     """A folder of bags. Creating the object touches nothing on disk.
 
+    ``root`` is the folder of the store's own working data (``.staging``, ``.catalogue``),
+    which for this store holds the bags too; :attr:`location` names the store to the user.
     ``catalogue_landings`` (the default) catalogues each bag as it lands; a capture running
     on a cluster worker turns it off and leaves that to its coordinator.
     """
@@ -66,6 +81,30 @@ class Store:
     def __init__(self, root: Path, *, catalogue_landings: bool = True) -> None:
         self.root = root
         self.catalogue_landings = catalogue_landings
+
+    @property
+    def location(self) -> Path | str:
+        """The store as the user names it (a folder here; an object store's URL)."""
+        return self.root
+
+    def bag_at(self, key: str) -> Path | str:
+        """Where the bag of store-relative ``key`` is (a folder; a URL in object storage)."""
+        return self.root / key
+
+    def key_of(self, bag: Path | str) -> str:
+        """A bag's key: its path relative to the store, printable (as the audit log has it)."""
+        return display_path(Path(bag).relative_to(self.root).as_posix())
+
+    def has_bag(self, key: str) -> bool:
+        """Whether a bag (bagit.txt) is at ``key`` now."""
+        return is_bag(self.root / key)
+
+    @cached_property
+    def audit_log(self) -> FolderLog:
+        """The store's audit log (append-only, in ``.audit``)."""
+        from archiver.store.auditlog import FolderLog
+
+        return FolderLog(self.audit_dir)
 
     @property
     def staging_root(self) -> Path:
@@ -122,11 +161,19 @@ class Store:
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    def place(self, bag_dir: Path, name: str, date: str | None) -> Path:
+    def place(
+        self,
+        bag_dir: Path,
+        name: str,
+        date: str | None,
+        checkpoint: Callable[[str], None] | None = None,
+    ) -> Path | str:
         """Move a finished, validated bag from staging into its place with one rename.
 
         The shard folders are made as needed; one that is a symbolic link is refused
         (:class:`StoreError`): a bag landed through it would be invisible to ``audit``.
+        (``checkpoint`` is for stores that land a bag in steps: see
+        :meth:`archiver.store.objectstore.ObjectStore.place`.)
         """
         parent = self._shard(shard_for(date))
         try:
@@ -161,11 +208,11 @@ class Store:
             require_own_folder(folder)
         return folder
 
-    def bags(self) -> Iterator[Path]:
+    def bags(self) -> Iterator[Path | str]:
         """Every bag in the store, in sorted order (see :meth:`scan`)."""
-        return (item for item in self.scan() if isinstance(item, Path))
+        return (item for item in self.scan() if not isinstance(item, Finding))
 
-    def scan(self) -> Iterator[Path | Finding]:
+    def scan(self) -> Iterator[Path | str | Finding]:
         """Every bag in the store, and every problem met looking for them, in sorted order.
 
         A bag is a folder holding bagit.txt, or what remains of one that lost it
@@ -274,16 +321,31 @@ def _link_problem(path: Path, relative: str) -> Finding | None:
     return codes.S001_LINK.finding(relative, what=f"{what} ({target!r})")
 
 
-def resolve_bags(paths: list[Path]) -> list[Path | ValidationReport]:
+def open_store(location: Path | str, *, catalogue_landings: bool = True) -> Store:
+    """The store at a folder, or at an ``s3://bucket/prefix`` URL (an object store)."""
+    if isinstance(location, str) and location.startswith("s3://"):
+        from archiver.store.objectstore import ObjectStore
+
+        return ObjectStore(location, catalogue_landings=catalogue_landings)
+    return Store(Path(location), catalogue_landings=catalogue_landings)
+
+
+def resolve_bags(paths: list[Path | str]) -> list[Path | str | ValidationReport]:
     """Expand each path: a bag stays itself, a store becomes every bag in it.
 
     A problem of a store's folders (S001, S002) comes as an invalid report about the folder
     concerned, in its place. A folder that lost its bagit.txt but looks like a bag stays
     itself, so that its check reports B001. Raises :class:`NotABagError` for a path that is
-    neither a bag nor a store (a folder with no bag, and no problem, inside).
+    neither a bag nor a store (a folder with no bag, and no problem, inside). An ``s3://``
+    URL is a committed bag (its bagit.txt is there) or an object store.
     """
-    found: list[Path | ValidationReport] = []
+    found: list[Path | str | ValidationReport] = []
     for path in paths:
+        if isinstance(path, str):
+            from archiver.store.objectstore import resolve_remote
+
+            found.extend(resolve_remote(path))
+            continue
         if is_bag(path) or is_bag_remains(path):
             found.append(path)
         elif os.path.isdir(path):
@@ -298,12 +360,13 @@ def resolve_bags(paths: list[Path]) -> list[Path | ValidationReport]:
     return found
 
 
-def _as_target(root: Path, item: Path | Finding) -> Path | ValidationReport:
+def _as_target(root: Path | str, item: Path | str | Finding) -> Path | str | ValidationReport:
     """A bag, or a store finding as the report of the folder it concerns."""
-    if isinstance(item, Path):
+    if not isinstance(item, Finding):
         return item
     concerned = Finding(item.code, item.severity, "", item.message)
-    return ValidationReport(bag=root / item.path, findings=(concerned,), checks=("store",))
+    where = f"{root}/{item.path}" if isinstance(root, str) else root / item.path
+    return ValidationReport(bag=where, findings=(concerned,), checks=("store",))
 
 
 def shard_for(date: str | None) -> Path:

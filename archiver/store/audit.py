@@ -29,6 +29,7 @@ never inside a bag or the store, and over an existing file only when asked to.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from collections import Counter
@@ -44,7 +45,6 @@ from archiver.cluster import Backend
 from archiver.errors import ArchiverError
 from archiver.model import AuditReport, BagAudit, FileFixity, Finding, TimestampVerdict, utc_now
 from archiver.store import Store
-from archiver.store.auditlog import append_entries, read_entries
 from archiver.store.catalogue import catalogue_for_audit
 from archiver.store.selection import future_dated, plan_audit, select_bags
 from archiver.verify import validate_bag
@@ -81,12 +81,16 @@ def check_for_audit(
 ) -> Checked | None:
     """Worker task: one bag's full check; None when nothing is there any more (it vanished).
 
+    ``path`` is a bag folder, or a bag's ``s3://`` URL (gone when its bagit.txt is).
     Never raises: a bag that cannot be checked (it stopped being a bag meanwhile) is a failure.
     """
-    if not os.path.lexists(path):
+    from archiver.bagit.read import LocalBag, bag_files
+
+    files = bag_files(path)
+    if not (os.path.lexists(path) if isinstance(files, LocalBag) else files.is_bag()):
         return None
     try:
-        report = validate_bag(Path(path), workers=threads, timestamp_ca=timestamp_ca)
+        report = validate_bag(files, workers=threads, timestamp_ca=timestamp_ca)
     except ArchiverError as exc:  # no longer a bag: it went away during the audit
         return False, 0, 0, (codes.B021_FILE.finding("", reason=exc.message),), None
     return (report.valid, report.files_checked, report.bytes_checked, report.errors,
@@ -115,7 +119,8 @@ def audit_store(
     store.require_existing()
     started = clock()
     where = where or Backend(max(1, processes or os.cpu_count() or 1))
-    with catalogue_for_audit(store.root) as updates:
+    log = store.audit_log
+    with catalogue_for_audit(store.root) as updates, _flushed(log):
         plan = plan_audit(
             store, updates.catalogue, started, older_than_days, sample, rng or random.Random()
         )
@@ -143,14 +148,14 @@ def audit_store(
                 previous.get("outcome"),
                 stamp,
             )
-            append_entries(store.audit_dir, [outcome.log_entry()])
+            log.append([outcome.log_entry()])
             updates.audited(outcome.log_entry())
             results.append(outcome)
             if progress:
                 progress(n, len(plan.chosen))
     vanished = tuple(sorted({*plan.vanished, *gone}))
     return AuditReport(
-        store.root,
+        store.location,
         _iso(started),
         _iso(clock()),
         tuple(results),
@@ -159,6 +164,16 @@ def audit_store(
         plan.problems,
         plan.future_dated,
     )
+
+
+@contextlib.contextmanager
+def _flushed(log: Any) -> Iterator[None]:
+    """Write what the log still keeps when the audit ends, however it ends (before the
+    catalogue takes its last outcomes: the log comes first)."""
+    try:
+        yield
+    finally:
+        log.flush()
 
 
 def bounded_failures(failures: tuple[Finding, ...]) -> tuple[Finding, ...]:
@@ -175,7 +190,7 @@ def bounded_failures(failures: tuple[Finding, ...]) -> tuple[Finding, ...]:
 
 
 def _run_checks(
-    chosen: dict[str, Path], where: Backend, timestamp_ca: tuple[bytes, ...] = ()
+    chosen: dict[str, Path | str], where: Backend, timestamp_ca: tuple[bytes, ...] = ()
 ) -> Iterator[tuple[str, Checked | None]]:
     """Check bags on ``where``; yield (store key, what the check found) as each completes.
 
@@ -200,7 +215,7 @@ def audit_premis(store: Store) -> bytes:
     """The store's whole audit history as PREMIS fixity-check events."""
     from archiver.premis import premis_xml  # lxml: only for this export
 
-    entries = list(read_entries(store.audit_dir))
+    entries = list(store.audit_log.entries())
     bags = sorted({_xml_safe(e["bag"]) for e in entries})
     objects = tuple(FileFixity(bag, 0, ()) for bag in bags)
     events = tuple(_fixity_event(entry) for entry in entries)

@@ -1,6 +1,8 @@
 """The store's audit log: one JSON object per line, appended, never rewritten.
 
-Lives at ``<store>/.audit/audit-log.jsonl``, outside every bag. Each append takes an exclusive
+Lives at ``<store>/.audit/audit-log.jsonl``, outside every bag. The store's other log, of
+``capture --skip-unchanged``'s checks (:mod:`archiver.store.versions`), is kept beside it the
+same way (``name``). Each append takes an exclusive
 ``flock`` on the file, writes whole lines, flushes and fsyncs, so two audits appending at once
 interleave whole entries and a crash loses at most the entry being written. A line left torn
 by such a crash is ended before the next append, so the next entry starts on a line of its
@@ -41,9 +43,9 @@ _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NO_FOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK  # O_NONBLOCK: a FIFO never blocks
 
 
-def log_path(audit_dir: Path) -> Path:
-    """The audit log file in a store's audit folder."""
-    return audit_dir / LOG_NAME
+def log_path(audit_dir: Path, name: str = LOG_NAME) -> Path:
+    """The audit log file (or another log ``name`` kept beside it) in a store's audit folder."""
+    return audit_dir / name
 
 
 def encode_entries(entries: Iterable[dict[str, Any]]) -> bytes:
@@ -52,8 +54,11 @@ def encode_entries(entries: Iterable[dict[str, Any]]) -> bytes:
     return "".join(lines).encode("utf-8", "backslashreplace")
 
 
-def append_entries(audit_dir: Path, entries: Iterable[dict[str, Any]]) -> None:
-    """Append entries under an exclusive lock, fsynced before returning.
+def append_entries(
+    audit_dir: Path, entries: Iterable[dict[str, Any]], name: str = LOG_NAME
+) -> None:
+    """Append entries under an exclusive lock, fsynced before returning (to the audit log, or
+    to the log ``name`` beside it, kept the same way: the versions log).
 
     Raises :class:`StoreError` when the log cannot be written (read-only store, disk full), or
     when the audit folder or the log is a symbolic link or not what it should be.
@@ -68,17 +73,18 @@ def append_entries(audit_dir: Path, entries: Iterable[dict[str, Any]]) -> None:
         raise StoreError(
             f"cannot create the audit folder: {exc.strerror or exc}", subject=str(audit_dir)
         ) from None
-    with _opened_log(audit_dir, os.O_RDWR | os.O_APPEND | os.O_CREAT) as fd:
+    with _opened_log(audit_dir, os.O_RDWR | os.O_APPEND | os.O_CREAT, name) as fd:
         try:
             _append_locked(fd, data)
         except OSError as exc:
             raise StoreError(
-                f"cannot append to the audit log: {exc.strerror or exc}", subject=str(audit_dir)
+                f"cannot append to the {_label(name)}: {exc.strerror or exc}",
+                subject=str(audit_dir),
             ) from None
 
 
 @contextlib.contextmanager
-def _opened_log(audit_dir: Path, flags: int) -> Iterator[int]:
+def _opened_log(audit_dir: Path, flags: int, name: str = LOG_NAME) -> Iterator[int]:
     """The log opened through its folder, neither followed through a link; StoreError if so.
 
     Yields -1 when reading and there is no log (or no folder) yet.
@@ -97,16 +103,16 @@ def _opened_log(audit_dir: Path, flags: int) -> Iterator[int]:
         ) from None
     try:
         try:
-            fd = os.open(LOG_NAME, flags | _NO_FOLLOW, 0o644, dir_fd=folder)
+            fd = os.open(name, flags | _NO_FOLLOW, 0o644, dir_fd=folder)
         except FileNotFoundError:
             yield -1
             return
         except OSError as exc:
-            raise _log_refused(log_path(audit_dir), exc) from None
+            raise _log_refused(log_path(audit_dir, name), exc) from None
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise StoreError("the audit log is not a regular file",
-                                 subject=str(log_path(audit_dir)))
+                raise StoreError(f"the {_label(name)} is not a regular file",
+                                 subject=str(log_path(audit_dir, name)))
             yield fd
         finally:
             os.close(fd)
@@ -121,7 +127,13 @@ def _log_refused(path: Path, exc: OSError) -> StoreError:
             "is a symbolic link; archiver never follows links among the store's own files",
             subject=str(path),
         )
-    return StoreError(f"cannot open the audit log: {exc.strerror or exc}", subject=str(path))
+    return StoreError(f"cannot open the {_label(path.name)}: {exc.strerror or exc}",
+                      subject=str(path))
+
+
+def _label(name: str) -> str:
+    """How a log is named in a message."""
+    return name.removesuffix(".jsonl").replace("-", " ")  # "audit log", "versions log"
 
 
 def _append_locked(fd: int, data: bytes) -> None:
@@ -136,19 +148,20 @@ def _append_locked(fd: int, data: bytes) -> None:
     os.fsync(fd)
 
 
-def read_entries(audit_dir: Path) -> Iterator[dict[str, Any]]:
+def read_entries(audit_dir: Path, name: str = LOG_NAME) -> Iterator[dict[str, Any]]:
     """Every well-formed entry, oldest first; a torn, garbled or over-long line is skipped.
 
     Raises :class:`StoreError` when the audit folder or the log is a symbolic link.
     """
-    with _opened_log(audit_dir, os.O_RDONLY) as fd:
+    with _opened_log(audit_dir, os.O_RDONLY, name) as fd:
         if fd < 0:
             return
         with os.fdopen(os.dup(fd), "rb") as handle:
-            yield from _entries(handle)
+            yield from entries_of(handle)
 
 
-def _entries(handle: BinaryIO) -> Iterator[dict[str, Any]]:
+def entries_of(handle: BinaryIO) -> Iterator[dict[str, Any]]:
+    """The well-formed entries of a log's lines (torn, garbled or over-long lines skipped)."""
     for raw in bounded_lines(handle, MAX_LINE_BYTES):
         if raw is None:
             continue
@@ -166,3 +179,29 @@ def last_entries(audit_dir: Path) -> dict[str, dict[str, Any]]:
     for entry in read_entries(audit_dir):
         latest[str(entry["bag"])] = entry
     return latest
+
+
+class FolderLog:
+    """The audit log of a store folder, as the audit and the inventory use it.
+
+    An object store keeps its log otherwise (:class:`archiver.store.objectstore.ObjectLog`),
+    behind the same four methods.
+    """
+
+    def __init__(self, audit_dir: Path) -> None:
+        self.audit_dir = audit_dir
+
+    def append(self, entries: Iterable[dict[str, Any]]) -> None:
+        """Append entries, each durable (fsynced) before this returns."""
+        append_entries(self.audit_dir, entries)
+
+    def flush(self) -> None:
+        """Nothing to do: every append is already durable."""
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """Every well-formed entry, oldest first."""
+        return read_entries(self.audit_dir)
+
+    def last_entries(self) -> dict[str, dict[str, Any]]:
+        """The latest entry for each bag."""
+        return last_entries(self.audit_dir)

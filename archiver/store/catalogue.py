@@ -6,11 +6,14 @@ audit log the record of audits: everything here can be rebuilt from them
 (:func:`rebuild`), and :func:`check` says where the two disagree. With it, ``list``, ``show``,
 ``export-store`` and ``audit --older-than/--sample`` answer without walking the store.
 
-Two tables: ``bags`` (one row per bag in the store: what ``list``/``show``/``export-store``
-tell of it, read from its tag files when it landed) and ``audits`` (the last audit-log entry of
-each bag ever audited, present or not). It is written by one coordinating process at a time
-per job (the capture that landed a bag, the audit, the rebuild), in WAL mode with a busy
-timeout, so concurrent captures and audits all get their rows in while readers go on reading.
+Three tables: ``bags`` (one row per bag in the store: what ``list``/``show``/``export-store``
+tell of it, read from its tag files when it landed, with the work it is a version of and the
+version it replaces, from its Dublin Core record), ``audits`` (the last audit-log entry of
+each bag ever audited, present or not) and ``checks`` (every ``capture --skip-unchanged`` that
+found an article unchanged, from the versions log beside the audit log). It is written by one
+coordinating process at a time per job (the capture that landed a bag, the audit, the rebuild),
+in WAL mode with a busy timeout, so concurrent captures and audits all get their rows in while
+readers go on reading.
 
 A store gets its catalogue when its first capture makes the store (an empty store), or from
 ``archiver catalogue rebuild`` (a store from before catalogues). A crash between a bag's
@@ -29,7 +32,7 @@ import os
 import sqlite3
 import stat
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,8 +72,15 @@ AUDIT_COLUMNS = (
     "time", "outcome", "files_checked", "bytes_checked", "failures",
     "timestamp_time", "timestamp_verdict",
 )  # fmt: skip
+#: ``capture --skip-unchanged``'s checks, as the versions log has them (every one, in order).
+CHECK_COLUMNS = ("time", "work", "bag", "identifier", "source")
 #: Changes whenever the columns do: a catalogue of another layout is rebuilt, not misread.
-SCHEMA = "archiver-catalogue/4 " + ",".join(BAG_COLUMNS) + ";" + ",".join(AUDIT_COLUMNS)
+SCHEMA = (
+    "archiver-catalogue/5 " + ",".join(BAG_COLUMNS) + ";" + ",".join(AUDIT_COLUMNS)
+    + ";" + ",".join(CHECK_COLUMNS)
+)
+#: What a version is, in ``versions``' rows.
+VERSION_COLUMNS = ("bag", "identifier", "work", "replaces", "captured", "title")
 
 
 def catalogue_path(store_root: Path) -> Path:
@@ -78,12 +88,16 @@ def catalogue_path(store_root: Path) -> Path:
     return store_root / CATALOGUE_DIR / CATALOGUE_NAME
 
 
-def bag_key(bag: Path, store_root: Path) -> str | None:
+def bag_key(bag: Path | str, store_root: Path | Any) -> str | None:
     """A bag's key in the catalogue: its path relative to the store (as the audit log names
     it). None for a name that is not UTF-8 (bytes a file system allows and SQLite cannot
     hold): such a bag is never catalogued, and is found by walking (``audit``, a listing
-    without a catalogue)."""
-    key = bag.relative_to(store_root).as_posix()
+    without a catalogue). ``store_root`` is the store's folder, or the store itself (an
+    object store names its bags by URL)."""
+    if isinstance(store_root, Path):
+        key = Path(bag).relative_to(store_root).as_posix()
+    else:
+        key = store_root.key_of(bag)
     try:
         key.encode("utf-8")
     except UnicodeEncodeError:
@@ -103,7 +117,7 @@ class BagRow:
         return _summary(store_root, self.bag, self.values, audit)
 
 
-def describe_bag(bag: Path, key: str) -> BagRow:
+def describe_bag(bag: Path | str, key: str) -> BagRow:
     """Read one bag's row from its tag files (runs wherever the bag is readable).
 
     What ``show`` tells (the PREMIS notes too) and what ``export-store`` needs: why the Dublin
@@ -131,6 +145,15 @@ def describe_bag(bag: Path, key: str) -> BagRow:
     return BagRow(key, values)
 
 
+def _utf8(key: str) -> bool:
+    """True for a key SQLite can hold (names that are not UTF-8 are never catalogued)."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def record_problem(values: dict[str, Any]) -> Finding | None:
     """The finding a row keeps on its bag's Dublin Core record (D001, D002), its path made
     store-relative as ``export-store`` reports it; None when the record was fine."""
@@ -147,12 +170,16 @@ def record_problem(values: dict[str, Any]) -> Finding | None:
 
 
 def describe_task(item: tuple[str, str]) -> BagRow | None:
-    """Worker side of a rebuild: (bag path, key) to its row, or None if it is no bag now."""
-    from archiver.bagit.read import is_bag, is_bag_remains
+    """Worker side of a rebuild: (bag path or URL, key) to its row, or None if it is no bag
+    now."""
+    from archiver.bagit.read import LocalBag, bag_files, is_bag_remains
 
     path, key = item
-    here = Path(path)
-    return describe_bag(here, key) if is_bag(here) or is_bag_remains(here) else None
+    files = bag_files(path)
+    if isinstance(files, LocalBag):
+        here = files.root
+        return describe_bag(here, key) if files.is_bag() or is_bag_remains(here) else None
+    return describe_bag(path, key) if files.is_bag() else None
 
 
 # --- Opening ------------------------------------------------------------------------------------
@@ -224,8 +251,14 @@ class Catalogue:
         audit = dict(zip(AUDIT_COLUMNS, found[len(BAG_COLUMNS) :], strict=True))
         return BagRow(key, values), (audit if audit["time"] is not None else None)
 
-    def summaries(self, query: BagQuery | None = None) -> Iterator[BagSummary]:
-        """The bags matching ``query`` (all by default), in store order, as ``list`` shows them."""
+    def summaries(
+        self, query: BagQuery | None = None, *, bags_at: str | None = None
+    ) -> Iterator[BagSummary]:
+        """The bags matching ``query`` (all by default), in store order, as ``list`` shows them.
+
+        ``bags_at``: the URL the bags are under when they are not in the catalogue's store
+        folder (an object store).
+        """
         query = query or BagQuery()
         where, params = query.sql()
         columns = ", ".join(f"b.{c}" for c in _LIST_FIELDS)
@@ -248,7 +281,10 @@ class Catalogue:
             # every field is set, exactly as __init__ would.
             summary = make(BagSummary)
             fields = summary.__dict__
-            fields.update(zip(names, (Path(root, found[0]), *found[1:]), strict=True))
+            place: Path | str = (
+                Path(root, found[0]) if bags_at is None else f"{bags_at}/{found[0]}"
+            )
+            fields.update(zip(names, (place, *found[1:]), strict=True))
             fields.update(defaults)
             for name in lists:
                 fields[name] = _from_json(fields[name])
@@ -286,6 +322,18 @@ class Catalogue:
                 sql, () if before is None else (before, now)
             )
         ]
+
+    def versions(self, work: str) -> list[dict[str, Any]]:
+        """The catalogued versions of ``work`` (:data:`VERSION_COLUMNS`), in store order."""
+        sql = f"SELECT {', '.join(VERSION_COLUMNS)} FROM bags WHERE work = ? ORDER BY bag"
+        return [dict(zip(VERSION_COLUMNS, row, strict=True))
+                for row in self.db.execute(sql, (work,))]
+
+    def checks(self, work: str) -> list[dict[str, Any]]:
+        """``capture --skip-unchanged``'s checks of ``work`` (:data:`CHECK_COLUMNS`), by time."""
+        sql = f"SELECT {', '.join(CHECK_COLUMNS)} FROM checks WHERE work = ? ORDER BY time"
+        return [dict(zip(CHECK_COLUMNS, row, strict=True))
+                for row in self.db.execute(sql, (work,))]
 
     def future_dated(self, now: str) -> list[tuple[str, str]]:
         """The catalogued bags whose last audit is dated after ``now``, with that time."""
@@ -341,6 +389,13 @@ class Catalogue:
             with self._writing():
                 self.db.executemany(_UPSERT_AUDIT, [(*_audit_values(e), now) for e in batch])
 
+    def put_checks(self, entries: Iterable[dict[str, Any]]) -> None:
+        """Record versions-log entries (``capture --skip-unchanged``'s checks)."""
+        sql = f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * 4})"
+        for batch in _batches(entries):
+            with self._writing():
+                self.db.executemany(sql, [_check_values(e) for e in batch])
+
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue politely."""
@@ -394,6 +449,17 @@ def _audit_values(entry: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+def _check_values(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """A versions-log entry as the checks table's row (:data:`CHECK_COLUMNS`)."""
+    return (
+        canonical_time(entry.get("time")),
+        str(entry.get("work") or ""),
+        str(entry["bag"]),
+        _text_or_none(entry.get("identifier")),
+        _text_or_none(entry.get("source")),
+    )
+
+
 def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -434,6 +500,11 @@ CREATE TABLE IF NOT EXISTS audits (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS audits_time ON audits (time);
 CREATE INDEX IF NOT EXISTS audits_outcome ON audits (outcome);
+CREATE INDEX IF NOT EXISTS bags_work ON bags (work);
+CREATE TABLE IF NOT EXISTS checks (
+    time TEXT NOT NULL, work TEXT NOT NULL, bag TEXT NOT NULL, identifier TEXT, source TEXT
+);
+CREATE INDEX IF NOT EXISTS checks_work ON checks (work);
 """
 
 
@@ -576,9 +647,11 @@ def _has_visible_entries(store_root: Path) -> bool:
         return True
 
 
-def note_landed(store_root: Path, bag: Path) -> bool:
+def note_landed(store_root: Path, bag: Path | str, key: str | None = None) -> bool:
     """Catalogue a bag that just landed in the store; False when that could not be done.
 
+    ``key``: the bag's key when ``bag`` is not in ``store_root`` (the staged copy of a bag
+    uploaded to an object store, read instead of the uploaded objects).
     Never raises: the bag is in the store whatever happens here, and a row that could not be
     written is drift that ``catalogue check`` reports and ``catalogue rebuild`` repairs.
     """
@@ -586,7 +659,7 @@ def note_landed(store_root: Path, bag: Path) -> bool:
         catalogue = open_catalogue(store_root, write=True)
         if catalogue is None:
             return False
-        key = bag_key(bag, store_root)
+        key = key or bag_key(bag, store_root)
         if key is None:
             catalogue.db.close()
             return False
@@ -594,6 +667,38 @@ def note_landed(store_root: Path, bag: Path) -> bool:
             catalogue.put_bags([describe_bag(bag, key)])
         return True
     except (sqlite3.Error, OSError, StoreError, ValueError):
+        return False
+
+
+def read_versions(
+    store_root: Path, work: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """The catalogued versions of ``work`` and its unchanged checks (see
+    :meth:`Catalogue.versions`, :meth:`Catalogue.checks`); None when the store has no usable
+    catalogue (the caller reads the bags and the versions log instead). Raises
+    :class:`StoreError` for a catalogue that is a symbolic link.
+    """
+    catalogue = open_catalogue(store_root)
+    if catalogue is None:
+        return None
+    try:
+        with catalogue:
+            return catalogue.versions(work), catalogue.checks(work)
+    except sqlite3.Error:
+        return None
+
+
+def note_checks(store_root: Path, entries: list[dict[str, Any]]) -> bool:
+    """Catalogue versions-log entries just appended; False when that could not be done (drift
+    that ``catalogue rebuild`` repairs). Never raises."""
+    try:
+        catalogue = open_catalogue(store_root, write=True)
+        if catalogue is None:
+            return False
+        with catalogue:
+            catalogue.put_checks(entries)
+        return True
+    except (sqlite3.Error, OSError, StoreError, ValueError, KeyError):
         return False
 
 
@@ -674,18 +779,19 @@ def _from_json(value: Any) -> tuple[Any, ...]:
 class CatalogueCheck:
     """Where the catalogue and the store disagree (``archiver catalogue check``)."""
 
-    store: Path
+    store: Path | str
     catalogue: str  # "current", "missing", "outdated"
     bags: int  # bags in the store
     uncatalogued: tuple[str, ...]  # in the store, not in the catalogue
     stale: tuple[str, ...]  # in the catalogue, not in the store
     audits_behind: tuple[str, ...]  # the log's last entry is not the catalogue's
+    checks_behind: int = 0  # unchanged checks the versions log has and the catalogue lacks
 
     @property
     def in_step(self) -> bool:
-        """True when the catalogue says exactly what the store and its log say."""
+        """True when the catalogue says exactly what the store and its logs say."""
         return self.catalogue == "current" and not (
-            self.uncatalogued or self.stale or self.audits_behind
+            self.uncatalogued or self.stale or self.audits_behind or self.checks_behind
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -698,34 +804,40 @@ class CatalogueCheck:
             "uncatalogued": list(self.uncatalogued),
             "stale": list(self.stale),
             "audits_behind": list(self.audits_behind),
+            "checks_behind": self.checks_behind,
         }
 
 
 def check(store: Any) -> CatalogueCheck:
-    """Compare the catalogue with the bags in the store and with the audit log (reads only)."""
-    from archiver.store.auditlog import last_entries
+    """Compare the catalogue with the bags in the store and with the audit and versions logs
+    (reads only)."""
+    from archiver.store.auditlog import read_entries
+    from archiver.store.versions import VERSIONS_LOG
 
     store.require_existing()
-    present = {k for b in store.bags() if (k := bag_key(b, store.root)) is not None}
+    present = {k for b in store.bags() if (k := bag_key(b, _root_of(store))) is not None}
     catalogue = open_catalogue(store.root)
     if catalogue is None:
         state = "outdated" if exists(store.root) else "missing"
-        return CatalogueCheck(store.root, state, len(present), tuple(sorted(present)), (), ())
+        return CatalogueCheck(store.location, state, len(present), tuple(sorted(present)), (), ())
     with catalogue:
         known = catalogue.bag_keys()
         recorded = catalogue.last_audits()
+        checks = int(catalogue.db.execute("SELECT count(*) FROM checks").fetchone()[0])
     behind = []
-    for key, entry in last_entries(store.audit_dir).items():
+    for key, entry in store.audit_log.last_entries().items():
         mine = recorded.get(key)
         if mine is None or mine["time"] != canonical_time(entry.get("time")):
             behind.append(key)  # the log's last line is the truth, whatever its time
+    logged = sum(1 for _ in read_entries(store.audit_dir, VERSIONS_LOG))
     return CatalogueCheck(
-        store.root,
+        store.location,
         "current",
         len(present),
         tuple(sorted(present - known)),
         tuple(sorted(known - present)),
         tuple(sorted(behind)),
+        max(0, logged - checks),
     )
 
 
@@ -733,11 +845,12 @@ def check(store: Any) -> CatalogueCheck:
 class RebuildReport:
     """What ``archiver catalogue rebuild`` did."""
 
-    store: Path
+    store: Path | str
     bags: int
     removed: int  # rows of bags no longer in the store
     audits: int  # bags with a last audit
     unreadable: tuple[str, ...]  # bags whose row could not be read (the reason after ': ')
+    checks: int = 0  # capture --skip-unchanged's checks, from the versions log
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -746,6 +859,7 @@ class RebuildReport:
             "bags": self.bags,
             "removed": self.removed,
             "audits": self.audits,
+            "checks": self.checks,
             "unreadable": list(self.unreadable),
         }
 
@@ -771,7 +885,9 @@ def rebuild(store: Any, where: Any = None) -> RebuildReport:
     unreadable: list[str] = []
     with catalogue:
         items = (
-            (str(b), key) for b in store.bags() if (key := bag_key(b, store.root)) is not None
+            (str(b), key)
+            for b in store.bags()
+            if (key := bag_key(b, _root_of(store))) is not None
         )
         outcomes = cluster.run(describe_task, items, where or cluster.Backend(1), chunk=32)
 
@@ -788,28 +904,49 @@ def rebuild(store: Any, where: Any = None) -> RebuildReport:
                 "DELETE FROM bags WHERE (generation IS NULL OR generation != ?) AND catalogued < ?",
                 (generation, started),
             ).rowcount
-        audits = _rebuild_audits(catalogue, store.audit_dir)
+        audits = _rebuild_audits(catalogue, store.audit_log)
+        checks = _rebuild_checks(catalogue, store.audit_dir)
         bags = catalogue.count()
-    return RebuildReport(store.root, bags, removed, audits, tuple(unreadable))
+    return RebuildReport(store.location, bags, removed, audits, tuple(unreadable), checks)
 
 
-def _rebuild_audits(catalogue: Catalogue, audit_dir: Path) -> int:
+def _root_of(store: Any) -> Any:
+    """What :func:`bag_key` takes: a store folder's path, or an object store itself."""
+    from archiver.store.objectstore import ObjectStore
+
+    return store if isinstance(store, ObjectStore) else store.root
+
+
+def _rebuild_audits(catalogue: Catalogue, log: Any) -> int:
     """The audits table from the log: each bag's last entry (later lines win).
 
     The log is read inside the write transaction: an audit running meanwhile appends to the
     log before it writes here, so its entries are either read now or written after this.
     """
-    from archiver.store.auditlog import read_entries
-
     with catalogue._writing():
         last: dict[str, dict[str, Any]] = {}
-        for entry in read_entries(audit_dir):
+        for entry in log.entries():
             last[str(entry["bag"])] = entry
         catalogue.db.execute("DELETE FROM audits")
         catalogue.db.executemany(
             _UPSERT_AUDIT, [(*_audit_values(e), _now()) for e in last.values()]
         )
     return len(last)
+
+
+def _rebuild_checks(catalogue: Catalogue, audit_dir: Path) -> int:
+    """The checks table from the versions log, every entry (read inside the transaction, as
+    the audit log is by :func:`_rebuild_audits`)."""
+    from archiver.store.auditlog import read_entries
+    from archiver.store.versions import VERSIONS_LOG
+
+    with catalogue._writing():
+        rows = [_check_values(e) for e in read_entries(audit_dir, VERSIONS_LOG)]
+        catalogue.db.execute("DELETE FROM checks")
+        catalogue.db.executemany(
+            f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * 4})", rows
+        )
+    return len(rows)
 
 
 def _set_aside_if_unusable(store_root: Path) -> None:
@@ -864,15 +1001,14 @@ class AuditUpdates:
         """A catalogued bag found gone from the store."""
         self._quietly(lambda c: c.drop_bags([key]))
 
-    def bring_in_step(self, walked: Iterable[Path]) -> None:
-        """After a walk of the whole store: catalogue the bags it lacks, drop those gone."""
+    def bring_in_step(self, walked: Mapping[str, Path | str]) -> None:
+        """After a walk of the whole store (each bag by its key): catalogue the bags it
+        lacks, drop those gone."""
 
         def repair(catalogue: Catalogue) -> None:
-            found = {k for b in walked if (k := bag_key(b, self.store_root)) is not None}
+            found = {k for k in walked if _utf8(k)}
             known = catalogue.bag_keys()
-            catalogue.put_bags(
-                describe_bag(self.store_root / key, key) for key in sorted(found - known)
-            )
+            catalogue.put_bags(describe_bag(walked[key], key) for key in sorted(found - known))
             catalogue.drop_bags(sorted(known - found))
 
         self._quietly(repair)

@@ -1,6 +1,7 @@
 """Inventory of a store: what each bag holds, read from its tag files (never written).
 
-Used by ``archiver list`` and ``archiver show``. The rows come from the store's catalogue
+Used by ``archiver list`` and ``archiver show``, for a store folder or an object store (each
+bag read through :func:`archiver.bagit.read.bag_files`). The rows come from the store's catalogue
 (:mod:`archiver.store.catalogue`) when it has one, without walking the store; otherwise (a store
 from before catalogues) from the bags themselves: bag-info.txt, the Dublin Core record,
 captions.json, the PREMIS record's notes (``show`` only) and the store's audit log. Does not
@@ -25,13 +26,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archiver.bagit.read import is_bag, read_bag_info, read_in_bag
+from archiver.bagit.read import BagLike, bag_files, read_bag_info, shown
 from archiver.codes import display_path
 from archiver.describe import read_dublin_core
 from archiver.errors import NotABagError
 from archiver.model import Finding
 from archiver.store import Store
-from archiver.store.auditlog import last_entries
 from archiver.terminal import printable
 from archiver.xmlsafe import UnsafeXMLError, parse_xml
 
@@ -49,7 +49,7 @@ NOTED_EVENTS = ("capture", "metadata extraction")
 class BagSummary:
     """What ``list`` and ``show`` tell of one bag."""
 
-    path: Path
+    path: Path | str  # a bag folder, or a bag's s3:// URL
     identifier: str | None
     title: str | None
     date: str | None
@@ -66,6 +66,9 @@ class BagSummary:
     language: str | None = None
     caption_credits: tuple[str | None, ...] = ()  # beside caption_texts, None where unknown
     notes: tuple[str, ...] = ()  # the PREMIS record's notes (read for ``show`` only)
+    work: str | None = None  # dcterms:isVersionOf: the work it is a version of
+    replaces: str | None = None  # dcterms:replaces: the version before it
+    captured: str | None = None  # the PREMIS capture event's time (read with the notes)
 
     def to_dict(self, *, captions: bool = False) -> dict[str, Any]:
         """JSON-ready form; the captions and the PREMIS notes too with ``captions`` (``show``)."""
@@ -88,7 +91,7 @@ class Inventory:
     read one by one: ``archiver catalogue rebuild`` makes one.
     """
 
-    store: Path
+    store: Path | str
     bags: tuple[BagSummary, ...]
     problems: tuple[Finding, ...] = ()  # the store's folders that hide bags (S codes)
     from_catalogue: bool = True
@@ -103,25 +106,31 @@ class Inventory:
 
 
 def summarize(
-    bag: Path,
+    bag: BagLike,
     audits: dict[str, dict[str, Any]] | None = None,
     store_root: Path | None = None,
     *,
     notes: bool = False,
     dublin_core: dict[str, list[str]] | None = None,
+    key: str | None = None,
 ) -> BagSummary:
-    """Read what is known of one bag (with ``notes``, its PREMIS record's notes too).
+    """Read what is known of one bag (with ``notes``, its PREMIS record's notes and capture
+    time too).
 
     ``dublin_core``: the record's values when the caller read them already
-    (:func:`dublin_core_values`), so that the record is not read twice.
+    (:func:`dublin_core_values`), so that the record is not read twice. The bag's last audit
+    is looked up in ``audits`` by ``key``, or by its path relative to ``store_root``.
     """
-    info = read_bag_info(bag)
-    dc = dublin_core if dublin_core is not None else dublin_core_values(bag)
-    captions = _captions(bag)
-    key = _store_key(bag, store_root)
+    files = bag_files(bag)
+    info = read_bag_info(files)
+    dc = dublin_core if dublin_core is not None else dublin_core_values(files)
+    captions = _captions(files)
+    if key is None and isinstance(bag, Path):
+        key = _store_key(bag, store_root)
     audit = (audits or {}).get(key, {}) if key else {}
+    premis_notes, captured = _premis(files) if notes else ((), None)
     return BagSummary(
-        path=bag,
+        path=bag if isinstance(bag, Path | str) else shown(files),
         identifier=_first(dc, "identifier") or info.get("Internal-Sender-Identifier"),
         title=_first(dc, "title") or info.get("External-Description"),
         date=_first(dc, "date"),
@@ -137,7 +146,10 @@ def summarize(
         creators=tuple(dc.get("creator", ())),
         language=_first(dc, "language"),
         caption_credits=tuple(credit for _, credit in captions or ()),
-        notes=_premis_notes(bag) if notes else (),
+        notes=premis_notes,
+        work=_first(dc, "isVersionOf"),
+        replaces=_first(dc, "replaces"),
+        captured=captured,
     )
 
 
@@ -149,18 +161,21 @@ def inventory(store: Store, query: BagQuery | None = None) -> Inventory:
 
     store.require_existing()
     catalogue = open_catalogue(store.root)
+    remote = None if store.location == store.root else str(store.location)
     if catalogue is not None:
         with catalogue, _collector_paused():
-            return Inventory(store.root, tuple(catalogue.summaries(query)))
-    audits = last_entries(store.audit_dir)
+            return Inventory(store.location, tuple(catalogue.summaries(query, bags_at=remote)))
+    audits = store.audit_log.last_entries()
     problems: list[Finding] = []
 
     def walked() -> Iterator[BagSummary]:
         for item in store.scan():
             if isinstance(item, Finding):
                 problems.append(item)
-            else:
+            elif isinstance(item, Path):
                 yield summarize(item, audits, store.root)
+            else:
+                yield summarize(item, audits, key=store.key_of(item))
 
     found: Iterator[BagSummary] = walked()
     if query is not None:
@@ -168,7 +183,7 @@ def inventory(store: Store, query: BagQuery | None = None) -> Inventory:
         if query.limit is not None:
             found = (s for _, s in zip(range(query.limit), found, strict=False))
     bags = tuple(found)
-    return Inventory(store.root, bags, tuple(problems), from_catalogue=False)
+    return Inventory(store.location, bags, tuple(problems), from_catalogue=False)
 
 
 @contextlib.contextmanager
@@ -184,24 +199,34 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def bag_summary(bag: Path, store_root: Path) -> BagSummary:
-    """One bag, with its last audit in the store at ``store_root``; NotABagError if no bag.
+def bag_summary(bag: Path | str, store: Store) -> BagSummary:
+    """One bag, with its last audit in ``store``; NotABagError if no bag.
 
     Read from the store's catalogue when it holds the bag, else from the bag itself.
     """
     from archiver.store.catalogue import open_catalogue
 
-    if not is_bag(bag):
+    if not bag_files(bag).is_bag():
         raise NotABagError("not a bag (no bagit.txt)", subject=str(bag))
-    key = _store_key(bag, store_root)
-    catalogue = open_catalogue(store_root) if key else None
+    key = _key_in(store, bag)
+    catalogue = open_catalogue(store.root) if key else None
     if catalogue is not None and key:
         with catalogue:
             found = catalogue.row(key)
         if found is not None:
             row, audit = found
-            return replace(row.summary(store_root, audit), path=bag)
-    return summarize(bag, last_entries(Store(store_root).audit_dir), store_root, notes=True)
+            return replace(row.summary(store.root, audit), path=bag)
+    return summarize(bag, store.audit_log.last_entries(), key=key, notes=True)
+
+
+def _key_in(store: Store, bag: Path | str) -> str | None:
+    """The bag's key in ``store`` (None when it is not in it)."""
+    if isinstance(bag, Path):
+        return _store_key(bag, store.root)
+    try:
+        return store.key_of(bag)
+    except ValueError:
+        return None
 
 
 def store_key(bag: Path, store_root: Path) -> str:
@@ -218,7 +243,7 @@ def _store_key(bag: Path, store_root: Path | None) -> str | None:
         return None
 
 
-def dublin_core_values(bag: Path) -> dict[str, list[str]]:
+def dublin_core_values(bag: BagLike) -> dict[str, list[str]]:
     """The article-level Dublin Core values of a bag's record; {} when it has none, or when it
     cannot be read (a link, too large, unsafe XML)."""
     data = _read(bag, "metadata/dublin_core.xml")
@@ -230,7 +255,7 @@ def dublin_core_values(bag: Path) -> dict[str, list[str]]:
         return {}
 
 
-def _captions(bag: Path) -> list[tuple[str, str | None]] | None:
+def _captions(bag: BagLike) -> list[tuple[str, str | None]] | None:
     """Each caption's text and credit, from captions.json (None if it cannot be read)."""
     data = _read(bag, "data/captions.json")
     if data is None:
@@ -245,28 +270,33 @@ def _captions(bag: Path) -> list[tuple[str, str | None]] | None:
         return None
 
 
-def _read(bag: Path, relative: str) -> bytes | None:
+def _read(bag: BagLike, relative: str) -> bytes | None:
     """A record file's bytes; None when absent, a link, unreadable or too large."""
     try:
-        return read_in_bag(bag, relative, MAX_TAG_BYTES)
+        return bag_files(bag).read(relative, MAX_TAG_BYTES)
     except OSError:
         return None
 
 
-def _premis_notes(bag: Path) -> tuple[str, ...]:
-    """The outcome notes of the PREMIS record's capture and metadata events, in order."""
+def _premis(bag: BagLike) -> tuple[tuple[str, ...], str | None]:
+    """The outcome notes of the PREMIS record's capture and metadata events, in order, and
+    the time of its (first) capture event."""
     data = _read(bag, "metadata/premis.xml")
     if data is None:
-        return ()
+        return (), None
     try:
         root = parse_xml(data).getroot()
     except UnsafeXMLError:
-        return ()
+        return (), None
     notes: list[str] = []
+    captured = None
     for event in root.iter(f"{{{PREMIS_NS}}}event"):
-        if event.findtext(f"{{{PREMIS_NS}}}eventType") in NOTED_EVENTS:
+        kind = event.findtext(f"{{{PREMIS_NS}}}eventType")
+        if kind in NOTED_EVENTS:
             notes += [n.text or "" for n in event.iter(f"{{{PREMIS_NS}}}eventOutcomeDetailNote")]
-    return tuple(n for n in notes if n)
+        if kind == "capture" and captured is None:
+            captured = (event.findtext(f"{{{PREMIS_NS}}}eventDateTime") or "").strip() or None
+    return tuple(n for n in notes if n), captured
 
 
 def _first(values: dict[str, list[str]], key: str) -> str | None:
@@ -369,6 +399,9 @@ def show_lines(summary: BagSummary) -> list[str]:
         ("Size", _size(summary)),
         ("Last audit", display_audit(summary.last_audit, summary.last_outcome)),
     ]
+    if summary.work:  # a version of a work: archiver history BAG tells the others
+        fields.append(("Version of", summary.work))
+        fields.append(("Replaces", summary.replaces or "- (the first version in the store)"))
     label_width = max(len(label) for label, _ in fields) + 1
     lines = [f"{label + ':':<{label_width}} {_cell(value)}" for label, value in fields]
     if summary.notes:

@@ -21,11 +21,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from archiver.bagit.read import is_bag
-from archiver.codes import display_path
 from archiver.model import Finding
 from archiver.store import Store
-from archiver.store.auditlog import last_entries
 from archiver.store.catalogue import Catalogue, canonical_time
 
 
@@ -33,11 +30,11 @@ from archiver.store.catalogue import Catalogue, canonical_time
 class AuditPlan:
     """The bags to check (store-relative key to path, in order) and what is known of them."""
 
-    chosen: dict[str, Path]
+    chosen: dict[str, Path | str]  # a bag's folder, or its URL in object storage
     last: dict[str, dict[str, Any]]  # each chosen bag's previous audit, where there is one
     vanished: tuple[str, ...]  # bags audited or catalogued once, no longer in the store
     bags: int  # bags in the store
-    walked: tuple[Path, ...] | None  # every bag found, when the store was walked
+    walked: dict[str, Path | str] | None  # every bag found, by key, when the store was walked
     problems: tuple[Finding, ...] = ()  # the store's folders that hide bags (S codes), walked
     future_dated: tuple[tuple[str, str], ...] = ()  # bags last audited after ``now``, and when
 
@@ -85,32 +82,32 @@ def plan_audit(
     if catalogue is not None and (older_than_days is not None or sample is not None):
         return _from_catalogue(store, catalogue, now, older_than_days, sample, rng)
     found, problems = bags_and_problems(store)
-    last = last_entries(store.audit_dir)
+    last = store.audit_log.last_entries()
     known = set(last) | (catalogue.bag_keys() if catalogue is not None else set())
     # A bag that landed behind the walk is not checked this time, but it has not vanished.
-    landed = {k for k in known - set(found) if is_bag(store.root / k)}
+    landed = {k for k in known - set(found) if store.has_bag(k)}
     chosen = select_bags(list(found), last, now, older_than_days, sample, rng)
     return AuditPlan(
         {k: found[k] for k in chosen},
         {k: last[k] for k in chosen if k in last},
         tuple(sorted(k for k in known - set(found) - landed)),
         len(found),
-        (*found.values(), *(store.root / k for k in sorted(landed))),
+        {**found, **{k: store.bag_at(k) for k in sorted(landed)}},
         problems,
         future_dated({k: last[k] for k in found if k in last}, now),
     )
 
 
-def bags_and_problems(store: Store) -> tuple[dict[str, Path], tuple[Finding, ...]]:
+def bags_and_problems(store: Store) -> tuple[dict[str, Path | str], tuple[Finding, ...]]:
     """The store's bags by their key in the log (store-relative, printable), and the problems
     of its folders (S001, S002), from one walk."""
-    bags: dict[str, Path] = {}
+    bags: dict[str, Path | str] = {}
     problems: list[Finding] = []
     for item in store.scan():
         if isinstance(item, Finding):
             problems.append(item)
             continue
-        key = display_path(item.relative_to(store.root).as_posix())
+        key = store.key_of(item)
         while key in bags:  # two names shown alike (undecodable bytes): both are audited
             key += "~"
         bags[key] = item
@@ -141,7 +138,7 @@ def _from_catalogue(
     due = dict(catalogue.due(before, canonical_time(now)))
     chosen = select_bags(list(due), {}, now, None, sample, rng)
     return AuditPlan(
-        {k: store.root / k for k in chosen},
+        {k: store.bag_at(k) for k in chosen},
         {k: audit for k in chosen if (audit := due[k]) is not None},
         tuple(catalogue.vanished()),
         catalogue.count(),

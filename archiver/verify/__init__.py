@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from archiver import codes
 from archiver.bagit.fixity import SinkFactory
-from archiver.bagit.read import info_values
+from archiver.bagit.read import BagFiles, BagLike, bag_files, info_values, shown
 from archiver.bagit.rules import check_bagit, ensure_bag
 from archiver.errors import NotABagError
 from archiver.hashing import Sink
@@ -46,7 +46,7 @@ __all__ = ["archiver_profile", "second_opinion", "validate_bag"]
 
 
 def validate_bag(
-    bag: Path,
+    bag: BagLike,
     *,
     fast: bool = False,
     completeness_only: bool = False,
@@ -63,34 +63,41 @@ def validate_bag(
     content checks. An archiver bag's WARCs are checked record by record in the same read that
     hashes them.
 
+    ``bag`` is a folder, an ``s3://`` URL or any :class:`~archiver.bagit.read.BagFiles`:
+    the same checks read it through that seam, each file once, as a stream.
+
     Raises :class:`~archiver.errors.NotABagError` for a path that is not a bag; for a bag,
     never raises (but for ``KeyboardInterrupt`` and the like): a file that cannot be read, or
     an unexpected error that stops the check, is a B021 finding of the report.
     """
-    ensure_bag(bag)
+    files = bag_files(bag)
+    ensure_bag(files)
     try:
-        return _validate(bag, fast, completeness_only, profile, workers, timestamp_ca)
+        return _validate(files, fast, completeness_only, profile, workers, timestamp_ca)
     except NotABagError:
         raise
     except OSError as exc:  # the bag changed under the check, or a disk error
-        where = _relative(bag, exc.filename)
+        where = _relative(files, exc.filename)
         finding = codes.B021_FILE.finding(where, reason=exc.strerror or exc)
     except Exception as exc:  # a bug, or a bag nobody foresaw: this bag's finding, not the end
         error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         finding = codes.B021_CHECK_STOPPED.finding("", error=error)
-    return ValidationReport(bag=bag, findings=(finding,), checks=("bagit",))
+    return ValidationReport(bag=shown(files), findings=(finding,), checks=("bagit",))
 
 
-def _relative(bag: Path, filename: object) -> str:
+def _relative(files: BagFiles, filename: object) -> str:
     """A file named by an OSError, relative to the bag when it is inside ('' otherwise)."""
     if not isinstance(filename, str):
         return ""
-    path = Path(filename)
+    location = files.location
+    if filename.startswith(location + "/"):
+        return filename[len(location) + 1 :]
+    path, bag = Path(filename), Path(location)
     return path.relative_to(bag).as_posix() if path.is_relative_to(bag) else ""
 
 
 def _validate(
-    bag: Path,
+    bag: BagFiles,
     fast: bool,
     completeness_only: bool,
     profile: dict[str, Any] | None,
@@ -127,7 +134,7 @@ def _validate(
             findings.extend(check_content(bag, scanners, result.payload_files))
             checks.append("content")
     return ValidationReport(
-        bag=bag,
+        bag=shown(bag),
         findings=tuple(findings),
         files_checked=result.files_checked,
         bytes_checked=result.bytes_checked,

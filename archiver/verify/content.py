@@ -2,10 +2,11 @@
 
 Dublin Core and PREMIS against ``schemas/``, every WARC record's digests, the CDXJ index
 against the WARC, captions.json against the Dublin Core record and the WARC. Its findings are
-the D, M, W, X and C codes of :mod:`archiver.codes`. Reads only, and every file through
-:func:`archiver.bagit.read.open_in_bag`: never through a symbolic link (those are reported by
-the BagIt checks), and a file that cannot be read is a finding, never an exception. Each read
-is bounded in size, and a CDXJ line in length.
+the D, M, W, X and C codes of :mod:`archiver.codes`. Reads only, and every file through the
+bag's :class:`~archiver.bagit.read.BagFiles` (a folder's files by
+:func:`archiver.bagit.read.open_in_bag`: never through a symbolic link, those are reported by
+the BagIt checks; or a bag's objects in object storage), and a file that cannot be read is a
+finding, never an exception. Each read is bounded in size, and a CDXJ line in length.
 """
 
 from __future__ import annotations
@@ -13,17 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from archiver import codes
-from archiver.bagit.read import (
-    TooLargeError,
-    bounded_lines,
-    open_in_bag,
-    read_in_bag,
-    walk_bag,
-)
+from archiver.bagit.read import BagFiles, BagLike, TooLargeError, bag_files, bounded_lines
 from archiver.codes import Findings
 from archiver.describe import check_dublin_core, read_dublin_core
 from archiver.model import Finding
@@ -49,10 +43,10 @@ class _Loaded:
     too_large: TooLargeError | None = None
 
 
-def _load(bag: Path, relative: str, limit: int) -> _Loaded:
+def _load(bag: BagFiles, relative: str, limit: int) -> _Loaded:
     """Read a record file of the bag, never raising for a bad bag."""
     try:
-        return _Loaded(read_in_bag(bag, relative, limit))
+        return _Loaded(bag.read(relative, limit))
     except FileNotFoundError:
         return _Loaded(None)
     except TooLargeError as exc:
@@ -62,7 +56,7 @@ def _load(bag: Path, relative: str, limit: int) -> _Loaded:
 
 
 def check_content(
-    bag: Path,
+    bag: BagLike,
     scanned: Mapping[str, WarcScanner] | None = None,
     payload_files: tuple[str, ...] | None = None,
 ) -> tuple[Finding, ...]:
@@ -75,11 +69,12 @@ def check_content(
     (found again here when not given).
     """
     findings: list[Finding] = []
+    bag = bag_files(bag)
     dublin_core = _load(bag, DUBLIN_CORE, MAX_XML_BYTES)
     findings.extend(check_dublin_core_file(dublin_core))
     findings.extend(check_premis_file(_load(bag, PREMIS, MAX_XML_BYTES)))
     if payload_files is None:
-        payload_files = tuple(walk_bag(bag, Findings()).payload())
+        payload_files = tuple(bag.tree(Findings()).payload())
     records_by_warc: dict[str, list[RecordSummary]] = {}
     for relative in sorted(p for p in payload_files if is_warc_path(p)):
         records, problems = _checked_warc(bag, relative, (scanned or {}).get(relative))
@@ -99,14 +94,14 @@ def is_warc_path(relative: str) -> bool:
 
 
 def _checked_warc(
-    bag: Path, relative: str, scanner: WarcScanner | None
+    bag: BagFiles, relative: str, scanner: WarcScanner | None
 ) -> tuple[list[RecordSummary], list[RecordProblem]]:
     """The scanner's verdict on the WARC when it reached one, else a reading of the file."""
     quick = scanner.result() if scanner is not None else None
     if quick is not None:
         return quick
     try:
-        handle = open_in_bag(bag, relative)
+        handle = bag.open(relative)
     except OSError as exc:
         return [], [RecordProblem(None, None, f"cannot be read: {exc.strerror or exc}")]
     with handle:
@@ -163,10 +158,12 @@ def _warc_findings(
         yield codes.W003_FIRST.finding(relative, record_type=records[0].record_type)
 
 
-def check_index(bag: Path, records_by_warc: dict[str, list[RecordSummary]]) -> Iterator[Finding]:
+def check_index(
+    bag: BagFiles, records_by_warc: dict[str, list[RecordSummary]]
+) -> Iterator[Finding]:
     """Every CDXJ entry points at a real record, and every replayable record is indexed."""
     try:
-        handle = open_in_bag(bag, INDEX)
+        handle = bag.open(INDEX)
     except FileNotFoundError:
         yield codes.X001_MISSING.finding(INDEX)
         return
@@ -243,7 +240,7 @@ def _index_mismatch(entry: dict[str, Any], record: RecordSummary | None) -> str 
 
 
 def check_captions(
-    bag: Path, records_by_warc: dict[str, list[RecordSummary]], dublin_core: bytes | None
+    bag: BagFiles, records_by_warc: dict[str, list[RecordSummary]], dublin_core: bytes | None
 ) -> Iterator[Finding]:
     """captions.json is well-formed, agrees with the Dublin Core parts, names real records.
 

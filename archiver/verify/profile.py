@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from archiver import codes
-from archiver.bagit.read import info_values
+from archiver.bagit.read import BagLike, info_values
 from archiver.bagit.rules import BagitResult
 from archiver.codes import Message
 from archiver.errors import UsageError
@@ -165,7 +165,9 @@ def declared_profiles(result: BagitResult) -> tuple[str, ...]:
 # --- Checking a bag -----------------------------------------------------------------------
 
 
-def check_profile(result: BagitResult, bag: Path, profile: dict[str, Any]) -> tuple[Finding, ...]:
+def check_profile(
+    result: BagitResult, bag: BagLike, profile: dict[str, Any]
+) -> tuple[Finding, ...]:
     """Every way the bag (as ``result`` describes it) departs from ``profile``."""
     problems = profile_problems(profile)
     if problems:
@@ -298,12 +300,14 @@ def check_fetch(result: BagitResult, profile: dict[str, Any]) -> list[Finding]:
     return []
 
 
-def check_data_empty(result: BagitResult, bag: Path, profile: dict[str, Any]) -> list[Finding]:
+def check_data_empty(
+    result: BagitResult, bag: BagLike, profile: dict[str, Any]
+) -> list[Finding]:
     """P017: with Data-Empty, data/ holds no file or a single zero-byte file."""
     if not profile.get("Data-Empty", False):
         return []
     files = result.payload_files
-    if not files or (len(files) == 1 and _size(bag, files[0]) == 0):
+    if not files or (len(files) == 1 and result.sizes.get(files[0]) == 0):
         return []
     return [codes.P017_NOT_EMPTY.finding("data", count=len(files))]
 
@@ -376,14 +380,6 @@ def _about(label: str, rule: dict[str, Any]) -> str:
     """An element's name with the profile's description of it, for messages."""
     description = rule.get("description")
     return f"{label} ({description})" if _is_text(description) else label
-
-
-def _size(bag: Path, relative: str) -> int | None:
-    """A file's size without following links; None when it cannot be read."""
-    try:
-        return os.lstat(bag / relative).st_size
-    except OSError:
-        return None
 
 
 def _is_text(value: object) -> bool:

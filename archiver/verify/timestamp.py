@@ -27,9 +27,11 @@ from archiver import codes
 from archiver.bagit.read import (
     STAMPED_TAG_MANIFEST,
     TIMESTAMP_TOKEN,
+    BagFiles,
+    BagLike,
     TooLargeError,
+    bag_files,
     read_at_most,
-    read_in_bag,
 )
 from archiver.codes import Findings
 from archiver.errors import UsageError
@@ -39,7 +41,7 @@ MAX_CA_FILE_BYTES = 16 * 1024 * 1024  # a CA bundle of a few thousand certificat
 
 
 def check_timestamp(
-    bag: Path, tag_files: Collection[str], ca_certificates: tuple[bytes, ...] = ()
+    bag: BagLike, tag_files: Collection[str], ca_certificates: tuple[bytes, ...] = ()
 ) -> tuple[tuple[Finding, ...], TimestampVerdict | None]:
     """The findings about ``bag``'s timestamp token, and its verdict; nothing for a bag
     without one.
@@ -52,6 +54,7 @@ def check_timestamp(
     from archiver.timestamp import MAX_TOKEN_BYTES, TokenError, read_token, trust_problem
 
     findings = Findings()
+    bag = bag_files(bag)
     response = _read_token_file(bag, findings, MAX_TOKEN_BYTES)
     if response is None:
         return findings.summarised(), _unreadable()
@@ -86,10 +89,10 @@ def _unreadable() -> TimestampVerdict:
     return TimestampVerdict(TIMESTAMP_TOKEN, None, None, None, None, False, "not checked")
 
 
-def _read_token_file(bag: Path, findings: Findings, limit: int) -> bytes | None:
+def _read_token_file(bag: BagFiles, findings: Findings, limit: int) -> bytes | None:
     """The token's bytes (never through a link, at most ``limit``); None and T001 if not."""
     try:
-        return read_in_bag(bag, TIMESTAMP_TOKEN, limit)
+        return bag.read(TIMESTAMP_TOKEN, limit)
     except TooLargeError as exc:
         findings.add(codes.T001_TOO_LARGE, TIMESTAMP_TOKEN, size=exc.size, limit=limit)
     except OSError as exc:
@@ -98,7 +101,7 @@ def _read_token_file(bag: Path, findings: Findings, limit: int) -> bytes | None:
 
 
 def _imprint_matches(
-    bag: Path,
+    bag: BagFiles,
     tag_files: Collection[str],
     algorithm: str,
     stamped: bytes,
@@ -106,7 +109,7 @@ def _imprint_matches(
     findings: Findings,
 ) -> bool:
     """True when ``stamped`` is the ``algorithm`` digest of the tag manifest; else T002."""
-    from archiver.hashing import digest_file
+    from archiver.hashing import digest_stream
     from archiver.timestamp import IMPRINT_ALGORITHMS
 
     if algorithm not in IMPRINT_ALGORITHMS.values():
@@ -118,7 +121,8 @@ def _imprint_matches(
                      reason="not in the bag")
         return False
     try:
-        found = digest_file(bag / STAMPED_TAG_MANIFEST, (algorithm,))[1][algorithm]
+        with bag.open(STAMPED_TAG_MANIFEST) as handle:
+            found = digest_stream(handle, 0, (algorithm,))[1][algorithm]
     except OSError as exc:
         findings.add(codes.T002_MISSING, STAMPED_TAG_MANIFEST, token=TIMESTAMP_TOKEN,
                      reason=exc.strerror or exc)

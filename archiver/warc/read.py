@@ -342,12 +342,22 @@ class StoredRecord:
         self._handle.close()
 
 
-def open_record(path: Path, offset: int) -> StoredRecord:
-    """Open the record that starts at ``offset`` in the WARC at ``path``.
+def open_record(source: Path | BinaryIO, offset: int) -> StoredRecord:
+    """Open the record that starts at ``offset`` in the WARC at ``source`` (a path, or a
+    seekable stream that the record then owns and closes).
 
     Raises ``ValueError`` when no well-formed WARC record starts there.
     """
-    handle = path.open("rb")
+    return record_at(source.open("rb") if isinstance(source, Path) else source, offset)
+
+
+def record_at(handle: BinaryIO, offset: int) -> StoredRecord:
+    """The record that starts at ``offset`` in the WARC open as ``handle`` (a file opened
+    without following links, or an object streamed from object storage, say); closing the
+    record closes ``handle``.
+
+    Raises ``ValueError`` (and closes ``handle``) when no well-formed WARC record starts there.
+    """
     try:
         handle.seek(offset)
         record = next(iter(_CheckingIterator(handle, check_digests=False)))

@@ -122,7 +122,7 @@ def _premis_events(bag: Path) -> dict[str, str]:
 
 def test_an_undated_page_is_filed_as_undated(tmp_path: Path) -> None:
     """A page that states no date ("Room 2001", ``img1995.jpg`` are no dates) lands in the
-    store's ``undated/`` folder, under a name that says so, with no dc:date."""
+    store's ``undated/`` folder, under a name that says so, with no dc:date (review R24)."""
     page = Path(__file__).resolve().parents[1] / "cases" / "html" / "undated_page.html"
     code, out, err = invoke("capture", page, "--store", tmp_path / "store", "--json")
     assert code == 0, err
