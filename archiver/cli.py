@@ -393,6 +393,9 @@ def _capture_all(
     browser = bool(settings.pop("browser", False))
     skip_unchanged = bool(settings.pop("skip_unchanged", False))
     the_store = _store(store)
+    if skip_unchanged and the_store.location != the_store.root:
+        raise click.UsageError("--skip-unchanged on an object store (s3://) is not supported "
+                               "yet: capture into a store folder, or leave it out")
     effective = load_settings(the_store.location, settings)
     fetch = fetch_options_from(effective, requisites=not no_requisites)
     if browser:  # capture --browser: headless Chromium (archiver/acquire/browser.py)
@@ -1240,6 +1243,9 @@ def history(target: str, store: Path | None, as_json: bool) -> None:
     from archiver.store.versions import history_lines
 
     the_store, work, url = _work_of(target, store)
+    if the_store.location != the_store.root:
+        raise click.UsageError("history of an object store (s3://) is not supported yet: "
+                               "its versions are listed by archiver list")
     found = work_history(the_store, work, url)
     if not found.from_catalogue:
         _note_no_catalogue()
