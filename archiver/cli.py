@@ -133,6 +133,17 @@ def file_option(flag: str, name: str, help: str) -> Callable[..., Any]:
     )
 
 
+def processes_option(help: str, most: int = 64) -> Callable[..., Any]:
+    """``--processes N`` (1 to ``most``; this machine's CPU count by default)."""
+    return click.option(
+        "--processes",
+        type=click.IntRange(1, most),
+        default=os.cpu_count() or 1,
+        show_default=True,
+        help=help,
+    )
+
+
 def emit_json(document: Any) -> None:
     """Print one JSON document on stdout (every control character escaped, as JSON allows)."""
     text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
@@ -393,6 +404,9 @@ def _capture_all(
     browser = bool(settings.pop("browser", False))
     skip_unchanged = bool(settings.pop("skip_unchanged", False))
     the_store = _store(store)
+    if skip_unchanged and the_store.location != the_store.root:
+        raise click.UsageError("--skip-unchanged on an object store (s3://) is not supported "
+                               "yet: capture into a store folder, or leave it out")
     effective = load_settings(the_store.location, settings)
     fetch = fetch_options_from(effective, requisites=not no_requisites)
     if browser:  # capture --browser: headless Chromium (archiver/acquire/browser.py)
@@ -493,13 +507,7 @@ def _and(items: list[str]) -> str:
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="Ingest this page (repeatable) instead of every article page found.")
 @click.option("--dry-run", is_flag=True, help="List the pages to be ingested; write nothing.")
-@click.option(
-    "--processes",
-    type=click.IntRange(1, 64),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="Pages ingested at once (with --dask local: workers).",
-)
+@processes_option("Pages ingested at once (with --dask local: workers).")
 @click.option("--organization", "source_organization", help="bag-info Source-Organization.")
 @click.option("--organization-address", help="bag-info Organization-Address.")
 @click.option("--contact-name", help="bag-info Contact-Name.")
@@ -581,13 +589,7 @@ def ingest(
     "--completeness-only", is_flag=True, help="Check every file is present and listed, no hashing."
 )
 @file_option("--profile", "profile_path", "Check conformance to this BagIt profile (JSON) too.")
-@click.option(
-    "--processes",
-    type=click.IntRange(1, 64),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="Threads hashing files at once (with --dask local: workers).",
-)
+@processes_option("Threads hashing files at once (with --dask local: workers).")
 @DASK_OPTION
 @TIMESTAMP_CA_OPTION
 @JSON_OPTION
@@ -708,12 +710,8 @@ def _timestamp_ca(store: Path | str | None, option: str | None) -> tuple[bytes, 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
-@click.option(
-    "--processes",
-    type=click.IntRange(1, 256),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="Bags checked at once, each in its own process (with --dask local: workers).",
+@processes_option(
+    "Bags checked at once, each in its own process (with --dask local: workers).", most=256
 )
 @click.option(
     "--older-than",
@@ -945,13 +943,7 @@ def catalogue_check(store_path: Path | None, store: Path | None, as_json: bool) 
 @catalogue.command(name="rebuild", epilog=EXIT_CODES)
 @click.argument("store_path", required=False, type=STORE)
 @STORE_OPTION
-@click.option(
-    "--processes",
-    type=click.IntRange(1, 256),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="Bags read at once, each process reading its share.",
-)
+@processes_option("Bags read at once, each process reading its share.", most=256)
 @DASK_OPTION
 @JSON_OPTION
 def catalogue_rebuild(
@@ -1240,6 +1232,9 @@ def history(target: str, store: Path | None, as_json: bool) -> None:
     from archiver.store.versions import history_lines
 
     the_store, work, url = _work_of(target, store)
+    if the_store.location != the_store.root:
+        raise click.UsageError("history of an object store (s3://) is not supported yet: "
+                               "its versions are listed by archiver list")
     found = work_history(the_store, work, url)
     if not found.from_catalogue:
         _note_no_catalogue()

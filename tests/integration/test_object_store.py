@@ -440,3 +440,19 @@ def test_audit_on_dask_and_validate_in_threads_read_the_bucket_as_the_local_pool
     reports = json.loads(out)["bags"]
     assert sorted(r["bag"] for r in reports) == sorted(bags)
     assert {r["bag"] for r in reports if not r["valid"]} == {bags[2]}
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["capture", "--skip-unchanged", str(SEED)], "--skip-unchanged on an object store"),
+        (["history", "https://example.org/news/story.html"], "history of an object store"),
+    ],
+)
+def test_versions_commands_not_yet_on_object_stores_stop_before_anything_is_written(
+    s3: Any, args: list[str], said: str
+) -> None:
+    code, out, err = invoke(*args, "--store", s3.store)
+    assert code == 2, err
+    assert said in err and "not supported yet" in err and out == ""
+    assert keys(s3) == []
