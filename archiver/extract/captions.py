@@ -57,10 +57,12 @@ __all__ = [
     "Marker",
     "Reading",
     "Surroundings",
+    "body_rule",
     "caption_evidence",
     "caption_features",
     "caption_rule",
     "figure_marker",
+    "media_marker",
     "name_line",
     "read_paragraph",
     "split_sentences",
@@ -115,6 +117,25 @@ def name_line(paragraph: str) -> str | None:
         return None
     nouns = all(t.tag in {"NNP", "NNPS", "NN", "NNS"} for t in tag(text) if t.text[0].isupper())
     return text if nouns else None  # not "Kingsbridge Left Behind"
+
+
+#: A line announcing a video or audio clip: "Play Video", "Watch video 02:14", "Duration 2:14",
+#: "Audio · 6:32", "Video, 01:30", "Media caption," (a clip's caption follows on the line).
+_MEDIA_MARKER = re.compile(
+    r"(?:(?:Play|Watch|Listen to)\s+)?(?:Video|Audio|Clip|Podcast)\b[\s.,:·|-]*"
+    r"(?:Duration\s*:?\s*)?(?:[\d:'\"]+(?:\s*(?:min|minutes?|seconds?|secs?)\b)?\s*)*"
+    r"|(?:Watch|Listen)\s*[·|,]?\s*\d[\d:'\"]*.*"
+    r"|Duration\s*:?\s*\d.*"
+    r"|Media caption\b.*",
+    re.IGNORECASE,
+)
+
+
+def media_marker(paragraph: str) -> bool:
+    """Whether a paragraph announces a video or audio clip ("Play Video. Duration: 1 minute 24
+    seconds", "Watch video 02:14", "Audio · 6:32", "Media caption, ..."): the paragraph after
+    it is the clip's title or description, not a photo's caption."""
+    return bool(_MEDIA_MARKER.fullmatch(" ".join(paragraph.split())))
 
 
 _NAME = re.compile(r"[A-Z][a-z'’-]+(?: (?:[A-Z][\w.'’-]+|de|van|von|bin|al)){1,4}")
@@ -199,7 +220,7 @@ def strip_photo_lead(text: str) -> tuple[str, bool]:
 class Reading:
     """A paragraph prepared for the cues: its caption text, credit, sentences, tagged words."""
 
-    text: str  # the paragraph without its credit
+    text: str  # the paragraph without its credit and a caption label ("Photo: ")
     credit: str | None
     photo_lead: bool
     sentences: tuple[str, ...]
@@ -221,11 +242,26 @@ _RELATIVE = {"who", "which", "that", "whose", "whom", "where", "when"}
 _CAPTION_LABEL = re.compile(r"\s*(?:(?:Image|Photo|Picture) )?caption\s*[,:]", re.IGNORECASE)
 
 
+#: A label naming the paragraph a photo's caption: "Photo: A man walks ...", "Caption: ...".
+_LABEL_BEFORE_CAPTION = re.compile(r"(?:Photo|Picture|Image|Caption)\s*:\s+(?=[\"“‘'(]?[A-Z0-9])")
+
+
+def _without_caption_label(text: str) -> str:
+    """The text without a leading caption label ("Photo: Floodwater covers ..."): a label,
+    not part of the caption; a credit after such a label ("Photo: Jane Doe") is left to
+    ``figure_marker``, so the rest must be a sentence of at least ``MIN_WORDS`` words."""
+    match = _LABEL_BEFORE_CAPTION.match(text)
+    if not match or len(text[match.end() :].split()) < MIN_WORDS:
+        return text
+    return text[match.end() :]
+
+
 def read_paragraph(paragraph: str) -> Reading:
     """Split off the credit and photo lead, split the sentences, tag the first one and find
     its main verb: the first finite verb not opening a relative clause ("A man who fled
     the fighting *uses* ...")."""
     text, credit = split_credit(paragraph)
+    text = _without_caption_label(text)
     core, lead = strip_photo_lead(text)
     core, asides = _POSITION_ASIDE.subn("", core)
     sentences = tuple(split_sentences(core))
@@ -360,10 +396,11 @@ _NOT_PLAIN = (
 class Surroundings:
     """What stands around a paragraph in its article: a figure marker just before it ("Image",
     "Image source, Reuters", a credit standing alone: see ``figure_marker``), a credit line
-    just after it."""
+    just after it, a video or audio marker just before it (``media_marker``)."""
 
     after_figure_marker: bool = False
     before_credit_line: bool = False
+    after_media_marker: bool = False
 
 
 def caption_features(reading: Reading, around: Surroundings = Surroundings()) -> dict[str, float]:
@@ -413,6 +450,27 @@ def caption_rule(reading: Reading, around: Surroundings) -> str | None:
     beside = around.after_figure_marker or around.before_credit_line
     if beside and _unstopped_sentence(reading):
         return "a sentence without a final stop beside a figure marker or a credit line"
+    return None
+
+
+#: A copyright or rights notice: page furniture, never a caption.
+_RIGHTS_NOTICE = re.compile(
+    r"\b(?:copyright|all rights reserved)\b|©\s*(?:19|20)\d\d", re.IGNORECASE
+)
+
+
+def body_rule(reading: Reading, around: Surroundings) -> str | None:
+    """Why a paragraph is body text whatever the model would say, or None: it has under
+    ``MIN_WORDS`` or over ``MAX_WORDS`` words; it follows a video or audio marker (it is the
+    clip's title or description) or is a clip's caption itself ("Media caption, ..."); or it
+    is a copyright notice without a credit of its own."""
+    n_words = len(reading.text.split())
+    if not MIN_WORDS <= n_words <= MAX_WORDS:
+        return f"{n_words} words is outside {MIN_WORDS}-{MAX_WORDS}"
+    if around.after_media_marker or media_marker(reading.text):
+        return "it belongs to a video or audio clip, not a photo"
+    if reading.credit is None and _RIGHTS_NOTICE.search(reading.text):
+        return "it is a copyright notice"
     return None
 
 
@@ -569,13 +627,12 @@ class CaptionEvidence:
 def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> CaptionEvidence:
     """Judge one paragraph, knowing what stands around it (``Surroundings``).
 
-    Rules come before the model: a paragraph outside ``MIN_WORDS``-``MAX_WORDS`` words is
-    body text; one that ``caption_rule`` accepts is a caption.
+    Rules come before the model: a paragraph that ``body_rule`` names is body text; one that
+    ``caption_rule`` accepts is a caption.
     """
     reading = read_paragraph(paragraph)
-    n_words = len(reading.text.split())
-    if not MIN_WORDS <= n_words <= MAX_WORDS:
-        why = f"{n_words} words is outside {MIN_WORDS}-{MAX_WORDS}"
+    why = body_rule(reading, around)
+    if why:
         return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
     ruled = caption_rule(reading, around)
     if ruled:
