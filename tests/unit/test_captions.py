@@ -189,6 +189,14 @@ BODY = [
     "It is not clear how many people were inside the building when it collapsed.",
     "The ferry company operates 40 sailings a day between the islands in summer.",
     "Hours after the verdict, protesters gathered outside the court in central Tbilisi.",
+    # body lines of broadcaster and feature writing: a quotation alone, a name and what the
+    # person says or knows, a scene tied to the story by an adverb
+    "\u201cWe just want our jobs back.\u201d",
+    "Jake Turner, 34, says the delays have cost him two contracts.",
+    "Sandra Lee has lived on the street for 40 years and has never seen anything like it.",
+    "The couple then load the last of their boxes into a borrowed van.",
+    "Nurses at the clinic now work twelve-hour shifts, four days a week.",
+    "Okafor remembers the night the river came up.",
 ]
 
 
