@@ -16,12 +16,15 @@ How it decides:
    ``archiver.extract.tagging`` (the only door to the language tools) and its main verb is
    found: present ("A man walks", "Soldiers are reunited"), past, perfect, modal, or none
    ("The aftermath of the blast in Brussels.").
-2. Rules first (``caption_rule``): a paragraph with a credit of its own is a caption, and
-   so is a sentence without a final stop beside a figure marker or a credit line (as BBC
-   pages print captions); a paragraph under 3 or over 80 words is body text.
+2. Rules first: ``body_rule`` makes body text of a paragraph under 3 or over 80 words, one
+   after a video or audio marker (``media_marker``: the clip's title or description) and a
+   copyright notice; ``caption_rule`` makes a caption of a paragraph with a credit of its
+   own, and of a sentence without a final stop beside a figure marker or a credit line (as
+   BBC pages print captions). A caption label ("Photo: ...") is no part of the caption.
 3. Otherwise some forty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
-   before the subject; speech in quotation marks; a reporting verb; first or second person;
+   before the subject; speech in quotation marks; a reporting verb; first, second or third
+   person; an adverb tying the sentence to the story ("then", "now", "also");
    a missing final stop; sentences and length; a place, a date; future time; numbers; ...
    and each word of the first sentence is a cue of its own (``WORD_CUE``).
 4. A logistic model weighs the cues (weights in ``caption_model.json``, learned offline by
@@ -316,6 +319,8 @@ FEATURES = (
     "short_quotation",
     "reporting_verb",
     "first_or_second_person",
+    "third_person_pronoun",
+    "narrative_adverb",
     "negation",
     "future_time",
     "habitual",
@@ -366,6 +371,14 @@ _REPORTING = _words(
 )
 _FIRST_SECOND = _words("i we us our ours my mine me you your yours")
 _NEGATION = _words("not n't never no nobody nothing none")
+#: Pronouns for someone or something the story named before: a caption names what it shows.
+_THIRD_PERSON = _words("he she they him them it")
+#: Adverbs that tie a sentence to the story around it ("The couple then retreat ..."): they
+#: tell a sequence or a comparison a single photo does not show.
+_NARRATIVE_ADVERBS = _words(
+    "then now again already finally meanwhile also just even too yet once instead soon here "
+    "alone anyway"
+)
 _FUTURE = _words("later tomorrow soon upcoming tonight")
 _PERIODS = _words("day week weekend month year season spring summer autumn fall winter")
 _HABITUAL = _words(
@@ -508,6 +521,10 @@ def _content(r: Reading) -> dict[str, bool]:
             t.lemma in _REPORTING and (t.tag.startswith("VB") or t.low == "according") for t in toks
         ),
         "first_or_second_person": bool(lows & _FIRST_SECOND),
+        "third_person_pronoun": bool(lows & _THIRD_PERSON),
+        "narrative_adverb": any(
+            t.low in _NARRATIVE_ADVERBS and t.tag.startswith("RB") for t in toks
+        ),
         "negation": bool(lows & _NEGATION),
         "future_time": bool(lows & (_FUTURE | {"will", "'ll"}))
         or any(a.low == "next" and b.low in _PERIODS for a, b in pairs),
