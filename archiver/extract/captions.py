@@ -16,12 +16,15 @@ How it decides:
    ``archiver.extract.tagging`` (the only door to the language tools) and its main verb is
    found: present ("A man walks", "Soldiers are reunited"), past, perfect, modal, or none
    ("The aftermath of the blast in Brussels.").
-2. Rules first (``caption_rule``): a paragraph with a credit of its own is a caption, and
-   so is a sentence without a final stop beside a figure marker or a credit line (as BBC
-   pages print captions); a paragraph under 3 or over 80 words is body text.
+2. Rules first: ``body_rule`` makes body text of a paragraph under 3 or over 80 words, one
+   after a video or audio marker (``media_marker``: the clip's title or description) and a
+   copyright notice; ``caption_rule`` makes a caption of a paragraph with a credit of its
+   own, and of a sentence without a final stop beside a figure marker or a credit line (as
+   BBC pages print captions). A caption label ("Photo: ...") is no part of the caption.
 3. Otherwise some forty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
-   before the subject; speech in quotation marks; a reporting verb; first or second person;
+   before the subject; speech in quotation marks; a reporting verb; first, second or third
+   person; an adverb tying the sentence to the story ("then", "now", "also");
    a missing final stop; sentences and length; a place, a date; future time; numbers; ...
    and each word of the first sentence is a cue of its own (``WORD_CUE``).
 4. A logistic model weighs the cues (weights in ``caption_model.json``, learned offline by
@@ -57,10 +60,12 @@ __all__ = [
     "Marker",
     "Reading",
     "Surroundings",
+    "body_rule",
     "caption_evidence",
     "caption_features",
     "caption_rule",
     "figure_marker",
+    "media_marker",
     "name_line",
     "read_paragraph",
     "split_sentences",
@@ -115,6 +120,25 @@ def name_line(paragraph: str) -> str | None:
         return None
     nouns = all(t.tag in {"NNP", "NNPS", "NN", "NNS"} for t in tag(text) if t.text[0].isupper())
     return text if nouns else None  # not "Kingsbridge Left Behind"
+
+
+#: A line announcing a video or audio clip: "Play Video", "Watch video 02:14", "Duration 2:14",
+#: "Audio · 6:32", "Video, 01:30", "Media caption," (a clip's caption follows on the line).
+_MEDIA_MARKER = re.compile(
+    r"(?:(?:Play|Watch|Listen to)\s+)?(?:Video|Audio|Clip|Podcast)\b[\s.,:·|-]*"
+    r"(?:Duration\s*:?\s*)?(?:[\d:'\"]+(?:\s*(?:min|minutes?|seconds?|secs?)\b)?\s*)*"
+    r"|(?:Watch|Listen)\s*[·|,]?\s*\d[\d:'\"]*.*"
+    r"|Duration\s*:?\s*\d.*"
+    r"|Media caption\b.*",
+    re.IGNORECASE,
+)
+
+
+def media_marker(paragraph: str) -> bool:
+    """Whether a paragraph announces a video or audio clip ("Play Video. Duration: 1 minute 24
+    seconds", "Watch video 02:14", "Audio · 6:32", "Media caption, ..."): the paragraph after
+    it is the clip's title or description, not a photo's caption."""
+    return bool(_MEDIA_MARKER.fullmatch(" ".join(paragraph.split())))
 
 
 _NAME = re.compile(r"[A-Z][a-z'’-]+(?: (?:[A-Z][\w.'’-]+|de|van|von|bin|al)){1,4}")
@@ -199,7 +223,7 @@ def strip_photo_lead(text: str) -> tuple[str, bool]:
 class Reading:
     """A paragraph prepared for the cues: its caption text, credit, sentences, tagged words."""
 
-    text: str  # the paragraph without its credit
+    text: str  # the paragraph without its credit and a caption label ("Photo: ")
     credit: str | None
     photo_lead: bool
     sentences: tuple[str, ...]
@@ -221,11 +245,26 @@ _RELATIVE = {"who", "which", "that", "whose", "whom", "where", "when"}
 _CAPTION_LABEL = re.compile(r"\s*(?:(?:Image|Photo|Picture) )?caption\s*[,:]", re.IGNORECASE)
 
 
+#: A label naming the paragraph a photo's caption: "Photo: A man walks ...", "Caption: ...".
+_LABEL_BEFORE_CAPTION = re.compile(r"(?:Photo|Picture|Image|Caption)\s*:\s+(?=[\"“‘'(]?[A-Z0-9])")
+
+
+def _without_caption_label(text: str) -> str:
+    """The text without a leading caption label ("Photo: Floodwater covers ..."): a label,
+    not part of the caption; a credit after such a label ("Photo: Jane Doe") is left to
+    ``figure_marker``, so the rest must be a sentence of at least ``MIN_WORDS`` words."""
+    match = _LABEL_BEFORE_CAPTION.match(text)
+    if not match or len(text[match.end() :].split()) < MIN_WORDS:
+        return text
+    return text[match.end() :]
+
+
 def read_paragraph(paragraph: str) -> Reading:
     """Split off the credit and photo lead, split the sentences, tag the first one and find
     its main verb: the first finite verb not opening a relative clause ("A man who fled
     the fighting *uses* ...")."""
     text, credit = split_credit(paragraph)
+    text = _without_caption_label(text)
     core, lead = strip_photo_lead(text)
     core, asides = _POSITION_ASIDE.subn("", core)
     sentences = tuple(split_sentences(core))
@@ -280,6 +319,8 @@ FEATURES = (
     "short_quotation",
     "reporting_verb",
     "first_or_second_person",
+    "third_person_pronoun",
+    "narrative_adverb",
     "negation",
     "future_time",
     "habitual",
@@ -330,6 +371,14 @@ _REPORTING = _words(
 )
 _FIRST_SECOND = _words("i we us our ours my mine me you your yours")
 _NEGATION = _words("not n't never no nobody nothing none")
+#: Pronouns for someone or something the story named before: a caption names what it shows.
+_THIRD_PERSON = _words("he she they him them it")
+#: Adverbs that tie a sentence to the story around it ("The couple then retreat ..."): they
+#: tell a sequence or a comparison a single photo does not show.
+_NARRATIVE_ADVERBS = _words(
+    "then now again already finally meanwhile also just even too yet once instead soon here "
+    "alone anyway"
+)
 _FUTURE = _words("later tomorrow soon upcoming tonight")
 _PERIODS = _words("day week weekend month year season spring summer autumn fall winter")
 _HABITUAL = _words(
@@ -360,10 +409,11 @@ _NOT_PLAIN = (
 class Surroundings:
     """What stands around a paragraph in its article: a figure marker just before it ("Image",
     "Image source, Reuters", a credit standing alone: see ``figure_marker``), a credit line
-    just after it."""
+    just after it, a video or audio marker just before it (``media_marker``)."""
 
     after_figure_marker: bool = False
     before_credit_line: bool = False
+    after_media_marker: bool = False
 
 
 def caption_features(reading: Reading, around: Surroundings = Surroundings()) -> dict[str, float]:
@@ -416,6 +466,27 @@ def caption_rule(reading: Reading, around: Surroundings) -> str | None:
     return None
 
 
+#: A copyright or rights notice: page furniture, never a caption.
+_RIGHTS_NOTICE = re.compile(
+    r"\b(?:copyright|all rights reserved)\b|©\s*(?:19|20)\d\d", re.IGNORECASE
+)
+
+
+def body_rule(reading: Reading, around: Surroundings) -> str | None:
+    """Why a paragraph is body text whatever the model would say, or None: it has under
+    ``MIN_WORDS`` or over ``MAX_WORDS`` words; it follows a video or audio marker (it is the
+    clip's title or description) or is a clip's caption itself ("Media caption, ..."); or it
+    is a copyright notice without a credit of its own."""
+    n_words = len(reading.text.split())
+    if not MIN_WORDS <= n_words <= MAX_WORDS:
+        return f"{n_words} words is outside {MIN_WORDS}-{MAX_WORDS}"
+    if around.after_media_marker or media_marker(reading.text):
+        return "it belongs to a video or audio clip, not a photo"
+    if reading.credit is None and _RIGHTS_NOTICE.search(reading.text):
+        return "it is a copyright notice"
+    return None
+
+
 def _presentation(r: Reading, around: Surroundings) -> dict[str, bool]:
     """Cues of form: credit, markers, punctuation, sentences and size."""
     end = r.text.rstrip(_CLOSERS)[-1:]
@@ -450,6 +521,10 @@ def _content(r: Reading) -> dict[str, bool]:
             t.lemma in _REPORTING and (t.tag.startswith("VB") or t.low == "according") for t in toks
         ),
         "first_or_second_person": bool(lows & _FIRST_SECOND),
+        "third_person_pronoun": bool(lows & _THIRD_PERSON),
+        "narrative_adverb": any(
+            t.low in _NARRATIVE_ADVERBS and t.tag.startswith("RB") for t in toks
+        ),
         "negation": bool(lows & _NEGATION),
         "future_time": bool(lows & (_FUTURE | {"will", "'ll"}))
         or any(a.low == "next" and b.low in _PERIODS for a, b in pairs),
@@ -569,13 +644,12 @@ class CaptionEvidence:
 def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> CaptionEvidence:
     """Judge one paragraph, knowing what stands around it (``Surroundings``).
 
-    Rules come before the model: a paragraph outside ``MIN_WORDS``-``MAX_WORDS`` words is
-    body text; one that ``caption_rule`` accepts is a caption.
+    Rules come before the model: a paragraph that ``body_rule`` names is body text; one that
+    ``caption_rule`` accepts is a caption.
     """
     reading = read_paragraph(paragraph)
-    n_words = len(reading.text.split())
-    if not MIN_WORDS <= n_words <= MAX_WORDS:
-        why = f"{n_words} words is outside {MIN_WORDS}-{MAX_WORDS}"
+    why = body_rule(reading, around)
+    if why:
         return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
     ruled = caption_rule(reading, around)
     if ruled:

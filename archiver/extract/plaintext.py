@@ -39,6 +39,7 @@ from archiver.extract.captions import (
     Surroundings,
     caption_evidence,
     figure_marker,
+    media_marker,
     name_line,
     read_paragraph,
     split_sentences,
@@ -527,7 +528,8 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
 
     Figure markers (``figure_marker``) are never headings or captions of their own: an
     "Image" line or "Image source, X" points to the paragraph after it, which is judged with
-    that cue and gets the marker's credit. A credit standing alone (a credit line, or a name
+    that cue and gets the marker's credit; a video or audio marker (``media_marker``) tells
+    that the paragraph after it belongs to a clip. A credit standing alone (a credit line, or a name
     alone: see ``name_line``) belongs to the caption beside it: the paragraph before it is
     judged knowing a credit follows, and takes it when it is a caption without a credit of
     its own; otherwise a credit line marks the paragraph after it, and a name alone just
@@ -552,7 +554,8 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
         verdict = _Verdict(BlockKind.BODY)
         if index not in forced_body and not is_link_line(paragraph.text):
             following = _credit_after(index, markers, paragraphs)
-            around = Surroundings(after is not None, following is not None)
+            media = index > 0 and media_marker(paragraphs[index - 1].text)
+            around = Surroundings(after is not None, following is not None, media)
             evidence = judge(paragraph.raw, around)
             verdict = _Verdict(BlockKind.BODY, None, around)
             if evidence.is_caption:

@@ -26,6 +26,7 @@ from archiver.extract.captions import (
     caption_evidence,
     caption_features,
     figure_marker,
+    media_marker,
     read_paragraph,
     split_sentences,
 )
@@ -188,6 +189,14 @@ BODY = [
     "It is not clear how many people were inside the building when it collapsed.",
     "The ferry company operates 40 sailings a day between the islands in summer.",
     "Hours after the verdict, protesters gathered outside the court in central Tbilisi.",
+    # body lines of broadcaster and feature writing: a quotation alone, a name and what the
+    # person says or knows, a scene tied to the story by an adverb
+    "\u201cWe just want our jobs back.\u201d",
+    "Jake Turner, 34, says the delays have cost him two contracts.",
+    "Sandra Lee has lived on the street for 40 years and has never seen anything like it.",
+    "The couple then load the last of their boxes into a borrowed van.",
+    "Nurses at the clinic now work twelve-hour shifts, four days a week.",
+    "Okafor remembers the night the river came up.",
 ]
 
 
@@ -242,6 +251,41 @@ def test_too_short_or_too_long_is_refused_before_the_model(paragraph: str) -> No
     evidence = caption_evidence(paragraph)
     assert not evidence.is_caption and evidence.probability == 0.0
     assert evidence.decided is not None and "words is outside" in evidence.explain()
+
+
+@pytest.mark.parametrize(
+    ("line", "is_marker"),
+    [
+        ("Play Video. Duration: 1 minute 24 seconds", True),
+        ("Watch video 02:14", True),
+        ("Audio · 6:32", True),
+        ("Duration 2:14", True),
+        ("Media caption, The minister speaks to reporters", True),
+        ("Watch: Drone footage captures the eruption", False),  # a link line, judged as such
+        ("Video footage shows the eruption.", False),
+        ("Audio recordings were released on Monday.", False),
+    ],
+)
+def test_media_marker(line: str, is_marker: bool) -> None:
+    assert media_marker(line) is is_marker
+
+
+def test_what_follows_a_clip_marker_and_a_copyright_notice_are_body_by_rule() -> None:
+    scene = "Aerial footage shows the extent of flooding across the valley."
+    assert caption_evidence(scene).is_caption  # alone, it reads as a caption
+    clip = caption_evidence(scene, Surroundings(after_media_marker=True))
+    assert not clip.is_caption and clip.explain() == (
+        "body: it belongs to a video or audio clip, not a photo"
+    )
+    notice = caption_evidence("Copyright ©2024 Harbour Gazette Co. All Rights Reserved.")
+    assert not notice.is_caption and notice.decided == "it is a copyright notice"
+
+
+def test_a_caption_label_is_no_part_of_the_caption() -> None:
+    evidence = caption_evidence("Photo: Volunteers fill sandbags by the river.(NBS News: Ann Lee)")
+    assert evidence.is_caption and evidence.text == "Volunteers fill sandbags by the river."
+    assert evidence.credit == "NBS News: Ann Lee"
+    assert read_paragraph("Photo: Ann Lee").credit == "Ann Lee"  # a credit line, no label
 
 
 # --- The shipped model ---------------------------------------------------------------------------

@@ -13,7 +13,12 @@ Measured once when the set arrived, on the English articles:
   headings), developed without looking at this set's texts, measured once at its end:
   captions P 0.916, R 0.845 (87 of 95 found; wire 21/26/23, guardian 21/21/21, nyt
   23/23/24, bbc 12/13/22, magazine 10/12/13); headings P 0.848, R 1.0 (28 of 33 found);
-  every credit of a caption found rightly is right (81 of 81).
+  every credit of a caption found rightly is right (81 of 81);
+- issue 14's third round (caption labels, video markers and copyright notices by rule; cues
+  for an adverb tying a sentence to the story and a third-person pronoun; hand-written
+  broadcaster and feature body lines to learn from), developed without looking at this
+  set's texts: captions P 0.935, R 0.845 (87 of 93 found; wire 21/25/23, guardian 21/21/21,
+  nyt 23/23/24, bbc 12/13/22, magazine 10/11/13); headings as before.
 
 The floors sit at the latest figures, so a change that makes the reader worse here fails.
 The set is no longer blind once anyone studies its misses: measure a change on a new blind
@@ -28,7 +33,7 @@ from plaintext_scoring import Tally, score
 
 SET = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind14"
 ENGLISH = ["bbc", "guardian", "magazine", "nyt", "wire"]
-CAPTION_PRECISION, CAPTION_RECALL = 0.91, 0.84
+CAPTION_PRECISION, CAPTION_RECALL = 0.93, 0.84
 HEADING_PRECISION, HEADING_RECALL = 0.84, 0.97
 
 

@@ -10,7 +10,9 @@ then one line per paragraph, its kind first:
 - ``X text``: printed, but neither body, heading nor caption ("Image", a credit line);
 - ``C caption | printed after it | credit``: a caption, with what is printed after it on the
   same line after a space (a credit, or nothing; ``~`` first: glued, without the space) and
-  its credit as labelled (or nothing), which may stand on an ``X`` line beside it.
+  its credit as labelled (or nothing), which may stand on an ``X`` line beside it; a label
+  printed before the caption on its line, not part of it, opens it in ``<<...>>``
+  (``<<Photo: >>Residents sort ...``).
 
 The labels cannot drift from the text: both come from here.
 """
@@ -40,7 +42,10 @@ def render(block: str) -> tuple[str, str, dict[str, object]]:
             caption, printed, credit = ([*(part.strip() for part in text.split("|")), "", ""])[:3]
             glued = printed.startswith("~")
             printed = printed[1:] if glued else (f" {printed}" if printed else "")
-            paragraphs.append(caption + printed)
+            label = re.match(r"<<(.*?)>>", caption)
+            if label:
+                caption = caption[label.end() :]
+            paragraphs.append((label.group(1) if label else "") + caption + printed)
             captions.append(caption)
             credits.append(credit or None)
         else:
