@@ -240,6 +240,7 @@ def bench_capture(root: Path, sizes: Sizes, repeats: int, env: dict) -> list[Row
                 "--store",
                 str(root / "big"),
                 *max_size_option(sizes.big_response + MiB, env),
+                *max_total_size_option(2 * sizes.big_response, env),
                 "--json",
             ],
             env,
@@ -258,6 +259,12 @@ def max_size_option(size: int, env: dict) -> list[str]:
     """``--max-size SIZE`` when ``archiver capture`` has that option, else nothing."""
     usage = measure.run([*ARCHIVER, "capture", "--help"], env).output
     return ["--max-size", str(size)] if "--max-size" in usage else []
+
+
+def max_total_size_option(size: int, env: dict) -> list[str]:
+    """``--max-total-size SIZE`` (the capture's budget, default 1 GiB) when it exists."""
+    usage = measure.run([*ARCHIVER, "capture", "--help"], env).output
+    return ["--max-total-size", str(size)] if "--max-total-size" in usage else []
 
 
 def memory_note(peak_mb: float) -> str:
