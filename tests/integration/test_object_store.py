@@ -19,6 +19,7 @@ import itertools
 import json
 import signal
 import subprocess
+import time
 import urllib.request
 import uuid
 import zipfile
@@ -274,6 +275,24 @@ def test_clean_never_removes_a_committed_bag_even_one_that_lost_bagit_txt(s3: An
     code, out, _ = invoke("audit", "--store", s3.store, "--json")
     assert code == 1
     assert json.loads(out)["vanished"] == [prefix.removeprefix("news/")]
+
+
+def test_clean_removes_uncommitted_uploads_older_than_the_bound_and_keeps_younger_ones(
+    s3: Any,
+) -> None:
+    old, young = "news/undated/stray_old/data/a.txt", "news/undated/stray_young/data/a.txt"
+    s3.put_object(Bucket=s3.bucket, Key=old, Body=b"partial")
+    time.sleep(4)  # object times have whole seconds: the old one is at least 3 s older
+    s3.put_object(Bucket=s3.bucket, Key=young, Body=b"partial")
+    bound = 2.5 / 86400  # 2.5 s, in days
+    code, out, err = invoke("clean", "--store", s3.store, "--older-than", str(bound), "--json")
+    assert code == 0, err
+    assert old not in keys(s3) and young in keys(s3)
+    report = json.loads(out)
+    assert [i["path"] for i in report["leftovers"] if i["removed"]] == [
+        f"s3://{s3.bucket}/news/undated/stray_old"
+    ]
+    assert f"s3://{s3.bucket}/news/undated/stray_young" in report["active"]
 
 
 # --- Damage found by the audit ----------------------------------------------------------------
