@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dask_cluster import start_cluster
 from helpers import SEED, invoke, start_capture, wait_until_stopped
 from s3_server import CLEARED, TEST_ENV, RecordingProxy, start_moto, start_moto_with_auth
 
@@ -435,8 +436,9 @@ def test_an_audit_streams_a_large_object_in_ranged_gets_each_read_once(
 def test_audit_on_dask_and_validate_in_threads_read_the_bucket_as_the_local_pool_does(
     s3: Any, tmp_path: Path
 ) -> None:
-    """``--dask local``: the workers (processes started with this environment) read the
-    bucket themselves; a remote cluster's workers need the AWS settings in theirs.
+    """On a Dask cluster (a ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1,
+    started with the AWS settings in their environment, as a remote cluster's workers need
+    them), the workers read the bucket themselves and find what the local pool finds.
     (``validate --dask`` goes the same way; one cluster start is enough for the tests.)"""
     bags = upload_synthetic(s3, tmp_path, 4, 256)
     damaged = f"{key_of(s3, bags[2])}/data/captions.json"
@@ -447,9 +449,12 @@ def test_audit_on_dask_and_validate_in_threads_read_the_bucket_as_the_local_pool
              for b in json.loads(out)["bags"]}  # fmt: skip
     assert ("B009", "data/captions.json") in local[bags[2].removeprefix(s3.store + "/")]
     assert sum(bool(found) for found in local.values()) == 1
-    code, out, err = invoke(
-        "audit", "--store", s3.store, "--json", "--dask", "local", "--processes", "2"
-    )
+    cluster = start_cluster(tmp_path)  # after the s3 fixture: the workers get its settings
+    try:
+        address = next(cluster).address
+        code, out, err = invoke("audit", "--store", s3.store, "--json", "--dask", address)
+    finally:
+        cluster.close()
     assert code == 1, err
     on_dask = {b["bag"]: [(f["code"], f["path"]) for f in b["failures"]]
                for b in json.loads(out)["bags"]}  # fmt: skip
