@@ -18,9 +18,10 @@ How it decides:
    ("The aftermath of the blast in Brussels.").
 2. Rules first: ``body_rule`` makes body text of a paragraph under 3 or over 80 words, one
    after a video or audio marker (``media_marker``: the clip's title or description) and a
-   copyright notice; ``caption_rule`` makes a caption of a paragraph with a credit of its
-   own, and of a sentence without a final stop beside a figure marker or a credit line (as
-   BBC pages print captions). A caption label ("Photo: ...") is no part of the caption.
+   copyright notice; ``caption_rule`` makes a caption of a paragraph the page labels one
+   ("Image caption, ..."), of one with a credit of its own, and of a sentence without a
+   final stop beside a figure marker or a credit line (as BBC pages print captions). A
+   caption label ("Photo: ...") is no part of the caption.
 3. Otherwise some forty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first, second or third
@@ -231,7 +232,7 @@ class Reading:
     main_verb: int | None  # index into ``tokens`` of the main clause's finite verb
     tense: str  # "present", "past", "perfect", "modal" or "none"
     position_aside: bool  # ", left," or "(center)": who stands where in the photo
-    caption_label: bool  # the page said so: "Image caption, ...", "Caption: ..."
+    caption_label: bool  # the page said so: "Image caption, ...", "... hide caption"
 
 
 _FINITE = {"VBZ", "VBP", "VBD", "MD"}
@@ -243,6 +244,8 @@ _POSITION_ASIDE = re.compile(
 )
 _RELATIVE = {"who", "which", "that", "whose", "whom", "where", "when"}
 _CAPTION_LABEL = re.compile(r"\s*(?:(?:Image|Photo|Picture) )?caption\s*[,:]", re.IGNORECASE)
+#: The same label at a caption's end, as a button to fold it away ("... in 1963. hide caption").
+_CAPTION_BUTTON = re.compile(r"\s(?:hide|toggle) caption\s*$", re.IGNORECASE)
 
 
 #: A label naming the paragraph a photo's caption: "Photo: A man walks ...", "Caption: ...".
@@ -277,7 +280,7 @@ def read_paragraph(paragraph: str) -> Reading:
         ),
         None,
     )
-    labelled = bool(_CAPTION_LABEL.match(paragraph))
+    labelled = bool(_CAPTION_LABEL.match(paragraph) or _CAPTION_BUTTON.search(paragraph))
     return Reading(
         text, credit, lead, sentences, tokens, main, _tense(tokens, main), asides > 0, labelled
     )
@@ -453,11 +456,14 @@ def _unstopped_sentence(r: Reading) -> bool:
 def caption_rule(reading: Reading, around: Surroundings) -> str | None:
     """Why a paragraph is a caption whatever the model would say, or None.
 
-    It carries a photo credit of its own (body text never does: the credit splitter leaves a
+    The page labels it a caption ("Image caption, ...", "... hide caption"); it carries a
+    photo credit of its own (body text never does: the credit splitter leaves a
     source cited in a sentence alone, "(Reuters)."); or it is a sentence without a final stop
     beside a figure marker or a credit line, as BBC pages print captions ("The president said
     he would keep fighting for tighter gun laws", then "Getty Images").
     """
+    if reading.caption_label:
+        return "the page labels it a caption"
     if reading.credit is not None:
         return f"it carries a photo credit ({reading.credit})"
     beside = around.after_figure_marker or around.before_credit_line
