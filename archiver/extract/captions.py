@@ -478,6 +478,22 @@ _RIGHTS_NOTICE = re.compile(
 )
 
 
+#: Verbs of possession and residence: "Parent Jane Doe has three children", "... lives in
+#: Ashford": a state the story tells, not a moment a photo shows.
+_STATE_VERBS = _words("have live own belong know")
+
+
+def state_sentence(reading: Reading) -> bool:
+    """Whether the first sentence's main verb, in the present, is a verb of possession or
+    residence (``_STATE_VERBS``), or a present perfect ("A farmer has rolled his quad bike"):
+    a state or what has happened, where a caption shows a moment. Standing alone, without a
+    credit, a label, a figure marker or a credit line beside it, such a paragraph is body
+    text (``caption_evidence``)."""
+    if reading.main_verb is None or reading.tense not in {"present", "perfect"}:
+        return False
+    return reading.tokens[reading.main_verb].lemma in _STATE_VERBS
+
+
 def body_rule(reading: Reading, around: Surroundings) -> str | None:
     """Why a paragraph is body text whatever the model would say, or None: it has under
     ``MIN_WORDS`` or over ``MAX_WORDS`` words; it follows a video or audio marker (it is the
@@ -660,6 +676,10 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     ruled = caption_rule(reading, around)
     if ruled:
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=ruled)
+    beside = around.after_figure_marker or around.before_credit_line
+    if not beside and state_sentence(reading):
+        why = "it tells a state or what has happened (has, lives, has done), not a moment"
+        return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
     m = model()
     cues = caption_features(reading, around)
     contributions = [(name, m.weights.get(name, 0.0)) for name, on in cues.items() if on]

@@ -304,6 +304,30 @@ def test_a_paragraph_the_page_labels_a_caption_is_one_by_rule(paragraph: str) ->
     assert not clip.is_caption  # a clip's caption stays body text
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Nurse Ada Obi has two sons at Hillcrest Primary.",
+        "Coach Liam Brandt lives in Dunmore and works at the leisure centre.",
+        "A hiker has slipped on a scree slope below the summit.",
+    ],
+)
+def test_a_state_or_what_has_happened_alone_is_body(paragraph: str) -> None:
+    evidence = caption_evidence(paragraph)
+    assert not evidence.is_caption and evidence.decided is not None
+    assert "not a moment" in evidence.explain()
+    # beside a figure marker the model still judges it: a caption may tell a state
+    marked = caption_evidence(paragraph, Surroundings(after_figure_marker=True))
+    assert marked.decided is None and marked.contributions
+    credited = caption_evidence(paragraph.rstrip(".") + ". (AP Photo/Jo Bell)")
+    assert credited.is_caption
+
+
+def test_a_moment_in_the_present_is_not_taken_for_a_state() -> None:
+    evidence = caption_evidence("A firefighter carries a child from the flooded house.")
+    assert evidence.decided is None and evidence.is_caption
+
+
 # --- The shipped model ---------------------------------------------------------------------------
 
 
