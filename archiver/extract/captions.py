@@ -232,7 +232,7 @@ class Reading:
     main_verb: int | None  # index into ``tokens`` of the main clause's finite verb
     tense: str  # "present", "past", "perfect", "modal" or "none"
     position_aside: bool  # ", left," or "(center)": who stands where in the photo
-    caption_label: bool  # the page said so: "Image caption, ...", "... hide caption"
+    caption_label: bool  # the page said so: "Image caption, ...", "PICTURED: ...", "hide caption"
 
 
 _FINITE = {"VBZ", "VBP", "VBD", "MD"}
@@ -243,7 +243,9 @@ _POSITION_ASIDE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE = {"who", "which", "that", "whose", "whom", "where", "when"}
-_CAPTION_LABEL = re.compile(r"\s*(?:(?:Image|Photo|Picture) )?caption\s*[,:]", re.IGNORECASE)
+_CAPTION_LABEL = re.compile(
+    r"\s*(?:(?:(?:Image|Photo|Picture) )?caption\s*[,:]|pictured\s*:)", re.IGNORECASE
+)
 #: The same label at a caption's end, as a button to fold it away ("... in 1963. hide caption").
 _CAPTION_BUTTON = re.compile(r"\s(?:hide|toggle) caption\s*$", re.IGNORECASE)
 
@@ -456,8 +458,8 @@ def _unstopped_sentence(r: Reading) -> bool:
 def caption_rule(reading: Reading, around: Surroundings) -> str | None:
     """Why a paragraph is a caption whatever the model would say, or None.
 
-    The page labels it a caption ("Image caption, ...", "... hide caption"); it carries a
-    photo credit of its own (body text never does: the credit splitter leaves a
+    The page labels it a caption ("Image caption, ...", "PICTURED: ...", "... hide caption");
+    it carries a photo credit of its own (body text never does: the credit splitter leaves a
     source cited in a sentence alone, "(Reuters)."); or it is a sentence without a final stop
     beside a figure marker or a credit line, as BBC pages print captions ("The president said
     he would keep fighting for tighter gun laws", then "Getty Images").

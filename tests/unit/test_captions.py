@@ -293,12 +293,13 @@ def test_a_caption_label_is_no_part_of_the_caption() -> None:
     [
         "Image caption, Maya Osei says the walk to the station now takes an hour",
         "The old pier before the storm of 1987, seen from the lighthouse. hide caption",
+        "PICTURED: The leaflet that first caught the couple's eye, promising cheap repairs",
     ],
 )
 def test_a_paragraph_the_page_labels_a_caption_is_one_by_rule(paragraph: str) -> None:
     evidence = caption_evidence(paragraph)
     assert evidence.is_caption and evidence.explain() == "caption: the page labels it a caption"
-    assert not evidence.text.lower().startswith("image caption")
+    assert not evidence.text.lower().startswith(("image caption", "hide"))
     assert not evidence.text.endswith("caption")
     clip = caption_evidence("Media caption, Maya Osei says the walk now takes an hour")
     assert not clip.is_caption  # a clip's caption stays body text
