@@ -18,9 +18,10 @@ How it decides:
    ("The aftermath of the blast in Brussels.").
 2. Rules first: ``body_rule`` makes body text of a paragraph under 3 or over 80 words, one
    after a video or audio marker (``media_marker``: the clip's title or description) and a
-   copyright notice; ``caption_rule`` makes a caption of a paragraph with a credit of its
-   own, and of a sentence without a final stop beside a figure marker or a credit line (as
-   BBC pages print captions). A caption label ("Photo: ...") is no part of the caption.
+   copyright notice; ``caption_rule`` makes a caption of a paragraph the page labels one
+   ("Image caption, ..."), of one with a credit of its own, and of a sentence without a
+   final stop beside a figure marker or a credit line (as BBC pages print captions). A
+   caption label ("Photo: ...") is no part of the caption.
 3. Otherwise some forty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first, second or third
@@ -231,7 +232,7 @@ class Reading:
     main_verb: int | None  # index into ``tokens`` of the main clause's finite verb
     tense: str  # "present", "past", "perfect", "modal" or "none"
     position_aside: bool  # ", left," or "(center)": who stands where in the photo
-    caption_label: bool  # the page said so: "Image caption, ...", "Caption: ..."
+    caption_label: bool  # the page said so: "Image caption, ...", "PICTURED: ...", "hide caption"
 
 
 _FINITE = {"VBZ", "VBP", "VBD", "MD"}
@@ -242,7 +243,11 @@ _POSITION_ASIDE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE = {"who", "which", "that", "whose", "whom", "where", "when"}
-_CAPTION_LABEL = re.compile(r"\s*(?:(?:Image|Photo|Picture) )?caption\s*[,:]", re.IGNORECASE)
+_CAPTION_LABEL = re.compile(
+    r"\s*(?:(?:(?:Image|Photo|Picture) )?caption\s*[,:]|pictured\s*:)", re.IGNORECASE
+)
+#: The same label at a caption's end, as a button to fold it away ("... in 1963. hide caption").
+_CAPTION_BUTTON = re.compile(r"\s(?:hide|toggle) caption\s*$", re.IGNORECASE)
 
 
 #: A label naming the paragraph a photo's caption: "Photo: A man walks ...", "Caption: ...".
@@ -277,7 +282,7 @@ def read_paragraph(paragraph: str) -> Reading:
         ),
         None,
     )
-    labelled = bool(_CAPTION_LABEL.match(paragraph))
+    labelled = bool(_CAPTION_LABEL.match(paragraph) or _CAPTION_BUTTON.search(paragraph))
     return Reading(
         text, credit, lead, sentences, tokens, main, _tense(tokens, main), asides > 0, labelled
     )
@@ -453,11 +458,14 @@ def _unstopped_sentence(r: Reading) -> bool:
 def caption_rule(reading: Reading, around: Surroundings) -> str | None:
     """Why a paragraph is a caption whatever the model would say, or None.
 
-    It carries a photo credit of its own (body text never does: the credit splitter leaves a
+    The page labels it a caption ("Image caption, ...", "PICTURED: ...", "... hide caption");
+    it carries a photo credit of its own (body text never does: the credit splitter leaves a
     source cited in a sentence alone, "(Reuters)."); or it is a sentence without a final stop
     beside a figure marker or a credit line, as BBC pages print captions ("The president said
     he would keep fighting for tighter gun laws", then "Getty Images").
     """
+    if reading.caption_label:
+        return "the page labels it a caption"
     if reading.credit is not None:
         return f"it carries a photo credit ({reading.credit})"
     beside = around.after_figure_marker or around.before_credit_line
@@ -470,6 +478,22 @@ def caption_rule(reading: Reading, around: Surroundings) -> str | None:
 _RIGHTS_NOTICE = re.compile(
     r"\b(?:copyright|all rights reserved)\b|©\s*(?:19|20)\d\d", re.IGNORECASE
 )
+
+
+#: Verbs of possession and residence: "Parent Jane Doe has three children", "... lives in
+#: Ashford": a state the story tells, not a moment a photo shows.
+_STATE_VERBS = _words("have live own belong know")
+
+
+def state_sentence(reading: Reading) -> bool:
+    """Whether the first sentence's main verb, in the present, is a verb of possession or
+    residence (``_STATE_VERBS``), or a present perfect ("A farmer has rolled his quad bike"):
+    a state or what has happened, where a caption shows a moment. Standing alone, without a
+    credit, a label, a figure marker or a credit line beside it, such a paragraph is body
+    text (``caption_evidence``)."""
+    if reading.main_verb is None or reading.tense not in {"present", "perfect"}:
+        return False
+    return reading.tokens[reading.main_verb].lemma in _STATE_VERBS
 
 
 def body_rule(reading: Reading, around: Surroundings) -> str | None:
@@ -654,6 +678,10 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     ruled = caption_rule(reading, around)
     if ruled:
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=ruled)
+    beside = around.after_figure_marker or around.before_credit_line
+    if not beside and state_sentence(reading):
+        why = "it tells a state or what has happened (has, lives, has done), not a moment"
+        return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
     m = model()
     cues = caption_features(reading, around)
     contributions = [(name, m.weights.get(name, 0.0)) for name, on in cues.items() if on]

@@ -69,7 +69,7 @@ _TRAILING_SEGMENT = re.compile(  # an initial's stop may stand inside: "Miguel A
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
 _PHOTO_WORD = re.compile(rf"\b(?:Photo|Foto|Photograph|Pic|Picture|Image|Bild)\b|^{_LABEL}\b", re.I)
 _LEADING_LABEL = re.compile(
-    rf"^(?:(?:Staff )?{_LABEL}|Image source,|Credit\.\.\.|Credit…|File)\s*"
+    rf"^(?:(?:Staff )?{_LABEL}|Image source,|Credit\.\.\.|Credit…|File|Courtesy(?=\s*:))\s*"
     r"(?::|：|\.\.\.|…|,|-|by)?\s*", re.I
 )
 _INTERFACE = re.compile(
@@ -211,6 +211,7 @@ def _bracket_credit(text: str) -> tuple[str, str] | None:
         or _AGENCY_END.search(" " + inside)
         or _PHOTO_WORD.search(inside)
         or _COURTESY.match(inside)
+        or _SUPPLIED.match(inside)
     )
     after_sentence = (
         before.endswith((".", "!", "?", "”", '"'))
@@ -339,6 +340,46 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     return None
 
 
+#: Picture agencies as printed in capitals after a caption without a label ("... ALAMY").
+_CAPITALS_AGENCY = re.compile(
+    r"PA(?: WIRE| MEDIA| IMAGES)?|ALAMY(?: LIVE NEWS)?|AFP|EPA(?:-EFE)?|REUTERS|AP|"
+    r"GETTY(?: IMAGES)?|SHUTTERSTOCK|REX(?: FEATURES)?|BLOOMBERG"
+)
+#: A credit in capitals after a caption without a final stop, as UK papers print them
+#: ("... since the yard shut ALAMY", "... on Tuesday JANE DOE FOR THE TIMES").
+_TRAILING_CAPITALS = re.compile(
+    r"(?<=[a-z0-9’'%)])\s+(?P<credit>[A-Z][A-Z.'’&-]*(?:\s+(?:[A-Z][A-Z.'’&-]*|/))*[A-Z])$"
+)
+#: Words after which capitals are the sentence's own words: "... is suing the AP".
+_LEADS_TO_A_NAME = frozenset(
+    [
+        *("the", "a", "an", "of", "by", "to", "at", "and", "or", "from", "with", "for", "in"),
+        *("on", "into", "against", "about", "than", "as", "like"),
+    ]
+)
+#: Words a caption needs before a credit in capitals: "Inside the AP" is a heading.
+CAPITALS_CAPTION_WORDS = 6
+
+
+def _capitals_credit(text: str) -> tuple[str, str] | None:
+    """A credit in capitals glued to a caption with no final stop: an agency ("... a year
+    PA") or two or more words ("... after 16 years JAMIE DOE FOR THE HERALD"), after at
+    least ``CAPITALS_CAPTION_WORDS`` words of caption."""
+    match = _TRAILING_CAPITALS.search(text)
+    if not match:
+        return None
+    caption, credit = text[: match.start()], match.group("credit")
+    before = caption.split()
+    if len(before) < CAPITALS_CAPTION_WORDS or before[-1].lower() in _LEADS_TO_A_NAME:
+        return None  # "... is suing the AP": the capitals are the sentence's own object
+    if ":" in before[-1]:
+        return None  # a time: "10:42 AM ET"
+    words = [w for w in credit.split() if w != "/"]
+    if _CAPITALS_AGENCY.fullmatch(credit) or (len(words) >= 2 and all(len(w) > 1 for w in words)):
+        return caption, credit
+    return None
+
+
 _FINDERS = (
     _glued_credit,
     _bracket_credit,
@@ -348,9 +389,15 @@ _FINDERS = (
     _for_credit,
     _segment_credit,
     _equals_credit,
+    _capitals_credit,
 )
 
 _COURTESY = re.compile(r"^(?:(?:photo|image|picture|foto)s?\s+)?courtesy\b", re.I)
+#: A reader's or a family's own photo: "Submitted by Jane Doe", "Supplied: X", "Contributed".
+_SUPPLIED = re.compile(
+    r"^(?:submitted|supplied|contributed)(?:\s+(?:photo|image|picture)s?)?(?:\s*(?::|by\b)|$)",
+    re.I,
+)
 _LABELLED = re.compile(rf"^{_LABEL}\s*(?::|：|by\b)", re.I)
 _STOCK = re.compile(
     r"^(?:iStock(?:photo)?|Getty Images(?: Plus)?|Shutterstock|Alamy|"

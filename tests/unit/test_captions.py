@@ -288,6 +288,47 @@ def test_a_caption_label_is_no_part_of_the_caption() -> None:
     assert read_paragraph("Photo: Ann Lee").credit == "Ann Lee"  # a credit line, no label
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Image caption, Maya Osei says the walk to the station now takes an hour",
+        "The old pier before the storm of 1987, seen from the lighthouse. hide caption",
+        "PICTURED: The leaflet that first caught the couple's eye, promising cheap repairs",
+    ],
+)
+def test_a_paragraph_the_page_labels_a_caption_is_one_by_rule(paragraph: str) -> None:
+    evidence = caption_evidence(paragraph)
+    assert evidence.is_caption and evidence.explain() == "caption: the page labels it a caption"
+    assert not evidence.text.lower().startswith(("image caption", "hide"))
+    assert not evidence.text.endswith("caption")
+    clip = caption_evidence("Media caption, Maya Osei says the walk now takes an hour")
+    assert not clip.is_caption  # a clip's caption stays body text
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Nurse Ada Obi has two sons at Hillcrest Primary.",
+        "Coach Liam Brandt lives in Dunmore and works at the leisure centre.",
+        "A hiker has slipped on a scree slope below the summit.",
+    ],
+)
+def test_a_state_or_what_has_happened_alone_is_body(paragraph: str) -> None:
+    evidence = caption_evidence(paragraph)
+    assert not evidence.is_caption and evidence.decided is not None
+    assert "not a moment" in evidence.explain()
+    # beside a figure marker the model still judges it: a caption may tell a state
+    marked = caption_evidence(paragraph, Surroundings(after_figure_marker=True))
+    assert marked.decided is None and marked.contributions
+    credited = caption_evidence(paragraph.rstrip(".") + ". (AP Photo/Jo Bell)")
+    assert credited.is_caption
+
+
+def test_a_moment_in_the_present_is_not_taken_for_a_state() -> None:
+    evidence = caption_evidence("A firefighter carries a child from the flooded house.")
+    assert evidence.decided is None and evidence.is_caption
+
+
 # --- The shipped model ---------------------------------------------------------------------------
 
 

@@ -97,6 +97,40 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "A harbour at dusk.",
             "Courtesy of the family",
         ),
+        # a reader's own photo, and a "Courtesy:" label
+        (
+            "Ice fog hangs over the river crossing. (Submitted by Lou Varga)",
+            "Ice fog hangs over the river crossing.",
+            "Submitted by Lou Varga",
+        ),
+        (
+            "Goats wait for the judging on Friday. (Courtesy: Pell County 4-H)",
+            "Goats wait for the judging on Friday.",
+            "Pell County 4-H",
+        ),
+        # a credit in capitals after a caption without a stop, as UK papers print them
+        (
+            "Dockers unload the first ship at the rebuilt quay in Leith JANE ROE FOR THE HERALD",
+            "Dockers unload the first ship at the rebuilt quay in Leith",
+            "JANE ROE FOR THE HERALD",
+        ),
+        (
+            "Shoppers queue outside the bakery on its last morning ALAMY",
+            "Shoppers queue outside the bakery on its last morning",
+            "ALAMY",
+        ),
+        # capitals that belong to the sentence, not a credit
+        (
+            "Why the small newspaper is now suing the AP",
+            "Why the small newspaper is now suing the AP",
+            None,
+        ),
+        ("Published March 8, 2017: 10:42 AM ET", "Published March 8, 2017: 10:42 AM ET", None),
+        (
+            "A van outside the diner with a sticker that reads BUY LOCAL FIRST.",
+            "A van outside the diner with a sticker that reads BUY LOCAL FIRST.",
+            None,
+        ),
         # hard-wrapped prose whose last line is a name, below an unfinished sentence
         (
             "The award went this year to a reporter from\nthe Harbour Review and\nAna Lopes",

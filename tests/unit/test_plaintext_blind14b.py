@@ -28,6 +28,10 @@ wrongly taken, two are captions whose glued credit the credit splitter does not 
 ("Staff photo by X", "(Submitted by X)"), so their text keeps it. The floors sit at the
 measured figures, so a change that makes the reader worse here fails; measure a change on a
 blind set too (``tests/cases/plaintext_blind14c``).
+
+After issue 14's fourth round (a "PICTURED:" label makes a caption; "(Submitted by X)" is a
+credit): captions P 0.989, R 0.837 (87 of 88 found); headings as before; credits 85 of 85.
+The floors were raised to these figures.
 """
 
 from __future__ import annotations
@@ -38,9 +42,9 @@ from plaintext_scoring import Tally, score
 
 SET = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind14b"
 STYLES = ["broadcaster", "business", "regional", "sports_science", "tabloid"]
-CAPTION_PRECISION, CAPTION_RECALL = 0.95, 0.76
+CAPTION_PRECISION, CAPTION_RECALL = 0.98, 0.83
 HEADING_PRECISION, HEADING_RECALL = 0.53, 0.97
-CREDITS_RIGHT = 0.95
+CREDITS_RIGHT = 0.98
 
 
 def test_the_five_styles_hold_their_measured_quality() -> None:
