@@ -3,7 +3,8 @@
 News sites write credits in a handful of ways, and text copied from their pages keeps them:
 
 - a trailing label: "Photograph: Name/Agency", "Photo: X", "Credit: X", "Foto: X", or
-  "Credit...X" glued to the caption ("... over time.Credit...Jane Doe", as NYT pages print);
+  "Credit...X" glued to the caption ("... over time.Credit...Jane Doe", as NYT pages print),
+  a label glued to the final stop as copied text loses the space ("... ends.Photo: X");
 - a parenthesis or bracket at the end: "(AP Photo/Name)", "[Name/Reuters]", "(Getty Images)";
 - a last segment after the final sentence or a dash that names an agency or is
   "Name/Agency" ("... on Monday. John Smith/AFP via Getty Images", "REUTERS/Name",
@@ -52,7 +53,7 @@ _LABEL = (
     r"Ilustración|Imagen|Copyright|©)"
 )
 _TRAILING_LABEL = re.compile(
-    rf"(?:^|(?<=[.!?…»”\"')\]])\s+|\s+[|–—-]\s+|\s+)(?P<label>{_LABEL})"
+    rf"(?:^|(?<=[.!?…»”\"')\]])\s*|\s+[|–—-]\s+|\s+)(?P<label>{_LABEL})"
     r"\s*(?::|：|\s-\s|,|\.\.\.|…)\s*(?P<credit>[^:]{2,140}?)\s*\.?$",
 )
 #: A Japanese credit after a full-width equals sign ("…警察官ら＝ＡＰ").

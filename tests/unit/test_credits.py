@@ -30,6 +30,12 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "Voters queued outside a school in Accra.",
             "Kwame Mensah for The New York Times",
         ),
+        # a labelled credit glued to the final stop, as copied text loses the space
+        (
+            "A courier waits outside a noodle bar on Dock Road.Photo: Mara Ellis/Axios",
+            "A courier waits outside a noodle bar on Dock Road.",
+            "Mara Ellis/Axios",
+        ),
         (
             "Voters queued outside a school in Accra Credit...Kwame Mensah",
             "Voters queued outside a school in Accra",
