@@ -31,7 +31,10 @@ How it decides:
 4. A logistic model weighs the cues (weights in ``caption_model.json``, learned offline by
    ``benchmarks/train_caption_model.py`` from labelled articles; evaluated here in plain
    Python). The paragraph is a caption when the probability reaches the model's threshold,
-   which was set for precision.
+   which was set for precision; in an article that credits its captions (most of those it
+   holds carry a credit, a label or a marker: ``Surroundings.credited_article``), a
+   paragraph without any needs the higher ``strict_threshold``: there a scene of the story
+   written like a caption is likelier than a caption printed without its credit.
 
 ``caption_evidence`` returns the decision with every cue's contribution, largest first (or
 the rule that decided), so a maintainer can read why. The model covers English only:
@@ -414,11 +417,17 @@ _NOT_PLAIN = (
 class Surroundings:
     """What stands around a paragraph in its article: a figure marker just before it ("Image",
     "Image source, Reuters", a credit standing alone: see ``figure_marker``), a credit line
-    just after it, a video or audio marker just before it (``media_marker``)."""
+    just after it, a video or audio marker just before it (``media_marker``), and whether
+    the article credits its captions (``credited_article``: more of its captions carry a
+    credit, a label or a marker than the model alone would take; the reader,
+    ``archiver.extract.plaintext``, finds out in a first pass). In an article that prints
+    its captions so, a paragraph with none of these must look surer of being a caption:
+    the model's ``strict_threshold`` applies."""
 
     after_figure_marker: bool = False
     before_credit_line: bool = False
     after_media_marker: bool = False
+    credited_article: bool = False
 
 
 def caption_features(reading: Reading, around: Surroundings = Surroundings()) -> dict[str, float]:
@@ -625,11 +634,17 @@ def _clause(r: Reading) -> dict[str, bool]:
 
 @dataclass(frozen=True)
 class Model:
-    """A logistic model: a weight per cue, a bias, and the probability a caption needs."""
+    """A logistic model: a weight per cue, a bias, the probability a caption needs, and the
+    higher one it needs in an article that credits its captions (``Surroundings``)."""
 
     weights: dict[str, float]
     bias: float
     threshold: float
+    strict_threshold: float
+
+    def needs(self, around: Surroundings) -> float:
+        """The probability a paragraph standing so needs to be a caption."""
+        return self.strict_threshold if around.credited_article else self.threshold
 
 
 @cache
@@ -638,7 +653,9 @@ def model() -> Model:
     raw = json.loads(
         resources.files("archiver.extract").joinpath("caption_model.json").read_text("utf-8")
     )
-    return Model(dict(raw["weights"]), float(raw["bias"]), float(raw["threshold"]))
+    threshold = float(raw["threshold"])
+    strict = float(raw.get("strict_threshold", threshold))
+    return Model(dict(raw["weights"]), float(raw["bias"]), threshold, strict)
 
 
 @dataclass(frozen=True)
@@ -646,7 +663,10 @@ class CaptionEvidence:
     """The verdict on one paragraph and why.
 
     ``contributions`` lists each cue that is present with its weight in log-odds, largest
-    effect first; ``decided`` says why a rule gave the verdict before the model was asked.
+    effect first; ``decided`` says why a rule gave the verdict before the model was asked;
+    ``threshold`` is the probability the model's verdict needed (``Model.needs``);
+    ``held_back`` says the model's usual threshold was reached, but not the stricter one of
+    an article that credits its captions: a sentence like a caption, so no heading either.
     """
 
     is_caption: bool
@@ -655,21 +675,25 @@ class CaptionEvidence:
     credit: str | None
     contributions: tuple[tuple[str, float], ...] = ()
     decided: str | None = None
+    threshold: float | None = None
+    held_back: bool = False
 
     def explain(self) -> str:
-        """One line: the verdict, the probability and the cues that weighed most."""
+        """One line: the verdict, the probability against the threshold, and the cues that
+        weighed most."""
         verdict = "caption" if self.is_caption else "body"
         if self.decided:
             return f"{verdict}: {self.decided}"
         cues = ", ".join(f"{name} {weight:+.1f}" for name, weight in self.contributions[:6])
-        return f"{verdict} (p={self.probability:.2f}): {cues}"
+        return f"{verdict} (p={self.probability:.2f}, needs {self.threshold}): {cues}"
 
 
 def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> CaptionEvidence:
     """Judge one paragraph, knowing what stands around it (``Surroundings``).
 
     Rules come before the model: a paragraph that ``body_rule`` names is body text; one that
-    ``caption_rule`` accepts is a caption.
+    ``caption_rule`` accepts is a caption. The model's verdict needs the probability
+    ``Model.needs``: higher in an article that credits its captions.
     """
     reading = read_paragraph(paragraph)
     why = body_rule(reading, around)
@@ -689,9 +713,11 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     probability = 1.0 / (1.0 + math.exp(-score))
     contributions.sort(key=lambda item: -abs(item[1]))
     return CaptionEvidence(
-        is_caption=probability >= m.threshold,
+        is_caption=probability >= m.needs(around),
         probability=probability,
         text=reading.text,
         credit=reading.credit,
         contributions=tuple(contributions),
+        threshold=m.needs(around),
+        held_back=m.threshold <= probability < m.needs(around),
     )

@@ -470,7 +470,7 @@ def read_plaintext(text: str) -> PlaintextReading:
             f"{', '.join(sorted(MODEL_LANGUAGES))}; captions stay in the body text",
         ),)
         judge = _judge_none
-    verdicts = _classify(paragraphs, forced_body, judge)
+    verdicts = _classify_credited(paragraphs, forced_body, judge)
     blocks = tuple(Block(v.kind, p.text) for v, p in zip(verdicts, paragraphs, strict=True))
     lede = paragraphs[lede_index].text
     if dateline and lede.startswith(dateline):
@@ -509,6 +509,36 @@ def caption_candidates(text: str, captions: Collection[str]) -> list[tuple[str, 
 Judge = Callable[[str, Surroundings], CaptionEvidence]
 
 
+def _classify_credited(
+    paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge
+) -> list[_Verdict]:
+    """``_classify``, knowing whether the article credits its captions.
+
+    A first pass counts the captions a rule took (a credit of its own, a label, a figure
+    marker or credit line beside it: ``caption_rule``) and those the model took alone. When
+    the first outnumber the second, the article prints its captions with their credits, and
+    a paragraph without one is more likely a scene of the story than a caption: a second
+    pass judges every paragraph with ``Surroundings.credited_article`` set, so the model's
+    stricter threshold applies.
+    """
+    evidence: list[CaptionEvidence] = []
+
+    def recording(raw: str, around: Surroundings) -> CaptionEvidence:
+        evidence.append(judge(raw, around))
+        return evidence[-1]
+
+    verdicts = _classify(paragraphs, forced_body, recording)
+    by_rule = sum(e.is_caption and e.decided is not None for e in evidence)
+    by_model = sum(e.is_caption and e.decided is None for e in evidence)
+    if not by_model or by_rule <= by_model:
+        return verdicts
+
+    def credited(raw: str, around: Surroundings) -> CaptionEvidence:
+        return judge(raw, replace(around, credited_article=True))
+
+    return _classify(paragraphs, forced_body, credited)
+
+
 def _judge_none(raw: str, around: Surroundings) -> CaptionEvidence:
     return CaptionEvidence(False, 0.0, raw, None, decided="captions are not sought")
 
@@ -537,8 +567,9 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
     caption it serves is part of that figure (kind CAPTION, left out of the article's text
     with it); one serving no caption is body text. Forced body paragraphs (date line, lede)
     and link lines are never judged. A heading is a short line (``is_heading``) that is no
-    caption, no repeated line, not one of three or more short lines in a row (a list or a
-    table), and has no credit after it.
+    caption (nor one held back by an article's stricter threshold: ``held_back``), no
+    repeated line, not one of three or more short lines in a row (a list or a table), and
+    has no credit after it.
     """
     markers: list[Marker | None] = [figure_marker(p.text) for p in paragraphs]
     listed = _listed(paragraphs)
@@ -567,6 +598,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
                 verdict = _Verdict(BlockKind.CAPTION, Caption(evidence.text, credit), around)
             elif (
                 not around.before_credit_line
+                and not evidence.held_back
                 and index not in listed
                 and is_heading(paragraph.text, paragraph.lines)
             ):

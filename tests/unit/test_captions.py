@@ -219,7 +219,23 @@ def test_the_evidence_explains_the_verdict() -> None:
     assert "present_scene" in names
     weights = [abs(weight) for _, weight in evidence.contributions]
     assert weights == sorted(weights, reverse=True)  # the largest weight comes first
-    assert evidence.explain().startswith(f"caption (p={evidence.probability:.2f}): {names[0]} ")
+    needs = evidence.threshold
+    assert needs is not None and evidence.probability >= needs
+    assert evidence.explain().startswith(
+        f"caption (p={evidence.probability:.2f}, needs {needs}): {names[0]} "
+    )
+
+
+def test_an_article_that_credits_its_captions_raises_the_threshold() -> None:
+    scene = "Fishermen mend their nets on the quay at dawn."
+    alone = caption_evidence(scene)
+    credited = caption_evidence(scene, Surroundings(credited_article=True))
+    assert alone.probability == credited.probability
+    assert alone.threshold is not None and credited.threshold is not None
+    assert alone.threshold <= alone.probability < credited.threshold
+    assert alone.is_caption and not credited.is_caption
+    assert credited.held_back and not alone.held_back  # like a caption: no heading either
+    assert credited.explain().startswith(f"body (p={credited.probability:.2f}, needs ")
 
 
 def test_a_credit_of_its_own_makes_a_caption_before_the_model_is_asked() -> None:

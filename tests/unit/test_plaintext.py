@@ -85,9 +85,11 @@ def test_heldout_set_holds_its_caption_scores(name: str) -> None:
 
 def test_the_hand_written_styles_hold_their_captions_and_credits() -> None:
     """``plaintext_styles`` (training material, see its README): regional, tabloid,
-    broadcaster, business, sports, science, BBC, NYT and magazine habits."""
+    broadcaster, business, sports, science, BBC, NYT and magazine habits. The recall floor
+    was 0.95 until issue 14's fifth round: two uncredited captions in articles that credit
+    their others now need the stricter threshold and are missed (39 of 42)."""
     scores = score(CASES / "plaintext_styles")
-    assert scores.captions.precision >= 0.97 and scores.captions.recall >= 0.95, scores.captions
+    assert scores.captions.precision >= 0.97 and scores.captions.recall >= 0.92, scores.captions
     assert scores.headings.precision >= 0.95 and scores.headings.recall >= 0.95, scores.headings
     assert scores.credits.labelled >= 35 and scores.credits.recall >= 0.95, scores.credits
 
@@ -220,6 +222,37 @@ def test_captions_keep_their_credit_apart() -> None:
     assert caption.credit == "AP Photo/Jane Doe"
     assert article.blocks[1].kind is BlockKind.CAPTION
     assert article.blocks[1].text.endswith("(AP Photo/Jane Doe)")
+
+
+#: A scene the model takes for a caption, though not surely: above its threshold, under the
+#: stricter one for an article that credits its captions.
+SCENE = "Fishermen mend their nets on the quay at dawn."
+
+
+def _harbour_article(credited: bool) -> str:
+    """A hand-written article with three captions (each with a credit when ``credited``) and
+    ``SCENE`` between two body paragraphs."""
+    credit = " (Photo: Ann Lee/Harbour Times)" if credited else ""
+    return (
+        "date 2024-05-02 PORTHAVEN (Harbour Times) — The town's fleet went back to sea on "
+        "Wednesday after a week of storms kept every boat tied up in the harbour.\n\n"
+        f"A trawler heads out past the harbour wall at Porthaven on Wednesday.{credit}\n\n"
+        "The harbour master said the storms had cost the fleet about a week of fishing.\n\n"
+        f"{SCENE}\n\n"
+        "Prices at the fish market rose by a third while the boats stayed in port.\n\n"
+        f"Crates of mackerel are stacked on the quay at Porthaven market.{credit}\n\n"
+        "Traders said they expected prices to fall again by the weekend.\n\n"
+        f"A gull stands on a bollard beside a moored boat in Porthaven.{credit}\n"
+    )
+
+
+def test_an_article_that_credits_its_captions_needs_surer_uncredited_ones() -> None:
+    plain = read_plaintext(_harbour_article(credited=False)).article
+    assert SCENE in [c.text for c in plain.captions]  # captions without credits: the model's
+    credited = read_plaintext(_harbour_article(credited=True)).article
+    assert [c.credit for c in credited.captions] == ["Ann Lee/Harbour Times"] * 3
+    assert SCENE not in [c.text for c in credited.captions]
+    assert any(b.kind is BlockKind.BODY and b.text == SCENE for b in credited.blocks)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,12 @@ Measured once when the set arrived, on the English articles:
   for an adverb tying a sentence to the story and a third-person pronoun; hand-written
   broadcaster and feature body lines to learn from), developed without looking at this
   set's texts: captions P 0.935, R 0.845 (87 of 93 found; wire 21/25/23, guardian 21/21/21,
-  nyt 23/23/24, bbc 12/13/22, magazine 10/11/13); headings as before.
+  nyt 23/23/24, bbc 12/13/22, magazine 10/11/13); headings as before;
+- issue 14's fifth round (a stricter threshold for uncredited paragraphs in an article that
+  credits its captions), chosen on other sets without looking at this one's texts: captions
+  P 0.954, R 0.806 (83 of 87 found; wire 20/22/23, guardian 20/20/21, nyt 23/23/24, bbc
+  11/12/22, magazine 9/10/13); headings as before. Recall was traded for precision, as the
+  issue wants: the recall floor was lowered from 0.84 to 0.80.
 
 The floors sit at the latest figures, so a change that makes the reader worse here fails.
 The set is no longer blind once anyone studies its misses: measure a change on a new blind
@@ -33,7 +38,7 @@ from plaintext_scoring import Tally, score
 
 SET = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind14"
 ENGLISH = ["bbc", "guardian", "magazine", "nyt", "wire"]
-CAPTION_PRECISION, CAPTION_RECALL = 0.93, 0.84
+CAPTION_PRECISION, CAPTION_RECALL = 0.95, 0.80
 HEADING_PRECISION, HEADING_RECALL = 0.84, 0.97
 
 

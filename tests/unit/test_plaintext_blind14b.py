@@ -32,6 +32,13 @@ blind set too (``tests/cases/plaintext_blind14c``).
 After issue 14's fourth round (a "PICTURED:" label makes a caption; "(Submitted by X)" is a
 credit): captions P 0.989, R 0.837 (87 of 88 found); headings as before; credits 85 of 85.
 The floors were raised to these figures.
+
+After issue 14's fifth round (a stricter threshold for uncredited paragraphs in an article
+that credits its captions): captions P 1.000, R 0.827 (86 of 86 found; broadcaster 13/13/17,
+business 11/11/15, regional 18/18/21, sports and science 21/21/22, tabloid 23/23/29);
+headings as before; credits 85 of 85. The precision floor was raised to 1.00; the recall
+floor lowered from 0.83 to 0.82, recall traded for precision as the issue wants (an uncredited
+two-sentence caption in an article that credits its other captions is now body).
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from plaintext_scoring import Tally, score
 
 SET = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind14b"
 STYLES = ["broadcaster", "business", "regional", "sports_science", "tabloid"]
-CAPTION_PRECISION, CAPTION_RECALL = 0.98, 0.83
+CAPTION_PRECISION, CAPTION_RECALL = 1.00, 0.82
 HEADING_PRECISION, HEADING_RECALL = 0.53, 0.97
 CREDITS_RIGHT = 0.98
 

@@ -15,11 +15,18 @@ as 7549141), and not read.
   13/17/14); headings as before; credits right for 51 of 55 captions found rightly whose
   label names one.
 
-The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) is met for recall,
-not for precision: eighteen paragraphs taken are not labelled captions, spread over all five
-styles (three or four in each). The floors sit just under the measured figures,
-so a change that makes the reader worse here fails. The set is no longer blind once anyone
-studies its misses: measure a change on a new blind set too.
+The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) was met for
+recall, not for precision: eighteen paragraphs taken were not labelled captions, spread over
+all five styles (three or four in each).
+
+Since issue 14's fifth round this is a **development set**: its misses were studied, with
+blind14b's and blind14c's, to choose the operating point (a stricter threshold for
+uncredited paragraphs in an article that credits its captions; a labelled credit glued to
+the final stop). After it: captions P 0.851, R 0.851 (57 of 67 found; public radio
+11/14/13, local TV 12/14/14, weeklies 8/11/12, digital natives 13/14/14, regionals
+13/14/14); headings as before; credits right for 51 of 55. The floors sit at these figures,
+so a change that makes the reader worse here fails; measure a change on a new blind set too
+(``test_plaintext_blind14e.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from plaintext_scoring import Tally, score
 
 SET = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind14d"
 STYLES = ["community_weekly", "digital_native", "local_tv", "public_radio", "regional_uk_au"]
-CAPTION_PRECISION, CAPTION_RECALL = 0.74, 0.83
+CAPTION_PRECISION, CAPTION_RECALL = 0.85, 0.85
 HEADING_PRECISION, HEADING_RECALL = 0.56, 0.95
 CREDITS_RIGHT = 0.90
 
