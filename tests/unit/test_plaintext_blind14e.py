@@ -1,0 +1,64 @@
+"""A measurement on ``tests/cases/plaintext_blind14e/``: 25 English articles in five kinds of
+publisher's style (newspaper of record, BBC-like, wire photo, features and lifestyle, local
+news sites; 74 captions, 29 headings), written for issue 14's fifth round by someone who
+never saw the rules, the model or any evaluation set but blind14d's README and scripts (its
+README says how, and its labelling conventions). Not trained or tuned on: measured once,
+after the round's last change to the rules (commit 2c3ee48), and once with the code before
+the round (main at 0c6e267), and not read.
+
+- before (main at 0c6e267): captions P 0.733, R 0.743 (55 right of 75 found; newspaper of
+  record 13/16/14, BBC-like 11/13/13, wire photo 14/19/18, features 9/15/17, local news
+  8/12/12); headings P 0.643, R 0.931 (27 of 42 found); credits right for 54 of 54;
+- after (issue 14's fifth round: a stricter threshold for uncredited paragraphs in an
+  article that credits its captions): captions P 0.775, R 0.743 (55 of 71 found; newspaper
+  of record 13/16/14, BBC-like 11/12/13, wire photo 14/18/18, features 9/14/17, local news
+  8/11/12); headings and credits as before.
+
+The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) is met for recall,
+not for precision: sixteen paragraphs taken are not labelled captions, in every style (one
+to five each). The floors sit just under the measured figures, so a change that makes the
+reader worse here fails. The set is no longer blind once anyone studies its misses: measure
+a change on a new blind set too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plaintext_scoring import Tally, score
+
+SET = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind14e"
+STYLES = [
+    "bbc_like",
+    "features_lifestyle",
+    "local_news_site",
+    "newspaper_of_record",
+    "wire_photo",
+]
+CAPTION_PRECISION, CAPTION_RECALL = 0.76, 0.72
+HEADING_PRECISION, HEADING_RECALL = 0.62, 0.90
+CREDITS_RIGHT = 0.95
+
+
+def test_the_five_styles_hold_their_measured_quality() -> None:
+    captions, headings, credits = Tally(), Tally(), Tally()
+    articles = warned = 0
+    for style in STYLES:
+        scores = score(SET / style)
+        for total, part in (
+            (captions, scores.captions),
+            (headings, scores.headings),
+            (credits, scores.credits),
+        ):
+            total.correct += part.correct
+            total.found += part.found
+            total.labelled += part.labelled
+        articles += scores.articles
+        warned += scores.warned
+    assert articles == 25 and captions.labelled == 74 and headings.labelled == 29
+    assert captions.precision >= CAPTION_PRECISION, captions
+    assert captions.recall >= CAPTION_RECALL, captions
+    assert headings.precision >= HEADING_PRECISION, headings
+    assert headings.recall >= HEADING_RECALL, headings
+    assert credits.recall >= CREDITS_RIGHT, credits
+    assert warned == 0
