@@ -449,26 +449,31 @@ def listing_json(listed: Listing) -> Iterator[str]:
 
 _INDENT = "  "
 _JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+_JSON_STRING = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) uses
 
 
 def _json_value(value: Any, depth: int) -> str:
     """``value`` as ``json.dumps(value, indent=2, ensure_ascii=False, default=str)`` writes
     it, nested ``depth`` levels deep (made here: the standard encoder indents in pure Python,
     several times slower on a million bags)."""
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+    if type(value) is str:
+        return _JSON_STRING(value)
+    if value is None:
+        return "null"
+    if isinstance(value, dict) and all(type(k) is str for k in value):
         if not value:
             return "{}"
-        inner = _INDENT * (depth + 1)
-        items = ",\n".join(
-            f"{inner}{_JSON.encode(k)}: {_json_value(v, depth + 1)}" for k, v in value.items()
+        inner = ",\n" + _INDENT * (depth + 1)
+        items = inner.join(
+            [f"{_JSON_STRING(k)}: {_json_value(v, depth + 1)}" for k, v in value.items()]
         )
-        return f"{{\n{items}\n{_INDENT * depth}}}"
+        return f"{{{inner[1:]}{items}\n{_INDENT * depth}}}"
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
-        inner = _INDENT * (depth + 1)
-        items = ",\n".join(inner + _json_value(v, depth + 1) for v in value)
-        return f"[\n{items}\n{_INDENT * depth}]"
+        inner = ",\n" + _INDENT * (depth + 1)
+        items = inner.join([_json_value(v, depth + 1) for v in value])
+        return f"[{inner[1:]}{items}\n{_INDENT * depth}]"
     if isinstance(value, dict):  # keys JSON turns into strings: the standard encoder
         text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
         return text.replace("\n", "\n" + _INDENT * depth)
@@ -573,6 +578,8 @@ def _fit(text: str, width: int) -> str:
 
 def _width(text: str) -> int:
     """Columns ``text`` takes on a terminal (wide East Asian characters take two)."""
+    if text.isascii():  # most text: one column a character
+        return len(text)
     return sum(_char_width(c) for c in text)
 
 
