@@ -8,7 +8,9 @@
    ``list`` offers
    (a month of dates, a publisher, the failed audits, the first 50) through
    :func:`archiver.store.inventory.inventory`; then the whole ``archiver list --since/--until
-   --json`` command as a process (start-up included). Target: under 1 s for each in-process.
+   --json`` command as a process (start-up included), and ``archiver list`` and ``list
+   --json`` of every row as processes (output to /dev/null; wall time and peak memory).
+   Target: under 1 s for each in-process.
 2. Writes ``--bags`` small valid bags (``tests/synthetic_bags.py``) and times ``archiver
    catalogue rebuild`` over them with 1 and 2 processes, and ``catalogue check``.
 
@@ -87,6 +89,27 @@ def bench_rows(root: Path, count: int) -> None:
     )
     listed = len(json.loads(done.stdout)["bags"])  # type: ignore[attr-defined]
     print(f"{'archiver list --since/--until --json':40} {listed:>9,} {wall:>7.3f}  (a process)")
+    for flags in ([], ["--json"]):
+        wall, peak = whole_listing(store, flags)
+        label = " ".join(["archiver list STORE", *flags])
+        print(f"{label:40} {count:>9,} {wall:>7.3f}  (a process, {peak} peak)", flush=True)
+
+
+def whole_listing(store: Path, flags: list[str]) -> tuple[float, str]:
+    """``archiver list STORE FLAGS`` of every row, its output to /dev/null: wall seconds and
+    peak resident memory (from GNU time, when there is one)."""
+    timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*timer, *ARCHIVER, "list", str(store), *flags],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=True,
+    )
+    wall = time.perf_counter() - start
+    last = done.stderr.decode().strip().splitlines()[-1:] if timer else []
+    peak = f"{int(last[0]) / 1024:.0f} MB" if last and last[0].isdigit() else "unmeasured"
+    return wall, peak
 
 
 def bench_rebuild(root: Path, count: int) -> None:
