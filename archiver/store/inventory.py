@@ -183,7 +183,7 @@ def listing(store: Store, query: BagQuery | None = None) -> Listing:
     if catalogue is not None:
         return Listing(store.location, _catalogued(catalogue, query, remote), [])
     problems: list[Finding] = []
-    found = _walked(store, problems)
+    found = _walked(store, store.audit_log.last_entries(), problems)
     if query is not None:
         found = (s for s in found if query.matches(s))
         if query.limit is not None:
@@ -209,10 +209,11 @@ def _catalogued(
         yield from catalogue.summaries(query, bags_at=bags_at)
 
 
-def _walked(store: Store, problems: list[Finding]) -> Iterator[BagSummary]:
-    """The summaries of the bags a walk of the store finds, in its order; the problems it
-    meets are added to ``problems``."""
-    audits = store.audit_log.last_entries()
+def _walked(
+    store: Store, audits: dict[str, dict[str, Any]], problems: list[Finding]
+) -> Iterator[BagSummary]:
+    """The summaries of the bags a walk of the store finds, in its order, with their last
+    audits; the problems it meets are added to ``problems``."""
     for item in store.scan():
         if isinstance(item, Finding):
             problems.append(item)
