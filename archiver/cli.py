@@ -20,12 +20,14 @@ head -1``) ends the output, not the command: the exit status stays the command's
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -42,13 +44,19 @@ if TYPE_CHECKING:
     from archiver.model import (
         AuditReport,
         BagResult,
+        Finding,
         TimestampVerdict,
         Unchanged,
         ValidationReport,
     )
     from archiver.pipeline import CaptureOptions
     from archiver.store.clean import CleanReport
+    from archiver.store.inventory import BagSummary
     from archiver.workers import CaptureWorkers
+
+#: Streamed output (``list`` of a million bags) is written this much at a time.
+OUTPUT_BATCH_LINES = 512
+OUTPUT_BATCH_CHARS = 64 * 1024
 
 EXIT_CODES = """\b
 Exit status:
@@ -150,6 +158,37 @@ def emit_json(document: Any) -> None:
     _write(JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text), err=False)
 
 
+def emit_json_pieces(pieces: Iterable[str]) -> None:
+    """Print one JSON document made in pieces on stdout, as it is made (escaped as
+    :func:`emit_json` escapes): written in batches, never held whole."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= OUTPUT_BATCH_CHARS:
+            _write_json(batch, end=False)
+            batch, size = [], 0
+    _write_json(batch, end=True)
+
+
+def _write_json(pieces: list[str], *, end: bool) -> None:
+    text = "".join(pieces)
+    _write(JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text), err=False, newline=end)
+
+
+def say_lines(lines: Iterable[str]) -> None:
+    """Lines of human output on stdout, written in batches as they come (none with --quiet).
+    Control characters are shown escaped."""
+    if _verbosity() < 0:
+        for _ in lines:  # made all the same: what making them finds is still told
+            pass
+        return
+    lines = iter(lines)
+    while batch := list(itertools.islice(lines, OUTPUT_BATCH_LINES)):
+        _write("\n".join(printable(line) for line in batch), err=False)
+
+
 def say(message: str = "", *, verbose: bool = False, err: bool = False) -> None:
     """A line of human output (stdout, or stderr with ``err``): none with --quiet;
     ``verbose`` lines only with --verbose. Control characters are shown escaped."""
@@ -176,7 +215,7 @@ def warn(message: str) -> None:
     _write(f"archiver: {printable(message)}", err=True)
 
 
-def _write(line: str, *, err: bool) -> None:
+def _write(line: str, *, err: bool, newline: bool = True) -> None:
     """Write one line; once its reader has gone (a closed pipe), drop the rest quietly.
 
     The command itself goes on to its end, so its exit status stays its verdict
@@ -187,7 +226,7 @@ def _write(line: str, *, err: bool) -> None:
     if state.get(key):
         return
     try:
-        click.echo(line, err=err)
+        click.echo(line, err=err, nl=newline)
     except BrokenPipeError:
         state[key] = True
         _discard(sys.stderr if err else sys.stdout)
@@ -1153,7 +1192,7 @@ def list_bags(
       archiver list --audit failed
     """
     from archiver.store.catalogue import BagQuery
-    from archiver.store.inventory import count_of, inventory, list_lines
+    from archiver.store.inventory import count_of, list_lines, listing, listing_json
 
     query = BagQuery(
         since.date().isoformat() if since else None,
@@ -1162,17 +1201,41 @@ def list_bags(
         audit_state,
         limit,
     )
-    listed = inventory(_store(store_path or store), query)
+    listed = listing(_store(store_path or store), query)
     if not listed.from_catalogue:
         _note_no_catalogue()
-    for problem in listed.problems:  # bags there are not listed: say so (exit status 0)
-        warn(f"warning: {problem.line()}")
+    counted = _Counted(listed.bags, listed.problems)
+    listed = replace(listed, bags=iter(counted))
     if as_json:
-        emit_json(listed.to_dict())
-        return
-    for line in list_lines(listed.bags, _terminal_width()):
-        say(line)
-    say(f"{count_of(len(listed.bags), 'bag')} in {listed.store}")
+        emit_json_pieces(listing_json(listed))
+    else:
+        say_lines(list_lines(listed.bags, _terminal_width()))
+    counted.warn_problems()
+    if not as_json:
+        say(f"{count_of(counted.count, 'bag')} in {listed.store}")
+
+
+class _Counted:
+    """The bags of a listing as they are read, counted; the problems a walk meets on the way
+    told on stderr as they come (bags there are not listed: exit status 0)."""
+
+    def __init__(self, bags: Iterator[BagSummary], problems: list[Finding]) -> None:
+        self.bags = bags
+        self.problems = problems
+        self.count = 0
+        self.told = 0
+
+    def __iter__(self) -> Iterator[BagSummary]:
+        for bag in self.bags:
+            self.count += 1
+            self.warn_problems()
+            yield bag
+
+    def warn_problems(self) -> None:
+        """Tell the problems met since the last were told."""
+        while self.told < len(self.problems):
+            warn(f"warning: {self.problems[self.told].line()}")
+            self.told += 1
 
 
 def _terminal_width() -> int | None:

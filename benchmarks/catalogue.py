@@ -8,7 +8,9 @@
    ``list`` offers
    (a month of dates, a publisher, the failed audits, the first 50) through
    :func:`archiver.store.inventory.inventory`; then the whole ``archiver list --since/--until
-   --json`` command as a process (start-up included). Target: under 1 s for each in-process.
+   --json`` command as a process (start-up included), and ``archiver list`` and ``list
+   --json`` of every row as processes (output to /dev/null; wall time and peak memory).
+   Target: under 1 s for each in-process.
 2. Writes ``--bags`` small valid bags (``tests/synthetic_bags.py``) and times ``archiver
    catalogue rebuild`` over them with 1 and 2 processes, and ``catalogue check``.
 
@@ -18,7 +20,6 @@ See benchmarks/README.md for the figures.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import shutil
@@ -27,17 +28,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from synthetic_bags import PUBLISHERS, bag_values, make_store  # noqa: E402
+from synthetic_bags import PUBLISHERS, audits, make_store, synthetic_rows  # noqa: E402
 
 from archiver.store import Store  # noqa: E402
-from archiver.store.catalogue import BagQuery, BagRow, open_catalogue  # noqa: E402
+from archiver.store.catalogue import BagQuery, open_catalogue  # noqa: E402
 from archiver.store.inventory import inventory  # noqa: E402
 
 ARCHIVER = [sys.executable, "-m", "archiver"]
@@ -52,37 +53,6 @@ def median_time(run: Callable[[], object], repeats: int = 3) -> tuple[float, flo
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
     return statistics.median(walls), statistics.median(cpus), result
-
-
-def synthetic_rows(count: int) -> Iterator[BagRow]:
-    """``count`` catalogue rows as synthetic bags would give them, dated 2015-2024 in order
-    (as a rebuild writes them: in the store's order)."""
-    first = datetime.date(2015, 1, 1).toordinal()
-    for n in range(count):
-        values = bag_values(n)
-        day = datetime.date.fromordinal(first + n * 3650 // count).isoformat()
-        values["date"] = day
-        key = f"{day.replace('-', '/')}/bag-{n:08d}"
-        yield BagRow(
-            key,
-            {
-                **values,
-                "size": "12.3 KB",
-                "payload_oxum": "12345.4",
-                "payload_bytes": 12345,
-                "bagging_date": "2026-11-26",
-                "caption_texts": "[]",
-            },
-        )
-
-
-def audits(count: int) -> Iterator[dict[str, object]]:
-    """An audit for two rows in three; one in a hundred failed."""
-    for row in synthetic_rows(count):
-        n = int(row.bag[-8:])
-        if n % 3:
-            outcome = "failed" if n % 100 == 1 else "intact"
-            yield {"bag": row.bag, "time": "2026-11-20T02:00:00Z", "outcome": outcome}
 
 
 def bench_rows(root: Path, count: int) -> None:
@@ -119,6 +89,27 @@ def bench_rows(root: Path, count: int) -> None:
     )
     listed = len(json.loads(done.stdout)["bags"])  # type: ignore[attr-defined]
     print(f"{'archiver list --since/--until --json':40} {listed:>9,} {wall:>7.3f}  (a process)")
+    for flags in ([], ["--json"]):
+        wall, peak = whole_listing(store, flags)
+        label = " ".join(["archiver list STORE", *flags])
+        print(f"{label:40} {count:>9,} {wall:>7.3f}  (a process, {peak} peak)", flush=True)
+
+
+def whole_listing(store: Path, flags: list[str]) -> tuple[float, str]:
+    """``archiver list STORE FLAGS`` of every row, its output to /dev/null: wall seconds and
+    peak resident memory (from GNU time, when there is one)."""
+    timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*timer, *ARCHIVER, "list", str(store), *flags],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=True,
+    )
+    wall = time.perf_counter() - start
+    last = done.stderr.decode().strip().splitlines()[-1:] if timer else []
+    peak = f"{int(last[0]) / 1024:.0f} MB" if last and last[0].isdigit() else "unmeasured"
+    return wall, peak
 
 
 def bench_rebuild(root: Path, count: int) -> None:

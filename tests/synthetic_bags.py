@@ -1,4 +1,5 @@
-"""Small, valid BagIt bags with a Dublin Core record and captions, made fast, in bulk.
+"""Small, valid BagIt bags with a Dublin Core record and captions, made fast, in bulk; and
+catalogue rows as such bags would give, written without any bag (:func:`synthetic_rows`).
 
 For the catalogue and Dask tests and for ``benchmarks/catalogue.py``: each bag holds
 ``data/article.txt`` and ``data/captions.json``, a ``metadata/dublin_core.xml`` record that
@@ -9,14 +10,17 @@ checks (it does not declare archiver's profile, so no WARC is needed).
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from archiver.bagit.write import hash_payload, write_bag
 from archiver.describe import DC_NS, RECORD_NS
 from archiver.store import bag_name, shard_for
+from archiver.store.catalogue import BagRow
 
 PUBLISHERS = ("CNN", "Reuters", "The Guardian", "Le Monde", "Associated Press", "BBC News")
 
@@ -63,3 +67,34 @@ def make_store(store: Path, count: int, seed: int = 0, payload_bytes: int = 256)
     """A store of ``count`` synthetic bags (the store folder is made if needed)."""
     store.mkdir(parents=True, exist_ok=True)
     return [make_bag(store, n, seed, payload_bytes) for n in range(count)]
+
+
+def synthetic_rows(count: int) -> Iterator[BagRow]:
+    """``count`` catalogue rows as synthetic bags would give them, dated 2015-2024 in order
+    (as a rebuild writes them: in the store's order)."""
+    first = datetime.date(2015, 1, 1).toordinal()
+    for n in range(count):
+        values = bag_values(n)
+        day = datetime.date.fromordinal(first + n * 3650 // count).isoformat()
+        values["date"] = day
+        key = f"{day.replace('-', '/')}/bag-{n:08d}"
+        yield BagRow(
+            key,
+            {
+                **values,
+                "size": "12.3 KB",
+                "payload_oxum": "12345.4",
+                "payload_bytes": 12345,
+                "bagging_date": "2026-11-26",
+                "caption_texts": "[]",
+            },
+        )
+
+
+def audits(count: int) -> Iterator[dict[str, object]]:
+    """An audit for two rows in three; one in a hundred failed."""
+    for row in synthetic_rows(count):
+        n = int(row.bag[-8:])
+        if n % 3:
+            outcome = "failed" if n % 100 == 1 else "intact"
+            yield {"bag": row.bag, "time": "2026-11-20T02:00:00Z", "outcome": outcome}

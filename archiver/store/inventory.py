@@ -10,18 +10,21 @@ check fixity (that is ``validate``/``audit``). Every file is read through
 read is shown as unknown: one bad bag never ends a listing. The problems of the store's
 folders (S codes) met by a walk come with the listing, so that no bag is missing from it in
 silence (a listing from the catalogue walks nothing; ``catalogue check`` compares it with the
-store). The second half of the module turns summaries into the lines ``list`` and ``show``
-print (pure: plain data in, text out; ``cli`` prints).
+store). A listing streams (:func:`listing`): one summary at a time, so that ``list`` of a
+million bags holds one block of them, never all. The second half of the module turns summaries
+into the lines ``list`` and ``show`` print and into ``list --json``'s document, piece by piece
+(pure: plain data in, text out; ``cli`` prints).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +39,7 @@ from archiver.terminal import printable
 from archiver.xmlsafe import UnsafeXMLError, parse_xml
 
 if TYPE_CHECKING:
-    from archiver.store.catalogue import BagQuery
+    from archiver.store.catalogue import BagQuery, Catalogue
 
 MAX_TAG_BYTES = 16 * 1024 * 1024
 PREMIS_NS = "http://www.loc.gov/premis/v3"
@@ -105,6 +108,21 @@ class Inventory:
         }
 
 
+@dataclass(frozen=True)
+class Listing:
+    """Every bag of a store, summarised one at a time as ``bags`` is read (``list``).
+
+    ``bags`` can be read once. ``problems`` (the store's folders that hide bags, S codes) grows
+    as a walk meets them: it is whole once ``bags`` is exhausted. A listing from the catalogue
+    walks nothing and has none.
+    """
+
+    store: Path | str
+    bags: Iterator[BagSummary]
+    problems: list[Finding]
+    from_catalogue: bool = True
+
+
 def summarize(
     bag: BagLike,
     audits: dict[str, dict[str, Any]] | None = None,
@@ -153,37 +171,56 @@ def summarize(
     )
 
 
-def inventory(store: Store, query: BagQuery | None = None) -> Inventory:
-    """A summary of every bag in the store (those ``query`` chooses); NotABagError when there
-    is no such store. Read from the catalogue when there is one, else from the bags (with the
-    problems of the store's folders met on the way)."""
+def listing(store: Store, query: BagQuery | None = None) -> Listing:
+    """Every bag in the store (those ``query`` chooses), summarised as it is read: from the
+    catalogue when there is one, else from the bags (with the problems of the store's folders
+    met on the way). NotABagError when there is no such store."""
     from archiver.store.catalogue import open_catalogue
 
     store.require_existing()
     catalogue = open_catalogue(store.root)
     remote = None if store.location == store.root else str(store.location)
     if catalogue is not None:
-        with catalogue, _collector_paused():
-            return Inventory(store.location, tuple(catalogue.summaries(query, bags_at=remote)))
-    audits = store.audit_log.last_entries()
+        return Listing(store.location, _catalogued(catalogue, query, remote), [])
     problems: list[Finding] = []
-
-    def walked() -> Iterator[BagSummary]:
-        for item in store.scan():
-            if isinstance(item, Finding):
-                problems.append(item)
-            elif isinstance(item, Path):
-                yield summarize(item, audits, store.root)
-            else:
-                yield summarize(item, audits, key=store.key_of(item))
-
-    found: Iterator[BagSummary] = walked()
+    found = _walked(store, store.audit_log.last_entries(), problems)
     if query is not None:
         found = (s for s in found if query.matches(s))
         if query.limit is not None:
-            found = (s for _, s in zip(range(query.limit), found, strict=False))
-    bags = tuple(found)
-    return Inventory(store.location, bags, tuple(problems), from_catalogue=False)
+            found = itertools.islice(found, query.limit)
+    return Listing(store.location, found, problems, from_catalogue=False)
+
+
+def inventory(store: Store, query: BagQuery | None = None) -> Inventory:
+    """A summary of every bag in the store (those ``query`` chooses), all held at once: see
+    :func:`listing`, which ``list`` uses to hold one at a time. NotABagError when there is no
+    such store."""
+    listed = listing(store, query)
+    with _collector_paused():
+        bags = tuple(listed.bags)
+    return Inventory(listed.store, bags, tuple(listed.problems), listed.from_catalogue)
+
+
+def _catalogued(
+    catalogue: Catalogue, query: BagQuery | None, bags_at: str | None
+) -> Iterator[BagSummary]:
+    """The catalogue's summaries, the catalogue closed once they are read (or dropped)."""
+    with catalogue:
+        yield from catalogue.summaries(query, bags_at=bags_at)
+
+
+def _walked(
+    store: Store, audits: dict[str, dict[str, Any]], problems: list[Finding]
+) -> Iterator[BagSummary]:
+    """The summaries of the bags a walk of the store finds, in its order, with their last
+    audits; the problems it meets are added to ``problems``."""
+    for item in store.scan():
+        if isinstance(item, Finding):
+            problems.append(item)
+        elif isinstance(item, Path):
+            yield summarize(item, audits, store.root)
+        else:
+            yield summarize(item, audits, key=store.key_of(item))
 
 
 @contextlib.contextmanager
@@ -313,6 +350,8 @@ MAX_PUBLISHER = 40
 MIN_PUBLISHER = 12
 MIN_TITLE = 20
 GAP = "  "
+#: ``list`` takes its column widths from this many bags, the first, and keeps them.
+LIST_BLOCK = 1000
 #: How many of the PREMIS record's notes ``show`` prints before pointing to the rest.
 SHOWN_NOTES = 10
 
@@ -355,18 +394,35 @@ def count_of(count: int | None, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def list_lines(bags: Sequence[BagSummary], width: int | None = None) -> list[str]:
-    """``archiver list``: a heading, then two lines a bag (its columns, then its path).
+def list_lines(
+    bags: Iterable[BagSummary], width: int | None = None, *, block: int = LIST_BLOCK
+) -> Iterator[str]:
+    """``archiver list``: a heading, then two lines a bag (its columns, then its path), made as
+    ``bags`` is read.
 
     The date column holds the day the article is dated (``undated`` when it states none);
     ``show`` gives a date-time whole.
-    Each column is as wide as its values (a publisher at most ``MAX_PUBLISHER``); the title
-    comes last. With ``width`` (a terminal's), the title is cut to fit, then the publisher
-    (to ``MIN_PUBLISHER``); without it (output to a file or a pipe) titles are whole.
+    Each column is as wide as its values in the first ``block`` bags (a publisher at most
+    ``MAX_PUBLISHER``), and keeps that width for the rest; the title comes last. With
+    ``width`` (a terminal's), the title is cut to fit, then the publisher (to
+    ``MIN_PUBLISHER``), and a later, wider cell is cut to its column; without it (output to a
+    file or a pipe) titles are whole, and a later, wider cell only pushes the rest of its line.
     """
-    if not bags:
-        return []
-    rows = [_row(s) for s in bags]
+    bags = iter(bags)
+    first = list(itertools.islice(bags, block))
+    if not first:
+        return
+    widths = _column_widths([_row(s) for s in first], width)
+    right = (False, False, True, True, False, False)
+    cut = width is not None
+    yield _line(LIST_HEADINGS, widths, right, cut)
+    for summary in itertools.chain(first, bags):
+        yield _line(_row(summary), widths, right, cut)
+        yield f"{GAP}{_cell(str(summary.path))}"
+
+
+def _column_widths(rows: list[tuple[str, ...]], width: int | None) -> list[int]:
+    """Each column's width: as wide as its widest value (or heading), fitted to ``width``."""
     widths = [max(_width(c) for c in column) for column in zip(LIST_HEADINGS, *rows, strict=False)]
     widths[1] = min(widths[1], MAX_PUBLISHER)
     if width is not None:
@@ -376,12 +432,53 @@ def list_lines(bags: Sequence[BagSummary], width: int | None = None) -> list[str
             widths[1] = max(MIN_PUBLISHER, widths[1] - overflow, _width(LIST_HEADINGS[1]))
             fixed = sum(widths[:5]) + len(GAP) * 5
         widths[5] = max(MIN_TITLE, width - fixed)
-    right = (False, False, True, True, False, False)
-    lines = [_line(LIST_HEADINGS, widths, right, width is not None)]
-    for summary, row in zip(bags, rows, strict=True):
-        lines.append(_line(row, widths, right, width is not None))
-        lines.append(f"{GAP}{_cell(str(summary.path))}")
-    return lines
+    return widths
+
+
+def listing_json(listed: Listing) -> Iterator[str]:
+    """``list --json``'s document in pieces, made as ``listed.bags`` is read: the text
+    ``json.dumps(Inventory.to_dict(), indent=2, ensure_ascii=False)`` gives, its problems last
+    (whole once the bags are read)."""
+    yield f'{{\n{_INDENT}"store": {_json_value(str(listed.store), 1)},\n{_INDENT}"bags": ['
+    empty = True
+    for summary in listed.bags:
+        yield ("\n" if empty else ",\n") + _INDENT * 2 + _json_value(summary.to_dict(), 2)
+        empty = False
+    problems = _json_value([f.to_dict() for f in listed.problems], 1)
+    yield f'{"]" if empty else chr(10) + _INDENT + "]"},\n{_INDENT}"problems": {problems}\n}}'
+
+
+_INDENT = "  "
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+_JSON_STRING = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) uses
+
+
+def _json_value(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(value, indent=2, ensure_ascii=False, default=str)`` writes
+    it, nested ``depth`` levels deep (made here: the standard encoder indents in pure Python,
+    several times slower on a million bags)."""
+    if type(value) is str:
+        return _JSON_STRING(value)
+    if value is None:
+        return "null"
+    if isinstance(value, dict) and all(type(k) is str for k in value):
+        if not value:
+            return "{}"
+        inner = ",\n" + _INDENT * (depth + 1)
+        items = inner.join(
+            [f"{_JSON_STRING(k)}: {_json_value(v, depth + 1)}" for k, v in value.items()]
+        )
+        return f"{{{inner[1:]}{items}\n{_INDENT * depth}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = ",\n" + _INDENT * (depth + 1)
+        items = inner.join([_json_value(v, depth + 1) for v in value])
+        return f"[{inner[1:]}{items}\n{_INDENT * depth}]"
+    if isinstance(value, dict):  # keys JSON turns into strings: the standard encoder
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+        return text.replace("\n", "\n" + _INDENT * depth)
+    return _JSON.encode(value)
 
 
 def show_lines(summary: BagSummary) -> list[str]:
@@ -448,7 +545,12 @@ def _line(cells: Sequence[str], widths: list[int], right: Sequence[bool], cut: b
     """One row: each cell cut or padded to its column (the last is only cut, not padded)."""
     parts = []
     for index, (cell, width, flush_right) in enumerate(zip(cells, widths, right, strict=True)):
-        text = _fit(_cell(cell), width) if cut or index == 1 else _cell(cell)
+        if cut:
+            text = _fit(_cell(cell), width)
+        elif index == 1:  # the publisher: cut only past MAX_PUBLISHER in a file or a pipe
+            text = _fit(_cell(cell), MAX_PUBLISHER)
+        else:
+            text = _cell(cell)
         last = index == len(cells) - 1
         pad = "" if last else " " * max(0, width - _width(text))
         parts.append(pad + text if flush_right else text + pad)
@@ -477,6 +579,8 @@ def _fit(text: str, width: int) -> str:
 
 def _width(text: str) -> int:
     """Columns ``text`` takes on a terminal (wide East Asian characters take two)."""
+    if text.isascii():  # most text: one column a character
+        return len(text)
     return sum(_char_width(c) for c in text)
 
 
