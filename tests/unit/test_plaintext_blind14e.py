@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plaintext_scoring import Tally, score
+from plaintext_scoring import score
 
 SET = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind14e"
 STYLES = [
@@ -41,20 +41,9 @@ CREDITS_RIGHT = 0.95
 
 
 def test_the_five_styles_hold_their_measured_quality() -> None:
-    captions, headings, credits = Tally(), Tally(), Tally()
-    articles = warned = 0
-    for style in STYLES:
-        scores = score(SET / style)
-        for total, part in (
-            (captions, scores.captions),
-            (headings, scores.headings),
-            (credits, scores.credits),
-        ):
-            total.correct += part.correct
-            total.found += part.found
-            total.labelled += part.labelled
-        articles += scores.articles
-        warned += scores.warned
+    scores = score(*(SET / style for style in STYLES))  # tallied over the five styles
+    captions, headings, credits = scores.captions, scores.headings, scores.credits
+    articles, warned = scores.articles, scores.warned
     assert articles == 25 and captions.labelled == 74 and headings.labelled == 29
     assert captions.precision >= CAPTION_PRECISION, captions
     assert captions.recall >= CAPTION_RECALL, captions
