@@ -93,3 +93,22 @@ def score(*folders: Path) -> Scores:
         scores.articles += 1
         scores.warned += bool(reading.warnings)
     return scores
+
+
+def hold_floors(
+    scores: Scores,
+    counts: tuple[int, int, int],
+    captions: tuple[float, float],
+    headings: tuple[float, float],
+    credits: float,
+) -> None:
+    """Assert a set's scores: its ``counts`` (articles, labelled captions, labelled headings)
+    as expected, caption and heading (precision, recall) and credits at or above their
+    floors, and no article warned about."""
+    assert (scores.articles, scores.captions.labelled, scores.headings.labelled) == counts
+    assert scores.captions.precision >= captions[0], scores.captions
+    assert scores.captions.recall >= captions[1], scores.captions
+    assert scores.headings.precision >= headings[0], scores.headings
+    assert scores.headings.recall >= headings[1], scores.headings
+    assert scores.credits.recall >= credits, scores.credits
+    assert scores.warned == 0
