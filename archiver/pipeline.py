@@ -16,7 +16,8 @@ from __future__ import annotations
 import errno
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,18 +129,11 @@ def archive_source(
     logged in the store, by this process when it catalogues its landings).
     """
     source = without_credentials(source)  # never written or shown with its password
-    try:
+    with _store_must_take(store, f"the bag of {source}"):
         if workers is not None:
             return _archive(source, store, options, workers)
         with capture_workers([source]) as own:
             return _archive(source, store, options, own)
-    except OSError as exc:
-        if exc.errno not in STORE_ERRNOS:
-            raise
-        raise StoreError(
-            f"cannot build the bag of {source}: {exc.strerror or exc}; nothing was stored",
-            subject=str(store.root),
-        ) from None
 
 
 def archive_capture(
@@ -155,17 +149,25 @@ def archive_capture(
     ``acquire`` makes the :class:`Capture` in the staging folder it is given; ``article``
     is what extraction already read of its document, if it was read (else it is read here).
     """
+    with _store_must_take(store, "a bag"), store.staging() as work:
+        capture = acquire(work)
+        options.checkpoint("captured")
+        described = _describe(capture, store, options, None, article)
+        return _land(described, capture, work, store, options, None)
+
+
+@contextmanager
+def _store_must_take(store: Store, what: str) -> Iterator[None]:
+    """An OS error that means the store's file system cannot take the bag (full, read-only,
+    over a size limit: :data:`STORE_ERRNOS`) becomes a :class:`StoreError` naming ``what``
+    was being built; any other OS error goes on as it is."""
     try:
-        with store.staging() as work:
-            capture = acquire(work)
-            options.checkpoint("captured")
-            described = _describe(capture, store, options, None, article)
-            return _land(described, capture, work, store, options, None)
+        yield
     except OSError as exc:
         if exc.errno not in STORE_ERRNOS:
             raise
         raise StoreError(
-            f"cannot build a bag: {exc.strerror or exc}; nothing was stored",
+            f"cannot build {what}: {exc.strerror or exc}; nothing was stored",
             subject=str(store.root),
         ) from None
 
