@@ -37,7 +37,7 @@ import click
 from archiver._version import __version__
 from archiver.errors import ArchiverError
 from archiver.store import Store
-from archiver.terminal import JSON_UNPRINTABLE, printable
+from archiver.terminal import json_printable, printable
 
 if TYPE_CHECKING:
     from archiver.cluster import Backend
@@ -154,8 +154,7 @@ def processes_option(help: str, most: int = 64) -> Callable[..., Any]:
 
 def emit_json(document: Any) -> None:
     """Print one JSON document on stdout (every control character escaped, as JSON allows)."""
-    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
-    _write(JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text), err=False)
+    _write_json([json.dumps(document, ensure_ascii=False, indent=2, default=str)], end=True)
 
 
 def emit_json_pieces(pieces: Iterable[str]) -> None:
@@ -173,8 +172,7 @@ def emit_json_pieces(pieces: Iterable[str]) -> None:
 
 
 def _write_json(pieces: list[str], *, end: bool) -> None:
-    text = "".join(pieces)
-    _write(JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text), err=False, newline=end)
+    _write(json_printable("".join(pieces)), err=False, newline=end)
 
 
 def say_lines(lines: Iterable[str]) -> None:

@@ -29,6 +29,12 @@ def printable(text: str) -> str:
     return UNPRINTABLE.sub(_escaped, text)
 
 
+def json_printable(text: str) -> str:
+    """JSON text with what JSON leaves raw (:data:`RAW_IN_JSON`) written as ``\\uXXXX``
+    escapes: the same JSON value, safe to show on a terminal."""
+    return JSON_UNPRINTABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def _escaped(match: re.Match[str]) -> str:
     code = ord(match[0])
     if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as surrogateescape keeps it
