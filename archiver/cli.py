@@ -441,9 +441,9 @@ def _capture_all(
     browser = bool(settings.pop("browser", False))
     skip_unchanged = bool(settings.pop("skip_unchanged", False))
     the_store = _store(store)
-    if skip_unchanged and the_store.location != the_store.root:
-        raise click.UsageError("--skip-unchanged on an object store (s3://) is not supported "
-                               "yet: capture into a store folder, or leave it out")
+    if skip_unchanged:
+        _folder_store_only(the_store, "--skip-unchanged on an object store (s3://) is not "
+                           "supported yet: capture into a store folder, or leave it out")
     effective = load_settings(the_store.location, settings)
     fetch = fetch_options_from(effective, requisites=not no_requisites)
     if browser:  # capture --browser: headless Chromium (archiver/acquire/browser.py)
@@ -585,9 +585,8 @@ def ingest(
     _exit_cleanly_on_sigterm()
     where = backend(processes, dask)  # checked before anything starts
     the_store = _store(store)
-    if the_store.location != the_store.root:
-        raise click.UsageError("ingest into an object store (s3://) is not supported yet: "
-                               "ingest into a store folder")
+    _folder_store_only(the_store, "ingest into an object store (s3://) is not supported yet: "
+                       "ingest into a store folder")
     effective = load_settings(the_store.root, settings)
     options = CaptureOptions(
         agent=agent_from(effective),
@@ -1293,9 +1292,8 @@ def history(target: str, store: Path | None, as_json: bool) -> None:
     from archiver.store.versions import history_lines
 
     the_store, work, url = _work_of(target, store)
-    if the_store.location != the_store.root:
-        raise click.UsageError("history of an object store (s3://) is not supported yet: "
-                               "its versions are listed by archiver list")
+    _folder_store_only(the_store, "history of an object store (s3://) is not supported yet: "
+                       "its versions are listed by archiver list")
     found = work_history(the_store, work, url)
     if not found.from_catalogue:
         _note_no_catalogue()
@@ -1407,6 +1405,13 @@ def _store(path: Path | str | None) -> Store:
     from archiver.store import open_store
 
     return open_store(resolve_store(path).value)
+
+
+def _folder_store_only(store: Store, refusal: str) -> None:
+    """Refuse, as a usage error, what works on a store folder only when ``store`` is an
+    object store (s3://)."""
+    if store.location != store.root:
+        raise click.UsageError(refusal)
 
 
 def _store_of_bag(bag: Path | str) -> Store | None:
