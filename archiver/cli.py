@@ -26,6 +26,7 @@ import os
 import signal
 import sys
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -1320,7 +1321,12 @@ def _work_of(target: str, store: Path | None) -> tuple[Store, str, str | None]:
                              subject=target) from None
         return _store(store), work.identifier, work.url
     if target.lower().startswith("urn:uuid:"):
-        return _store(store), target.lower(), None
+        try:
+            work_uuid = uuid.UUID(target[len("urn:uuid:"):])
+        except ValueError:
+            raise UsageError("not a work identifier (urn:uuid: and a UUID)",
+                             subject=target) from None
+        return _store(store), f"urn:uuid:{work_uuid}", None
     bag = Path(target)
     if not is_bag(bag):
         raise NotABagError("not a bag, an http(s) URL or a work identifier (urn:uuid:...)",

@@ -223,6 +223,14 @@ def test_validate_refuses_what_is_not_a_bag(tmp_path: Path) -> None:
     assert "nowhere" in err
 
 
+def test_history_refuses_a_malformed_work_identifier(tmp_path: Path) -> None:
+    store = tmp_path / "archive"
+    code, out, err = invoke("history", "urn:uuid:not-a-uuid", "--store", store)
+    assert code == 2 and out == ""
+    assert err == "archiver: urn:uuid:not-a-uuid: not a work identifier (urn:uuid: and a UUID)\n"
+    assert not store.exists()
+
+
 def test_usage_errors_exit_2() -> None:
     assert invoke("capture")[0] == 2
     assert invoke("validate", "--fast", "--completeness-only", ".")[0] == 2
