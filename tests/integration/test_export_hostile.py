@@ -294,7 +294,8 @@ def test_a_wacz_of_a_valid_bag_still_matches_its_manifests(
         for line in (bags[0] / "manifest-sha256.txt").read_text().splitlines()
     )
     with zipfile.ZipFile(tmp_path / "a.wacz") as wacz:
-        for name in wacz.namelist():
-            if name.startswith("archive/"):
-                digest = hashlib.sha256(wacz.read(name)).hexdigest()
-                assert listed["data/" + name.removeprefix("archive/")] == digest
+        warcs = [name for name in wacz.namelist() if name.startswith("archive/")]
+        assert warcs, wacz.namelist()
+        for name in warcs:
+            digest = hashlib.sha256(wacz.read(name)).hexdigest()
+            assert listed["data/" + name.removeprefix("archive/")] == digest
