@@ -346,10 +346,7 @@ def exists(url: S3Url) -> bool:
         return False
     except PermissionError:
         raise StoreError("access denied", subject=str(url)) from None
-    except OSError as exc:
-        problem = store_problem(exc, url)
-        if problem is not None:
-            raise problem from None
+    except OSError as exc:  # object_errors has let a store-wide problem out already
         raise StoreError(f"cannot reach the object store: {exc.strerror or exc}",
                          subject=str(url)) from None
     return True
