@@ -30,7 +30,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -176,41 +176,48 @@ def _remote(exc: BaseException) -> bool:
 
 
 @contextlib.contextmanager
-def store_errors(url: S3Url | str, doing: str) -> Iterator[None]:
-    """Turn every failure of the object store in the block into one :class:`StoreError` line
-    (exit status 4); anything else (a bug) goes on as it is."""
+def _remote_failures(
+    url: S3Url | str, otherwise: Callable[[Exception], Exception]
+) -> Iterator[None]:
+    """Raise a failure of the object store in the block as the :class:`StoreError` of a
+    store-wide problem, or else as ``otherwise(exc)`` makes it; anything else (a bug, or a
+    :class:`StoreError` already) goes on as it is."""
     try:
         yield
-    except StoreError:
-        raise
     except Exception as exc:
         if not _remote(exc):
             raise
         problem = store_problem(exc, url)
         if problem is not None:
             raise problem from None
+        replaced = otherwise(exc)
+        if replaced is exc:
+            raise
+        raise replaced from None
+
+
+def store_errors(url: S3Url | str, doing: str) -> contextlib.AbstractContextManager[None]:
+    """Turn every failure of the object store in the block into one :class:`StoreError` line
+    (exit status 4); anything else (a bug) goes on as it is."""
+
+    def one_line(exc: Exception) -> Exception:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         if isinstance(exc, PermissionError):
             reason = "access denied"
-        raise StoreError(f"cannot {doing}: {reason}", subject=str(url)) from None
+        return StoreError(f"cannot {doing}: {reason}", subject=str(url))
+
+    return _remote_failures(url, one_line)
 
 
-@contextlib.contextmanager
-def object_errors(url: S3Url) -> Iterator[None]:
+def object_errors(url: S3Url) -> contextlib.AbstractContextManager[None]:
     """Let a store-wide problem out as :class:`StoreError`, and any other as ``OSError``."""
-    try:
-        yield
-    except StoreError:
-        raise
-    except Exception as exc:
-        if not _remote(exc):
-            raise
-        problem = store_problem(exc, url)
-        if problem is not None:
-            raise problem from None
+
+    def as_os_error(exc: Exception) -> Exception:
         if isinstance(exc, OSError):
-            raise
-        raise OSError(errno.EIO, f"{type(exc).__name__}: {exc}", str(url)) from None
+            return exc
+        return OSError(errno.EIO, f"{type(exc).__name__}: {exc}", str(url))
+
+    return _remote_failures(url, as_os_error)
 
 
 # --- Listing and reading ----------------------------------------------------------------------
@@ -339,10 +346,7 @@ def exists(url: S3Url) -> bool:
         return False
     except PermissionError:
         raise StoreError("access denied", subject=str(url)) from None
-    except OSError as exc:
-        problem = store_problem(exc, url)
-        if problem is not None:
-            raise problem from None
+    except OSError as exc:  # object_errors has let a store-wide problem out already
         raise StoreError(f"cannot reach the object store: {exc.strerror or exc}",
                          subject=str(url)) from None
     return True

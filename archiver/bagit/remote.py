@@ -83,7 +83,6 @@ class S3Bag:
     def __init__(self, url: str | S3Url) -> None:
         self.url = url if isinstance(url, S3Url) else parse_url(url)
         self._sizes: dict[str, int] | None = None
-        self._listing: list[tuple[str, int]] = []
         self._kept: dict[str, bytes] = {}
         self._kept_bytes = 0
 
@@ -95,8 +94,7 @@ class S3Bag:
     def _objects(self) -> dict[str, int]:
         """Every object below the bag's prefix: bag-relative key -> size (listed once)."""
         if self._sizes is None:
-            self._listing = [(o.relative, o.size) for o in list_objects(self.url)]
-            self._sizes = dict(self._listing)
+            self._sizes = {o.relative: o.size for o in list_objects(self.url)}
         return self._sizes
 
     def is_bag(self) -> bool:
@@ -111,11 +109,11 @@ class S3Bag:
     def tree(self, findings: Findings) -> Tree:
         """Every object of the bag as a file with its size; odd keys reported (B013)."""
         try:
-            self._objects()
+            objects = self._objects()
         except OSError as exc:
             findings.add(codes.B021_FOLDER, "", reason=exc.strerror or exc)
             return Tree({}, {}, frozenset())
-        return tree_of_objects(self._listing, findings)
+        return tree_of_objects(objects.items(), findings)
 
     def open(self, relative: str) -> BinaryIO:
         """The object ``relative`` as a stream; ``FileNotFoundError`` when absent,

@@ -132,13 +132,19 @@ class ObjectStore(Store):
 
     def require_existing(self) -> None:
         """Raise :class:`StoreError` unless the bucket can be listed with these credentials."""
+        self._top_names()
+
+    def _top_names(self) -> list[str]:
+        """The names directly below the store's prefix (one request); :class:`StoreError`
+        unless the bucket can be listed with these credentials."""
         with store_errors(self.url, "list the object store"):
-            top_level(self.url)
+            return top_level(self.url)
 
     def ensure(self) -> None:
         """Check the bucket can be reached, and make the local staging folder; the first
-        capture into an empty store starts this machine's catalogue of it."""
-        self.require_existing()
+        capture into an empty store (nothing but its hidden prefixes, such as ``.audit``)
+        starts this machine's catalogue of it."""
+        names = self._top_names()
         landings, self.catalogue_landings = self.catalogue_landings, False
         try:
             super().ensure()
@@ -150,15 +156,10 @@ class ObjectStore(Store):
             ) from None
         finally:
             self.catalogue_landings = landings
-        if landings and not self._holds_bags():
+        if landings and all(name.startswith(".") for name in names):
             from archiver.store.catalogue import create_if_new
 
             create_if_new(self.root)
-
-    def _holds_bags(self) -> bool:
-        """Whether anything but the store's own hidden prefixes is in it (one request)."""
-        with store_errors(self.url, "list the object store"):
-            return any(not name.startswith(".") for name in top_level(self.url))
 
     # --- landing a bag ---
 

@@ -355,13 +355,21 @@ def auth_server() -> Iterator[Any]:
 @pytest.mark.parametrize("problem", ["unknown key", "wrong secret", "no credentials"])
 @pytest.mark.parametrize("command", ["list", "audit", "capture"])
 def test_bad_or_missing_credentials_are_one_line_and_exit_4(
-    s3: Any, auth_server: Any, monkeypatch: pytest.MonkeyPatch, problem: str, command: str
+    s3: Any, auth_server: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, problem: str,
+    command: str,
 ) -> None:
+    import boto3
+
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", auth_server.endpoint)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", auth_server.access_key)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", auth_server.secret_key)
     store = "s3://guarded/news"
     assert invoke("list", "--store", store)[0] == 0, "the good key works"
+    guarded = boto3.client("s3", endpoint_url=auth_server.endpoint, region_name="us-east-1",
+                           aws_access_key_id=auth_server.access_key,
+                           aws_secret_access_key=auth_server.secret_key)
+    guarded.bucket = "guarded"
+    before = keys(guarded, "")
     if problem == "unknown key":
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIANOTAKEY000000000")
     elif problem == "wrong secret":
@@ -377,6 +385,29 @@ def test_bad_or_missing_credentials_are_one_line_and_exit_4(
     assert line.startswith(f"archiver: {store}: ")
     assert auth_server.secret_key not in err + out and "not-the-secret" not in err + out
     assert "credential" in line or "key" in line or "access denied" in line
+    assert keys(guarded, "") == before, "nothing was uploaded"
+    assert not list((tmp_path / "cache").rglob("*.warc.gz")), "nothing was captured"
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("s3://Archive_Bucket/news", "not a valid bucket name"),
+        ("s3://archive-bucket/news/../up", "must not hold empty, '.' or '..' parts"),
+    ],
+)
+@pytest.mark.parametrize("command", ["capture", "audit", "validate"])
+def test_a_bad_store_url_is_a_usage_error_before_anything_is_written(
+    s3: Any, tmp_path: Path, url: str, said: str, command: str
+) -> None:
+    args = {"capture": ["capture", SEED, "--store", url], "audit": ["audit", url],
+            "validate": ["validate", url]}[command]
+    code, out, err = invoke(*args)
+    assert code == 2 and out == "", err
+    [line] = [line for line in err.splitlines() if said in line]
+    assert line.startswith("Error: ")
+    assert keys(s3, "") == [], "nothing was written to the bucket"
+    assert not (tmp_path / "cache").exists(), "nothing was written to the local cache"
 
 
 # --- Reading: streamed, and in parallel -------------------------------------------------------
