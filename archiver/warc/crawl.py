@@ -139,8 +139,14 @@ def index_records(stream: BinaryIO, warc: str) -> Iterator[CrawlRecord]:
         for record in iterator:
             software = _warcinfo_software(record) if record.rec_type == "warcinfo" else None
             iterator.read_to_end(record)
-            yield _describe(record, warc, iterator.get_record_offset(),
-                            iterator.get_record_length(), software)
+            described = _describe(record, warc, iterator.get_record_offset(),
+                                  iterator.get_record_length(), software)
+            if not described.record_type or not described.record_id:
+                raise CrawlFormatError(
+                    f"not a readable WARC: the record at offset {described.offset} has no "
+                    "WARC-Type or no WARC-Record-ID"
+                )
+            yield described
     except ArchiveLoadFailed as exc:
         if "non-chunked gzip" in str(exc) or "gzip block continues" in str(exc):
             raise CrawlFormatError(
@@ -150,6 +156,12 @@ def index_records(stream: BinaryIO, warc: str) -> Iterator[CrawlRecord]:
         raise CrawlFormatError(f"not a readable WARC: {_first_line(exc)}") from None
     except (*BOUND_ERRORS, OSError, EOFError, ValueError, zlib.error) as exc:
         raise CrawlFormatError(f"not a readable WARC: {_first_line(exc)}") from None
+    except CrawlFormatError:
+        raise
+    except Exception as exc:  # warcio trips on some malformed records (AttributeError...)
+        raise CrawlFormatError(
+            f"not a readable WARC: {type(exc).__name__}: {_first_line(exc)}"
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:
