@@ -424,6 +424,31 @@ def test_a_file_that_is_no_crawl_fails_alone(
     assert len(bag_urls(document)) == 2  # the other crawl still lands
 
 
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"these are notes, not a WARC\n", "not a WARC, WARC.gz or WACZ file"),
+        (b"WARC/1.0\r\nbroken", "has no WARC-Type or no WARC-Record-ID"),
+        (b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 100\r\n\r\nabc",
+         "not a readable WARC: "),
+    ],
+    ids=["notes", "no-type", "response-without-uri"],
+)
+def test_a_bad_crawl_alone_gives_one_line_and_writes_nothing(
+    tmp_path: Path, content: bytes, why: str
+) -> None:
+    crawl = tmp_path / "crawl.warc"
+    crawl.write_bytes(content)
+    store = tmp_path / "store"
+    code, document, err = ingest(crawl, "--store", store)
+    assert code == 3, err
+    assert err.count("archiver: ") == 1 and f"archiver: {crawl}: " in err and why in err, err
+    assert "internal error" not in err and "Traceback" not in err
+    assert document["unreadable"] == [{"file": str(crawl), "error": err.split(": ", 2)[2].strip()}]
+    assert not store.exists()  # not even the store's folders
+    assert crawl.read_bytes() == content
+
+
 def zeros_record_head(size: int) -> bytes:
     """The head of a WARC resource record whose block is ``size`` zero bytes."""
     return (
