@@ -30,6 +30,7 @@ from typing import BinaryIO, cast
 
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 
 from archiver.warc.read import BOUND_ERRORS, _CheckingIterator, read_warc_stream
 from archiver.warc.scan import WarcScanner
@@ -172,16 +173,8 @@ def _describe(
     record: ArcWarcRecord, warc: str, offset: int, length: int, software: str | None
 ) -> CrawlRecord:
     headers = record.rec_headers
-    http = record.http_headers if record.rec_type in ("response", "revisit") else None
-    status = None
-    location = None
-    if http is not None:
-        code = http.get_statuscode()
-        status = int(code) if code and code.isdigit() else None
-        location = http.get_header("Location")
-        content_type = http.get_header("Content-Type")
-    else:
-        content_type = headers.get_header("Content-Type")
+    http = _http_head(record)
+    status, content_type = _status_and_type(record)
     return CrawlRecord(
         warc=warc,
         offset=offset,
@@ -199,10 +192,25 @@ def _describe(
         concurrent_to=tuple(
             value for name, value in headers.headers if name.lower() == "warc-concurrent-to"
         ),
-        location=location,
+        location=http.get_header("Location") if http is not None else None,
         warcinfo_id=headers.get_header("WARC-Warcinfo-ID"),
         software=software,
     )
+
+
+def _http_head(record: ArcWarcRecord) -> StatusAndHeaders | None:
+    """The HTTP head of a response or revisit record; None for other records."""
+    return record.http_headers if record.rec_type in ("response", "revisit") else None
+
+
+def _status_and_type(record: ArcWarcRecord) -> tuple[int | None, str | None]:
+    """The HTTP status and Content-Type of a response or revisit; for another record, no
+    status and its block's Content-Type."""
+    http = _http_head(record)
+    if http is None:
+        return None, record.rec_headers.get_header("Content-Type")
+    code = http.get_statuscode()
+    return (int(code) if code and code.isdigit() else None), http.get_header("Content-Type")
 
 
 def _bare_uri(uri: str | None) -> str:
@@ -257,15 +265,7 @@ def read_payload(stream: BinaryIO, offset: int, keep: int, count_to: int) -> Htt
         *BOUND_ERRORS, StopIteration, ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error
     ) as exc:
         return HttpPayload(None, None, None, b"", 0, f"no readable record there: {exc}")
-    http = record.http_headers
-    status = None
-    content_type = None
-    if http is not None and record.rec_type in ("response", "revisit"):
-        code = http.get_statuscode()
-        status = int(code) if code and code.isdigit() else None
-        content_type = http.get_header("Content-Type")
-    else:
-        content_type = record.rec_headers.get_header("Content-Type")
+    status, content_type = _status_and_type(record)
     chunks: list[bytes] = []
     kept = total = 0
     problem = None
