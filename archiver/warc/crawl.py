@@ -371,17 +371,3 @@ def _copy_problem(
         return f"{len(records)} records where one was expected"
     return None
 
-
-def record_bytes(stream: BinaryIO, offset: int, length: int, compressed: bool) -> Iterator[bytes]:
-    """The bytes of one record as a WARC reader sees them (decompressed when the WARC is)."""
-    stream.seek(offset)
-    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16) if compressed else None
-    remaining = length
-    while remaining > 0:
-        chunk = stream.read(min(_COPY_CHUNK, remaining))
-        if not chunk:
-            return
-        remaining -= len(chunk)
-        yield inflater.decompress(chunk) if inflater else chunk
-    if inflater is not None:
-        yield inflater.flush()
