@@ -128,11 +128,9 @@ def run(
 
 
 def _run_here(function: Callable[[T], R], items: Iterable[T]) -> Iterator[Outcome[T, R]]:
-    for item in items:
-        try:
-            yield Outcome(item, function(item))
-        except Exception as exc:  # one bad item never ends the run
-            yield Outcome(item, None, _error_text(exc))
+    for item in items:  # one bad item never ends the run: call_chunk catches what it raises
+        [(result, error)] = call_chunk(function, [item])
+        yield Outcome(item, result, error)
 
 
 def _error_text(exc: BaseException) -> str:

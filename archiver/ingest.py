@@ -37,6 +37,7 @@ from archiver.acquire.crawl import (
     RecordLocation,
     build_index,
     capture_page,
+    crawl_file_problem,
     read_page,
 )
 from archiver.errors import ArchiverError, CaptureError, ExtractionError
@@ -213,10 +214,16 @@ def ingest_crawls(
     goes to a temporary folder and no bag is made. Pages run on ``where`` (by default a local
     pool of ``processes``); each landed bag is catalogued here as its outcome arrives.
     ``progress(done, total)`` is called as pages finish. A file that cannot be read and a
-    page that fails are in the report; the others still land.
+    page that fails are in the report; the others still land. When no file looks like a
+    crawl (each WARC's first record is read first), the store is not touched.
     """
     from archiver.store.catalogue import note_landed
 
+    refused = {path: why for path in paths if (why := crawl_file_problem(path))}
+    taken = [path for path in paths if path not in refused]
+    if not taken:
+        return IngestReport((), tuple((str(path), why) for path, why in refused.items()),
+                            tuple(_pages_to_ingest([], urls)[1]))
     root = store.root.absolute()  # workers may start in another folder
     with ExitStack() as stack:
         if dry_run:
@@ -225,9 +232,9 @@ def ingest_crawls(
             coordinator = Store(root, catalogue_landings=store.catalogue_landings)
             folder = stack.enter_context(coordinator.staging())  # the store, its catalogue
         index_path = folder.absolute() / INDEX_NAME
-        files, unreadable = build_index(paths, index_path)
+        files, unreadable = build_index(taken, index_path)
         with CrawlIndex(index_path) as index:
-            pages, missing = _pages_to_ingest(index, urls)
+            pages, missing = _pages_to_ingest(index.pages(), urls)
         job = IngestJob(str(root), options, named=bool(urls), dry_run=dry_run)
         calls = [PageCall(n, str(index_path), page.location, job) for n, page in enumerate(pages)]
         outcomes: dict[int, PageOutcome] = {}
@@ -239,16 +246,15 @@ def ingest_crawls(
                 progress(len(outcomes), len(calls))
     return IngestReport(
         files,
-        tuple((str(path), why) for path, why in unreadable),
+        tuple((str(path), why) for path, why in (*refused.items(), *unreadable)),
         (*missing, *(outcomes[n] for n in sorted(outcomes))),
     )
 
 
 def _pages_to_ingest(
-    index: CrawlIndex, urls: Sequence[str]
+    candidates: list[PageCandidate], urls: Sequence[str]
 ) -> tuple[list[PageCandidate], list[PageOutcome]]:
-    """The candidate pages; or, with ``urls``, the pages named (and those not in the crawl)."""
-    candidates = index.pages()
+    """The ``candidates``; or, with ``urls``, the pages named (and those not in the crawl)."""
     if not urls:
         return candidates, []
     from archiver.acquire.client import FetchError, wire_url

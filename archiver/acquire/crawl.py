@@ -125,6 +125,18 @@ def open_warcs(path: Path) -> Iterator[dict[str, tuple[BinaryIO, bool]]]:
             raise CrawlFormatError("not a WARC, WARC.gz or WACZ file")
 
 
+def crawl_file_problem(path: Path) -> str | None:
+    """Why ``path`` is no crawl file, judged from its start (the first record of each of its
+    WARCs); None when it looks like one. Cheap: :func:`build_index` reads it whole."""
+    try:
+        with open_warcs(path) as warcs:
+            for warc, (stream, _) in warcs.items():
+                next(index_records(stream, warc), None)
+    except (CrawlFormatError, OSError) as exc:
+        return getattr(exc, "strerror", None) or str(exc)
+    return None
+
+
 def _wacz_warcs(
     path: Path, handle: BinaryIO, stack: ExitStack
 ) -> dict[str, tuple[BinaryIO, bool]]:

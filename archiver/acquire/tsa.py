@@ -26,12 +26,11 @@ from pathlib import Path
 
 from archiver.acquire import without_credentials
 from archiver.acquire.client import FetchError, Limits, fetch, wire_url
+from archiver.acquire.http import BACKOFF_SECONDS, TRANSIENT_STATUSES, default_user_agent
 from archiver.errors import SourceTooLargeError, TimestampError
 from archiver.model import FetchOptions
 
 TSA_TIMEOUT = 60.0  # seconds for one exchange with the TSA, at most
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
-BACKOFF_SECONDS = 0.5  # the first retry waits this long, each further one twice as long
 QUERY_TYPE = "application/timestamp-query"
 REPLY_TYPE = "application/timestamp-reply"
 
@@ -50,7 +49,6 @@ def obtain_token(
     the retries and the User-Agent. Raises :class:`TimestampError` naming ``url`` (without
     credentials) with one line saying why there is no token.
     """
-    from archiver.acquire.http import default_user_agent
     from archiver.timestamp import MAX_TOKEN_BYTES, new_request
 
     shown = without_credentials(url)

@@ -30,6 +30,7 @@ from typing import BinaryIO, cast
 
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 
 from archiver.warc.read import BOUND_ERRORS, _CheckingIterator, read_warc_stream
 from archiver.warc.scan import WarcScanner
@@ -139,8 +140,14 @@ def index_records(stream: BinaryIO, warc: str) -> Iterator[CrawlRecord]:
         for record in iterator:
             software = _warcinfo_software(record) if record.rec_type == "warcinfo" else None
             iterator.read_to_end(record)
-            yield _describe(record, warc, iterator.get_record_offset(),
-                            iterator.get_record_length(), software)
+            described = _describe(record, warc, iterator.get_record_offset(),
+                                  iterator.get_record_length(), software)
+            if not described.record_type or not described.record_id:
+                raise CrawlFormatError(
+                    f"not a readable WARC: the record at offset {described.offset} has no "
+                    "WARC-Type or no WARC-Record-ID"
+                )
+            yield described
     except ArchiveLoadFailed as exc:
         if "non-chunked gzip" in str(exc) or "gzip block continues" in str(exc):
             raise CrawlFormatError(
@@ -150,6 +157,12 @@ def index_records(stream: BinaryIO, warc: str) -> Iterator[CrawlRecord]:
         raise CrawlFormatError(f"not a readable WARC: {_first_line(exc)}") from None
     except (*BOUND_ERRORS, OSError, EOFError, ValueError, zlib.error) as exc:
         raise CrawlFormatError(f"not a readable WARC: {_first_line(exc)}") from None
+    except CrawlFormatError:
+        raise
+    except Exception as exc:  # warcio trips on some malformed records (AttributeError...)
+        raise CrawlFormatError(
+            f"not a readable WARC: {type(exc).__name__}: {_first_line(exc)}"
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -160,16 +173,8 @@ def _describe(
     record: ArcWarcRecord, warc: str, offset: int, length: int, software: str | None
 ) -> CrawlRecord:
     headers = record.rec_headers
-    http = record.http_headers if record.rec_type in ("response", "revisit") else None
-    status = None
-    location = None
-    if http is not None:
-        code = http.get_statuscode()
-        status = int(code) if code and code.isdigit() else None
-        location = http.get_header("Location")
-        content_type = http.get_header("Content-Type")
-    else:
-        content_type = headers.get_header("Content-Type")
+    http = _http_head(record)
+    status, content_type = _status_and_type(record)
     return CrawlRecord(
         warc=warc,
         offset=offset,
@@ -187,10 +192,25 @@ def _describe(
         concurrent_to=tuple(
             value for name, value in headers.headers if name.lower() == "warc-concurrent-to"
         ),
-        location=location,
+        location=http.get_header("Location") if http is not None else None,
         warcinfo_id=headers.get_header("WARC-Warcinfo-ID"),
         software=software,
     )
+
+
+def _http_head(record: ArcWarcRecord) -> StatusAndHeaders | None:
+    """The HTTP head of a response or revisit record; None for other records."""
+    return record.http_headers if record.rec_type in ("response", "revisit") else None
+
+
+def _status_and_type(record: ArcWarcRecord) -> tuple[int | None, str | None]:
+    """The HTTP status and Content-Type of a response or revisit; for another record, no
+    status and its block's Content-Type."""
+    http = _http_head(record)
+    if http is None:
+        return None, record.rec_headers.get_header("Content-Type")
+    code = http.get_statuscode()
+    return (int(code) if code and code.isdigit() else None), http.get_header("Content-Type")
 
 
 def _bare_uri(uri: str | None) -> str:
@@ -245,15 +265,7 @@ def read_payload(stream: BinaryIO, offset: int, keep: int, count_to: int) -> Htt
         *BOUND_ERRORS, StopIteration, ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error
     ) as exc:
         return HttpPayload(None, None, None, b"", 0, f"no readable record there: {exc}")
-    http = record.http_headers
-    status = None
-    content_type = None
-    if http is not None and record.rec_type in ("response", "revisit"):
-        code = http.get_statuscode()
-        status = int(code) if code and code.isdigit() else None
-        content_type = http.get_header("Content-Type")
-    else:
-        content_type = record.rec_headers.get_header("Content-Type")
+    status, content_type = _status_and_type(record)
     chunks: list[bytes] = []
     kept = total = 0
     problem = None
@@ -359,17 +371,3 @@ def _copy_problem(
         return f"{len(records)} records where one was expected"
     return None
 
-
-def record_bytes(stream: BinaryIO, offset: int, length: int, compressed: bool) -> Iterator[bytes]:
-    """The bytes of one record as a WARC reader sees them (decompressed when the WARC is)."""
-    stream.seek(offset)
-    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16) if compressed else None
-    remaining = length
-    while remaining > 0:
-        chunk = stream.read(min(_COPY_CHUNK, remaining))
-        if not chunk:
-            return
-        remaining -= len(chunk)
-        yield inflater.decompress(chunk) if inflater else chunk
-    if inflater is not None:
-        yield inflater.flush()

@@ -15,6 +15,7 @@ of their images. The wget tests skip without wget (``.ci/run`` installs it and s
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -33,7 +34,7 @@ from warcio.warcwriter import WARCWriter
 from archiver.acquire.crawl import open_warcs
 from archiver.store import Store
 from archiver.verify import validate_bag
-from archiver.warc.crawl import index_records, record_bytes
+from archiver.warc.crawl import index_records
 
 if TYPE_CHECKING:
     from conftest import HttpSite
@@ -58,7 +59,7 @@ def records_by_id(path: Path) -> dict[str, tuple[str, str, bytes, bytes]]:
             for record in list(index_records(stream, name)):
                 stream.seek(record.offset)
                 stored = stream.read(record.length)
-                plain = b"".join(record_bytes(stream, record.offset, record.length, compressed))
+                plain = gzip.decompress(stored) if compressed else stored
                 found[record.record_id] = (record.record_type, record.target_uri, stored, plain)
     return found
 
@@ -424,6 +425,31 @@ def test_a_file_that_is_no_crawl_fails_alone(
     assert len(bag_urls(document)) == 2  # the other crawl still lands
 
 
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"these are notes, not a WARC\n", "not a WARC, WARC.gz or WACZ file"),
+        (b"WARC/1.0\r\nbroken", "has no WARC-Type or no WARC-Record-ID"),
+        (b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 100\r\n\r\nabc",
+         "not a readable WARC: "),
+    ],
+    ids=["notes", "no-type", "response-without-uri"],
+)
+def test_a_bad_crawl_alone_gives_one_line_and_writes_nothing(
+    tmp_path: Path, content: bytes, why: str
+) -> None:
+    crawl = tmp_path / "crawl.warc"
+    crawl.write_bytes(content)
+    store = tmp_path / "store"
+    code, document, err = ingest(crawl, "--store", store)
+    assert code == 3, err
+    assert err.count("archiver: ") == 1 and f"archiver: {crawl}: " in err and why in err, err
+    assert "internal error" not in err and "Traceback" not in err
+    assert document["unreadable"] == [{"file": str(crawl), "error": err.split(": ", 2)[2].strip()}]
+    assert not store.exists()  # not even the store's folders
+    assert crawl.read_bytes() == content
+
+
 def zeros_record_head(size: int) -> bytes:
     """The head of a WARC resource record whose block is ``size`` zero bytes."""
     return (
@@ -439,7 +465,6 @@ def test_a_crawl_that_is_a_gzip_bomb_is_read_within_bounds(
 ) -> None:
     """A crawl inflating past the WARC reader's bounds (an endless line, or far more than 100
     times its size) is not a readable WARC: one line, exit status 3, the other crawl lands."""
-    import gzip
 
     endless = tmp_path / "endless.warc.gz"
     with gzip.open(endless, "wb", compresslevel=1) as out:
