@@ -274,11 +274,23 @@ def _as_text(value: Any, spec: Spec) -> str:
         raise ValueError(f"must be at most {MAX_TEXT_CHARS} characters, not {len(value)}")
     if spec.text == HEADER and not all(" " <= ch <= "~" for ch in value):
         raise ValueError(f"must be printable ASCII (it goes into an HTTP header): {value!r}")
-    if spec.text == URL and not value.lower().startswith(("http://", "https://")):
-        raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
+    if spec.text == URL:
+        _check_url(value)
     if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
         raise ValueError(f"must be one line without control characters: {value!r}")
     return value
+
+
+def _check_url(value: str) -> None:
+    """A ValueError unless ``value`` is a well-formed http(s) URL, as a capture checks one."""
+    from archiver.acquire.client import FetchError, wire_url
+
+    if not value.lower().startswith(("http://", "https://")):
+        raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
+    try:
+        wire_url(value)
+    except FetchError as exc:
+        raise ValueError(f"must be an http:// or https:// URL: {exc.message}") from None
 
 
 def _as_number(value: Any, spec: Spec) -> int | float:

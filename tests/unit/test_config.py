@@ -134,6 +134,10 @@ BAD_VALUES = [
     ("robots", '"maybe"', "maybe", "robots must be one of obey, ignore"),
     ("timestamp_url", '"ftp://tsa.example.org/"', "ftp://tsa.example.org/",
      "timestamp_url must be an http:// or https:// URL, not 'ftp://tsa.example.org/'"),
+    ("timestamp_url", '"http://"', "http://",
+     "timestamp_url must be an http:// or https:// URL: the URL names no host"),
+    ("timestamp_url", '"http://[::1"', "http://[::1",
+     "timestamp_url must be an http:// or https:// URL: not a valid URL"),
     ("timestamp_required", '"sometimes"', "sometimes", "timestamp_required must be true or"),
 ]
 
