@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import SEED, child_processes, invoke, rebag, warc_of
+from helpers import SEED, child_processes, invoke, rebag, tree_state, warc_of
 
 import archiver
 from archiver.bagit.write import hash_payload, write_bag
@@ -114,17 +114,6 @@ def assert_one_clear_line(result: subprocess.CompletedProcess, *words: str) -> N
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
     for word in words:
         assert word in lines[0], lines[0]
-
-
-def tree_state(root: Path) -> dict[str, bytes | None]:
-    """Every entry under ``root`` with its bytes (None for folders), links not followed."""
-    state: dict[str, bytes | None] = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder, name)
-            regular = path.is_file() and not path.is_symlink()
-            state[path.relative_to(root).as_posix()] = path.read_bytes() if regular else None
-    return state
 
 
 # --- R1: a record file or folder that cannot be read ----------------------------------------
