@@ -98,11 +98,7 @@ def bag_key(bag: Path | str, store_root: Path | Any) -> str | None:
         key = Path(bag).relative_to(store_root).as_posix()
     else:
         key = store_root.key_of(bag)
-    try:
-        key.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
-    return key
+    return key if _utf8(key) else None
 
 
 @dataclass(frozen=True)
