@@ -339,13 +339,10 @@ class Catalogue:
         )
         return [(key, time) for key, time in self.db.execute(sql, (now,))]
 
-    def vanished(self, present: Iterable[str] | None = None) -> list[str]:
-        """Bags audited once that are catalogued no more (or are not in ``present``)."""
-        if present is None:
-            sql = "SELECT bag FROM audits WHERE bag NOT IN (SELECT bag FROM bags) ORDER BY bag"
-            return [row[0] for row in self.db.execute(sql)]
-        keep = set(present)
-        return sorted(k for k in self.last_audits() if k not in keep)
+    def vanished(self) -> list[str]:
+        """Bags audited once that are catalogued no more."""
+        sql = "SELECT bag FROM audits WHERE bag NOT IN (SELECT bag FROM bags) ORDER BY bag"
+        return [row[0] for row in self.db.execute(sql)]
 
     # --- writing ---
 
