@@ -384,10 +384,9 @@ class Catalogue:
 
     def put_checks(self, entries: Iterable[dict[str, Any]]) -> None:
         """Record versions-log entries (``capture --skip-unchanged``'s checks)."""
-        sql = f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * 4})"
         for batch in _batches(entries):
             with self._writing():
-                self.db.executemany(sql, [_check_values(e) for e in batch])
+                self.db.executemany(_INSERT_CHECK, [_check_values(e) for e in batch])
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -407,6 +406,10 @@ _UPSERT_AUDIT = (
     f"VALUES (?{', ?' * len(AUDIT_COLUMNS)}) ON CONFLICT(bag) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in AUDIT_COLUMNS)
     + " WHERE excluded.time >= audits.time OR audits.time > ?"
+)
+
+_INSERT_CHECK = (
+    f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * (len(CHECK_COLUMNS) - 1)})"
 )
 
 
@@ -936,9 +939,7 @@ def _rebuild_checks(catalogue: Catalogue, audit_dir: Path) -> int:
     with catalogue._writing():
         rows = [_check_values(e) for e in read_entries(audit_dir, VERSIONS_LOG)]
         catalogue.db.execute("DELETE FROM checks")
-        catalogue.db.executemany(
-            f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * 4})", rows
-        )
+        catalogue.db.executemany(_INSERT_CHECK, rows)
     return len(rows)
 
 
