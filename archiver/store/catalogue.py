@@ -386,7 +386,7 @@ class Catalogue:
         """Record versions-log entries (``capture --skip-unchanged``'s checks)."""
         for batch in _batches(entries):
             with self._writing():
-                self.db.executemany(_INSERT_CHECK, [_check_values(e) for e in batch])
+                self.db.executemany(_INSERT_CHECK, [check_values(e) for e in batch])
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -445,7 +445,7 @@ def _audit_values(entry: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _check_values(entry: dict[str, Any]) -> tuple[Any, ...]:
+def check_values(entry: dict[str, Any]) -> tuple[Any, ...]:
     """A versions-log entry as the checks table's row (:data:`CHECK_COLUMNS`)."""
     return (
         canonical_time(entry.get("time")),
@@ -937,7 +937,7 @@ def _rebuild_checks(catalogue: Catalogue, audit_dir: Path) -> int:
     from archiver.store.versions import VERSIONS_LOG
 
     with catalogue._writing():
-        rows = [_check_values(e) for e in read_entries(audit_dir, VERSIONS_LOG)]
+        rows = [check_values(e) for e in read_entries(audit_dir, VERSIONS_LOG)]
         catalogue.db.execute("DELETE FROM checks")
         catalogue.db.executemany(_INSERT_CHECK, rows)
     return len(rows)
