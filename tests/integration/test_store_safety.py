@@ -345,6 +345,33 @@ def test_clean_refuses_a_staging_folder_that_is_a_link(captured: Path, tmp_path:
     assert tree_state(tmp_path) == before, "the audit history is kept"
 
 
+@pytest.mark.skipif(
+    os.geteuid() == 0 and shutil.which("setpriv") is None,
+    reason="running as root, who reads every folder, and setpriv (util-linux) is missing",
+)
+def test_clean_of_a_staging_folder_it_cannot_open_says_so_in_one_line(
+    captured: Path, shared_tmp: Path
+) -> None:
+    store = shared_tmp / "store"
+    make_store(store, captured, count=1)
+    (store / ".staging" / "99999999-dead").mkdir(parents=True)  # a dead job's leftovers
+    subprocess.run(["chmod", "-R", "a+rwX", str(shared_tmp)], check=True)
+    (store / ".staging").chmod(0)
+    before = tree_state(shared_tmp)
+    try:
+        results = [
+            run("clean", store, *flags, home=shared_tmp, as_nobody=True)
+            for flags in ((), ("--dry-run",))
+        ]
+    finally:
+        (store / ".staging").chmod(0o777)
+    for result in results:
+        assert result.returncode == 4, result.stderr
+        assert_one_clear_line(result, "cannot open the staging folder", "Permission denied")
+        assert str(store / ".staging") in result.stderr
+    assert tree_state(shared_tmp) == before, "nothing removed"
+
+
 @pytest.mark.parametrize("linked", [".audit", ".audit/audit-log.jsonl"])
 def test_audit_refuses_a_log_or_audit_folder_that_is_a_link(
     linked: str, captured: Path, tmp_path: Path
