@@ -102,7 +102,7 @@ def test_commands_read_the_catalogue_without_walking(
 ) -> None:
     store = tmp_path / "store"
     bags = catalogued_store(store, 12)
-    monkeypatch.setattr(Store, "bags", lambda self: (_ for _ in ()).throw(AssertionError("walk")))
+    monkeypatch.setattr(Store, "scan", lambda self: (_ for _ in ()).throw(AssertionError("walk")))
     code, out, err = invoke("list", store, "--json")
     assert code == 0, err
     assert len(json.loads(out)["bags"]) == 12
