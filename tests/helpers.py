@@ -129,3 +129,14 @@ def rebag(bag: Path) -> None:
     info = {k: v for k, v in read_bag_info(bag).items() if k not in ("Payload-Oxum", "Bag-Size")}
     tags = {p.relative_to(bag).as_posix(): p.read_bytes() for p in (bag / "metadata").iterdir()}
     write_bag(bag, hash_payload(bag), info, tags)
+
+
+def tree_state(root: Path) -> dict[str, bytes | None]:
+    """Every entry under ``root`` with its bytes (None for folders), links not followed."""
+    state: dict[str, bytes | None] = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder, name)
+            regular = path.is_file() and not path.is_symlink()
+            state[path.relative_to(root).as_posix()] = path.read_bytes() if regular else None
+    return state

@@ -42,18 +42,14 @@ CATALOGUE_FIELDS = (
 )  # fmt: skip
 
 
-def catalogue_row(bag: Path, store_root: Path) -> dict[str, str | int | None]:
-    """One bag as a catalogue row (keys: :data:`CATALOGUE_FIELDS`); unknown values are None."""
-    return catalogue_entry(bag, store_root)[0]
-
-
 def catalogue_entry(
     bag: Path | str, store_root: Path, key: str | None = None
 ) -> tuple[dict[str, str | int | None], Finding | None]:
-    """One bag's catalogue row, and the finding that says why its Dublin Core record could
-    not be used (D001, D002; its path relative to the store), if so: the row then holds what
-    bag-info.txt says. ``key``: the bag's key when it is not a folder of ``store_root`` (a
-    bag in object storage). Never raises for a bad bag."""
+    """One bag's catalogue row (keys: :data:`CATALOGUE_FIELDS`; unknown values are None),
+    and the finding that says why its Dublin Core record could not be used (D001, D002; its
+    path relative to the store), if so: the row then holds what bag-info.txt says. ``key``:
+    the bag's key when it is not a folder of ``store_root`` (a bag in object storage). Never
+    raises for a bad bag."""
     summary = summarize(bag)
     values, problem = record_values(bag)
     key = key if key is not None else store_key(Path(bag), store_root)

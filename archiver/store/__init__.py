@@ -251,17 +251,19 @@ class Store:
     def staging_entries(self) -> tuple[int, list[str]] | None:
         """The staging folder opened without following a link, and its entries' names.
 
-        None when there is no staging folder; :class:`StoreError` when it is a link or not a
-        folder. The caller closes the descriptor; removing through it (``dir_fd``) cannot be
-        led elsewhere by a link put in place meanwhile.
+        None when there is no staging folder; :class:`StoreError` when it is a link, not a
+        folder, or cannot be opened (its mode). The caller closes the descriptor; removing
+        through it (``dir_fd``) cannot be led elsewhere by a link put in place meanwhile.
         """
         try:
             fd = os.open(self.staging_root, _OWN_FOLDER)
         except FileNotFoundError:
             return None
-        except OSError:
-            require_own_folder(self.staging_root)  # says why, as a StoreError
-            raise
+        except OSError as exc:
+            require_own_folder(self.staging_root)  # a link, or not a folder: says so
+            raise StoreError(
+                f"cannot open the staging folder: {exc.strerror}", subject=str(self.staging_root)
+            ) from None
         try:
             return fd, sorted(os.listdir(fd))
         except OSError as exc:

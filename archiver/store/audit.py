@@ -148,8 +148,9 @@ def audit_store(
                 previous.get("outcome"),
                 stamp,
             )
-            log.append([outcome.log_entry()])
-            updates.audited(outcome.log_entry())
+            entry = outcome.log_entry()
+            log.append([entry])
+            updates.audited(entry)
             results.append(outcome)
             if progress:
                 progress(n, len(plan.chosen))

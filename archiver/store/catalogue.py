@@ -98,11 +98,7 @@ def bag_key(bag: Path | str, store_root: Path | Any) -> str | None:
         key = Path(bag).relative_to(store_root).as_posix()
     else:
         key = store_root.key_of(bag)
-    try:
-        key.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
-    return key
+    return key if _utf8(key) else None
 
 
 @dataclass(frozen=True)
@@ -343,13 +339,10 @@ class Catalogue:
         )
         return [(key, time) for key, time in self.db.execute(sql, (now,))]
 
-    def vanished(self, present: Iterable[str] | None = None) -> list[str]:
-        """Bags audited once that are catalogued no more (or are not in ``present``)."""
-        if present is None:
-            sql = "SELECT bag FROM audits WHERE bag NOT IN (SELECT bag FROM bags) ORDER BY bag"
-            return [row[0] for row in self.db.execute(sql)]
-        keep = set(present)
-        return sorted(k for k in self.last_audits() if k not in keep)
+    def vanished(self) -> list[str]:
+        """Bags audited once that are catalogued no more."""
+        sql = "SELECT bag FROM audits WHERE bag NOT IN (SELECT bag FROM bags) ORDER BY bag"
+        return [row[0] for row in self.db.execute(sql)]
 
     # --- writing ---
 
@@ -391,10 +384,9 @@ class Catalogue:
 
     def put_checks(self, entries: Iterable[dict[str, Any]]) -> None:
         """Record versions-log entries (``capture --skip-unchanged``'s checks)."""
-        sql = f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * 4})"
         for batch in _batches(entries):
             with self._writing():
-                self.db.executemany(sql, [_check_values(e) for e in batch])
+                self.db.executemany(_INSERT_CHECK, [check_values(e) for e in batch])
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -414,6 +406,10 @@ _UPSERT_AUDIT = (
     f"VALUES (?{', ?' * len(AUDIT_COLUMNS)}) ON CONFLICT(bag) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in AUDIT_COLUMNS)
     + " WHERE excluded.time >= audits.time OR audits.time > ?"
+)
+
+_INSERT_CHECK = (
+    f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * (len(CHECK_COLUMNS) - 1)})"
 )
 
 
@@ -449,7 +445,7 @@ def _audit_values(entry: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _check_values(entry: dict[str, Any]) -> tuple[Any, ...]:
+def check_values(entry: dict[str, Any]) -> tuple[Any, ...]:
     """A versions-log entry as the checks table's row (:data:`CHECK_COLUMNS`)."""
     return (
         canonical_time(entry.get("time")),
@@ -941,11 +937,9 @@ def _rebuild_checks(catalogue: Catalogue, audit_dir: Path) -> int:
     from archiver.store.versions import VERSIONS_LOG
 
     with catalogue._writing():
-        rows = [_check_values(e) for e in read_entries(audit_dir, VERSIONS_LOG)]
+        rows = [check_values(e) for e in read_entries(audit_dir, VERSIONS_LOG)]
         catalogue.db.execute("DELETE FROM checks")
-        catalogue.db.executemany(
-            f"INSERT INTO checks ({', '.join(CHECK_COLUMNS)}) VALUES (?{', ?' * 4})", rows
-        )
+        catalogue.db.executemany(_INSERT_CHECK, rows)
     return len(rows)
 
 

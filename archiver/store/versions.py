@@ -106,19 +106,15 @@ def _walk(store_root: Path, work: str) -> Iterator[Version]:
 
 
 def _logged_checks(store_root: Path, work: str) -> list[Check]:
-    from archiver.store.catalogue import canonical_time
+    """The versions log's checks of ``work``, read as the catalogue reads them, by time."""
+    from archiver.store.catalogue import check_values
 
     checks = [
-        Check(canonical_time(e.get("time")), work, str(e["bag"]), _text(e.get("identifier")),
-              _text(e.get("source")))
+        Check(*check_values(e))
         for e in read_entries(Store(store_root).audit_dir, VERSIONS_LOG)
         if e.get("work") == work
     ]
     return sorted(checks, key=lambda c: c.time)
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def latest_version(store_root: Path, work: str, before: str) -> tuple[Version | None, str | None]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SEED, capture_into, invoke
+from helpers import ROOT, SEED, capture_into, invoke, tree_state
 from synthetic_bags import bag_values, make_store
 
 from archiver.store import Store
@@ -102,7 +102,7 @@ def test_commands_read_the_catalogue_without_walking(
 ) -> None:
     store = tmp_path / "store"
     bags = catalogued_store(store, 12)
-    monkeypatch.setattr(Store, "bags", lambda self: (_ for _ in ()).throw(AssertionError("walk")))
+    monkeypatch.setattr(Store, "scan", lambda self: (_ for _ in ()).throw(AssertionError("walk")))
     code, out, err = invoke("list", store, "--json")
     assert code == 0, err
     assert len(json.loads(out)["bags"]) == 12
@@ -351,14 +351,3 @@ def test_a_linked_catalogue_is_refused(linked: str, tmp_path: Path) -> None:
         assert code == 4, (args, out, err)
         assert "is a symbolic link" in err and str(store / linked) in err, (args, err)
     assert tree_state(tmp_path) == before, "nothing read into being, written or landed"
-
-
-def tree_state(root: Path) -> dict[str, bytes | None]:
-    """Every entry under ``root`` with its bytes (None for folders), links not followed."""
-    state: dict[str, bytes | None] = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder, name)
-            regular = path.is_file() and not path.is_symlink()
-            state[path.relative_to(root).as_posix()] = path.read_bytes() if regular else None
-    return state

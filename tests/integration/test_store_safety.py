@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import SEED, child_processes, invoke, rebag, warc_of
+from helpers import SEED, child_processes, invoke, rebag, tree_state, warc_of
 
 import archiver
 from archiver.bagit.write import hash_payload, write_bag
@@ -114,17 +114,6 @@ def assert_one_clear_line(result: subprocess.CompletedProcess, *words: str) -> N
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
     for word in words:
         assert word in lines[0], lines[0]
-
-
-def tree_state(root: Path) -> dict[str, bytes | None]:
-    """Every entry under ``root`` with its bytes (None for folders), links not followed."""
-    state: dict[str, bytes | None] = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder, name)
-            regular = path.is_file() and not path.is_symlink()
-            state[path.relative_to(root).as_posix()] = path.read_bytes() if regular else None
-    return state
 
 
 # --- R1: a record file or folder that cannot be read ----------------------------------------
@@ -354,6 +343,33 @@ def test_clean_refuses_a_staging_folder_that_is_a_link(captured: Path, tmp_path:
     code, _, err = invoke("clean", store)
     assert code == 4 and "is a symbolic link" in err
     assert tree_state(tmp_path) == before, "the audit history is kept"
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and shutil.which("setpriv") is None,
+    reason="running as root, who reads every folder, and setpriv (util-linux) is missing",
+)
+def test_clean_of_a_staging_folder_it_cannot_open_says_so_in_one_line(
+    captured: Path, shared_tmp: Path
+) -> None:
+    store = shared_tmp / "store"
+    make_store(store, captured, count=1)
+    (store / ".staging" / "99999999-dead").mkdir(parents=True)  # a dead job's leftovers
+    subprocess.run(["chmod", "-R", "a+rwX", str(shared_tmp)], check=True)
+    (store / ".staging").chmod(0)
+    before = tree_state(shared_tmp)
+    try:
+        results = [
+            run("clean", store, *flags, home=shared_tmp, as_nobody=True)
+            for flags in ((), ("--dry-run",))
+        ]
+    finally:
+        (store / ".staging").chmod(0o777)
+    for result in results:
+        assert result.returncode == 4, result.stderr
+        assert_one_clear_line(result, "cannot open the staging folder", "Permission denied")
+        assert str(store / ".staging") in result.stderr
+    assert tree_state(shared_tmp) == before, "nothing removed"
 
 
 @pytest.mark.parametrize("linked", [".audit", ".audit/audit-log.jsonl"])
