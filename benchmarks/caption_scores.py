@@ -60,11 +60,24 @@ class Tally:
         self.found += other.found
         self.labelled += other.labelled
 
+    @property
+    def precision(self) -> float:
+        """Right among found (1.0 when nothing was found)."""
+        return self.correct / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Right among labelled (1.0 when nothing is labelled)."""
+        return self.correct / self.labelled if self.labelled else 1.0
+
     def figures(self) -> str:
         """``P 0.950 R 0.900 (correct/found/labelled)``."""
-        p = self.correct / self.found if self.found else 1.0
-        r = self.correct / self.labelled if self.labelled else 1.0
-        return f"P {p:.3f} R {r:.3f} ({self.correct}/{self.found}/{self.labelled})"
+        return (
+            f"P {self.precision:.3f} R {self.recall:.3f} "
+            f"({self.correct}/{self.found}/{self.labelled})"
+        )
+
+    __str__ = figures
 
 
 @dataclass
