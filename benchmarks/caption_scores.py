@@ -150,9 +150,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", action="store_true", help="one line of counts per file")
     parser.add_argument("--misses", action="store_true", help="show misses (not for blind sets)")
     args = parser.parse_args(argv)
+    sets = {folder: labelled_files(folder.resolve()) for folder in args.folders}
+    for folder, found in sets.items():
+        if not found:  # a mistyped folder must not score a perfect 1.000
+            print(f"no labelled articles (NAME.txt with NAME.expected.json) in {folder}",
+                  file=sys.stderr)
+            return 2
     total_c, total_h, total_k = Tally(), Tally(), Credits()
-    for folder in args.folders:
-        for name, paths in labelled_files(folder.resolve()).items():
+    for found in sets.values():
+        for name, paths in found.items():
             set_c, set_h, set_k = Tally(), Tally(), Credits()
             for path in paths:
                 captions, headings, credits = score_file(path)
