@@ -60,11 +60,24 @@ class Tally:
         self.found += other.found
         self.labelled += other.labelled
 
+    @property
+    def precision(self) -> float:
+        """Right among found (1.0 when nothing was found)."""
+        return self.correct / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Right among labelled (1.0 when nothing is labelled)."""
+        return self.correct / self.labelled if self.labelled else 1.0
+
     def figures(self) -> str:
         """``P 0.950 R 0.900 (correct/found/labelled)``."""
-        p = self.correct / self.found if self.found else 1.0
-        r = self.correct / self.labelled if self.labelled else 1.0
-        return f"P {p:.3f} R {r:.3f} ({self.correct}/{self.found}/{self.labelled})"
+        return (
+            f"P {self.precision:.3f} R {self.recall:.3f} "
+            f"({self.correct}/{self.found}/{self.labelled})"
+        )
+
+    __str__ = figures
 
 
 @dataclass
@@ -137,9 +150,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", action="store_true", help="one line of counts per file")
     parser.add_argument("--misses", action="store_true", help="show misses (not for blind sets)")
     args = parser.parse_args(argv)
+    sets = {folder: labelled_files(folder.resolve()) for folder in args.folders}
+    for folder, found in sets.items():
+        if not found:  # a mistyped folder must not score a perfect 1.000
+            print(f"no labelled articles (NAME.txt with NAME.expected.json) in {folder}",
+                  file=sys.stderr)
+            return 2
     total_c, total_h, total_k = Tally(), Tally(), Credits()
-    for folder in args.folders:
-        for name, paths in labelled_files(folder.resolve()).items():
+    for found in sets.values():
+        for name, paths in found.items():
             set_c, set_h, set_k = Tally(), Tally(), Credits()
             for path in paths:
                 captions, headings, credits = score_file(path)

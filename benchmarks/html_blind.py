@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.scorer.is_file():
         print(f"no score.py at {args.scorer}", file=sys.stderr)
         return 2
+    if not any(args.cases.glob("*.expected.json")):
+        print(f"no labelled pages (NAME.html with NAME.expected.json) in {args.cases}",
+              file=sys.stderr)
+        return 2
     work = Path(tempfile.mkdtemp(prefix="html-blind-"))
     try:
         gold, predictions = work / "gold", work / "predictions"

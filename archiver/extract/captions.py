@@ -235,7 +235,7 @@ class Reading:
     main_verb: int | None  # index into ``tokens`` of the main clause's finite verb
     tense: str  # "present", "past", "perfect", "modal" or "none"
     position_aside: bool  # ", left," or "(center)": who stands where in the photo
-    caption_label: bool  # the page said so: "Image caption, ...", "PICTURED: ...", "hide caption"
+    caption_label: bool  # the page said so ("Image caption, ...", "hide caption"): a rule
 
 
 _FINITE = {"VBZ", "VBP", "VBD", "MD"}
@@ -313,7 +313,6 @@ FEATURES = (
     "before_credit_line",
     "photo_lead",
     "position_aside",
-    "caption_label",
     "no_final_stop",
     "ends_question_or_bang",
     "two_sentences",
@@ -529,7 +528,6 @@ def _presentation(r: Reading, around: Surroundings) -> dict[str, bool]:
         "before_credit_line": around.before_credit_line,
         "photo_lead": r.photo_lead,
         "position_aside": r.position_aside,
-        "caption_label": r.caption_label,
         "no_final_stop": end.isalnum(),
         "ends_question_or_bang": end in {"?", "!"},
         "two_sentences": len(r.sentences) == 2,

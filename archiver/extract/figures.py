@@ -485,12 +485,12 @@ _NOT_CAPTION = re.compile(
 
 
 #: A line that is only a copyright notice or a word that stands for a credit: a photo taken
-#: privately, handed out, from the archive, sent in by a reader.
+#: privately, handed out, from the archive, sent in by a reader. (A stock library's name
+#: alone, "Getty Images", is ``credits.is_credit_only``'s.)
 _CREDIT_WORD_LINE = re.compile(
     r"^(?:(?:©|\(c\)|copyright\b).{0,120}|(?:privat(?:foto|bild)?|private(?: photo)?|handout|"
     r"supplied|submitted(?: photo)?|file(?: photo)?|archive(?: photo)?|archiv(?:bild|foto)?|"
-    r"arkiv(?:foto|bild|bilde)?|archivo|archives|stock(?: photo)?|getty images|istock(?:photo)?|"
-    r"shutterstock))\.?$", re.I)
+    r"arkiv(?:foto|bild|bilde)?|archivo|archives|stock(?: photo)?))\.?$", re.I)
 
 
 def is_not_caption(text: str) -> bool:

@@ -46,10 +46,8 @@ def _english() -> tuple[Tally, Tally, int]:
     captions, headings, warned = Tally(), Tally(), 0
     for style in ENGLISH:
         scores = score(SET / style)
-        for total, part in ((captions, scores.captions), (headings, scores.headings)):
-            total.correct += part.correct
-            total.found += part.found
-            total.labelled += part.labelled
+        captions.merge(scores.captions)
+        headings.merge(scores.headings)
         warned += scores.warned
     return captions, headings, warned
 
