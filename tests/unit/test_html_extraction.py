@@ -293,10 +293,12 @@ def test_empty_pages_raise_extraction_error(document: bytes) -> None:
     b' "headline": ["a", {"@value": 3}], "image": 7}</script><h1>Odd JSON-LD</h1>',
 ])
 def test_hostile_pages_end_quickly(document: bytes) -> None:
-    started = time.monotonic()
+    """A bound on the CPU this process spends (a runaway parse or pattern), not on the wall
+    clock: other work on the machine must not make the test fail."""
+    started = time.process_time()
     with contextlib.suppress(ExtractionError):
         extract_html(document, "https://example.com/a")
-    assert time.monotonic() - started < 30
+    assert time.process_time() - started < 30
 
 
 _TAGS = st.sampled_from(["div", "p", "figure", "figcaption", "img", "picture", "source", "h1",
@@ -323,13 +325,13 @@ def html_soup(draw: st.DrawFn) -> bytes:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(html_soup())
 def test_random_html_gives_an_article_or_extraction_error(document: bytes) -> None:
-    started = time.monotonic()
+    started = time.process_time()  # CPU, not the wall clock: a runaway, not a busy machine
     try:
         article = extract_html(document, "https://example.com/news/1")
     except ExtractionError:
         return
     assert isinstance(article, Article)
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
