@@ -41,10 +41,10 @@ class Tally:
     wrong: list[str] = field(default_factory=list)
 
     def add(self, found: list[str], labelled: list[str]) -> None:
-        """Match found items to labelled ones, one to one, on their whitespace-normal text."""
-        remaining = [" ".join(x.split()) for x in labelled]
+        """Match found items to labelled ones, one to one, on their ``match_key``."""
+        remaining = [match_key(x) for x in labelled]
         for item in found:
-            key = " ".join(item.split())
+            key = match_key(item)
             if key in remaining:
                 remaining.remove(key)
                 self.correct += 1
@@ -112,6 +112,19 @@ class Credits:
         """``0.950 (19/20)``."""
         share = self.right / self.labelled if self.labelled else 1.0
         return f"{share:.3f} ({self.right}/{self.labelled})"
+
+
+#: An archive photo's lead-in ("FILE - ", "FILE PHOTO: "): the label sets disagree on whether
+#: it belongs to the caption (the real pages' labels and blind14b-d keep it, blind14e and
+#: later leave it out), so it is compared on neither side.
+_ARCHIVE_LEAD = re.compile(r"FILE(?: PHOTO)?\s*[-–—:]\s*")
+
+
+def match_key(text: str) -> str:
+    """What found and labelled items are matched on: the whitespace-normal text, without an
+    archive photo's lead-in (``_ARCHIVE_LEAD``)."""
+    text = " ".join(text.split())
+    return text[_ARCHIVE_LEAD.match(text).end() :] if _ARCHIVE_LEAD.match(text) else text
 
 
 def _norm(text: str | None) -> str:

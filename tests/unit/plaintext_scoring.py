@@ -3,7 +3,7 @@
 ``score`` reads every ``NAME.txt`` with a ``NAME.expected.json`` beside it in the folders
 given and counts, for captions and for section headings, how many were found, how many are
 labelled and how many of the found are right (matched one to one on their text, whitespace
-made single). Not a test module: pytest does not collect it.
+made single and an archive photo's "FILE - " lead-in set aside, as ``caption_scores`` does). Not a test module: pytest does not collect it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _caption_scores() -> ModuleType:
     return module
 
 
-#: Right, found and labelled items, matched one to one on their whitespace-normal text.
+#: Right, found and labelled items, matched one to one on ``caption_scores.match_key``.
 Tally = _caption_scores().Tally
 
 
