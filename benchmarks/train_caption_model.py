@@ -63,10 +63,11 @@ TRAINING_SETS = [
 SENTENCES = ROOT / "benchmarks" / "caption_sentences.json"
 MODEL = ROOT / "archiver" / "extract" / "caption_model.json"
 TARGET_PRECISION = 0.975
-#: The probability an uncredited paragraph needs in an article that credits its captions
-#: (``archiver.extract.captions.Surroundings.credited_article``). Chosen on the development
-#: sets of other publishers' styles (blind14b, c and d, the development set's ``test`` and
-#: ``test_styles``: benchmarks/README.md, round 5): cross-validation cannot choose it, as the
+#: The probability an uncredited paragraph needs in a wary article: one that credits its
+#: captions, or has too few paragraphs like captions
+#: (``archiver.extract.captions.Surroundings.wary``). Chosen on the development sets of other
+#: publishers' styles (blind14b, c and d, the development set's ``test`` and ``test_styles``:
+#: benchmarks/README.md, rounds 5 and 6): cross-validation cannot choose it, as the
 #: training articles hold few scenes of the story written like captions.
 STRICT_THRESHOLD = 0.9
 REGULARISATION = 1.0

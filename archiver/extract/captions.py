@@ -31,10 +31,12 @@ How it decides:
 4. A logistic model weighs the cues (weights in ``caption_model.json``, learned offline by
    ``benchmarks/train_caption_model.py`` from labelled articles; evaluated here in plain
    Python). The paragraph is a caption when the probability reaches the model's threshold,
-   which was set for precision; in an article that credits its captions (most of those it
-   holds carry a credit, a label or a marker: ``Surroundings.credited_article``), a
-   paragraph without any needs the higher ``strict_threshold``: there a scene of the story
-   written like a caption is likelier than a caption printed without its credit.
+   which was set for precision. A paragraph without a credit, a label or a marker needs the
+   higher ``strict_threshold`` in an article where a scene of the story written like a
+   caption is likelier than a caption printed so (``Surroundings.wary``): one that credits
+   its captions (most of those it holds carry a credit, a label or a marker), and one where
+   the model alone would take only one or two paragraphs (an article that prints its
+   captions bare prints several; one or two such sentences are likelier the story's own).
 
 ``caption_evidence`` returns the decision with every cue's contribution, largest first (or
 the rule that decided), so a maintainer can read why. The model covers English only:
@@ -417,16 +419,17 @@ class Surroundings:
     """What stands around a paragraph in its article: a figure marker just before it ("Image",
     "Image source, Reuters", a credit standing alone: see ``figure_marker``), a credit line
     just after it, a video or audio marker just before it (``media_marker``), and whether
-    the article credits its captions (``credited_article``: more of its captions carry a
-    credit, a label or a marker than the model alone would take; the reader,
-    ``archiver.extract.plaintext``, finds out in a first pass). In an article that prints
-    its captions so, a paragraph with none of these must look surer of being a caption:
-    the model's ``strict_threshold`` applies."""
+    the article makes a paragraph like a caption, but without any of these, likelier a scene
+    of the story than a caption (``wary``: the article credits its captions, or the model
+    alone would take too few of its paragraphs for an article that prints its captions
+    bare; the reader, ``archiver.extract.plaintext``, finds out in a first pass). There such
+    a paragraph must look surer of being a caption: the model's ``strict_threshold``
+    applies."""
 
     after_figure_marker: bool = False
     before_credit_line: bool = False
     after_media_marker: bool = False
-    credited_article: bool = False
+    wary: bool = False
 
 
 def caption_features(reading: Reading, around: Surroundings = Surroundings()) -> dict[str, float]:
@@ -633,7 +636,8 @@ def _clause(r: Reading) -> dict[str, bool]:
 @dataclass(frozen=True)
 class Model:
     """A logistic model: a weight per cue, a bias, the probability a caption needs, and the
-    higher one it needs in an article that credits its captions (``Surroundings``)."""
+    higher one it needs where the article makes a scene of the story likelier
+    (``Surroundings.wary``)."""
 
     weights: dict[str, float]
     bias: float
@@ -642,7 +646,7 @@ class Model:
 
     def needs(self, around: Surroundings) -> float:
         """The probability a paragraph standing so needs to be a caption."""
-        return self.strict_threshold if around.credited_article else self.threshold
+        return self.strict_threshold if around.wary else self.threshold
 
 
 @cache
@@ -664,7 +668,7 @@ class CaptionEvidence:
     effect first; ``decided`` says why a rule gave the verdict before the model was asked;
     ``threshold`` is the probability the model's verdict needed (``Model.needs``);
     ``held_back`` says the model's usual threshold was reached, but not the stricter one of
-    an article that credits its captions: a sentence like a caption, so no heading either.
+    a wary article (``Surroundings.wary``): a sentence like a caption, so no heading either.
     """
 
     is_caption: bool
@@ -691,7 +695,7 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
 
     Rules come before the model: a paragraph that ``body_rule`` names is body text; one that
     ``caption_rule`` accepts is a caption. The model's verdict needs the probability
-    ``Model.needs``: higher in an article that credits its captions.
+    ``Model.needs``: higher in a wary article (``Surroundings.wary``).
     """
     reading = read_paragraph(paragraph)
     why = body_rule(reading, around)

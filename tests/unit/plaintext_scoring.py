@@ -3,7 +3,8 @@
 ``score`` reads every ``NAME.txt`` with a ``NAME.expected.json`` beside it in the folders
 given and counts, for captions and for section headings, how many were found, how many are
 labelled and how many of the found are right (matched one to one on their text, whitespace
-made single and an archive photo's "FILE - " lead-in set aside, as ``caption_scores`` does). Not a test module: pytest does not collect it.
+made single and an archive photo's "FILE - " lead-in set aside, as ``caption_scores``
+does). Not a test module: pytest does not collect it.
 """
 
 from __future__ import annotations

@@ -226,10 +226,10 @@ def test_the_evidence_explains_the_verdict() -> None:
     )
 
 
-def test_an_article_that_credits_its_captions_raises_the_threshold() -> None:
+def test_a_wary_article_raises_the_threshold() -> None:
     scene = "Fishermen mend their nets on the quay at dawn."
     alone = caption_evidence(scene)
-    credited = caption_evidence(scene, Surroundings(credited_article=True))
+    credited = caption_evidence(scene, Surroundings(wary=True))
     assert alone.probability == credited.probability
     assert alone.threshold is not None and credited.threshold is not None
     assert alone.threshold <= alone.probability < credited.threshold

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from plaintext_scoring import labelled, score
 
 from archiver.errors import ExtractionError
+from archiver.extract.captions import Surroundings, caption_evidence
 from archiver.extract.language import detect_language
 from archiver.extract.plaintext import (
     DESCRIPTION_CHARS,
@@ -44,8 +45,10 @@ HELDOUT_FILES = labelled(*(CASES / name for name in HELDOUT_SETS))
 #: Floors under each held-out set's caption figures, which the model was trained on
 #: (measured in issue 14's first round: R 0.948, 0.955, 0.959, 0.943; in its second, where a
 #: real page weighs as much as one of these articles and a word must be seen in three
-#: articles to count: R 0.922, 0.920, 0.948, 0.943; every one at P 1.0).
-HELDOUT_PRECISION, HELDOUT_RECALL = 0.98, 0.91
+#: articles to count: R 0.922, 0.920, 0.948, 0.943; every one at P 1.0; in its sixth, where
+#: one or two caption-like sentences alone in an article need the stricter threshold:
+#: R 0.961, 0.911, 0.959, 0.906).
+HELDOUT_PRECISION, HELDOUT_RECALL = 0.98, 0.90
 #: The issue's target for CNN-style text, over the blind set and the held-out sets together.
 CNN_STYLE_PRECISION, CNN_STYLE_RECALL = 0.95, 0.90
 
@@ -87,9 +90,11 @@ def test_the_hand_written_styles_hold_their_captions_and_credits() -> None:
     """``plaintext_styles`` (training material, see its README): regional, tabloid,
     broadcaster, business, sports, science, BBC, NYT and magazine habits. The recall floor
     was 0.95 until issue 14's fifth round: two uncredited captions in articles that credit
-    their others now need the stricter threshold and are missed (39 of 42)."""
+    their others now need the stricter threshold and are missed (39 of 42); 0.90 since its
+    sixth round, where one or two sentences like captions alone in an article need it too
+    (38 of 42)."""
     scores = score(CASES / "plaintext_styles")
-    assert scores.captions.precision >= 0.97 and scores.captions.recall >= 0.92, scores.captions
+    assert scores.captions.precision >= 0.97 and scores.captions.recall >= 0.90, scores.captions
     assert scores.headings.precision >= 0.95 and scores.headings.recall >= 0.95, scores.headings
     assert scores.credits.labelled >= 35 and scores.credits.recall >= 0.95, scores.credits
 
@@ -253,6 +258,21 @@ def test_an_article_that_credits_its_captions_needs_surer_uncredited_ones() -> N
     assert [c.credit for c in credited.captions] == ["Ann Lee/Harbour Times"] * 3
     assert SCENE not in [c.text for c in credited.captions]
     assert any(b.kind is BlockKind.BODY and b.text == SCENE for b in credited.blocks)
+
+
+def test_a_lone_sentence_like_a_caption_needs_to_be_surer() -> None:
+    # the same scene among the body: with three captions printed bare around it, the article
+    # prints its captions so, and it is one; with the figures gone, it is alone, and body
+    with_figures = _harbour_article(credited=False)
+    assert SCENE in [c.text for c in read_plaintext(with_figures).article.captions]
+    alone = "\n\n".join(
+        p for p in with_figures.split("\n\n") if p.strip() == SCENE or " Porthaven" not in p
+    )
+    assert alone.count("\n\n") == 4  # the lede, three body paragraphs and the scene
+    article = read_plaintext(alone).article
+    assert article.captions == ()
+    assert [b.kind for b in article.blocks] == [BlockKind.BODY] * 5
+    assert caption_evidence(SCENE, Surroundings(wary=True)).explain().startswith("body (p=")
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,10 @@ Measured once when the set arrived, on the English articles:
   credits its captions), chosen on other sets without looking at this one's texts: captions
   P 0.954, R 0.806 (83 of 87 found; wire 20/22/23, guardian 20/20/21, nyt 23/23/24, bbc
   11/12/22, magazine 9/10/13); headings as before. Recall was traded for precision, as the
-  issue wants: the recall floor was lowered from 0.84 to 0.80.
+  issue wants: the recall floor was lowered from 0.84 to 0.80;
+- issue 14's sixth round (one or two sentences like captions alone in an article need the
+  stricter threshold too), chosen on other sets: captions P 0.976, R 0.786 (81 of 83 found);
+  the recall floor was lowered to 0.78.
 
 The floors sit at the latest figures, so a change that makes the reader worse here fails.
 The set is no longer blind once anyone studies its misses: measure a change on a new blind
@@ -38,7 +41,7 @@ from plaintext_scoring import Tally, score
 
 SET = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind14"
 ENGLISH = ["bbc", "guardian", "magazine", "nyt", "wire"]
-CAPTION_PRECISION, CAPTION_RECALL = 0.95, 0.80
+CAPTION_PRECISION, CAPTION_RECALL = 0.95, 0.78
 HEADING_PRECISION, HEADING_RECALL = 0.84, 0.97
 
 

@@ -14,11 +14,18 @@ the round (main at 0c6e267), and not read.
   of record 13/16/14, BBC-like 11/12/13, wire photo 14/18/18, features 9/14/17, local news
   8/11/12); headings and credits as before.
 
-The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) is met for recall,
-not for precision: sixteen paragraphs taken are not labelled captions, in every style (one
-to five each). The floors sit just under the measured figures, so a change that makes the
-reader worse here fails. The set is no longer blind once anyone studies its misses: measure
-a change on a new blind set too.
+The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) was met for
+recall, not for precision: sixteen paragraphs taken are not labelled captions, in every
+style (one to five each). Four of them are the wire captions, whose labels leave out the
+"FILE - " lead-in that the real pages' labels keep: since the sixth round the scoring sets
+it aside on both sides (P 0.831, R 0.797 so).
+
+Since issue 14's sixth round this is a **development set**: its misses were studied, with
+blind14d's, to find what tells a scene of the story from a caption (the model alone takes
+only one or two paragraphs of the article: ``plaintext.FEW_CAPTIONS``). After it: captions
+P 0.919, R 0.770 (57 of 62 found). The floors sit just under these figures, so a change
+that makes the reader worse here fails; measure a change on a new blind set too
+(``test_plaintext_blind14f.py``, ``test_plaintext_blind14g.py``).
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ STYLES = [
     "newspaper_of_record",
     "wire_photo",
 ]
-CAPTION_PRECISION, CAPTION_RECALL = 0.76, 0.72
+CAPTION_PRECISION, CAPTION_RECALL = 0.91, 0.76
 HEADING_PRECISION, HEADING_RECALL = 0.62, 0.90
 CREDITS_RIGHT = 0.95
 
