@@ -94,6 +94,10 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if path == "/page":
                 self._page(query)
+            elif path.startswith("/css/"):  # a stylesheet in the charset ?charset= names
+                charset = query.get("charset", ["utf-8"])[0]
+                self._send(b"body { background: url(/img/from-css.png) }",
+                           f"text/css; charset={charset}")
             elif path.startswith("/img/"):
                 self._send(PNG + path.encode(), "image/png")
             elif path.startswith("/big/"):  # distinct bytes for each name: no revisits
@@ -123,11 +127,13 @@ class _Handler(BaseHTTPRequestHandler):
             f"<style>.x{n} {{ background: url({escape(url)}) }}</style>"
             for n, url in enumerate(query.get("css", []))
         )
+        links = "".join(f'<link rel="stylesheet" href="{escape(url)}">'
+                        for url in query.get("link", []))
         scripts = "".join(f'<script src="{escape(url)}"></script>'
                           for url in query.get("script", []))
         fetches = "".join(f"<script>fetch({_js_string(url)}).catch(() => 0)</script>"
                           for url in query.get("fetch", []))
-        self._send(article(style + images + scripts + fetches), "text/html; charset=utf-8")
+        self._send(article(links + style + images + scripts + fetches), "text/html; charset=utf-8")
 
     def _gzip_tags(self, mebibytes: int) -> None:
         body = gzip_tags_body(mebibytes)

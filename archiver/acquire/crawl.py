@@ -44,6 +44,7 @@ from archiver.acquire.http import (
     RECORDS_FILE,
     REDIRECT_STATUSES,
     looks_like_html,
+    text_codec,
 )
 from archiver.acquire.requisites import (
     STYLESHEET,
@@ -582,8 +583,7 @@ class _Requisites:
         with open_warcs(Path(crawl_file.path)) as warcs:
             payload = read_payload(warcs[source.warc][0], source.offset,
                                    MAX_STYLESHEET_BYTES, MAX_STYLESHEET_BYTES)
-        text = payload.data.decode(payload.charset or "utf-8", errors="replace") \
-            if _known_codec(payload.charset) else payload.data.decode("utf-8", "replace")
+        text = payload.data.decode(text_codec(payload.charset), errors="replace")
         return stylesheet_requisites(text, record.target_uri)
 
     def record_set(self) -> tuple[list[CrawlRecord], list[CrawlRecord]]:
@@ -598,16 +598,6 @@ class _Requisites:
             if info is not None:
                 others.setdefault(info.record_id, info)
         return chosen, [r for r in others.values() if r.record_id not in self._chosen]
-
-
-def _known_codec(charset: str | None) -> bool:
-    if not charset:
-        return False
-    try:
-        "".encode(charset)
-    except LookupError:
-        return False
-    return True
 
 
 def _copy_records(

@@ -731,7 +731,7 @@ def _fetch_requisite(
         return CaptureProblem(kind, f"{status}{fetched.hops()} (response recorded)", url), []
     if requisite.kind != STYLESHEET or fetched.decoded is None:
         return None, []
-    text = fetched.text.decode(_codec(response.charset), errors="replace")
+    text = fetched.text.decode(text_codec(response.charset), errors="replace")
     return None, stylesheet_requisites(text, fetched.final_url)
 
 
@@ -742,8 +742,11 @@ def _referer(page_url: str, url: str) -> str | None:
     return page_url
 
 
-def _codec(charset: str | None) -> str:
+def text_codec(charset: str | None) -> str:
+    """The text encoding ``charset`` names; UTF-8 when it names none (unknown, absent, or a
+    bytes-to-bytes codec such as ``base64``, which ``bytes.decode`` refuses)."""
     try:
+        "".encode(charset or "utf-8")  # LookupError for a codec that is not a text encoding
         return codecs.lookup(charset or "utf-8").name
     except LookupError:
         return "utf-8"

@@ -495,3 +495,22 @@ def test_an_unreadable_home_folder_is_skipped_with_a_warning(tmp_path: Path) -> 
     assert warning.startswith(f"archiver: warning: {config}: cannot read the user config file (")
     assert warning.endswith("); ignored")
     assert json.loads(done.stdout)["store"] == {"value": "archive", "origin": "default"}
+
+
+# --- A stylesheet's declared charset -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "no-such-charset", "base64", "rot13"])
+def test_a_stylesheet_in_any_declared_charset_is_searched_and_the_bag_lands(
+    hostile_site: HostileSite, tmp_path: Path, charset: str
+) -> None:
+    """A charset that names no text encoding (unknown, or a bytes-to-bytes codec such as
+    base64) is read as UTF-8, as a browser would: the capture neither fails nor skips it."""
+    site = hostile_site
+    sheet = site.url(f"/css/site.css?charset={charset}")
+    url = site.url("/page?" + urlencode([("link", sheet)]))
+    code, bag, err = capture(tmp_path / "s", url, *QUICK)
+    assert code == 0 and bag is not None, err
+    recorded = responses(bag)
+    assert sheet in recorded
+    assert site.url("/img/from-css.png") in recorded
