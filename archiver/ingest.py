@@ -49,7 +49,7 @@ INGESTED = "ingested"
 WOULD_INGEST = "would ingest"
 NOT_AN_ARTICLE = "not an article"
 FAILED = "failed"
-INTERNAL_ERROR = 70
+INTERNAL_ERROR = ArchiverError.exit_code  # a bug, not a bad page
 INDEX_NAME = "crawl-index.sqlite"
 
 
@@ -105,7 +105,7 @@ class IngestReport:
     def exit_code(self) -> int:
         """0 when every file was read and no page failed; else the worst page's status."""
         worst = max((p.exit_code for p in self.pages), default=0)
-        return max(worst, 3 if self.unreadable else 0)
+        return max(worst, CaptureError.exit_code if self.unreadable else 0)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``ingest --json``)."""
