@@ -263,7 +263,8 @@ class TsaServer:
     """A TSA over HTTP on 127.0.0.1; set ``mode`` to make it misbehave.
 
     Modes: ``ok``; ``reject`` (a TimeStampResp refusing, with no token); ``garbage`` (bytes
-    that are not DER); ``wrong-nonce``; ``wrong-imprint``; ``http-500``. ``requests`` keeps
+    that are not DER); ``wrong-nonce``; ``wrong-imprint``; ``http-500``; ``busy-once`` (HTTP 503, a transient
+    failure, to the first request, then ``ok``). ``requests`` keeps
     every DER request received.
     """
 
@@ -284,7 +285,9 @@ def _handler(tsa: TsaServer) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             request = self.rfile.read(min(length, 65536))
             tsa.requests.append(request)
-            if tsa.mode == "http-500":
+            if tsa.mode == "busy-once" and len(tsa.requests) == 1:
+                self._send(503, b"TSA busy", "text/plain")
+            elif tsa.mode == "http-500":
                 self._send(500, b"TSA down", "text/plain")
             elif self.headers.get("Content-Type") != TIMESTAMP_QUERY:
                 self._send(400, b"not a timestamp query", "text/plain")

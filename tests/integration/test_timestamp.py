@@ -386,3 +386,29 @@ def test_the_python_api_stamps_and_checks(tsa: TsaServer, ca_file: Path, tmp_pat
     assert report.timestamp is not None and report.timestamp.verdict == "verified"
     outcome = archiver.audit(tmp_path / "s", timestamp_ca=ca_file, processes=1)
     assert [r.timestamp.verdict for r in outcome.results if r.timestamp] == ["verified"]
+
+
+def test_a_busy_tsa_is_asked_again_after_a_backoff(tsa: TsaServer) -> None:
+    from archiver.acquire.http import BACKOFF_SECONDS
+    from archiver.acquire.tsa import obtain_token
+    from archiver.model import FetchOptions
+    from archiver.timestamp import read_token
+
+    tsa.mode = "busy-once"
+    waits: list[float] = []
+    token = obtain_token(tsa.url, b"tag manifest", FetchOptions(retries=1), sleep=waits.append)
+    assert read_token(token).digest == hashlib.sha256(b"tag manifest").digest()
+    assert waits == [BACKOFF_SECONDS] and len(tsa.requests) == 2
+
+
+def test_a_busy_tsa_is_not_asked_again_without_retries(tsa: TsaServer) -> None:
+    from archiver.acquire.tsa import obtain_token
+    from archiver.errors import TimestampError
+    from archiver.model import FetchOptions
+
+    tsa.mode = "busy-once"
+    waits: list[float] = []
+    with pytest.raises(TimestampError, match="the TSA answered HTTP 503") as caught:
+        obtain_token(tsa.url, b"tag manifest", FetchOptions(retries=0), sleep=waits.append)
+    assert caught.value.subject == tsa.url
+    assert waits == [] and len(tsa.requests) == 1
