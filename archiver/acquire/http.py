@@ -486,34 +486,22 @@ class FetchSession:
         return Recorded(exchange, record)
 
     def _attempts(self, url: str, purpose: Purpose) -> tuple[Exchange, datetime]:
-        """One exchange, tried again after transient failures; the last one is returned."""
-        retries = max(0, self.options.retries)
-        for attempt in range(retries + 1):
-            if attempt:
-                backoff = BACKOFF_SECONDS * 2 ** (attempt - 1)
-                if not purpose.is_page and backoff >= self.time_left():
-                    raise _OutOfTime(f"not retried: {self.deadline_note()}", subject=url)
-                self._sleep(backoff)
-            date = self._clock()
-            try:
-                exchange = fetch(
-                    url,
-                    self._limits(url, purpose),
-                    self._spool,
-                    self._headers(purpose),
-                    purpose.check_head,
-                    tls=self._tls,
-                    guard=self._guard,
-                )
-            except FetchError as exc:
-                if exc.transient and attempt < retries:
-                    continue
-                raise
-            if exchange.response.status in TRANSIENT_STATUSES and attempt < retries:
-                exchange.discard()
-                continue
-            return exchange, date
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        """One exchange, tried again after transient failures; the last one is returned,
+        with the time it was started."""
+        dates: list[datetime] = []
+
+        def attempt() -> Exchange:
+            dates.append(self._clock())
+            return fetch(url, self._limits(url, purpose), self._spool, self._headers(purpose),
+                         purpose.check_head, tls=self._tls, guard=self._guard)
+
+        def wait(backoff: float) -> None:
+            if not purpose.is_page and backoff >= self.time_left():
+                raise _OutOfTime(f"not retried: {self.deadline_note()}", subject=url)
+            self._sleep(backoff)
+
+        exchange = with_retries(attempt, self.options.retries, wait)
+        return exchange, dates[-1]
 
     def _limits(self, url: str, purpose: Purpose) -> Limits:
         """One exchange's limits: the page's own; anything else's within the capture's."""
@@ -543,6 +531,31 @@ class FetchSession:
             headers["Referer"] = purpose.referer
         headers["Connection"] = "close"
         return headers
+
+
+def with_retries(
+    attempt: Callable[[], Exchange], retries: int, wait: Callable[[float], None]
+) -> Exchange:
+    """``attempt()``, tried again up to ``retries`` times after a transient failure (a
+    transient :class:`FetchError`, or a status in :data:`TRANSIENT_STATUSES`, whose exchange
+    is discarded); ``wait(seconds)`` is called before each retry, the backoff doubling from
+    :data:`BACKOFF_SECONDS`, and may raise to give up. The last exchange is returned (the
+    caller's to discard), or the last attempt's error raised."""
+    retries = max(0, retries)
+    for number in range(retries + 1):
+        if number:
+            wait(BACKOFF_SECONDS * 2 ** (number - 1))
+        try:
+            exchange = attempt()
+        except FetchError as exc:
+            if exc.transient and number < retries:
+                continue
+            raise
+        if exchange.response.status in TRANSIENT_STATUSES and number < retries:
+            exchange.discard()
+            continue
+        return exchange
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _fetch_page(session: FetchSession, url: str, source: str) -> _Page:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from archiver.acquire import without_credentials
 from archiver.acquire.client import FetchError, Limits, fetch, wire_url
-from archiver.acquire.http import BACKOFF_SECONDS, TRANSIENT_STATUSES, default_user_agent
+from archiver.acquire.http import default_user_agent, with_retries
 from archiver.errors import SourceTooLargeError, TimestampError
 from archiver.model import FetchOptions
 
@@ -83,30 +83,22 @@ def _post(
 ) -> bytes:
     """POST ``body``; the response body of a 200, after retrying transient failures."""
     with tempfile.TemporaryDirectory(prefix="archiver-tsa-") as spool:
-        for attempt in range(max(0, retries) + 1):
-            if attempt:
-                sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
-            try:
-                exchange = fetch(url, limits, Path(spool), headers, body=body)
-            except FetchError as exc:
-                if exc.transient and attempt < retries:
-                    continue
-                raise TimestampError(exc.message, subject=shown) from None
-            except SourceTooLargeError as exc:
-                raise TimestampError(exc.message, subject=shown) from None
-            try:
-                status = exchange.response.status
-                if status in TRANSIENT_STATUSES and attempt < retries:
-                    continue
-                if status != 200:
-                    raise TimestampError(
-                        f"the TSA answered HTTP {status} {exchange.response.reason}".rstrip(),
-                        subject=shown,
-                    )
-                return exchange.read_body(limits.max_body_bytes)
-            finally:
-                exchange.discard()
-    raise AssertionError("unreachable: the last attempt returns or raises")
+        try:
+            exchange = with_retries(
+                lambda: fetch(url, limits, Path(spool), headers, body=body), retries, sleep
+            )
+        except (FetchError, SourceTooLargeError) as exc:
+            raise TimestampError(exc.message, subject=shown) from None
+        try:
+            status = exchange.response.status
+            if status != 200:
+                raise TimestampError(
+                    f"the TSA answered HTTP {status} {exchange.response.reason}".rstrip(),
+                    subject=shown,
+                )
+            return exchange.read_body(limits.max_body_bytes)
+        finally:
+            exchange.discard()
 
 
 def _check_answer(
