@@ -334,7 +334,7 @@ class StoredRecord:
         """Up to ``size`` bytes of the payload; ``ValueError`` when it passes a bound."""
         try:
             return bytes(self._payload.read(size if size >= 0 else None))
-        except (InflateBoundError, LineTooLongError) as exc:
+        except BOUND_ERRORS as exc:
             raise ValueError(f"unreadable record: {exc}") from None
 
     def close(self) -> None:
@@ -365,9 +365,6 @@ def record_at(handle: BinaryIO, offset: int) -> StoredRecord:
     except StopIteration:
         handle.close()
         raise ValueError("no record at that offset") from None
-    except (InflateBoundError, LineTooLongError) as exc:
-        handle.close()
-        raise ValueError(f"not a WARC record: {exc}") from None
-    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+    except (*BOUND_ERRORS, ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
         handle.close()
         raise ValueError(f"not a WARC record: {exc}") from None
