@@ -263,9 +263,9 @@ class TsaServer:
     """A TSA over HTTP on 127.0.0.1; set ``mode`` to make it misbehave.
 
     Modes: ``ok``; ``reject`` (a TimeStampResp refusing, with no token); ``garbage`` (bytes
-    that are not DER); ``wrong-nonce``; ``wrong-imprint``; ``http-500``; ``busy-once`` (HTTP 503, a transient
-    failure, to the first request, then ``ok``). ``requests`` keeps
-    every DER request received.
+    that are not DER); ``wrong-nonce``; ``wrong-imprint``; ``http-500``; ``busy-once`` (HTTP
+    503, a transient failure, to the first request, then ``ok``). ``requests`` keeps every
+    DER request received.
     """
 
     authority: Authority
