@@ -100,6 +100,7 @@ AD_WORDS = frozenset({"ad", "ads", "advert", "adverts", "advertisement", "advert
 #: Words that mark a list of other stories: an image with a line of text there is a teaser.
 OTHER_STORIES_WORDS = frozenset({"related", "recommended", "recirculation", "teaser", "teasers",
                                  "trending", "popular", "stories", "headlines", "more"})
+_AD_OR_OTHER_STORIES = AD_WORDS | OTHER_STORIES_WORDS
 #: Words that mark a video player, its poster image or its caption.
 VIDEO_WORDS = frozenset({"player", "playbutton", "playlist", "duration",
                          "jwplayer", "brightcove", "vjs", "youtube", "vimeo", "dailymotion",
@@ -198,8 +199,7 @@ def _sibling_photos(
         images = _image_elements(box)
         if len(images) != 1 or is_decorative(images[0]) or _small(images[0]) \
                 or _has_text(box) or is_video(box) or _is_teaser(box, base, holders) \
-                or any(words(a) & (AD_WORDS | OTHER_STORIES_WORDS)
-                       for a in [wrapper, *islice(ancestors(wrapper), 6)]):
+                or _in_ad_or_other_stories(wrapper):
             continue
         text, credit = _caption_and_credit(wrapper, holders, [element])
         if not text or is_not_caption(text):
@@ -230,6 +230,12 @@ def _after_image_box(
             break
         wrapper = parent
     return wrapper, None
+
+
+def _in_ad_or_other_stories(element: etree._Element) -> bool:
+    """True when ``element`` or one of its six nearest ancestors is marked as an ad or as a
+    list of other stories: an image with a line of text there is an ad or a teaser."""
+    return any(words(a) & _AD_OR_OTHER_STORIES for a in [element, *islice(ancestors(element), 6)])
 
 
 class _Used:
@@ -280,8 +286,7 @@ def _unmarked_photos(
             continue
         box = _caption_box(image, holders)
         if box is None or _is_teaser(box, base, holders) or is_video(box) or _small(image) \
-                or any(words(a) & (AD_WORDS | OTHER_STORIES_WORDS)
-                       for a in [box, *islice(ancestors(box), 6)]):
+                or _in_ad_or_other_stories(box):
             continue
         photo = _unmarked_photo(box, image, base, order, holders)
         if photo is not None:
