@@ -100,6 +100,7 @@ AD_WORDS = frozenset({"ad", "ads", "advert", "adverts", "advertisement", "advert
 #: Words that mark a list of other stories: an image with a line of text there is a teaser.
 OTHER_STORIES_WORDS = frozenset({"related", "recommended", "recirculation", "teaser", "teasers",
                                  "trending", "popular", "stories", "headlines", "more"})
+_AD_OR_OTHER_STORIES = AD_WORDS | OTHER_STORIES_WORDS
 #: Words that mark a video player, its poster image or its caption.
 VIDEO_WORDS = frozenset({"player", "playbutton", "playlist", "duration",
                          "jwplayer", "brightcove", "vjs", "youtube", "vimeo", "dailymotion",
@@ -166,27 +167,31 @@ def _markup_photos(
     holders: frozenset[etree._Element],
 ) -> Iterator[Photo]:
     used = _Used()
-    for container in islice(_containers(root, holders), MAX_CONTAINERS):
+    loose = _loose_captions(root, holders)
+    for container in islice(_containers(root, holders, frozenset(loose)), MAX_CONTAINERS):
         if container in used:
             continue
         photo = _photo_in(container, base, order, used, holders)
         if photo is not None:
             used.add(container)
             yield photo
-    yield from _sibling_photos(root, base, order, holders, used)
+    yield from _sibling_photos(loose, base, order, holders, used)
     yield from _unmarked_photos(root, base, order, holders, used)
 
 
 def _sibling_photos(
-    root: etree._Element, base: str, order: dict[etree._Element, int],
+    loose: list[etree._Element], base: str, order: dict[etree._Element, int],
     holders: frozenset[etree._Element], used: _Used,
 ) -> Iterator[Photo]:
-    """Photos whose marked caption stands right after the image's own box, the two side by
-    side in a region too large to be the photo's (a content system's image field, then its
-    caption field, then the article's text): the box must hold one image and no text."""
-    for element in islice(root.iter(), MAX_CONTAINERS * 20):
-        if not isinstance(element.tag, str) or not _is_caption_element(element, holders) \
-                or _inside(element, "figure") or any(a in used for a in ancestors(element)):
+    """Photos whose marked caption (one of ``loose``, see :func:`_loose_captions`) stands
+    right after the image's own box, the two side by side in a region too large to be the
+    photo's (a content system's image field, then its caption field, then the article's
+    text): the box must hold one image and no text. Only the page's first
+    ``MAX_CONTAINERS * 20`` elements are looked at."""
+    for element in loose:
+        if order.get(element, 0) >= MAX_CONTAINERS * 20:
+            break
+        if any(a in used for a in ancestors(element)):
             continue
         wrapper, box = _after_image_box(element, holders)
         if box is None or any(a in used for a in [box, *ancestors(box)]):
@@ -194,8 +199,7 @@ def _sibling_photos(
         images = _image_elements(box)
         if len(images) != 1 or is_decorative(images[0]) or _small(images[0]) \
                 or _has_text(box) or is_video(box) or _is_teaser(box, base, holders) \
-                or any(words(a) & (AD_WORDS | OTHER_STORIES_WORDS)
-                       for a in [wrapper, *islice(ancestors(wrapper), 6)]):
+                or _in_ad_or_other_stories(wrapper):
             continue
         text, credit = _caption_and_credit(wrapper, holders, [element])
         if not text or is_not_caption(text):
@@ -226,6 +230,12 @@ def _after_image_box(
             break
         wrapper = parent
     return wrapper, None
+
+
+def _in_ad_or_other_stories(element: etree._Element) -> bool:
+    """True when ``element`` or one of its six nearest ancestors is marked as an ad or as a
+    list of other stories: an image with a line of text there is an ad or a teaser."""
+    return any(words(a) & _AD_OR_OTHER_STORIES for a in [element, *islice(ancestors(element), 6)])
 
 
 class _Used:
@@ -276,8 +286,7 @@ def _unmarked_photos(
             continue
         box = _caption_box(image, holders)
         if box is None or _is_teaser(box, base, holders) or is_video(box) or _small(image) \
-                or any(words(a) & (AD_WORDS | OTHER_STORIES_WORDS)
-                       for a in [box, *islice(ancestors(box), 6)]):
+                or _in_ad_or_other_stories(box):
             continue
         photo = _unmarked_photo(box, image, base, order, holders)
         if photo is not None:
@@ -358,10 +367,21 @@ def _unmarked_photo(
     return Photo(caption, order.get(image, 0), frozenset(urls))
 
 
-def _containers(
+def _loose_captions(
     root: etree._Element, holders: frozenset[etree._Element]
+) -> list[etree._Element]:
+    """The caption elements outside any figure, in page order, found in one pass over the
+    page: both :func:`_containers` and :func:`_sibling_photos` start from them."""
+    return [e for e in root.iter() if isinstance(e.tag, str)
+            and _is_caption_element(e, holders) and not _inside(e, "figure")]
+
+
+def _containers(
+    root: etree._Element, holders: frozenset[etree._Element],
+    loose: frozenset[etree._Element],
 ) -> Iterator[etree._Element]:
-    """Elements that may hold one photo and its caption, innermost first within each kind."""
+    """Elements that may hold one photo and its caption, innermost first within each kind;
+    ``loose`` are the caption elements outside figures (:func:`_loose_captions`)."""
     for figure in root.iter("figure"):
         if figure.find(".//figure") is None:
             yield figure
@@ -370,7 +390,7 @@ def _containers(
             continue
         if _has_data_caption(element, holders):
             yield element
-        elif _is_caption_element(element, holders) and not _inside(element, "figure"):
+        elif element in loose:
             container = _container_of_caption(element, holders)
             if container is not None:
                 yield container

@@ -38,10 +38,10 @@ from archiver.extract.dom import parse
 from archiver.extract.structured import (
     ARTICLE_TYPES,
     Node,
-    _node_urls,
-    _url_identity,
+    node_urls,
     read_structured_data,
     types_of,
+    url_identity,
 )
 from archiver.model import Article
 
@@ -90,10 +90,10 @@ def page_kind(document: bytes, url: str, article: Article) -> PageKind:
 
 def declared_kind(nodes: tuple[Node, ...], og_type: str | None, url: str) -> PageKind | None:
     """The verdict of what a page declares itself (rule 1), or None when it declares nothing."""
-    here = _url_identity(url)
+    here = url_identity(url)
     articles = [n for n in nodes if _article_type(n)]
     for node in articles:
-        if here in {_url_identity(u) for u in _node_urls(node)}:
+        if here in {url_identity(u) for u in node_urls(node)}:
             return PageKind(True, f"declares itself a {_article_type(node)}")
     kind = (og_type or "").strip()
     if kind.lower() == "article":

@@ -217,7 +217,7 @@ def types_of(node: Node) -> set[str]:
 def pick_article(nodes: Iterable[Node], page_urls: Iterable[str] = ()) -> Node | None:
     """The node that best describes the article: one that names this page's URL, then the
     most specific article type, then the one with the most to say (a headline first)."""
-    pages = {_url_identity(u) for u in page_urls if u}
+    pages = {url_identity(u) for u in page_urls if u}
     best: tuple[tuple[int, int, int, int], Node] | None = None
     for node in nodes:
         kinds = types_of(node)
@@ -226,14 +226,14 @@ def pick_article(nodes: Iterable[Node], page_urls: Iterable[str] = ()) -> Node |
             continue
         rank = min(ranks)
         specific = 0 if rank < ARTICLE_TYPES.index("Article") else 1
-        here = 0 if pages & {_url_identity(u) for u in _node_urls(node)} else 1
+        here = 0 if pages & {url_identity(u) for u in node_urls(node)} else 1
         score = (here, specific, 0 if node.get("headline") else 1, -len(node))
         if best is None or score < best[0]:
             best = (score, node)
     return best[1] if best else None
 
 
-def _node_urls(node: Node) -> list[str]:
+def node_urls(node: Node) -> list[str]:
     """The URLs a node says it is about: ``url``, ``@id``, ``mainEntityOfPage``."""
     found = []
     for value in (node.get("url"), node.get("@id"), node.get("mainEntityOfPage")):
@@ -245,7 +245,7 @@ def _node_urls(node: Node) -> list[str]:
     return found
 
 
-def _url_identity(url: str) -> str:
+def url_identity(url: str) -> str:
     """A URL without scheme, ``www.``, query, fragment and trailing slash, for comparison."""
     text = url.strip().lower().split("#")[0].split("?")[0]
     text = text.split("://", 1)[-1].removeprefix("www.")
