@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import resource
 import shutil
@@ -21,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SEED, capture_into, invoke
+from helpers import ROOT, SEED, capture_into, invoke, run_on_terminal
 
 from archiver import errors
 
@@ -140,26 +139,8 @@ def test_an_error_line_escapes_control_characters(tmp_path: Path) -> None:
 
 def test_a_terminal_gets_no_escape_sequence_from_a_bag(bag: Path) -> None:
     hostile_names(bag)
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "validate", str(bag)],
-        stdout=follower,
-        stderr=follower,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"},
-    )
-    os.close(follower)
-    drawn = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closes when the process ends
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    assert process.wait(timeout=60) == 1
-    os.close(leader)
+    status, drawn = run_on_terminal(["validate", str(bag)])
+    assert status == 1
     assert b"\x1b" not in drawn and b"\x07" not in drawn
     assert b"\\x1b[2J" in drawn
 
