@@ -153,10 +153,10 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
-def test_a_device_as_profile_is_refused_at_once(sample_bag: Path) -> None:
-    process = run("validate", "--profile", "/dev/zero", sample_bag, preexec_fn=_limit_memory)
+def finish(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, bytes, str]:
+    """Wait for ``process`` (killed if it outlasts ``timeout``): (status, stdout, stderr)."""
     try:
-        status = process.wait(timeout=120)
+        status = process.wait(timeout=timeout)
     finally:
         if process.poll() is None:
             process.kill()
@@ -165,6 +165,12 @@ def test_a_device_as_profile_is_refused_at_once(sample_bag: Path) -> None:
     err, out = process.stderr.read().decode(), process.stdout.read()
     process.stderr.close()
     process.stdout.close()
+    return status, out, err
+
+
+def test_a_device_as_profile_is_refused_at_once(sample_bag: Path) -> None:
+    process = run("validate", "--profile", "/dev/zero", sample_bag, preexec_fn=_limit_memory)
+    status, out, err = finish(process, timeout=120)
     assert status == 2
     assert err == "archiver: /dev/zero: profile file cannot be read: not a regular file\n"
     assert out == b""
@@ -174,16 +180,7 @@ def test_a_fifo_as_profile_is_refused_without_waiting(sample_bag: Path, tmp_path
     fifo = tmp_path / "profile.json"
     os.mkfifo(fifo)
     process = run("validate", "--profile", fifo, sample_bag)
-    try:
-        status = process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.stderr is not None and process.stdout is not None
-    err = process.stderr.read().decode()
-    process.stderr.close()
-    process.stdout.close()
+    status, _, err = finish(process, timeout=60)
     assert status == 2
     assert "not a regular file" in err and err.count("\n") == 1
 
