@@ -83,8 +83,9 @@ class Location(click.ParamType):
         if isinstance(value, Path):
             return value
         text = str(value)
-        if text.startswith("s3://"):
-            from archiver.s3 import parse_url
+        from archiver.s3 import is_s3, parse_url
+
+        if is_s3(text):
 
             try:
                 return str(parse_url(text))
