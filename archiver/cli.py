@@ -86,7 +86,6 @@ class Location(click.ParamType):
         from archiver.s3 import is_s3, parse_url
 
         if is_s3(text):
-
             try:
                 return str(parse_url(text))
             except ArchiverError as exc:

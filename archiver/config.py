@@ -181,7 +181,6 @@ def _store_value(value: str, origin: str) -> Path | str:
     from archiver.s3 import is_s3, parse_url
 
     if is_s3(value):
-
         try:
             return str(parse_url(value))
         except UsageError as exc:
