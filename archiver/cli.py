@@ -125,6 +125,21 @@ TIMESTAMP_CA_OPTION = click.option(
 )
 
 
+AGENT_OPTIONS = (
+    click.option("--organization", "source_organization", help="bag-info Source-Organization."),
+    click.option("--organization-address", help="bag-info Organization-Address."),
+    click.option("--contact-name", help="bag-info Contact-Name."),
+    click.option("--contact-email", help="bag-info Contact-Email."),
+)
+
+
+def agent_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The bag-info options naming who made a bag (capture and ingest), in this order."""
+    for option in reversed(AGENT_OPTIONS):
+        command = option(command)
+    return command
+
+
 def setting_range(key: str) -> click.ParamType:
     """The range of a numeric capture option: the bounds its config setting has."""
     from archiver.config import SPECS
@@ -293,10 +308,7 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
 @click.argument("sources", nargs=-1, required=True)
 @STORE_OPTION
 @click.option("--title", help="The article's title, overriding what the source states.")
-@click.option("--organization", "source_organization", help="bag-info Source-Organization.")
-@click.option("--organization-address", help="bag-info Organization-Address.")
-@click.option("--contact-name", help="bag-info Contact-Name.")
-@click.option("--contact-email", help="bag-info Contact-Email.")
+@agent_options
 @click.option("--no-requisites", is_flag=True, help="Fetch the page only, not its images and CSS.")
 @click.option(
     "--timeout",
@@ -546,10 +558,7 @@ def _and(items: list[str]) -> str:
               help="Ingest this page (repeatable) instead of every article page found.")
 @click.option("--dry-run", is_flag=True, help="List the pages to be ingested; write nothing.")
 @processes_option("Pages ingested at once (with --dask local: workers).")
-@click.option("--organization", "source_organization", help="bag-info Source-Organization.")
-@click.option("--organization-address", help="bag-info Organization-Address.")
-@click.option("--contact-name", help="bag-info Contact-Name.")
-@click.option("--contact-email", help="bag-info Contact-Email.")
+@agent_options
 @DASK_OPTION
 @JSON_OPTION
 def ingest(
