@@ -21,6 +21,7 @@ from archiver import cluster
 from archiver.codes import B021_CHECK_STOPPED
 from archiver.errors import ArchiverError
 from archiver.model import BagResult, Unchanged, ValidationReport
+from archiver.s3 import is_s3
 
 
 def validate_one(
@@ -39,7 +40,7 @@ def validate_one(
     if isinstance(target, ValidationReport):
         return target
     return validate_bag(
-        target if target.startswith("s3://") else Path(target),
+        _location(target),
         fast=fast,
         completeness_only=completeness_only,
         profile=profile,
@@ -79,8 +80,12 @@ def validate_many(
             yield outcome.result
         else:
             finding = B021_CHECK_STOPPED.finding("", error=outcome.error)
-            item = str(outcome.item)
-            yield ValidationReport(item if item.startswith("s3://") else Path(item), (finding,))
+            yield ValidationReport(_location(str(outcome.item)), (finding,))
+
+
+def _location(bag: str) -> Path | str:
+    """A bag as a task names it (text): its folder, or its ``s3://`` URL as it is."""
+    return bag if is_s3(bag) else Path(bag)
 
 
 @dataclass(frozen=True)

@@ -83,9 +83,9 @@ class Location(click.ParamType):
         if isinstance(value, Path):
             return value
         text = str(value)
-        if text.startswith("s3://"):
-            from archiver.s3 import parse_url
+        from archiver.s3 import is_s3, parse_url
 
+        if is_s3(text):
             try:
                 return str(parse_url(text))
             except ArchiverError as exc:
@@ -123,6 +123,21 @@ TIMESTAMP_CA_OPTION = click.option(
     help="CA certificates (PEM) a timestamp token's signature must chain to.  "
     "[default: timestamp_ca in the config file]",
 )
+
+
+AGENT_OPTIONS = (
+    click.option("--organization", "source_organization", help="bag-info Source-Organization."),
+    click.option("--organization-address", help="bag-info Organization-Address."),
+    click.option("--contact-name", help="bag-info Contact-Name."),
+    click.option("--contact-email", help="bag-info Contact-Email."),
+)
+
+
+def agent_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The bag-info options naming who made a bag (capture and ingest), in this order."""
+    for option in reversed(AGENT_OPTIONS):
+        command = option(command)
+    return command
 
 
 def setting_range(key: str) -> click.ParamType:
@@ -293,10 +308,7 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
 @click.argument("sources", nargs=-1, required=True)
 @STORE_OPTION
 @click.option("--title", help="The article's title, overriding what the source states.")
-@click.option("--organization", "source_organization", help="bag-info Source-Organization.")
-@click.option("--organization-address", help="bag-info Organization-Address.")
-@click.option("--contact-name", help="bag-info Contact-Name.")
-@click.option("--contact-email", help="bag-info Contact-Email.")
+@agent_options
 @click.option("--no-requisites", is_flag=True, help="Fetch the page only, not its images and CSS.")
 @click.option(
     "--timeout",
@@ -546,10 +558,7 @@ def _and(items: list[str]) -> str:
               help="Ingest this page (repeatable) instead of every article page found.")
 @click.option("--dry-run", is_flag=True, help="List the pages to be ingested; write nothing.")
 @processes_option("Pages ingested at once (with --dask local: workers).")
-@click.option("--organization", "source_organization", help="bag-info Source-Organization.")
-@click.option("--organization-address", help="bag-info Organization-Address.")
-@click.option("--contact-name", help="bag-info Contact-Name.")
-@click.option("--contact-email", help="bag-info Contact-Email.")
+@agent_options
 @DASK_OPTION
 @JSON_OPTION
 def ingest(

@@ -178,9 +178,9 @@ def resolve_store(
 
 def _store_value(value: str, origin: str) -> Path | str:
     """A store's folder as a Path, or an object store's URL, checked, as text."""
-    if value.startswith("s3://"):
-        from archiver.s3 import parse_url
+    from archiver.s3 import is_s3, parse_url
 
+    if is_s3(value):
         try:
             return str(parse_url(value))
         except UsageError as exc:

@@ -20,67 +20,24 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from dask_cluster import start_cluster  # noqa: E402
 from synthetic_bags import make_store  # noqa: E402
 
 ARCHIVER = [sys.executable, "-m", "archiver"]
-DASK = str(Path(sys.executable).with_name("dask"))
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Cluster:
-    """A scheduler and ``workers`` single-threaded workers on 127.0.0.1."""
-
-    def __init__(self, workers: int, folder: Path) -> None:
-        self.address = f"tcp://127.0.0.1:{free_port()}"
-        port = self.address.rsplit(":", 1)[1]
-        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": ENV}
-        self.processes = [
-            subprocess.Popen(
-                [DASK, "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard",
-                 "--dashboard-address", "127.0.0.1:0"],
-                **quiet,  # type: ignore[arg-type]
-            )
-        ]
-        for n in range(workers):
-            self.processes.append(
-                subprocess.Popen(
-                    [DASK, "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
-                     "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
-                     "--local-directory", str(folder / f"w{workers}-{n}")],
-                    **quiet,  # type: ignore[arg-type]
-                )
-            )  # fmt: skip
-        from distributed import Client
-
-        with Client(self.address, timeout=60) as client:
-            client.wait_for_workers(workers, timeout=60)
-
-    def stop(self) -> None:
-        for process in reversed(self.processes):
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+cluster = contextmanager(start_cluster)  # the tests' real cluster: a scheduler, N workers
 
 
 def audit_seconds(store: Path, *options: str) -> float:
@@ -101,37 +58,42 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="archiver-dask-bench-"))
-    clusters: list[Cluster] = []
     try:
-        store = root / "store"
-        make_store(store, args.bags, payload_bytes=args.payload)
-        one, two = Cluster(1, root), Cluster(2, root)
-        clusters += [one, two]
-        setups = {
-            "local pool, --processes 1": ("--processes", "1"),
-            "local pool, --processes 2": ("--processes", "2"),
-            "Dask, 1 worker": ("--dask", one.address),
-            "Dask, 2 workers": ("--dask", two.address),
-            "--dask local --processes 2": ("--dask", "local", "--processes", "2"),
-        }
-        times: dict[str, list[float]] = {name: [] for name in setups}
-        for turn in range(args.repeats + 1):  # the first turn warms up
-            for name, options in setups.items():
-                seconds = audit_seconds(store, *options)
-                if turn:
-                    times[name].append(seconds)
-        total_mb = args.bags * args.payload / 1e6
-        print(f"{os.cpu_count()} CPUs; {args.bags} bags of {args.payload // 1024} KiB payload "
-              f"({total_mb:.0f} MB); medians of {args.repeats} interleaved runs")  # fmt: skip
-        base = statistics.median(times["local pool, --processes 2"])
-        print(f"{'backend':30} {'wall s':>7} {'bags/s':>7} {'vs pool of 2':>13}")
-        for name, runs in times.items():
-            seconds = statistics.median(runs)
-            print(f"{name:30} {seconds:>7.2f} {args.bags / seconds:>7.0f} {base / seconds:>12.2f}x")
+        with ExitStack() as clusters:  # stopped at the end, or when one fails to start
+            run(args, root, clusters)
     finally:
-        for cluster in clusters:
-            cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, root: Path, clusters: ExitStack) -> None:
+    """Time every setup on one store; print the table."""
+    store = root / "store"
+    make_store(store, args.bags, payload_bytes=args.payload)
+    (root / "one").mkdir()
+    (root / "two").mkdir()
+    one = clusters.enter_context(cluster(root / "one", workers=1))
+    two = clusters.enter_context(cluster(root / "two", workers=2))
+    setups = {
+        "local pool, --processes 1": ("--processes", "1"),
+        "local pool, --processes 2": ("--processes", "2"),
+        "Dask, 1 worker": ("--dask", one.address),
+        "Dask, 2 workers": ("--dask", two.address),
+        "--dask local --processes 2": ("--dask", "local", "--processes", "2"),
+    }
+    times: dict[str, list[float]] = {name: [] for name in setups}
+    for turn in range(args.repeats + 1):  # the first turn warms up
+        for name, options in setups.items():
+            seconds = audit_seconds(store, *options)
+            if turn:
+                times[name].append(seconds)
+    total_mb = args.bags * args.payload / 1e6
+    print(f"{os.cpu_count()} CPUs; {args.bags} bags of {args.payload // 1024} KiB payload "
+          f"({total_mb:.0f} MB); medians of {args.repeats} interleaved runs")  # fmt: skip
+    base = statistics.median(times["local pool, --processes 2"])
+    print(f"{'backend':30} {'wall s':>7} {'bags/s':>7} {'vs pool of 2':>13}")
+    for name, runs in times.items():
+        seconds = statistics.median(runs)
+        print(f"{name:30} {seconds:>7.2f} {args.bags / seconds:>7.0f} {base / seconds:>12.2f}x")
 
 
 if __name__ == "__main__":

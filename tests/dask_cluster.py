@@ -41,8 +41,9 @@ def wait_for_workers(address: str, count: int) -> None:
         client.wait_for_workers(count, timeout=max(1.0, deadline - time.monotonic()))
 
 
-def start_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
-    """``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, stopped at the end.
+def start_cluster(tmp_path: Path, workers: int = 2) -> Iterator[DaskCluster]:
+    """``dask scheduler`` and ``workers`` ``dask worker`` processes on 127.0.0.1, stopped at the
+    end (``tmp_path``, which must exist, holds their logs and local directories).
 
     Workers run without a nanny, so that killing one kills the worker itself, and with one
     thread each (one bag at a time). Ports are chosen free; no dashboard.
@@ -74,7 +75,7 @@ def start_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
         "--dashboard-address",
         "127.0.0.1:0",  # its health service: on any free port
     )
-    workers = [
+    started = [
         start(
             f"worker{n}",
             "worker",
@@ -92,12 +93,12 @@ def start_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
             "--local-directory",
             str(tmp_path / f"w{n}"),
         )
-        for n in range(2)
+        for n in range(workers)
     ]
-    processes = [scheduler, *workers]
+    processes = [scheduler, *started]
     try:
-        wait_for_workers(address, 2)
-        yield DaskCluster(address, scheduler, workers)
+        wait_for_workers(address, workers)
+        yield DaskCluster(address, scheduler, started)
     finally:
         for process in reversed(processes):  # workers first, then the scheduler
             if process.poll() is None:

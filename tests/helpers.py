@@ -34,6 +34,33 @@ def invoke(*args: str | Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def run_on_terminal(args: list[str], cwd: Path = ROOT) -> tuple[int, bytes]:
+    """Run archiver with a pseudo-terminal as its stdout and stderr: (exit status, what it drew)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archiver", *args],
+        stdout=follower,
+        stderr=follower,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100", "TERM": "xterm"},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    status = process.wait(timeout=60)
+    os.close(leader)
+    return status, b"".join(chunks)
+
+
 def capture_into(store: Path, source: str | Path) -> Path:
     """Capture ``source`` into ``store`` through the CLI; return the new bag's path."""
     code, out, err = invoke("capture", source, "--store", store, "--json")

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SEED, invoke, tool
+from helpers import ROOT, SEED, invoke, run_on_terminal, tool
 
 from archiver.store import Store
 
@@ -474,40 +474,14 @@ def test_shell_completion_script_is_offered() -> None:
     assert "_ARCHIVER_COMPLETE" in result.stdout and "complete " in result.stdout
 
 
-def _run_on_terminal(args: list[str], cwd: Path) -> str:
-    """Run archiver with a pseudo-terminal as its stdout and stderr; return what it drew."""
-    import pty
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", *args],
-        stdout=follower,
-        stderr=follower,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100", "TERM": "xterm"},
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closes when the process ends
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_long_work_shows_progress_on_a_terminal_only(
     seed_bag: tuple[Path, dict], tmp_path: Path
 ) -> None:
     store = tmp_path / "store"
     for n in range(3):
         shutil.copytree(seed_bag[0], store / "2016" / "11" / "19" / f"bag-{n}")
-    drawn = _run_on_terminal(["audit", str(store), "--processes", "1"], tmp_path)
+    _, output = run_on_terminal(["audit", str(store), "--processes", "1"], tmp_path)
+    drawn = output.decode("utf-8", "replace")
     assert "auditing" in drawn and "3 intact" in drawn
     piped = subprocess.run(
         [sys.executable, "-m", "archiver", "audit", str(store), "--processes", "1"],

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import resource
 import shutil
@@ -21,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SEED, capture_into, invoke
+from helpers import ROOT, SEED, capture_into, invoke, run_on_terminal
 
 from archiver import errors
 
@@ -140,26 +139,8 @@ def test_an_error_line_escapes_control_characters(tmp_path: Path) -> None:
 
 def test_a_terminal_gets_no_escape_sequence_from_a_bag(bag: Path) -> None:
     hostile_names(bag)
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "validate", str(bag)],
-        stdout=follower,
-        stderr=follower,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"},
-    )
-    os.close(follower)
-    drawn = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closes when the process ends
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    assert process.wait(timeout=60) == 1
-    os.close(leader)
+    status, drawn = run_on_terminal(["validate", str(bag)])
+    assert status == 1
     assert b"\x1b" not in drawn and b"\x07" not in drawn
     assert b"\\x1b[2J" in drawn
 
@@ -172,10 +153,10 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
-def test_a_device_as_profile_is_refused_at_once(sample_bag: Path) -> None:
-    process = run("validate", "--profile", "/dev/zero", sample_bag, preexec_fn=_limit_memory)
+def finish(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, bytes, str]:
+    """Wait for ``process`` (killed if it outlasts ``timeout``): (status, stdout, stderr)."""
     try:
-        status = process.wait(timeout=120)
+        status = process.wait(timeout=timeout)
     finally:
         if process.poll() is None:
             process.kill()
@@ -184,6 +165,12 @@ def test_a_device_as_profile_is_refused_at_once(sample_bag: Path) -> None:
     err, out = process.stderr.read().decode(), process.stdout.read()
     process.stderr.close()
     process.stdout.close()
+    return status, out, err
+
+
+def test_a_device_as_profile_is_refused_at_once(sample_bag: Path) -> None:
+    process = run("validate", "--profile", "/dev/zero", sample_bag, preexec_fn=_limit_memory)
+    status, out, err = finish(process, timeout=120)
     assert status == 2
     assert err == "archiver: /dev/zero: profile file cannot be read: not a regular file\n"
     assert out == b""
@@ -193,16 +180,7 @@ def test_a_fifo_as_profile_is_refused_without_waiting(sample_bag: Path, tmp_path
     fifo = tmp_path / "profile.json"
     os.mkfifo(fifo)
     process = run("validate", "--profile", fifo, sample_bag)
-    try:
-        status = process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.stderr is not None and process.stdout is not None
-    err = process.stderr.read().decode()
-    process.stderr.close()
-    process.stdout.close()
+    status, _, err = finish(process, timeout=60)
     assert status == 2
     assert "not a regular file" in err and err.count("\n") == 1
 

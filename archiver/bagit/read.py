@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 from archiver import codes
 from archiver.codes import Findings, Message, display_path
+from archiver.s3 import is_s3
 
 DEFAULT_VERSION = (1, 0)
 KNOWN_VERSIONS = frozenset({(0, 93), (0, 94), (0, 95), (0, 96), (0, 97), (1, 0)})
@@ -446,7 +447,7 @@ def bag_files(bag: BagLike) -> BagFiles:
     if isinstance(bag, Path):
         return LocalBag(bag)
     if isinstance(bag, str):
-        if bag.startswith("s3://"):
+        if is_s3(bag):
             from archiver.bagit.remote import S3Bag
 
             return S3Bag(bag)
