@@ -351,7 +351,7 @@ def resolve_bags(paths: list[Path | str]) -> list[Path | str | ValidationReport]
         if is_bag(path) or is_bag_remains(path):
             found.append(path)
         elif os.path.isdir(path):
-            items = [_as_target(path, item) for item in Store(path).scan()]
+            items = [as_target(path, item) for item in Store(path).scan()]
             if not items:
                 raise NotABagError("not a bag, and no bag inside", subject=str(path))
             found.extend(items)
@@ -362,8 +362,9 @@ def resolve_bags(paths: list[Path | str]) -> list[Path | str | ValidationReport]
     return found
 
 
-def _as_target(root: Path | str, item: Path | str | Finding) -> Path | str | ValidationReport:
-    """A bag, or a store finding as the report of the folder it concerns."""
+def as_target(root: Path | str, item: Path | str | Finding) -> Path | str | ValidationReport:
+    """A bag, or a store finding as the report of the folder (or prefix) it concerns, for
+    ``validate`` (``root``: the store folder, or an object store's URL)."""
     if not isinstance(item, Finding):
         return item
     concerned = Finding(item.code, item.severity, "", item.message)

@@ -74,7 +74,7 @@ from archiver.s3 import (
     top_level,
     upload_file,
 )
-from archiver.store import Store, shard_for
+from archiver.store import Store, as_target, shard_for
 
 MARKER = "bagit.txt"
 LOG_PREFIX = ".audit/log"
@@ -297,13 +297,8 @@ def resolve_remote(text: str) -> list[Path | str | ValidationReport]:
     url = parse_url(text)
     if exists(url.child(MARKER)):
         return [str(url)]
-    found: list[Path | str | ValidationReport] = []
-    for item in ObjectStore(str(url), catalogue_landings=False).scan():
-        if isinstance(item, Finding):
-            concerned = Finding(item.code, item.severity, "", item.message)
-            found.append(ValidationReport(f"{url}/{item.path}", (concerned,), checks=("store",)))
-        else:
-            found.append(item)
+    store = ObjectStore(str(url), catalogue_landings=False)
+    found = [as_target(str(url), item) for item in store.scan()]
     if not found:
         raise NotABagError(
             "not a bag, and no bag inside (a prefix without bagit.txt is an upload that was "

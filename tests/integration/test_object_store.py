@@ -342,6 +342,20 @@ def test_odd_object_names_in_a_bag_are_reported_never_read(s3: Any) -> None:
     assert ("B013", "./hidden.txt") in reported
 
 
+def test_a_bag_prefix_that_is_no_plain_path_is_reported_by_validate_never_read(s3: Any) -> None:
+    bag = capture(s3.store)
+    odd = "undated/odd/.."
+    s3.put_object(Bucket=s3.bucket, Key=f"news/{odd}/bagit.txt", Body=b"odd")
+    code, out, _ = invoke("validate", s3.store, "--json")
+    assert code == 1
+    reports = {r["bag"]: r for r in json.loads(out)["bags"]}
+    assert set(reports) == {bag, f"{s3.store}/{odd}"}
+    assert reports[bag]["valid"] is True
+    [finding] = reports[f"{s3.store}/{odd}"]["findings"]
+    assert finding["code"] == "S002" and finding["path"] == ""
+    assert "not a plain path" in finding["message"]
+
+
 # --- Credentials ------------------------------------------------------------------------------
 
 
