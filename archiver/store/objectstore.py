@@ -384,10 +384,9 @@ class ObjectLog:
 
     def last_entries(self) -> dict[str, dict[str, Any]]:
         """The latest entry for each bag."""
-        latest: dict[str, dict[str, Any]] = {}
-        for entry in self.entries():
-            latest[str(entry["bag"])] = entry
-        return latest
+        from archiver.store.auditlog import latest_per_bag
+
+        return latest_per_bag(self.entries())
 
 
 # --- Cleaning -----------------------------------------------------------------------------------
