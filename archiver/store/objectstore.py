@@ -62,6 +62,7 @@ from archiver.model import Finding, ValidationReport
 from archiver.s3 import (
     S3Url,
     abort_upload,
+    checksum_digest,
     delete_objects,
     exists,
     incomplete_uploads,
@@ -276,7 +277,7 @@ def _upload_one(path: Path, url: S3Url, size: int, digest: str) -> None:
             "the bag was not committed",
             subject=str(url),
         )
-    if found is not None and found != expected:
+    if found is not None and checksum_digest(found) != checksum_digest(expected):
         raise StoreError(
             f"the object store's sha256 ({found}) is not the manifest's ({expected}); "
             "the bag was not committed",
