@@ -410,13 +410,14 @@ def _upload_parts(fs: Any, path: Path, url: S3Url) -> str:
             while chunk := source.read(PART_SIZE):
                 number += 1
                 digest = hashlib.sha256(chunk).digest()
+                checksum = sha256_header(digest.hex())
                 answer = fs.call_s3(
                     "upload_part", Bucket=url.bucket, Key=url.key, UploadId=upload_id,
                     PartNumber=number, Body=chunk, ChecksumAlgorithm="SHA256",
-                    ChecksumSHA256=base64.b64encode(digest).decode("ascii"),
+                    ChecksumSHA256=checksum,
                 )  # fmt: skip
                 parts.append({"PartNumber": number, "ETag": answer["ETag"],
-                              "ChecksumSHA256": base64.b64encode(digest).decode("ascii")})
+                              "ChecksumSHA256": checksum})
                 digests.append(digest)
         fs.call_s3(
             "complete_multipart_upload", Bucket=url.bucket, Key=url.key, UploadId=upload_id,
