@@ -121,6 +121,15 @@ class Store:
 
         Also refused: a staging or catalogue folder that is a symbolic link, or not a folder.
         """
+        self._ensure_folders()
+        if self.catalogue_landings:
+            from archiver.store.catalogue import create_if_new
+
+            create_if_new(self.root)
+
+    def _ensure_folders(self) -> None:
+        """The store folder and its staging folder, made as needed and checked (see
+        :meth:`ensure`); the catalogue is left alone."""
         from archiver.store.catalogue import refuse_links
 
         try:
@@ -135,10 +144,6 @@ class Store:
         require_own_folder(self.staging_root)
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise StoreError("the store is not writable", subject=str(self.root))
-        if self.catalogue_landings:
-            from archiver.store.catalogue import create_if_new
-
-            create_if_new(self.root)
 
     def require_existing(self) -> None:
         """Raise :class:`NotABagError` unless the store folder exists."""

@@ -146,18 +146,15 @@ class ObjectStore(Store):
         capture into an empty store (nothing but its hidden prefixes, such as ``.audit``)
         starts this machine's catalogue of it."""
         names = self._top_names()
-        landings, self.catalogue_landings = self.catalogue_landings, False
+        self._ensure_folders()
         try:
-            super().ensure()
             (self.root / "store-url.txt").write_text(f"{self.url}\n", encoding="utf-8")
         except OSError as exc:
             raise StoreError(
                 f"cannot write the local cache of the store: {exc.strerror}",
                 subject=str(self.root),
             ) from None
-        finally:
-            self.catalogue_landings = landings
-        if landings and all(name.startswith(".") for name in names):
+        if self.catalogue_landings and all(name.startswith(".") for name in names):
             from archiver.store.catalogue import create_if_new
 
             create_if_new(self.root)
