@@ -121,6 +121,15 @@ class Store:
 
         Also refused: a staging or catalogue folder that is a symbolic link, or not a folder.
         """
+        self._ensure_folders()
+        if self.catalogue_landings:
+            from archiver.store.catalogue import create_if_new
+
+            create_if_new(self.root)
+
+    def _ensure_folders(self) -> None:
+        """The store folder and its staging folder, made as needed and checked (see
+        :meth:`ensure`); the catalogue is left alone."""
         from archiver.store.catalogue import refuse_links
 
         try:
@@ -135,10 +144,6 @@ class Store:
         require_own_folder(self.staging_root)
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise StoreError("the store is not writable", subject=str(self.root))
-        if self.catalogue_landings:
-            from archiver.store.catalogue import create_if_new
-
-            create_if_new(self.root)
 
     def require_existing(self) -> None:
         """Raise :class:`NotABagError` unless the store folder exists."""
@@ -351,7 +356,7 @@ def resolve_bags(paths: list[Path | str]) -> list[Path | str | ValidationReport]
         if is_bag(path) or is_bag_remains(path):
             found.append(path)
         elif os.path.isdir(path):
-            items = [_as_target(path, item) for item in Store(path).scan()]
+            items = [as_target(path, item) for item in Store(path).scan()]
             if not items:
                 raise NotABagError("not a bag, and no bag inside", subject=str(path))
             found.extend(items)
@@ -362,8 +367,9 @@ def resolve_bags(paths: list[Path | str]) -> list[Path | str | ValidationReport]
     return found
 
 
-def _as_target(root: Path | str, item: Path | str | Finding) -> Path | str | ValidationReport:
-    """A bag, or a store finding as the report of the folder it concerns."""
+def as_target(root: Path | str, item: Path | str | Finding) -> Path | str | ValidationReport:
+    """A bag, or a store finding as the report of the folder (or prefix) it concerns, for
+    ``validate`` (``root``: the store folder, or an object store's URL)."""
     if not isinstance(item, Finding):
         return item
     concerned = Finding(item.code, item.severity, "", item.message)

@@ -46,16 +46,13 @@ from archiver.errors import ArchiverError
 from archiver.model import AuditReport, BagAudit, FileFixity, Finding, TimestampVerdict, utc_now
 from archiver.store import Store
 from archiver.store.catalogue import catalogue_for_audit
-from archiver.store.selection import future_dated, plan_audit, select_bags
+from archiver.store.selection import plan_audit
 from archiver.verify import validate_bag
 
 if TYPE_CHECKING:
     from archiver.premis import PremisEvent
 
-__all__ = [
-    "audit_premis", "audit_store", "bounded_failures", "check_for_audit", "future_dated",
-    "select_bags",
-]  # fmt: skip
+__all__ = ["audit_premis", "audit_store", "bounded_failures", "check_for_audit"]
 
 MAX_LOGGED_FAILURES = 100  # failures written in one bag's log entry; the rest are counted
 

@@ -175,10 +175,12 @@ def entries_of(handle: BinaryIO) -> Iterator[dict[str, Any]]:
 
 def last_entries(audit_dir: Path) -> dict[str, dict[str, Any]]:
     """The latest entry for each bag (by its store-relative path), in the log's order."""
-    latest: dict[str, dict[str, Any]] = {}
-    for entry in read_entries(audit_dir):
-        latest[str(entry["bag"])] = entry
-    return latest
+    return latest_per_bag(read_entries(audit_dir))
+
+
+def latest_per_bag(entries: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The last of ``entries`` (a log's, oldest first) for each bag: later lines win."""
+    return {str(entry["bag"]): entry for entry in entries}
 
 
 class FolderLog:

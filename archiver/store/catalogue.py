@@ -920,9 +920,7 @@ def _rebuild_audits(catalogue: Catalogue, log: Any) -> int:
     log before it writes here, so its entries are either read now or written after this.
     """
     with catalogue._writing():
-        last: dict[str, dict[str, Any]] = {}
-        for entry in log.entries():
-            last[str(entry["bag"])] = entry
+        last = log.last_entries()
         catalogue.db.execute("DELETE FROM audits")
         catalogue.db.executemany(
             _UPSERT_AUDIT, [(*_audit_values(e), _now()) for e in last.values()]

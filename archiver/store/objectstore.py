@@ -62,6 +62,7 @@ from archiver.model import Finding, ValidationReport
 from archiver.s3 import (
     S3Url,
     abort_upload,
+    checksum_digest,
     delete_objects,
     exists,
     incomplete_uploads,
@@ -74,7 +75,7 @@ from archiver.s3 import (
     top_level,
     upload_file,
 )
-from archiver.store import Store, shard_for
+from archiver.store import Store, as_target, shard_for
 
 MARKER = "bagit.txt"
 LOG_PREFIX = ".audit/log"
@@ -145,18 +146,15 @@ class ObjectStore(Store):
         capture into an empty store (nothing but its hidden prefixes, such as ``.audit``)
         starts this machine's catalogue of it."""
         names = self._top_names()
-        landings, self.catalogue_landings = self.catalogue_landings, False
+        self._ensure_folders()
         try:
-            super().ensure()
             (self.root / "store-url.txt").write_text(f"{self.url}\n", encoding="utf-8")
         except OSError as exc:
             raise StoreError(
                 f"cannot write the local cache of the store: {exc.strerror}",
                 subject=str(self.root),
             ) from None
-        finally:
-            self.catalogue_landings = landings
-        if landings and all(name.startswith(".") for name in names):
+        if self.catalogue_landings and all(name.startswith(".") for name in names):
             from archiver.store.catalogue import create_if_new
 
             create_if_new(self.root)
@@ -276,7 +274,7 @@ def _upload_one(path: Path, url: S3Url, size: int, digest: str) -> None:
             "the bag was not committed",
             subject=str(url),
         )
-    if found is not None and found != expected:
+    if found is not None and checksum_digest(found) != checksum_digest(expected):
         raise StoreError(
             f"the object store's sha256 ({found}) is not the manifest's ({expected}); "
             "the bag was not committed",
@@ -297,13 +295,8 @@ def resolve_remote(text: str) -> list[Path | str | ValidationReport]:
     url = parse_url(text)
     if exists(url.child(MARKER)):
         return [str(url)]
-    found: list[Path | str | ValidationReport] = []
-    for item in ObjectStore(str(url), catalogue_landings=False).scan():
-        if isinstance(item, Finding):
-            concerned = Finding(item.code, item.severity, "", item.message)
-            found.append(ValidationReport(f"{url}/{item.path}", (concerned,), checks=("store",)))
-        else:
-            found.append(item)
+    store = ObjectStore(str(url), catalogue_landings=False)
+    found = [as_target(str(url), item) for item in store.scan()]
     if not found:
         raise NotABagError(
             "not a bag, and no bag inside (a prefix without bagit.txt is an upload that was "
@@ -389,10 +382,9 @@ class ObjectLog:
 
     def last_entries(self) -> dict[str, dict[str, Any]]:
         """The latest entry for each bag."""
-        latest: dict[str, dict[str, Any]] = {}
-        for entry in self.entries():
-            latest[str(entry["bag"])] = entry
-        return latest
+        from archiver.store.auditlog import latest_per_bag
+
+        return latest_per_bag(self.entries())
 
 
 # --- Cleaning -----------------------------------------------------------------------------------
