@@ -124,7 +124,8 @@ def match_key(text: str) -> str:
     """What found and labelled items are matched on: the whitespace-normal text, without an
     archive photo's lead-in (``_ARCHIVE_LEAD``)."""
     text = " ".join(text.split())
-    return text[_ARCHIVE_LEAD.match(text).end() :] if _ARCHIVE_LEAD.match(text) else text
+    lead = _ARCHIVE_LEAD.match(text)
+    return text[lead.end() :] if lead else text
 
 
 def _norm(text: str | None) -> str:

@@ -532,9 +532,9 @@ def _classify_article(
     verdicts = _classify(paragraphs, forced_body, recording)
     by_rule = sum(e.is_caption and e.decided is not None for e in evidence)
     by_model = sum(e.is_caption and e.decided is None for e in evidence)
-    credited = by_rule > by_model
-    if not by_model or not (credited or by_model < FEW_CAPTIONS):
-        return verdicts
+    credits_its_captions = by_rule > by_model
+    if not by_model or not (credits_its_captions or by_model < FEW_CAPTIONS):
+        return verdicts  # nothing taken on the model's word, or an article of bare captions
 
     def wary(raw: str, around: Surroundings) -> CaptionEvidence:
         return judge(raw, replace(around, wary=True))
