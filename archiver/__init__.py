@@ -76,7 +76,8 @@ def capture(
         fetch=fetch_options_from(effective, requisites=requisites),
         timestamp=timestamp_options_from(effective),
     )
-    result = archive_source(str(source), the_store, options)
+    with the_store.unmade_if_unused():  # a failed capture leaves no new store behind
+        result = archive_source(str(source), the_store, options)
     if not isinstance(result, BagResult):  # only CaptureOptions.skip_unchanged lands no bag
         raise AssertionError("a capture that may not skip always lands a bag")
     return result

@@ -440,16 +440,13 @@ def _capture_all(
     workers: CaptureWorkers | None,
     where: Backend | None = None,
 ) -> None:
-    from archiver.acquire import without_credentials
     from archiver.config import (
         agent_from,
         fetch_options_from,
         load_settings,
         timestamp_options_from,
     )
-    from archiver.model import Unchanged
     from archiver.pipeline import CaptureOptions, no_checkpoint
-    from archiver.store.inventory import count_of
 
     browser = bool(settings.pop("browser", False))
     skip_unchanged = bool(settings.pop("skip_unchanged", False))
@@ -471,6 +468,24 @@ def _capture_all(
         skip_unchanged=skip_unchanged,
         checkpoint=_root_object().get("checkpoint") or no_checkpoint,
     )
+    with the_store.unmade_if_unused():  # every capture failed: no new store left behind
+        worst = _report_captures(sources, the_store, options, workers, where, as_json)
+    click.get_current_context().exit(worst)
+
+
+def _report_captures(
+    sources: tuple[str, ...],
+    the_store: Store,
+    options: CaptureOptions,
+    workers: CaptureWorkers | None,
+    where: Backend | None,
+    as_json: bool,
+) -> int:
+    """Capture each source, printing each bag (or error) as it comes; the worst exit status."""
+    from archiver.acquire import without_credentials
+    from archiver.model import Unchanged
+    from archiver.store.inventory import count_of
+
     results, unchanged, worst = [], [], 0
     for source, result in _captures(sources, the_store, options, workers, where):
         if isinstance(result, ArchiverError):
@@ -499,10 +514,10 @@ def _capture_all(
                 say(f"  timestamped {stamping.time} by {stamping.url}", verbose=True)
     if as_json:
         document: dict[str, Any] = {"bags": [r.to_dict() for r in results]}
-        if skip_unchanged:
+        if options.skip_unchanged:
             document["unchanged"] = [u.to_dict() for u in unchanged]
         emit_json(document)
-    click.get_current_context().exit(worst)
+    return worst
 
 
 def _captures(
@@ -602,7 +617,7 @@ def ingest(
         agent=agent_from(effective),
         checkpoint=_root_object().get("checkpoint") or no_checkpoint,
     )
-    with _progress("ingesting", enabled=not as_json) as tick:
+    with the_store.unmade_if_unused(), _progress("ingesting", enabled=not as_json) as tick:
         report = ingest_crawls(crawls, the_store, options, urls=urls, dry_run=dry_run,
                                where=where, progress=tick)
     for name, why in report.unreadable:

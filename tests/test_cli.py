@@ -170,9 +170,8 @@ def test_title_option_overrides_the_devised_title(tmp_path: Path) -> None:
 
 
 def _assert_store_untouched(store: Path) -> None:
-    assert list(Store(store).bags()) == []
-    staging = store / ".staging"
-    assert not staging.exists() or list(staging.iterdir()) == []
+    """A capture into a store that did not exist failed: no store was made."""
+    assert not store.exists(), sorted(p.name for p in store.iterdir())
 
 
 @pytest.mark.parametrize(
@@ -202,6 +201,20 @@ def test_bad_sources_fail_cleanly_and_leave_nothing(
     assert str(source) in lines[0] and message in lines[0]
     assert "Traceback" not in err
     _assert_store_untouched(store)
+
+
+def test_a_failed_capture_leaves_an_existing_store_as_it_was(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = invoke("capture", str(tmp_path / "gone.txt"), "--store", str(empty))
+    assert code == 3 and err.count("\n") == 1 and "no such file" in err
+    assert list(empty.iterdir()) == []  # no staging folder, no catalogue
+    store = tmp_path / "store"
+    assert invoke("capture", str(SEED), "--store", str(store))[0] == 0
+    before = sorted(str(p.relative_to(store)) for p in store.rglob("*"))
+    code, _, _ = invoke("capture", str(tmp_path / "gone.txt"), "--store", str(store))
+    assert code == 3
+    assert sorted(str(p.relative_to(store)) for p in store.rglob("*")) == before
 
 
 def test_one_bad_source_does_not_stop_the_others(tmp_path: Path) -> None:

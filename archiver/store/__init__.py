@@ -69,6 +69,15 @@ _SLUG_CHARS = 60
 _OWN_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and each of its parents that does not exist yet, nearest first."""
+    missing = []
+    while not os.path.lexists(folder) and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
 class Store:
     """A folder of bags. Creating the object touches nothing on disk.
 
@@ -145,6 +154,40 @@ class Store:
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise StoreError("the store is not writable", subject=str(self.root))
 
+    @contextlib.contextmanager
+    def unmade_if_unused(self) -> Iterator[None]:
+        """Run a command that may make this store (or its working folders): when no bag came
+        of it (every capture failed), what it made for the store is removed again
+        (:meth:`_unmake`), so a failed capture leaves the disk as it found it."""
+        made = _missing_folders(self.root)
+        working = [self.staging_root, self.audit_dir, self.root / CATALOGUE_DIR]
+        new = [folder for folder in working if not os.path.lexists(folder)]
+        try:
+            yield
+        finally:
+            self._unmake(new, made)
+
+    def _unmake(self, working: list[Path], made: list[Path]) -> None:
+        """When the store holds no bag (:func:`~archiver.store.catalogue.may_hold_bags`),
+        remove the store's ``working`` folders a run made while they hold nothing (a
+        catalogue of no bag counts as nothing), then each folder in ``made`` (the store
+        folder first), stopping at the first that is not empty."""
+        from archiver.store.catalogue import may_hold_bags, remove_if_empty
+
+        if not (working or made) or may_hold_bags(self.root):
+            return
+        for folder in working:
+            if folder.name == CATALOGUE_DIR:
+                remove_if_empty(self.root)
+            else:
+                with contextlib.suppress(OSError):
+                    os.rmdir(folder)
+        for folder in made:
+            try:
+                os.rmdir(folder)
+            except OSError:
+                return
+
     def require_existing(self) -> None:
         """Raise :class:`NotABagError` unless the store folder exists."""
         if not os.path.isdir(self.root):
@@ -156,7 +199,11 @@ class Store:
         self.ensure()
         work = self.staging_root / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         try:
-            work.mkdir()
+            try:
+                work.mkdir()
+            except FileNotFoundError:  # a failed first capture beside this one unmade it
+                self.ensure()
+                work.mkdir()
         except OSError as exc:
             raise StoreError(
                 f"cannot create a staging folder: {exc.strerror}", subject=str(work)

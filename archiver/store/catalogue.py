@@ -625,7 +625,7 @@ def create_if_new(store_root: Path) -> None:
     catalogue. A store of bags from before catalogues gets one only from ``rebuild`` (an
     empty catalogue there would hide its bags). Errors are left for ``catalogue check``.
     """
-    if exists(store_root) or _has_visible_entries(store_root):
+    if exists(store_root) or may_hold_bags(store_root):
         return
     with contextlib.suppress(StoreError, OSError, sqlite3.Error):
         catalogue = open_catalogue(store_root, create=True)
@@ -633,7 +633,31 @@ def create_if_new(store_root: Path) -> None:
             catalogue.db.close()
 
 
-def _has_visible_entries(store_root: Path) -> bool:
+def remove_if_empty(store_root: Path) -> None:
+    """Remove the store's catalogue (its folder and files) when it records nothing: no bag,
+    audit or check. For a store a failed first capture made (``Store.unmade_if_unused``);
+    a catalogue that cannot be read, or is a link, is left alone."""
+    folder = store_root / CATALOGUE_DIR
+    if not exists(store_root):
+        return
+    with contextlib.suppress(StoreError, OSError, sqlite3.Error):
+        catalogue = open_catalogue(store_root)
+        if catalogue is None:
+            return
+        with contextlib.closing(catalogue.db) as db:
+            rows = sum(
+                db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in ("bags", "audits", "checks")
+            )
+        if rows:
+            return
+        for entry in folder.iterdir():
+            if entry.name.startswith(CATALOGUE_NAME):
+                entry.unlink()
+        folder.rmdir()
+
+
+def may_hold_bags(store_root: Path) -> bool:
     """Whether the store may hold bags already: a folder (or a link to one) that is not
     hidden. Files beside them (``archiver.toml``) hold none."""
     try:

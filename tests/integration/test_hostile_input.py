@@ -427,10 +427,13 @@ def test_a_million_nested_tags_fail_one_capture_cleanly(tmp_path: Path) -> None:
         code, out, err = invoke("capture", str(page), "--store", str(store))
     assert time.monotonic() - started < 30
     assert code in (0, 3), err
+    assert "Traceback" not in err
     if code == 3:
         assert out == "" and len(err.strip().splitlines()) == 1 and page.name in err
-        assert list(Store(store).bags()) == []
-    assert "Traceback" not in err and list((store / ".staging").iterdir()) == []
+        assert not store.exists()  # the failed first capture made no store
+    else:
+        assert len(list(Store(store).bags())) == 1
+        assert list((store / ".staging").iterdir()) == []
 
 
 MILLION_LINES = """
@@ -682,8 +685,7 @@ def test_misbehaving_servers_fail_one_capture_in_bounded_time(
     assert out == ""
     [line] = err.strip().splitlines()
     assert url in line and "Traceback" not in err
-    assert list(Store(store).bags()) == []
-    assert list((store / ".staging").iterdir()) == []
+    assert not store.exists()  # the failed first capture made no store
 
 
 # --- Helpers' own checks ----------------------------------------------------------------------

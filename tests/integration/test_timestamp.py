@@ -305,9 +305,7 @@ def test_a_required_timestamp_that_fails_stores_nothing(tmp_path: Path) -> None:
     assert (code, out) == (3, "")
     assert err == (f"archiver: {url}: connection refused: {SEED.name} gets no trusted timestamp, "
                    "so it was not stored (a timestamp is required)\n")
-    assert [p.name for p in store.iterdir() if not p.name.startswith(".")] == []
-    staging = store / ".staging"
-    assert not staging.exists() or list(staging.iterdir()) == []
+    assert not store.exists()  # the failed first capture made no store
 
 
 def test_a_required_timestamp_needs_a_tsa(tmp_path: Path) -> None:
