@@ -667,3 +667,19 @@ class DublinCore:
 def utc_now() -> datetime:
     """The current moment in UTC: the default of every ``clock`` parameter."""
     return datetime.now(UTC)
+
+
+def utc_iso(moment: datetime) -> str:
+    """A moment as PREMIS records, logs and the catalogue write it: ``2026-05-01T10:00:00Z``
+    (UTC, to the second, so that moments compare as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def parse_utc(value: str) -> datetime | None:
+    """An ISO 8601 moment as written by :func:`utc_iso` (or with an offset; one without is
+    taken as UTC), or None when it is unreadable."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

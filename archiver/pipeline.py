@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from archiver.acquire import capture_source, without_credentials
@@ -60,6 +60,7 @@ from archiver.model import (
     TimestampOptions,
     Unchanged,
     tally_requisites,
+    utc_iso,
     utc_now,
 )
 from archiver.premis import PremisEvent, bag_events, premis_xml, timestamp_event
@@ -214,7 +215,7 @@ def _describe(
     before = None
     if work is not None:
         before, unknown = latest_version(store.root, work.identifier,
-                                         iso_moment(capture.captured_at))
+                                         utc_iso(capture.captured_at))
         if unknown:
             warnings = (*warnings, MetadataWarning("replaces", "not sought", unknown))
     record = build_dublin_core(
@@ -256,15 +257,10 @@ def _unchanged(described: _Described, capture: Capture, store: Store) -> Unchang
     if not compare(old, new).identical:
         return None
     result = Unchanged(capture.source, record.is_version_of, store.root / before.bag,
-                       before.identifier, iso_moment(capture.captured_at))
+                       before.identifier, utc_iso(capture.captured_at))
     if store.catalogue_landings:  # this process is the coordinator: it logs the check
         record_unchanged(store.root, result)
     return result
-
-
-def iso_moment(moment: datetime) -> str:
-    """A moment as the PREMIS record and the logs write it: ``2026-05-01T10:00:00Z``."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _land(

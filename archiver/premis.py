@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import etree
 
 from archiver._version import SOFTWARE, __version__
-from archiver.model import Capture, FileFixity, MetadataWarning
+from archiver.model import Capture, FileFixity, MetadataWarning, utc_iso
 from archiver.xmlsafe import xml_text
 
 PREMIS_NS = "http://www.loc.gov/premis/v3"
@@ -127,8 +127,7 @@ def _event(root: etree._Element, event: PremisEvent, organization: str | None) -
         event_type.set("authority", "eventType")
         event_type.set("authorityURI", EVENT_TYPE_AUTHORITY)
         event_type.set("valueURI", f"{EVENT_TYPE_AUTHORITY}/{code}")
-    moment = event.moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    _text(element, "eventDateTime", moment)
+    _text(element, "eventDateTime", utc_iso(event.moment))
     detail = etree.SubElement(element, _q("eventDetailInformation"))
     _text(detail, "eventDetail", event.detail)
     outcome = etree.SubElement(element, _q("eventOutcomeInformation"))

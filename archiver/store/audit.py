@@ -43,7 +43,16 @@ from archiver import cluster, codes
 from archiver._version import SOFTWARE
 from archiver.cluster import Backend
 from archiver.errors import ArchiverError
-from archiver.model import AuditReport, BagAudit, FileFixity, Finding, TimestampVerdict, utc_now
+from archiver.model import (
+    AuditReport,
+    BagAudit,
+    FileFixity,
+    Finding,
+    TimestampVerdict,
+    parse_utc,
+    utc_iso,
+    utc_now,
+)
 from archiver.store import Store
 from archiver.store.catalogue import catalogue_for_audit
 from archiver.store.selection import plan_audit
@@ -59,18 +68,6 @@ MAX_LOGGED_FAILURES = 100  # failures written in one bag's log entry; the rest a
 #: What a bag's check gives back from a worker: (valid, files, bytes, failures, and the verdict
 #: on its timestamp token when it holds one).
 Checked = tuple[bool, int, int, tuple[Finding, ...], TimestampVerdict | None]
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _parse_iso(value: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def check_for_audit(
@@ -135,7 +132,7 @@ def audit_store(
             valid, files, size, failures, stamp = checked
             outcome = BagAudit(
                 key,
-                _iso(clock()),
+                utc_iso(clock()),
                 valid,
                 files,
                 size,
@@ -154,8 +151,8 @@ def audit_store(
     vanished = tuple(sorted({*plan.vanished, *gone}))
     return AuditReport(
         store.location,
-        _iso(started),
-        _iso(clock()),
+        utc_iso(started),
+        utc_iso(clock()),
         tuple(results),
         vanished,
         plan.skipped,
@@ -229,7 +226,7 @@ def _fixity_event(entry: dict[str, Any]) -> PremisEvent:
         for f in (failures if isinstance(failures, list) else [])
         if isinstance(f, dict)
     )
-    moment = _parse_iso(str(entry.get("time", ""))) or datetime.fromtimestamp(0, UTC)
+    moment = parse_utc(str(entry.get("time", ""))) or datetime.fromtimestamp(0, UTC)
     return PremisEvent(
         event_type="fixity check",
         moment=moment,

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import StoreError
-from archiver.model import Finding, Severity
+from archiver.model import Finding, Severity, parse_utc, utc_iso
 from archiver.store import CATALOGUE_DIR, require_own_folder
 from archiver.store.inventory import BagSummary, summarize
 
@@ -469,13 +469,8 @@ def canonical_time(value: Any) -> str:
 
     An unreadable time sorts before every other, so its bag counts as due for audit.
     """
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    moment = parse_utc(str(value))
+    return utc_iso(moment) if moment else ""
 
 
 _INTEGERS = ("captions", "payload_bytes")
