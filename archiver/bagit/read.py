@@ -797,20 +797,22 @@ def _duplicate(
     findings.add(message, again.path, manifest=name, first=first.line, again=again.line)
 
 
-def read_manifest(bag: BagLike, algorithm: str = "sha256") -> dict[str, str]:
+def read_manifest(bag: BagLike, algorithm: str = "sha256", *, tags: bool = False) -> dict[str, str]:
     """The bag's payload manifest for ``algorithm`` as {path: hex digest}; {} when absent.
 
-    A tolerant reader (percent-decoding, ``./`` and all, as the checks read it) that reports
-    nothing, never raises for a bad bag and never follows a link.
+    ``tags``: the tag manifest (``tagmanifest-ALGORITHM.txt``) instead. A tolerant reader
+    (percent-decoding, ``./`` and all, as the checks read it) that reports nothing, never
+    raises for a bad bag, never follows a link and reads at most :data:`MAX_TAG_FILE_BYTES`:
+    a malformed line, or a path leaving the bag (``..``, absolute), is left out.
     """
-    name = f"manifest-{algorithm}.txt"
+    name = f"{'tag' if tags else ''}manifest-{algorithm}.txt"
     try:
         data = bag_files(bag).read(name, MAX_TAG_FILE_BYTES)
     except OSError:
         return {}
     text = data.decode("utf-8", errors="replace")
     manifest = parse_manifest(text, name, algorithm, (1, 0), Findings())
-    return {entry.path: entry.digest.lower() for entry in manifest.entries}
+    return {entry.path: entry.digest for entry in manifest.entries}
 
 
 # --- fetch.txt --------------------------------------------------------------------------------

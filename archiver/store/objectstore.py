@@ -244,24 +244,12 @@ def _files_to_upload(bag_dir: Path) -> list[tuple[str, int, str]]:
 
     tree = walk_bag(bag_dir, Findings())
     listed = read_manifest(bag_dir, "sha256")
-    listed.update(_tag_manifest(bag_dir))
+    listed.update(read_manifest(bag_dir, "sha256", tags=True))
     files = []
     for relative in sorted(tree.files, key=lambda r: (r == MARKER, r)):
         digest = listed.get(relative) or digest_file(bag_dir / relative, ("sha256",))[1]["sha256"]
         files.append((relative, tree.files[relative], digest))
     return files
-
-
-def _tag_manifest(bag_dir: Path) -> dict[str, str]:
-    from archiver.bagit.read import MAX_TAG_FILE_BYTES, parse_manifest, read_in_bag
-
-    try:
-        data = read_in_bag(bag_dir, "tagmanifest-sha256.txt", MAX_TAG_FILE_BYTES)
-    except OSError:
-        return {}
-    text = data.decode("utf-8", "replace")
-    manifest = parse_manifest(text, "tagmanifest-sha256.txt", "sha256", (1, 0), Findings())
-    return {entry.path: entry.digest for entry in manifest.entries}
 
 
 def _upload_one(path: Path, url: S3Url, size: int, digest: str) -> None:

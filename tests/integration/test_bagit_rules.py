@@ -580,3 +580,35 @@ def test_the_bag_file_reader_never_follows_a_link_nor_waits_on_a_fifo(tmp_path: 
         read_in_bag(bag, "data/sub/photo.bin", 1000)
     assert isinstance(too_large.value, OSError) and too_large.value.size == 1024
     assert too_large.value.errno == errno.EFBIG
+
+
+def test_the_tolerant_manifest_reader_reads_tag_manifests_as_strictly(tmp_path: Path) -> None:
+    """``read_manifest(tags=True)`` (what an object-store upload trusts for tag files) keeps
+    only well-formed lines inside the bag, and reads nothing through a link or past the limit."""
+    from archiver.bagit.read import MAX_TAG_FILE_BYTES, read_manifest
+
+    bag = make_bag(tmp_path)
+    name = bag / "tagmanifest-sha256.txt"
+    real = read_manifest(bag, tags=True)
+    good = hashlib.sha256((bag / "bag-info.txt").read_bytes()).hexdigest()
+    assert real["bag-info.txt"] == good and "metadata/dublin_core.xml" in real
+    assert read_manifest(bag) == {r: hashlib.sha256(c).hexdigest() for r, c in PAYLOAD.items()}
+    hostile = [
+        f"{good.upper()}  bag-info.txt",
+        "not-a-line",
+        f"{good}  ../outside.txt",
+        f"{good}  /etc/passwd",
+        f"{good}  ~/home.txt",
+        f"{'0' * 63}  bagit.txt",  # too short a digest: listed, but with no digest to trust
+    ]
+    name.write_text("\n".join(hostile) + "\n")
+    assert read_manifest(bag, tags=True) == {"bag-info.txt": good, "bagit.txt": ""}
+    name.unlink()
+    name.symlink_to(tmp_path / "elsewhere.txt")
+    (tmp_path / "elsewhere.txt").write_text(f"{good}  bag-info.txt\n")
+    assert read_manifest(bag, tags=True) == {}
+    name.unlink()
+    with name.open("wb") as huge:  # sparse: past the limit without writing it
+        huge.write(f"{good}  bag-info.txt\n".encode())
+        huge.truncate(MAX_TAG_FILE_BYTES + 1)
+    assert read_manifest(bag, tags=True) == {}
