@@ -67,6 +67,17 @@ CATALOGUE_DIR = ".catalogue"
 _SLUG_WORDS = 8
 _SLUG_CHARS = 60
 _OWN_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_ESCAPED = re.compile(r"%(0A|0D|25)")
+_UNESCAPED = {"0A": "\n", "0D": "\r", "25": "%"}
+
+
+def key_in_store(bag: Path | str, root: Path) -> str:
+    """A bag's key in the store folder ``root``: its path relative to the store, printable
+    (CR/LF escaped as in manifests, undecodable bytes escaped; see :func:`display_path`).
+
+    The one way a bag folder is named in the audit log and in the catalogue.
+    """
+    return display_path(Path(bag).relative_to(root).as_posix())
 
 
 def _missing_folders(folder: Path) -> list[Path]:
@@ -97,12 +108,20 @@ class Store:
         return self.root
 
     def bag_at(self, key: str) -> Path | str:
-        """Where the bag of store-relative ``key`` is (a folder; a URL in object storage)."""
-        return self.root / key
+        """Where the bag of store-relative ``key`` is (a folder; a URL in object storage).
+
+        A key :func:`key_in_store` escaped (a folder name holding CR or LF) is that folder.
+        """
+        path = self.root / key
+        if _ESCAPED.search(key) and not os.path.lexists(path):
+            named = self.root / _ESCAPED.sub(lambda m: _UNESCAPED[m.group(1)], key)
+            if os.path.lexists(named):
+                return named
+        return path
 
     def key_of(self, bag: Path | str) -> str:
         """A bag's key: its path relative to the store, printable (as the audit log has it)."""
-        return display_path(Path(bag).relative_to(self.root).as_posix())
+        return key_in_store(bag, self.root)
 
     def has_bag(self, key: str) -> bool:
         """Whether a bag (bagit.txt) is at ``key`` now."""

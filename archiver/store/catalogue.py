@@ -40,7 +40,7 @@ from typing import Any
 
 from archiver.errors import StoreError
 from archiver.model import Finding, Severity, parse_utc, utc_iso
-from archiver.store import CATALOGUE_DIR, require_own_folder
+from archiver.store import CATALOGUE_DIR, key_in_store, require_own_folder
 from archiver.store.inventory import BagSummary, summarize
 
 CATALOGUE_NAME = "catalogue.sqlite"
@@ -89,15 +89,17 @@ def catalogue_path(store_root: Path) -> Path:
 
 
 def bag_key(bag: Path | str, store_root: Path | Any) -> str | None:
-    """A bag's key in the catalogue: its path relative to the store (as the audit log names
-    it). None for a name that is not UTF-8 (bytes a file system allows and SQLite cannot
-    hold): such a bag is never catalogued, and is found by walking (``audit``, a listing
-    without a catalogue). ``store_root`` is the store's folder, or the store itself (an
-    object store names its bags by URL)."""
+    """A bag's key in the catalogue: the key the audit log names it by (for a store folder,
+    :func:`archiver.store.key_in_store`: store-relative, CR/LF escaped). None for a name that
+    is not UTF-8 (bytes a file system allows and SQLite cannot hold): such a bag is never
+    catalogued, and is found by walking (``audit``, a listing without a catalogue).
+    ``store_root`` is the store's folder, or the store itself (an object store names its
+    bags by URL)."""
     if isinstance(store_root, Path):
-        key = Path(bag).relative_to(store_root).as_posix()
-    else:
-        key = store_root.key_of(bag)
+        if not _utf8(Path(bag).relative_to(store_root).as_posix()):
+            return None
+        return key_in_store(bag, store_root)
+    key = store_root.key_of(bag)
     return key if _utf8(key) else None
 
 

@@ -30,11 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver.bagit.read import BagLike, bag_files, read_bag_info, shown
-from archiver.codes import display_path
 from archiver.describe import read_dublin_core
 from archiver.errors import NotABagError
 from archiver.model import Finding
-from archiver.store import Store
+from archiver.store import Store, key_in_store
 from archiver.terminal import printable
 from archiver.xmlsafe import UnsafeXMLError, parse_xml
 
@@ -268,7 +267,7 @@ def _key_in(store: Store, bag: Path | str) -> str | None:
 
 def store_key(bag: Path, store_root: Path) -> str:
     """A bag's path relative to its store, as the audit log names it (printable)."""
-    return display_path(bag.resolve().relative_to(store_root.resolve()).as_posix())
+    return key_in_store(bag.resolve(), store_root.resolve())
 
 
 def _store_key(bag: Path, store_root: Path | None) -> str | None:

@@ -351,3 +351,31 @@ def test_a_linked_catalogue_is_refused(linked: str, tmp_path: Path) -> None:
         assert code == 4, (args, out, err)
         assert "is a symbolic link" in err and str(store / linked) in err, (args, err)
     assert tree_state(tmp_path) == before, "nothing read into being, written or landed"
+
+
+def test_a_bag_named_with_a_newline_is_keyed_as_the_audit_log_keys_it(tmp_path: Path) -> None:
+    """The catalogue and the audit log name a bag alike (CR/LF escaped): a bag folder whose
+    name holds a newline is never drift between them, and a partial audit finds it."""
+    store = tmp_path / "store"
+    bags = make_store(store, 3)
+    odd = bags[1].with_name("line\none\rtwo%")
+    try:
+        bags[1].rename(odd)
+    except OSError as exc:
+        pytest.skip(f"this file system refuses a newline in a name: {exc}")
+    rebuild(Store(store))
+    report = audit_store(Store(store), processes=1)
+    assert len(report.results) == 3 and report.intact
+    key = Store(store).key_of(odd)
+    assert "\n" not in key and "\r" not in key
+    with open_catalogue(store) as catalogue:  # type: ignore[union-attr]
+        assert key in catalogue.bag_keys()
+    code, out, err = invoke("catalogue", "check", store, "--json")
+    assert code == 0, out + err
+    drift = json.loads(out)
+    assert drift["uncatalogued"] == drift["stale"] == drift["audits_behind"] == []
+    assert check(Store(store)).in_step
+    now = datetime.now(UTC) + timedelta(days=2)
+    later = audit_store(Store(store), processes=1, older_than_days=1, clock=lambda: now)
+    assert len(later.results) == 3 and later.intact, later
+    assert check(Store(store)).in_step
