@@ -21,6 +21,7 @@ many characters were left out.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -550,3 +551,12 @@ def display_path(path: str) -> str:
     if "\r" in text or "\n" in text:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text
+
+
+_DISPLAYED = re.compile(r"%(0A|0D|25)")
+
+
+def path_from_display(text: str) -> str:
+    """The path :func:`display_path` showed as ``text``, when it escaped CR/LF: ``%0A``,
+    ``%0D`` and ``%25`` decoded."""
+    return _DISPLAYED.sub(lambda m: chr(int(m.group(1), 16)), text)

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING
 
 from archiver import codes
 from archiver.bagit.read import MANIFEST_NAME, is_bag, is_bag_remains
-from archiver.codes import display_path
+from archiver.codes import display_path, path_from_display
 from archiver.errors import NotABagError, StoreError
 from archiver.model import Finding, ValidationReport
 
@@ -67,8 +67,6 @@ CATALOGUE_DIR = ".catalogue"
 _SLUG_WORDS = 8
 _SLUG_CHARS = 60
 _OWN_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-_ESCAPED = re.compile(r"%(0A|0D|25)")
-_UNESCAPED = {"0A": "\n", "0D": "\r", "25": "%"}
 
 
 def key_in_store(bag: Path | str, root: Path) -> str:
@@ -113,8 +111,8 @@ class Store:
         A key :func:`key_in_store` escaped (a folder name holding CR or LF) is that folder.
         """
         path = self.root / key
-        if _ESCAPED.search(key) and not os.path.lexists(path):
-            named = self.root / _ESCAPED.sub(lambda m: _UNESCAPED[m.group(1)], key)
+        if "%" in key and not os.path.lexists(path):
+            named = self.root / path_from_display(key)
             if os.path.lexists(named):
                 return named
         return path
