@@ -68,7 +68,7 @@ def compression_level(http_head: bytes) -> int:
     return GZIP_LEVEL
 
 
-class _GzipMember:
+class GzipMember:
     """Compresses everything written to it into one gzip member of ``out``, ended by flush()."""
 
     def __init__(self, out: BinaryIO, level: int = GZIP_LEVEL) -> None:
@@ -97,7 +97,7 @@ class _DigestingWriter(WARCWriter):
 
     def write_member(self, record: ArcWarcRecord, level: int) -> None:
         """Write ``record`` as one gzip member of compression ``level``."""
-        self._write_warc_record(_GzipMember(self.out, level), record)
+        self._write_warc_record(GzipMember(self.out, level), record)
 
 
 def warc_date(moment: datetime) -> str:
