@@ -162,18 +162,19 @@ def _read_article(document: bytes, url: str, named: bool) -> tuple[Any, str]:
     A page the archivist named is taken as an article whatever it looks like, as long as
     extraction finds anything in it.
     """
-    from archiver.extract.html import extract_html
+    from archiver.extract.html import extract_page, parse_page
     from archiver.extract.pagekind import page_kind
 
     try:
-        article = extract_html(document, url)
+        page = parse_page(document, url)  # once, for extraction and the article test
+        article = extract_page(page, url)
     except ExtractionError as exc:
         if named:
             raise CaptureError(exc.message, subject=url) from None
         return None, exc.message
     if named:
         return article, "named with --url"
-    kind = page_kind(document, url, article)
+    kind = page_kind(page, url, article)
     return (article if kind.article else None), kind.reason
 
 

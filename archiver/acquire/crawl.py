@@ -66,6 +66,7 @@ from archiver.warc.crawl import (
     is_gzip,
     read_payload,
 )
+from archiver.warc.write import parse_warc_date
 
 KIND = "crawl"  # Capture.kind of a page ingested from a crawl
 WACZ_ARCHIVE = "archive/"
@@ -252,15 +253,6 @@ def _index_file(connection: sqlite3.Connection, path: Path) -> None:
 def _epoch(date: str) -> float | None:
     moment = parse_warc_date(date)
     return moment.timestamp() if moment else None
-
-
-def parse_warc_date(date: str) -> datetime | None:
-    """A WARC-Date (``2024-03-14T08:30:00Z``, with or without fractions) as a UTC moment."""
-    try:
-        moment = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class CrawlIndex:

@@ -11,9 +11,16 @@ The parts, each in its own module:
 This module runs them in that order and puts caption blocks in their place in the text.
 Pure: bytes and the page's URL in, an ``Article`` out; no disk, no network. It raises
 ``ExtractionError`` only when the page holds nothing article-like (no title, text or photo).
+A caller with more to read from the same page (``pagekind``) parses it once with
+:func:`parse_page` and hands the :class:`ParsedPage` to :func:`extract_page` and to the
+other reader.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
 
 from archiver.errors import ExtractionError
 from archiver.extract.body import ImageMark, Reading, Segment, read_main_text
@@ -29,17 +36,42 @@ from archiver.model import Article, Block, BlockKind
 MIN_TEXT_FOR_LANGUAGE = 80
 
 
-def extract_html(document: bytes, url: str, *, reading: Reading | None = None) -> Article:
-    """Understand an HTML news page: its metadata, main text, and photos with captions.
+@dataclass(frozen=True)
+class ParsedPage:
+    """An HTML page parsed once, for every reader of it: its tree (never changed by its
+    readers), the URL its links resolve against, and its structured data."""
 
-    ``reading``, when given, is what ``body.read_text_part`` returns for the same page
-    (computed elsewhere, in a capture worker); the result is the same as without it.
+    root: etree._Element
+    base: str
+    data: StructuredData
+
+
+def parse_page(document: bytes, url: str) -> ParsedPage:
+    """Parse the HTML ``document`` fetched from ``url`` and read its structured data.
+
+    The base is ``<base href>`` if the page has one, else ``url``; a saved page (no web
+    address) takes the address it states (canonical link, ``og:url``).
     """
     root = parse(document)
     base = base_url(root, url)
     data = read_structured_data(root, base)
     if not base.startswith(("http://", "https://")):
         base = _stated_address(data) or base
+    return ParsedPage(root=root, base=base, data=data)
+
+
+def extract_html(document: bytes, url: str, *, reading: Reading | None = None) -> Article:
+    """Understand an HTML news page: its metadata, main text, and photos with captions.
+
+    ``reading``, when given, is what ``body.read_text_part`` returns for the same page
+    (computed elsewhere, in a capture worker); the result is the same as without it.
+    """
+    return extract_page(parse_page(document, url), url, reading=reading)
+
+
+def extract_page(page: ParsedPage, url: str, *, reading: Reading | None = None) -> Article:
+    """:func:`extract_html` for a page :func:`parse_page` parsed already."""
+    root, base, data = page.root, page.base, page.data
     if reading is None:
         reading = read_main_text(root, url)
     meta = read_metadata(root, data, url, reading.heuristics)

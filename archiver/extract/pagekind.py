@@ -23,8 +23,9 @@ On the 105 real news pages of the project's test corpus (``../shared/testdata/re
 every one an article) rule 1 decides 103 and reads all as articles; rule 2 reads one of the
 other two as an article and refuses the last, whose text extraction cannot read (13 words).
 
-Pure: the page's bytes, its URL and what extraction read of it in; a verdict out. No disk,
-no network.
+Pure: the page as extraction parsed it (:class:`~archiver.extract.html.ParsedPage`: its
+tree and structured data, read once for both), its URL and what extraction read of it in; a
+verdict out. No disk, no network.
 """
 
 from __future__ import annotations
@@ -34,12 +35,11 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from archiver.extract.dom import parse
+from archiver.extract.html import ParsedPage
 from archiver.extract.structured import (
     ARTICLE_TYPES,
     Node,
     node_urls,
-    read_structured_data,
     types_of,
     url_identity,
 )
@@ -65,21 +65,20 @@ class PageKind:
     reason: str
 
 
-def page_kind(document: bytes, url: str, article: Article) -> PageKind:
-    """Whether the HTML ``document`` fetched from ``url`` is an article page.
+def page_kind(page: ParsedPage, url: str, article: Article) -> PageKind:
+    """Whether the HTML page fetched from ``url`` (parsed as ``page``) is an article page.
 
-    ``article`` is what extraction read of the same page. See the module's docstring for
+    ``article`` is what extraction read of the same ``page``. See the module's docstring for
     the rule.
     """
-    root = parse(document)
-    data = read_structured_data(root, url)
+    data = page.data
     declared = declared_kind(data.nodes, data.first_meta("og:type"), url)
     if declared is not None:
         return declared
     words = sum(len(text.split()) for text in article.body)
     if words < MIN_BODY_WORDS:
         return PageKind(False, f"declares nothing and has too little body text ({words} words)")
-    teasers = linked_headlines(root, url)
+    teasers = linked_headlines(page.root, url)
     if teasers >= MIN_TEASERS and words < WORDS_PER_TEASER * teasers:
         return PageKind(
             False, f"a list of teasers: {teasers} headlines link to other pages, beside "

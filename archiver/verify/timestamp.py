@@ -137,15 +137,19 @@ def _imprint_matches(
 def read_ca_certificates(path: Path) -> tuple[bytes, ...]:
     """The CA certificates in ``path`` (PEM, one or more; or one DER) as DER.
 
-    Raises :class:`UsageError` naming the file when it cannot be read or holds none.
+    Raises :class:`UsageError` naming the file when it cannot be read, is larger than
+    :data:`MAX_CA_FILE_BYTES` (refused whole, never read in part) or holds none.
     """
     from archiver.timestamp import load_ca_certificates
 
     try:
-        data = _read_user_file(path, MAX_CA_FILE_BYTES)
+        data = _read_user_file(path, MAX_CA_FILE_BYTES + 1)
     except OSError as exc:
         raise UsageError(f"cannot read the CA certificates: {exc.strerror or exc}",
                          subject=str(path)) from None
+    if len(data) > MAX_CA_FILE_BYTES:
+        raise UsageError("is larger than a CA certificate file may be "
+                         f"({MAX_CA_FILE_BYTES // 2**20} MiB)", subject=str(path))
     try:
         return load_ca_certificates(data)
     except ValueError:

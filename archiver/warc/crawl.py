@@ -32,9 +32,9 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
-from archiver.warc.read import BOUND_ERRORS, _CheckingIterator, read_warc_stream
+from archiver.warc.read import BOUND_ERRORS, CheckingIterator, read_warc_stream
 from archiver.warc.scan import WarcScanner
-from archiver.warc.write import _GzipMember, compression_level
+from archiver.warc.write import GzipMember, compression_level
 
 _COPY_CHUNK = 1024 * 1024
 _MAX_WARCINFO = 64 * 1024  # bytes of a warcinfo record read for its fields
@@ -135,7 +135,7 @@ def index_records(stream: BinaryIO, warc: str) -> Iterator[CrawlRecord]:
     records cannot be copied one by one): ``gunzip`` it and give the ``.warc`` instead.
     """
     stream.seek(0)
-    iterator = _CheckingIterator(stream, check_digests=False)
+    iterator = CheckingIterator(stream, check_digests=False)
     try:
         for record in iterator:
             software = _warcinfo_software(record) if record.rec_type == "warcinfo" else None
@@ -258,7 +258,7 @@ def read_payload(stream: BinaryIO, offset: int, keep: int, count_to: int) -> Htt
     that a compressed body that inflates without end costs time, never memory.
     """
     stream.seek(offset)
-    iterator = _CheckingIterator(stream, check_digests=False)
+    iterator = CheckingIterator(stream, check_digests=False)
     try:
         record = next(iter(iterator))
     except (
@@ -314,7 +314,7 @@ def copy_record(
     start = out.tell()
     scanner = WarcScanner()
     sink = _Tee(out, scanner)
-    member: _GzipMember | None = None
+    member: GzipMember | None = None
     source.seek(offset)
     remaining = length
     while remaining > 0:
@@ -326,7 +326,7 @@ def copy_record(
             sink.write(chunk)
             continue
         if member is None:  # photos and other compressed payloads are stored, not deflated
-            member = _GzipMember(cast(BinaryIO, sink), compression_level(chunk[:_HEAD_PEEK]))
+            member = GzipMember(cast(BinaryIO, sink), compression_level(chunk[:_HEAD_PEEK]))
         member.write(chunk)
     if member is not None:
         member.flush()

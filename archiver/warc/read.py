@@ -9,11 +9,11 @@ The quick one-pass check that usually stands in for :func:`read_warc` is
 :mod:`archiver.warc.scan`.
 
 warcio's iterator prints a warning on stderr for a record not followed by its blank lines;
-``_CheckingIterator`` overrides its private ``_consume_blanklines`` to keep the offset as a
+``CheckingIterator`` overrides its private ``_consume_blanklines`` to keep the offset as a
 problem instead. warcio would also inflate without limit and hold a "line" of any length in
 memory (a small gzip of zeros is one endless line): its reader is replaced by
 ``_BoundedReader``, which stops at the bounds below (pyproject.toml caps warcio's version for
-these overrides). Every reading of a WARC goes through ``_CheckingIterator``, so through these
+these overrides). Every reading of a WARC goes through ``CheckingIterator``, so through these
 bounds: the checks here, replay's :func:`open_record`, and a crawl's reading in
 :mod:`archiver.warc.crawl` (which meets them as :data:`BOUND_ERRORS`). Reads only; knows
 nothing about bags.
@@ -150,7 +150,7 @@ class RecordSummary:
     status: str | None
 
 
-class _CheckingIterator(ArchiveIterator):
+class CheckingIterator(ArchiveIterator):
     """warcio's iterator, noting (not printing to stderr) records not followed by blank lines."""
 
     def __init__(self, stream: BinaryIO, *, check_digests: bool = True) -> None:
@@ -201,7 +201,7 @@ def read_warc_stream(stream: BinaryIO) -> tuple[list[RecordSummary], list[Record
     records: list[RecordSummary] = []
     problems: list[RecordProblem] = []
     try:
-        iterator = _CheckingIterator(stream)
+        iterator = CheckingIterator(stream)
         for record in iterator:
             _drain(record.content_stream())
             summary = _summarise(iterator, record)
@@ -360,7 +360,7 @@ def record_at(handle: BinaryIO, offset: int) -> StoredRecord:
     """
     try:
         handle.seek(offset)
-        record = next(iter(_CheckingIterator(handle, check_digests=False)))
+        record = next(iter(CheckingIterator(handle, check_digests=False)))
         return StoredRecord(handle, record)
     except StopIteration:
         handle.close()

@@ -3,7 +3,8 @@
 :class:`WarcFile` serialises records through warcio's writer. Records written during capture
 into a separate file of gzip members are copied into the final WARC unchanged
 (:meth:`WarcFile.copy_members`), so the final file can start with a warcinfo record that
-already knows how the capture ended (:func:`warcinfo_fields`).
+already knows how the capture ended (:func:`warcinfo_fields`). :func:`warc_date` writes a
+WARC-Date and :func:`parse_warc_date` reads one back as a moment.
 
 warcio hard-codes sha1 digests and re-serialises HTTP heads, so two of its private methods are
 overridden here (``_create_digester``, ``_write_warc_record``) and one attribute is set
@@ -68,7 +69,7 @@ def compression_level(http_head: bytes) -> int:
     return GZIP_LEVEL
 
 
-class _GzipMember:
+class GzipMember:
     """Compresses everything written to it into one gzip member of ``out``, ended by flush()."""
 
     def __init__(self, out: BinaryIO, level: int = GZIP_LEVEL) -> None:
@@ -97,13 +98,22 @@ class _DigestingWriter(WARCWriter):
 
     def write_member(self, record: ArcWarcRecord, level: int) -> None:
         """Write ``record`` as one gzip member of compression ``level``."""
-        self._write_warc_record(_GzipMember(self.out, level), record)
+        self._write_warc_record(GzipMember(self.out, level), record)
 
 
 def warc_date(moment: datetime) -> str:
     """Format a moment as a WARC 1.1 date (UTC, microseconds)."""
     naive_utc = moment.astimezone(UTC).replace(tzinfo=None)
     return datetime_to_iso_date(naive_utc, use_micros=True)
+
+
+def parse_warc_date(date: str) -> datetime | None:
+    """A WARC-Date (``2024-03-14T08:30:00Z``, with or without fractions) as a UTC moment."""
+    try:
+        moment = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def digest_label(raw_digest: bytes) -> str:

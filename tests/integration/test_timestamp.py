@@ -22,6 +22,7 @@ from lxml import etree
 from tsa import Authority, TsaServer, make_authority, serve
 
 from archiver.store.auditlog import read_entries
+from archiver.verify.timestamp import MAX_CA_FILE_BYTES
 
 TOKEN = "metadata/tagmanifest-sha256.txt.tsr"
 STAMPED = "tagmanifest-sha256.txt"
@@ -236,6 +237,23 @@ def test_a_bad_ca_file_is_a_usage_error(stamped: dict, tmp_path: Path) -> None:
     assert (code, out) == (2, "")
     assert err == (f"archiver: {bad}: holds no CA certificate that can be read (PEM, or one "
                    "DER certificate)\n")
+
+
+def test_a_ca_file_over_the_limit_is_refused_not_cut(
+    stamped: dict, ca_file: Path, tmp_path: Path
+) -> None:
+    """A good certificate followed by more than the limit allows: refused whole, not read in
+    part (reading only the first part would take the file as a good CA file)."""
+    big = tmp_path / "huge-bundle.pem"
+    certificate = ca_file.read_bytes()
+    with big.open("wb") as handle:
+        handle.write(certificate)
+        handle.write(b"\n" * (MAX_CA_FILE_BYTES + 1 - len(certificate)))
+    assert big.stat().st_size == MAX_CA_FILE_BYTES + 1
+    code, out, err = invoke("validate", "--timestamp-ca", big, stamped["bag"])
+    assert (code, out) == (2, "")
+    assert err == (f"archiver: {big}: is larger than a CA certificate file may be "
+                   f"({MAX_CA_FILE_BYTES // 2**20} MiB)\n")
 
 
 # --- A TSA that fails ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.extract.html import extract_html
+from archiver.extract.html import extract_page, parse_page
 from archiver.extract.pagekind import MIN_BODY_WORDS, MIN_TEASERS, page_kind
 
 URL = "https://news.example/2024/05/quay.html"
@@ -34,7 +34,8 @@ def jsonld(node: dict) -> str:
 
 
 def verdict(document: bytes, url: str = URL) -> tuple[bool, str]:
-    kind = page_kind(document, url, extract_html(document, url))
+    parsed = parse_page(document, url)
+    kind = page_kind(parsed, url, extract_page(parsed, url))
     return kind.article, kind.reason
 
 
