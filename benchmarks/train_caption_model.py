@@ -2,7 +2,7 @@
 
     pip install -e '.[train]'                     # scikit-learn: for training only
     python benchmarks/plaintext_devset.py          # first: the real-page development set
-    python benchmarks/train_caption_model.py [--dry-run]
+    python benchmarks/train_caption_model.py [--dry-run] [--kind general|bare]
 
 Every paragraph that ``archiver.extract.plaintext.caption_candidates`` would put to the model
 becomes one example: its cues (``archiver.extract.captions.caption_features``) and whether its
@@ -12,6 +12,12 @@ part of the development set made from real pages of many publishers
 (``build/plaintext_devset/train``), and hand-written sentences (``caption_sentences.json``:
 captions, and body sentences that look like captions, each judged alone). Never trained on:
 ``tests/cases/plaintext_blind``, the development set's ``test`` part, and any blind set.
+
+``--kind bare`` trains the second model, for articles that print their captions bare
+(``archiver.extract.captions.Surroundings.bare_article``): only on articles of that kind,
+the CNN-style sets (``plaintext_heldout`` 1 to 4, ``plaintext_blind_cnn2`` and the sample
+article), without the hand-written sentences, whose body sentences written like captions
+would be captions in such an article. It writes ``caption_model_bare.json``.
 
 A logistic regression (scikit-learn, a development tool only: the package evaluates the
 weights in plain Python) is fitted with L2 regularisation; a word is a cue of its own when at
@@ -59,9 +65,23 @@ TRAINING_SETS = [
     ROOT / "samples",
     ROOT / "build" / "plaintext_devset" / "train",
 ]
+#: Articles that print their captions bare, several to an article: the "bare" model's
+#: material (sets in sub-folders are read folder by folder).
+BARE_TRAINING_SETS = [
+    ROOT / "tests" / "cases" / "plaintext_heldout",
+    ROOT / "tests" / "cases" / "plaintext_heldout2",
+    ROOT / "tests" / "cases" / "plaintext_heldout3",
+    ROOT / "tests" / "cases" / "plaintext_heldout4",
+    ROOT / "tests" / "cases" / "plaintext_blind_cnn2",
+    ROOT / "samples",
+]
 #: Hand-written sentences, captions and body, each judged alone.
 SENTENCES = ROOT / "benchmarks" / "caption_sentences.json"
-MODEL = ROOT / "archiver" / "extract" / "caption_model.json"
+#: Where each kind of model is written.
+MODELS = {
+    "general": ROOT / "archiver" / "extract" / "caption_model.json",
+    "bare": ROOT / "archiver" / "extract" / "caption_model_bare.json",
+}
 TARGET_PRECISION = 0.975
 #: The probability an uncredited paragraph needs in a wary article: one that credits its
 #: captions, or has too few paragraphs like captions
@@ -132,6 +152,15 @@ def sentence_examples(path: Path) -> Examples:
     return rows, labels, names, texts
 
 
+def _folders(sets: list[Path]) -> list[Path]:
+    """The folders (and the sentences file) to read: a set in sub-folders, folder by folder."""
+    folders: list[Path] = []
+    for folder in sets:
+        inner = sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        folders += [p for p in inner if any(p.glob("*.txt"))] or [folder]
+    return folders
+
+
 def pick_threshold(y: np.ndarray, p: np.ndarray, weight: np.ndarray) -> float:
     """The lowest threshold from which on every higher one reaches ``TARGET_PRECISION``
     (weighted): a stable choice, where the lowest that reaches it once may be a lucky dip."""
@@ -160,12 +189,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--C", type=float, default=REGULARISATION, help="inverse regularisation")
     parser.add_argument("--min-word-count", type=int, default=MIN_WORD_COUNT)
+    parser.add_argument(
+        "--kind", choices=sorted(MODELS), default="general", help="which model to train"
+    )
     args = parser.parse_args(argv)
+    sets = [*TRAINING_SETS, SENTENCES] if args.kind == "general" else BARE_TRAINING_SETS
+    missing = [folder for folder in sets if not folder.exists()]
+    if missing:
+        print(f"missing {missing[0]}: run benchmarks/plaintext_devset.py first", file=sys.stderr)
+        return 1
     rows, labels, names, sources, texts = [], [], [], [], []
-    for folder in [*TRAINING_SETS, SENTENCES]:
-        if not folder.exists():
-            print(f"missing {folder}: run benchmarks/plaintext_devset.py first", file=sys.stderr)
-            return 1
+    for folder in _folders(sets):
         x, y, n, t = sentence_examples(folder) if folder == SENTENCES else examples(folder)
         rows += x
         labels += y
@@ -232,11 +266,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ... {len(weights)} weights in all")
     if args.dry_run:
         return 0
+    model_path = MODELS[args.kind]
     model = {
         "about": "Logistic caption model for plain-text articles: a weight per cue of "
         "archiver.extract.captions.FEATURES. Made by benchmarks/train_caption_model.py; "
         "do not edit by hand.",
-        "trained_on": [str(f.relative_to(ROOT)) for f in [*TRAINING_SETS, SENTENCES]],
+        "kind": args.kind,
+        "trained_on": [str(f.relative_to(ROOT)) for f in sets],
         "examples": len(y_all),
         "captions": int(y_all.sum()),
         "captions_by_rule": int(ruled.sum()),  # caption_rule's: the model did not learn them
@@ -244,12 +280,12 @@ def main(argv: list[str] | None = None) -> int:
         "min_word_count": args.min_word_count,
         "target_precision": TARGET_PRECISION,
         "threshold": threshold,
-        "strict_threshold": max(threshold, STRICT_THRESHOLD),
+        "strict_threshold": threshold if args.kind == "bare" else max(threshold, STRICT_THRESHOLD),
         "bias": round(float(final.intercept_[0]), 3),
         "weights": weights,
     }
-    MODEL.write_text(json.dumps(model, indent=1) + "\n", "utf-8")
-    print(f"wrote {MODEL.relative_to(ROOT)}")
+    model_path.write_text(json.dumps(model, indent=1) + "\n", "utf-8")
+    print(f"wrote {model_path.relative_to(ROOT)}")
     return 0
 
 

@@ -51,7 +51,7 @@ import itertools
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -60,6 +60,7 @@ from archiver.extract.tagging import Token, is_dictionary_word, tag
 
 __all__ = [
     "FEATURES",
+    "MODEL_FILES",
     "MODEL_LANGUAGES",
     "WORD_CUE",
     "CaptionEvidence",
@@ -74,6 +75,7 @@ __all__ = [
     "media_marker",
     "name_line",
     "read_paragraph",
+    "speaks_of_its_picture",
     "split_sentences",
 ]
 
@@ -279,6 +281,7 @@ def read_paragraph(paragraph: str) -> Reading:
     core, asides = _POSITION_ASIDE.subn("", core)
     sentences = tuple(split_sentences(core))
     tokens = tag(sentences[0]) if sentences else ()
+    tokens = _past_for_participle(tokens)
     main = next(
         (
             i
@@ -291,6 +294,24 @@ def read_paragraph(paragraph: str) -> Reading:
     return Reading(
         text, credit, lead, sentences, tokens, main, _tense(tokens, main), asides > 0, labelled
     )
+
+
+_NOUNS = {"NN", "NNS", "NNP", "NNPS"}
+_OBJECT_OPENERS = {"DT", "PRP$", "CD", "PRP"}
+
+
+def _past_for_participle(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """The tokens, with a past participle read as the simple past where it can only be one:
+    right after the opening noun and before its object ("Police *estimated* the crowd").
+    The tagger reads it as a participle ("a man *wounded* in the attack")."""
+    nouns = 0
+    while nouns < len(tokens) and tokens[nouns].tag in _NOUNS:
+        nouns += 1
+    if not 0 < nouns < len(tokens) - 1 or tokens[nouns].tag != "VBN":
+        return tokens
+    if tokens[nouns + 1].tag not in _OBJECT_OPENERS:
+        return tokens
+    return (*tokens[:nouns], replace(tokens[nouns], tag="VBD"), *tokens[nouns + 1 :])
 
 
 def _tense(tokens: tuple[Token, ...], main: int | None) -> str:
@@ -424,12 +445,15 @@ class Surroundings:
     alone would take too few of its paragraphs for an article that prints its captions
     bare; the reader, ``archiver.extract.plaintext``, finds out in a first pass). There such
     a paragraph must look surer of being a caption: the model's ``strict_threshold``
-    applies."""
+    applies. ``bare_article`` says the opposite: the article prints its captions bare,
+    several of them (the reader finds out in a second pass); there the second model,
+    trained only on such articles, judges too (``caption_evidence``)."""
 
     after_figure_marker: bool = False
     before_credit_line: bool = False
     after_media_marker: bool = False
     wary: bool = False
+    bare_article: bool = False
 
 
 def caption_features(reading: Reading, around: Surroundings = Surroundings()) -> dict[str, float]:
@@ -464,6 +488,25 @@ def _unstopped_sentence(r: Reading) -> bool:
         and r.tense != "none"
         and r.text[:1].isupper()
     )
+
+
+#: A paragraph speaking of its own picture: "... in this photo from 1997", "... in this image
+#: taken by ...", "... as shown in this illustration", "... Pictured: the summit tunnel".
+_PICTURE = (
+    r"(?:[\w-]+ )?(?:photos?|photographs?|pictures?|images?|illustrations?|handout|frame grab"
+    r"|screenshot)\b"
+)
+_PHOTO_REFERENCE = re.compile(
+    rf"\bin (?:this|these) {_PICTURE}|\bas (?:shown|seen) (?:here\b|in this {_PICTURE})"
+    r"|[.!?]\s+Pictured\s*:",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_its_picture(reading: Reading) -> bool:
+    """Whether a paragraph speaks of its own picture ("in this photo", "as shown in this
+    illustration", "... Pictured: ..."): a caption, printed without any mark of one."""
+    return bool(_PHOTO_REFERENCE.search(reading.text))
 
 
 def caption_rule(reading: Reading, around: Surroundings) -> str | None:
@@ -649,11 +692,17 @@ class Model:
         return self.strict_threshold if around.wary else self.threshold
 
 
+#: The packaged models: "general" judges every paragraph; "bare" judges again, in an article
+#: that prints its captions bare (``Surroundings.bare_article``), having learned only from
+#: articles of that kind.
+MODEL_FILES = {"general": "caption_model.json", "bare": "caption_model_bare.json"}
+
+
 @cache
-def model() -> Model:
-    """The packaged weights (``caption_model.json``), loaded once."""
+def model(kind: str = "general") -> Model:
+    """The packaged weights of one of ``MODEL_FILES``, loaded once."""
     raw = json.loads(
-        resources.files("archiver.extract").joinpath("caption_model.json").read_text("utf-8")
+        resources.files("archiver.extract").joinpath(MODEL_FILES[kind]).read_text("utf-8")
     )
     threshold = float(raw["threshold"])
     strict = float(raw.get("strict_threshold", threshold))
@@ -668,7 +717,9 @@ class CaptionEvidence:
     effect first; ``decided`` says why a rule gave the verdict before the model was asked;
     ``threshold`` is the probability the model's verdict needed (``Model.needs``);
     ``held_back`` says the model's usual threshold was reached, but not the stricter one of
-    a wary article (``Surroundings.wary``): a sentence like a caption, so no heading either.
+    a wary article (``Surroundings.wary``): a sentence like a caption, so no heading either;
+    ``model`` names the model that gave the verdict (``MODEL_FILES``); ``marked`` says the page
+    marks the paragraph a caption (``caption_rule``: a credit, a label, a marker beside it).
     """
 
     is_caption: bool
@@ -679,6 +730,8 @@ class CaptionEvidence:
     decided: str | None = None
     threshold: float | None = None
     held_back: bool = False
+    model: str = "general"
+    marked: bool = False
 
     def explain(self) -> str:
         """One line: the verdict, the probability against the threshold, and the cues that
@@ -687,15 +740,19 @@ class CaptionEvidence:
         if self.decided:
             return f"{verdict}: {self.decided}"
         cues = ", ".join(f"{name} {weight:+.1f}" for name, weight in self.contributions[:6])
-        return f"{verdict} (p={self.probability:.2f}, needs {self.threshold}): {cues}"
+        by = "" if self.model == "general" else f"{self.model}-article model: "
+        return f"{verdict} ({by}p={self.probability:.2f}, needs {self.threshold}): {cues}"
 
 
 def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> CaptionEvidence:
     """Judge one paragraph, knowing what stands around it (``Surroundings``).
 
     Rules come before the model: a paragraph that ``body_rule`` names is body text; one that
-    ``caption_rule`` accepts is a caption. The model's verdict needs the probability
-    ``Model.needs``: higher in a wary article (``Surroundings.wary``).
+    ``caption_rule`` accepts (``marked``) or that ``speaks_of_its_picture`` is a caption. The
+    model's verdict needs the probability
+    ``Model.needs``: higher in a wary article (``Surroundings.wary``). The model is the
+    general one, or the one of articles that print their captions bare, when the paragraph
+    stands in such an article (``Surroundings.bare_article``).
     """
     reading = read_paragraph(paragraph)
     why = body_rule(reading, around)
@@ -703,12 +760,16 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
         return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
     ruled = caption_rule(reading, around)
     if ruled:
-        return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=ruled)
+        return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=ruled, marked=True)
+    if speaks_of_its_picture(reading):
+        why = "it speaks of its picture (in this photo, Pictured: ...)"
+        return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
     beside = around.after_figure_marker or around.before_credit_line
     if not beside and state_sentence(reading):
         why = "it tells a state or what has happened (has, lives, has done), not a moment"
         return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
-    m = model()
+    kind = "bare" if around.bare_article else "general"
+    m = model(kind)
     cues = caption_features(reading, around)
     contributions = [(name, m.weights.get(name, 0.0)) for name, on in cues.items() if on]
     score = m.bias + sum(weight for _, weight in contributions)
@@ -722,4 +783,5 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
         contributions=tuple(contributions),
         threshold=m.needs(around),
         held_back=m.threshold <= probability < m.needs(around),
+        model=kind,
     )

@@ -465,9 +465,19 @@ def _unbracket(credit: str) -> str:
     return credit.strip()
 
 
+#: Notices a wire agency prints in capitals after a handout picture's credit: for editors,
+#: not part of the caption or the credit.
+_AGENCY_NOTICE = re.compile(
+    r"(?:\s*\b(?:THIS IMAGE HAS BEEN SUPPLIED BY A THIRD PARTY|(?:FOR )?EDITORIAL USE ONLY|"
+    r"NO RESALES|NO ARCHIVES|MANDATORY CREDIT)\b[.,]?)+\s*$"
+)
+
+
 def clean_caption(text: str | None) -> str:
-    """A caption without the interface words sites put around it ("Image caption, ", "Expand")."""
-    caption = clean_text(text)
+    """A caption without the interface words sites put around it ("Image caption, ", "Expand")
+    and without a wire agency's notice to editors ("THIS IMAGE HAS BEEN SUPPLIED BY A THIRD
+    PARTY.")."""
+    caption = _AGENCY_NOTICE.sub("", clean_text(text))
     for _ in range(4):
         cleaned = _INTERFACE.sub("", caption).strip()
         if cleaned == caption:

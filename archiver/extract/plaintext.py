@@ -464,11 +464,14 @@ def read_plaintext(text: str) -> PlaintextReading:
     judge: Judge = caption_evidence
     if language not in MODEL_LANGUAGES:
         named = f"in '{language}'" if language else "in a language that could not be detected"
-        warnings = (MetadataWarning(
-            "captions", "not sought",
-            f"the text is {named}, and the caption model covers only "
-            f"{', '.join(sorted(MODEL_LANGUAGES))}; captions stay in the body text",
-        ),)
+        warnings = (
+            MetadataWarning(
+                "captions",
+                "not sought",
+                f"the text is {named}, and the caption model covers only "
+                f"{', '.join(sorted(MODEL_LANGUAGES))}; captions stay in the body text",
+            ),
+        )
         judge = _judge_none
     verdicts = _classify_article(paragraphs, forced_body, judge)
     blocks = tuple(Block(v.kind, p.text) for v, p in zip(verdicts, paragraphs, strict=True))
@@ -514,14 +517,20 @@ def _classify_article(
 ) -> list[_Verdict]:
     """``_classify``, knowing how the article prints its captions.
 
-    A first pass counts the captions a rule took (a credit of its own, a label, a figure
-    marker or credit line beside it: ``caption_rule``) and those the model took alone. A
-    paragraph without a credit, label or marker is then likelier a scene of the story than
-    a caption in two kinds of article: one that prints its captions with their credits (the
-    rule's outnumber the model's), and one where the model took fewer than
-    ``FEW_CAPTIONS``, since an article that prints its captions bare prints several. Then a
-    second pass judges every paragraph with ``Surroundings.wary`` set, so the model's
-    stricter threshold applies.
+    A first pass counts the captions the page marks (a credit of its own, a label, a figure
+    marker or credit line beside it: ``caption_rule``) and those it prints bare (the general
+    model's, and those that speak of their picture). Then:
+
+    - an article whose captions are the rule's more than the model's prints them with their
+      credits: a paragraph without one is likelier a scene of the story, and a second pass
+      judges every paragraph with ``Surroundings.wary`` set (the stricter threshold);
+    - otherwise the article may print its captions bare. A second pass asks the model of such
+      articles (``Surroundings.bare_article``); when it takes at least ``FEW_CAPTIONS``, the
+      article does, and a paragraph is a caption when either model takes it;
+      when it does not, but the general model took as many, the first pass stands;
+    - else the model took only one or two paragraphs, likelier sentences of the story written
+      like captions, since an article that prints its captions bare prints several: the
+      wary pass decides.
     """
     evidence: list[CaptionEvidence] = []
 
@@ -530,20 +539,50 @@ def _classify_article(
         return evidence[-1]
 
     verdicts = _classify(paragraphs, forced_body, recording)
-    by_rule = sum(e.is_caption and e.decided is not None for e in evidence)
-    by_model = sum(e.is_caption and e.decided is None for e in evidence)
-    credits_its_captions = by_rule > by_model
-    if not by_model or not (credits_its_captions or by_model < FEW_CAPTIONS):
-        return verdicts  # nothing taken on the model's word, or an article of bare captions
+    marked = _taken(evidence, marked=True)
+    bare = _taken(evidence, marked=False)
+    if not bare:
+        return verdicts  # nothing taken on the model's word
+    if marked <= bare:
+        evidence.clear()
+        _classify(paragraphs, forced_body, _with(recording, bare_article=True))
+        if _taken(evidence, marked=False) >= FEW_CAPTIONS:
+            return _classify(paragraphs, forced_body, _either_model(judge))
+        if bare >= FEW_CAPTIONS:
+            return verdicts
+    return _classify(paragraphs, forced_body, _with(judge, wary=True))
 
-    def wary(raw: str, around: Surroundings) -> CaptionEvidence:
-        return judge(raw, replace(around, wary=True))
 
-    return _classify(paragraphs, forced_body, wary)
+def _taken(evidence: list[CaptionEvidence], *, marked: bool) -> int:
+    """How many paragraphs were taken for captions that the page marks as such (a credit, a
+    label, a marker beside them: ``caption_rule``), or that it prints bare."""
+    return sum(e.is_caption and e.marked == marked for e in evidence)
 
 
-#: The fewest paragraphs the model alone takes in an article that prints its captions bare
-#: (no credit, label or marker): where it takes one or two, these are likelier sentences of
+def _with(judge: Judge, **setting: bool) -> Judge:
+    """``judge``, asked with ``setting`` in the ``Surroundings``."""
+
+    def judging(raw: str, around: Surroundings) -> CaptionEvidence:
+        return judge(raw, replace(around, **setting))
+
+    return judging
+
+
+def _either_model(judge: Judge) -> Judge:
+    """``judge``, taking a caption that the general model or the model of articles that print
+    their captions bare takes (``Surroundings.bare_article``)."""
+
+    def judging(raw: str, around: Surroundings) -> CaptionEvidence:
+        general = judge(raw, around)
+        if general.is_caption or general.decided:
+            return general
+        return judge(raw, replace(around, bare_article=True))
+
+    return judging
+
+
+#: The fewest paragraphs the models alone take in an article that prints its captions bare
+#: (no credit, label or marker): where they take one or two, these are likelier sentences of
 #: the story written like captions, and must reach the stricter threshold. Chosen on the
 #: development sets (benchmarks/README.md, round 6): 2 changed nothing, 4 cost recall.
 FEW_CAPTIONS = 3

@@ -28,6 +28,7 @@ from archiver.extract.captions import (
     figure_marker,
     media_marker,
     read_paragraph,
+    speaks_of_its_picture,
     split_sentences,
 )
 from archiver.extract.tagging import _tagger, lemma, tag, tokenize
@@ -238,6 +239,42 @@ def test_a_wary_article_raises_the_threshold() -> None:
     assert credited.explain().startswith(f"body (p={credited.probability:.2f}, needs ")
 
 
+def test_an_article_of_bare_captions_asks_the_model_of_such_articles() -> None:
+    # "The ..." opens many body sentences among all publishers, and the general model weighs
+    # it against a caption; in articles that print their captions bare it is a common opening
+    scene = "The old lifeboat station stands empty at the end of the harbour."
+    general = caption_evidence(scene)
+    bare = caption_evidence(scene, Surroundings(bare_article=True))
+    assert not general.is_caption and general.model == "general"
+    assert bare.is_caption and bare.model == "bare" and bare.probability > general.probability
+    assert bare.explain().startswith(f"caption (bare-article model: p={bare.probability:.2f}, ")
+    assert general.explain().startswith(f"body (p={general.probability:.2f}, ")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaks"),
+    [
+        ("Survivors queue for food aid in Qalvar in this photo from 1997.", True),
+        ("The comet glows above the Earth in this image taken on November 18.", True),
+        ("Sleep pressure builds during the day, as shown in this illustration.", True),
+        ("Cabins have new bedding. Pictured: a two-berth compartment.", True),
+        ("Crowds gather in these undated handout pictures.", True),
+        ("He was pictured with the foreign secretary at Sunday's derby.", False),
+        ("Tiana (pictured) wore a white trouser suit as she waved to fans.", False),
+        ("The clip, as seen in this video, spread quickly online.", False),
+        ("She said the photo had been taken in this town in 1997.", False),
+    ],
+)
+def test_a_paragraph_that_speaks_of_its_picture_is_a_caption(paragraph: str, speaks: bool) -> None:
+    assert speaks_of_its_picture(read_paragraph(paragraph)) is speaks
+    evidence = caption_evidence(paragraph)
+    if speaks:
+        assert evidence.is_caption and evidence.decided and "its picture" in evidence.decided
+        assert not evidence.marked  # printed bare: it does not make the article a credited one
+    else:
+        assert not (evidence.decided and "its picture" in evidence.decided)
+
+
 def test_a_credit_of_its_own_makes_a_caption_before_the_model_is_asked() -> None:
     evidence = caption_evidence(
         "The minister said on Tuesday that the rules would change. (AP Photo/Jane Roe)"
@@ -348,15 +385,23 @@ def test_a_moment_in_the_present_is_not_taken_for_a_state() -> None:
 # --- The shipped model ---------------------------------------------------------------------------
 
 
-def test_the_model_is_small_complete_and_set_for_precision() -> None:
-    text = resources.files("archiver.extract").joinpath("caption_model.json").read_text("utf-8")
+@pytest.mark.parametrize(
+    ("name", "for_a_caption"),
+    [
+        ("caption_model.json", "before_credit_line"),
+        # articles that print their captions bare have no credit lines to learn from
+        ("caption_model_bare.json", "present_scene"),
+    ],
+)
+def test_the_model_is_small_complete_and_set_for_precision(name: str, for_a_caption: str) -> None:
+    text = resources.files("archiver.extract").joinpath(name).read_text("utf-8")
     model = json.loads(text)
     assert len(text.encode()) < 100_000
     assert set(FEATURES) <= set(model["weights"])
     assert all(name in FEATURES or name.startswith(WORD_CUE) for name in model["weights"])
     assert 0.5 <= model["threshold"] < 1.0
     assert model["target_precision"] >= 0.95
-    assert model["weights"]["before_credit_line"] > 0 and model["weights"]["quotation"] < 0
+    assert model["weights"][for_a_caption] > 0 and model["weights"]["quotation"] < 0
     assert {"en"} == MODEL_LANGUAGES
 
 

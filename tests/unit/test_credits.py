@@ -143,6 +143,18 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "The award went this year to a reporter from the Harbour Review and Ana Lopes",
             None,
         ),
+        # a wire agency's notice to editors after a handout's credit is neither
+        (
+            "The comet seen in this handout picture released April 22. Space Agency/Handout via "
+            "REUTERS THIS IMAGE HAS BEEN SUPPLIED BY A THIRD PARTY.",
+            "The comet seen in this handout picture released April 22.",
+            "Space Agency/Handout via REUTERS",
+        ),
+        (
+            "A man waves in Kyiv, May 2. REUTERS/Jane Doe NO RESALES. NO ARCHIVES",
+            "A man waves in Kyiv, May 2.",
+            "REUTERS/Jane Doe",
+        ),
     ],
 )
 def test_split_credit(paragraph: str, caption: str, credit: str | None) -> None:

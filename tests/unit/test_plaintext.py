@@ -275,6 +275,26 @@ def test_a_lone_sentence_like_a_caption_needs_to_be_surer() -> None:
     assert caption_evidence(SCENE, Surroundings(wary=True)).explain().startswith("body (p=")
 
 
+#: A scene the general model leaves in the body ("The ..." opens body sentences everywhere),
+#: and the model of articles that print their captions bare takes.
+BARE_SCENE = "The old lifeboat station stands empty at the end of the harbour."
+
+
+def test_an_article_that_prints_its_captions_bare_is_read_as_such() -> None:
+    with_figures = _harbour_article(credited=False).replace(SCENE, BARE_SCENE)
+    article = read_plaintext(with_figures).article
+    assert BARE_SCENE in [c.text for c in article.captions]
+    assert len(article.captions) == 4
+    # alone among body text, the same sentence is body: no article of bare captions around it
+    alone = "\n\n".join(
+        p for p in with_figures.split("\n\n") if p.strip() == BARE_SCENE or " Porthaven" not in p
+    )
+    assert read_plaintext(alone).article.captions == ()
+    # nor in an article that credits its captions
+    credited = _harbour_article(credited=True).replace(SCENE, BARE_SCENE)
+    assert BARE_SCENE not in [c.text for c in read_plaintext(credited).article.captions]
+
+
 @pytest.mark.parametrize(
     ("paragraph", "publisher"),
     [
