@@ -15,6 +15,10 @@ and not read.
   R 0.818.)
 - after (issue 14's sixth round: one or two sentences like captions alone in an article need
   the stricter threshold): the same figures.
+- seventh round (measured as a development set: its misses were read): captions P 1.000,
+  R 0.909 (50 of 50 found): a wire handout's caption that speaks of its picture, and a
+  credit freed of the agency's notice to editors ("THIS IMAGE HAS BEEN SUPPLIED BY A THIRD
+  PARTY").
 
 The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) is met. Most
 misses are in the magazine style (captions printed without credit under a blanket
@@ -32,7 +36,7 @@ from plaintext_scoring import hold_floors, score
 
 SET = Path(__file__).resolve().parent.parent / "cases" / "plaintext_blind14f"
 STYLES = ["bbc_like", "guardian_like", "magazine", "nyt_like", "wire"]
-CAPTION_PRECISION, CAPTION_RECALL = 0.98, 0.83
+CAPTION_PRECISION, CAPTION_RECALL = 0.98, 0.89
 HEADING_PRECISION, HEADING_RECALL = 0.58, 0.97
 CREDITS_RIGHT = 0.97
 
