@@ -21,7 +21,9 @@ How it decides:
    copyright notice; ``caption_rule`` makes a caption of a paragraph the page labels one
    ("Image caption, ..."), of one with a credit of its own, and of a sentence without a
    final stop beside a figure marker or a credit line (as BBC pages print captions). A
-   caption label ("Photo: ...") is no part of the caption.
+   caption label ("Photo: ...") is no part of the caption. A paragraph that speaks of its
+   own picture ("in this photo", "... Pictured: ...": ``speaks_of_its_picture``) is a
+   caption too, though printed bare.
 3. Otherwise some forty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first, second or third
@@ -37,6 +39,10 @@ How it decides:
    its captions (most of those it holds carry a credit, a label or a marker), and one where
    the model alone would take only one or two paragraphs (an article that prints its
    captions bare prints several; one or two such sentences are likelier the story's own).
+   An article that does print its captions bare, several of them, is read by a second model
+   too (``caption_model_bare.json``, ``Surroundings.bare_article``), trained only on such
+   articles: there a scene opening "The ..." is a caption as often as not, where among all
+   publishers' body text it is mostly a sentence of the story.
 
 ``caption_evidence`` returns the decision with every cue's contribution, largest first (or
 the rule that decided), so a maintainer can read why. The model covers English only:
