@@ -55,26 +55,19 @@ from archiver.extract.language import detect_language
 from archiver.extract.plaintext import caption_candidates, decode_text
 
 ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "cases"
+#: The CNN-style held-out sets, hand-written in the seed's style.
+CNN_HELDOUT = [CASES / f"plaintext_heldout{n}" for n in ("", "2", "3", "4")]
 TRAINING_SETS = [
-    ROOT / "tests" / "cases" / "plaintext",
-    ROOT / "tests" / "cases" / "plaintext_heldout",
-    ROOT / "tests" / "cases" / "plaintext_heldout2",
-    ROOT / "tests" / "cases" / "plaintext_heldout3",
-    ROOT / "tests" / "cases" / "plaintext_heldout4",
-    ROOT / "tests" / "cases" / "plaintext_styles",
+    CASES / "plaintext",
+    *CNN_HELDOUT,
+    CASES / "plaintext_styles",
     ROOT / "samples",
     ROOT / "build" / "plaintext_devset" / "train",
 ]
 #: Articles that print their captions bare, several to an article: the "bare" model's
 #: material (sets in sub-folders are read folder by folder).
-BARE_TRAINING_SETS = [
-    ROOT / "tests" / "cases" / "plaintext_heldout",
-    ROOT / "tests" / "cases" / "plaintext_heldout2",
-    ROOT / "tests" / "cases" / "plaintext_heldout3",
-    ROOT / "tests" / "cases" / "plaintext_heldout4",
-    ROOT / "tests" / "cases" / "plaintext_blind_cnn2",
-    ROOT / "samples",
-]
+BARE_TRAINING_SETS = [*CNN_HELDOUT, CASES / "plaintext_blind_cnn2", ROOT / "samples"]
 #: Hand-written sentences, captions and body, each judged alone.
 SENTENCES = ROOT / "benchmarks" / "caption_sentences.json"
 #: Where each kind of model is written.

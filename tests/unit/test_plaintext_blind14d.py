@@ -28,7 +28,7 @@ the final stop). After it: captions P 0.851, R 0.851 (57 of 67 found; public rad
 two sentences like captions alone in an article need the stricter threshold too): captions
 P 0.930, R 0.791 (53 of 57 found). The floors sit at these figures, so a change that makes
 the reader worse here fails; measure a change on a new blind set too
-(``test_plaintext_blind_five_styles.py``, ``test_plaintext_blind14g.py``).
+(``test_plaintext_blind_sets.py``, ``test_plaintext_blind14g.py``).
 """
 
 from __future__ import annotations

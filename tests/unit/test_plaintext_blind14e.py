@@ -25,7 +25,7 @@ blind14d's, to find what tells a scene of the story from a caption (the model al
 only one or two paragraphs of the article: ``plaintext.FEW_CAPTIONS``). After it: captions
 P 0.919, R 0.770 (57 of 62 found). The floors sit just under these figures, so a change
 that makes the reader worse here fails; measure a change on a new blind set too
-(``test_plaintext_blind_five_styles.py``, ``test_plaintext_blind14g.py``).
+(``test_plaintext_blind_sets.py``, ``test_plaintext_blind14g.py``).
 """
 
 from __future__ import annotations
