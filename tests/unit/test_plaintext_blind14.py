@@ -30,7 +30,7 @@ Measured once when the set arrived, on the English articles:
 
 The floors sit at the latest figures, so a change that makes the reader worse here fails.
 The set is no longer blind once anyone studies its misses: measure a change on a new blind
-set too (``test_plaintext_blind14b.py``).
+set too (blind14b and later: ``test_plaintext_blind_sets.py``).
 """
 
 from __future__ import annotations

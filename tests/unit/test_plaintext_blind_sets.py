@@ -1,9 +1,175 @@
-"""Measurements on the sets written blind for issue 14 since its sixth round, each in
-``tests/cases/<set>/`` with its README: the CNN-style sets (the seed's own style: a "(CNN)"
-dateline, captions standing bare among the body text; world, US and features) and the sets
-in the five styles the issue names (wire agency, BBC-like, NYT-like, Guardian-like,
-magazine). The floors sit just under each set's measured figures, so a change that makes the
-reader worse there fails.
+"""Measurements on the sets written blind for issue 14, each in ``tests/cases/<set>/`` with
+its README (how it was written, its labelling conventions), scored over its sub-folders (one
+per style) together: blind14b to blind14h in other publishers' styles, and the CNN-style
+sets (the seed's own style: a "(CNN)" dateline, captions standing bare among the body
+text). The floors sit just under each set's measured figures, so a change that makes the
+reader worse there fails. Each set's history follows: how it was written, what each round
+measured.
+
+``plaintext_blind14b``: 25 articles in five other kinds of
+publisher's style (US regional paper, tabloid, public broadcaster, business with charts,
+sports and science; 104 captions, 24 headings), written for issue 14's second round by
+someone who never saw the rules, the model or any other set (its README says how, and its
+labelling conventions). Not trained on; in that round it was measured once before the
+changes and once after them, and not read.
+
+- before (commit d299e9c, the first round's model): captions P 0.840, R 0.606 (63 of 75
+  found; regional 13/15/21, tabloid 17/18/29, broadcaster 7/13/17, business 8/9/15,
+  sports and science 18/20/22); headings P 0.358, R 1.0 (24 of 67 found);
+- after (issue 14's second round): captions P 0.874, R 0.731 (76 of 87 found; regional
+  13/15/21, tabloid 22/23/29, broadcaster 9/16/17, business 11/12/15, sports and science
+  21/21/22); headings P 0.533, R 1.0 (24 of 45 found); every credit of a caption found
+  rightly is right without case and punctuation (75 of 75; 74 to the letter).
+
+The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) was met for
+recall, not for precision (7 of the 11 paragraphs wrongly taken were in the broadcaster
+articles).
+
+Since issue 14's third round the set is a development set: its misses were studied. Five of
+the seven broadcaster "body" paragraphs were captions whose "Photo: " label was kept in the
+caption text, one a video's description after a "Play Video" line; in the business set a
+copyright line was taken. After that round (rules for caption labels, video and audio
+markers and copyright notices; the model unchanged): captions P 0.952, R 0.769 (80 of 84
+found; regional 13/15/21, tabloid 22/23/29, broadcaster 13/14/17, business 11/11/15, sports
+and science 21/21/22); headings as before; credits 79 of 79. Of the four paragraphs still
+wrongly taken, two are captions whose glued credit the credit splitter does not yet know
+("Staff photo by X", "(Submitted by X)"), so their text keeps it. The floors sit at the
+measured figures, so a change that makes the reader worse here fails; measure a change on a
+blind set too (``tests/cases/plaintext_blind14c``).
+
+After issue 14's fourth round (a "PICTURED:" label makes a caption; "(Submitted by X)" is a
+credit): captions P 0.989, R 0.837 (87 of 88 found); headings as before; credits 85 of 85.
+The floors were raised to these figures.
+
+After issue 14's fifth round (a stricter threshold for uncredited paragraphs in an article
+that credits its captions): captions P 1.000, R 0.827 (86 of 86 found; broadcaster 13/13/17,
+business 11/11/15, regional 18/18/21, sports and science 21/21/22, tabloid 23/23/29);
+headings as before; credits 85 of 85. The precision floor was raised to 1.00; the recall
+floor lowered from 0.83 to 0.82, recall traded for precision as the issue wants (an uncredited
+two-sentence caption in an article that credits its other captions is now body).
+
+``plaintext_blind14c``: 25 English articles in five more
+kinds of publisher's style (public broadcaster, wire, US local TV websites, long-form
+magazine, UK nationals; 75 captions, 24 headings), written for issue 14's third round by
+someone who never saw the rules, the model or any evaluation set but blind14b's README and
+scripts (its README says how, and its labelling conventions). In that round it was not
+trained or tuned on: measured once, after the round's last change to the rules and the
+model (commit 375cd0e), and once with the code before the round (main at 1aeb0c5), and not
+read.
+
+- before (main at 1aeb0c5): captions P 0.844, R 0.867 (65 of 77 found; broadcaster
+  10/16/12, local TV 15/18/15, magazine 12/12/15, UK nationals 12/14/17, wire 16/17/16);
+- after (issue 14's third round): captions P 0.865, R 0.853 (64 of 74 found; broadcaster
+  10/14/12, local TV 15/18/15, magazine 11/11/15, UK nationals 12/14/17, wire 16/17/16);
+  headings P 0.605, R 0.958 (23 of 38 found) both times; credits right for 62 of 63
+  captions found rightly whose label names one.
+
+The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) was met for
+recall, not for precision: ten paragraphs taken were not labelled captions, four of them in
+the broadcaster articles and three in the local TV ones.
+
+Since issue 14's fourth round the set is a **development set**: its misses were studied by
+kind. Of the ten paragraphs wrongly taken, one was a caption whose credit "(Submitted by X)"
+the splitter did not know; three were sentences of a state or of what has happened ("Parent
+X has three kids", "Nurse X lives in ...", "A farmer has rolled an ATV ..."); six are
+present-tense scene lines and name-first lines of the story, still taken. Missed: captions
+labelled "Image caption, " or ending "hide caption", and UK captions whose credit is glued
+in capitals ("... since the yard shut ALAMY"). After that round (rules for caption labels,
+those credit forms and state sentences; the model unchanged): captions P 0.921, R 0.933 (70
+of 76 found; broadcaster 12/14/12, local TV 15/17/15, magazine 11/11/15, UK nationals
+16/17/17, wire 16/17/16); headings P 0.622, R 0.958; credits 69 of 69. The floors sit at
+these figures; measure a change on a blind set too (``tests/cases/plaintext_blind14d``).
+
+After issue 14's fifth round (a stricter threshold for uncredited paragraphs in an article
+that credits its captions): captions P 1.000, R 0.933 (70 of 70 found; broadcaster
+12/12/12, local TV 15/15/15, magazine 11/11/15, UK nationals 16/16/17, wire 16/16/16):
+the six scene and name-first lines are body now. The precision floor was raised to 1.00.
+After its sixth round (one or two sentences like captions alone in an article need the
+stricter threshold too): P 1.000, R 0.920 (69 of 69 found); the recall floor is 0.92.
+
+``plaintext_blind14d``: 25 English articles in five more
+kinds of publisher's style (public radio, US local TV websites, small-town weeklies, digital
+natives, UK and Australian regionals; 67 captions, 24 headings), written for issue 14's
+fourth round by someone who never saw the rules, the model or any evaluation set but
+blind14c's README and scripts (its README says how, and its labelling conventions). Not
+trained or tuned on: measured once, after the round's last change to the rules (commit
+ec1518f), and once with the code before the round (main at fa6b1e7, the same caption code
+as 7549141), and not read.
+
+- before (main at fa6b1e7): captions P 0.736, R 0.791 (53 of 72 found; public radio
+  8/12/13, local TV 13/16/14, weeklies 7/12/12, digital natives 12/15/14, regionals
+  13/17/14); headings P 0.575, R 0.958 (23 of 40 found); credits right for 46 of 51;
+- after (issue 14's fourth round): captions P 0.760, R 0.851 (57 of 75 found; public radio
+  11/15/13, local TV 13/16/14, weeklies 8/12/12, digital natives 12/15/14, regionals
+  13/17/14); headings as before; credits right for 51 of 55 captions found rightly whose
+  label names one.
+
+The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) was met for
+recall, not for precision: eighteen paragraphs taken were not labelled captions, spread over
+all five styles (three or four in each).
+
+Since issue 14's fifth round this is a **development set**: its misses were studied, with
+blind14b's and blind14c's, to choose the operating point (a stricter threshold for
+uncredited paragraphs in an article that credits its captions; a labelled credit glued to
+the final stop). After it: captions P 0.851, R 0.851 (57 of 67 found; public radio
+11/14/13, local TV 12/14/14, weeklies 8/11/12, digital natives 13/14/14, regionals
+13/14/14); headings as before; credits right for 51 of 55. After the sixth round (one or
+two sentences like captions alone in an article need the stricter threshold too): captions
+P 0.930, R 0.791 (53 of 57 found). The floors sit at these figures, so a change that makes
+the reader worse here fails; measure a change on a new blind set too
+(blind14f and g, below).
+
+``plaintext_blind14e``: 25 English articles in five kinds of
+publisher's style (newspaper of record, BBC-like, wire photo, features and lifestyle, local
+news sites; 74 captions, 29 headings), written for issue 14's fifth round by someone who
+never saw the rules, the model or any evaluation set but blind14d's README and scripts (its
+README says how, and its labelling conventions). Not trained or tuned on: measured once,
+after the round's last change to the rules (commit 2c3ee48), and once with the code before
+the round (main at 0c6e267), and not read.
+
+- before (main at 0c6e267): captions P 0.733, R 0.743 (55 right of 75 found; newspaper of
+  record 13/16/14, BBC-like 11/13/13, wire photo 14/19/18, features 9/15/17, local news
+  8/12/12); headings P 0.643, R 0.931 (27 of 42 found); credits right for 54 of 54;
+- after (issue 14's fifth round: a stricter threshold for uncredited paragraphs in an
+  article that credits its captions): captions P 0.775, R 0.743 (55 of 71 found; newspaper
+  of record 13/16/14, BBC-like 11/12/13, wire photo 14/18/18, features 9/14/17, local news
+  8/11/12); headings and credits as before.
+
+The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) was met for
+recall, not for precision: sixteen paragraphs taken are not labelled captions, in every
+style (one to five each). Four of them are the wire captions, whose labels leave out the
+"FILE - " lead-in that the real pages' labels keep: since the sixth round the scoring sets
+it aside on both sides (P 0.831, R 0.797 so).
+
+Since issue 14's sixth round this is a **development set**: its misses were studied, with
+blind14d's, to find what tells a scene of the story from a caption (the model alone takes
+only one or two paragraphs of the article: ``plaintext.FEW_CAPTIONS``). After it: captions
+P 0.919, R 0.770 (57 of 62 found). The floors sit just under these figures, so a change
+that makes the reader worse here fails; measure a change on a new blind set too
+(blind14f and g, below).
+
+``plaintext_blind14g``: 25 English articles in five other
+kinds of publication (US regional daily, UK or Irish regional paper, Australian or New
+Zealand news site, South Asian or African English-language daily, a national paper's sport
+and business pages; 68 captions, 19 headings), written for issue 14's sixth round by
+someone who never saw the rules, the model or any evaluation set but blind14e's README and
+scripts (its README says how, and its labelling conventions). As for blind14f, its author
+was asked for ordinary articles as those publications print them, with no constructed
+traps. Not trained or tuned on: measured with the code before the round (main at d9f8208)
+and once after its last change, and not read.
+
+- before (main at d9f8208): captions P 0.968, R 0.882 (60 right of 62 found; US regional
+  12/13/13, UK regional 11/11/12, Australia/NZ 11/12/15, international dailies 15/15/17,
+  sport and business 11/11/11); headings P 0.708, R 0.895 (17 of 24 found); credits right
+  for 58 of 59.
+- after (issue 14's sixth round: one or two sentences like captions alone in an article need
+  the stricter threshold): captions P 0.984, R 0.882 (60 of 61 found; Australia/NZ
+  11/11/15); headings and credits as before.
+
+The issue's target for unseen multi-publisher text (P >= 0.90, R >= 0.70) is met. The
+floors sit just under the measured figures, so a change that makes the reader worse here
+fails. The set is no longer blind once anyone studies its misses: measure a change on a new
+blind set too.
 
 ``plaintext_blind_cnn2``: 15 English articles in the seed's
 own style (CNN-like: a "(CNN)" dateline, captions standing bare among the body text; world,
@@ -106,20 +272,24 @@ import pytest
 from plaintext_scoring import hold_floors, score
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
-CNN_STYLES = ["cnn_features", "cnn_us", "cnn_world"]
-FIVE_STYLES = ["bbc_like", "guardian_like", "magazine", "nyt_like", "wire"]
-#: Per set: its styles (sub-folders, tallied together), the (articles, captions, headings)
-#: labelled, caption and heading (precision, recall) floors, and the share of credits right.
+#: Per set: the (articles, captions, headings) labelled, caption and heading (precision,
+#: recall) floors, and the share of credits right.
 FLOORS = {
-    "plaintext_blind_cnn2": (CNN_STYLES, (15, 92, 26), (0.98, 0.91), (0.97, 0.97), 0.97),
-    "plaintext_blind_cnn3": (CNN_STYLES, (15, 90, 12), (0.98, 0.86), (0.97, 0.97), 0.97),
-    "plaintext_blind14f": (FIVE_STYLES, (25, 55, 15), (0.98, 0.89), (0.58, 0.97), 0.97),
-    "plaintext_blind14h": (FIVE_STYLES, (25, 60, 10), (0.98, 0.88), (0.8, 0.97), 0.97),
+    "plaintext_blind14b": ((25, 104, 24), (1.00, 0.82), (0.53, 0.97), 0.98),
+    "plaintext_blind14c": ((25, 75, 24), (1.00, 0.92), (0.62, 0.95), 0.98),
+    "plaintext_blind14d": ((25, 67, 24), (0.92, 0.79), (0.56, 0.95), 0.90),
+    "plaintext_blind14e": ((25, 74, 29), (0.91, 0.76), (0.62, 0.90), 0.95),
+    "plaintext_blind14g": ((25, 68, 19), (0.97, 0.86), (0.69, 0.87), 0.97),
+    "plaintext_blind_cnn2": ((15, 92, 26), (0.98, 0.91), (0.97, 0.97), 0.97),
+    "plaintext_blind_cnn3": ((15, 90, 12), (0.98, 0.86), (0.97, 0.97), 0.97),
+    "plaintext_blind14f": ((25, 55, 15), (0.98, 0.89), (0.58, 0.97), 0.97),
+    "plaintext_blind14h": ((25, 60, 10), (0.98, 0.88), (0.8, 0.97), 0.97),
 }
 
 
 @pytest.mark.parametrize("name", FLOORS)
 def test_each_set_holds_its_measured_quality(name: str) -> None:
-    styles, counts, captions, headings, credits = FLOORS[name]
-    scores = score(*(CASES / name / style for style in styles))
+    counts, captions, headings, credits = FLOORS[name]
+    styles = sorted(folder for folder in (CASES / name).iterdir() if folder.is_dir())
+    scores = score(*styles)  # tallied over the set's styles
     hold_floors(scores, counts=counts, captions=captions, headings=headings, credits=credits)
