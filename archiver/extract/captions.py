@@ -57,7 +57,7 @@ import itertools
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -287,7 +287,6 @@ def read_paragraph(paragraph: str) -> Reading:
     core, asides = _POSITION_ASIDE.subn("", core)
     sentences = tuple(split_sentences(core))
     tokens = tag(sentences[0]) if sentences else ()
-    tokens = _past_for_participle(tokens)
     main = next(
         (
             i
@@ -300,24 +299,6 @@ def read_paragraph(paragraph: str) -> Reading:
     return Reading(
         text, credit, lead, sentences, tokens, main, _tense(tokens, main), asides > 0, labelled
     )
-
-
-_NOUNS = {"NN", "NNS", "NNP", "NNPS"}
-_OBJECT_OPENERS = {"DT", "PRP$", "CD", "PRP"}
-
-
-def _past_for_participle(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    """The tokens, with a past participle read as the simple past where it can only be one:
-    right after the opening noun and before its object ("Police *estimated* the crowd").
-    The tagger reads it as a participle ("a man *wounded* in the attack")."""
-    nouns = 0
-    while nouns < len(tokens) and tokens[nouns].tag in _NOUNS:
-        nouns += 1
-    if not 0 < nouns < len(tokens) - 1 or tokens[nouns].tag != "VBN":
-        return tokens
-    if tokens[nouns + 1].tag not in _OBJECT_OPENERS:
-        return tokens
-    return (*tokens[:nouns], replace(tokens[nouns], tag="VBD"), *tokens[nouns + 1 :])
 
 
 def _tense(tokens: tuple[Token, ...], main: int | None) -> str:

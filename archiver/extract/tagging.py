@@ -18,9 +18,11 @@ lemminflect saying which words can be which verb form:
   preposition, a pronoun, ...), the last noun that can be a present-tense verb is that verb;
 - a bare verb (VB) right after a noun or a pronoun is a present verb (VBP), not an
   infinitive ("Iraqi soldiers come under fire");
-- a sentence's only finite verb, a past form that is also the past participle, right after a
-  noun and before a preposition, opens a reduced relative ("Life jackets recovered from the
-  river ...": VBN), not a past tense.
+- before the sentence has a finite verb, a past participle right after a noun and before its
+  object is the past tense it can also be ("Police estimated the crowd ...; organisers put
+  it ..."); and a sentence's only finite verb, a past form that is also the past
+  participle, right after a noun and before a preposition, opens a reduced relative ("Life
+  jackets recovered from the river ...": VBN), not a past tense.
 
 English only. Pure apart from the libraries' tables, loaded once; no disk writes, no network.
 """
@@ -212,16 +214,18 @@ def _mend_bare_verbs(tags: list[str]) -> None:
 
 def _mend_past_forms(words: list[str], tags: list[str]) -> None:
     """Tell a past tense from a participle after the subject (module docstring): with an
-    object after it, a past form is a past tense ("Workers loaded the crates"); before a
+    object after it and no finite verb before it, a past form is a past tense ("Workers
+    loaded the crates", "Police estimated the crowd ...; organisers put it ..."); before a
     preposition, a sentence's only finite verb that is also a participle opens a reduced
     relative ("Life jackets recovered from the river")."""
+    for i in range(1, len(tags) - 1):
+        if _main_verb_seen(words, tags, i):
+            break
+        if tags[i - 1] in _NOUNISH and tags[i] in {"VBN", "JJ"}:
+            if tags[i + 1] in _OBJECT_OPENERS and _is_form(words[i], "VBD"):
+                tags[i] = "VBD"
+            break
     finite = [i for i, t in enumerate(tags) if t in _FINITE]
-    if not finite:
-        for i in range(1, len(tags) - 1):
-            if tags[i - 1] in _NOUNISH and tags[i] in {"VBN", "JJ"}:
-                if tags[i + 1] in _OBJECT_OPENERS and _is_form(words[i], "VBD"):
-                    tags[i] = "VBD"
-                return
     if len(finite) == 1 and tags[finite[0]] == "VBD" and finite[0]:
         i = finite[0]
         follows = tags[i + 1] if i + 1 < len(tags) else "."

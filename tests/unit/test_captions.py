@@ -74,6 +74,12 @@ def test_tokens_keep_abbreviations_and_split_possessives() -> None:
         ("Crates unloaded from the ship in Gdansk.", "unloaded", "VBN"),
         # a real past tense stays one
         ("Dock workers loaded the crates on Monday.", "loaded", "VBD"),
+        # ... and is one before its object when a later clause has a finite verb of its own
+        (
+            "Police estimated the crowd at 50,000; organisers put it at twice that.",
+            "estimated",
+            "VBD",
+        ),
     ],
 )
 def test_tagging_reads_the_verb_after_the_subject(sentence: str, word: str, expected: str) -> None:
