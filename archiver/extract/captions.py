@@ -58,7 +58,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from archiver.extract.credits import credit_line, split_credit
@@ -277,10 +277,12 @@ def _without_caption_label(text: str) -> str:
     return text[match.end() :]
 
 
+@lru_cache(maxsize=4096)
 def read_paragraph(paragraph: str) -> Reading:
     """Split off the credit and photo lead, split the sentences, tag the first one and find
     its main verb: the first finite verb not opening a relative clause ("A man who fled
-    the fighting *uses* ...")."""
+    the fighting *uses* ..."). Remembered: the reader asks again of a paragraph in each of
+    its passes over an article."""
     text, credit = split_credit(paragraph)
     text = _without_caption_label(text)
     core, lead = strip_photo_lead(text)
