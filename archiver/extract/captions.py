@@ -681,9 +681,9 @@ class Model:
         return self.strict_threshold if around.wary else self.threshold
 
 
-#: The packaged models: "general" judges every paragraph; "bare" judges again, in an article
-#: that prints its captions bare (``Surroundings.bare_article``), having learned only from
-#: articles of that kind.
+#: The packaged models: "general" judges every paragraph; "bare", having learned only from
+#: articles that print their captions bare, judges a paragraph of such an article
+#: (``Surroundings.bare_article``), where the reader takes a caption either model takes.
 MODEL_FILES = {"general": "caption_model.json", "bare": "caption_model_bare.json"}
 
 
@@ -738,10 +738,10 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
 
     Rules come before the model: a paragraph that ``body_rule`` names is body text; one that
     ``caption_rule`` accepts (``marked``) or that ``speaks_of_its_picture`` is a caption. The
-    model's verdict needs the probability
-    ``Model.needs``: higher in a wary article (``Surroundings.wary``). The model is the
-    general one, or the one of articles that print their captions bare, when the paragraph
-    stands in such an article (``Surroundings.bare_article``).
+    model's verdict needs the probability ``Model.needs``: higher in a wary article
+    (``Surroundings.wary``). The model is the general one, or the one of articles that print
+    their captions bare, when the paragraph stands in such an article
+    (``Surroundings.bare_article``).
     """
     reading = read_paragraph(paragraph)
     why = body_rule(reading, around)

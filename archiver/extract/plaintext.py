@@ -521,7 +521,7 @@ def _classify_article(
     marker or credit line beside it: ``caption_rule``) and those it prints bare (the general
     model's, and those that speak of their picture). Then:
 
-    - an article whose captions are the rule's more than the model's prints them with their
+    - an article whose marked captions outnumber its bare ones prints them with their
       credits: a paragraph without one is likelier a scene of the story, and a second pass
       judges every paragraph with ``Surroundings.wary`` set (the stricter threshold);
     - otherwise the article may print its captions bare. A second pass asks the model of such
