@@ -456,7 +456,8 @@ def listing_json(listed: Listing) -> Iterator[str]:
         yield ("\n" if empty else ",\n") + _INDENT * 2 + _json_value(summary.to_dict(), 2)
         empty = False
     problems = _json_value([f.to_dict() for f in listed.problems], 1)
-    yield f'{"]" if empty else chr(10) + _INDENT + "]"},\n{_INDENT}"problems": {problems}\n}}'
+    bags_end = "]" if empty else f"\n{_INDENT}]"
+    yield f'{bags_end},\n{_INDENT}"problems": {problems}\n}}'
 
 
 _INDENT = "  "
