@@ -423,12 +423,14 @@ def list_lines(
     first = list(itertools.islice(bags, block))
     if not first:
         return
-    widths = _column_widths([_row(s) for s in first], width)
+    rows = [_row(s) for s in first]
+    widths = _column_widths(rows, width)
     right = (False, False, True, True, False, False)
     cut = width is not None
     yield _line(LIST_HEADINGS, widths, right, cut)
-    for summary in itertools.chain(first, bags):
-        yield _line(_row(summary), widths, right, cut)
+    later = ((s, _row(s)) for s in bags)
+    for summary, row in itertools.chain(zip(first, rows, strict=True), later):
+        yield _line(row, widths, right, cut)
         yield f"{GAP}{_cell(str(summary.path))}"
 
 
