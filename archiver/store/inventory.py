@@ -23,6 +23,7 @@ import gc
 import itertools
 import json
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from archiver.bagit.read import BagLike, bag_files, read_bag_info, shown
 from archiver.describe import read_dublin_core
-from archiver.errors import NotABagError
+from archiver.errors import NotABagError, StoreError
 from archiver.model import Finding
 from archiver.store import Store, key_in_store
 from archiver.terminal import printable
@@ -203,9 +204,20 @@ def inventory(store: Store, query: BagQuery | None = None) -> Inventory:
 def _catalogued(
     catalogue: Catalogue, query: BagQuery | None, bags_at: str | None
 ) -> Iterator[BagSummary]:
-    """The catalogue's summaries, the catalogue closed once they are read (or dropped)."""
+    """The catalogue's summaries, the catalogue closed once they are read (or dropped).
+
+    A catalogue found damaged part-way (what was listed is out already) is a
+    :class:`StoreError` saying so, never an internal error."""
+    from archiver.store.catalogue import catalogue_path
+
     with catalogue:
-        yield from catalogue.summaries(query, bags_at=bags_at)
+        try:
+            yield from catalogue.summaries(query, bags_at=bags_at)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"cannot read the catalogue ({exc}): archiver catalogue rebuild makes a new one",
+                subject=str(catalogue_path(catalogue.store_root)),
+            ) from None
 
 
 def _walked(
@@ -411,12 +423,14 @@ def list_lines(
     first = list(itertools.islice(bags, block))
     if not first:
         return
-    widths = _column_widths([_row(s) for s in first], width)
+    rows = [_row(s) for s in first]
+    widths = _column_widths(rows, width)
     right = (False, False, True, True, False, False)
     cut = width is not None
     yield _line(LIST_HEADINGS, widths, right, cut)
-    for summary in itertools.chain(first, bags):
-        yield _line(_row(summary), widths, right, cut)
+    later = ((s, _row(s)) for s in bags)
+    for summary, row in itertools.chain(zip(first, rows, strict=True), later):
+        yield _line(row, widths, right, cut)
         yield f"{GAP}{_cell(str(summary.path))}"
 
 
@@ -444,7 +458,8 @@ def listing_json(listed: Listing) -> Iterator[str]:
         yield ("\n" if empty else ",\n") + _INDENT * 2 + _json_value(summary.to_dict(), 2)
         empty = False
     problems = _json_value([f.to_dict() for f in listed.problems], 1)
-    yield f'{"]" if empty else chr(10) + _INDENT + "]"},\n{_INDENT}"problems": {problems}\n}}'
+    bags_end = "]" if empty else f"\n{_INDENT}]"
+    yield f'{bags_end},\n{_INDENT}"problems": {problems}\n}}'
 
 
 _INDENT = "  "

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, SEED, capture_into, invoke, tree_state
-from synthetic_bags import bag_values, make_store
+from synthetic_bags import bag_values, make_store, synthetic_rows
 
 from archiver.store import Store
 from archiver.store.audit import audit_store
@@ -379,3 +379,32 @@ def test_a_bag_named_with_a_newline_is_keyed_as_the_audit_log_keys_it(tmp_path: 
     later = audit_store(Store(store), processes=1, older_than_days=1, clock=lambda: now)
     assert len(later.results) == 3 and later.intact, later
     assert check(Store(store)).in_step
+
+
+def test_a_catalogue_found_damaged_part_way_through_a_listing_is_one_clear_line(
+    tmp_path: Path,
+) -> None:
+    """``list`` streams from the catalogue, so damage met half-way cannot send it back to
+    walking the store: it stops with one line naming the catalogue and the way to repair it
+    (exit status 4), and nothing is written."""
+    store = tmp_path / "store"
+    store.mkdir()
+    catalogue = open_catalogue(store, create=True)
+    assert catalogue is not None
+    with catalogue:
+        catalogue.put_bags(synthetic_rows(3000))
+    path = catalogue_path(store)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2 // 4096 * 4096
+    data[middle : middle + 8 * 4096] = b"\xff" * (8 * 4096)  # pages of rows, overwritten
+    path.write_bytes(bytes(data))
+    before = tree_state(tmp_path)
+    for flags in ([], ["--json"]):
+        code, out, err = invoke("list", store, *flags)
+        assert code == 4, out + err
+        assert "bag-00000000" in out, "the damage is met part-way, after the first rows"
+        [line] = err.strip().splitlines()
+        assert line.startswith(f"archiver: {path}: cannot read the catalogue ("), line
+        assert "malformed" in line and line.endswith("archiver catalogue rebuild makes a new one")
+    after = {k: v for k, v in tree_state(tmp_path).items() if not k.endswith(("-shm", "-wal"))}
+    assert after == before, "nothing written, nothing lost (but SQLite's side files of a read)"
