@@ -500,7 +500,7 @@ def test_an_unreadable_home_folder_is_skipped_with_a_warning(tmp_path: Path) -> 
 # --- A stylesheet's declared charset -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("charset", ["utf-8", "no-such-charset", "base64", "rot13"])
+@pytest.mark.parametrize("charset", ["utf-8", "no-such-charset", "base64", "rot13", "idna", "punycode", "undefined"])
 def test_a_stylesheet_in_any_declared_charset_is_searched_and_the_bag_lands(
     hostile_site: HostileSite, tmp_path: Path, charset: str
 ) -> None:
