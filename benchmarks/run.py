@@ -239,8 +239,11 @@ def bench_capture(root: Path, sizes: Sizes, repeats: int, env: dict) -> list[Row
                 f"{site.base}/big.html",
                 "--store",
                 str(root / "big"),
-                *max_size_option(sizes.big_response + MiB, env),
-                *max_total_size_option(2 * sizes.big_response, env),
+                *size_options(
+                    {"--max-size": sizes.big_response + MiB,
+                     "--max-total-size": 2 * sizes.big_response},  # the budget: 1 GiB by default
+                    env,
+                ),
                 "--json",
             ],
             env,
@@ -255,16 +258,12 @@ def bench_capture(root: Path, sizes: Sizes, repeats: int, env: dict) -> list[Row
     return rows
 
 
-def max_size_option(size: int, env: dict) -> list[str]:
-    """``--max-size SIZE`` when ``archiver capture`` has that option, else nothing."""
+def size_options(sizes: dict[str, int], env: dict) -> list[str]:
+    """``OPTION SIZE`` for each of ``sizes`` that ``archiver capture`` has (an older version
+    may lack one), its help read once."""
     usage = measure.run([*ARCHIVER, "capture", "--help"], env).output
-    return ["--max-size", str(size)] if "--max-size" in usage else []
-
-
-def max_total_size_option(size: int, env: dict) -> list[str]:
-    """``--max-total-size SIZE`` (the capture's budget, default 1 GiB) when it exists."""
-    usage = measure.run([*ARCHIVER, "capture", "--help"], env).output
-    return ["--max-total-size", str(size)] if "--max-total-size" in usage else []
+    return [part for option, size in sizes.items() if option in usage
+            for part in (option, str(size))]
 
 
 def memory_note(peak_mb: float) -> str:

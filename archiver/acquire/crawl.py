@@ -135,8 +135,13 @@ def crawl_file_problem(path: Path) -> str | None:
             for warc, (stream, _) in warcs.items():
                 next(index_records(stream, warc), None)
     except (CrawlFormatError, OSError) as exc:
-        return getattr(exc, "strerror", None) or str(exc)
+        return _unreadable_why(exc)
     return None
+
+
+def _unreadable_why(exc: CrawlFormatError | OSError) -> str:
+    """Why a crawl file cannot be read, in one line: the OS's words, or the format's."""
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def _wacz_warcs(
@@ -218,7 +223,7 @@ def build_index(
                     sha256 = digest.result()[1]["sha256"]
                 except (CrawlFormatError, OSError) as exc:
                     connection.execute("ROLLBACK TO crawl_file")
-                    failed.append((path, getattr(exc, "strerror", None) or str(exc)))
+                    failed.append((path, _unreadable_why(exc)))
                     continue
                 finally:
                     connection.execute("RELEASE crawl_file")

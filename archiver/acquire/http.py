@@ -755,13 +755,19 @@ def _referer(page_url: str, url: str) -> str | None:
     return page_url
 
 
+_CODEC_PROBE = b"\xff\xfe\x00\\x"  # bytes no text encoding may refuse under errors="replace"
+
+
 def text_codec(charset: str | None) -> str:
-    """The text encoding ``charset`` names; UTF-8 when it names none (unknown, absent, or a
-    bytes-to-bytes codec such as ``base64``, which ``bytes.decode`` refuses)."""
+    """The text encoding ``charset`` names, safe for ``decode(..., errors="replace")``; UTF-8
+    when it names none: unknown, absent, or a codec that is no such encoding (``base64``,
+    which ``bytes.decode`` refuses; ``idna``, ``punycode`` or ``undefined``, which raise
+    whatever the error handler)."""
+    name = charset or "utf-8"
     try:
-        "".encode(charset or "utf-8")  # LookupError for a codec that is not a text encoding
-        return codecs.lookup(charset or "utf-8").name
-    except LookupError:
+        _CODEC_PROBE.decode(name, errors="replace")
+        return codecs.lookup(name).name
+    except (LookupError, ValueError):  # UnicodeError is a ValueError, as is a NUL in the name
         return "utf-8"
 
 

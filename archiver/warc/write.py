@@ -34,7 +34,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from archiver._version import SOFTWARE
-from archiver.model import Capture
+from archiver.model import Capture, parse_utc
 
 WARC_VERSION = "WARC/1.1"
 DIGEST_ALGORITHM = "sha256"
@@ -109,11 +109,7 @@ def warc_date(moment: datetime) -> str:
 
 def parse_warc_date(date: str) -> datetime | None:
     """A WARC-Date (``2024-03-14T08:30:00Z``, with or without fractions) as a UTC moment."""
-    try:
-        moment = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_utc(date.strip())
 
 
 def digest_label(raw_digest: bytes) -> str:

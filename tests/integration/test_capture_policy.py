@@ -500,12 +500,15 @@ def test_an_unreadable_home_folder_is_skipped_with_a_warning(tmp_path: Path) -> 
 # --- A stylesheet's declared charset -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("charset", ["utf-8", "no-such-charset", "base64", "rot13"])
+@pytest.mark.parametrize(
+    "charset", ["utf-8", "no-such-charset", "base64", "rot13", "idna", "punycode", "undefined"]
+)
 def test_a_stylesheet_in_any_declared_charset_is_searched_and_the_bag_lands(
     hostile_site: HostileSite, tmp_path: Path, charset: str
 ) -> None:
-    """A charset that names no text encoding (unknown, or a bytes-to-bytes codec such as
-    base64) is read as UTF-8, as a browser would: the capture neither fails nor skips it."""
+    """A charset that names no text encoding (unknown, a bytes-to-bytes codec such as base64,
+    or one that cannot replace bad bytes such as idna) is read as UTF-8, as a browser would:
+    the capture neither fails nor skips it."""
     site = hostile_site
     sheet = site.url(f"/css/site.css?charset={charset}")
     url = site.url("/page?" + urlencode([("link", sheet)]))
