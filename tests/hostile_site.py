@@ -133,7 +133,9 @@ class _Handler(BaseHTTPRequestHandler):
                           for url in query.get("script", []))
         fetches = "".join(f"<script>fetch({_js_string(url)}).catch(() => 0)</script>"
                           for url in query.get("fetch", []))
-        self._send(article(links + style + images + scripts + fetches), "text/html; charset=utf-8")
+        charset = query.get("charset", ["utf-8"])[0]  # what the page's Content-Type declares
+        page = article(links + style + images + scripts + fetches)
+        self._send(page, f"text/html; charset={charset}")
 
     def _gzip_tags(self, mebibytes: int) -> None:
         body = gzip_tags_body(mebibytes)

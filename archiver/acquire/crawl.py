@@ -44,7 +44,6 @@ from archiver.acquire.http import (
     RECORDS_FILE,
     REDIRECT_STATUSES,
     looks_like_html,
-    text_codec,
 )
 from archiver.acquire.requisites import (
     STYLESHEET,
@@ -53,6 +52,7 @@ from archiver.acquire.requisites import (
     page_requisites,
     stylesheet_requisites,
 )
+from archiver.charsets import text_codec
 from archiver.errors import CaptureError
 from archiver.hashing import digest_file
 from archiver.htmlrefs import MAX_PARSED_BYTES
@@ -580,7 +580,7 @@ class _Requisites:
         with open_warcs(Path(crawl_file.path)) as warcs:
             payload = read_payload(warcs[source.warc][0], source.offset,
                                    MAX_STYLESHEET_BYTES, MAX_STYLESHEET_BYTES)
-        text = payload.data.decode(text_codec(payload.charset), errors="replace")
+        text = payload.data.decode(text_codec(payload.charset) or "utf-8", errors="replace")
         return stylesheet_requisites(text, record.target_uri)
 
     def record_set(self) -> tuple[list[CrawlRecord], list[CrawlRecord]]:

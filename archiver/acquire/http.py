@@ -43,7 +43,6 @@ outside the work folder it is given.
 
 from __future__ import annotations
 
-import codecs
 import functools
 import shutil
 import ssl
@@ -83,6 +82,7 @@ from archiver.acquire.requisites import (
     stylesheet_requisites,
 )
 from archiver.acquire.robots import RobotsRules
+from archiver.charsets import text_codec
 from archiver.errors import CaptureError, SourceTooLargeError
 from archiver.htmlrefs import MAX_PARSED_BYTES
 from archiver.model import Capture, CapturedRecord, CaptureProblem, FetchOptions
@@ -744,7 +744,7 @@ def _fetch_requisite(
         return CaptureProblem(kind, f"{status}{fetched.hops()} (response recorded)", url), []
     if requisite.kind != STYLESHEET or fetched.decoded is None:
         return None, []
-    text = fetched.text.decode(text_codec(response.charset), errors="replace")
+    text = fetched.text.decode(text_codec(response.charset) or "utf-8", errors="replace")
     return None, stylesheet_requisites(text, fetched.final_url)
 
 
@@ -753,22 +753,6 @@ def _referer(page_url: str, url: str) -> str | None:
     if page_url.startswith("https:") and url.startswith("http:"):
         return None
     return page_url
-
-
-_CODEC_PROBE = b"\xff\xfe\x00\\x"  # bytes no text encoding may refuse under errors="replace"
-
-
-def text_codec(charset: str | None) -> str:
-    """The text encoding ``charset`` names, safe for ``decode(..., errors="replace")``; UTF-8
-    when it names none: unknown, absent, or a codec that is no such encoding (``base64``,
-    which ``bytes.decode`` refuses; ``idna``, ``punycode`` or ``undefined``, which raise
-    whatever the error handler)."""
-    name = charset or "utf-8"
-    try:
-        _CODEC_PROBE.decode(name, errors="replace")
-        return codecs.lookup(name).name
-    except (LookupError, ValueError):  # UnicodeError is a ValueError, as is a NUL in the name
-        return "utf-8"
 
 
 # --- robots.txt -----------------------------------------------------------------------------

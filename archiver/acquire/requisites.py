@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
+from archiver.charsets import text_codec
 from archiver.htmlrefs import absolute_url, largest_candidate, parsed_part
 
 IMAGE = "image"
@@ -113,11 +114,9 @@ def _decoded(document: bytes, declared: str | None) -> str | bytes:
 
     Bytes are left to lxml, which reads ``<meta charset>`` or guesses.
     """
-    if declared:
-        try:
-            return document.decode(declared, errors="replace")
-        except LookupError:
-            pass
+    codec = text_codec(declared)
+    if codec:
+        return document.decode(codec, errors="replace")
     try:
         return document.decode("utf-8")
     except UnicodeDecodeError:

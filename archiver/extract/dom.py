@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from lxml import etree, html
 
+from archiver.charsets import text_codec
 from archiver.errors import ExtractionError
 from archiver.htmlrefs import absolute_url, parsed_part
 
@@ -58,10 +59,7 @@ def decode(document: bytes) -> str:
         pass
     declared = _META_CHARSET.search(document[:8192])
     if declared:
-        try:
-            name = codecs.lookup(declared.group(1).decode("ascii")).name
-        except LookupError:
-            name = ""
+        name = text_codec(declared.group(1).decode("ascii"))
         if name and not name.startswith("utf-16"):
             return document.decode(name, errors="replace")
     return document.decode("cp1252", errors="replace")

@@ -500,6 +500,20 @@ def test_an_unreadable_home_folder_is_skipped_with_a_warning(tmp_path: Path) -> 
 # --- A stylesheet's declared charset -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("charset", ["no-such-charset", "base64", "rot13", "idna", "undefined"])
+def test_a_page_served_in_any_declared_charset_lands_with_its_images(
+    hostile_site: HostileSite, tmp_path: Path, charset: str
+) -> None:
+    """A page whose Content-Type names no text encoding is searched for its images as UTF-8,
+    as the stylesheets are: the capture neither fails (exit 70) nor loses them."""
+    site = hostile_site
+    image = site.url("/img/on-the-page.png")
+    url = site.url("/page?" + urlencode([("img", image), ("charset", charset)]))
+    code, bag, err = capture(tmp_path / "s", url, *QUICK)
+    assert code == 0 and bag is not None, err
+    assert image in responses(bag)
+
+
 @pytest.mark.parametrize(
     "charset", ["utf-8", "no-such-charset", "base64", "rot13", "idna", "punycode", "undefined"]
 )

@@ -436,6 +436,33 @@ def test_a_million_nested_tags_fail_one_capture_cleanly(tmp_path: Path) -> None:
         assert list((store / ".staging").iterdir()) == []
 
 
+# --- A declared charset that is no text encoding ------------------------------------------------
+
+#: Charsets a page may declare that name no text encoding: unknown, bytes-to-bytes (base64,
+#: rot13), or a codec that cannot replace bad bytes (idna, punycode, undefined).
+NO_TEXT_ENCODINGS = ["no-such-charset", "base64", "rot13", "idna", "punycode", "undefined"]
+
+
+@pytest.mark.parametrize("charset", NO_TEXT_ENCODINGS)
+def test_a_saved_page_declaring_any_charset_is_captured(tmp_path: Path, charset: str) -> None:
+    """A saved page whose ``<meta charset>`` names no text encoding, with bytes that are no
+    UTF-8 (so the declared charset is asked), lands as a bag read as Windows-1252, as a
+    browser falls back: not an internal error."""
+    page = tmp_path / "page.html"
+    page.write_bytes(
+        f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>Caf\xe9 opens</title>'
+        "</head><body><article><h1>Caf\xe9 opens</h1><p>The caf\xe9 opened on Monday in the "
+        "old town, and many people came to see it.</p></article></body></html>".encode("latin-1")
+    )
+    store = tmp_path / "store"
+    code, _, err = invoke("capture", str(page), "--store", str(store))
+    assert code == 0, err
+    assert "internal error" not in err
+    (bag,) = Store(store).bags()
+    text = (Path(bag) / "data" / "article.txt").read_text("utf-8")
+    assert "café opened on Monday" in text
+
+
 MILLION_LINES = """
 import json, resource, sys, time
 from pathlib import Path
