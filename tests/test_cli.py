@@ -486,8 +486,9 @@ def test_long_work_shows_progress_on_a_terminal_only(
     store = tmp_path / "store"
     for n in range(3):
         shutil.copytree(seed_bag[0], store / "2016" / "11" / "19" / f"bag-{n}")
-    _, output = run_on_terminal(["audit", str(store), "--processes", "1"], tmp_path)
+    status, output = run_on_terminal(["audit", str(store), "--processes", "1"], tmp_path)
     drawn = output.decode("utf-8", "replace")
+    assert status == 0, drawn
     assert "auditing" in drawn and "3 intact" in drawn
     piped = subprocess.run(
         [sys.executable, "-m", "archiver", "audit", str(store), "--processes", "1"],
