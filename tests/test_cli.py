@@ -14,18 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SEED, invoke, run_on_terminal, tool
+from helpers import ROOT, SEED, invoke, run_on_terminal, tool, tree_state
 
 from archiver.store import Store
 
 EXPECTED = json.loads((ROOT / "samples" / "000_14cb049772c78afc.expected.json").read_text())
-
-
-def tree_snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes (to prove nothing was written or lost)."""
-    if not root.exists():
-        return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -132,12 +125,12 @@ def test_validate_names_the_file_with_a_flipped_byte(
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-    before = tree_snapshot(copy)
+    before = tree_state(copy)
     code, out, _ = invoke("validate", str(copy))
     assert code == 1
     assert out.startswith("INVALID ")
     assert path.relative_to(copy).as_posix() in out
-    assert tree_snapshot(copy) == before
+    assert tree_state(copy) == before
 
 
 def test_list_and_show_describe_the_bag(seed_bag: tuple[Path, dict]) -> None:
@@ -211,10 +204,10 @@ def test_a_failed_capture_leaves_an_existing_store_as_it_was(tmp_path: Path) -> 
     assert list(empty.iterdir()) == []  # no staging folder, no catalogue
     store = tmp_path / "store"
     assert invoke("capture", str(SEED), "--store", str(store))[0] == 0
-    before = sorted(str(p.relative_to(store)) for p in store.rglob("*"))
+    before = tree_state(store)
     code, _, _ = invoke("capture", str(tmp_path / "gone.txt"), "--store", str(store))
     assert code == 3
-    assert sorted(str(p.relative_to(store)) for p in store.rglob("*")) == before
+    assert tree_state(store) == before
 
 
 def test_one_bad_source_does_not_stop_the_others(tmp_path: Path) -> None:
@@ -493,8 +486,9 @@ def test_long_work_shows_progress_on_a_terminal_only(
     store = tmp_path / "store"
     for n in range(3):
         shutil.copytree(seed_bag[0], store / "2016" / "11" / "19" / f"bag-{n}")
-    _, output = run_on_terminal(["audit", str(store), "--processes", "1"], tmp_path)
+    status, output = run_on_terminal(["audit", str(store), "--processes", "1"], tmp_path)
     drawn = output.decode("utf-8", "replace")
+    assert status == 0, drawn
     assert "auditing" in drawn and "3 intact" in drawn
     piped = subprocess.run(
         [sys.executable, "-m", "archiver", "audit", str(store), "--processes", "1"],
