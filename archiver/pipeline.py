@@ -315,13 +315,16 @@ def extract_article(
         from archiver.extract.html import extract_html
 
         url = capture.final_url or capture.target_uri
-        if workers is None:
-            return extract_html(capture.document, url), ()
-        text = workers.text.submit(read_text_part, capture.document, url)
-        return extract_html(capture.document, url, reading=text.result()), ()
-    raise ExtractionError(
-        f"cannot extract an article from {capture.media_type}", subject=capture.source
-    )
+        try:
+            if workers is None:
+                return extract_html(capture.document, url), ()
+            text = workers.text.submit(read_text_part, capture.document, url)
+            return extract_html(capture.document, url, reading=text.result()), ()
+        except ExtractionError as error:
+            # named by the caller as the user named the source: a saved page's URL here is
+            # the bag's own file:///NAME, which is no path on the user's machine
+            raise ExtractionError(error.message) from None
+    raise ExtractionError(f"cannot extract an article from {capture.media_type}")
 
 
 def link_photos(article: Article, capture: Capture) -> Article:

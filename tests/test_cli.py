@@ -175,6 +175,7 @@ def _assert_store_untouched(store: Path) -> None:
         ("binary.txt", b"date 2020-01-01\x00\x01\x02" * 50, 3, ""),
         ("article.pdf", b"%PDF-1.4", 2, "not a URL or a .txt/.html/.htm file"),
         ("folder.txt", "dir", 3, "directory"),
+        ("blank.html", b"<html><body></body></html>", 3, "no article found"),
     ],
 )
 def test_bad_sources_fail_cleanly_and_leave_nothing(
