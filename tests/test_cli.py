@@ -173,6 +173,8 @@ def _assert_store_untouched(store: Path) -> None:
         ("missing.txt", None, 3, "no such file"),
         ("empty.txt", b"   \n\n", 3, "empty"),
         ("binary.txt", b"date 2020-01-01\x00\x01\x02" * 50, 3, ""),
+        # no NUL and no C0 control, but bytes no text encoding fits: read as Latin-1, C1 controls
+        ("noise.txt", bytes(range(0x20, 0x100)) * 40, 3, "binary data"),
         ("article.pdf", b"%PDF-1.4", 2, "not a URL or a .txt/.html/.htm file"),
         ("folder.txt", "dir", 3, "directory"),
         ("blank.html", b"<html><body></body></html>", 3, "no article found"),

@@ -131,7 +131,9 @@ def normalise_newlines(text: str) -> str:
     )
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Control characters prose never holds: C0 but for tab and line ends, DEL, and C1 (what bytes
+#: 0x80-0x9F become when no text encoding fits and Latin-1 reads them).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _reject_binary(text: str) -> None:

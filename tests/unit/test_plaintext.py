@@ -140,7 +140,8 @@ def test_sample_lede_keeps_dateline_but_not_date_marker() -> None:
         ("(CNN) Caf\u00e9 talk.\r\rEnd".encode(), "(CNN) Caf\u00e9 talk.\n\nEnd"),
         ("\ufeff(AP) Hello.\n".encode("utf-16"), "(AP) Hello.\n"),
         (b"\x93Quoted\x94 caf\xe9", "\u201cQuoted\u201d caf\u00e9"),  # Windows-1252
-        (b"caf\xe9 \x81", "caf\u00e9 \x81"),  # not even cp1252: Latin-1
+        # not even cp1252: Latin-1, a stray C1 byte among prose kept as it is
+        (b"caf\xe9 au lait, " * 4 + b"\x81", "caf\u00e9 au lait, " * 4 + "\x81"),
         (b"", ""),
     ],
 )
@@ -149,7 +150,13 @@ def test_decode_text(data: bytes, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [b"PK\x03\x04\x00\x00binary", b"\x00" * 20, bytes(range(1, 9)) * 100]
+    "data",
+    [
+        b"PK\x03\x04\x00\x00binary",
+        b"\x00" * 20,
+        bytes(range(1, 9)) * 100,
+        bytes(range(0x20, 0x100)) * 40,  # no NUL or C0, but read as Latin-1: C1 controls
+    ],
 )
 def test_decode_text_refuses_binary(data: bytes) -> None:
     with pytest.raises(ExtractionError, match="binary"):
