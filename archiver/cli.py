@@ -1113,9 +1113,8 @@ def export_store(
 
     if csv_path and xml_path and csv_path.resolve() == xml_path.resolve():
         raise click.UsageError("--csv and --xml must name different files")
-    result = export_catalogue(
-        _store(store_path or store), csv_path=csv_path, xml_path=xml_path, overwrite=force
-    )
+    the_store = _store(store_path or store)
+    result = export_catalogue(the_store, csv_path=csv_path, xml_path=xml_path, overwrite=force)
     for problem in result.problems:  # a bag missing or part-described: say so (exit status 0)
         warn(f"warning: {problem.line()}")
     if as_json:
@@ -1124,7 +1123,7 @@ def export_store(
     for path in result.outputs:
         say(str(path))
     if not result.from_catalogue:
-        _note_no_catalogue()
+        _note_no_catalogue(the_store)
     say(f"{result.bags} bag(s) catalogued from {result.store}", err=True)
 
 
@@ -1223,9 +1222,10 @@ def list_bags(
         audit_state,
         limit,
     )
-    listed = listing(_store(store_path or store), query)
+    the_store = _store(store_path or store)
+    listed = listing(the_store, query)
     if not listed.from_catalogue:
-        _note_no_catalogue()
+        _note_no_catalogue(the_store)
     counted = _Counted(listed.bags, listed.problems)
     listed = replace(listed, bags=iter(counted))
     if as_json:
@@ -1321,7 +1321,7 @@ def history(target: str, store: Path | None, as_json: bool) -> None:
                        "its versions are listed by archiver list")
     found = work_history(the_store, work, url)
     if not found.from_catalogue:
-        _note_no_catalogue()
+        _note_no_catalogue(the_store)
     if as_json:
         emit_json(found.to_dict())
         return
@@ -1419,8 +1419,19 @@ def _diff_side(summary: Any) -> dict[str, Any]:
     }
 
 
-def _note_no_catalogue() -> None:
-    """Say on stderr that the store was walked for want of a catalogue (not with --quiet)."""
+def _note_no_catalogue(store: Store) -> None:
+    """Say on stderr that the store was walked for want of a usable catalogue (not with
+    --quiet): it has none yet, or its catalogue file cannot be read (damaged, or of another
+    layout)."""
+    from archiver.store.catalogue import exists
+
+    if isinstance(store.root, Path) and exists(store.root):
+        say(
+            "archiver: note: this store's catalogue cannot be read, so every bag was read; "
+            "archiver catalogue rebuild makes a new one",
+            err=True,
+        )
+        return
     say(
         "archiver: note: this store has no catalogue yet, so every bag was read; "
         "archiver catalogue rebuild makes one",

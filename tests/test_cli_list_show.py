@@ -204,3 +204,25 @@ def test_a_received_bag_with_line_breaks_and_direction_overrides_keeps_the_table
     assert len(lines) == 4 and "\u202e" not in "".join(lines)
     assert "[Line break tab \\u202eevil Suicide bombs" in lines[1]  # escaped, as printable()
     assert "\\u202eevil" in _show(bag)["Title"]
+
+
+def test_a_catalogue_that_cannot_be_read_is_said_so_and_the_store_is_walked(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    """A catalogue file that is no catalogue (overwritten by other bytes) is not called
+    missing: list says it cannot be read, walks the bags, and changes nothing."""
+    root = tmp_path / "copy"
+    shutil.copytree(store["store"], root)
+    assert invoke("catalogue", "rebuild", root)[0] == 0
+    expected = _list(root)
+    catalogue = next((root / ".catalogue").glob("*.sqlite"))
+    catalogue.write_bytes(b"not a catalogue " * 400)
+    before = catalogue.read_bytes()
+    code, out, err = invoke("list", root)
+    assert code == 0, err
+    assert out.splitlines() == expected
+    assert err == (
+        "archiver: note: this store's catalogue cannot be read, so every bag was read; "
+        "archiver catalogue rebuild makes a new one\n"
+    )
+    assert catalogue.read_bytes() == before  # list only reads
