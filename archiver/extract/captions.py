@@ -81,6 +81,7 @@ __all__ = [
     "media_marker",
     "name_line",
     "read_paragraph",
+    "rights_notice",
     "speaks_of_its_picture",
     "split_sentences",
 ]
@@ -539,6 +540,12 @@ def state_sentence(reading: Reading) -> bool:
     return reading.tokens[reading.main_verb].lemma in _STATE_VERBS
 
 
+def rights_notice(text: str) -> bool:
+    """Whether a line is a copyright or rights notice ("Copyright 2024 Cascadia Public Radio",
+    "© 2025 ..."): page furniture, never a caption or a heading."""
+    return bool(_RIGHTS_NOTICE.search(text))
+
+
 def body_rule(reading: Reading, around: Surroundings) -> str | None:
     """Why a paragraph is body text whatever the model would say, or None: it has under
     ``MIN_WORDS`` or over ``MAX_WORDS`` words; it follows a video or audio marker (it is the
@@ -549,7 +556,7 @@ def body_rule(reading: Reading, around: Surroundings) -> str | None:
         return f"{n_words} words is outside {MIN_WORDS}-{MAX_WORDS}"
     if around.after_media_marker or media_marker(reading.text):
         return "it belongs to a video or audio clip, not a photo"
-    if reading.credit is None and _RIGHTS_NOTICE.search(reading.text):
+    if reading.credit is None and rights_notice(reading.text):
         return "it is a copyright notice"
     return None
 

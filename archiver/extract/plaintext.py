@@ -42,6 +42,7 @@ from archiver.extract.captions import (
     media_marker,
     name_line,
     read_paragraph,
+    rights_notice,
     split_sentences,
 )
 from archiver.extract.credits import split_credit
@@ -287,7 +288,7 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
         return False
     if split_credit(text)[1] is not None or is_link_line(text):
         return False
-    if figure_marker(text) is not None:
+    if figure_marker(text) is not None or _page_furniture(text):
         return False
     if _MEDIA_IMPERATIVE.match(text):
         return False
@@ -298,6 +299,42 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
     if _opens_with_anaphora(tokens) and not _is_quotation(text):
         return False
     return last.isalnum() or last in _TRAILING_CLOSERS
+
+
+#: A gallery's counter: "3 of 5", "Image 2 of 12".
+_COUNTER = re.compile(r"(?:(?:Image|Photo|Picture|Slide)\s+)?\d+\s*(?:of|/)\s*\d+", re.IGNORECASE)
+#: A time of day, as a page stamps when it was published or updated ("6:14 AM EST", "18.42
+#: GMT", "06:05 AM CDT"): no subhead tells the clock.
+_TIME_OF_DAY = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?|GMT|BST|UTC|CET|CEST|AEST|AEDT|[ECMP][SD]T)(?!\w)"
+)
+
+
+#: A page's own interface labels, which copied text keeps between paragraphs: an advert's
+#: slot, links to other stories, sharing and paging buttons, a gallery's or a clip's button.
+_INTERFACE_LABEL = re.compile(
+    r"(?:advertisement|sponsored(?: content)?|recommended(?: for you)?|related(?: \w+)?"
+    r"|(?:more|top|latest) (?:news|stories)|previous|next"
+    r"|share(?: this)?(?: article| story| page)?|view (?:slideshow|gallery|photos)|transcript"
+    r"|skip (?:advert|advertisement|ad))",
+    re.IGNORECASE,
+)
+
+
+def _page_furniture(text: str) -> bool:
+    """Whether a short line is page furniture, which the caption reader knows too: a video or
+    audio marker ("Duration 2:14", "Listen · 4:51"), a line labelled a caption ("Image
+    caption, Hettie"), a rights notice, a gallery's counter ("3 of 5"), a line stamped with
+    a time of day (a byline's or a dateline's "Tue 3 Mar 2026 18.42 GMT"), or one of the
+    page's interface labels (``_INTERFACE_LABEL``: "Advertisement", "Related coverage")."""
+    return (
+        media_marker(text)
+        or read_paragraph(text).caption_label
+        or rights_notice(text)
+        or bool(_COUNTER.fullmatch(text))
+        or bool(_TIME_OF_DAY.search(text))
+        or bool(_INTERFACE_LABEL.fullmatch(text))
+    )
 
 
 #: A promotion that offers something to watch, read or hear: "Watch the final sprint",
@@ -692,8 +729,12 @@ def _names_before_captions(paragraphs: list[_Paragraph], verdicts: list[_Verdict
 
 def _listed(paragraphs: list[_Paragraph]) -> set[int]:
     """Short lines that are no headings by their company: a line the article repeats, and
-    three or more heading-shaped lines in a row (a list, a table's cells)."""
-    shaped = [is_heading(p.text, p.lines) for p in paragraphs]
+    three or more heading-shaped lines in a row (a list, a table's cells; an interface label
+    above a list counts in the row: "MORE NEWS" above two story links)."""
+    shaped = [
+        is_heading(p.text, p.lines) or bool(_INTERFACE_LABEL.fullmatch(p.text))
+        for p in paragraphs
+    ]
     counts = Counter(p.text for p in paragraphs)
     listed = {i for i, p in enumerate(paragraphs) if shaped[i] and counts[p.text] > 1}
     start = 0

@@ -398,6 +398,23 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
             "everything behind",
             False,
         ),
+        # page furniture copied with the text: a clip's marker, a labelled caption, a rights
+        # notice, a gallery's counter, a line stamped with a time, an interface label
+        ("Duration 2:14", False),
+        ("Listen · 4:51", False),
+        ("Image caption, Hettie", False),
+        ("Copyright 2024 Cascadia Public Radio", False),
+        ("3 of 5", False),
+        ("Kieran Walsh Political correspondent Tue 3 Mar 2026 18.42 GMT", False),
+        ("Published: Nov. 12, 2024 at 6:14 AM EST", False),
+        ("Advertisement", False),
+        ("Related coverage", False),
+        ("Share this article", False),
+        ("Next", False),
+        # ... and subheads that only start like some of it
+        ("Next steps", True),
+        ("Share prices tumble", True),
+        ("If you go", True),
     ],
 )
 def test_is_heading(paragraph: str, heading: bool) -> None:
@@ -610,6 +627,21 @@ def test_short_lines_in_a_row_or_repeated_are_a_list_not_headings() -> None:
         "They are updated every week.\n"
     )
     assert parse_plaintext(text).headings == ()
+
+
+def test_story_links_under_an_interface_label_are_a_list_not_headings() -> None:
+    text = (
+        "date 2024-02-01 (The Harbour Review) The harbour wall will be rebuilt this spring, "
+        "the council said on Thursday.\n\n"
+        "Work starts in March and should take six weeks, weather permitting.\n\n"
+        "MORE NEWS\n\n"
+        "Man charged after service station hold-up\n\n"
+        "Show returns with a bigger rodeo\n\n"
+        "The wall was last rebuilt in 1987, after a winter of storms.\n\n"
+        "What happens next\n\n"
+        "The council will publish the plans on Friday.\n"
+    )
+    assert parse_plaintext(text).headings == ("What happens next",)
 
 
 # --- properties -----------------------------------------------------------------------------------

@@ -296,18 +296,20 @@ from plaintext_scoring import hold_floors, score
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 #: Per set: the (articles, captions, headings) labelled, caption and heading (precision,
-#: recall) floors, and the share of credits right.
+#: recall) floors, and the share of credits right. The heading floors of blind14b to f rose
+#: after round 7's review, when page furniture stopped being taken for headings (benchmarks/
+#: README.md, round 7).
 FLOORS = {
-    "plaintext_blind14b": ((25, 104, 24), (1.00, 0.82), (0.53, 0.97), 0.98),
-    "plaintext_blind14c": ((25, 75, 24), (1.00, 0.92), (0.62, 0.95), 0.98),
-    "plaintext_blind14d": ((25, 67, 24), (0.92, 0.79), (0.56, 0.95), 0.90),
-    "plaintext_blind14e": ((25, 74, 29), (0.91, 0.76), (0.62, 0.90), 0.95),
+    "plaintext_blind14b": ((25, 104, 24), (1.00, 0.82), (0.73, 0.97), 0.98),
+    "plaintext_blind14c": ((25, 75, 24), (1.00, 0.92), (0.70, 0.97), 0.98),
+    "plaintext_blind14d": ((25, 67, 24), (0.92, 0.79), (0.67, 0.95), 0.90),
+    "plaintext_blind14e": ((25, 74, 29), (0.91, 0.76), (0.67, 0.90), 0.95),
     "plaintext_blind14g": ((25, 68, 19), (0.97, 0.86), (0.69, 0.87), 0.97),
     "plaintext_blind_cnn2": ((15, 92, 26), (0.98, 0.91), (0.97, 0.97), 0.97),
     "plaintext_blind_cnn3": ((15, 90, 12), (0.98, 0.86), (0.97, 0.97), 0.97),
     "plaintext_blind_cnn4": ((15, 93, 26), (0.98, 0.81), (0.94, 0.94), 0.97),
     "plaintext_blind_cnn5": ((15, 95, 18), (0.97, 0.72), (0.72, 0.92), 0.65),
-    "plaintext_blind14f": ((25, 55, 15), (0.98, 0.89), (0.58, 0.97), 0.97),
+    "plaintext_blind14f": ((25, 55, 15), (0.98, 0.89), (0.81, 0.97), 0.97),
     "plaintext_blind14h": ((25, 60, 10), (0.98, 0.88), (0.8, 0.97), 0.97),
 }
 
