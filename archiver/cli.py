@@ -1451,7 +1451,7 @@ def _store(path: Path | str | None) -> Store:
 def _folder_store_only(store: Store, refusal: str) -> None:
     """Refuse, as a usage error, what works on a store folder only when ``store`` is an
     object store (s3://)."""
-    if store.location != store.root:
+    if store.is_remote:
         raise click.UsageError(refusal)
 
 

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, TypeGuard, cast
 
 from archiver.errors import StoreError, UsageError
 
@@ -85,7 +85,7 @@ class S3Url:
         return f"{self.key}/" if self.key else ""
 
 
-def is_s3(location: object) -> bool:
+def is_s3(location: object) -> TypeGuard[str]:
     """True for an ``s3://`` URL (a store or a bag in object storage)."""
     return isinstance(location, str) and location.startswith(SCHEME)
 

@@ -57,6 +57,7 @@ from archiver.bagit.read import MANIFEST_NAME, is_bag, is_bag_remains
 from archiver.codes import display_path, path_from_display
 from archiver.errors import NotABagError, StoreError
 from archiver.model import Finding, ValidationReport
+from archiver.s3 import is_s3
 
 if TYPE_CHECKING:
     from archiver.store.auditlog import FolderLog
@@ -104,6 +105,9 @@ class Store:
     def location(self) -> Path | str:
         """The store as the user names it (a folder here; an object store's URL)."""
         return self.root
+
+    #: Whether the bags live elsewhere than ``root`` (an object store's, ``s3://``).
+    is_remote = False
 
     def bag_at(self, key: str) -> Path | str:
         """Where the bag of store-relative ``key`` is (a folder; a URL in object storage).
@@ -394,7 +398,7 @@ def _link_problem(path: Path, relative: str) -> Finding | None:
 
 def open_store(location: Path | str, *, catalogue_landings: bool = True) -> Store:
     """The store at a folder, or at an ``s3://bucket/prefix`` URL (an object store)."""
-    if isinstance(location, str) and location.startswith("s3://"):
+    if is_s3(location):
         from archiver.store.objectstore import ObjectStore
 
         return ObjectStore(location, catalogue_landings=catalogue_landings)

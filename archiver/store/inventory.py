@@ -179,7 +179,7 @@ def listing(store: Store, query: BagQuery | None = None) -> Listing:
 
     store.require_existing()
     catalogue = open_catalogue(store.root)
-    remote = None if store.location == store.root else str(store.location)
+    remote = str(store.location) if store.is_remote else None
     if catalogue is not None:
         return Listing(store.location, _catalogued(catalogue, query, remote), [])
     problems: list[Finding] = []

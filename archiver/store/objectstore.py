@@ -109,6 +109,8 @@ class ObjectStore(Store):
         """The store's ``s3://`` URL."""
         return str(self.url)
 
+    is_remote = True
+
     def bag_at(self, key: str) -> str:
         """The URL of the bag of ``key``."""
         return str(self.url.child(key))
