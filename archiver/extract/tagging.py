@@ -10,9 +10,12 @@ Two libraries do the work, and only this module imports them (lazily, on the fir
 
 The tagger reads headline-like English poorly where captions need it most: the verb right
 after a noun phrase ("Soldiers move in formation", "Volunteers pack relief goods") is tagged
-as a noun, because its lexicon knows the noun reading best. ``tag`` mends three cases, with
-lemminflect saying which words can be which verb form:
+as a noun, because its lexicon knows the noun reading best. ``tag`` mends these cases, with
+lemminflect saying which words can be which verb or noun form:
 
+- a sentence's first word, capitalised only because it opens the sentence, is the plural
+  noun it can be ("Flamingos feed ..."), not a name, unless a name or a comma follows;
+- a past form right after "have" or "be" is a participle ("has *worked*", "was *built*");
 - before the sentence has a finite verb, in a run of nouns (or a lone noun after an aside
   between commas) that ends before a word no noun phrase continues with (a determiner, a
   preposition, a pronoun, ...), the last noun that can be a present-tense verb is that verb;
@@ -20,9 +23,10 @@ lemminflect saying which words can be which verb form:
   infinitive ("Iraqi soldiers come under fire");
 - before the sentence has a finite verb, a past participle right after a noun and before its
   object is the past tense it can also be ("Police estimated the crowd ...; organisers put
-  it ..."); and a sentence's only finite verb, a past form that is also the past
-  participle, right after a noun and before a preposition, opens a reduced relative ("Life
-  jackets recovered from the river ...": VBN), not a past tense.
+  it ..."); and a sentence's first finite verb, a past form that is also the past
+  participle, right after a noun and before a preposition, opens a reduced relative when
+  the subject's own verb follows ("Glass beads recovered from the wreck *are* laid out":
+  VBN), not a past tense.
 
 English only. Pure apart from the libraries' tables, loaded once; no disk writes, no network.
 """
@@ -160,10 +164,37 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     if not words:
         return ()
     tags = [t for _, t in _tagger()(words)]
+    _mend_capitalised_plural(words, tags)
+    _mend_participles_after_auxiliary(words, tags)
     _mend_noun_run(words, tags)
     _mend_bare_verbs(tags)
     _mend_past_forms(words, tags)
     return tuple(Token(w, t, lemma(w, t)) for w, t in zip(words, tags, strict=True))
+
+
+def _mend_capitalised_plural(words: list[str], tags: list[str]) -> None:
+    """A sentence's first word, capitalised only because it opens the sentence, is the
+    plural common noun it can be ("Flamingos feed ...", "Boxes of rolls wait ..."), not a
+    name: the tagger takes a capitalised word it does not know, or knows from a name, for a
+    proper noun. A name goes on with another name or a comma ("Banks, 45, ..."), and stays."""
+    if len(words) < 2 or tags[0] not in {"NNP", "NNPS"}:
+        return
+    if words[1][:1].isupper() or tags[1] in {",", "POS"}:
+        return
+    low = words[0].lower()
+    nouns = _lemminflect().getAllLemmas(low, upos="NOUN").get("NOUN", ())
+    if nouns and all(noun != low for noun in nouns):
+        tags[0] = "NNS"
+
+
+def _mend_participles_after_auxiliary(words: list[str], tags: list[str]) -> None:
+    """A past form right after a form of "have" or "be" is the participle it can also be
+    ("who has *worked* there", "was *prepared* for launch"), not a second finite verb."""
+    for i in range(1, len(tags)):
+        auxiliary = tags[i - 1] in _FINITE | {"VB", "VBN", "VBG"}
+        after_auxiliary = auxiliary and lemma(words[i - 1], "VB") in {"have", "be"}
+        if tags[i] == "VBD" and after_auxiliary and _is_form(words[i], "VBN"):
+            tags[i] = "VBN"
 
 
 def _main_verb_seen(words: list[str], tags: list[str], upto: int) -> bool:
@@ -214,30 +245,56 @@ def _mend_bare_verbs(tags: list[str]) -> None:
 
 def _mend_past_forms(words: list[str], tags: list[str]) -> None:
     """Tell a past tense from a participle after the subject (module docstring): with an
-    object after it and no finite verb before it, a past form is a past tense ("Workers
-    loaded the crates", "Police estimated the crowd ...; organisers put it ..."); before a
-    preposition, a sentence's only finite verb that is also a participle opens a reduced
-    relative ("Life jackets recovered from the river")."""
+    object (or a quotation) after it and no finite verb before it, a past form is a past
+    tense ("Workers loaded the crates", "Police estimated the crowd ...; organisers put it
+    ...", "China expressed "regret" ..."); before a
+    preposition, a sentence's first finite verb that is also a participle opens a reduced
+    relative when the subject's own verb follows ("Life jackets recovered from the river
+    *lie* on the bank": ``_predicate_follows``)."""
     for i in range(1, len(tags) - 1):
         if _main_verb_seen(words, tags, i):
             break
         if tags[i - 1] in _NOUNISH and tags[i] in {"VBN", "JJ"}:
-            if tags[i + 1] in _OBJECT_OPENERS and _is_form(words[i], "VBD"):
+            quoted = tags[i + 1] == '"'  # a quoted object: expressed "regret"
+            if (tags[i + 1] in _OBJECT_OPENERS or quoted) and _is_form(words[i], "VBD"):
                 tags[i] = "VBD"
             break
     finite = [i for i, t in enumerate(tags) if t in _FINITE]
-    if len(finite) == 1 and tags[finite[0]] == "VBD" and finite[0]:
+    if finite and tags[finite[0]] == "VBD" and finite[0]:
         i = finite[0]
         follows = tags[i + 1] if i + 1 < len(tags) else "."
-        if tags[i - 1] in _NOUNISH and follows in {"IN", "RP", "RB"} and _is_form(words[i], "VBN"):
+        relative = len(finite) > 1 and _predicate_follows(words, tags, i, finite[1])
+        if (
+            relative
+            and tags[i - 1] in _NOUNISH
+            and follows in {"IN", "RP", "RB"}
+            and _is_form(words[i], "VBN")
+        ):
             tags[i] = "VBN"
 
 
+#: Words that open a clause of its own, whose verb is not the subject's.
+_CLAUSE_OPENERS = _RELATIVES | {
+    *("as", "while", "because", "after", "before", "since", "until", "although", "though"),
+    *("if", "so", "and", "but", "or"),
+}
+
+
+def _predicate_follows(words: list[str], tags: list[str], first: int, second: int) -> bool:
+    """Whether the finite verb at ``second``, right after a noun and with no clause opened
+    or a comma between, is the subject's verb, so that the past form at ``first`` opens a
+    reduced relative ("Glass beads recovered from the wreck *are* laid out")."""
+    between = range(first + 1, second)
+    opened = any(tags[k] == "," or words[k].lower() in _CLAUSE_OPENERS for k in between)
+    return not opened and tags[second - 1] in _NOUNISH
+
+
 def _is_form(word: str, form: str) -> bool:
-    """Whether ``word`` is the given Penn form of some verb ("sent" is a VBN of "send")."""
+    """Whether ``word`` is the given Penn form of some verb ("sent" is a VBN of "send", and
+    "worked" of "work": the generated forms, regular ones included)."""
     low = word.lower()
     for verb in _lemminflect().getAllLemmas(low, upos="VERB").get("VERB", ()):
-        if low in _lemminflect().getAllInflections(verb, upos="VERB").get(form, ()):
+        if low in _lemminflect().getInflection(verb, tag=form):
             return True
     return False
 
