@@ -11,22 +11,25 @@ labels list it as a caption. Training material: the labelled CNN-style cases
 part of the development set made from real pages of many publishers
 (``build/plaintext_devset/train``), and hand-written sentences (``caption_sentences.json``:
 captions, and body sentences that look like captions, each judged alone). Never trained on:
-``tests/cases/plaintext_blind``, the development set's ``test`` part, and any blind set.
+``tests/cases/plaintext_blind``, the development set's ``test`` part, the sets of other
+publishers' styles (``plaintext_blind14`` b to h), and any CNN-style blind set not yet read.
 
 ``--kind bare`` trains the second model, for articles that print their captions bare
 (``archiver.extract.captions.Surroundings.bare_article``): only on articles of that kind,
-the CNN-style sets (``plaintext_heldout`` 1 to 4, ``plaintext_blind_cnn2`` and the sample
-article), without the hand-written sentences, whose body sentences written like captions
-would be captions in such an article. It writes ``caption_model_bare.json``.
+the CNN-style sets (``plaintext_heldout`` 1 to 4, ``plaintext_blind_cnn`` 2 to 9 and the
+sample article), without the hand-written sentences, whose body sentences written like
+captions would be captions in such an article. It writes ``caption_model_bare.json``.
 
 A logistic regression (scikit-learn, a development tool only: the package evaluates the
 weights in plain Python) is fitted with L2 regularisation; a word is a cue of its own when at
 least ``MIN_WORD_COUNT`` examples have it. Precision comes first, so the threshold is the
 lowest probability at which captions found in cross-validation (five folds, whole articles
-kept together) are at least ``TARGET_PRECISION`` right, among the paragraphs of whole
-articles (the hand-written sentences teach the weights, but are no realistic mix). Prints
-the cross-validated figures and the weights; ``--dry-run`` writes nothing. The stricter threshold
-for articles that credit their captions is ``STRICT_THRESHOLD``, set by hand.
+kept together) are at least ``TARGET_PRECISION`` right for the kind of model, among the
+paragraphs of whole articles (the hand-written sentences teach the weights, but are no
+realistic mix). Prints the cross-validated figures and the weights; ``--dry-run`` writes
+nothing. The stricter threshold: for the general model, in articles that credit their
+captions, ``STRICT_THRESHOLD``, set by hand; for the bare model, the one at which it tells
+whether an article prints its captions bare at all, ``BARE_STRICT_PRECISION``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import argparse
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +62,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
 #: The CNN-style held-out sets, hand-written in the seed's style.
 CNN_HELDOUT = [CASES / f"plaintext_heldout{n}" for n in ("", "2", "3", "4")]
+#: The CNN-style blind sets that have served their turn (measured before and after a round,
+#: then read). Only the bare model learns from them: taught to the general model, their
+#: scenes written as captions made it take scenes of other publishers' stories (blind14c
+#: and d lost precision: benchmarks/README.md, round 8).
+CNN_READ_BLIND = [CASES / f"plaintext_blind_cnn{n}" for n in range(2, 10)]
 TRAINING_SETS = [
     CASES / "plaintext",
     *CNN_HELDOUT,
@@ -67,7 +76,7 @@ TRAINING_SETS = [
 ]
 #: Articles that print their captions bare, several to an article: the "bare" model's
 #: material (sets in sub-folders are read folder by folder).
-BARE_TRAINING_SETS = [*CNN_HELDOUT, CASES / "plaintext_blind_cnn2", ROOT / "samples"]
+BARE_TRAINING_SETS = [*CNN_HELDOUT, *CNN_READ_BLIND, ROOT / "samples"]
 #: Hand-written sentences, captions and body, each judged alone.
 SENTENCES = ROOT / "benchmarks" / "caption_sentences.json"
 #: Where each kind of model is written.
@@ -75,7 +84,16 @@ MODELS = {
     "general": ROOT / "archiver" / "extract" / "caption_model.json",
     "bare": ROOT / "archiver" / "extract" / "caption_model_bare.json",
 }
-TARGET_PRECISION = 0.975
+#: The cross-validated precision each model's threshold must reach. The bare model judges
+#: only in articles that print their captions bare, several of them (the reader's second
+#: pass finds out), where its captions stand among fewer look-alikes: 0.97 was chosen by
+#: leaving out one CNN-style set at a time, retraining the bare model without it and reading
+#: the held-out set as the reader does (benchmarks/README.md, round 8).
+TARGET_PRECISION = {"general": 0.975, "bare": 0.97}
+#: The precision the bare model's stricter threshold must reach: the one at which the reader
+#: counts its captions to tell whether an article prints its captions bare at all, so that
+#: an article of another kind is not read with the bare model's lower threshold.
+BARE_STRICT_PRECISION = 0.975
 #: The probability an uncredited paragraph needs in a wary article: one that credits its
 #: captions, or has too few paragraphs like captions
 #: (``archiver.extract.captions.Surroundings.wary``). Chosen on the development sets of other
@@ -96,8 +114,10 @@ MIN_WORD_COUNT = 3
 Examples = tuple[list[dict[str, float]], list[int], list[str], list[str]]
 
 
-def examples(folder: Path) -> Examples:
-    """Cues, labels, article names and texts of every paragraph the model is asked about."""
+def examples(folder: Path, *, bare_article: bool = False) -> Examples:
+    """Cues, labels, article names and texts of every paragraph the model is asked about
+    (as the bare model is asked, in an article that prints its captions bare, when
+    ``bare_article``)."""
     rows: list[dict[str, float]] = []
     labels: list[int] = []
     names: list[str] = []
@@ -119,7 +139,7 @@ def examples(folder: Path) -> Examples:
             is_caption = key in remaining
             if is_caption:
                 remaining.remove(key)
-            cues = caption_features(reading, around)
+            cues = caption_features(reading, replace(around, bare_article=bare_article))
             if caption_rule(reading, around):
                 cues[RULED] = 1.0
             rows.append(cues)
@@ -154,13 +174,13 @@ def _folders(sets: list[Path]) -> list[Path]:
     return folders
 
 
-def pick_threshold(y: np.ndarray, p: np.ndarray, weight: np.ndarray) -> float:
-    """The lowest threshold from which on every higher one reaches ``TARGET_PRECISION``
+def pick_threshold(y: np.ndarray, p: np.ndarray, weight: np.ndarray, target: float) -> float:
+    """The lowest threshold from which on every higher one reaches the ``target`` precision
     (weighted): a stable choice, where the lowest that reaches it once may be a lucky dip."""
     chosen = 0.95
     for threshold in np.arange(0.95, 0.29, -0.01):
         taken = p >= threshold
-        if taken.sum() and np.average(y[taken], weights=weight[taken]) < TARGET_PRECISION:
+        if taken.sum() and np.average(y[taken], weights=weight[taken]) < target:
             break
         chosen = threshold
     return float(round(chosen, 2))
@@ -193,7 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     rows, labels, names, sources, texts = [], [], [], [], []
     for folder in _folders(sets):
-        x, y, n, t = sentence_examples(folder) if folder == SENTENCES else examples(folder)
+        if folder == SENTENCES:
+            x, y, n, t = sentence_examples(folder)
+        else:
+            x, y, n, t = examples(folder, bare_article=args.kind == "bare")
         rows += x
         labels += y
         names += n
@@ -238,8 +261,15 @@ def main(argv: list[str] | None = None) -> int:
         cv_p[test] = fold.predict_proba(x_all[test])[:, 1]
     cv_p[ruled] = 1.0
     articles = np.array([name != SENTENCES.name for name in sources])  # the realistic mix
-    threshold = pick_threshold(y_all[articles], cv_p[articles], weight[articles])
-    print(f"threshold {threshold} (cross-validated precision >= {TARGET_PRECISION})")
+    target = TARGET_PRECISION[args.kind]
+    threshold = pick_threshold(y_all[articles], cv_p[articles], weight[articles], target)
+    print(f"threshold {threshold} (cross-validated precision >= {target})")
+    strict = max(threshold, STRICT_THRESHOLD)
+    if args.kind == "bare":
+        strict = pick_threshold(
+            y_all[articles], cv_p[articles], weight[articles], BARE_STRICT_PRECISION
+        )
+        print(f"strict threshold {strict} (cross-validated precision >= {BARE_STRICT_PRECISION})")
     src = np.array(sources)
     for name in dict.fromkeys(sources):
         mask = src == name
@@ -271,9 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         "captions_by_rule": int(ruled.sum()),  # caption_rule's: the model did not learn them
         "regularisation_C": args.C,
         "min_word_count": args.min_word_count,
-        "target_precision": TARGET_PRECISION,
+        "target_precision": target,
         "threshold": threshold,
-        "strict_threshold": threshold if args.kind == "bare" else max(threshold, STRICT_THRESHOLD),
+        "strict_threshold": strict,
         "bias": round(float(final.intercept_[0]), 3),
         "weights": weights,
     }

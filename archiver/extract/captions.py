@@ -65,6 +65,7 @@ from archiver.extract.credits import credit_line, split_credit
 from archiver.extract.tagging import Token, is_dictionary_word, tag
 
 __all__ = [
+    "BARE_ARTICLE_CUES",
     "FEATURES",
     "MODEL_FILES",
     "MODEL_LANGUAGES",
@@ -332,6 +333,8 @@ FEATURES = (
     "three_or_more_sentences",
     "under_8_words",
     "over_35_words",
+    "shorter_than_neighbours",
+    "longer_than_usual",
     "heading_shaped",
     "colon_or_semicolon",
     # who speaks, and of what
@@ -364,6 +367,7 @@ FEATURES = (
     "no_finite_verb",
     "participle_scene",
     "copula",
+    "stative_verb",
     "have_main",
     "progressive",
     "passive",
@@ -375,6 +379,12 @@ FEATURES = (
     "sentence_without_stop",
     "unstopped_before_credit",
 )
+
+#: Cues only the bare model weighs (``Surroundings.bare_article``): the paragraph's size
+#: against the article around it, and a verb of a state. The general model, fitted before
+#: they were added, weighs none: refitted with them, it took a scene standing alone among
+#: the story, shorter than its neighbours, for a caption (benchmarks/README.md, round 8).
+BARE_ARTICLE_CUES = ("shorter_than_neighbours", "longer_than_usual", "stative_verb")
 #: Besides ``FEATURES``, each word of the first sentence (as its lemma; names left out) is a
 #: cue of its own ("word:walk"): the model learns which words show a moment (walk, hold,
 #: wave, outside) and which a state, a habit or a report (remain, operate, every, say).
@@ -387,7 +397,7 @@ _QUOTED = re.compile(r'"([^"]*)"|“([^“”]*)”|‘([^‘’]*)’')
 SPEECH_WORDS = 6
 _REPORTING = _words(
     "say tell add claim announce explain report state write ask insist warn accord believe "
-    "think argue according"
+    "think argue according suggest predict estimate confirm deny admit acknowledge urge"
 )
 _FIRST_SECOND = _words("i we us our ours my mine me you your yours")
 _NEGATION = _words("not n't never no nobody nothing none")
@@ -400,6 +410,18 @@ _NARRATIVE_ADVERBS = _words(
     "alone anyway"
 )
 _FUTURE = _words("later tomorrow soon upcoming tonight")
+#: Verbs of a state, not of a moment a photo could show: "Small mines employ thousands",
+#: "Health officials fear outbreaks", "Prices vary widely".
+_STATIVE = _words(
+    "own belong contain include consist cost employ remain seem mean need want require lack "
+    "depend deserve fear believe know think expect hope prefer vary exceed equal resemble "
+    "represent house host account total outnumber"
+)
+#: A present verb right before a weekday tells a plan: "The tour resumes Friday".
+_WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
+#: Words that, with "to", tell what is to come: "is expected to crest", "is scheduled to
+#: parachute".
+_SCHEDULED = _words("expected scheduled slated poised")
 _PERIODS = _words("day week weekend month year season spring summer autumn fall winter")
 _HABITUAL = _words(
     "every each often usually always typically generally sometimes rarely annually daily weekly "
@@ -444,11 +466,14 @@ class Surroundings:
     after_media_marker: bool = False
     wary: bool = False
     bare_article: bool = False
+    shorter_than_neighbours: bool = False
+    longer_than_usual: bool = False
 
 
 def caption_features(reading: Reading, around: Surroundings = Surroundings()) -> dict[str, float]:
     """The cues of a read paragraph, by name: every name of ``FEATURES``, and a ``WORD_CUE``
-    for each word of its first sentence."""
+    for each word of its first sentence. The ``BARE_ARTICLE_CUES`` are 0 unless the paragraph
+    stands in an article that prints its captions bare (``Surroundings.bare_article``)."""
     cues = {
         **_presentation(reading, around),
         **_content(reading),
@@ -464,6 +489,8 @@ def caption_features(reading: Reading, around: Surroundings = Surroundings()) ->
     # the caption after it
     cues["unstopped_before_credit"] = cues["no_final_stop"] and around.before_credit_line
     found = {name: float(cues[name]) for name in FEATURES}
+    if not around.bare_article:
+        found.update(dict.fromkeys(BARE_ARTICLE_CUES, 0.0))
     for token in reading.tokens:
         if token.text[:1].isalpha() and token.tag not in {"NNP", "NNPS"}:
             found[WORD_CUE + token.lemma] = 1.0
@@ -577,6 +604,8 @@ def _presentation(r: Reading, around: Surroundings) -> dict[str, bool]:
         "under_8_words": n_words < 8,
         "over_35_words": n_words > 35,
         "heading_shaped": n_words <= 10 and end.isalnum(),
+        "shorter_than_neighbours": around.shorter_than_neighbours,
+        "longer_than_usual": around.longer_than_usual,
         "colon_or_semicolon": bool(re.search(r"[:;]", r.text)),
     }
 
@@ -600,7 +629,9 @@ def _content(r: Reading) -> dict[str, bool]:
         ),
         "negation": bool(lows & _NEGATION),
         "future_time": bool(lows & (_FUTURE | {"will", "'ll"}))
-        or any(a.low == "next" and b.low in _PERIODS for a, b in pairs),
+        or any(a.low == "next" and b.low in _PERIODS for a, b in pairs)
+        or any(a.low in _SCHEDULED and b.low == "to" for a, b in pairs)
+        or any(a.tag in {"VBZ", "VBP"} and b.low in _WEEKDAYS for a, b in pairs),
         "habitual": bool(lows & _HABITUAL)
         or any(a.low in {"a", "an"} and b.low in _PERIODS for a, b in pairs),
         "time_span": bool(lows & _SPAN),
@@ -656,6 +687,7 @@ def _clause(r: Reading) -> dict[str, bool]:
         "participle_scene": r.tense == "none" and any(t.tag in {"VBG", "VBN"} for t in toks),
         "copula": be and not auxiliary,
         "have_main": verb is not None and verb.lemma == "have" and not auxiliary,
+        "stative_verb": verb is not None and verb.lemma in _STATIVE and not auxiliary,
         "progressive": r.tense == "present" and be and auxiliary and tail[0].tag == "VBG",
         "passive": be and auxiliary and tail[0].tag != "VBG",
         "several_finite_verbs": sum(

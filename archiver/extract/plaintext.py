@@ -560,13 +560,15 @@ def _classify_article(
     marker or credit line beside it: ``caption_rule``) and those it prints bare (the general
     model's, and those that speak of their picture). Then:
 
-    - an article whose marked captions outnumber its bare ones prints them with their
-      credits: a paragraph without one is likelier a scene of the story, and a second pass
-      judges every paragraph with ``Surroundings.wary`` set (the stricter threshold);
+    - an article whose marked captions are as many as its bare ones, or more, prints them
+      with their credits: a paragraph without one is likelier a scene of the story, and a
+      second pass judges every paragraph with ``Surroundings.wary`` set (the stricter
+      threshold);
     - otherwise the article may print its captions bare. A second pass asks the model of such
-      articles (``Surroundings.bare_article``); when it takes at least ``FEW_CAPTIONS``, the
-      article does, and a paragraph is a caption when either model takes it;
-      when it does not, but the general model took as many, the first pass stands;
+      articles (``Surroundings.bare_article``) at its stricter threshold; when it takes at
+      least ``FEW_CAPTIONS``, the article does, and a paragraph is a caption when either
+      model takes it at its usual threshold; when it does not, but the general model took as
+      many, the first pass stands;
     - else the model took only one or two paragraphs, likelier sentences of the story written
       like captions, since an article that prints its captions bare prints several: the
       wary pass decides.
@@ -582,9 +584,9 @@ def _classify_article(
     bare = _taken(evidence, marked=False)
     if not bare:
         return verdicts  # nothing taken on the model's word
-    if marked <= bare:
+    if marked < bare:
         evidence.clear()
-        _classify(paragraphs, forced_body, _with(recording, bare_article=True))
+        _classify(paragraphs, forced_body, _with(recording, bare_article=True, wary=True))
         if _taken(evidence, marked=False) >= FEW_CAPTIONS:
             return _classify(paragraphs, forced_body, _either_model(judge))
         if bare >= FEW_CAPTIONS:
@@ -661,6 +663,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
     """
     markers: list[Marker | None] = [figure_marker(p.text) for p in paragraphs]
     listed = _listed(paragraphs)
+    sizes = _size_cues(paragraphs)
     verdicts: list[_Verdict] = []
     after: Marker | None = None  # the marker just before, unless its credit was taken
     taken: set[int] = set()  # credit lines taken by the caption before them
@@ -674,7 +677,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
         if index not in forced_body and not is_link_line(paragraph.text):
             following = _credit_after(index, markers, paragraphs)
             media = index > 0 and media_marker(paragraphs[index - 1].text)
-            around = Surroundings(after is not None, following is not None, media)
+            around = Surroundings(after is not None, following is not None, media, **sizes[index])
             evidence = judge(paragraph.raw, around)
             verdict = _Verdict(BlockKind.BODY, None, around)
             if evidence.is_caption:
@@ -699,6 +702,26 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
         if marker is not None and (index in taken or before_caption):
             verdicts[index] = _Verdict(BlockKind.CAPTION)
     return verdicts
+
+
+#: A paragraph this many times as long as the article's median paragraph is longer than usual.
+LONGER_THAN_USUAL = 1.3
+
+
+def _size_cues(paragraphs: list[_Paragraph]) -> list[dict[str, bool]]:
+    """Each paragraph's size against the article's: shorter than both its neighbours, or
+    longer than usual (``LONGER_THAN_USUAL`` times the median): a caption is mostly shorter
+    than the story around it (``Surroundings``)."""
+    sizes = [len(p.text.split()) for p in paragraphs]
+    usual = sorted(sizes)[len(sizes) // 2] if sizes else 0
+    return [
+        {
+            "shorter_than_neighbours": 0 < i < len(sizes) - 1
+            and size < min(sizes[i - 1], sizes[i + 1]),
+            "longer_than_usual": size > LONGER_THAN_USUAL * usual,
+        }
+        for i, size in enumerate(sizes)
+    ]
 
 
 def _credit_after(

@@ -26,6 +26,7 @@ from archiver.extract.captions import Surroundings, caption_evidence
 from archiver.extract.language import detect_language
 from archiver.extract.plaintext import (
     DESCRIPTION_CHARS,
+    caption_candidates,
     decode_text,
     find_dateline,
     is_heading,
@@ -266,6 +267,52 @@ def test_an_article_that_credits_its_captions_needs_surer_uncredited_ones() -> N
     assert [c.credit for c in credited.captions] == ["Ann Lee/Harbour Times"] * 3
     assert SCENE not in [c.text for c in credited.captions]
     assert any(b.kind is BlockKind.BODY and b.text == SCENE for b in credited.blocks)
+
+
+def test_a_paragraph_is_measured_against_the_article_around_it() -> None:
+    story = "The council met on Tuesday to discuss the harbour wall and the cost of repairs."
+    long = f"{story} {story} {story}"
+    short = "Fishermen mend their nets on the quay at dawn."
+    text = "\n\n".join(["date 2024-05-02 PORTHAVEN — " + story, story, short, story, long, story])
+    around = {raw: where for raw, where in caption_candidates(text, [])}
+    assert around[short].shorter_than_neighbours and not around[short].longer_than_usual
+    assert around[long].longer_than_usual and not around[long].shorter_than_neighbours
+    assert not around[story].shorter_than_neighbours and not around[story].longer_than_usual
+
+
+def test_as_many_bare_scenes_as_credited_captions_need_to_be_surer() -> None:
+    # three credited captions and three scenes of the story written like captions: the page
+    # credits its captions, so a scene must reach the stricter threshold (only the surest
+    # does), not the bare model's
+    credit = " (Photo: Ann Lee/Harbour Times)"
+    scenes = [
+        "Fishermen mend their nets on the quay at dawn.",
+        "Gulls circle over the boats as the catch comes ashore.",
+        "A crane lifts crates of mackerel onto a lorry at Porthaven market.",
+    ]
+    body = [
+        "The harbour master said the storms had cost the fleet about a week of fishing.",
+        "Prices at the fish market rose by a third while the boats stayed in port.",
+        "Traders said they expected prices to fall again by the weekend.",
+        "The council has promised to repair the harbour wall before the winter storms.",
+        "Most of the fleet's crews live within a mile of the harbour, the harbour master said.",
+    ]
+    credited = [
+        "A trawler heads out past the harbour wall at Porthaven on Wednesday.",
+        "Crates of mackerel are stacked on the quay at Porthaven market.",
+        "A gull stands on a bollard beside a moored boat in Porthaven.",
+    ]
+    paragraphs = [
+        "date 2024-05-02 PORTHAVEN (Harbour Times) — The town's fleet went back to sea on "
+        "Wednesday after a week of storms kept every boat tied up in the harbour.",
+        credited[0] + credit, body[0], scenes[0], body[1], credited[1] + credit, body[2],
+        scenes[1], body[3], scenes[2], body[4], credited[2] + credit,
+    ]  # fmt: skip
+    article = read_plaintext("\n\n".join(paragraphs) + "\n").article
+    assert [c.text for c in article.captions if c.credit] == credited
+    assert [c.text for c in article.captions if not c.credit] == [scenes[2]]
+    held = [caption_evidence(s, Surroundings(wary=True)) for s in scenes[:2]]
+    assert all(e.held_back for e in held), [e.explain() for e in held]
 
 
 def test_a_lone_sentence_like_a_caption_needs_to_be_surer() -> None:
