@@ -86,6 +86,10 @@ that credits its captions): captions P 1.000, R 0.933 (70 of 70 found; broadcast
 the six scene and name-first lines are body now. The precision floor was raised to 1.00.
 After its sixth round (one or two sentences like captions alone in an article need the
 stricter threshold too): P 1.000, R 0.920 (69 of 69 found); the recall floor is 0.92.
+After its eighth round (the bare model's lower threshold): P 0.986, R 0.933 (70 of 71
+found): a chef's line in a magazine piece ("Chef X, who runs ..., buys forty kilos a
+year") is taken in an article read as one that prints its captions bare; the precision
+floor is 0.98.
 
 ``plaintext_blind14d``: 25 English articles in five more
 kinds of publisher's style (public radio, US local TV websites, small-town weeklies, digital
@@ -238,6 +242,44 @@ before the seventh round (main at de2d976) and once with the round's (after its 
   23/24/38); headings and credits as before. Headings are over-found in the US articles
   (4 of 10), and the credits of own-line "X for CNN" lines are a third wrong.
 
+Since issue 14's eighth round cnn2 to cnn5 are development sets (read), and the bare model
+learns from them (benchmarks/train_caption_model.py). Their figures after that round, now
+trained on: cnn2 P 1.000, R 0.924; cnn3 1.000, 0.933; cnn4 1.000, 0.935; cnn5 1.000, 0.811
+(its headings P 0.727, R 0.889: two subheads naming huts, "Kessel Hut", now stand beside
+captions found and are read as those captions' credits).
+
+``plaintext_blind_cnn6`` to ``plaintext_blind_cnn9``: four more CNN-style sets (15 articles
+each; 86, 97, 101 and 94 captions), written for issue 14's eighth round like cnn4 (their
+authors read only blind14e's README and scripts, and were asked for ordinary articles, no
+traps; each leaned to other subjects). Measured once with the code before the round (main
+at 8b2916b) and once after its first half (the bare model trained on cnn2 to 5 as well, a
+lower threshold for it, the tagger's mends), and not read until then:
+
+- cnn6: P 0.945, R 0.802 (69/73/86) before; P 0.929, R 0.907 (78/84/86) after;
+- cnn7: P 0.932, R 0.845 (82/88/97) before; P 0.915, R 0.887 (86/94/97) after;
+- cnn8: P 0.989, R 0.871 (88/89/101) before; P 0.958, R 0.911 (92/96/101) after;
+- cnn9: P 0.987, R 0.787 (74/75/94) before; P 0.976, R 0.862 (81/83/94) after;
+- all four: P 0.963, R 0.828 before; P 0.944, R 0.892 after: recall for precision, below
+  the issue's 0.95. The second half of the round read them (the paragraphs wrongly taken
+  were mostly scenes of two present-tense sentences, plans such as "The tour resumes
+  Friday", and advice), and the bare model learns from them since. Trained on, after the
+  round: cnn6 P 0.988, R 0.930; cnn7 0.967, 0.897; cnn8 0.990, 0.950; cnn9 1.000, 0.894.
+
+``plaintext_blind_cnn10`` and ``plaintext_blind_cnn11``: two more CNN-style sets (15
+articles each; 91 and 90 captions), written during the eighth round's second half like the
+others. Not trained or tuned on, and not read: measured with the code before the round
+(main at 8b2916b) and after its last change.
+
+- cnn10: before P 0.958, R 0.758 (69/72/91; world 25/25/30, US 22/24/27, features
+  22/23/34); after P 0.973, R 0.802 (73/75/91; world 27/27/30, US 23/24/27, features
+  23/24/34).
+- cnn11: before P 1.000, R 0.833 (75/75/90; world 31/31/36, US 22/22/26, features
+  22/22/28); after P 0.987, R 0.856 (77/78/90; world 32/32/36, US 23/24/26, features
+  22/22/28).
+- both: P 0.980, R 0.796 before; P 0.980, R 0.829 after. The issue's CNN-style target
+  (P >= 0.95, R >= 0.90) is met for precision, not for recall; the features' captions,
+  written like the story's own sentences, are missed most (R 0.72).
+
 ``plaintext_blind14f``: 25 English articles in the five
 styles issue 14 names (wire agency, BBC-like, NYT-like, Guardian-like, magazine; 55
 captions, 15 headings), written for its sixth round by someone who never saw the rules, the
@@ -301,14 +343,20 @@ CASES = Path(__file__).resolve().parent.parent / "cases"
 #: README.md, round 7).
 FLOORS = {
     "plaintext_blind14b": ((25, 104, 24), (1.00, 0.82), (0.73, 0.97), 0.98),
-    "plaintext_blind14c": ((25, 75, 24), (1.00, 0.92), (0.70, 0.97), 0.98),
+    "plaintext_blind14c": ((25, 75, 24), (0.98, 0.92), (0.70, 0.97), 0.98),
     "plaintext_blind14d": ((25, 67, 24), (0.92, 0.79), (0.67, 0.95), 0.90),
     "plaintext_blind14e": ((25, 74, 29), (0.91, 0.76), (0.67, 0.90), 0.95),
     "plaintext_blind14g": ((25, 68, 19), (0.97, 0.86), (0.69, 0.87), 0.97),
     "plaintext_blind_cnn2": ((15, 92, 26), (0.98, 0.91), (0.97, 0.97), 0.97),
-    "plaintext_blind_cnn3": ((15, 90, 12), (0.98, 0.86), (0.97, 0.97), 0.97),
-    "plaintext_blind_cnn4": ((15, 93, 26), (0.98, 0.81), (0.94, 0.94), 0.97),
-    "plaintext_blind_cnn5": ((15, 95, 18), (0.97, 0.72), (0.72, 0.92), 0.65),
+    "plaintext_blind_cnn3": ((15, 90, 12), (0.98, 0.92), (0.97, 0.97), 0.97),
+    "plaintext_blind_cnn4": ((15, 93, 26), (0.98, 0.92), (0.94, 0.94), 0.97),
+    "plaintext_blind_cnn5": ((15, 95, 18), (0.97, 0.80), (0.72, 0.88), 0.65),
+    "plaintext_blind_cnn6": ((15, 86, 23), (0.98, 0.92), (0.97, 0.97), 0.97),
+    "plaintext_blind_cnn7": ((15, 97, 18), (0.96, 0.88), (0.81, 0.97), 0.97),
+    "plaintext_blind_cnn8": ((15, 101, 16), (0.98, 0.94), (0.94, 0.97), 0.74),
+    "plaintext_blind_cnn9": ((15, 94, 19), (0.98, 0.88), (0.97, 0.97), 0.97),
+    "plaintext_blind_cnn10": ((15, 91, 18), (0.97, 0.80), (0.94, 0.94), 0.97),
+    "plaintext_blind_cnn11": ((15, 90, 21), (0.98, 0.85), (0.95, 0.97), 0.97),
     "plaintext_blind14f": ((25, 55, 15), (0.98, 0.89), (0.81, 0.97), 0.97),
     "plaintext_blind14h": ((25, 60, 10), (0.98, 0.88), (0.8, 0.97), 0.97),
 }
