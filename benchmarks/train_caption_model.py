@@ -205,8 +205,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--kind", choices=sorted(MODELS), default="general", help="which model to train"
     )
+    parser.add_argument(
+        "--leave-out", type=Path, action="append", default=[], help="a training set to leave out"
+    )
+    parser.add_argument("--out", type=Path, help="where to write the model (default: the package)")
     args = parser.parse_args(argv)
     sets = [*TRAINING_SETS, SENTENCES] if args.kind == "general" else BARE_TRAINING_SETS
+    left_out = {folder.resolve() for folder in args.leave_out}
+    sets = [folder for folder in sets if folder.resolve() not in left_out]
     missing = [folder for folder in sets if not folder.exists()]
     if missing:
         print(f"missing {missing[0]}: run benchmarks/plaintext_devset.py first", file=sys.stderr)
@@ -289,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ... {len(weights)} weights in all")
     if args.dry_run:
         return 0
-    model_path = MODELS[args.kind]
+    model_path = args.out or MODELS[args.kind]
     model = {
         "about": "Logistic caption model for plain-text articles: a weight per cue of "
         "archiver.extract.captions.FEATURES. Made by benchmarks/train_caption_model.py; "
@@ -308,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         "weights": weights,
     }
     model_path.write_text(json.dumps(model, indent=1) + "\n", "utf-8")
-    print(f"wrote {model_path.relative_to(ROOT)}")
+    print(f"wrote {model_path}")
     return 0
 
 
