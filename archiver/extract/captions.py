@@ -417,6 +417,9 @@ _STATIVE = _words(
     "depend deserve fear believe know think expect hope prefer vary exceed equal resemble "
     "represent house host account total outnumber"
 )
+#: A time of day after "at" tells a plan, as listings give it: "Volunteers meet at the Pier
+#: Street lot at 8 a.m.".
+_CLOCK = _words("a.m. p.m. am pm")
 #: A present verb right before a weekday tells a plan: "The tour resumes Friday".
 _WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
 #: Words that, with "to", tell what is to come: "is expected to crest", "is scheduled to
@@ -631,7 +634,11 @@ def _content(r: Reading) -> dict[str, bool]:
         "future_time": bool(lows & (_FUTURE | {"will", "'ll"}))
         or any(a.low == "next" and b.low in _PERIODS for a, b in pairs)
         or any(a.low in _SCHEDULED and b.low == "to" for a, b in pairs)
-        or any(a.tag in {"VBZ", "VBP"} and b.low in _WEEKDAYS for a, b in pairs),
+        or any(a.tag in {"VBZ", "VBP"} and b.low in _WEEKDAYS for a, b in pairs)
+        or any(
+            a.low == "at" and b.text[:1].isdigit() and c.low in _CLOCK
+            for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
+        ),
         "habitual": bool(lows & _HABITUAL)
         or any(a.low in {"a", "an"} and b.low in _PERIODS for a, b in pairs),
         "time_span": bool(lows & _SPAN),

@@ -109,6 +109,9 @@ def test_tagging_reads_the_verb_after_the_subject(sentence: str, word: str, expe
         ("The river is expected to crest on Saturday at 10 feet.", True),
         ("The capsule is scheduled to land in the desert in September.", True),
         ("The tour resumes Friday in Platte Junction.", True),
+        # a time of day after "at", as a listing gives it
+        ("Volunteers meet at the Pier Street lot at 8 a.m. for the beach cleanup.", True),
+        ("Crowds greet the train as it arrives shortly before 8 a.m.", False),
         # a weekday after "on", in the present, is the moment a photo shows
         ("Protesters march through the capital on Friday.", False),
         ("Flights were cancelled due to fog.", False),
