@@ -261,12 +261,20 @@ _RELATIVE = {"who", "which", "that", "whose", "whom", "where", "when"}
 _CAPTION_LABEL = re.compile(
     r"\s*(?:(?:(?:Image|Photo|Picture) )?caption\s*[,:]|pictured\s*:)", re.IGNORECASE
 )
-#: The same label at a caption's end, as a button to fold it away ("... in 1963. hide caption").
-_CAPTION_BUTTON = re.compile(r"\s(?:hide|toggle) caption\s*$", re.IGNORECASE)
+#: The same label at a caption's end, as a button to fold it away ("... in 1963. hide caption"),
+#: with a gallery's counter in older galleries, glued to the caption ("... 1400s.Hide Caption 1
+#: of 8").
+_CAPTION_BUTTON = re.compile(
+    r"(?:\s|(?<=[.!?\"”’]))(?:hide|toggle) caption(?:\s*\d+\s*(?:of|/)\s*\d+)?\s*$",
+    re.IGNORECASE,
+)
 
 
-#: A label naming the paragraph a photo's caption: "Photo: A man walks ...", "Caption: ...".
-_LABEL_BEFORE_CAPTION = re.compile(r"(?:Photo|Picture|Image|Caption)\s*:\s+(?=[\"“‘'(]?[A-Z0-9])")
+#: A label naming the paragraph a photo's caption: "Photo: A man walks ...", "Caption: ...",
+#: "Top image: ..." (the lead photo's caption, printed at the story's end).
+_LABEL_BEFORE_CAPTION = re.compile(
+    r"(?:Top image|Photo|Picture|Image|Caption)\s*:\s+(?=[\"“‘'(]?[A-Z0-9])"
+)
 
 
 def _without_caption_label(text: str) -> str:

@@ -76,7 +76,7 @@ _LEADING_LABEL = re.compile(
 _INTERFACE = re.compile(
     r"^(?:Image caption,?|Caption:|Photo caption:|Hide caption|Show caption|Toggle caption|"
     r"Enlarge this image|Expand|Enlarge|Zoom|Open gallery|Close|\d+\s*(?:of|/)\s*\d+)\s*"
-    r"|\s*(?:hide caption|toggle caption|show caption|"
+    r"|\s*(?:(?:hide|toggle|show) caption(?:\s*\d+\s*(?:of|/)\s*\d+)?|"
     r"Purchase Licensing Rights,?(?: opens new tab)?|opens new tab|Enlarge this image|"
     r"Expand image|Open gallery|View gallery|Zoom)\s*$",
     re.I,

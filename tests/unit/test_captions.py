@@ -388,6 +388,9 @@ def test_a_caption_label_is_no_part_of_the_caption() -> None:
     assert evidence.is_caption and evidence.text == "Volunteers fill sandbags by the river."
     assert evidence.credit == "NBS News: Ann Lee"
     assert read_paragraph("Photo: Ann Lee").credit == "Ann Lee"  # a credit line, no label
+    # the lead photo's caption, printed at the story's end
+    top = read_paragraph("Top image: A Varga evening coat on display in the central gallery.")
+    assert top.text == "A Varga evening coat on display in the central gallery."
 
 
 @pytest.mark.parametrize(
@@ -396,13 +399,15 @@ def test_a_caption_label_is_no_part_of_the_caption() -> None:
         "Image caption, Maya Osei says the walk to the station now takes an hour",
         "The old pier before the storm of 1987, seen from the lighthouse. hide caption",
         "PICTURED: The leaflet that first caught the couple's eye, promising cheap repairs",
+        # an older gallery's button and counter, glued to the caption
+        "The salt pans of Orvena, worked as they were in the 1400s.Hide Caption 1 of 8",
     ],
 )
 def test_a_paragraph_the_page_labels_a_caption_is_one_by_rule(paragraph: str) -> None:
     evidence = caption_evidence(paragraph)
     assert evidence.is_caption and evidence.explain() == "caption: the page labels it a caption"
     assert not evidence.text.lower().startswith(("image caption", "hide"))
-    assert not evidence.text.endswith("caption")
+    assert not evidence.text.endswith(("caption", "of 8"))
     clip = caption_evidence("Media caption, Maya Osei says the walk now takes an hour")
     assert not clip.is_caption  # a clip's caption stays body text
 

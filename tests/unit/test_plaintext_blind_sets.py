@@ -303,6 +303,20 @@ and once after the ninth round (a time of day after "at" is a plan, as listings 
   both times. Features are where the reader is weakest: their captions are scenes written
   like the story's own present-tense sentences.
 
+After the tenth round (an older gallery's "Hide Caption 1 of 8" glued to its caption labels
+it one, and is no part of it; "Top image: " is a label), cnn15, whose gallery prints its
+captions so, reads P 0.976, R 0.825 (80/82/97); the others as before.
+
+``plaintext_blind_cnn16`` (the usual mix; 98 captions) and ``plaintext_blind_cnn17``
+(features only; 95 captions), written after the ninth round like the others. Not trained or
+tuned on, and not read: measured with the ninth round's code (main at 97c39ef) and after
+the tenth.
+
+- cnn16: P 0.989, R 0.929 (91/92/98; world 31/32/33, US 26/26/28, features 34/34/37) both
+  times: the issue's CNN-style target (P >= 0.95, R >= 0.90) met.
+- cnn17: P 0.942, R 0.684 (65/69/95) before; P 0.957, R 0.695 (66/69/95; travel 25/27/34,
+  style 16/16/27, features 25/26/34) after.
+
 ``plaintext_blind14f``: 25 English articles in the five
 styles issue 14 names (wire agency, BBC-like, NYT-like, Guardian-like, magazine; 55
 captions, 15 headings), written for its sixth round by someone who never saw the rules, the
@@ -383,7 +397,9 @@ FLOORS = {
     "plaintext_blind_cnn12": ((15, 102, 20), (0.96, 0.90), (0.97, 0.97), 0.97),
     "plaintext_blind_cnn13": ((15, 116, 23), (0.98, 0.88), (0.95, 0.97), 0.97),
     "plaintext_blind_cnn14": ((15, 101, 18), (0.97, 0.72), (0.94, 0.97), 0.97),
-    "plaintext_blind_cnn15": ((15, 97, 25), (0.94, 0.73), (0.96, 0.97), 0.97),
+    "plaintext_blind_cnn15": ((15, 97, 25), (0.97, 0.82), (0.96, 0.97), 0.97),
+    "plaintext_blind_cnn16": ((15, 98, 23), (0.98, 0.92), (0.95, 0.97), 0.97),
+    "plaintext_blind_cnn17": ((15, 95, 25), (0.95, 0.69), (0.95, 0.95), 0.97),
     "plaintext_blind14f": ((25, 55, 15), (0.98, 0.89), (0.81, 0.97), 0.97),
     "plaintext_blind14h": ((25, 60, 10), (0.98, 0.88), (0.8, 0.97), 0.97),
 }
