@@ -263,9 +263,9 @@ _CAPTION_LABEL = re.compile(
 )
 #: The same label at a caption's end, as a button to fold it away ("... in 1963. hide caption"),
 #: with a gallery's counter in older galleries, glued to the caption ("... 1400s.Hide Caption 1
-#: of 8").
+#: of 8") or on a line of its own.
 _CAPTION_BUTTON = re.compile(
-    r"(?:\s|(?<=[.!?\"”’]))(?:hide|toggle) caption(?:\s*\d+\s*(?:of|/)\s*\d+)?\s*$",
+    r"(?:^|\s|(?<=[.!?\"”’]))(?:hide|toggle) caption(?:\s*\d+\s*(?:of|/)\s*\d+)?\s*$",
     re.IGNORECASE,
 )
 

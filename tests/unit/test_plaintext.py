@@ -452,6 +452,7 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
         ("Image caption, Hettie", False),
         ("Copyright 2024 Cascadia Public Radio", False),
         ("3 of 5", False),
+        ("Hide Caption 2 of 6", False),
         ("Kieran Walsh Political correspondent Tue 3 Mar 2026 18.42 GMT", False),
         ("Published: Nov. 12, 2024 at 6:14 AM EST", False),
         ("Advertisement", False),

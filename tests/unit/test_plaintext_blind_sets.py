@@ -247,6 +247,9 @@ learns from them (benchmarks/train_caption_model.py). Their figures after that r
 trained on: cnn2 P 1.000, R 0.924; cnn3 1.000, 0.933; cnn4 1.000, 0.935; cnn5 1.000, 0.811
 (its headings P 0.727, R 0.889: two subheads naming huts, "Kessel Hut", now stand beside
 captions found and are read as those captions' credits).
+After the tenth round, the old-style gallery's "Hide Caption N of 6" lines, standing alone,
+are page furniture, no longer headings: cnn5 captions P 1.000, R 0.821, headings P 1.000,
+R 0.889; the heading precision floor rose to 0.97.
 
 ``plaintext_blind_cnn6`` to ``plaintext_blind_cnn9``: four more CNN-style sets (15 articles
 each; 86, 97, 101 and 94 captions), written for issue 14's eighth round like cnn4 (their
@@ -387,7 +390,7 @@ FLOORS = {
     "plaintext_blind_cnn2": ((15, 92, 26), (0.98, 0.91), (0.97, 0.97), 0.97),
     "plaintext_blind_cnn3": ((15, 90, 12), (0.98, 0.92), (0.97, 0.97), 0.97),
     "plaintext_blind_cnn4": ((15, 93, 26), (0.98, 0.92), (0.94, 0.94), 0.97),
-    "plaintext_blind_cnn5": ((15, 95, 18), (0.97, 0.80), (0.72, 0.88), 0.65),
+    "plaintext_blind_cnn5": ((15, 95, 18), (0.97, 0.80), (0.97, 0.88), 0.65),
     "plaintext_blind_cnn6": ((15, 86, 23), (0.98, 0.92), (0.97, 0.97), 0.97),
     "plaintext_blind_cnn7": ((15, 97, 18), (0.96, 0.88), (0.81, 0.97), 0.97),
     "plaintext_blind_cnn8": ((15, 101, 16), (0.98, 0.94), (0.94, 0.97), 0.74),
