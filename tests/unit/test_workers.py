@@ -156,8 +156,11 @@ def test_a_worker_runs_at_the_niceness_it_was_given() -> None:
 
 
 def test_a_worker_that_cannot_import_its_modules_leaves_its_jobs_to_the_caller() -> None:
-    # colorsys stands for an optional dependency the worker is told to do without.
-    broken = WarmWorker("archiver-broken", ("colorsys",), blocked=("colorsys",))
+    # tabnanny stands for an optional dependency the worker is told to do without. A forked
+    # worker inherits the modules its parent has imported, so it must be one that no test has
+    # imported (colorsys was, by rich, when another test ran first in the same process).
+    assert "tabnanny" not in sys.modules
+    broken = WarmWorker("archiver-broken", ("tabnanny",), blocked=("tabnanny",))
     try:
         assert broken.pid is not None and process_ended(broken.pid), "the worker should have ended"
         assert broken.submit(os.getpid).result() == os.getpid()
