@@ -24,7 +24,7 @@ How it decides:
    caption label ("Photo: ...") is no part of the caption. A paragraph that speaks of its
    own picture ("in this photo", "... Pictured: ...": ``speaks_of_its_picture``) is a
    caption too, though printed bare.
-3. Otherwise some forty yes/no cues are computed (``FEATURES``): a figure marker just
+3. Otherwise some fifty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first, second or third
    person; an adverb tying the sentence to the story ("then", "now", "also");
@@ -42,7 +42,10 @@ How it decides:
    An article that does print its captions bare, several of them, is read by a second model
    too (``caption_model_bare.json``, ``Surroundings.bare_article``), trained only on such
    articles: there a scene opening "The ..." is a caption as often as not, where among all
-   publishers' body text it is mostly a sentence of the story.
+   publishers' body text it is mostly a sentence of the story. It has cues of its own
+   (``BARE_ARTICLE_CUES``: a paragraph's size against the paragraphs around it), and its
+   ``strict_threshold`` is the one at which the reader tells whether an article prints its
+   captions bare at all.
 
 ``caption_evidence`` returns the decision with every cue's contribution, largest first (or
 the rule that decided), so a maintainer can read why. The model covers English only:
@@ -469,8 +472,10 @@ class Surroundings:
     bare; the reader, ``archiver.extract.plaintext``, finds out in a first pass). There such
     a paragraph must look surer of being a caption: the model's ``strict_threshold``
     applies. ``bare_article`` says the opposite: the article prints its captions bare,
-    several of them (the reader finds out in a second pass); there the second model,
-    trained only on such articles, judges too (``caption_evidence``)."""
+    several of them (the reader finds out in a second pass, asking the second model with
+    ``wary`` set); there the second model, trained only on such articles, judges too
+    (``caption_evidence``). The paragraph's size against its neighbours and the article's
+    usual paragraph are cues of that model only (``BARE_ARTICLE_CUES``)."""
 
     after_figure_marker: bool = False
     before_credit_line: bool = False
@@ -639,14 +644,7 @@ def _content(r: Reading) -> dict[str, bool]:
             t.low in _NARRATIVE_ADVERBS and t.tag.startswith("RB") for t in toks
         ),
         "negation": bool(lows & _NEGATION),
-        "future_time": bool(lows & (_FUTURE | {"will", "'ll"}))
-        or any(a.low == "next" and b.low in _PERIODS for a, b in pairs)
-        or any(a.low in _SCHEDULED and b.low == "to" for a, b in pairs)
-        or any(a.tag in {"VBZ", "VBP"} and b.low in _WEEKDAYS for a, b in pairs)
-        or any(
-            a.low == "at" and b.text[:1].isdigit() and c.low in _CLOCK
-            for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
-        ),
+        "future_time": _tells_a_plan(toks),
         "habitual": bool(lows & _HABITUAL)
         or any(a.low in {"a", "an"} and b.low in _PERIODS for a, b in pairs),
         "time_span": bool(lows & _SPAN),
@@ -655,6 +653,24 @@ def _content(r: Reading) -> dict[str, bool]:
         "year": bool(re.search(r"\b(?:19|20)\d\d\b", r.text)),
         "place": any(a.low in _PLACE_PREPOSITIONS and b.tag in {"NNP", "NNPS"} for a, b in pairs),
     }
+
+
+def _tells_a_plan(toks: tuple[Token, ...]) -> bool:
+    """Whether a sentence tells what is to come, not a moment a photo shows: "will",
+    "tomorrow", "next week", "is expected to ...", a present verb before a weekday ("The tour
+    resumes Friday"), a time of day after "at" ("Volunteers meet ... at 8 a.m.")."""
+    lows = {t.low for t in toks}
+    pairs = list(itertools.pairwise(toks))
+    return (
+        bool(lows & (_FUTURE | {"will", "'ll"}))
+        or any(a.low == "next" and b.low in _PERIODS for a, b in pairs)
+        or any(a.low in _SCHEDULED and b.low == "to" for a, b in pairs)
+        or any(a.tag in {"VBZ", "VBP"} and b.low in _WEEKDAYS for a, b in pairs)
+        or any(
+            a.low == "at" and b.text[:1].isdigit() and c.low in _CLOCK
+            for (a, b), c in zip(pairs, toks[2:], strict=False)
+        )
+    )
 
 
 def _speech(text: str) -> bool:
@@ -723,7 +739,8 @@ def _clause(r: Reading) -> dict[str, bool]:
 class Model:
     """A logistic model: a weight per cue, a bias, the probability a caption needs, and the
     higher one it needs where the article makes a scene of the story likelier
-    (``Surroundings.wary``)."""
+    (``Surroundings.wary``; for the bare model, where the reader asks whether an article
+    prints its captions bare at all)."""
 
     weights: dict[str, float]
     bias: float
