@@ -625,7 +625,8 @@ def _either_model(judge: Judge) -> Judge:
 #: The fewest paragraphs the models alone take in an article that prints its captions bare
 #: (no credit, label or marker): where they take one or two, these are likelier sentences of
 #: the story written like captions, and must reach the stricter threshold. Chosen on the
-#: development sets (benchmarks/README.md, round 6): 2 changed nothing, 4 cost recall.
+#: development sets (benchmarks/README.md, round 6): 2 changed nothing, 4 cost recall; in
+#: round 9, 2 for the bare model's count took scenes of other publishers' feature stories.
 FEW_CAPTIONS = 3
 
 

@@ -191,9 +191,9 @@ def _mend_participles_after_auxiliary(words: list[str], tags: list[str]) -> None
     """A past form right after a form of "have" or "be" is the participle it can also be
     ("who has *worked* there", "was *prepared* for launch"), not a second finite verb."""
     for i in range(1, len(tags)):
-        auxiliary = tags[i - 1] in _FINITE | {"VB", "VBN", "VBG"}
-        after_auxiliary = auxiliary and lemma(words[i - 1], "VB") in {"have", "be"}
-        if tags[i] == "VBD" and after_auxiliary and _is_form(words[i], "VBN"):
+        if tags[i] != "VBD" or tags[i - 1] not in _FINITE | {"VB", "VBN", "VBG"}:
+            continue
+        if lemma(words[i - 1], "VB") in {"have", "be"} and _is_form(words[i], "VBN"):
             tags[i] = "VBN"
 
 
@@ -247,10 +247,10 @@ def _mend_past_forms(words: list[str], tags: list[str]) -> None:
     """Tell a past tense from a participle after the subject (module docstring): with an
     object (or a quotation) after it and no finite verb before it, a past form is a past
     tense ("Workers loaded the crates", "Police estimated the crowd ...; organisers put it
-    ...", "China expressed "regret" ..."); before a
-    preposition, a sentence's first finite verb that is also a participle opens a reduced
-    relative when the subject's own verb follows ("Life jackets recovered from the river
-    *lie* on the bank": ``_predicate_follows``)."""
+    ...", "China expressed "regret" ..."); before a preposition, a sentence's first finite
+    verb that is also a participle opens a reduced relative when the subject's own verb
+    follows ("Life jackets recovered from the river *lie* on the bank":
+    ``_predicate_follows``)."""
     for i in range(1, len(tags) - 1):
         if _main_verb_seen(words, tags, i):
             break
