@@ -5,7 +5,8 @@
 
 For each CNN-style set the bare model learns from (``train_caption_model.BARE_TRAINING_SETS``
 but the sample article), ``train_caption_model.py --kind bare --leave-out SET`` fits the
-model without it (into ``build/loso/``), and the plain-text reader reads the left-out set with
+model without it (into ``build/loso/``; a set given that it never learns from is read with
+the model fitted on all), and the plain-text reader reads the left-out set with
 that model and the packaged general model, as ``caption_scores.py`` scores it. The figures of
 sets the general model learned from (``plaintext_heldout`` 1 to 4) flatter it; the others are
 honest. Pooled figures follow: the blind sets, the held-out sets, all. This is how a change
@@ -54,11 +55,14 @@ def bare_model_from(path: Path) -> Iterator[None]:
         captions.model = packaged
 
 
-def left_out_figures(folder: Path) -> caption_scores.Tally:
-    """Fit the bare model without ``folder`` and score the reader's captions on it."""
+def left_out_figures(folder: Path, learned: list[Path]) -> caption_scores.Tally:
+    """Fit the bare model without ``folder`` (when it learns from it: ``learned``) and score
+    the reader's captions on it."""
     path = OUT / f"{folder.name}.json"
     OUT.mkdir(parents=True, exist_ok=True)
-    argv = ["--kind", "bare", "--leave-out", str(folder), "--out", str(path)]
+    argv = ["--kind", "bare", "--out", str(path)]
+    if folder in learned:
+        argv += ["--leave-out", str(folder)]
     with contextlib.redirect_stdout(io.StringIO()):
         if train_caption_model.main(argv) != 0:
             raise SystemExit(f"training without {folder} failed")
@@ -75,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sets", nargs="*", type=Path, help="sets to leave out (default: all)")
     args = parser.parse_args(argv)
-    learned = [s for s in train_caption_model.BARE_TRAINING_SETS if s.name != "samples"]
+    learned = [s.resolve() for s in train_caption_model.BARE_TRAINING_SETS if s.name != "samples"]
     sets = args.sets or learned
     pools: dict[str, caption_scores.Tally] = {}
     for folder in sets:
-        tally = left_out_figures(folder.resolve())
+        tally = left_out_figures(folder.resolve(), learned)
         print(f"{folder.name:24} captions {tally.figures()}", flush=True)
         kind = "held-out" if folder.name.startswith("plaintext_heldout") else "blind"
         for pool in (kind, "all"):

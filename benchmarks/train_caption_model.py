@@ -212,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sets = [*TRAINING_SETS, SENTENCES] if args.kind == "general" else BARE_TRAINING_SETS
     left_out = {folder.resolve() for folder in args.leave_out}
+    unknown = left_out - {folder.resolve() for folder in sets}
+    if unknown:
+        named = min(unknown)
+        print(f"--leave-out {named}: not a {args.kind} model's training set", file=sys.stderr)
+        return 2
     sets = [folder for folder in sets if folder.resolve() not in left_out]
     missing = [folder for folder in sets if not folder.exists()]
     if missing:
@@ -270,12 +275,13 @@ def main(argv: list[str] | None = None) -> int:
     target = TARGET_PRECISION[args.kind]
     threshold = pick_threshold(y_all[articles], cv_p[articles], weight[articles], target)
     print(f"threshold {threshold} (cross-validated precision >= {target})")
-    strict = max(threshold, STRICT_THRESHOLD)
     if args.kind == "bare":
         strict = pick_threshold(
             y_all[articles], cv_p[articles], weight[articles], BARE_STRICT_PRECISION
         )
         print(f"strict threshold {strict} (cross-validated precision >= {BARE_STRICT_PRECISION})")
+    else:
+        strict = max(threshold, STRICT_THRESHOLD)
     src = np.array(sources)
     for name in dict.fromkeys(sources):
         mask = src == name
