@@ -454,8 +454,8 @@ def test_the_model_is_small_complete_and_set_for_precision(name: str, for_a_capt
     # the general model was fitted before the bare model's own cues: it weighs none of them
     untrained = set(BARE_ARTICLE_CUES) if name == "caption_model.json" else set()
     assert set(FEATURES) - untrained <= set(model["weights"])
-    assert not untrained & {name for name, weight in model["weights"].items() if weight}
-    assert all(name in FEATURES or name.startswith(WORD_CUE) for name in model["weights"])
+    assert not untrained & {cue for cue, weight in model["weights"].items() if weight}
+    assert all(cue in FEATURES or cue.startswith(WORD_CUE) for cue in model["weights"])
     assert 0.5 <= model["threshold"] < 1.0
     assert model["target_precision"] >= 0.95
     assert model["weights"][for_a_caption] > 0 and model["weights"]["quotation"] < 0
