@@ -477,9 +477,9 @@ def clean_caption(text: str | None) -> str:
     """A caption without the interface words sites put around it ("Image caption, ", "Expand")
     and without a wire agency's notice to editors ("THIS IMAGE HAS BEEN SUPPLIED BY A THIRD
     PARTY.")."""
-    caption = _AGENCY_NOTICE.sub("", clean_text(text))
-    for _ in range(4):
-        cleaned = _INTERFACE.sub("", caption).strip()
+    caption = clean_text(text)
+    for _ in range(4):  # a notice may stand before the interface words, or after them
+        cleaned = _AGENCY_NOTICE.sub("", _INTERFACE.sub("", caption)).strip()
         if cleaned == caption:
             break
         caption = cleaned

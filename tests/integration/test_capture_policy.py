@@ -497,10 +497,12 @@ def test_an_unreadable_home_folder_is_skipped_with_a_warning(tmp_path: Path) -> 
     assert json.loads(done.stdout)["store"] == {"value": "archive", "origin": "default"}
 
 
-# --- A stylesheet's declared charset -----------------------------------------------------------
+# --- A page's or a stylesheet's declared charset ---------------------------------------------
 
 
-@pytest.mark.parametrize("charset", ["no-such-charset", "base64", "rot13", "idna", "undefined"])
+@pytest.mark.parametrize(
+    "charset", ["no-such-charset", "base64", "rot13", "idna", "punycode", "undefined"]
+)
 def test_a_page_served_in_any_declared_charset_lands_with_its_images(
     hostile_site: HostileSite, tmp_path: Path, charset: str
 ) -> None:

@@ -155,6 +155,19 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "A man waves in Kyiv, May 2.",
             "REUTERS/Jane Doe",
         ),
+        # ... also when the site's interface words follow the notice
+        (
+            "The comet seen in this handout picture released April 22. Space Agency/Handout via "
+            "REUTERS THIS IMAGE HAS BEEN SUPPLIED BY A THIRD PARTY. Purchase Licensing Rights, "
+            "opens new tab",
+            "The comet seen in this handout picture released April 22.",
+            "Space Agency/Handout via REUTERS",
+        ),
+        (
+            "A man waves in Kyiv, May 2. REUTERS/Jane Doe NO RESALES. NO ARCHIVES Expand image",
+            "A man waves in Kyiv, May 2.",
+            "REUTERS/Jane Doe",
+        ),
     ],
 )
 def test_split_credit(paragraph: str, caption: str, credit: str | None) -> None:
