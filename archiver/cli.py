@@ -1425,7 +1425,7 @@ def _note_no_catalogue(store: Store) -> None:
     layout)."""
     from archiver.store.catalogue import exists
 
-    if isinstance(store.root, Path) and exists(store.root):
+    if exists(store.root):
         say(
             "archiver: note: this store's catalogue cannot be read, so every bag was read; "
             "archiver catalogue rebuild makes a new one",

@@ -32,7 +32,7 @@ import os
 import sqlite3
 import stat
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -274,7 +274,7 @@ class Catalogue:
         lists = [n for n in _LIST_FIELDS if n in _JSON_FIELDS]
         defaults = {n: _DEFAULTS[n] for n in _SUMMARY_FIELDS if n in SHOW_ONLY}
         make = object.__new__
-        for found in self.db.execute(sql, params):
+        for found in self._streamed(sql, params):
             # Built without the frozen dataclass's __init__ (a million rows: seconds saved);
             # every field is set, exactly as __init__ would.
             summary = make(BagSummary)
@@ -292,8 +292,20 @@ class Catalogue:
         """Every bag as ``export-store`` writes it (the values and its key), in store order."""
         columns = [c for c in BAG_COLUMNS if c not in _JSON_FIELDS]
         sql = f"SELECT bag, {', '.join(columns)} FROM bags ORDER BY bag"
-        for found in self.db.execute(sql):
+        for found in self._streamed(sql):
             yield {"bag": found[0], **dict(zip(columns, found[1:], strict=True))}
+
+    def _streamed(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``sql``, as they are read. A catalogue found damaged part-way (what
+        was read is out already, so it is too late to walk the store instead) is a
+        :class:`StoreError` saying so, never an internal error."""
+        try:
+            yield from self.db.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"cannot read the catalogue ({exc}): archiver catalogue rebuild makes a new one",
+                subject=str(catalogue_path(self.store_root)),
+            ) from None
 
     def last_audits(self, keys: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
         """The last audit of each bag (of ``keys``, or of every bag ever audited)."""

@@ -23,7 +23,6 @@ import gc
 import itertools
 import json
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from archiver.bagit.read import BagLike, bag_files, read_bag_info, shown
 from archiver.describe import read_dublin_core
-from archiver.errors import NotABagError, StoreError
+from archiver.errors import NotABagError
 from archiver.model import Finding
 from archiver.store import Store, key_in_store
 from archiver.terminal import printable
@@ -204,20 +203,9 @@ def inventory(store: Store, query: BagQuery | None = None) -> Inventory:
 def _catalogued(
     catalogue: Catalogue, query: BagQuery | None, bags_at: str | None
 ) -> Iterator[BagSummary]:
-    """The catalogue's summaries, the catalogue closed once they are read (or dropped).
-
-    A catalogue found damaged part-way (what was listed is out already) is a
-    :class:`StoreError` saying so, never an internal error."""
-    from archiver.store.catalogue import catalogue_path
-
+    """The catalogue's summaries, the catalogue closed once they are read (or dropped)."""
     with catalogue:
-        try:
-            yield from catalogue.summaries(query, bags_at=bags_at)
-        except sqlite3.Error as exc:
-            raise StoreError(
-                f"cannot read the catalogue ({exc}): archiver catalogue rebuild makes a new one",
-                subject=str(catalogue_path(catalogue.store_root)),
-            ) from None
+        yield from catalogue.summaries(query, bags_at=bags_at)
 
 
 def _walked(

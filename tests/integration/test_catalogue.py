@@ -388,16 +388,7 @@ def test_a_catalogue_found_damaged_part_way_through_a_listing_is_one_clear_line(
     walking the store: it stops with one line naming the catalogue and the way to repair it
     (exit status 4), and nothing is written."""
     store = tmp_path / "store"
-    store.mkdir()
-    catalogue = open_catalogue(store, create=True)
-    assert catalogue is not None
-    with catalogue:
-        catalogue.put_bags(synthetic_rows(3000))
-    path = catalogue_path(store)
-    data = bytearray(path.read_bytes())
-    middle = len(data) // 2 // 4096 * 4096
-    data[middle : middle + 8 * 4096] = b"\xff" * (8 * 4096)  # pages of rows, overwritten
-    path.write_bytes(bytes(data))
+    path = _catalogue_damaged_part_way(store)
     before = tree_state(tmp_path)
     for flags in ([], ["--json"]):
         code, out, err = invoke("list", store, *flags)
@@ -408,3 +399,37 @@ def test_a_catalogue_found_damaged_part_way_through_a_listing_is_one_clear_line(
         assert "malformed" in line and line.endswith("archiver catalogue rebuild makes a new one")
     after = {k: v for k, v in tree_state(tmp_path).items() if not k.endswith(("-shm", "-wal"))}
     assert after == before, "nothing written, nothing lost (but SQLite's side files of a read)"
+
+
+def test_a_catalogue_found_damaged_part_way_through_an_export_is_one_clear_line(
+    tmp_path: Path,
+) -> None:
+    """``export-store`` streams the catalogue's rows too: damage met half-way is the same one
+    line (exit status 4), never an internal error, and no export file is left."""
+    store = tmp_path / "store"
+    path = _catalogue_damaged_part_way(store)
+    before = tree_state(tmp_path)
+    for kind in ("--csv", "--xml"):
+        code, out, err = invoke("export-store", store, kind, tmp_path / "out", "--json")
+        assert code == 4, out + err
+        [line] = err.strip().splitlines()
+        assert line.startswith(f"archiver: {path}: cannot read the catalogue ("), line
+        assert "malformed" in line and line.endswith("archiver catalogue rebuild makes a new one")
+    after = {k: v for k, v in tree_state(tmp_path).items() if not k.endswith(("-shm", "-wal"))}
+    assert after == before, "no export file written, nothing lost"
+
+
+def _catalogue_damaged_part_way(store: Path) -> Path:
+    """A store whose catalogue of 3000 bags has pages of rows in its middle overwritten (the
+    first rows read well); the catalogue file's path."""
+    store.mkdir()
+    catalogue = open_catalogue(store, create=True)
+    assert catalogue is not None
+    with catalogue:
+        catalogue.put_bags(synthetic_rows(3000))
+    path = catalogue_path(store)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2 // 4096 * 4096
+    data[middle : middle + 8 * 4096] = b"\xff" * (8 * 4096)  # pages of rows, overwritten
+    path.write_bytes(bytes(data))
+    return path

@@ -232,7 +232,10 @@ def test_a_file_over_the_multipart_threshold_goes_in_parts_each_with_its_sha256(
     assert len(parts) == 3
     composite = base64.b64encode(hashlib.sha256(b"".join(parts)).digest()).decode()
     assert head["ChecksumSHA256"].partition("-")[0] == composite
-    assert keys(s3, "news/undated/large/")[-1].endswith("data/large.warc.gz")
+    prefix = "news/undated/large/"
+    assert keys(s3, prefix) == [f"{prefix}bagit.txt", key], "the bag's files, and no more"
+    uploads = s3.list_multipart_uploads(Bucket=s3.bucket, Prefix=prefix).get("Uploads", [])
+    assert uploads == [], "the multipart upload was completed, none left open"
 
 
 def _tag_digests(s3: Any, prefix: str) -> dict[str, str]:
