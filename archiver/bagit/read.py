@@ -41,6 +41,7 @@ from typing import BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 from archiver import codes
+from archiver.charsets import text_codec
 from archiver.codes import Findings, Message, display_path
 from archiver.s3 import is_s3
 
@@ -542,17 +543,6 @@ def _declared_version(lines: list[str], findings: Findings) -> tuple[str | None,
     return version, rules or DEFAULT_VERSION
 
 
-def is_text_encoding(name: str) -> bool:
-    """True for a codec that decodes bytes to text (not base64, rot13, or unknown names)."""
-    try:
-        b"BagIt".decode(name)  # empty bytes would skip the codec lookup
-    except LookupError:
-        return False
-    except ValueError:  # a text codec that cannot decode these five bytes (UTF-16)
-        return True
-    return True
-
-
 def rules_for(version: str | None) -> tuple[int, int] | None:
     """The (major, minor) rules for a known version string, else None."""
     if version is None or not re.fullmatch(r"[0-9]+\.[0-9]+", version):
@@ -573,7 +563,7 @@ def _declared_encoding(lines: list[str], findings: Findings) -> str:
         findings.add(codes.B002_ENCODING_LINE, "bagit.txt", found=second)
     loose = strict or _LOOSE_ENCODING.match(second)
     name = loose.group(1) if loose else ""
-    if not is_text_encoding(name):
+    if text_codec(name) is None:  # unknown, or no text encoding (base64, idna, undefined)
         findings.add(codes.B002_UNKNOWN_ENCODING, "bagit.txt", name=name)
         return "utf-8"
     return name

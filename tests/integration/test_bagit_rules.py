@@ -269,6 +269,9 @@ def test_a_missing_bagit_txt(tmp_path: Path) -> None:
         b"BagIt-Version: 1.0\n",
         b"BagIt-Version: 1.0\nTag-File-Character-Encoding: KLINGON-8\n",
         b"BagIt-Version: 1.0\nTag-File-Character-Encoding: base64\n",
+        # Python codecs that are no text encoding: they raise whatever the error handler
+        b"BagIt-Version: 1.0\nTag-File-Character-Encoding: idna\n",
+        b"BagIt-Version: 1.0\nTag-File-Character-Encoding: undefined\n",
         b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\nExtra: line\n",
         b"",
     ],
