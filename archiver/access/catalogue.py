@@ -18,7 +18,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,7 +28,7 @@ from archiver.access.bag import first_value, record_values
 from archiver.access.output import atomic_output, check_output
 from archiver.describe import DC_NS
 from archiver.errors import UsageError
-from archiver.model import Finding, utc_now
+from archiver.model import Finding, utc_iso, utc_now
 from archiver.store import Store
 from archiver.store.inventory import store_key, summarize
 from archiver.xmlsafe import xml_text
@@ -112,7 +112,7 @@ def export_catalogue(
     store.require_existing()
     for path in outputs:
         check_output(path, store.root, overwrite)
-    created = clock().astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = utc_iso(clock())
     count = 0
     problems: list[Finding] = []
     with contextlib.ExitStack() as stack:
