@@ -23,7 +23,10 @@ How it decides:
    final stop beside a figure marker or a credit line (as BBC pages print captions). A
    caption label ("Photo: ...") is no part of the caption. A paragraph that speaks of its
    own picture ("in this photo", "... Pictured: ...": ``speaks_of_its_picture``) is a
-   caption too, though printed bare.
+   caption too, though printed bare; so is, in an article that prints its captions bare, a
+   line without a final stop named as a caption names (``unstopped_caption``: "Jane Doe,
+   67, ..."); there a sentence without its stop but too long for a heading is judged by the
+   model as if it had one (``unstopped_sentence``).
 3. Otherwise some fifty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first, second or third
@@ -60,16 +63,17 @@ import itertools
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 
 from archiver.extract.credits import credit_line, split_credit
-from archiver.extract.tagging import Token, is_dictionary_word, tag
+from archiver.extract.tagging import Token, is_dictionary_word, main_verb, tag
 
 __all__ = [
     "BARE_ARTICLE_CUES",
     "FEATURES",
+    "HEADING_WORDS",
     "MODEL_FILES",
     "MODEL_LANGUAGES",
     "WORD_CUE",
@@ -88,6 +92,8 @@ __all__ = [
     "rights_notice",
     "speaks_of_its_picture",
     "split_sentences",
+    "unstopped_caption",
+    "unstopped_sentence",
 ]
 
 #: Languages the caption model was trained on.
@@ -293,23 +299,16 @@ def _without_caption_label(text: str) -> str:
 @lru_cache(maxsize=4096)
 def read_paragraph(paragraph: str) -> Reading:
     """Split off the credit and photo lead, split the sentences, tag the first one and find
-    its main verb: the first finite verb not opening a relative clause ("A man who fled
-    the fighting *uses* ..."). Remembered: the reader asks again of a paragraph in each of
-    its passes over an article."""
+    its main verb: the first finite verb outside a relative clause ("A man who fled the
+    fighting *uses* ...": ``tagging.main_verb``). Remembered: the reader asks again of a
+    paragraph in each of its passes over an article."""
     text, credit = split_credit(paragraph)
     text = _without_caption_label(text)
     core, lead = strip_photo_lead(text)
     core, asides = _POSITION_ASIDE.subn("", core)
     sentences = tuple(split_sentences(core))
     tokens = tag(sentences[0]) if sentences else ()
-    main = next(
-        (
-            i
-            for i, t in enumerate(tokens)
-            if t.tag in _FINITE and not (i and tokens[i - 1].low in _RELATIVE)
-        ),
-        None,
-    )
+    main = main_verb(tokens)
     labelled = bool(_CAPTION_LABEL.match(paragraph) or _CAPTION_BUTTON.search(paragraph))
     return Reading(
         text, credit, lead, sentences, tokens, main, _tense(tokens, main), asides > 0, labelled
@@ -443,6 +442,8 @@ _HABITUAL = _words(
 )
 _SPAN = _words("until since through till throughout")
 _PLACE_PREPOSITIONS = _words("in at near outside inside on along across during")
+#: What follows a name in a caption that shows where someone stands or what they hold.
+_SCENE_PREPOSITIONS = _PLACE_PREPOSITIONS | _words("with beside by before after behind")
 _DATE_WORDS = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|"
@@ -514,13 +515,63 @@ def caption_features(reading: Reading, around: Surroundings = Surroundings()) ->
 
 
 def _unstopped_sentence(r: Reading) -> bool:
-    """A sentence of more than ten words, with a verb, that ends without a stop."""
+    """A sentence of more than ten words, with a finite verb (its own or a relative clause's:
+    "X outside the cafe in 2021, when it won ..."), that ends without a stop."""
     return (
         r.text.rstrip(_CLOSERS)[-1:].isalnum()
         and len(r.text.split()) > 10
-        and r.tense != "none"
+        and any(t.tag in _FINITE for t in r.tokens)
         and r.text[:1].isupper()
     )
+
+
+#: Headings are short: of 636 labelled in the development sets, 3 have more words than this
+#: (all three quotations).
+HEADING_WORDS = 8
+#: A name with an age after it: "Winston Adeyemi, 67, ...".
+_NAME_AND_AGE = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)+, \d{1,3},")
+
+
+def unstopped_caption(reading: Reading) -> bool:
+    """Whether a paragraph without a final stop is named as a caption names, not as a heading:
+    a name with an age ("Winston Adeyemi, 67, founder of ..."), or a person's name followed
+    by where they stand or what they do ("Hiroshi Tanabe on the seawall in Port Ellery").
+    Asked only in an article found to print its captions bare (``caption_evidence``), where
+    such a line is one of them."""
+    if not _unstopped(reading):
+        return False
+    words = reading.text.split()
+    if _NAME_AND_AGE.match(reading.text):
+        return True
+    named = len(words) >= 4 and _first_name(words[0]) and words[1][:1].isupper()
+    return named and (words[2] in _SCENE_PREPOSITIONS or words[2].endswith("ing"))
+
+
+def unstopped_sentence(reading: Reading) -> bool:
+    """Whether a paragraph without a final stop is one sentence longer than any heading
+    (``HEADING_WORDS``), written with its articles as a caption is, not as a headline
+    (``_described_not_headlined``): "A volunteer stacks sandbags along the river wall,
+    where the water rose overnight". In an article found to print its captions bare, the
+    model judges it as if it ended with a stop (``caption_evidence``)."""
+    long = len(reading.text.split()) > HEADING_WORDS and len(reading.sentences) == 1
+    return _unstopped(reading) and long and _described_not_headlined(reading.tokens)
+
+
+def _unstopped(reading: Reading) -> bool:
+    text = reading.text
+    return text[:1].isupper() and text.rstrip(_CLOSERS)[-1:].isalnum()
+
+
+def _described_not_headlined(tokens: tuple[Token, ...]) -> bool:
+    """Whether a sentence keeps its articles as a caption does ("checks *a* water tank on
+    *his* property"), where a headline drops them and reports ("Indian PM postpones trip to
+    ...", "Britain urges ... to show restraint")."""
+    determined = any(
+        (a.low in {"a", "an", "the"} or a.tag == "PRP$") and b.text[:1].islower()
+        for a, b in itertools.pairwise(tokens)
+    )
+    reports = any(t.lemma in _REPORTING and t.tag.startswith("VB") for t in tokens)
+    return determined and not reports
 
 
 #: A paragraph speaking of its own picture: "... in this photo from 1997", "... in this image
@@ -824,6 +875,13 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     if speaks_of_its_picture(reading):
         why = "it speaks of its picture (in this photo, Pictured: ...)"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
+    if around.bare_article and not around.wary:  # the article prints its captions bare
+        if unstopped_caption(reading):
+            why = "a line without a final stop named as a caption, not a heading"
+            return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
+        if unstopped_sentence(reading):  # the model judges it as if it had its stop
+            stopped = caption_evidence(paragraph.rstrip() + ".", around)
+            return replace(stopped, text=reading.text, credit=reading.credit)
     beside = around.after_figure_marker or around.before_credit_line
     if not beside and state_sentence(reading):
         why = "it tells a state or what has happened (has, lives, has done), not a moment"

@@ -127,9 +127,10 @@ def credit_line(text: str) -> str | None:
     A credit line is labelled ("Photograph: X", "Photograph by X for The Atlantic", "Credit...
     X", "Image source, PA Media", "Illustration by X"), bracketed ("(AP Photo/X)"), an
     agency or stock library ("Getty Images", "PA Media"), names with a slash ("REUTERS/Jane
-    Doe", "Jane Doe/AFP via Getty Images"), or a photographer for a publication ("Jane Doe for
-    The New York Times"). A dash before it is dropped ("— Getty Images"). A name alone is not
-    enough: a line "Jane Doe" may as well be a caption.
+    Doe", "Jane Doe/AFP via Getty Images") or a comma before the agency ("Jane Doe, AP"), or a
+    photographer for a publication ("Jane Doe for The New York Times"). A dash before it is
+    dropped ("— Getty Images"). A name alone is not enough: a line "Jane Doe" may as well be
+    a caption.
     """
     line = clean_text(text).lstrip(" —–-").rstrip(" .")
     if not line or len(line.split()) > 12 or line[-1] in "!?":
@@ -152,12 +153,15 @@ def credit_line(text: str) -> str | None:
         is_credit_only(line)
         or _FOR_PUBLICATION_LINE.fullmatch(line)
         or _AGENCY_LINE.fullmatch(line)
+        or _NAME_COMMA_AGENCY.fullmatch(line)
     ):
         return clean_credit(line)
     return None
 
 
 _AGENCY_LINE = re.compile(rf"(?:The )?(?:{AGENCIES})", re.IGNORECASE)  # "ASSOCIATED PRESS"
+#: A photographer's name, a comma, the agency: "Jane Doe, AP", "JANE DOE, AFP via Getty Images".
+_NAME_COMMA_AGENCY = re.compile(rf"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){{1,3}}, (?:{AGENCIES})")
 #: A credit line that opens with its label: "Photograph by X", "Staff photo by X", "Image
 #: credit: X", "Image source, X", "Chart: X", "Source: X", "Credit: X", "Credit...X".
 _LABELLED_LINE = re.compile(

@@ -15,7 +15,8 @@ lemminflect saying which words can be which verb or noun form:
 
 - a sentence's first word, capitalised only because it opens the sentence, is the plural
   noun it can be ("Flamingos feed ..."), not a name, unless a name or a comma follows;
-- a past form right after "have" or "be" is a participle ("has *worked*", "was *built*");
+- a past form right after "have" or "be" is a participle ("has *worked*", "was *built*"),
+  and so is one right after an article or a possessive ("a *finished* chair");
 - before the sentence has a finite verb, in a run of nouns (or a lone noun after an aside
   between commas) that ends before a word no noun phrase continues with (a determiner, a
   preposition, a pronoun, ...), the last noun that can be a present-tense verb is that verb;
@@ -43,7 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Token", "is_dictionary_word", "lemma", "tag", "tokenize"]
+__all__ = ["Token", "is_dictionary_word", "lemma", "main_verb", "tag", "tokenize"]
 
 _TOKEN = re.compile(
     r"\d+(?:[.,:]\d+)*(?:%|st|nd|rd|th|s)?"  # numbers, times, ordinals, decades
@@ -166,6 +167,7 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     tags = [t for _, t in _tagger()(words)]
     _mend_capitalised_plural(words, tags)
     _mend_participles_after_auxiliary(words, tags)
+    _mend_attributive_participles(words, tags)
     _mend_noun_run(words, tags)
     _mend_bare_verbs(tags)
     _mend_past_forms(words, tags)
@@ -197,11 +199,59 @@ def _mend_participles_after_auxiliary(words: list[str], tags: list[str]) -> None
             tags[i] = "VBN"
 
 
+#: Determiners after which a past form modifies the noun that follows ("a *finished* chair").
+_ARTICLES = {"a", "an", "the"}
+
+
+def _mend_attributive_participles(words: list[str], tags: list[str]) -> None:
+    """A past form right after an article or a possessive is the participle it can also be,
+    modifying the noun after it ("A *finished* chair ready for shipping", "his *battered*
+    boots"): a finite verb never follows an article."""
+    for i in range(1, len(tags)):
+        after_article = words[i - 1].lower() in _ARTICLES or tags[i - 1] == "PRP$"
+        if tags[i] == "VBD" and after_article and _is_form(words[i], "VBN"):
+            tags[i] = "VBN"
+
+
+#: Words that open a relative clause after a comma ("Jane Doe, whose family ...").
+_COMMA_RELATIVES = _RELATIVES - {"that"}
+
+
+def _in_relative_clause(words: list[str], tags: list[str]) -> set[int]:
+    """The positions inside a relative clause set off by a comma, from its relative word to
+    the next comma or the sentence's end ("Piero Orvani, *whose family has made glass
+    since 1792*.", "Agnes Moll, *whose father kept the light*, volunteers ...")."""
+    inside: set[int] = set()
+    for k in range(1, len(words)):
+        if tags[k - 1] == "," and words[k].lower() in _COMMA_RELATIVES:
+            end = next((j for j in range(k + 1, len(tags)) if tags[j] == ","), len(tags))
+            inside.update(range(k, end))
+    return inside
+
+
+def _main_verbs(words: list[str], tags: list[str]) -> list[int]:
+    """The finite verbs outside a relative clause: right after a relative word, or inside
+    one set off by a comma (``_in_relative_clause``)."""
+    inside = _in_relative_clause(words, tags)
+    return [
+        k
+        for k, t in enumerate(tags)
+        if t in _FINITE and k not in inside and not (k and words[k - 1].lower() in _RELATIVES)
+    ]
+
+
+def main_verb(tokens: tuple[Token, ...]) -> int | None:
+    """The index of a tagged sentence's main verb: its first finite verb outside a relative
+    clause ("A man who fled the fighting *uses* ...", "Agnes Moll, whose father kept the
+    light, *volunteers* ..."), or None for a sentence without one ("Piero Orvani, whose
+    family has made glass since 1792.")."""
+    verbs = _main_verbs([t.text for t in tokens], [t.tag for t in tokens])
+    return verbs[0] if verbs else None
+
+
 def _main_verb_seen(words: list[str], tags: list[str], upto: int) -> bool:
     """Whether a finite verb outside a relative clause stands before ``upto``."""
-    return any(
-        tags[k] in _FINITE and not (k and words[k - 1].lower() in _RELATIVES) for k in range(upto)
-    )
+    return any(k < upto for k in _main_verbs(words, tags))
 
 
 def _mend_noun_run(words: list[str], tags: list[str]) -> None:
@@ -220,7 +270,11 @@ def _mend_noun_run(words: list[str], tags: list[str]) -> None:
             end += 1
         follows = tags[end] if end < len(tags) else "."
         after_aside = start > 0 and tags[start - 1] == ","  # "Families, fleeing ..., board"
-        if (end - start >= 2 or after_aside) and follows in _AFTER_VERB:
+        # a relative clause after the comma tells a noun phrase: "The ferry slip, where ..."
+        described = (
+            follows == "," and end + 1 < len(words) and words[end + 1].lower() in _COMMA_RELATIVES
+        )
+        if (end - start >= 2 or after_aside) and follows in _AFTER_VERB and not described:
             first = start if after_aside else start + 1
             forms = {i: _present_form(words[i]) for i in range(first, end)}
             agreeing = [

@@ -32,6 +32,8 @@ from archiver.extract.captions import (
     read_paragraph,
     speaks_of_its_picture,
     split_sentences,
+    unstopped_caption,
+    unstopped_sentence,
 )
 from archiver.extract.tagging import _tagger, lemma, tag, tokenize
 
@@ -96,6 +98,13 @@ def test_tokens_keep_abbreviations_and_split_possessives() -> None:
         ("Flamingos feed in a lagoon on the plateau.", "Flamingos", "NNS"),
         # ... but a name followed by a comma stays one
         ("Banks, 45, said the deal was done.", "Banks", "NNP"),
+        # a past form after an article or a possessive modifies the noun after it
+        ("A repaired fishing net hangs from the rail.", "repaired", "VBN"),
+        ("Her painted shutters face the square.", "painted", "VBN"),
+        # a noun run before a relative clause after a comma is a noun phrase, no verb
+        ("The village market stalls, where traders sold fish until 1990.", "stalls", "NNS"),
+        # ... while a past form without an article before it stays what the tagger said
+        ("Nobody expected the vote to pass.", "expected", "VBD"),
     ],
 )
 def test_tagging_reads_the_verb_after_the_subject(sentence: str, word: str, expected: str) -> None:
@@ -187,6 +196,27 @@ def test_reading_finds_the_main_verb_past_a_relative_clause() -> None:
     assert reading.main_verb is not None
     assert reading.tokens[reading.main_verb].text == "repairs"
     assert reading.tense == "present"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "verb"),
+    [
+        # a relative clause set off by a comma runs to the next comma
+        ("Tom Reyes, whose uncle ran the mill, sweeps the loading bay.", "sweeps"),
+        # ... or to the sentence's end: a name and who they are, without a verb of its own
+        ("Tom Reyes, whose family has fished here since 1950.", None),
+        ("The village market stalls, where traders sold fish until 1990.", None),
+        # "that" after a comma opens no such clause
+        ("The mayor said, that evening, that the road would reopen.", "said"),
+    ],
+)
+def test_a_relative_clause_after_a_comma_holds_no_main_verb(
+    paragraph: str, verb: str | None
+) -> None:
+    reading = read_paragraph(paragraph)
+    found = None if reading.main_verb is None else reading.tokens[reading.main_verb].text
+    assert found == verb
+    assert (reading.tense == "none") == (verb is None)
 
 
 @pytest.mark.parametrize(
@@ -286,6 +316,60 @@ def test_a_wary_article_raises_the_threshold() -> None:
     assert alone.is_caption and not credited.is_caption
     assert credited.held_back and not alone.held_back  # like a caption: no heading either
     assert credited.explain().startswith(f"body (p={credited.probability:.2f}, needs ")
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        # a name with an age, or a name and where the person stands or what they do
+        ("Marta Quell, 58, owner of the corner bakery", True),
+        ("Marta Quell outside her bakery on Dock Street", True),
+        ("Marta Quell holding the first loaf of the day", True),
+        # headings
+        ("A town under water", False),
+        ("Marta Quell and the long night", False),
+        # a stop ends it: the model judges it
+        ("Marta Quell outside her bakery on Dock Street.", False),
+    ],
+)
+def test_a_line_without_a_stop_named_as_a_caption(line: str, named: bool) -> None:
+    assert unstopped_caption(read_paragraph(line)) is named
+
+
+@pytest.mark.parametrize(
+    ("line", "sentence"),
+    [
+        # longer than a heading, one sentence written with its articles
+        ("A volunteer stacks sandbags along the river wall, where the water rose overnight", True),
+        # a headline drops its articles or reports
+        ("Regional council postpones vote on flood defences until next spring", False),
+        ("Mayor says the flood defences will be finished before the winter storms", False),
+        # short enough for a heading, or stopped
+        ("A town under water", False),
+        (
+            "A volunteer stacks sandbags along the river wall, where the water rose overnight.",
+            False,
+        ),
+    ],
+)
+def test_a_sentence_without_its_stop_too_long_for_a_heading(line: str, sentence: bool) -> None:
+    assert unstopped_sentence(read_paragraph(line)) is sentence
+
+
+def test_in_an_article_of_bare_captions_a_missing_stop_decides_nothing() -> None:
+    bare = Surroundings(bare_article=True)
+    named = caption_evidence("Marta Quell, 58, owner of the corner bakery", bare)
+    assert named.is_caption and named.decided and "final stop" in named.decided
+    scene = "A volunteer stacks sandbags along the river wall, where the water rose overnight"
+    unstopped, stopped = caption_evidence(scene, bare), caption_evidence(scene + ".", bare)
+    assert unstopped.probability == stopped.probability and unstopped.text == scene
+    story = "Two thirds of the town's homes were flooded, and many families have not returned"
+    assert not caption_evidence(story, bare).is_caption
+    # the counting pass (wary) and any other article leave the missing stop to the model
+    assert caption_evidence(scene, Surroundings(bare_article=True, wary=True)).probability < (
+        stopped.probability
+    )
+    assert not caption_evidence("Marta Quell, 58, owner of the corner bakery").decided
 
 
 def test_an_article_of_bare_captions_asks_the_model_of_such_articles() -> None:
