@@ -168,6 +168,8 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     _mend_capitalised_plural(words, tags)
     _mend_participles_after_auxiliary(words, tags)
     _mend_attributive_participles(words, tags)
+    _mend_nouns_after_articles(words, tags)
+    _mend_photo_participles(words, tags)
     _mend_noun_run(words, tags)
     _mend_bare_verbs(tags)
     _mend_past_forms(words, tags)
@@ -213,6 +215,50 @@ def _mend_attributive_participles(words: list[str], tags: list[str]) -> None:
             tags[i] = "VBN"
 
 
+def _mend_nouns_after_articles(words: list[str], tags: list[str]) -> None:
+    """A present-tense form right after an article or a possessive, or after one and an
+    adjective, is the noun it can also be ("The crumpled *remains* of the barn", "her
+    *works*"): a finite verb never follows an article."""
+    for i in range(1, len(tags)):
+        if tags[i] not in {"VBZ", "VBP"}:
+            continue
+        j = i - 1 if tags[i - 1] not in {"JJ", "VBN"} else i - 2
+        if j < 0 or not (words[j].lower() in _ARTICLES or tags[j] == "PRP$"):
+            continue
+        low = words[i].lower()
+        nouns = _lemminflect().getAllLemmas(low, upos="NOUN").get("NOUN", ())
+        if nouns:
+            tags[i] = "NN" if low in nouns else "NNS"
+
+
+#: Verbs of taking a picture: after a noun, without an object, their past form is the
+#: participle ("The mine *pictured* in 2012", "Ruins *seen* from the air").
+_PHOTO_VERBS = {"picture", "photograph", "see", "show", "film", "capture"}
+
+
+def _mend_photo_participles(words: list[str], tags: list[str]) -> None:
+    """A past form right after a noun and before no object is the participle when its verb
+    takes a picture ("The Kalewa mine *pictured* in 2012") or its noun follows "with" ("with
+    its gates *chained*")."""
+    for i in range(1, len(tags)):
+        follows = tags[i + 1] if i + 1 < len(tags) else "."
+        if tags[i] == "VBD" and tags[i - 1] in _NOUNISH and follows not in _OBJECT_OPENERS:
+            photo = lemma(words[i], "VBD") in _PHOTO_VERBS
+            if (photo or _after_with(words, tags, i)) and _is_form(words[i], "VBN"):
+                tags[i] = "VBN"
+
+
+def _after_with(words: list[str], tags: list[str], i: int) -> bool:
+    """Whether the noun phrase before ``i`` follows "with": "with its gates *chained*"."""
+    k = i - 1
+    while k >= 0 and (tags[k] in _NOUNISH or tags[k] in _MODIFIERS):
+        k -= 1
+    return k >= 0 and words[k].lower() == "with"
+
+
+#: Words that open a clause of time or reason after a comma, whose verb is not the main
+#: clause's: "The mine pictured in 2012, shortly *after* it opened".
+_SUBORDINATORS = {"after", "before", "while", "because", "since", "until", "although", "as"}
 #: Words that open a relative clause after a comma ("Jane Doe, whose family ...").
 _COMMA_RELATIVES = _RELATIVES - {"that"}
 
@@ -220,12 +266,25 @@ _COMMA_RELATIVES = _RELATIVES - {"that"}
 def _in_relative_clause(words: list[str], tags: list[str]) -> set[int]:
     """The positions inside a relative clause set off by a comma, from its relative word to
     the next comma or the sentence's end ("Piero Orvani, *whose family has made glass
-    since 1792*.", "Agnes Moll, *whose father kept the light*, volunteers ...")."""
+    since 1792*.", "Agnes Moll, *whose father kept the light*, volunteers ..."), and inside
+    a participle's aside between two commas ("The pool, *closed since last summer*, with its
+    gates chained."), and inside a clause of time or reason after a comma ("..., shortly
+    after it opened": ``_SUBORDINATORS``)."""
     inside: set[int] = set()
     for k in range(1, len(words)):
-        if tags[k - 1] == "," and words[k].lower() in _COMMA_RELATIVES:
-            end = next((j for j in range(k + 1, len(tags)) if tags[j] == ","), len(tags))
-            inside.update(range(k, end))
+        if tags[k - 1] != ",":
+            continue
+        end = next((j for j in range(k + 1, len(tags)) if tags[j] == ","), None)
+        first = k + 1 if tags[k] == "RB" and k + 1 < len(words) else k  # ", shortly after"
+        if words[k].lower() in _COMMA_RELATIVES or words[first].lower() in _SUBORDINATORS:
+            inside.update(range(k, end or len(tags)))
+        elif (
+            end is not None
+            and tags[k] in {"VBD", "VBN"}
+            and tags[k + 1] not in _OBJECT_OPENERS  # "..., watched *the* first train pass"
+            and _is_form(words[k], "VBN")
+        ):
+            inside.update(range(k, end))  # a participle's aside: "The pool, *closed in May*, ..."
     return inside
 
 
@@ -254,6 +313,10 @@ def _main_verb_seen(words: list[str], tags: list[str], upto: int) -> bool:
     return any(k < upto for k in _main_verbs(words, tags))
 
 
+#: Words that may stand between a preposition and its object's nouns ("of the old ...").
+_MODIFIERS = {"DT", "PRP$", "JJ", "JJR", "JJS", "CD", "VBN", "POS", "PDT"}
+
+
 def _mend_noun_run(words: list[str], tags: list[str]) -> None:
     """Read one noun of the subject's noun run as the present verb it can be (module
     docstring). When the run ends before an object ("the", "his", a number), the verb is its
@@ -270,10 +333,15 @@ def _mend_noun_run(words: list[str], tags: list[str]) -> None:
             end += 1
         follows = tags[end] if end < len(tags) else "."
         after_aside = start > 0 and tags[start - 1] == ","  # "Families, fleeing ..., board"
-        # a relative clause after the comma tells a noun phrase: "The ferry slip, where ..."
-        described = (
-            follows == "," and end + 1 < len(words) and words[end + 1].lower() in _COMMA_RELATIVES
-        )
+        # a relative clause or a participle's aside after the comma tells a noun phrase: "The
+        # ferry slip, where ...", "The town pool, closed since May, ..."
+        described = follows == "," and end + 1 in _in_relative_clause(words, tags)
+        # a run after a preposition is its object unless an object follows the run: "A medic
+        # from the rescue teams *bandages* a boy", not "the remains of the grain *bins* on"
+        opener = next((k for k in range(start - 1, -1, -1) if tags[k] not in _MODIFIERS), None)
+        after_preposition = opener is not None and tags[opener] == "IN"
+        if after_preposition and follows not in _OBJECT_OPENERS:
+            described = True
         if (end - start >= 2 or after_aside) and follows in _AFTER_VERB and not described:
             first = start if after_aside else start + 1
             forms = {i: _present_form(words[i]) for i in range(first, end)}

@@ -208,6 +208,15 @@ def test_reading_finds_the_main_verb_past_a_relative_clause() -> None:
         ("The village market stalls, where traders sold fish until 1990.", None),
         # "that" after a comma opens no such clause
         ("The mayor said, that evening, that the road would reopen.", "said"),
+        # nor do a participle's aside between commas and a clause of time after a comma
+        ("The town pool, closed since last summer, with its gates chained.", None),
+        ("The bridge, built in 1890, collapsed on Monday.", "collapsed"),
+        ("The mill pictured in 1931, shortly after it opened.", None),
+        ("Residents returned home, after the storm passed.", "returned"),
+        # a present form after an article is a noun; a noun run after a preposition its object
+        ("The charred remains of the grain bins on Thursday.", None),
+        # a verb of taking a picture before its object stays a past tense
+        ("Police photographed the scene on Monday.", "photographed"),
     ],
 )
 def test_a_relative_clause_after_a_comma_holds_no_main_verb(
@@ -323,6 +332,7 @@ def test_a_wary_article_raises_the_threshold() -> None:
     [
         # a name with an age, or a name and where the person stands or what they do
         ("Marta Quell, 58, owner of the corner bakery", True),
+        ("Dale Reyes, who farms 900 acres outside Harlow", True),
         ("Marta Quell outside her bakery on Dock Street", True),
         ("Marta Quell holding the first loaf of the day", True),
         # headings

@@ -343,6 +343,27 @@ code (main at 81846a0) and once after round 11.
   captions end without a stop ("Name, 67, founder of ..."), which round 10 read as headings.
 - blind14i: P 1.000, R 0.891 (49/49/55; magazine 8/8/13) both times.
 
+Since round 12 cnn18, 19 and 14i are development sets (their misses were read); the bare
+model does not learn from cnn18 and 19 (taught them, it took scenes of blind14d's community
+weeklies).
+
+``plaintext_blind_cnn20`` and ``plaintext_blind_cnn21`` (the usual mix; 101 and 93
+captions) and ``plaintext_blind14j`` (25 articles in five other publishers' styles; 46
+captions, 4 articles without photos), written after round 11 the same way. Not trained or
+tuned on: measured with round 10's code (main at 81846a0), with round 11's (58a211f) and
+once after round 12.
+
+- cnn20 and 21 together: P 1.000, R 0.835 (162/162/194) with round 10's code; P 0.994,
+  R 0.902 (175/176/194) with round 11's; P 1.000, R 0.907 (176/176/194; cnn20 world 34/34/36,
+  US 29/29/30, features 29/29/35; cnn21 world 26/26/28, US 23/23/29, features 35/35/36)
+  after round 12: the issue's CNN-style target (P >= 0.95, R >= 0.90) met on both counts
+  since round 11.
+- blind14j: P 0.951, R 0.848 (39/41/46) with round 10's code; P 0.953, R 0.891 (41/43/46)
+  with round 11's; P 0.950, R 0.826 (38/40/46) after round 12, which lost a ferry feature's
+  three bare captions: with the tagger's mends one of them reads as what it is, a phrase
+  without a verb, and the bare model then gives it 0.79, just under the stricter threshold
+  that tells whether an article prints its captions bare.
+
 ``plaintext_blind14f``: 25 English articles in the five
 styles issue 14 names (wire agency, BBC-like, NYT-like, Guardian-like, magazine; 55
 captions, 15 headings), written for its sixth round by someone who never saw the rules, the
@@ -417,20 +438,23 @@ FLOORS = {
     "plaintext_blind_cnn6": ((15, 86, 23), (0.98, 0.94), (0.98, 0.98), 0.97),
     "plaintext_blind_cnn7": ((15, 97, 18), (0.96, 0.88), (0.88, 0.98), 0.97),
     "plaintext_blind_cnn8": ((15, 101, 16), (0.98, 0.94), (0.94, 0.98), 0.74),
-    "plaintext_blind_cnn9": ((15, 94, 19), (0.98, 0.88), (0.98, 0.98), 0.97),
+    "plaintext_blind_cnn9": ((15, 94, 19), (0.98, 0.89), (0.98, 0.98), 0.97),
     "plaintext_blind_cnn10": ((15, 91, 18), (0.97, 0.88), (0.98, 0.94), 0.97),
     "plaintext_blind_cnn11": ((15, 90, 21), (0.98, 0.95), (0.95, 0.98), 0.97),
     "plaintext_blind_cnn12": ((15, 102, 20), (0.97, 0.95), (0.98, 0.98), 0.97),
-    "plaintext_blind_cnn13": ((15, 116, 23), (0.98, 0.92), (0.95, 0.98), 0.97),
-    "plaintext_blind_cnn14": ((15, 101, 18), (0.98, 0.84), (0.94, 0.98), 0.97),
+    "plaintext_blind_cnn13": ((15, 116, 23), (0.98, 0.93), (0.95, 0.98), 0.97),
+    "plaintext_blind_cnn14": ((15, 101, 18), (0.98, 0.85), (0.94, 0.98), 0.97),
     "plaintext_blind_cnn15": ((15, 97, 25), (0.98, 0.88), (0.96, 0.98), 0.97),
     "plaintext_blind_cnn16": ((15, 98, 23), (0.98, 0.93), (0.95, 0.98), 0.97),
     "plaintext_blind_cnn17": ((15, 95, 25), (0.96, 0.85), (0.95, 0.95), 0.97),
     "plaintext_blind14f": ((25, 55, 15), (0.98, 0.89), (0.81, 0.98), 0.97),
     "plaintext_blind14h": ((25, 60, 10), (0.98, 0.89), (0.81, 0.98), 0.97),
-    "plaintext_blind_cnn18": ((15, 100, 21), (0.96, 0.82), (0.79, 0.99), 0.97),
-    "plaintext_blind_cnn19": ((15, 88, 22), (0.97, 0.86), (0.9, 0.99), 0.97),
+    "plaintext_blind_cnn18": ((15, 100, 21), (0.96, 0.85), (0.82, 0.99), 0.97),
+    "plaintext_blind_cnn19": ((15, 88, 22), (0.97, 0.91), (0.9, 0.99), 0.97),
     "plaintext_blind14i": ((25, 55, 13), (0.99, 0.88), (0.71, 0.99), 0.97),
+    "plaintext_blind_cnn20": ((15, 101, 25), (0.99, 0.9), (0.91, 0.99), 0.97),
+    "plaintext_blind_cnn21": ((15, 93, 21), (0.99, 0.89), (0.94, 0.99), 0.97),
+    "plaintext_blind14j": ((25, 46, 13), (0.94, 0.81), (0.91, 0.99), 0.97),
 }
 
 
