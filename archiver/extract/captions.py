@@ -25,8 +25,9 @@ How it decides:
    own picture ("in this photo", "... Pictured: ...": ``speaks_of_its_picture``) is a
    caption too, though printed bare; so is, in an article that prints its captions bare, a
    line without a final stop named as a caption names (``unstopped_caption``: "Jane Doe,
-   67, ..."); there a sentence without its stop but too long for a heading is judged by the
-   model as if it had one (``unstopped_sentence``).
+   67, ..."); in such an article, and in the pass that asks whether an article is one, a
+   sentence without its stop but too long for a heading is judged by the model as if it
+   had one (``unstopped_sentence``).
 3. Otherwise some fifty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first, second or third
@@ -222,7 +223,8 @@ def split_sentences(text: str) -> list[str]:
 
 _PHOTO_LEAD = re.compile(
     r"^(?:In (?:this|these|an?|the)\b[^,]{0,80}?\b(?:photos?|photographs?|pictures?|images?|"
-    r"handout|frame grab|screenshot|still|view)\b[^,]{0,80},\s*(?:\d{4},\s*)?"
+    r"handout|frame grab|screenshot|still|view|sketch|drawing|rendering)\b[^,]{0,80},\s*"
+    r"(?:\d{4},\s*)?"
     r"|FILE(?: PHOTO)?\s*[-–—:]\s*"
     r"|\(?(?:from )?(?:left to right|right to left|L-R|R-L|left|right)\)?\s*[,:]\s*"
     r"|(?:Pictured|Above|Top|Below|Main image|Main picture|Inset)\s*[,:]\s*"
@@ -553,8 +555,9 @@ def unstopped_sentence(reading: Reading) -> bool:
     """Whether a paragraph without a final stop is longer than any heading
     (``HEADING_WORDS``), written with its articles as a caption is, not as a headline
     (``_described_not_headlined``): "A volunteer stacks sandbags along the river wall,
-    where the water rose overnight". In an article found to print its captions bare, the
-    model judges it as if it ended with a stop (``caption_evidence``)."""
+    where the water rose overnight". In an article that may print its captions bare
+    (``Surroundings.bare_article``), the model judges it as if it ended with a stop
+    (``caption_evidence``)."""
     long = len(reading.text.split()) > HEADING_WORDS
     # its last sentence is one too, not a credit left after the stop ("... on May 1. JAXA")
     last = len(reading.sentences[-1].split()) >= MIN_WORDS if reading.sentences else False
@@ -581,8 +584,8 @@ def _described_not_headlined(tokens: tuple[Token, ...]) -> bool:
 #: A paragraph speaking of its own picture: "... in this photo from 1997", "... in this image
 #: taken by ...", "... as shown in this illustration", "... Pictured: the summit tunnel".
 _PICTURE = (
-    r"(?:[\w-]+ )?(?:photos?|photographs?|pictures?|images?|illustrations?|handout|frame grab"
-    r"|screenshot)\b"
+    r"(?:[\w'’-]+ )?(?:photos?|photographs?|pictures?|images?|illustrations?|handout|frame grab"
+    r"|screenshot|sketch(?:es)?|drawings?|renderings?)\b"
 )
 _PHOTO_REFERENCE = re.compile(
     rf"\bin (?:this|these) {_PICTURE}|\bas (?:shown|seen) (?:here\b|in this {_PICTURE})"
@@ -879,8 +882,8 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     if speaks_of_its_picture(reading):
         why = "it speaks of its picture (in this photo, Pictured: ...)"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
-    if around.bare_article and not around.wary:  # the article prints its captions bare
-        if unstopped_caption(reading):
+    if around.bare_article:  # the article may print its captions bare
+        if not around.wary and unstopped_caption(reading):
             why = "a line without a final stop named as a caption, not a heading"
             return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
         if unstopped_sentence(reading):  # the model judges it as if it had its stop

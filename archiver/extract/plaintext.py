@@ -560,15 +560,17 @@ def _classify_article(
     marker or credit line beside it: ``caption_rule``) and those it prints bare (the general
     model's, and those that speak of their picture). Then:
 
+    - an article with marked captions and none taken bare stands as read;
     - an article whose marked captions are as many as its bare ones, or more, prints them
       with their credits: a paragraph without one is likelier a scene of the story, and a
       second pass judges every paragraph with ``Surroundings.wary`` set (the stricter
       threshold);
-    - otherwise the article may print its captions bare. A second pass asks the model of such
-      articles (``Surroundings.bare_article``) at its stricter threshold; when it takes at
-      least ``FEW_CAPTIONS``, the article does, and a paragraph is a caption when either
-      model takes it at its usual threshold; when it does not, but the general model took as
-      many, the first pass stands;
+    - otherwise the article may print its captions bare, even when the general model took
+      none (a magazine's captions without a final stop). A second pass asks the model of
+      such articles (``Surroundings.bare_article``) at its stricter threshold; when it takes
+      at least ``FEW_CAPTIONS``, the article does, and a paragraph is a caption when either
+      model takes it at its usual threshold; when it does not, but the general model took
+      as many, or none, the first pass stands;
     - else the model took only one or two paragraphs, likelier sentences of the story written
       like captions, since an article that prints its captions bare prints several: the
       wary pass decides.
@@ -582,14 +584,14 @@ def _classify_article(
     verdicts = _classify(paragraphs, forced_body, recording)
     marked = _taken(evidence, marked=True)
     bare = _taken(evidence, marked=False)
-    if not bare:
-        return verdicts  # nothing taken on the model's word
-    if marked < bare:
+    if not bare and marked:
+        return verdicts  # it credits its captions, and the model took none bare
+    if marked < bare or not marked:
         evidence.clear()
         _classify(paragraphs, forced_body, _with(recording, bare_article=True, wary=True))
         if _taken(evidence, marked=False) >= FEW_CAPTIONS:
             return _classify(paragraphs, forced_body, _either_model(judge))
-        if bare >= FEW_CAPTIONS:
+        if bare >= FEW_CAPTIONS or not bare:
             return verdicts
     return _classify(paragraphs, forced_body, _with(judge, wary=True))
 

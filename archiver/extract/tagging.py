@@ -172,6 +172,8 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     _mend_photo_participles(words, tags)
     _mend_noun_run(words, tags)
     _mend_bare_verbs(tags)
+    _mend_relative_past(words, tags)
+    _mend_verb_after_aside(words, tags)
     _mend_past_forms(words, tags)
     return tuple(Token(w, t, lemma(w, t)) for w, t in zip(words, tags, strict=True))
 
@@ -271,8 +273,9 @@ def _in_relative_clause(words: list[str], tags: list[str]) -> set[int]:
     gates chained."), and inside a clause of time or reason after a comma ("..., shortly
     after it opened": ``_SUBORDINATORS``)."""
     inside: set[int] = set()
+    closing: set[int] = set()  # commas that close an aside: the main clause goes on after them
     for k in range(1, len(words)):
-        if tags[k - 1] != ",":
+        if tags[k - 1] != "," or k - 1 in closing:
             continue
         end = next((j for j in range(k + 1, len(tags)) if tags[j] == ","), None)
         first = k + 1 if tags[k] == "RB" and k + 1 < len(words) else k  # ", shortly after"
@@ -285,18 +288,29 @@ def _in_relative_clause(words: list[str], tags: list[str]) -> set[int]:
             and _is_form(words[k], "VBN")
         ):
             inside.update(range(k, end))  # a participle's aside: "The pool, *closed in May*, ..."
+        else:
+            continue
+        if end is not None:
+            closing.add(end)
     return inside
 
 
 def _main_verbs(words: list[str], tags: list[str]) -> list[int]:
-    """The finite verbs outside a relative clause: right after a relative word, or inside
-    one set off by a comma (``_in_relative_clause``)."""
+    """The finite verbs outside a relative clause: the first after a relative word ("A man
+    who fled the fighting uses ...", "in the gallery where the painting once *hung*"), one
+    right after "that", and those inside a clause set off by a comma
+    (``_in_relative_clause``)."""
     inside = _in_relative_clause(words, tags)
-    return [
-        k
-        for k, t in enumerate(tags)
-        if t in _FINITE and k not in inside and not (k and words[k - 1].lower() in _RELATIVES)
-    ]
+    verbs, pending = [], False  # pending: a relative word waits for its clause's verb
+    for k, t in enumerate(tags):
+        if words[k].lower() in _COMMA_RELATIVES and k not in inside:
+            pending = True
+        elif t in _FINITE and k not in inside:
+            after_that = k > 0 and words[k - 1].lower() == "that"
+            if not (pending or after_that):
+                verbs.append(k)
+            pending = False
+    return verbs
 
 
 def main_verb(tokens: tuple[Token, ...]) -> int | None:
@@ -363,6 +377,31 @@ def _mend_bare_verbs(tags: list[str]) -> None:
     for i in range(1, len(tags)):
         if tags[i] == "VB" and tags[i - 1] in _NOUNISH | {"PRP"}:
             tags[i] = "VBP"
+
+
+def _mend_relative_past(words: list[str], tags: list[str]) -> None:
+    """A past form right after "who", "which" or "that" is the relative clause's own past
+    tense ("a lawyer who *inherited* the building"), not a participle."""
+    for i in range(1, len(tags)):
+        relative = words[i - 1].lower() in {"who", "which", "that"}
+        if tags[i] == "VBN" and relative and _is_form(words[i], "VBD"):
+            tags[i] = "VBD"
+
+
+def _mend_verb_after_aside(words: list[str], tags: list[str]) -> None:
+    """Right after the comma that closes an aside, before the sentence has a main verb, a
+    bare verb is the present tense and a participle the past tense it can also be: the
+    subject's own verb ("Kuehn's notebooks, stacked in boxes, *hold* ...", "Those clouds,
+    known as pyroclastic flows, *killed* ...")."""
+    inside = _in_relative_clause(words, tags)
+    for i in range(2, len(tags)):
+        if tags[i - 1] != "," or i - 2 not in inside or _main_verb_seen(words, tags, i):
+            continue
+        if tags[i] == "VB":
+            tags[i] = "VBP"
+        elif tags[i] == "VBN" and _is_form(words[i], "VBD"):
+            tags[i] = "VBD"
+        break
 
 
 def _mend_past_forms(words: list[str], tags: list[str]) -> None:

@@ -217,6 +217,15 @@ def test_reading_finds_the_main_verb_past_a_relative_clause() -> None:
         ("The charred remains of the grain bins on Thursday.", None),
         # a verb of taking a picture before its object stays a past tense
         ("Police photographed the scene on Monday.", "photographed"),
+        # a relative word's clause takes the first verb after it, even without a comma ...
+        ("Ana Ruiz, the museum's director, in the room where the painting once hung.", None),
+        ("Residents cheer when the first boat arrives.", "cheer"),
+        # ... and a past form right after "who" is that clause's past tense
+        ("Vos, a lawyer who inherited the farm in 2019, started with chickens.", "started"),
+        # after the comma that closes an aside comes the subject's verb
+        ("Old logbooks, stacked in boxes in the shed, hold decades of readings.", "hold"),
+        ("Those clouds, known as pyroclastic flows, killed dozens of people in 1902.", "killed"),
+        ("Lindqvist, who led after the first run, was left to rue a mistake.", "was"),
     ],
 )
 def test_a_relative_clause_after_a_comma_holds_no_main_verb(
@@ -375,10 +384,16 @@ def test_in_an_article_of_bare_captions_a_missing_stop_decides_nothing() -> None
     assert unstopped.probability == stopped.probability and unstopped.text == scene
     story = "Two thirds of the town's homes were flooded, and many families have not returned"
     assert not caption_evidence(story, bare).is_caption
-    # the counting pass (wary) and any other article leave the missing stop to the model
-    assert caption_evidence(scene, Surroundings(bare_article=True, wary=True)).probability < (
-        stopped.probability
+    # the pass that counts an article's bare captions (wary) judges the sentence as if
+    # stopped too, but takes no line on its name alone; any other article leaves the missing
+    # stop to the model
+    counting = Surroundings(bare_article=True, wary=True)
+    assert (
+        caption_evidence(scene, counting).probability
+        == caption_evidence(scene + ".", counting).probability
     )
+    assert not caption_evidence("Marta Quell, 58, owner of the corner bakery", counting).decided
+    assert caption_evidence(scene).probability != caption_evidence(scene + ".").probability
     assert not caption_evidence("Marta Quell, 58, owner of the corner bakery").decided
 
 
@@ -402,6 +417,8 @@ def test_an_article_of_bare_captions_asks_the_model_of_such_articles() -> None:
         ("Sleep pressure builds during the day, as shown in this illustration.", True),
         ("Cabins have new bedding. Pictured: a two-berth compartment.", True),
         ("Crowds gather in these undated handout pictures.", True),
+        ("In this courtroom sketch, the defendant listens as his lawyer speaks.", True),
+        ("A new terminal is planned, as seen in this architect's rendering.", True),
         ("He was pictured with the foreign secretary at Sunday's derby.", False),
         ("Tiana (pictured) wore a white trouser suit as she waved to fans.", False),
         ("The clip, as seen in this video, spread quickly online.", False),
