@@ -169,7 +169,7 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     _mend_participles_after_auxiliary(words, tags)
     _mend_attributive_participles(words, tags)
     _mend_nouns_after_articles(words, tags)
-    _mend_photo_participles(words, tags)
+    _mend_participles_after_nouns(words, tags)
     _mend_noun_run(words, tags)
     _mend_bare_verbs(tags)
     _mend_relative_past(words, tags)
@@ -207,13 +207,17 @@ def _mend_participles_after_auxiliary(words: list[str], tags: list[str]) -> None
 _ARTICLES = {"a", "an", "the"}
 
 
+def _determiner(words: list[str], tags: list[str], k: int) -> bool:
+    """Whether the word at ``k`` is an article or a possessive: no finite verb follows one."""
+    return k >= 0 and (words[k].lower() in _ARTICLES or tags[k] == "PRP$")
+
+
 def _mend_attributive_participles(words: list[str], tags: list[str]) -> None:
     """A past form right after an article or a possessive is the participle it can also be,
     modifying the noun after it ("A *finished* chair ready for shipping", "his *battered*
     boots"): a finite verb never follows an article."""
     for i in range(1, len(tags)):
-        after_article = words[i - 1].lower() in _ARTICLES or tags[i - 1] == "PRP$"
-        if tags[i] == "VBD" and after_article and _is_form(words[i], "VBN"):
+        if tags[i] == "VBD" and _determiner(words, tags, i - 1) and _is_form(words[i], "VBN"):
             tags[i] = "VBN"
 
 
@@ -225,7 +229,7 @@ def _mend_nouns_after_articles(words: list[str], tags: list[str]) -> None:
         if tags[i] not in {"VBZ", "VBP"}:
             continue
         j = i - 1 if tags[i - 1] not in {"JJ", "VBN"} else i - 2
-        if j < 0 or not (words[j].lower() in _ARTICLES or tags[j] == "PRP$"):
+        if not _determiner(words, tags, j):
             continue
         low = words[i].lower()
         nouns = _lemminflect().getAllLemmas(low, upos="NOUN").get("NOUN", ())
@@ -238,7 +242,7 @@ def _mend_nouns_after_articles(words: list[str], tags: list[str]) -> None:
 _PHOTO_VERBS = {"picture", "photograph", "see", "show", "film", "capture"}
 
 
-def _mend_photo_participles(words: list[str], tags: list[str]) -> None:
+def _mend_participles_after_nouns(words: list[str], tags: list[str]) -> None:
     """A past form right after a noun and before no object is the participle when its verb
     takes a picture ("The Kalewa mine *pictured* in 2012") or its noun follows "with" ("with
     its gates *chained*")."""
@@ -295,12 +299,13 @@ def _in_relative_clause(words: list[str], tags: list[str]) -> set[int]:
     return inside
 
 
-def _main_verbs(words: list[str], tags: list[str]) -> list[int]:
+def _main_verbs(words: list[str], tags: list[str], inside: set[int] | None = None) -> list[int]:
     """The finite verbs outside a relative clause: the first after a relative word ("A man
     who fled the fighting uses ...", "in the gallery where the painting once *hung*"), one
-    right after "that", and those inside a clause set off by a comma
-    (``_in_relative_clause``)."""
-    inside = _in_relative_clause(words, tags)
+    right after "that", and those inside a clause set off by a comma (``inside``, as
+    ``_in_relative_clause`` finds it)."""
+    if inside is None:
+        inside = _in_relative_clause(words, tags)
     verbs, pending = [], False  # pending: a relative word waits for its clause's verb
     for k, t in enumerate(tags):
         if words[k].lower() in _COMMA_RELATIVES and k not in inside:
@@ -322,9 +327,10 @@ def main_verb(tokens: tuple[Token, ...]) -> int | None:
     return verbs[0] if verbs else None
 
 
-def _main_verb_seen(words: list[str], tags: list[str], upto: int) -> bool:
-    """Whether a finite verb outside a relative clause stands before ``upto``."""
-    return any(k < upto for k in _main_verbs(words, tags))
+def _first_main_verb(words: list[str], tags: list[str], inside: set[int]) -> int:
+    """The position of the sentence's main verb as tagged so far, or its length if it has
+    none yet (``_main_verbs``)."""
+    return next(iter(_main_verbs(words, tags, inside)), len(tags))
 
 
 #: Words that may stand between a preposition and its object's nouns ("of the old ...").
@@ -337,8 +343,10 @@ def _mend_noun_run(words: list[str], tags: list[str]) -> None:
     last word that can be one ("The rescue teams bandage a boy"); otherwise it is the first
     that agrees with the noun just before it ("Workers load crates onto a ship", "Soldiers
     move in formation"), failing that the last that can be a present verb."""
+    inside = _in_relative_clause(words, tags)  # a noun read as a verb changes none of it
+    main = _first_main_verb(words, tags, inside)
     start = 0
-    while start < len(tags) and not _main_verb_seen(words, tags, start):
+    while start <= main and start < len(tags):
         if tags[start] not in _NOUNISH:
             start += 1
             continue
@@ -349,12 +357,11 @@ def _mend_noun_run(words: list[str], tags: list[str]) -> None:
         after_aside = start > 0 and tags[start - 1] == ","  # "Families, fleeing ..., board"
         # a relative clause or a participle's aside after the comma tells a noun phrase: "The
         # ferry slip, where ...", "The town pool, closed since May, ..."
-        described = follows == "," and end + 1 in _in_relative_clause(words, tags)
+        described = follows == "," and end + 1 in inside
         # a run after a preposition is its object unless an object follows the run: "A medic
         # from the rescue teams *bandages* a boy", not "the remains of the grain *bins* on"
         opener = next((k for k in range(start - 1, -1, -1) if tags[k] not in _MODIFIERS), None)
-        after_preposition = opener is not None and tags[opener] == "IN"
-        if after_preposition and follows not in _OBJECT_OPENERS:
+        if opener is not None and tags[opener] == "IN" and follows not in _OBJECT_OPENERS:
             described = True
         if (end - start >= 2 or after_aside) and follows in _AFTER_VERB and not described:
             first = start if after_aside else start + 1
@@ -369,6 +376,7 @@ def _mend_noun_run(words: list[str], tags: list[str]) -> None:
                 agreeing = []
             for i in agreeing[:1] or possible[-1:]:
                 tags[i] = forms[i] or tags[i]
+                main = _first_main_verb(words, tags, inside)
         start = end
 
 
@@ -394,8 +402,9 @@ def _mend_verb_after_aside(words: list[str], tags: list[str]) -> None:
     subject's own verb ("Kuehn's notebooks, stacked in boxes, *hold* ...", "Those clouds,
     known as pyroclastic flows, *killed* ...")."""
     inside = _in_relative_clause(words, tags)
-    for i in range(2, len(tags)):
-        if tags[i - 1] != "," or i - 2 not in inside or _main_verb_seen(words, tags, i):
+    main = _first_main_verb(words, tags, inside)
+    for i in range(2, min(len(tags), main + 1)):
+        if tags[i - 1] != "," or i - 2 not in inside:
             continue
         if tags[i] == "VB":
             tags[i] = "VBP"
@@ -412,9 +421,8 @@ def _mend_past_forms(words: list[str], tags: list[str]) -> None:
     verb that is also a participle opens a reduced relative when the subject's own verb
     follows ("Life jackets recovered from the river *lie* on the bank":
     ``_predicate_follows``)."""
-    for i in range(1, len(tags) - 1):
-        if _main_verb_seen(words, tags, i):
-            break
+    main = _first_main_verb(words, tags, _in_relative_clause(words, tags))
+    for i in range(1, min(len(tags) - 1, main + 1)):
         if tags[i - 1] in _NOUNISH and tags[i] in {"VBN", "JJ"}:
             quoted = tags[i + 1] == '"'  # a quoted object: expressed "regret"
             if (tags[i + 1] in _OBJECT_OPENERS or quoted) and _is_form(words[i], "VBD"):
@@ -435,10 +443,7 @@ def _mend_past_forms(words: list[str], tags: list[str]) -> None:
 
 
 #: Words that open a clause of its own, whose verb is not the subject's.
-_CLAUSE_OPENERS = _RELATIVES | {
-    *("as", "while", "because", "after", "before", "since", "until", "although", "though"),
-    *("if", "so", "and", "but", "or"),
-}
+_CLAUSE_OPENERS = _RELATIVES | _SUBORDINATORS | {"though", "if", "so", "and", "but", "or"}
 
 
 def _predicate_follows(words: list[str], tags: list[str], first: int, second: int) -> bool:
