@@ -502,7 +502,7 @@ def caption_features(reading: Reading, around: Surroundings = Surroundings()) ->
     plain = plain and not any(cues[name] for name in _NOT_PLAIN)
     cues["present_scene"] = plain and reading.tense == "present"
     cues["verbless_scene"] = plain and reading.tense == "none" and len(reading.text.split()) >= 4
-    cues["sentence_without_stop"] = _unstopped_sentence(reading)
+    cues["sentence_without_stop"] = _sentence_without_stop(reading)
     # a credit line follows a line without a stop: a caption as BBC pages print them, where
     # a sentence ending in a stop before a credit line may be body text with the credit of
     # the caption after it
@@ -516,19 +516,14 @@ def caption_features(reading: Reading, around: Surroundings = Surroundings()) ->
     return found
 
 
-def _unstopped_sentence(r: Reading) -> bool:
+def _sentence_without_stop(r: Reading) -> bool:
     """A sentence of more than ten words, with a finite verb (its own or a relative clause's:
     "X outside the cafe in 2021, when it won ..."), that ends without a stop."""
-    return (
-        r.text.rstrip(_CLOSERS)[-1:].isalnum()
-        and len(r.text.split()) > 10
-        and any(t.tag in _FINITE for t in r.tokens)
-        and r.text[:1].isupper()
-    )
+    return _unstopped(r) and len(r.text.split()) > 10 and any(t.tag in _FINITE for t in r.tokens)
 
 
-#: Headings are short: of 636 labelled in the development sets, 3 have more words than this
-#: (all three quotations).
+#: Headings are short: of the 636 labelled in the hand-written sets, 3 have more words than
+#: this (all three quotations).
 HEADING_WORDS = 8
 #: A name with an age or a relative clause after it: "Winston Adeyemi, 67, ...", "Dale
 #: Henning, who farms ...". No heading of the development sets' 1,133 reads so.
@@ -538,8 +533,8 @@ _NAME_AND_ASIDE = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)+, (?:\d{1,3
 def unstopped_caption(reading: Reading) -> bool:
     """Whether a paragraph without a final stop is named as a caption names, not as a heading:
     a name with an age or a relative clause ("Winston Adeyemi, 67, founder of ...", "Dale
-    Henning, who farms 900 acres"), or a person's name followed
-    by where they stand or what they do ("Hiroshi Tanabe on the seawall in Port Ellery").
+    Henning, who farms 900 acres"), or a person's name followed by where they stand or what
+    they do ("Hiroshi Tanabe on the seawall in Port Ellery").
     Asked only in an article found to print its captions bare (``caption_evidence``), where
     such a line is one of them."""
     if not _unstopped(reading):
@@ -565,6 +560,7 @@ def unstopped_sentence(reading: Reading) -> bool:
 
 
 def _unstopped(reading: Reading) -> bool:
+    """Whether a paragraph opens with a capital and ends without a stop."""
     text = reading.text
     return text[:1].isupper() and text.rstrip(_CLOSERS)[-1:].isalnum()
 
@@ -577,8 +573,7 @@ def _described_not_headlined(tokens: tuple[Token, ...]) -> bool:
         (a.low in {"a", "an", "the"} or a.tag == "PRP$") and b.text[:1].islower()
         for a, b in itertools.pairwise(tokens)
     )
-    reports = any(t.lemma in _REPORTING and t.tag.startswith("VB") for t in tokens)
-    return determined and not reports
+    return determined and not _reports(tokens)
 
 
 #: A paragraph speaking of its own picture: "... in this photo from 1997", "... in this image
@@ -614,7 +609,7 @@ def caption_rule(reading: Reading, around: Surroundings) -> str | None:
     if reading.credit is not None:
         return f"it carries a photo credit ({reading.credit})"
     beside = around.after_figure_marker or around.before_credit_line
-    if beside and _unstopped_sentence(reading):
+    if beside and _sentence_without_stop(reading):
         return "a sentence without a final stop beside a figure marker or a credit line"
     return None
 
@@ -693,9 +688,7 @@ def _content(r: Reading) -> dict[str, bool]:
     return {
         "quotation": speech,
         "short_quotation": bool(_QUOTES.search(r.text)) and not speech,
-        "reporting_verb": any(
-            t.lemma in _REPORTING and (t.tag.startswith("VB") or t.low == "according") for t in toks
-        ),
+        "reporting_verb": _reports(toks),
         "first_or_second_person": bool(lows & _FIRST_SECOND),
         "third_person_pronoun": bool(lows & _THIRD_PERSON),
         "narrative_adverb": any(
@@ -711,6 +704,13 @@ def _content(r: Reading) -> dict[str, bool]:
         "year": bool(re.search(r"\b(?:19|20)\d\d\b", r.text)),
         "place": any(a.low in _PLACE_PREPOSITIONS and b.tag in {"NNP", "NNPS"} for a, b in pairs),
     }
+
+
+def _reports(toks: tuple[Token, ...]) -> bool:
+    """Whether a sentence reports what someone says or thinks ("said", "according to")."""
+    return any(
+        t.lemma in _REPORTING and (t.tag.startswith("VB") or t.low == "according") for t in toks
+    )
 
 
 def _tells_a_plan(toks: tuple[Token, ...]) -> bool:

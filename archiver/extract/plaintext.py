@@ -584,16 +584,16 @@ def _classify_article(
     verdicts = _classify(paragraphs, forced_body, recording)
     marked = _taken(evidence, marked=True)
     bare = _taken(evidence, marked=False)
-    if not bare and marked:
-        return verdicts  # it credits its captions, and the model took none bare
-    if marked < bare or not marked:
-        evidence.clear()
-        _classify(paragraphs, forced_body, _with(recording, bare_article=True, wary=True))
-        if _taken(evidence, marked=False) >= FEW_CAPTIONS:
-            return _classify(paragraphs, forced_body, _either_model(judge))
-        if bare >= FEW_CAPTIONS or not bare:
-            return verdicts
-    return _classify(paragraphs, forced_body, _with(judge, wary=True))
+    wary = _with(judge, wary=True)
+    if marked and marked >= bare:  # it credits its captions
+        return _classify(paragraphs, forced_body, wary) if bare else verdicts
+    evidence.clear()
+    _classify(paragraphs, forced_body, _with(recording, bare_article=True, wary=True))
+    if _taken(evidence, marked=False) >= FEW_CAPTIONS:
+        return _classify(paragraphs, forced_body, _either_model(judge))
+    if bare >= FEW_CAPTIONS or not bare:
+        return verdicts
+    return _classify(paragraphs, forced_body, wary)
 
 
 def _taken(evidence: list[CaptionEvidence], *, marked: bool) -> int:
