@@ -186,6 +186,11 @@ def test_split_credit(paragraph: str, caption: str, credit: str | None) -> None:
         ("Photograph by Ana Lopes for The Harbour Review", "Ana Lopes for The Harbour Review"),
         ("(Photograph by Ana Lopes)", "Ana Lopes"),
         ("Jean Dupont/AFP via Getty Images", "Jean Dupont/AFP via Getty Images"),
+        # a photographer's name, a comma, the agency
+        ("Asim Tanveer, AP", "Asim Tanveer, AP"),
+        ("JEAN DUPONT, AFP via Getty Images", "JEAN DUPONT, AFP via Getty Images"),
+        ("Paris, France, AP", None),
+        ("Asim Tanveer, a spokesman", None),
         (
             "Frank de Vries / UN Photo. Courtesy of the Court",
             "Frank de Vries / UN Photo. Courtesy of the Court",
