@@ -26,7 +26,8 @@ How it decides:
    caption too, though printed bare; so is, in an article that prints its captions bare, a
    line without a final stop named as a caption names (``unstopped_caption``: "Jane Doe,
    67, ..."); in such an article, and in the pass that asks whether an article is one, a
-   sentence without its stop but too long for a heading is judged by the model as if it
+   sentence without its stop but too long for a heading, or a verbless line placing what it
+   shows ("Fresh loaves on a bakery shelf in Porthaven"), is judged by the model as if it
    had one (``unstopped_sentence``).
 3. Otherwise some fifty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
@@ -77,6 +78,7 @@ __all__ = [
     "HEADING_WORDS",
     "MODEL_FILES",
     "MODEL_LANGUAGES",
+    "PLACED_HEADING_WORDS",
     "WORD_CUE",
     "CaptionEvidence",
     "Marker",
@@ -525,6 +527,10 @@ def _sentence_without_stop(r: Reading) -> bool:
 #: Headings are short: of the 636 labelled in the hand-written sets, 3 have more words than
 #: this (all three quotations).
 HEADING_WORDS = 8
+#: Headings that place something without a verb are shorter still ("Stuck in Moria", "The
+#: porch on Sardis Church Road"): none of the development sets' is longer than this, while
+#: 49 of their 57 longer lines so made are captions (the rest are page furniture).
+PLACED_HEADING_WORDS = 6
 #: A name with an age or a relative clause after it: "Winston Adeyemi, 67, ...", "Dale
 #: Henning, who farms ...". No heading of the development sets' 1,133 reads so.
 _NAME_AND_ASIDE = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)+, (?:\d{1,3},|who |whose )")
@@ -547,16 +553,22 @@ def unstopped_caption(reading: Reading) -> bool:
 
 
 def unstopped_sentence(reading: Reading) -> bool:
-    """Whether a paragraph without a final stop is longer than any heading
-    (``HEADING_WORDS``), written with its articles as a caption is, not as a headline
-    (``_described_not_headlined``): "A volunteer stacks sandbags along the river wall,
-    where the water rose overnight". In an article that may print its captions bare
+    """Whether a paragraph without a final stop is written as a caption is, not as a heading:
+    longer than any heading (``HEADING_WORDS``) and written with its articles, not as a
+    headline (``_described_not_headlined``): "A volunteer stacks sandbags along the river
+    wall, where the water rose overnight"; or longer than any heading that places something
+    (``PLACED_HEADING_WORDS``), placing what it shows without a verb ("Chocolate bars on a
+    supermarket shelf in Brussels"). In an article that may print its captions bare
     (``Surroundings.bare_article``), the model judges it as if it ended with a stop
     (``caption_evidence``)."""
-    long = len(reading.text.split()) > HEADING_WORDS
     # its last sentence is one too, not a credit left after the stop ("... on May 1. JAXA")
     last = len(reading.sentences[-1].split()) >= MIN_WORDS if reading.sentences else False
-    return _unstopped(reading) and long and last and _described_not_headlined(reading.tokens)
+    if not (_unstopped(reading) and last):
+        return False
+    words = len(reading.text.split())
+    if words > HEADING_WORDS and _described_not_headlined(reading.tokens):
+        return True
+    return words > PLACED_HEADING_WORDS and reading.tense == "none" and _places(reading.tokens)
 
 
 def _unstopped(reading: Reading) -> bool:
@@ -702,8 +714,15 @@ def _content(r: Reading) -> dict[str, bool]:
         "numbers": len(re.findall(r"\d+(?:[.,]\d+)?%?|[$€£]", r.text)) >= 2,
         "date": bool(_DATE_WORDS.search(r.text)),
         "year": bool(re.search(r"\b(?:19|20)\d\d\b", r.text)),
-        "place": any(a.low in _PLACE_PREPOSITIONS and b.tag in {"NNP", "NNPS"} for a, b in pairs),
+        "place": _places(toks),
     }
+
+
+def _places(toks: tuple[Token, ...]) -> bool:
+    """Whether a sentence places something: a preposition of place before a name ("in
+    Brussels", "at Holm Park")."""
+    pairs = itertools.pairwise(toks)
+    return any(a.low in _PLACE_PREPOSITIONS and b.tag in {"NNP", "NNPS"} for a, b in pairs)
 
 
 def _reports(toks: tuple[Token, ...]) -> bool:

@@ -363,6 +363,12 @@ def test_a_line_without_a_stop_named_as_a_caption(line: str, named: bool) -> Non
         # a headline drops its articles or reports
         ("Regional council postpones vote on flood defences until next spring", False),
         ("Mayor says the flood defences will be finished before the winter storms", False),
+        # a verbless line that places what it shows, longer than a heading that places
+        ("Fresh loaves on a bakery shelf in Porthaven", True),
+        ("Marta Quell, owner of the corner bakery on Dock Street in Porthaven", True),
+        ("Stuck in Moria", False),
+        ("The porch on Sardis Church Road", False),
+        ("Volunteers load sandbags in Harlow", False),  # a verb: no heading is that short
         # short enough for a heading, or stopped
         ("A town under water", False),
         (

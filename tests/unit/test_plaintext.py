@@ -22,10 +22,13 @@ from hypothesis import strategies as st
 from plaintext_scoring import labelled, score
 
 from archiver.errors import ExtractionError
-from archiver.extract.captions import Surroundings, caption_evidence
+from archiver.extract.captions import CaptionEvidence, Surroundings, caption_evidence
 from archiver.extract.language import detect_language
 from archiver.extract.plaintext import (
     DESCRIPTION_CHARS,
+    DOUBTFUL,
+    FEW_CAPTIONS,
+    _prints_captions_bare,
     caption_candidates,
     decode_text,
     find_dateline,
@@ -348,6 +351,61 @@ def test_an_article_that_prints_its_captions_bare_is_read_as_such() -> None:
     # nor in an article that credits its captions
     credited = _harbour_article(credited=True).replace(SCENE, BARE_SCENE)
     assert BARE_SCENE not in [c.text for c in read_plaintext(credited).article.captions]
+
+
+#: A short report with two photos, each captioned bare between paragraphs of reporting.
+TWO_PHOTO_CAPTIONS = [
+    "Ruth Okafor in her workshop in Dunmore, Ohio, with a half-finished quilt.",
+    "Okafor and her granddaughter Amara, 11, at the county fair on Saturday.",
+]
+TWO_PHOTO_REPORT = [
+    "date 2024-08-12 Dunmore, Ohio (CNN) Ruth Okafor has entered the quilt competition at the "
+    "county fair every summer since 1974, and she has no plans to stop, she said on Monday.",
+    "This year she entered three quilts, and two of them took ribbons, bringing her total to 38 "
+    "first prizes over five decades of competition at the fair.",
+    TWO_PHOTO_CAPTIONS[0],
+    '"The blue one, I should have washed first," she said, recalling a quilt that the judges '
+    "had called a little too stiff for their liking in 2019.",
+    "Fair officials say the number of quilts entered has roughly doubled over the past ten "
+    "years, driven by younger makers who learned from videos online.",
+    TWO_PHOTO_CAPTIONS[1],
+    "Asked how many more years she plans to compete, Okafor laughed and said she would keep "
+    "sewing for as long as her eyes could still follow the needle.",
+]
+
+
+def test_two_bare_captions_standing_out_from_the_story_are_captions() -> None:
+    article = read_plaintext("\n\n".join(TWO_PHOTO_REPORT) + "\n").article
+    assert [c.text for c in article.captions] == TWO_PHOTO_CAPTIONS
+    body = [b.text for b in article.blocks if b.kind is BlockKind.BODY]
+    assert len(body) == len(TWO_PHOTO_REPORT) - 2 and body[-1] == TWO_PHOTO_REPORT[-1]
+
+
+def _evidence(taken: int, doubted: int, others: int) -> list[CaptionEvidence]:
+    """Evidence on ``taken`` captions, ``doubted`` paragraphs the model came near to taking
+    and ``others`` it did not hesitate over."""
+    return (
+        [CaptionEvidence(True, 0.95, "caption", None)] * taken
+        + [CaptionEvidence(False, DOUBTFUL + 0.05, "scene", None)] * doubted
+        + [CaptionEvidence(False, 0.01, "story", None)] * others
+    )
+
+
+@pytest.mark.parametrize(
+    ("taken", "doubted", "bare"),
+    [
+        (FEW_CAPTIONS, 5, True),  # enough captions, whatever else is doubted
+        (FEW_CAPTIONS - 1, 0, True),  # two that stand out from a story unlike them
+        (FEW_CAPTIONS - 1, 1, True),
+        (FEW_CAPTIONS - 1, 2, False),  # a story told in scenes: the model doubts many
+        (1, 0, False),  # one alone is likelier a sentence of the story
+    ],
+)
+def test_whether_an_article_prints_its_captions_bare(taken: int, doubted: int, bare: bool) -> None:
+    assert _prints_captions_bare(_evidence(taken, doubted, others=12)) is bare
+    # a caption the page marks (a credit, a label) is not one of its bare captions
+    marked = [CaptionEvidence(True, 1.0, "caption", "Ann Lee", marked=True)] * taken
+    assert not _prints_captions_bare(marked + _evidence(0, doubted, others=12))
 
 
 @pytest.mark.parametrize(
