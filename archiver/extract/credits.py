@@ -4,7 +4,9 @@ News sites write credits in a handful of ways, and text copied from their pages 
 
 - a trailing label: "Photograph: Name/Agency", "Photo: X", "Credit: X", "Foto: X", or
   "Credit...X" glued to the caption ("... over time.Credit...Jane Doe", as NYT pages print),
-  a label glued to the final stop as copied text loses the space ("... ends.Photo: X");
+  a label glued to the final stop as copied text loses the space ("... ends.Photo: X"),
+  or a capitalised "Photograph by X" glued to the last word ("... the horizon Photograph by
+  X");
 - a parenthesis or bracket at the end: "(AP Photo/Name)", "[Name/Reuters]", "(Getty Images)";
 - a last segment after the final sentence or a dash that names an agency or is
   "Name/Agency" ("... on Monday. John Smith/AFP via Getty Images", "REUTERS/Name",
@@ -62,6 +64,13 @@ _TRAILING_BY = re.compile(
     r"(?:(?<=[.!?…»”\"')\]])\s+|\s+[|–—-]\s+)(?P<credit>(?:Staff\s+)?(?:Photo(?:graph)?|Picture|Image)s?\s+"
     r"(?:by|courtesy of)\s+[^.!?]{2,120}?|Courtesy(?: of)?\s+[^.!?]{2,120}?)\s*\.?$",
     re.I,
+)
+#: A capitalised "Photograph by Name" glued to the caption's last word, its stop lost as the
+#: text was copied ("... toward the horizon Photograph by Jane Doe"): mid-sentence, a
+#: capital there opens a credit, not more of the sentence.
+_GLUED_BY = re.compile(
+    r"(?<=[\w,;])\s+(?P<credit>(?:Photo(?:graph)?|Illustration|Picture) by\s+"
+    r"[A-Z][\w'’.-]*(?:\s+[\w'’.&-]+){0,6}?)\s*$"
 )
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,140})[)\]]\s*\.?$")
 _TRAILING_SEGMENT = re.compile(  # an initial's stop may stand inside: "Miguel A. Lopes/EPA"
@@ -325,7 +334,7 @@ def _copyright_credit(text: str) -> tuple[str, str] | None:
 
 
 def _by_credit(text: str) -> tuple[str, str] | None:
-    match = _TRAILING_BY.search(text)
+    match = _TRAILING_BY.search(text) or _GLUED_BY.search(text)
     if not match:
         return None
     return text[: match.start()], match.group("credit")

@@ -168,6 +168,16 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "A man waves in Kyiv, May 2.",
             "REUTERS/Jane Doe",
         ),
+        # a capitalised "Photograph by X" glued to the last word, its stop lost
+        (
+            "Gulls over the new creeks at dusk Photograph by Jane Doe for The Quarterly",
+            "Gulls over the new creeks at dusk",
+            "Jane Doe for The Quarterly",
+        ),
+        ("Sunrise over the marsh Illustration by Ann Lee", "Sunrise over the marsh", "Ann Lee"),
+        # not mid-sentence in lower case, nor a plural naming a body of work
+        ("He framed a photograph by Jane Doe", "He framed a photograph by Jane Doe", None),
+        ("It shows Photographs by Jane Doe", "It shows Photographs by Jane Doe", None),
     ],
 )
 def test_split_credit(paragraph: str, caption: str, credit: str | None) -> None:
