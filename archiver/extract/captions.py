@@ -448,6 +448,7 @@ _SPAN = _words("until since through till throughout")
 _PLACE_PREPOSITIONS = _words("in at near outside inside on along across during")
 #: What follows a name in a caption that shows where someone stands or what they hold.
 _SCENE_PREPOSITIONS = _PLACE_PREPOSITIONS | _words("with beside by before after behind")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DATE_WORDS = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|"
@@ -557,8 +558,9 @@ def unstopped_sentence(reading: Reading) -> bool:
     longer than any heading (``HEADING_WORDS``) and written with its articles, not as a
     headline (``_described_not_headlined``): "A volunteer stacks sandbags along the river
     wall, where the water rose overnight"; or longer than any heading that places something
-    (``PLACED_HEADING_WORDS``), placing what it shows without a verb ("Chocolate bars on a
-    supermarket shelf in Brussels"). In an article that may print its captions bare
+    (``PLACED_HEADING_WORDS``), naming without a verb where or when its picture was taken
+    ("Chocolate bars on a supermarket shelf in Brussels", "The same stretch of reef in
+    2019"). In an article that may print its captions bare
     (``Surroundings.bare_article``), the model judges it as if it ended with a stop
     (``caption_evidence``)."""
     # its last sentence is one too, not a credit left after the stop ("... on May 1. JAXA")
@@ -568,7 +570,22 @@ def unstopped_sentence(reading: Reading) -> bool:
     words = len(reading.text.split())
     if words > HEADING_WORDS and _described_not_headlined(reading.tokens):
         return True
-    return words > PLACED_HEADING_WORDS and reading.tense == "none" and _places(reading.tokens)
+    verbless = reading.tense == "none"
+    return words > PLACED_HEADING_WORDS and verbless and _names_where_or_when(reading)
+
+
+def _names_where_or_when(reading: Reading) -> bool:
+    """Whether a line names where or when its picture was taken: a place's name after a
+    preposition ("at the Garnet County Library", "in Brussels"), or a year."""
+    if _YEAR.search(reading.text):
+        return True
+    toks = reading.tokens
+    for i, token in enumerate(toks[:-1]):
+        if token.low in _PLACE_PREPOSITIONS:
+            named = toks[i + 2] if toks[i + 1].low == "the" and i + 2 < len(toks) else toks[i + 1]
+            if named.tag in {"NNP", "NNPS"}:
+                return True
+    return False
 
 
 def _unstopped(reading: Reading) -> bool:
@@ -713,7 +730,7 @@ def _content(r: Reading) -> dict[str, bool]:
         "time_span": bool(lows & _SPAN),
         "numbers": len(re.findall(r"\d+(?:[.,]\d+)?%?|[$€£]", r.text)) >= 2,
         "date": bool(_DATE_WORDS.search(r.text)),
-        "year": bool(re.search(r"\b(?:19|20)\d\d\b", r.text)),
+        "year": bool(_YEAR.search(r.text)),
         "place": _places(toks),
     }
 

@@ -366,6 +366,8 @@ def test_a_line_without_a_stop_named_as_a_caption(line: str, named: bool) -> Non
         # a verbless line that places what it shows, longer than a heading that places
         ("Fresh loaves on a bakery shelf in Porthaven", True),
         ("Marta Quell, owner of the corner bakery on Dock Street in Porthaven", True),
+        ("The empty shelves at the Porthaven Public Library", True),
+        ("The same stretch of the harbour wall in 1962", True),
         ("Stuck in Moria", False),
         ("The porch on Sardis Church Road", False),
         ("Volunteers load sandbags in Harlow", False),  # a verb: no heading is that short
