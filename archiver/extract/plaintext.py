@@ -589,7 +589,7 @@ def _classify_article(
         return _classify(paragraphs, forced_body, wary) if bare else verdicts
     evidence.clear()
     _classify(paragraphs, forced_body, _with(recording, bare_article=True, wary=True))
-    if _prints_captions_bare(evidence):
+    if _prints_captions_bare(evidence, narrated=_narrated(paragraphs)):
         return _classify(paragraphs, forced_body, _either_model(judge))
     if bare >= FEW_CAPTIONS or not bare:
         return verdicts
@@ -602,15 +602,38 @@ def _taken(evidence: list[CaptionEvidence], *, marked: bool) -> int:
     return sum(e.is_caption and e.marked == marked for e in evidence)
 
 
-def _prints_captions_bare(evidence: list[CaptionEvidence]) -> bool:
+def _prints_captions_bare(evidence: list[CaptionEvidence], *, narrated: bool = False) -> bool:
     """Whether the model of articles that print their captions bare, asked at its stricter
     threshold, finds that this one does: it takes at least ``FEW_CAPTIONS`` paragraphs the
-    page does not mark, or one fewer while doubting (``DOUBTFUL``) at most one other. Two
-    paragraphs that stand out so from a story that reads nothing like them are its
-    captions; a story told in scenes makes the model doubt many of its sentences."""
+    page does not mark, or one fewer while doubting (``DOUBTFUL``) at most one other in a
+    story no narrator tells (``_narrated``). Two paragraphs that stand out so from a story
+    that reads nothing like them are its captions; a story told in scenes makes the model
+    doubt many of its sentences, and a narrator's scenes are the story."""
     taken = _taken(evidence, marked=False)
     doubted = sum(not e.is_caption and e.probability >= DOUBTFUL for e in evidence)
-    return taken >= FEW_CAPTIONS or (taken == FEW_CAPTIONS - 1 and doubted <= 1)
+    stands_out = taken == FEW_CAPTIONS - 1 and doubted <= 1 and not narrated
+    return taken >= FEW_CAPTIONS or stands_out
+
+
+#: Words in quotation marks: a speaker's, not the narrator's.
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’')
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|we|us|our)\b")
+#: In how many paragraphs a narrator must speak in the first person (``_narrated``): one may
+#: be a stray "we" left outside a quotation.
+NARRATED_PARAGRAPHS = 2
+
+
+def _narrated(paragraphs: list[_Paragraph]) -> bool:
+    """Whether a narrator tells the story in the first person, outside quotations ("Ray
+    drives me out to the overlook"), in ``NARRATED_PARAGRAPHS`` paragraphs or more: an essay
+    whose scenes in the present tense are its story, not its captions. A paragraph that
+    opens with a quotation mark continues a quotation."""
+    narrating = (
+        _FIRST_PERSON.search(_QUOTED.sub(" ", p.text))
+        for p in paragraphs
+        if p.text[:1] not in _QUOTE_PAIRS
+    )
+    return sum(bool(found) for found in narrating) >= NARRATED_PARAGRAPHS
 
 
 def _with(judge: Judge, **setting: bool) -> Judge:

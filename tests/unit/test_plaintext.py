@@ -381,6 +381,21 @@ def test_two_bare_captions_standing_out_from_the_story_are_captions() -> None:
     assert len(body) == len(TWO_PHOTO_REPORT) - 2 and body[-1] == TWO_PHOTO_REPORT[-1]
 
 
+def test_scenes_a_narrator_tells_are_the_story() -> None:
+    # the same two lines, in an essay whose narrator speaks in the first person: scenes
+    narrated = [
+        TWO_PHOTO_REPORT[0],
+        "Okafor walks me through the barn before the judges arrive, stopping at every quilt.",
+        TWO_PHOTO_CAPTIONS[0],
+        '"The blue one, I should have washed first," she tells me, as we reach the last row.',
+        "We sit on hay bales by the door while the judges work their way down the aisle.",
+        TWO_PHOTO_CAPTIONS[1],
+        "When I leave, she is still sitting there, waiting for the ribbons to go up.",
+    ]
+    article = read_plaintext("\n\n".join(narrated) + "\n").article
+    assert len(article.captions) < len(TWO_PHOTO_CAPTIONS)  # only what the general model is sure of
+
+
 def _evidence(taken: int, doubted: int, others: int) -> list[CaptionEvidence]:
     """Evidence on ``taken`` captions, ``doubted`` paragraphs the model came near to taking
     and ``others`` it did not hesitate over."""
@@ -403,6 +418,9 @@ def _evidence(taken: int, doubted: int, others: int) -> list[CaptionEvidence]:
 )
 def test_whether_an_article_prints_its_captions_bare(taken: int, doubted: int, bare: bool) -> None:
     assert _prints_captions_bare(_evidence(taken, doubted, others=12)) is bare
+    # a narrator's scenes are the story: two are not enough, three still are
+    narrated = _prints_captions_bare(_evidence(taken, doubted, others=12), narrated=True)
+    assert narrated is (bare and taken >= FEW_CAPTIONS)
     # a caption the page marks (a credit, a label) is not one of its bare captions
     marked = [CaptionEvidence(True, 1.0, "caption", "Ann Lee", marked=True)] * taken
     assert not _prints_captions_bare(marked + _evidence(0, doubted, others=12))
