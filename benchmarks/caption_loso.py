@@ -49,10 +49,12 @@ def bare_model_from(path: Path) -> Iterator[None]:
         return captions.Model(dict(raw["weights"]), float(raw["bias"]), threshold, strict)
 
     captions.model = loading  # type: ignore[assignment]
+    captions.caption_evidence.cache_clear()  # verdicts the other model gave
     try:
         yield
     finally:
         captions.model = packaged
+        captions.caption_evidence.cache_clear()
 
 
 def left_out_figures(folder: Path, learned: list[Path]) -> caption_scores.Tally:

@@ -898,6 +898,7 @@ class CaptionEvidence:
         return f"{verdict} ({by}p={self.probability:.2f}, needs {self.threshold}): {cues}"
 
 
+@lru_cache(maxsize=8192)
 def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> CaptionEvidence:
     """Judge one paragraph, knowing what stands around it (``Surroundings``).
 
@@ -906,7 +907,9 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     model's verdict needs the probability ``Model.needs``: higher in a wary article
     (``Surroundings.wary``). The model is the general one, or the one of articles that print
     their captions bare, when the paragraph stands in such an article
-    (``Surroundings.bare_article``).
+    (``Surroundings.bare_article``). Verdicts are remembered, as the reader asks again of
+    the same paragraph in each of its passes (both arguments and the verdict are immutable);
+    whoever swaps the packaged models clears them (``caption_evidence.cache_clear()``).
     """
     reading = read_paragraph(paragraph)
     why = body_rule(reading, around)
