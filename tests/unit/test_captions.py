@@ -431,6 +431,11 @@ def test_an_article_of_bare_captions_asks_the_model_of_such_articles() -> None:
         ("Tiana (pictured) wore a white trouser suit as she waved to fans.", False),
         ("The clip, as seen in this video, spread quickly online.", False),
         ("She said the photo had been taken in this town in 1997.", False),
+        # when or where it was photographed, with no verb of its own
+        ("The Porthaven lifeboat station pictured in 1962, before the storm.", True),
+        ("Marta Quell, photographed at her bakery on Dock Street in 1988.", True),
+        ("She rarely photographed strangers.", False),
+        ("Quell, pictured outside court, was fined on Monday.", False),
     ],
 )
 def test_a_paragraph_that_speaks_of_its_picture_is_a_caption(paragraph: str, speaks: bool) -> None:
