@@ -577,15 +577,7 @@ def unstopped_sentence(reading: Reading) -> bool:
 def _names_where_or_when(reading: Reading) -> bool:
     """Whether a line names where or when its picture was taken: a place's name after a
     preposition ("at the Garnet County Library", "in Brussels"), or a year."""
-    if _YEAR.search(reading.text):
-        return True
-    toks = reading.tokens
-    for i, token in enumerate(toks[:-1]):
-        if token.low in _PLACE_PREPOSITIONS:
-            named = toks[i + 2] if toks[i + 1].low == "the" and i + 2 < len(toks) else toks[i + 1]
-            if named.tag in {"NNP", "NNPS"}:
-                return True
-    return False
+    return bool(_YEAR.search(reading.text)) or _places(reading.tokens, after_the=True)
 
 
 def _unstopped(reading: Reading) -> bool:
@@ -750,11 +742,19 @@ def _content(r: Reading) -> dict[str, bool]:
     }
 
 
-def _places(toks: tuple[Token, ...]) -> bool:
+def _places(toks: tuple[Token, ...], *, after_the: bool = False) -> bool:
     """Whether a sentence places something: a preposition of place before a name ("in
-    Brussels", "at Holm Park")."""
-    pairs = itertools.pairwise(toks)
-    return any(a.low in _PLACE_PREPOSITIONS and b.tag in {"NNP", "NNPS"} for a, b in pairs)
+    Brussels", "at Holm Park"), or, with ``after_the``, before "the" and a name ("at the
+    Garnet County Library")."""
+    for i, token in enumerate(toks[:-1]):
+        if token.low not in _PLACE_PREPOSITIONS:
+            continue
+        named = toks[i + 1]
+        if after_the and named.low == "the" and i + 2 < len(toks):
+            named = toks[i + 2]
+        if named.tag in {"NNP", "NNPS"}:
+            return True
+    return False
 
 
 def _reports(toks: tuple[Token, ...]) -> bool:
