@@ -344,6 +344,8 @@ def test_a_wary_article_raises_the_threshold() -> None:
         ("Dale Reyes, who farms 900 acres outside Harlow", True),
         ("Marta Quell outside her bakery on Dock Street", True),
         ("Marta Quell holding the first loaf of the day", True),
+        ("Dr. Marta Quell, owner of the corner bakery", True),
+        ("By Marta Quell, staff writer", False),  # a byline
         # headings
         ("A town under water", False),
         ("Marta Quell and the long night", False),
