@@ -91,6 +91,7 @@ __all__ = [
     "figure_marker",
     "media_marker",
     "name_line",
+    "outside_quotations",
     "read_paragraph",
     "rights_notice",
     "speaks_of_its_picture",
@@ -783,6 +784,11 @@ def _tells_a_plan(toks: tuple[Token, ...]) -> bool:
             for (a, b), c in zip(pairs, toks[2:], strict=False)
         )
     )
+
+
+def outside_quotations(text: str) -> str:
+    """``text`` with each quotation in it blanked out: the words that are not a speaker's."""
+    return _QUOTED.sub(" ", text)
 
 
 def _speech(text: str) -> bool:

@@ -41,6 +41,7 @@ from archiver.extract.captions import (
     figure_marker,
     media_marker,
     name_line,
+    outside_quotations,
     read_paragraph,
     rights_notice,
     split_sentences,
@@ -615,8 +616,6 @@ def _prints_captions_bare(evidence: list[CaptionEvidence], *, narrated: bool = F
     return taken >= FEW_CAPTIONS or stands_out
 
 
-#: Words in quotation marks: a speaker's, not the narrator's.
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’')
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|we|us|our)\b")
 #: In how many paragraphs a narrator must speak in the first person (``_narrated``): one may
 #: be a stray "we" left outside a quotation.
@@ -629,7 +628,7 @@ def _narrated(paragraphs: list[_Paragraph]) -> bool:
     whose scenes in the present tense are its story, not its captions. A paragraph that
     opens with a quotation mark continues a quotation."""
     narrating = (
-        _FIRST_PERSON.search(_QUOTED.sub(" ", p.text))
+        _FIRST_PERSON.search(outside_quotations(p.text))
         for p in paragraphs
         if p.text[:1] not in _QUOTE_PAIRS
     )
