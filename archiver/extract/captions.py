@@ -492,6 +492,12 @@ class Surroundings:
     shorter_than_neighbours: bool = False
     longer_than_usual: bool = False
 
+    @property
+    def beside_figure(self) -> bool:
+        """Whether a figure marker stands just before the paragraph or a credit line just
+        after it: the page sets it beside a picture."""
+        return self.after_figure_marker or self.before_credit_line
+
 
 def caption_features(reading: Reading, around: Surroundings = Surroundings()) -> dict[str, float]:
     """The cues of a read paragraph, by name: every name of ``FEATURES``, and a ``WORD_CUE``
@@ -648,8 +654,7 @@ def caption_rule(reading: Reading, around: Surroundings) -> str | None:
         return "the page labels it a caption"
     if reading.credit is not None:
         return f"it carries a photo credit ({reading.credit})"
-    beside = around.after_figure_marker or around.before_credit_line
-    if beside and _sentence_without_stop(reading):
+    if around.beside_figure and _sentence_without_stop(reading):
         return "a sentence without a final stop beside a figure marker or a credit line"
     return None
 
@@ -824,7 +829,7 @@ def _clause(r: Reading) -> dict[str, bool]:
         "fronted_opening": first in {"IN", "WRB", "CC", "TO"}
         or (first == "RB" and len(words) > 1 and words[1].tag not in {"JJ", "VBN", "VBG", "CD"}),
         "comma_before_verb": any(t.text == "," for t in subject),
-        "name_subject": first in {"NNP", "NNPS"},
+        "name_subject": first in {"NNP", "NNPS"} and first_low not in _WEEKDAYS,
         "single_name_subject": [t.tag for t in subject] in (["NNP"], ["NNPS"]),
         "indefinite_subject": first_low in {"a", "an"},
         "definite_subject": first_low == "the",
@@ -952,8 +957,7 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
         if unstopped_sentence(reading):  # the model judges it as if it had its stop
             stopped = caption_evidence(paragraph.rstrip() + ".", around)
             return replace(stopped, text=reading.text, credit=reading.credit)
-    beside = around.after_figure_marker or around.before_credit_line
-    if not beside and state_sentence(reading):
+    if not around.beside_figure and state_sentence(reading):
         why = "it tells a state or what has happened (has, lives, has done), not a moment"
         return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
     kind = "bare" if around.bare_article else "general"
