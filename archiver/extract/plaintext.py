@@ -561,17 +561,18 @@ def _classify_article(
     marker or credit line beside it: ``caption_rule``) and those it prints bare (the general
     model's, and those that speak of their picture). Then:
 
-    - an article with marked captions and none taken bare stands as read;
-    - an article whose marked captions are as many as its bare ones, or more, prints them
-      with their credits: a paragraph without one is likelier a scene of the story, and a
+    - an article with marked captions, as many as its bare ones or more, that credits two or
+      more captions (``_credited``) prints them with their credits: a paragraph without one
+      is likelier a scene of the story. It stands as read when none was taken bare; else a
       second pass judges every paragraph with ``Surroundings.wary`` set (the stricter
       threshold);
     - otherwise the article may print its captions bare, even when the general model took
-      none (a magazine's captions without a final stop). A second pass asks the model of
-      such articles (``Surroundings.bare_article``) at its stricter threshold; when it finds
-      that the article does (``_prints_captions_bare``), a paragraph is a caption when
-      either model takes it at its usual threshold; when it does not, but the general model
-      took ``FEW_CAPTIONS`` or more, or none, the first pass stands;
+      none (a magazine's captions without a final stop), or credit one caption and print
+      the others bare. A second pass asks the model of such articles
+      (``Surroundings.bare_article``) at its stricter threshold; when it finds that the
+      article does (``_prints_captions_bare``), a paragraph is a caption when either model
+      takes it at its usual threshold; when it does not, but the general model took
+      ``FEW_CAPTIONS`` or more, or none, the first pass stands;
     - else the model took only one or two paragraphs, likelier sentences of the story written
       like captions, since an article that prints its captions bare prints several: the
       wary pass decides.
@@ -586,7 +587,7 @@ def _classify_article(
     marked = _taken(evidence, marked=True)
     bare = _taken(evidence, marked=False)
     wary = _with(judge, wary=True)
-    if marked and marked >= bare:  # it credits its captions
+    if marked and marked >= bare and _credited(verdicts) >= 2:  # it credits its captions
         return _classify(paragraphs, forced_body, wary) if bare else verdicts
     evidence.clear()
     _classify(paragraphs, forced_body, _with(recording, bare_article=True, wary=True))
@@ -603,17 +604,21 @@ def _taken(evidence: list[CaptionEvidence], *, marked: bool) -> int:
     return sum(e.is_caption and e.marked == marked for e in evidence)
 
 
+def _credited(verdicts: list[_Verdict]) -> int:
+    """How many captions have a credit: their own, or a credit line or figure marker's."""
+    return sum(v.caption is not None and v.caption.credit is not None for v in verdicts)
+
+
 def _prints_captions_bare(evidence: list[CaptionEvidence], *, narrated: bool = False) -> bool:
     """Whether the model of articles that print their captions bare, asked at its stricter
-    threshold, finds that this one does: it takes at least ``FEW_CAPTIONS`` paragraphs the
-    page does not mark, or one fewer while doubting (``DOUBTFUL``) at most one other in a
-    story no narrator tells (``_narrated``). Two paragraphs that stand out so from a story
-    that reads nothing like them are its captions; a story told in scenes makes the model
-    doubt many of its sentences, and a narrator's scenes are the story."""
+    threshold, finds that this one does: it takes two or more paragraphs the page does not
+    mark, and doubts (``DOUBTFUL``) fewer others than it takes; two are not enough in a story
+    a narrator tells (``_narrated``). Paragraphs that stand out so from a story that reads
+    nothing like them are its captions; a story told in scenes makes the model doubt many of
+    its sentences, and a narrator's scenes are the story."""
     taken = _taken(evidence, marked=False)
     doubted = sum(not e.is_caption and e.probability >= DOUBTFUL for e in evidence)
-    stands_out = taken == FEW_CAPTIONS - 1 and doubted <= 1 and not narrated
-    return taken >= FEW_CAPTIONS or stands_out
+    return taken >= 2 and doubted < taken and (taken >= FEW_CAPTIONS or not narrated)
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|we|us|our)\b")

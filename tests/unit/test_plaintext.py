@@ -396,6 +396,27 @@ def test_scenes_a_narrator_tells_are_the_story() -> None:
     assert len(article.captions) < len(TWO_PHOTO_CAPTIONS)  # only what the general model is sure of
 
 
+def test_one_credited_caption_does_not_make_the_others_body() -> None:
+    # the same report with a third photo whose caption alone carries a credit: an article
+    # that credits one caption may print the others bare
+    credited = "A ribbon pinned to one of this year's quilts. (Photo: Lee Ann Park/CNN)"
+    report = [*TWO_PHOTO_REPORT[:4], credited, *TWO_PHOTO_REPORT[4:]]
+    article = read_plaintext("\n\n".join(report) + "\n").article
+    assert [c.text for c in article.captions] == [
+        TWO_PHOTO_CAPTIONS[0],
+        credited.split(" (Photo")[0],
+        TWO_PHOTO_CAPTIONS[1],
+    ]
+    assert article.captions[1].credit == "Lee Ann Park/CNN"
+    # a second credited caption shows that the article credits its captions: then a bare
+    # line must reach the stricter threshold
+    second = "Okafor's first ribbon, from 1974. (Photo: Lee Ann Park/CNN)"
+    twice = [*report[:-1], second, report[-1]]
+    strict = read_plaintext("\n\n".join(twice) + "\n").article
+    assert sum(c.credit is not None for c in strict.captions) == 2
+    assert TWO_PHOTO_CAPTIONS[1] not in [c.text for c in strict.captions]
+
+
 def _evidence(taken: int, doubted: int, others: int) -> list[CaptionEvidence]:
     """Evidence on ``taken`` captions, ``doubted`` paragraphs the model came near to taking
     and ``others`` it did not hesitate over."""
@@ -409,10 +430,13 @@ def _evidence(taken: int, doubted: int, others: int) -> list[CaptionEvidence]:
 @pytest.mark.parametrize(
     ("taken", "doubted", "bare"),
     [
-        (FEW_CAPTIONS, 5, True),  # enough captions, whatever else is doubted
+        (5, 4, True),  # more captions than doubted paragraphs
+        (5, 5, False),  # a story told in scenes: the model doubts as many as it takes
+        (FEW_CAPTIONS, 2, True),
+        (FEW_CAPTIONS, 3, False),
         (FEW_CAPTIONS - 1, 0, True),  # two that stand out from a story unlike them
         (FEW_CAPTIONS - 1, 1, True),
-        (FEW_CAPTIONS - 1, 2, False),  # a story told in scenes: the model doubts many
+        (FEW_CAPTIONS - 1, 2, False),
         (1, 0, False),  # one alone is likelier a sentence of the story
     ],
 )

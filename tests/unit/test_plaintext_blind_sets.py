@@ -430,6 +430,13 @@ way, were measured with round 13's code and with round 14's, then read:
   more lines of real pages (dev ``train``) for captions, so they stay.
 - blind14o: P 1.000, R 0.889 (32/32/36) with both.
 
+Round 15 no longer reads an article that credits one caption as one that credits its
+captions: two credited captions are needed (``plaintext._credited``), and the bare model may
+find that such an article prints its others bare, when it doubts fewer paragraphs than it
+takes. Over every set, 18 captions more are found and 3 paragraphs more are taken wrongly:
+cnn26 P 0.968, R 0.769 (30/31/39: one more found, and one sentence of the story); cnn29
+35/36/43; cnn30 33/35/45; cnn32 39/43/54; blind14j 43/45/46; blind14n 33/33/35.
+
 ``plaintext_blind14f``: 25 English articles in the five
 styles issue 14 names (wire agency, BBC-like, NYT-like, Guardian-like, magazine; 55
 captions, 15 headings), written for its sixth round by someone who never saw the rules, the
@@ -520,22 +527,22 @@ FLOORS = {
     "plaintext_blind14i": ((25, 55, 13), (0.99, 0.92), (0.71, 0.99), 0.97),
     "plaintext_blind_cnn20": ((15, 101, 25), (0.99, 0.9), (0.91, 0.99), 0.97),
     "plaintext_blind_cnn21": ((15, 93, 21), (0.99, 0.9), (0.98, 0.99), 0.97),
-    "plaintext_blind14j": ((25, 46, 13), (0.94, 0.82), (0.91, 0.99), 0.97),
+    "plaintext_blind14j": ((25, 46, 13), (0.95, 0.93), (0.92, 0.99), 0.97),
     "plaintext_blind_cnn22": ((15, 97, 23), (0.99, 0.83), (0.91, 0.99), 0.94),
     "plaintext_blind_cnn23": ((15, 94, 22), (0.99, 0.85), (0.8, 0.99), 0.97),
     "plaintext_blind14k": ((25, 59, 18), (0.96, 0.63), (0.74, 0.99), 0.97),
     "plaintext_blind_cnn24": ((15, 93, 23), (0.99, 0.87), (0.91, 0.99), 0.97),
     "plaintext_blind_cnn25": ((15, 96, 24), (0.96, 0.86), (0.84, 0.99), 0.97),
     "plaintext_blind14l": ((25, 53, 20), (0.99, 0.93), (0.99, 0.99), 0.97),
-    "plaintext_blind_cnn26": ((15, 39, 12), (0.99, 0.74), (0.85, 0.99), 0.97),
+    "plaintext_blind_cnn26": ((15, 39, 12), (0.96, 0.76), (0.85, 0.99), 0.97),
     "plaintext_blind_cnn27": ((15, 39, 16), (0.96, 0.76), (0.79, 0.99), 0.97),
     "plaintext_blind_cnn28": ((16, 35, 8), (0.96, 0.79), (0.79, 0.99), 0.97),
     "plaintext_blind14m": ((20, 39, 13), (0.99, 0.71), (0.81, 0.99), 0.97),
-    "plaintext_blind_cnn29": ((15, 43, 17), (0.97, 0.76), (0.76, 0.94), 0.97),
-    "plaintext_blind_cnn30": ((15, 45, 15), (0.93, 0.68), (0.66, 0.93), 0.97),
-    "plaintext_blind14n": ((20, 35, 14), (0.99, 0.91), (0.93, 0.99), 0.97),
+    "plaintext_blind_cnn29": ((15, 43, 17), (0.97, 0.81), (0.76, 0.94), 0.97),
+    "plaintext_blind_cnn30": ((15, 45, 15), (0.94, 0.73), (0.66, 0.93), 0.97),
+    "plaintext_blind14n": ((20, 35, 14), (0.99, 0.94), (0.99, 0.99), 0.97),
     "plaintext_blind_cnn31": ((15, 51, 15), (0.97, 0.86), (0.88, 0.99), 0.97),
-    "plaintext_blind_cnn32": ((15, 54, 21), (0.88, 0.59), (0.65, 0.99), 0.97),
+    "plaintext_blind_cnn32": ((15, 54, 21), (0.9, 0.72), (0.69, 0.99), 0.97),
     "plaintext_blind14o": ((20, 36, 15), (0.99, 0.88), (0.71, 0.99), 0.97),
 }
 
