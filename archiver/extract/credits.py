@@ -2,7 +2,7 @@
 
 News sites write credits in a handful of ways, and text copied from their pages keeps them:
 
-- a trailing label: "Photograph: Name/Agency", "Photo: X", "Credit: X", "Foto: X", or
+- a trailing label: "Photograph: Name/Agency", "Photo: X", "Photo / X", "Credit: X", "Foto: X", or
   "Credit...X" glued to the caption ("... over time.Credit...Jane Doe", as NYT pages print),
   a label glued to the final stop as copied text loses the space ("... ends.Photo: X"),
   or a capitalised "Photograph by X" glued to the last word ("... the horizon Photograph by
@@ -10,7 +10,8 @@ News sites write credits in a handful of ways, and text copied from their pages 
 - a parenthesis or bracket at the end: "(AP Photo/Name)", "[Name/Reuters]", "(Getty Images)";
 - a last segment after the final sentence or a dash that names an agency or is
   "Name/Agency" ("... on Monday. John Smith/AFP via Getty Images", "REUTERS/Name",
-  "... in Kyiv — Getty Images"), or a photographer working for a publication ("... in Duqm.
+  "... in Kyiv — Getty Images"), a reader's or an account's photo ("... Submitted photo",
+  "... @jane_doe via Instagram"), or a photographer working for a publication ("... in Duqm.
   Jane Doe for Rest of World");
 - a line of its own below the caption: any of the above, or only a name ("...Mosul.\nJane Doe").
 
@@ -56,7 +57,7 @@ _LABEL = (
 )
 _TRAILING_LABEL = re.compile(
     rf"(?:^|(?<=[.!?…»”\"')\]])\s*|\s+[|–—-]\s+|\s+)(?P<label>{_LABEL})"
-    r"\s*(?::|：|\s-\s|,|\.\.\.|…)\s*(?P<credit>[^:]{2,140}?)\s*\.?$",
+    r"\s*(?::|：|\s-\s|\s/\s|,|\.\.\.|…)\s*(?P<credit>[^:]{2,140}?)\s*\.?$",
 )
 #: A Japanese credit after a full-width equals sign ("…警察官ら＝ＡＰ").
 _TRAILING_EQUALS = re.compile(r"\s*＝\s*(?P<credit>[^＝。、\s]{1,30})$")
@@ -340,8 +341,13 @@ def _by_credit(text: str) -> tuple[str, str] | None:
     return text[: match.start()], match.group("credit")
 
 
+#: A social-media account as a photo's source: "@jane_doe via Instagram".
+_VIA_SOCIAL = re.compile(r"@?[\w.]+ via (?:Instagram|Facebook|X|Twitter|TikTok|Threads|Bluesky)")
+
+
 def _segment_credit(text: str) -> tuple[str, str] | None:
-    """A last segment after the final sentence that names an agency or is "Name/Agency"."""
+    """A last segment after the final sentence that names an agency or is "Name/Agency", a
+    reader's own photo ("Submitted photo") or an account's ("@jane_doe via Instagram")."""
     match = _TRAILING_SEGMENT.search(text)
     if not match:
         return None
@@ -349,7 +355,8 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     if len(segment.split()) > 10 or segment[:1].islower():
         return None
     slash = re.search(r"\S/\S", segment) and not re.search(r"\d/\d", segment)
-    if slash or _AGENCY_END.search(" " + segment):
+    own = _SUPPLIED.match(segment) or _VIA_SOCIAL.fullmatch(segment)
+    if slash or own or _AGENCY_END.search(" " + segment):
         return text[: match.start()], segment
     return None
 

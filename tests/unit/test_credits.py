@@ -41,6 +41,23 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "Voters queued outside a school in Accra",
             "Kwame Mensah",
         ),
+        # a label with a slash, as some papers print it
+        (
+            "The old post office on Quay Street, Ashwell. Photo / Tane Hohaia",
+            "The old post office on Quay Street, Ashwell.",
+            "Tane Hohaia",
+        ),
+        # a reader's own photo, or an account's, after the last sentence
+        (
+            "Mara Lind at the finish line of the fun run. Submitted photo",
+            "Mara Lind at the finish line of the fun run.",
+            "Submitted photo",
+        ),
+        (
+            "Hail covers a car park in Dunmore on Tuesday. @dunmore_weather via Instagram",
+            "Hail covers a car park in Dunmore on Tuesday.",
+            "@dunmore_weather via Instagram",
+        ),
         # a credit on a line of its own: a credit, or only a name
         (
             "Snow covers the vineyards above Lavaux\nJean Dupont/AFP via Getty Images",
@@ -82,6 +99,17 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             None,
         ),
         ("The minister left early.", "The minister left early.", None),
+        # a sentence naming a social network, or a submission, is no credit
+        (
+            "The clip spread fast. Fans shared it via Instagram.",
+            "The clip spread fast. Fans shared it via Instagram.",
+            None,
+        ),
+        (
+            "The plan went to the board. Submissions close on Friday.",
+            "The plan went to the board. Submissions close on Friday.",
+            None,
+        ),
         (
             "The study was published in Nature (DOI 10.1038/s41586).",
             "The study was published in Nature (DOI 10.1038/s41586).",
