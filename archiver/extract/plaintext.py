@@ -572,10 +572,12 @@ def _classify_article(
       (``Surroundings.bare_article``) at its stricter threshold; when it finds that the
       article does (``_prints_captions_bare``), a paragraph is a caption when either model
       takes it at its usual threshold; when it does not, but the general model took
-      ``FEW_CAPTIONS`` or more, or none, the first pass stands;
-    - else the model took only one or two paragraphs, likelier sentences of the story written
-      like captions, since an article that prints its captions bare prints several: the
-      wary pass decides.
+      ``FEW_CAPTIONS`` or more, or none, the first pass stands; so it does when the model
+      took one paragraph alone in an article that marks no caption and that no narrator
+      tells (``_narrated``): a small article's one photo;
+    - else the model took only two paragraphs, or one beside a marked caption or in a
+      narrator's story, likelier sentences of the story written like captions: the wary pass
+      decides.
     """
     evidence: list[CaptionEvidence] = []
 
@@ -591,9 +593,11 @@ def _classify_article(
         return _classify(paragraphs, forced_body, wary) if bare else verdicts
     evidence.clear()
     _classify(paragraphs, forced_body, _with(recording, bare_article=True, wary=True))
-    if _prints_captions_bare(evidence, narrated=_narrated(paragraphs)):
+    narrated = _narrated(paragraphs)
+    if _prints_captions_bare(evidence, narrated=narrated):
         return _classify(paragraphs, forced_body, _either_model(judge))
-    if bare >= FEW_CAPTIONS or not bare:
+    lone = bare == 1 and not marked and not narrated
+    if bare >= FEW_CAPTIONS or not bare or lone:
         return verdicts
     return _classify(paragraphs, forced_body, wary)
 
@@ -621,7 +625,7 @@ def _prints_captions_bare(evidence: list[CaptionEvidence], *, narrated: bool = F
     return taken >= 2 and doubted < taken and (taken >= FEW_CAPTIONS or not narrated)
 
 
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|we|us|our)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|me|[Mm]y|[Ww]e|us|[Oo]ur)\b")
 #: In how many paragraphs a narrator must speak in the first person (``_narrated``): one may
 #: be a stray "we" left outside a quotation.
 NARRATED_PARAGRAPHS = 2

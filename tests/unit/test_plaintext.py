@@ -318,19 +318,35 @@ def test_as_many_bare_scenes_as_credited_captions_need_to_be_surer() -> None:
     assert all(e.held_back for e in held), [e.explain() for e in held]
 
 
-def test_a_lone_sentence_like_a_caption_needs_to_be_surer() -> None:
-    # the same scene among the body: with three captions printed bare around it, the article
-    # prints its captions so, and it is one; with the figures gone, it is alone, and body
+def test_a_lone_sentence_like_a_caption_is_one_unless_the_article_says_otherwise() -> None:
+    # the same scene among the body, with the figures gone: alone in an article that marks no
+    # caption, it is a small article's one photo, as the model reads it
     with_figures = _harbour_article(credited=False)
-    assert SCENE in [c.text for c in read_plaintext(with_figures).article.captions]
-    alone = "\n\n".join(
-        p for p in with_figures.split("\n\n") if p.strip() == SCENE or " Porthaven" not in p
-    )
-    assert alone.count("\n\n") == 4  # the lede, three body paragraphs and the scene
-    article = read_plaintext(alone).article
+    alone = [p for p in with_figures.split("\n\n") if p.strip() == SCENE or " Porthaven" not in p]
+    assert len(alone) == 5  # the lede, three body paragraphs and the scene
+    assert [c.text for c in read_plaintext("\n\n".join(alone)).article.captions] == [SCENE]
+    # in a story a narrator tells, or beside a caption the page credits, it must be surer
+    narrated = [
+        alone[0],
+        "I met the harbour master on the quay, and we walked out along the wall together.",
+        *alone[1:],
+        "We stayed until the last boat was in.",
+    ]
+    article = read_plaintext("\n\n".join(narrated) + "\n").article
     assert article.captions == ()
-    assert [b.kind for b in article.blocks] == [BlockKind.BODY] * 5
+    assert SCENE in [b.text for b in article.blocks if b.kind is BlockKind.BODY]
+    credited = "A trawler heads out past the harbour wall. (Photo: Ann Lee/Harbour Times)"
+    beside = read_plaintext("\n\n".join([*alone, credited]) + "\n").article
+    assert [c.credit for c in beside.captions] == ["Ann Lee/Harbour Times"]
     assert caption_evidence(SCENE, Surroundings(wary=True)).explain().startswith("body (p=")
+
+
+def test_a_sentence_opening_with_a_possessive_refers_back_to_the_story() -> None:
+    line = "Her husband, seated in the second row of the gallery, watches the verdict."
+    evidence = caption_evidence(line)
+    assert not evidence.is_caption and "possessive" in evidence.explain()
+    # beside a figure marker or a credit line, the page says it is a caption
+    assert caption_evidence(line, Surroundings(before_credit_line=True)).decided is None
 
 
 #: A scene the general model leaves in the body ("The ..." opens body sentences everywhere),
