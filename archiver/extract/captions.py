@@ -557,10 +557,16 @@ def unstopped_caption(reading: Reading) -> bool:
     if not _unstopped(reading):
         return False
     words = reading.text.split()
-    if _NAME_AND_ASIDE.match(reading.text):
+    if named_with_aside(reading):
         return True
     named = len(words) >= 4 and _first_name(words[0]) and words[1][:1].isupper()
     return named and (words[2] in _SCENE_PREPOSITIONS or words[2].endswith("ing"))
+
+
+def named_with_aside(reading: Reading) -> bool:
+    """Whether a line without a final stop opens with a name and an age, a relative clause
+    or a role (``_NAME_AND_ASIDE``): "Reid Haddock, co-owner of Haddock Family Orchards"."""
+    return _unstopped(reading) and bool(_NAME_AND_ASIDE.match(reading.text))
 
 
 def unstopped_sentence(reading: Reading) -> bool:

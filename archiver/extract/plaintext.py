@@ -41,6 +41,7 @@ from archiver.extract.captions import (
     figure_marker,
     media_marker,
     name_line,
+    named_with_aside,
     outside_quotations,
     read_paragraph,
     rights_notice,
@@ -598,8 +599,8 @@ def _classify_article(
         return _classify(paragraphs, forced_body, _either_model(judge))
     lone = bare == 1 and not marked and not narrated
     if bare >= FEW_CAPTIONS or not bare or lone:
-        return verdicts
-    return _classify(paragraphs, forced_body, wary)
+        return _classify(paragraphs, forced_body, _naming(judge))
+    return _classify(paragraphs, forced_body, _with(_naming(judge), wary=True))
 
 
 def _taken(evidence: list[CaptionEvidence], *, marked: bool) -> int:
@@ -649,6 +650,21 @@ def _with(judge: Judge, **setting: bool) -> Judge:
 
     def judging(raw: str, around: Surroundings) -> CaptionEvidence:
         return judge(raw, replace(around, **setting))
+
+    return judging
+
+
+def _naming(judge: Judge) -> Judge:
+    """``judge``, taking too a line named as a caption names (``named_with_aside``: a name
+    and an age, a relative clause or a role, with no final stop), as an article that does
+    not credit its captions prints one beside its others. No heading of the sets reads so."""
+
+    def judging(raw: str, around: Surroundings) -> CaptionEvidence:
+        evidence = judge(raw, around)
+        if evidence.is_caption or evidence.decided or not named_with_aside(read_paragraph(raw)):
+            return evidence
+        why = "a line without a final stop named as a caption names (a name and a role)"
+        return replace(evidence, is_caption=True, decided=why)
 
     return judging
 

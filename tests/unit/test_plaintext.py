@@ -28,6 +28,7 @@ from archiver.extract.plaintext import (
     DESCRIPTION_CHARS,
     DOUBTFUL,
     FEW_CAPTIONS,
+    _naming,
     _prints_captions_bare,
     caption_candidates,
     decode_text,
@@ -339,6 +340,25 @@ def test_a_lone_sentence_like_a_caption_is_one_unless_the_article_says_otherwise
     beside = read_plaintext("\n\n".join([*alone, credited]) + "\n").article
     assert [c.credit for c in beside.captions] == ["Ann Lee/Harbour Times"]
     assert caption_evidence(SCENE, Surroundings(wary=True)).explain().startswith("body (p=")
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        ("Reid Haddock, co-owner of Haddock Family Orchards", True),
+        ("Lena Ortiz, 67, who has run the stall since 1990", True),
+        ("By Jane Doe, staff writer", False),  # a byline
+        ("Memories and rents", False),  # a heading
+        ("Reid Haddock, co-owner of the orchards.", False),  # a stop: the model decides
+    ],
+)
+def test_a_line_named_as_a_caption_names_is_one_in_an_article_of_bare_captions(
+    line: str, caption: bool
+) -> None:
+    assert not caption_evidence(line).is_caption  # the model alone leaves it in the body
+    named = _naming(caption_evidence)(line, Surroundings())
+    assert named.is_caption is caption
+    assert ("a name and a role" in named.explain()) is caption
 
 
 def test_a_sentence_opening_with_a_possessive_refers_back_to_the_story() -> None:

@@ -470,6 +470,13 @@ measurement.
 - cnn36: P 0.943, R 0.647 (33/35/51) before; P 0.952, R 0.784 (40/42/51) after.
 - blind14q: P 1.000, R 0.906 (48/48/53) before; P 1.000, R 0.925 (49/49/53) after.
 
+The round's last change takes a line named as a caption names (a name and an age, a
+relative clause or a role, no final stop: ``plaintext._naming``) in any article that does
+not credit its captions, not only in one found to print them bare: over every set 10
+captions more and none taken wrongly; cnn34 P 0.962, R 0.895 (51/53/57), cnn36 P 0.953,
+R 0.804 (41/43/51), still not read; cnn26 32/33/39, cnn28 29/30/35, cnn30 36/38/45, cnn33
+36/36/45.
+
 ``plaintext_blind14f``: 25 English articles in the five
 styles issue 14 names (wire agency, BBC-like, NYT-like, Guardian-like, magazine; 55
 captions, 15 headings), written for its sixth round by someone who never saw the rules, the
@@ -567,21 +574,21 @@ FLOORS = {
     "plaintext_blind_cnn24": ((15, 93, 23), (0.99, 0.87), (0.91, 0.99), 0.97),
     "plaintext_blind_cnn25": ((15, 96, 24), (0.96, 0.86), (0.84, 0.99), 0.97),
     "plaintext_blind14l": ((25, 53, 20), (0.97, 0.94), (0.99, 0.99), 0.97),
-    "plaintext_blind_cnn26": ((15, 39, 12), (0.96, 0.79), (0.85, 0.99), 0.97),
+    "plaintext_blind_cnn26": ((15, 39, 12), (0.96, 0.82), (0.85, 0.99), 0.97),
     "plaintext_blind_cnn27": ((15, 39, 16), (0.96, 0.76), (0.79, 0.99), 0.97),
-    "plaintext_blind_cnn28": ((16, 35, 8), (0.96, 0.79), (0.79, 0.99), 0.97),
+    "plaintext_blind_cnn28": ((16, 35, 8), (0.96, 0.82), (0.79, 0.99), 0.97),
     "plaintext_blind14m": ((20, 39, 13), (0.99, 0.74), (0.81, 0.99), 0.97),
     "plaintext_blind_cnn29": ((15, 43, 17), (0.97, 0.81), (0.76, 0.94), 0.97),
-    "plaintext_blind_cnn30": ((15, 45, 15), (0.94, 0.77), (0.66, 0.93), 0.97),
+    "plaintext_blind_cnn30": ((15, 45, 15), (0.94, 0.79), (0.66, 0.93), 0.97),
     "plaintext_blind14n": ((20, 35, 14), (0.99, 0.94), (0.99, 0.99), 0.97),
     "plaintext_blind_cnn31": ((15, 51, 15), (0.97, 0.88), (0.88, 0.99), 0.97),
     "plaintext_blind_cnn32": ((15, 54, 21), (0.9, 0.72), (0.69, 0.99), 0.97),
     "plaintext_blind14o": ((20, 36, 15), (0.99, 0.88), (0.71, 0.99), 0.97),
-    "plaintext_blind_cnn33": ((15, 45, 15), (0.99, 0.75), (0.77, 0.93), 0.97),
-    "plaintext_blind_cnn34": ((15, 57, 17), (0.96, 0.87), (0.79, 0.94), 0.97),
+    "plaintext_blind_cnn33": ((15, 45, 15), (0.99, 0.79), (0.77, 0.93), 0.97),
+    "plaintext_blind_cnn34": ((15, 57, 17), (0.96, 0.89), (0.79, 0.94), 0.97),
     "plaintext_blind14p": ((20, 54, 13), (0.99, 0.92), (0.76, 0.99), 0.88),
     "plaintext_blind_cnn35": ((15, 57, 19), (0.99, 0.89), (0.86, 0.99), 0.97),
-    "plaintext_blind_cnn36": ((15, 51, 13), (0.95, 0.78), (0.72, 0.99), 0.97),
+    "plaintext_blind_cnn36": ((15, 51, 13), (0.95, 0.8), (0.72, 0.99), 0.97),
     "plaintext_blind14q": ((20, 53, 19), (0.99, 0.92), (0.9, 0.99), 0.9),
 }
 
