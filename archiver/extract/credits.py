@@ -62,7 +62,7 @@ _TRAILING_LABEL = re.compile(
 #: A Japanese credit after a full-width equals sign ("…警察官ら＝ＡＰ").
 _TRAILING_EQUALS = re.compile(r"\s*＝\s*(?P<credit>[^＝。、\s]{1,30})$")
 _TRAILING_BY = re.compile(
-    r"(?:(?<=[.!?…»”\"')\]])\s+|\s+[|–—-]\s+)(?P<credit>(?:Staff\s+)?(?:Photo(?:graph)?|Picture|Image)s?\s+"
+    r"(?:(?<=[.!?…»”\"')\]])\s*|\s+[|–—-]\s+)(?P<credit>(?:Staff\s+)?(?:Photo(?:graph)?|Picture|Image)s?\s+"
     r"(?:by|courtesy of)\s+[^.!?]{2,120}?|Courtesy(?: of)?\s+[^.!?]{2,120}?)\s*\.?$",
     re.I,
 )

@@ -41,11 +41,11 @@ from archiver.extract.captions import (
     figure_marker,
     media_marker,
     name_line,
-    named_with_aside,
     outside_quotations,
     read_paragraph,
     rights_notice,
     split_sentences,
+    unstopped_caption,
 )
 from archiver.extract.credits import split_credit
 from archiver.extract.language import detect_language
@@ -655,15 +655,16 @@ def _with(judge: Judge, **setting: bool) -> Judge:
 
 
 def _naming(judge: Judge) -> Judge:
-    """``judge``, taking too a line named as a caption names (``named_with_aside``: a name
-    and an age, a relative clause or a role, with no final stop), as an article that does
-    not credit its captions prints one beside its others. No heading of the sets reads so."""
+    """``judge``, taking too a line without a final stop named as a caption names
+    (``unstopped_caption``: "Reid Haddock, co-owner of the orchards", "Liv Andresen at her
+    cafe"), as an article that does not credit its captions prints one beside its
+    others."""
 
     def judging(raw: str, around: Surroundings) -> CaptionEvidence:
         evidence = judge(raw, around)
-        if evidence.is_caption or evidence.decided or not named_with_aside(read_paragraph(raw)):
+        if evidence.is_caption or evidence.decided or not unstopped_caption(read_paragraph(raw)):
             return evidence
-        why = "a line without a final stop named as a caption names (a name and a role)"
+        why = "a line without a final stop named as a caption names, not a heading"
         return replace(evidence, is_caption=True, decided=why)
 
     return judging

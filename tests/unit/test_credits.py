@@ -41,6 +41,12 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "Voters queued outside a school in Accra",
             "Kwame Mensah",
         ),
+        # "Photograph by X" glued to the final stop, as copied text loses the space
+        (
+            "Ana Ruiz in her studio in Duluth.Photograph by Elin Sorvik for The Beacon",
+            "Ana Ruiz in her studio in Duluth.",
+            "Elin Sorvik for The Beacon",
+        ),
         # a label with a slash, as some papers print it
         (
             "The old post office on Quay Street, Ashwell. Photo / Tane Hohaia",
