@@ -684,8 +684,9 @@ def _either_model(judge: Judge) -> Judge:
 
 
 #: The fewest paragraphs the models alone take in an article that prints its captions bare
-#: (no credit, label or marker): where they take one or two, these are likelier sentences of
-#: the story written like captions, and must reach the stricter threshold. Chosen on the
+#: (no credit, label or marker): where they take two, these are likelier sentences of the
+#: story written like captions, and must reach the stricter threshold (one alone stands
+#: since round 15, in an article that marks no caption and no narrator tells). Chosen on the
 #: development sets (benchmarks/README.md, round 6): 2 changed nothing, 4 cost recall; in
 #: round 9, 2 for the bare model's count took scenes of other publishers' feature stories.
 FEW_CAPTIONS = 3
