@@ -8,8 +8,9 @@ News sites write credits in a handful of ways, and text copied from their pages 
   or a capitalised "Photograph by X" glued to the last word ("... the horizon Photograph by
   X");
 - a parenthesis or bracket at the end: "(AP Photo/Name)", "[Name/Reuters]", "(Getty Images)";
-- a last segment after the final sentence or a dash that names an agency or is
-  "Name/Agency" ("... on Monday. John Smith/AFP via Getty Images", "REUTERS/Name",
+- a last segment after the final sentence (its space may be lost: "... the estuary.Jane
+  Doe/AFP") or a dash that names an agency or is "Name/Agency" ("... on Monday. John
+  Smith/AFP via Getty Images", "REUTERS/Name",
   "... in Kyiv — Getty Images"), a reader's or an account's photo ("... Submitted photo",
   "... @jane_doe via Instagram"), or a photographer working for a publication ("... in Duqm.
   Jane Doe for Rest of World");
@@ -74,8 +75,12 @@ _GLUED_BY = re.compile(
     r"[A-Z][\w'’.-]*(?:\s+[\w'’.&-]+){0,6}?)\s*$"
 )
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,140})[)\]]\s*\.?$")
-_TRAILING_SEGMENT = re.compile(  # an initial's stop may stand inside: "Miguel A. Lopes/EPA"
-    r"(?:(?<=[.!?…»”\"')\]])|\s[|–—-])\s+(?P<credit>(?:[^.!?|]|(?<=\b[A-Z])\.){2,120}?)\s*$"
+#: A last segment after a stop or dash; an initial's stop may stand inside ("Miguel A.
+#: Lopes/EPA"). Copied text may lose the space after a word's stop ("... the
+#: estuary.Nguyen Thi Lan/AFP").
+_TRAILING_SEGMENT = re.compile(
+    r"(?:(?<=[.!?…»”\"')\]])\s+|(?<=[a-z0-9][.!?])(?=[A-Z][a-z])|\s[|–—-]\s+)"
+    r"(?P<credit>(?:[^.!?|]|(?<=\b[A-Z])\.){2,120}?)\s*$"
 )
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
 _PHOTO_WORD = re.compile(rf"\b(?:Photo|Foto|Photograph|Pic|Picture|Image|Bild)\b|^{_LABEL}\b", re.I)

@@ -47,6 +47,13 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "Ana Ruiz in her studio in Duluth.",
             "Elin Sorvik for The Beacon",
         ),
+        # "Name/Agency" glued to the final stop; an abbreviation's stop is no sentence's
+        (
+            "Mangroves line the estuary.Lan Nguyen/AFP via Getty Images",
+            "Mangroves line the estuary.",
+            "Lan Nguyen/AFP via Getty Images",
+        ),
+        ("Trade between the U.S./Canada", "Trade between the U.S./Canada", None),
         # a label with a slash, as some papers print it
         (
             "The old post office on Quay Street, Ashwell. Photo / Tane Hohaia",
