@@ -74,11 +74,10 @@ from archiver.extract.tagging import Token, is_dictionary_word, main_verb, tag
 
 __all__ = [
     "BARE_ARTICLE_CUES",
+    "CAPTION_LIKE_HEADING_WORDS",
     "FEATURES",
-    "HEADING_WORDS",
     "MODEL_FILES",
     "MODEL_LANGUAGES",
-    "PLACED_HEADING_WORDS",
     "WORD_CUE",
     "CaptionEvidence",
     "Marker",
@@ -532,13 +531,13 @@ def _sentence_without_stop(r: Reading) -> bool:
     return _unstopped(r) and len(r.text.split()) > 10 and any(t.tag in _FINITE for t in r.tokens)
 
 
-#: Headings are short: of the 636 labelled in the hand-written sets, 3 have more words than
-#: this (all three quotations).
-HEADING_WORDS = 8
-#: Headings that place something without a verb are shorter still ("Stuck in Moria", "The
-#: porch on Sardis Church Road"): none of the development sets' is longer than this, while
-#: 49 of their 57 longer lines so made are captions (the rest are page furniture).
-PLACED_HEADING_WORDS = 6
+#: Headings written as a caption is are short: none of the development sets' headings that
+#: place something without a verb ("Stuck in Moria", "The porch on Sardis Church Road") is
+#: longer than this, while 49 of their 57 longer lines so made are captions (the rest are
+#: page furniture); of their lines of 7 or 8 words without a stop that keep their articles
+#: ("Volunteers fill sandbags at the county fairgrounds"), 72 are captions, 14 headings and
+#: 12 other lines (so the model decides, as if the line were stopped).
+CAPTION_LIKE_HEADING_WORDS = 6
 #: A name with an age, a relative clause or a role after it: "Winston Adeyemi, 67, ...",
 #: "Dale Henning, who farms ...", "Marta Ixcoy, treasurer of the cooperative", but not a
 #: byline ("By Jane Doe, staff writer"). No heading of the development sets' 1,133 reads so;
@@ -567,23 +566,22 @@ def unstopped_caption(reading: Reading) -> bool:
 
 def unstopped_sentence(reading: Reading) -> bool:
     """Whether a paragraph without a final stop is written as a caption is, not as a heading:
-    longer than any heading (``HEADING_WORDS``) and written with its articles, not as a
-    headline (``_described_not_headlined``): "A volunteer stacks sandbags along the river
-    wall, where the water rose overnight"; or longer than any heading that places something
-    (``PLACED_HEADING_WORDS``), naming without a verb where or when its picture was taken
-    ("Chocolate bars on a supermarket shelf in Brussels", "The same stretch of reef in
-    2019"). In an article that may print its captions bare
+    longer than most headings so written (``CAPTION_LIKE_HEADING_WORDS``), and either written
+    with its articles, not as a headline (``_described_not_headlined``: "Volunteers fill
+    sandbags at the county fairgrounds"), or naming without a verb where or when its picture
+    was taken ("Chocolate bars on a supermarket shelf in Brussels", "The same stretch of reef
+    in 2019"). In an article that may print its captions bare
     (``Surroundings.bare_article``), the model judges it as if it ended with a stop
     (``caption_evidence``)."""
     # its last sentence is one too, not a credit left after the stop ("... on May 1. JAXA")
     last = len(reading.sentences[-1].split()) >= MIN_WORDS if reading.sentences else False
     if not (_unstopped(reading) and last):
         return False
-    words = len(reading.text.split())
-    if words > HEADING_WORDS and _described_not_headlined(reading.tokens):
-        return True
+    if len(reading.text.split()) <= CAPTION_LIKE_HEADING_WORDS:
+        return False
     verbless = reading.tense == "none"
-    return words > PLACED_HEADING_WORDS and verbless and _names_where_or_when(reading)
+    placed = verbless and _names_where_or_when(reading)
+    return placed or _described_not_headlined(reading.tokens)
 
 
 def _names_where_or_when(reading: Reading) -> bool:

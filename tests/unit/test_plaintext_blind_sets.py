@@ -491,6 +491,25 @@ capitalised word: not "U.S./Canada"), which changed no reading of any other set.
 - cnn38: P 0.892, R 0.600 (33/37/55) before; P 0.907, R 0.709 (39/43/55) after; P 0.953,
   R 0.745 (41/43/55) once the glued credit is split.
 
+Then, in an article that may print its captions bare, a line without a stop of more than six
+words (``CAPTION_LIKE_HEADING_WORDS``, was eight) that keeps its articles is judged as if
+stopped ("Volunteers fill sandbags at the county fairgrounds"): over every set 26 captions
+more and 2 lines more taken wrongly, both headings (cnn18, whose heading recall floor goes
+from 0.99 to 0.95, and cnn37, whose precision floor goes from 0.98 to 0.96: P 0.963,
+R 0.929, 52/54/56), and 25 fewer false headings. cnn27 33/34/39, cnn32 43/47/54, blind14k
+48/49/59; of the sets not read, cnn34 52/54/57, cnn35 52/52/57, cnn36 42/44/51.
+
+``plaintext_blind_cnn39`` and ``cnn40`` (55 captions each), written the same way after
+that change was made and before it was kept, were measured with round 14's code, with
+round 15's before it, and with it, and not read:
+
+- cnn39: P 1.000, R 0.891 (49/49/55) with all three.
+- cnn40: P 0.956, R 0.782 (43/45/55); P 0.957, R 0.800 (44/46/55); P 0.957, R 0.818
+  (45/47/55).
+- ``plaintext_blind14r`` (20 articles in five other publishers' styles, written with them;
+  51 captions): P 0.950, R 0.745 (38/40/51) with all three; most misses are in its four
+  long-form magazine features, whose captions carry no credit.
+
 ``plaintext_blind14f``: 25 English articles in the five
 styles issue 14 names (wire agency, BBC-like, NYT-like, Guardian-like, magazine; 55
 captions, 15 headings), written for its sixth round by someone who never saw the rules, the
@@ -576,7 +595,7 @@ FLOORS = {
     "plaintext_blind_cnn17": ((15, 95, 25), (0.96, 0.85), (0.95, 0.95), 0.97),
     "plaintext_blind14f": ((25, 55, 15), (0.98, 0.89), (0.81, 0.98), 0.97),
     "plaintext_blind14h": ((25, 60, 10), (0.98, 0.93), (0.81, 0.98), 0.97),
-    "plaintext_blind_cnn18": ((15, 100, 21), (0.96, 0.85), (0.82, 0.99), 0.97),
+    "plaintext_blind_cnn18": ((15, 100, 21), (0.96, 0.88), (0.82, 0.95), 0.97),
     "plaintext_blind_cnn19": ((15, 88, 22), (0.97, 0.91), (0.9, 0.99), 0.97),
     "plaintext_blind14i": ((25, 55, 13), (0.99, 0.92), (0.71, 0.99), 0.97),
     "plaintext_blind_cnn20": ((15, 101, 25), (0.99, 0.9), (0.91, 0.99), 0.97),
@@ -584,28 +603,31 @@ FLOORS = {
     "plaintext_blind14j": ((25, 46, 13), (0.95, 0.93), (0.92, 0.99), 0.97),
     "plaintext_blind_cnn22": ((15, 97, 23), (0.99, 0.83), (0.91, 0.99), 0.94),
     "plaintext_blind_cnn23": ((15, 94, 22), (0.99, 0.85), (0.8, 0.99), 0.97),
-    "plaintext_blind14k": ((25, 59, 18), (0.97, 0.74), (0.74, 0.99), 0.97),
+    "plaintext_blind14k": ((25, 59, 18), (0.97, 0.81), (0.74, 0.99), 0.97),
     "plaintext_blind_cnn24": ((15, 93, 23), (0.99, 0.87), (0.91, 0.99), 0.97),
     "plaintext_blind_cnn25": ((15, 96, 24), (0.96, 0.86), (0.84, 0.99), 0.97),
     "plaintext_blind14l": ((25, 53, 20), (0.99, 0.98), (0.99, 0.99), 0.97),
     "plaintext_blind_cnn26": ((15, 39, 12), (0.96, 0.82), (0.85, 0.99), 0.97),
-    "plaintext_blind_cnn27": ((15, 39, 16), (0.96, 0.76), (0.79, 0.99), 0.97),
+    "plaintext_blind_cnn27": ((15, 39, 16), (0.96, 0.84), (0.79, 0.99), 0.97),
     "plaintext_blind_cnn28": ((16, 35, 8), (0.96, 0.82), (0.79, 0.99), 0.97),
     "plaintext_blind14m": ((20, 39, 13), (0.99, 0.76), (0.81, 0.99), 0.97),
     "plaintext_blind_cnn29": ((15, 43, 17), (0.97, 0.81), (0.76, 0.94), 0.97),
     "plaintext_blind_cnn30": ((15, 45, 15), (0.94, 0.82), (0.66, 0.93), 0.97),
     "plaintext_blind14n": ((20, 35, 14), (0.99, 0.94), (0.99, 0.99), 0.97),
     "plaintext_blind_cnn31": ((15, 51, 15), (0.97, 0.88), (0.88, 0.99), 0.97),
-    "plaintext_blind_cnn32": ((15, 54, 21), (0.9, 0.72), (0.69, 0.99), 0.97),
+    "plaintext_blind_cnn32": ((15, 54, 21), (0.91, 0.79), (0.8, 0.99), 0.97),
     "plaintext_blind14o": ((20, 36, 15), (0.99, 0.88), (0.71, 0.99), 0.97),
     "plaintext_blind_cnn33": ((15, 45, 15), (0.99, 0.79), (0.77, 0.93), 0.97),
-    "plaintext_blind_cnn34": ((15, 57, 17), (0.96, 0.89), (0.79, 0.94), 0.97),
+    "plaintext_blind_cnn34": ((15, 57, 17), (0.96, 0.91), (0.79, 0.94), 0.97),
     "plaintext_blind14p": ((20, 54, 13), (0.99, 0.92), (0.76, 0.99), 0.88),
-    "plaintext_blind_cnn35": ((15, 57, 19), (0.99, 0.89), (0.86, 0.99), 0.97),
-    "plaintext_blind_cnn36": ((15, 51, 13), (0.95, 0.8), (0.72, 0.99), 0.97),
+    "plaintext_blind_cnn35": ((15, 57, 19), (0.99, 0.91), (0.86, 0.99), 0.97),
+    "plaintext_blind_cnn36": ((15, 51, 13), (0.95, 0.82), (0.72, 0.99), 0.97),
     "plaintext_blind14q": ((20, 53, 19), (0.99, 0.92), (0.9, 0.99), 0.9),
-    "plaintext_blind_cnn37": ((15, 56, 18), (0.98, 0.91), (0.9, 0.99), 0.97),
+    "plaintext_blind_cnn37": ((15, 56, 18), (0.96, 0.92), (0.9, 0.94), 0.97),
     "plaintext_blind_cnn38": ((15, 55, 21), (0.95, 0.74), (0.8, 0.99), 0.89),
+    "plaintext_blind_cnn39": ((15, 55, 21), (0.99, 0.89), (0.84, 0.99), 0.97),
+    "plaintext_blind_cnn40": ((15, 55, 15), (0.95, 0.81), (0.88, 0.99), 0.97),
+    "plaintext_blind14r": ((20, 51, 13), (0.95, 0.74), (0.48, 0.99), 0.8),
 }
 
 
