@@ -48,9 +48,9 @@ How it decides:
    too (``caption_model_bare.json``, ``Surroundings.bare_article``), trained only on such
    articles: there a scene opening "The ..." is a caption as often as not, where among all
    publishers' body text it is mostly a sentence of the story. It has cues of its own
-   (``BARE_ARTICLE_CUES``: a paragraph's size against the paragraphs around it), and its
-   ``strict_threshold`` is the one at which the reader tells whether an article prints its
-   captions bare at all.
+   (``BARE_ARTICLE_CUES``: a paragraph's size against the paragraphs around it), and the
+   reader counts the paragraphs it takes to tell whether an article prints its captions bare
+   at all.
 
 ``caption_evidence`` returns the decision with every cue's contribution, largest first (or
 the rule that decided), so a maintainer can read why. The model covers English only:
@@ -478,8 +478,8 @@ class Surroundings:
     bare; the reader, ``archiver.extract.plaintext``, finds out in a first pass). There such
     a paragraph must look surer of being a caption: the model's ``strict_threshold``
     applies. ``bare_article`` says the opposite: the article prints its captions bare,
-    several of them (the reader finds out in a second pass, asking the second model with
-    ``wary`` set); there the second model, trained only on such articles, judges too
+    several of them (the reader finds out in a second pass, asking the second model); there
+    the second model, trained only on such articles, judges too
     (``caption_evidence``). The paragraph's size against its neighbours and the article's
     usual paragraph are cues of that model only (``BARE_ARTICLE_CUES``)."""
 
@@ -870,8 +870,8 @@ def _clause(r: Reading) -> dict[str, bool]:
 class Model:
     """A logistic model: a weight per cue, a bias, the probability a caption needs, and the
     higher one it needs where the article makes a scene of the story likelier
-    (``Surroundings.wary``; for the bare model, where the reader asks whether an article
-    prints its captions bare at all)."""
+    (``Surroundings.wary``: the general model's; the reader asks the bare model only of
+    articles that may print their captions bare, where its usual one applies)."""
 
     weights: dict[str, float]
     bias: float
@@ -959,7 +959,7 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
         why = "it speaks of its picture (in this photo, Pictured: ...)"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
     if around.bare_article:  # the article may print its captions bare
-        if not around.wary and unstopped_caption(reading):
+        if unstopped_caption(reading):
             why = "a line without a final stop named as a caption, not a heading"
             return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
         if unstopped_sentence(reading):  # the model judges it as if it had its stop

@@ -67,12 +67,12 @@ _TRAILING_BY = re.compile(
     r"(?:by|courtesy of)\s+[^.!?]{2,120}?|Courtesy(?: of)?\s+[^.!?]{2,120}?)\s*\.?$",
     re.I,
 )
-#: A capitalised "Photograph by Name" glued to the caption's last word, its stop lost as the
-#: text was copied ("... toward the horizon Photograph by Jane Doe"): mid-sentence, a
-#: capital there opens a credit, not more of the sentence.
+#: A capitalised "Photograph by Name" or "Courtesy of X" glued to the caption's last word, its
+#: stop lost as the text was copied ("... toward the horizon Photograph by Jane Doe"):
+#: mid-sentence, a capital there opens a credit, not more of the sentence.
 _GLUED_BY = re.compile(
-    r"(?<=[\w,;])\s+(?P<credit>(?:Photo(?:graph)?|Illustration|Picture) by\s+"
-    r"[A-Z][\w'’.-]*(?:\s+[\w'’.&-]+){0,6}?)\s*$"
+    r"(?<=[\w,;])\s+(?P<credit>(?:(?:Photo(?:graph)?|Illustration|Picture) by|Courtesy of)\s+"
+    r"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[\w'’.&-]+){0,6}?)\s*$"
 )
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,140})[)\]]\s*\.?$")
 #: A last segment after a stop or dash; an initial's stop may stand inside ("Miguel A.

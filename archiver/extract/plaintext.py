@@ -570,7 +570,7 @@ def _classify_article(
     - otherwise the article may print its captions bare, even when the general model took
       none (a magazine's captions without a final stop), or credit one caption and print
       the others bare. A second pass asks the model of such articles
-      (``Surroundings.bare_article``) at its stricter threshold; when it finds that the
+      (``Surroundings.bare_article``) at its usual threshold; when it finds that the
       article does (``_prints_captions_bare``), a paragraph is a caption when either model
       takes it at its usual threshold; when it does not, but the general model took
       ``FEW_CAPTIONS`` or more, or none, the first pass stands; so it does when the model
@@ -593,7 +593,7 @@ def _classify_article(
     if marked and marked >= bare and _credited(verdicts) >= 2:  # it credits its captions
         return _classify(paragraphs, forced_body, wary) if bare else verdicts
     evidence.clear()
-    _classify(paragraphs, forced_body, _with(recording, bare_article=True, wary=True))
+    _classify(paragraphs, forced_body, _with(recording, bare_article=True))
     narrated = _narrated(paragraphs)
     if _prints_captions_bare(evidence, narrated=narrated):
         return _classify(paragraphs, forced_body, _either_model(judge))
@@ -615,8 +615,8 @@ def _credited(verdicts: list[_Verdict]) -> int:
 
 
 def _prints_captions_bare(evidence: list[CaptionEvidence], *, narrated: bool = False) -> bool:
-    """Whether the model of articles that print their captions bare, asked at its stricter
-    threshold, finds that this one does: it takes two or more paragraphs the page does not
+    """Whether the model of articles that print their captions bare finds that this one
+    does: it takes two or more paragraphs the page does not
     mark, and doubts (``DOUBTFUL``) fewer others than it takes; two are not enough in a story
     a narrator tells (``_narrated``). Paragraphs that stand out so from a story that reads
     nothing like them are its captions; a story told in scenes makes the model doubt many of

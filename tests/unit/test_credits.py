@@ -54,6 +54,12 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "Lan Nguyen/AFP via Getty Images",
         ),
         ("Trade between the U.S./Canada", "Trade between the U.S./Canada", None),
+        # "Courtesy of X" glued to the last word, its stop lost
+        (
+            "Ann Lee with her daughter, Mia Courtesy of the Lee family",
+            "Ann Lee with her daughter, Mia",
+            "Courtesy of the Lee family",
+        ),
         # a label with a slash, as some papers print it
         (
             "The old post office on Quay Street, Ashwell. Photo / Tane Hohaia",
