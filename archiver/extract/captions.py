@@ -481,13 +481,16 @@ class Surroundings:
     several of them (the reader finds out in a second pass, asking the second model); there
     the second model, trained only on such articles, judges too
     (``caption_evidence``). The paragraph's size against its neighbours and the article's
-    usual paragraph are cues of that model only (``BARE_ARTICLE_CUES``)."""
+    usual paragraph are cues of that model only (``BARE_ARTICLE_CUES``). ``named_lines``
+    says the article does not credit its captions: there, as where ``bare_article`` is set,
+    a line without a final stop named as a caption names is one (``unstopped_caption``)."""
 
     after_figure_marker: bool = False
     before_credit_line: bool = False
     after_media_marker: bool = False
     wary: bool = False
     bare_article: bool = False
+    named_lines: bool = False
     shorter_than_neighbours: bool = False
     longer_than_usual: bool = False
 
@@ -551,9 +554,9 @@ def unstopped_caption(reading: Reading) -> bool:
     "Dale Henning, who farms 900 acres", "Marta Ixcoy, treasurer of the cooperative"), or a
     person's name followed by where they stand or what they do ("Hiroshi Tanabe on the
     seawall in Port Ellery").
-    Asked in an article found to print its captions bare (``caption_evidence``), and by the
-    plain-text reader in any that does not credit its captions: there such a line is one of
-    them. Of the sets' 1,564 labelled headings none reads so, and 121 captions do; "Tony
+    Asked in an article that may print its captions bare or does not credit them
+    (``Surroundings.bare_article``, ``Surroundings.named_lines``): there such a line is one
+    of them. Of the sets' 1,564 labelled headings none reads so, and 121 captions do; "Tony
     Blair by numbers", a heading of a real page, would, were "by" a preposition of a scene."""
     if not _unstopped(reading):
         return False
@@ -958,13 +961,12 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     if speaks_of_its_picture(reading):
         why = "it speaks of its picture (in this photo, Pictured: ...)"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
-    if around.bare_article:  # the article may print its captions bare
-        if unstopped_caption(reading):
-            why = "a line without a final stop named as a caption, not a heading"
-            return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
-        if unstopped_sentence(reading):  # the model judges it as if it had its stop
-            stopped = caption_evidence(paragraph.rstrip() + ".", around)
-            return replace(stopped, text=reading.text, credit=reading.credit)
+    if (around.bare_article or around.named_lines) and unstopped_caption(reading):
+        why = "a line without a final stop named as a caption names, not a heading"
+        return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
+    if around.bare_article and unstopped_sentence(reading):  # judged as if it had its stop
+        stopped = caption_evidence(paragraph.rstrip() + ".", around)
+        return replace(stopped, text=reading.text, credit=reading.credit)
     if not around.beside_figure and state_sentence(reading):
         why = "it tells a state or what has happened (has, lives, has done), not a moment"
         return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)

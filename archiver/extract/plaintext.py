@@ -45,7 +45,6 @@ from archiver.extract.captions import (
     read_paragraph,
     rights_notice,
     split_sentences,
-    unstopped_caption,
 )
 from archiver.extract.credits import split_credit
 from archiver.extract.language import detect_language
@@ -575,7 +574,8 @@ def _classify_article(
       takes it at its usual threshold; when it does not, but the general model took
       ``FEW_CAPTIONS`` or more, or none, the first pass stands; so it does when the model
       took one paragraph alone in an article that marks no caption and that no narrator
-      tells (``_narrated``): a small article's one photo;
+      tells (``_narrated``): a small article's one photo. In either case a line named as a
+      caption names is one too (``Surroundings.named_lines``);
     - else the model took only two paragraphs, or one beside a marked caption or in a
       narrator's story, likelier sentences of the story written like captions: the wary pass
       decides.
@@ -599,8 +599,8 @@ def _classify_article(
         return _classify(paragraphs, forced_body, _either_model(judge))
     lone = bare == 1 and not marked and not narrated
     if bare >= FEW_CAPTIONS or not bare or lone:
-        return _classify(paragraphs, forced_body, _naming(judge))
-    return _classify(paragraphs, forced_body, _with(_naming(judge), wary=True))
+        return _classify(paragraphs, forced_body, _with(judge, named_lines=True))
+    return _classify(paragraphs, forced_body, _with(judge, named_lines=True, wary=True))
 
 
 def _taken(evidence: list[CaptionEvidence], *, marked: bool) -> int:
@@ -616,11 +616,11 @@ def _credited(verdicts: list[_Verdict]) -> int:
 
 def _prints_captions_bare(evidence: list[CaptionEvidence], *, narrated: bool = False) -> bool:
     """Whether the model of articles that print their captions bare finds that this one
-    does: it takes two or more paragraphs the page does not
-    mark, and doubts (``DOUBTFUL``) fewer others than it takes; two are not enough in a story
-    a narrator tells (``_narrated``). Paragraphs that stand out so from a story that reads
-    nothing like them are its captions; a story told in scenes makes the model doubt many of
-    its sentences, and a narrator's scenes are the story."""
+    does: it takes two or more paragraphs the page does not mark, and doubts (``DOUBTFUL``)
+    fewer others than it takes; two are not enough in a story a narrator tells
+    (``_narrated``). Paragraphs that stand out so from a story that reads nothing like them
+    are its captions; a story told in scenes makes the model doubt many of its sentences,
+    and a narrator's scenes are the story."""
     taken = _taken(evidence, marked=False)
     doubted = sum(not e.is_caption and e.probability >= DOUBTFUL for e in evidence)
     return taken >= 2 and doubted < taken and (taken >= FEW_CAPTIONS or not narrated)
@@ -650,22 +650,6 @@ def _with(judge: Judge, **setting: bool) -> Judge:
 
     def judging(raw: str, around: Surroundings) -> CaptionEvidence:
         return judge(raw, replace(around, **setting))
-
-    return judging
-
-
-def _naming(judge: Judge) -> Judge:
-    """``judge``, taking too a line without a final stop named as a caption names
-    (``unstopped_caption``: "Reid Haddock, co-owner of the orchards", "Liv Andresen at her
-    cafe"), as an article that does not credit its captions prints one beside its
-    others."""
-
-    def judging(raw: str, around: Surroundings) -> CaptionEvidence:
-        evidence = judge(raw, around)
-        if evidence.is_caption or evidence.decided or not unstopped_caption(read_paragraph(raw)):
-            return evidence
-        why = "a line without a final stop named as a caption names, not a heading"
-        return replace(evidence, is_caption=True, decided=why)
 
     return judging
 

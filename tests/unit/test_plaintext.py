@@ -28,7 +28,6 @@ from archiver.extract.plaintext import (
     DESCRIPTION_CHARS,
     DOUBTFUL,
     FEW_CAPTIONS,
-    _naming,
     _prints_captions_bare,
     caption_candidates,
     decode_text,
@@ -358,7 +357,7 @@ def test_a_line_named_as_a_caption_names_is_one_unless_the_article_credits_capti
     line: str, caption: bool
 ) -> None:
     assert not caption_evidence(line).is_caption  # the model alone leaves it in the body
-    named = _naming(caption_evidence)(line, Surroundings())
+    named = caption_evidence(line, Surroundings(named_lines=True))
     assert named.is_caption is caption
     assert ("named as a caption names" in named.explain()) is caption
 

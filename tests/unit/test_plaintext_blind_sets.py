@@ -471,7 +471,7 @@ measurement.
 - blind14q: P 1.000, R 0.906 (48/48/53) before; P 1.000, R 0.925 (49/49/53) after.
 
 The round's last change takes a line named as a caption names (a name and an age, a
-relative clause or a role, no final stop: ``plaintext._naming``) in any article that does
+relative clause or a role, no final stop: ``Surroundings.named_lines``) in any article that does
 not credit its captions, not only in one found to print them bare: over every set 10
 captions more and none taken wrongly; cnn34 P 0.962, R 0.895 (51/53/57), cnn36 P 0.953,
 R 0.804 (41/43/51), still not read; cnn26 32/33/39, cnn28 29/30/35, cnn30 36/38/45, cnn33
