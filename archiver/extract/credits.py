@@ -2,18 +2,17 @@
 
 News sites write credits in a handful of ways, and text copied from their pages keeps them:
 
-- a trailing label: "Photograph: Name/Agency", "Photo: X", "Photo / X", "Credit: X", "Foto: X", or
-  "Credit...X" glued to the caption ("... over time.Credit...Jane Doe", as NYT pages print),
-  a label glued to the final stop as copied text loses the space ("... ends.Photo: X"),
-  or a capitalised "Photograph by X" glued to the last word ("... the horizon Photograph by
-  X");
+- a trailing label: "Photograph: Name/Agency", "Photo: X", "Photo / X", "Credit: X",
+  "Foto: X", or "Credit...X" glued to the caption ("... over time.Credit...Jane Doe", as NYT
+  pages print), a label glued to the final stop as copied text loses the space ("...
+  ends.Photo: X"), or a capitalised "Photograph by X" or "Courtesy of X" glued to the last
+  word ("... the horizon Photograph by X");
 - a parenthesis or bracket at the end: "(AP Photo/Name)", "[Name/Reuters]", "(Getty Images)";
 - a last segment after the final sentence (its space may be lost: "... the estuary.Jane
   Doe/AFP") or a dash that names an agency or is "Name/Agency" ("... on Monday. John
-  Smith/AFP via Getty Images", "REUTERS/Name",
-  "... in Kyiv — Getty Images"), a reader's or an account's photo ("... Submitted photo",
-  "... @jane_doe via Instagram"), or a photographer working for a publication ("... in Duqm.
-  Jane Doe for Rest of World");
+  Smith/AFP via Getty Images", "REUTERS/Name", "... in Kyiv — Getty Images"), a reader's or
+  an account's photo ("... Submitted photo", "... @jane_doe via Instagram"), or a
+  photographer working for a publication ("... in Duqm. Jane Doe for Rest of World");
 - a line of its own below the caption: any of the above, or only a name ("...Mosul.\nJane Doe").
 
 ``split_credit`` finds these in a caption (the HTML reader's figure captions, the plain-text
