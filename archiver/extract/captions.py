@@ -546,6 +546,13 @@ CAPTION_LIKE_HEADING_WORDS = 6
 #: byline ("By Jane Doe, staff writer"). No heading of the development sets' 1,133 reads so;
 #: of their 41 lines without a stop that do, all are captions.
 _NAME_AND_ASIDE = re.compile(r"(?!By )[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)+, (?:\d{1,3},|[a-z])")
+#: A person's name with where they work or whose they are: "Keisha Morrow of the Great Lakes
+#: Water Justice Project", "Curtis Bell, Jaylen's first teacher", "Lucía Barrera, Casa
+#: Lumbre's head chef" (its first word a first name).
+_NAME_OF = re.compile(
+    r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)+"
+    r"(?: of (?:the )?|, (?:[A-Z][\w.-]* ){0,3}[A-Z][\w.-]*['’]s )"
+)
 
 
 def unstopped_caption(reading: Reading) -> bool:
@@ -561,10 +568,36 @@ def unstopped_caption(reading: Reading) -> bool:
     if not _unstopped(reading):
         return False
     words = reading.text.split()
-    if _NAME_AND_ASIDE.match(reading.text):
+    if _NAME_AND_ASIDE.match(reading.text) or _person_acts(reading):
         return True
     named = len(words) >= 4 and _first_name(words[0]) and words[1][:1].isupper()
+    if named and _NAME_OF.match(reading.text):
+        return True
     return named and (words[2] in _SCENE_PREPOSITIONS or words[2].endswith("ing"))
+
+
+_NAME_WORD = re.compile(r"[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*")
+
+
+def _person_acts(reading: Reading) -> bool:
+    """Whether the first sentence's subject ends with a person's name (two capitalised words,
+    one no English word; a role or title may stand before: "Coach Bill Hendrickson lifts the
+    Thorsen Cup") and its main verb, neither a report nor a state (say, be, have), tells
+    what they do or did. A headline names a country, a body or an office ("Indian PM
+    postpones trip"), seldom a person by name."""
+    main = reading.main_verb
+    if main is None or reading.tense not in {"present", "past"} or len(reading.tokens) < 4:
+        return False
+    if reading.tokens[main].lemma in _REPORTING | {"be", "have", "contribute"}:
+        return False
+    if any(t.text == ":" for t in reading.tokens[:main]):  # "Watch: ...", "READ MORE: ..."
+        return False
+    if not (reading.tokens[main].text.isalpha() and reading.tokens[main].text.islower()):
+        return False
+    name = reading.tokens[max(main - 2, 0) : main]
+    if len(name) < 2 or not all(t.tag == "NNP" and _NAME_WORD.fullmatch(t.text) for t in name):
+        return False
+    return any(_first_name(t.text) for t in name)
 
 
 def unstopped_sentence(reading: Reading) -> bool:

@@ -70,15 +70,17 @@ _TRAILING_BY = re.compile(
 #: stop lost as the text was copied ("... toward the horizon Photograph by Jane Doe"):
 #: mid-sentence, a capital there opens a credit, not more of the sentence.
 _GLUED_BY = re.compile(
-    r"(?<=[\w,;])\s+(?P<credit>(?:(?:Photo(?:graph)?|Illustration|Picture) by|Courtesy of)\s+"
+    r"(?<=[\w,;])\s+(?P<credit>(?:(?:Staff photo|Photo(?:graph)?|Illustration|Picture) by"
+    r"|Courtesy(?: of)?)\s+"
     r"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[\w'’.&-]+){0,6}?)\s*$"
 )
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,140})[)\]]\s*\.?$")
 #: A last segment after a stop or dash; an initial's stop may stand inside ("Miguel A.
-#: Lopes/EPA"). Copied text may lose the space after a word's stop ("... the
-#: estuary.Nguyen Thi Lan/AFP").
+#: Lopes/EPA"). Copied text may lose the space after a word's stop or a closing quotation
+#: mark ("... the estuary.Nguyen Thi Lan/AFP", '... "Harrowgate."Ben Hallam/Northline').
 _TRAILING_SEGMENT = re.compile(
-    r"(?:(?<=[.!?…»”\"')\]])\s+|(?<=[a-z0-9][.!?])(?=[A-Z][a-z])|\s[|–—-]\s+)"
+    r"(?:(?<=[.!?…»”\"')\]])\s+|(?:(?<=[a-z0-9][.!?])|(?<=[.!?][”\"’']))(?=[A-Z][a-z])"
+    r"|\s[|–—-]\s+)"
     r"(?P<credit>(?:[^.!?|]|(?<=\b[A-Z])\.){2,120}?)\s*$"
 )
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
@@ -89,7 +91,7 @@ _LEADING_LABEL = re.compile(
 )
 _INTERFACE = re.compile(
     r"^(?:Image caption,?|Caption:|Photo caption:|Hide caption|Show caption|Toggle caption|"
-    r"Enlarge this image|Expand|Enlarge|Zoom|Open gallery|Close|\d+\s*(?:of|/)\s*\d+)\s*"
+    r"Enlarge this image|Expand|Enlarge|Zoom|Open gallery|Close|\d+\s*(?:of|/)\s*\d+)(?!\w)\s*"
     r"|\s*(?:(?:hide|toggle|show) caption(?:\s*\d+\s*(?:of|/)\s*\d+)?|"
     r"Purchase Licensing Rights,?(?: opens new tab)?|opens new tab|Enlarge this image|"
     r"Expand image|Open gallery|View gallery|Zoom)\s*$",
@@ -360,7 +362,8 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
         return None
     slash = re.search(r"\S/\S", segment) and not re.search(r"\d/\d", segment)
     own = _SUPPLIED.match(segment) or _VIA_SOCIAL.fullmatch(segment)
-    if slash or own or _AGENCY_END.search(" " + segment):
+    glued = match.group(0)[:1].isupper() and _names_only(segment) and len(segment.split()) > 1
+    if slash or own or glued or _AGENCY_END.search(" " + segment):
         return text[: match.start()], segment
     return None
 

@@ -565,12 +565,16 @@ def _classify_article(
       more captions (``_credited``) prints them with their credits: a paragraph without one
       is likelier a scene of the story. It stands as read when none was taken bare; else a
       second pass judges every paragraph with ``Surroundings.wary`` set (the stricter
-      threshold);
+      threshold). Not so when its credits are glued to their captions, no figure marker or
+      credit line standing anywhere, and the model of articles that print their captions
+      bare takes more paragraphs than the page marks: such a page credits a few captions
+      and prints the others bare;
     - otherwise the article may print its captions bare, even when the general model took
       none (a magazine's captions without a final stop), or credit one caption and print
       the others bare. A second pass asks the model of such articles
       (``Surroundings.bare_article``) at its usual threshold; when it finds that the
-      article does (``_prints_captions_bare``), a paragraph is a caption when either model
+      article does (``_prints_captions_bare``, where a caption with a glued credit counts
+      as one more), a paragraph is a caption when either model
       takes it at its usual threshold; when it does not, but the general model took
       ``FEW_CAPTIONS`` or more, or none, the first pass stands; so it does when the model
       took one paragraph alone in an article that marks no caption and that no narrator
@@ -589,13 +593,18 @@ def _classify_article(
     verdicts = _classify(paragraphs, forced_body, recording)
     marked = _taken(evidence, marked=True)
     bare = _taken(evidence, marked=False)
-    wary = _with(judge, wary=True)
-    if marked and marked >= bare and _credited(verdicts) >= 2:  # it credits its captions
-        return _classify(paragraphs, forced_body, wary) if bare else verdicts
+    # a caption the page marks, in an article that sets none beside a figure marker or a
+    # credit line, is one more caption the article prints without such a mark
+    glued = marked and not any(v.around and v.around.beside_figure for v in verdicts)
     evidence.clear()
     _classify(paragraphs, forced_body, _with(recording, bare_article=True))
     narrated = _narrated(paragraphs)
-    if _prints_captions_bare(evidence, narrated=narrated):
+    prints_bare = _prints_captions_bare(evidence, narrated=narrated, marked=bool(glued))
+    mixes = glued and prints_bare and _taken(evidence, marked=False) > marked
+    if marked and marked >= bare and _credited(verdicts) >= 2 and not mixes:
+        # it credits its captions
+        return _classify(paragraphs, forced_body, _with(judge, wary=True)) if bare else verdicts
+    if prints_bare:
         return _classify(paragraphs, forced_body, _either_model(judge))
     lone = bare == 1 and not marked and not narrated
     if bare >= FEW_CAPTIONS or not bare or lone:
@@ -614,14 +623,18 @@ def _credited(verdicts: list[_Verdict]) -> int:
     return sum(v.caption is not None and v.caption.credit is not None for v in verdicts)
 
 
-def _prints_captions_bare(evidence: list[CaptionEvidence], *, narrated: bool = False) -> bool:
+def _prints_captions_bare(
+    evidence: list[CaptionEvidence], *, narrated: bool = False, marked: bool = False
+) -> bool:
     """Whether the model of articles that print their captions bare finds that this one
-    does: it takes two or more paragraphs the page does not mark, and doubts (``DOUBTFUL``)
-    fewer others than it takes; two are not enough in a story a narrator tells
-    (``_narrated``). Paragraphs that stand out so from a story that reads nothing like them
-    are its captions; a story told in scenes makes the model doubt many of its sentences,
-    and a narrator's scenes are the story."""
-    taken = _taken(evidence, marked=False)
+    does: it takes two or more paragraphs the page does not mark (one, with ``marked``: the
+    page marks a caption of its own, a credit glued to it, and no figure marker or credit
+    line stands beside any), and doubts (``DOUBTFUL``) fewer others than it takes; two are
+    not enough in a story a narrator tells (``_narrated``). Paragraphs that stand out so
+    from a story that reads nothing like them are its captions; a story told in scenes
+    makes the model doubt many of its sentences, and a narrator's scenes are the story."""
+    unmarked = _taken(evidence, marked=False)
+    taken = unmarked + (marked and unmarked > 0)
     doubted = sum(not e.is_caption and e.probability >= DOUBTFUL for e in evidence)
     return taken >= 2 and doubted < taken and (taken >= FEW_CAPTIONS or not narrated)
 
