@@ -351,9 +351,22 @@ def _by_credit(text: str) -> tuple[str, str] | None:
 _VIA_SOCIAL = re.compile(r"@?[\w.]+ via (?:Instagram|Facebook|X|Twitter|TikTok|Threads|Bluesky)")
 
 
+#: The last word of a body that holds photographs: "... in 1941. Kansas City Jazz Archive".
+_HOLDERS = frozenset(
+    [
+        "Archive", "Archives", "Collection", "Collections", "Library", "Museum", "Society",
+        "Trust", "Foundation", "Institute", "Partners", "Studio", "Studios", "Gallery",
+        "Center", "Centre", "University", "Ministry", "Department", "Agency", "Association",
+        "Council", "Project", "Records",
+    ]
+)  # fmt: skip
+
+
 def _segment_credit(text: str) -> tuple[str, str] | None:
     """A last segment after the final sentence that names an agency or is "Name/Agency", a
-    reader's own photo ("Submitted photo") or an account's ("@jane_doe via Instagram")."""
+    reader's own photo ("Submitted photo") or an account's ("@jane_doe via Instagram"), a
+    body holding photographs ("Kansas City Jazz Archive", ``_HOLDERS``), or names glued to
+    the stop ("... in northern Peru.Ministry of Culture of Peru")."""
     match = _TRAILING_SEGMENT.search(text)
     if not match:
         return None
@@ -362,8 +375,10 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
         return None
     slash = re.search(r"\S/\S", segment) and not re.search(r"\d/\d", segment)
     own = _SUPPLIED.match(segment) or _VIA_SOCIAL.fullmatch(segment)
-    glued = match.group(0)[:1].isupper() and _names_only(segment) and len(segment.split()) > 1
-    if slash or own or glued or _AGENCY_END.search(" " + segment):
+    named = _names_only(segment) and len(segment.split()) > 1
+    glued = named and match.group(0)[:1].isupper()
+    holder = named and segment.split()[-1] in _HOLDERS
+    if slash or own or glued or holder or _AGENCY_END.search(" " + segment):
         return text[: match.start()], segment
     return None
 

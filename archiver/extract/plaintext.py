@@ -605,7 +605,7 @@ def _classify_article(
         # it credits its captions
         return _classify(paragraphs, forced_body, _with(judge, wary=True)) if bare else verdicts
     if prints_bare:
-        return _classify(paragraphs, forced_body, _either_model(judge))
+        return _classify(paragraphs, forced_body, _either_model(_with(judge, named_lines=True)))
     lone = bare == 1 and not marked and not narrated
     if bare >= FEW_CAPTIONS or not bare or lone:
         return _classify(paragraphs, forced_body, _with(judge, named_lines=True))
