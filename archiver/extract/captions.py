@@ -493,6 +493,7 @@ class Surroundings:
     named_lines: bool = False
     shorter_than_neighbours: bool = False
     longer_than_usual: bool = False
+    ends_article: bool = False
 
     @property
     def beside_figure(self) -> bool:
@@ -997,7 +998,8 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     if (around.bare_article or around.named_lines) and unstopped_caption(reading):
         why = "a line without a final stop named as a caption names, not a heading"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
-    if around.bare_article and unstopped_sentence(reading):  # judged as if it had its stop
+    as_stopped = unstopped_sentence(reading) or (around.ends_article and _unstopped(reading))
+    if around.bare_article and as_stopped:  # judged as if it had its stop
         stopped = caption_evidence(paragraph.rstrip() + ".", around)
         return replace(stopped, text=reading.text, credit=reading.credit)
     if not around.beside_figure and state_sentence(reading):

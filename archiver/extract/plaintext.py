@@ -756,6 +756,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
                 not around.before_credit_line
                 and not evidence.held_back
                 and index not in listed
+                and index < len(paragraphs) - 1  # a heading opens a section
                 and is_heading(paragraph.text, paragraph.lines)
             ):
                 verdict = _Verdict(BlockKind.HEADING, None, around)
@@ -784,6 +785,7 @@ def _size_cues(paragraphs: list[_Paragraph]) -> list[dict[str, bool]]:
             "shorter_than_neighbours": 0 < i < len(sizes) - 1
             and size < min(sizes[i - 1], sizes[i + 1]),
             "longer_than_usual": size > LONGER_THAN_USUAL * usual,
+            "ends_article": i == len(sizes) - 1,
         }
         for i, size in enumerate(sizes)
     ]
