@@ -14,7 +14,8 @@ as a noun, because its lexicon knows the noun reading best. ``tag`` mends these 
 lemminflect saying which words can be which verb or noun form:
 
 - a sentence's first word, capitalised only because it opens the sentence, is the plural
-  noun it can be ("Flamingos feed ..."), not a name, unless a name or a comma follows;
+  noun it can be ("Flamingos feed ..."), not a name, unless a name or a comma follows; a
+  past participle there, before a noun, is an adjective ("Toasted grasshoppers ...");
 - a past form right after "have" or "be" is a participle ("has *worked*", "was *built*"),
   and so is one right after an article or a possessive ("a *finished* chair");
 - before the sentence has a finite verb, in a run of nouns (or a lone noun after an aside
@@ -28,6 +29,10 @@ lemminflect saying which words can be which verb or noun form:
   participle, right after a noun and before a preposition, opens a reduced relative when
   the subject's own verb follows ("Glass beads recovered from the wreck *are* laid out":
   VBN), not a past tense.
+
+``main_verb`` leaves out the verbs of clauses that are not the main one: a relative clause,
+a participle's aside between commas, a clause of time or reason ("after it was struck",
+"..., the year he was convicted").
 
 English only. Pure apart from the libraries' tables, loaded once; no disk writes, no network.
 """
@@ -167,6 +172,7 @@ def _tag(sentence: str) -> tuple[Token, ...]:
         return ()
     tags = [t for _, t in _tagger()(words)]
     _mend_capitalised_plural(words, tags)
+    _mend_opening_participle(words, tags)
     _mend_participles_after_auxiliary(words, tags)
     _mend_attributive_participles(words, tags)
     _mend_nouns_after_articles(words, tags)
@@ -192,6 +198,16 @@ def _mend_capitalised_plural(words: list[str], tags: list[str]) -> None:
     nouns = _lemminflect().getAllLemmas(low, upos="NOUN").get("NOUN", ())
     if nouns and all(noun != low for noun in nouns):
         tags[0] = "NNS"
+
+
+def _mend_opening_participle(words: list[str], tags: list[str]) -> None:
+    """A sentence's first word, a past form before a noun or an adjective, describes the
+    noun ("*Toasted* grasshoppers for sale", "*Challenged* ballots are sealed"): a past tense
+    needs its subject before it."""
+    if len(words) < 2 or tags[0] not in {"VBD", "VBN"} or tags[1] not in _NOUNISH | {"JJ"}:
+        return
+    if lemma(words[0], "VBD") not in {"do", "have", "be"} and _is_form(words[0], "VBN"):
+        tags[0] = "JJ"
 
 
 def _mend_participles_after_auxiliary(words: list[str], tags: list[str]) -> None:
@@ -266,6 +282,10 @@ def _after_with(words: list[str], tags: list[str], i: int) -> bool:
 #: Words that open a clause of time or reason after a comma, whose verb is not the main
 #: clause's: "The mine pictured in 2012, shortly *after* it opened".
 _SUBORDINATORS = {"after", "before", "while", "because", "since", "until", "although", "as"}
+#: Words that open a clause of time or reason anywhere, whose first finite verb is its own:
+#: "The courtyard of the hospital *after* it was struck", "*After* the storm passed, crews
+#: ..." ("since", "until" and "as" mostly open no clause: "stored since 2013").
+_OPENING_SUBORDINATORS = {"after", "before", "while", "because", "although"}
 #: Words that open a relative clause after a comma ("Jane Doe, whose family ...").
 _COMMA_RELATIVES = _RELATIVES - {"that"}
 
@@ -284,7 +304,8 @@ def _in_relative_clause(words: list[str], tags: list[str]) -> set[int]:
             continue
         end = next((j for j in range(k + 1, len(tags)) if tags[j] == ","), None)
         first = k + 1 if tags[k] == "RB" and k + 1 < len(words) else k  # ", shortly after"
-        if words[k].lower() in _COMMA_RELATIVES or words[first].lower() in _SUBORDINATORS:
+        opens = words[k].lower() in _COMMA_RELATIVES or words[first].lower() in _SUBORDINATORS
+        if opens or _time_of_a_clause(words, tags, k):
             inside.update(range(k, end or len(tags)))
         elif (
             end is not None
@@ -300,6 +321,24 @@ def _in_relative_clause(words: list[str], tags: list[str]) -> set[int]:
     return inside
 
 
+#: Nouns of a time that a clause after them tells: "..., the year he was convicted".
+_TIMES = {
+    "year", "years", "summer", "winter", "spring", "autumn", "fall", "season", "day", "days",
+    "week", "weeks", "month", "months", "night", "morning", "afternoon", "evening", "decade",
+}  # fmt: skip
+
+
+def _time_of_a_clause(words: list[str], tags: list[str], k: int) -> bool:
+    """Whether the words after a comma at ``k - 1`` name a time and a clause tells it: a time
+    noun within their first three words, then a pronoun or a word opening a clause of time
+    ("..., *the year he was convicted*", "..., *two years after the mall opened*")."""
+    for j in range(k, min(k + 3, len(words) - 1)):
+        if words[j].lower() in _TIMES:
+            after = words[j + 1].lower()
+            return tags[j + 1] == "PRP" or after in _SUBORDINATORS or after in {"when", "that"}
+    return False
+
+
 def _main_verbs(words: list[str], tags: list[str], inside: set[int] | None = None) -> list[int]:
     """The finite verbs outside a relative clause: the first after a relative word ("A man
     who fled the fighting uses ...", "in the gallery where the painting once *hung*"), one
@@ -308,14 +347,21 @@ def _main_verbs(words: list[str], tags: list[str], inside: set[int] | None = Non
     if inside is None:
         inside = _in_relative_clause(words, tags)
     verbs, pending = [], False  # pending: a relative word waits for its clause's verb
+    subordinate = False  # a clause of time or reason opened, until its verb or a comma
     for k, t in enumerate(tags):
-        if words[k].lower() in _COMMA_RELATIVES and k not in inside:
+        if k in inside:
+            continue
+        if words[k].lower() in _COMMA_RELATIVES:
             pending = True
-        elif t in _FINITE and k not in inside:
+        elif words[k].lower() in _OPENING_SUBORDINATORS:
+            subordinate = True
+        elif t == ",":
+            subordinate = False
+        elif t in _FINITE:
             after_that = k > 0 and words[k - 1].lower() == "that"
-            if not (pending or after_that):
+            if not (pending or subordinate or after_that):
                 verbs.append(k)
-            pending = False
+            pending = subordinate = False
     return verbs
 
 
