@@ -565,10 +565,10 @@ def _classify_article(
       more captions (``_credited``) prints them with their credits: a paragraph without one
       is likelier a scene of the story. It stands as read when none was taken bare; else a
       second pass judges every paragraph with ``Surroundings.wary`` set (the stricter
-      threshold). Not so when its credits are glued to their captions, no figure marker or
-      credit line standing anywhere, and the model of articles that print their captions
-      bare takes more paragraphs than the page marks: such a page credits a few captions
-      and prints the others bare;
+      threshold). Not so when its credits are glued to their captions without a label in
+      brackets ("(Image: X)"), no figure marker or credit line standing anywhere, and the
+      model of articles that print their captions bare takes more paragraphs than the page
+      marks: such a page credits a few captions and prints the others bare;
     - otherwise the article may print its captions bare, even when the general model took
       none (a magazine's captions without a final stop), or credit one caption and print
       the others bare. A second pass asks the model of such articles
@@ -593,13 +593,11 @@ def _classify_article(
     verdicts = _classify(paragraphs, forced_body, recording)
     marked = _taken(evidence, marked=True)
     bare = _taken(evidence, marked=False)
-    # a caption the page marks, in an article that sets none beside a figure marker or a
-    # credit line, is one more caption the article prints without such a mark
-    glued = marked and not any(v.around and v.around.beside_figure for v in verdicts)
+    glued = bool(marked) and _glues_credits(paragraphs, verdicts)
     evidence.clear()
     _classify(paragraphs, forced_body, _with(recording, bare_article=True))
     narrated = _narrated(paragraphs)
-    prints_bare = _prints_captions_bare(evidence, narrated=narrated, marked=bool(glued))
+    prints_bare = _prints_captions_bare(evidence, narrated=narrated, marked=glued)
     mixes = glued and prints_bare and _taken(evidence, marked=False) > marked
     if marked and marked >= bare and _credited(verdicts) >= 2 and not mixes:
         # it credits its captions
@@ -610,6 +608,20 @@ def _classify_article(
     if bare >= FEW_CAPTIONS or not bare or lone:
         return _classify(paragraphs, forced_body, _with(judge, named_lines=True))
     return _classify(paragraphs, forced_body, _with(judge, named_lines=True, wary=True))
+
+
+#: A credit's label in brackets, "(Image: X)": a page that labels its credits so labels each.
+_BRACKETED_LABEL = re.compile(r"[(\[]\s*(?:Image|Photo|Picture|Photograph|Pic)s?\s*:")
+
+
+def _glues_credits(paragraphs: list[_Paragraph], verdicts: list[_Verdict]) -> bool:
+    """Whether the page glues its credits to its captions, as a page that credits a few
+    captions and prints the others bare does: no figure marker or credit line stands beside
+    any paragraph, and no caption's credit has a label in brackets ("(Image: X)")."""
+    if any(v.around and v.around.beside_figure for v in verdicts):
+        return False
+    captions = (p for p, v in zip(paragraphs, verdicts, strict=True) if v.caption)
+    return not any(_BRACKETED_LABEL.search(p.text) for p in captions)
 
 
 def _taken(evidence: list[CaptionEvidence], *, marked: bool) -> int:
