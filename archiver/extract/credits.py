@@ -83,6 +83,12 @@ _TRAILING_SEGMENT = re.compile(
     r"|\s[|–—-]\s+)"
     r"(?P<credit>(?:[^.!?|]|(?<=\b[A-Z])\.){2,120}?)\s*$"
 )
+#: "Name/Agency" glued to the caption's last word, its stop and space both lost as the text
+#: was copied ("... destroyed in OctoberJane Doe/AFP via Getty Images"): a first name and at
+#: least one more name before the slash, so "on YouTube/Reuters" is left alone.
+_GLUED_TO_A_WORD = re.compile(
+    r"(?<=[a-z]{2})(?P<credit>[A-Z][a-z]+(?: [A-Z][\w'’.-]*)+/[A-Z][\w'’ ./&-]{1,80})$"
+)
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
 _PHOTO_WORD = re.compile(rf"\b(?:Photo|Foto|Photograph|Pic|Picture|Image|Bild)\b|^{_LABEL}\b", re.I)
 _LEADING_LABEL = re.compile(
@@ -366,8 +372,9 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     """A last segment after the final sentence that names an agency or is "Name/Agency", a
     reader's own photo ("Submitted photo") or an account's ("@jane_doe via Instagram"), a
     body holding photographs ("Kansas City Jazz Archive", ``_HOLDERS``), or names glued to
-    the stop ("... in northern Peru.Ministry of Culture of Peru")."""
-    match = _TRAILING_SEGMENT.search(text)
+    the stop ("... in northern Peru.Ministry of Culture of Peru") or, "Name/Agency", to the
+    last word (``_GLUED_TO_A_WORD``)."""
+    match = _TRAILING_SEGMENT.search(text) or _GLUED_TO_A_WORD.search(text)
     if not match:
         return None
     segment = match.group("credit").strip()

@@ -226,6 +226,16 @@ def test_reading_finds_the_main_verb_past_a_relative_clause() -> None:
         ("Old logbooks, stacked in boxes in the shed, hold decades of readings.", "hold"),
         ("Those clouds, known as pyroclastic flows, killed dozens of people in 1902.", "killed"),
         ("Lindqvist, who led after the first run, was left to rue a mistake.", "was"),
+        # a clause of time after a time noun, or opened by "after" anywhere, holds none
+        ("Gov. Ray Hollis in 2001, the year he was convicted", None),
+        ("The carousel in 1994, two years after the mall opened.", None),
+        ("The courtyard of the hospital after it was struck by shelling on June 18.", None),
+        ("Crews cleared the road before the storm arrived.", "cleared"),
+        ("The ferry in 1998, the summer it sank.", None),
+        # a participle opening a sentence before its noun describes it
+        ("Toasted grasshoppers, known as chapulines, for sale in the market", None),
+        ("Challenged ballots are sealed in envelopes.", "are"),
+        ("Did the mayor sign the order?", "Did"),  # an auxiliary, not a participle
     ],
 )
 def test_a_relative_clause_after_a_comma_holds_no_main_verb(
@@ -345,6 +355,14 @@ def test_a_wary_article_raises_the_threshold() -> None:
         ("Marta Quell outside her bakery on Dock Street", True),
         ("Marta Quell holding the first loaf of the day", True),
         ("Dr. Marta Quell, owner of the corner bakery", True),
+        # a name with whose or where they are, or a name doing something, a role before it
+        ("Marta Quell of the Harlow Bakers Guild", True),
+        ("Marta Quell, Harlow Bakery's head baker", True),
+        ("Coach Dale Reyes lifts the Thorsen Cup", True),
+        ("Transport minister Marta Quell speaks to residents in Harlow", True),
+        ("Indian PM postpones trip to Norway", False),  # an office, not a name
+        ("Marta Quell says the bakery will stay open", False),  # a report: a headline
+        ("Business groups push back", False),
         ("By Marta Quell, staff writer", False),  # a byline
         # headings
         ("A town under water", False),

@@ -225,6 +225,36 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
         # not mid-sentence in lower case, nor a plural naming a body of work
         ("He framed a photograph by Jane Doe", "He framed a photograph by Jane Doe", None),
         ("It shows Photographs by Jane Doe", "It shows Photographs by Jane Doe", None),
+        # "Courtesy X" and "Staff photo by X" glued to the last word
+        (
+            "A hat box kept by a former customer Courtesy Hayes family",
+            "A hat box kept by a former customer",
+            "Courtesy Hayes family",
+        ),
+        ("Ann Lee rounds third Staff photo by Tom Roe", "Ann Lee rounds third", "Tom Roe"),
+        # names glued to a stop, or to a closing quotation mark, with no space between
+        (
+            "The remains of a dog found in Peru.Ministry of Culture of Peru",
+            "The remains of a dog found in Peru.",
+            "Ministry of Culture of Peru",
+        ),
+        (
+            'Ann Lee in the final season of "Harbour."Tom Roe/Northline Pictures',
+            'Ann Lee in the final season of "Harbour."',
+            "Tom Roe/Northline Pictures",
+        ),
+        # a body that holds photographs, after the last stop
+        (
+            "Ann Lee with her camera in about 1910. Harlow County Ledger Collection",
+            "Ann Lee with her camera in about 1910.",
+            "Harlow County Ledger Collection",
+        ),
+        # but not names that end a sentence, nor names alone after a stop and a space
+        ("He left the U.S. The Times said so", "He left the U.S. The Times said so", None),
+        ("She thanked Ann Lee. Harlow Bakers", "She thanked Ann Lee. Harlow Bakers", None),
+        # an interface label is a word of its own: "Closed" keeps its "Close"
+        ("Closed gates at a state park in 2011.", "Closed gates at a state park in 2011.", None),
+        ("Close A man walks his dog.", "A man walks his dog.", None),
     ],
 )
 def test_split_credit(paragraph: str, caption: str, credit: str | None) -> None:

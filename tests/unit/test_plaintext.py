@@ -325,7 +325,7 @@ def test_a_lone_sentence_like_a_caption_is_one_unless_the_article_says_otherwise
     alone = [p for p in with_figures.split("\n\n") if p.strip() == SCENE or " Porthaven" not in p]
     assert len(alone) == 5  # the lede, three body paragraphs and the scene
     assert [c.text for c in read_plaintext("\n\n".join(alone)).article.captions] == [SCENE]
-    # in a story a narrator tells, or beside a caption the page credits, it must be surer
+    # in a story a narrator tells it must be surer
     narrated = [
         alone[0],
         "I met the harbour master on the quay, and we walked out along the wall together.",
@@ -335,10 +335,11 @@ def test_a_lone_sentence_like_a_caption_is_one_unless_the_article_says_otherwise
     article = read_plaintext("\n\n".join(narrated) + "\n").article
     assert article.captions == ()
     assert SCENE in [b.text for b in article.blocks if b.kind is BlockKind.BODY]
-    credited = "A trawler heads out past the harbour wall. (Photo: Ann Lee/Harbour Times)"
-    beside = read_plaintext("\n\n".join([*alone, credited]) + "\n").article
-    assert [c.credit for c in beside.captions] == ["Ann Lee/Harbour Times"]
     assert caption_evidence(SCENE, Surroundings(wary=True)).explain().startswith("body (p=")
+    # a page that glues a credit to one caption may print the others bare: the scene is one
+    trawler = "A trawler heads out past the harbour wall."
+    glued = read_plaintext("\n\n".join([*alone, trawler + " Ann Lee/Harbour Times"]) + "\n")
+    assert [c.text for c in glued.article.captions] == [SCENE, trawler]
 
 
 @pytest.mark.parametrize(
@@ -812,6 +813,18 @@ def test_short_lines_in_a_row_or_repeated_are_a_list_not_headings() -> None:
         "They are updated every week.\n"
     )
     assert parse_plaintext(text).headings == ()
+
+
+def test_the_last_paragraph_is_no_heading() -> None:
+    body = (
+        "date 2024-02-01 (CNN) The harbour at Tarbert reopened on Monday after a week of "
+        "storms kept every boat tied up.\n\n"
+        "Fishermen said the damage to the pier was worse than in any winter they remember, "
+        "and the council has promised repairs before the summer.\n\n"
+    )
+    line = "The harbour wall after the storm"
+    assert parse_plaintext(body + line + "\n\nThe council meets on Friday.\n").headings == (line,)
+    assert parse_plaintext(body + line + "\n").headings == ()
 
 
 def test_story_links_under_an_interface_label_are_a_list_not_headings() -> None:
