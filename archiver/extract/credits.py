@@ -83,6 +83,11 @@ _TRAILING_SEGMENT = re.compile(
     r"|\s[|–—-]\s+)"
     r"(?P<credit>(?:[^.!?|]|(?<=\b[A-Z])\.){2,120}?)\s*$"
 )
+#: A stop that ends an abbreviation or an initial, not a sentence: "St.", "Dr.", "J."
+_ABBREVIATED = re.compile(
+    r"\b(?:[A-Z]|St|Dr|Mr|Mrs|Ms|Mt|Ft|Jr|Sr|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|Prof|Rev|No|Co"
+    r"|Inc|Ltd|Ave|Rd|Blvd)\.\s*$"
+)
 #: "Name/Agency" glued to the caption's last word, its stop and space both lost as the text
 #: was copied ("... destroyed in OctoberJane Doe/AFP via Getty Images"): a first name and at
 #: least one more name before the slash, so "on YouTube/Reuters" is left alone.
@@ -383,6 +388,7 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     slash = re.search(r"\S/\S", segment) and not re.search(r"\d/\d", segment)
     own = _SUPPLIED.match(segment) or _VIA_SOCIAL.fullmatch(segment)
     named = _names_only(segment) and len(segment.split()) > 1
+    named = named and not _ABBREVIATED.search(text[: match.start()])  # "St. Albin Society"
     glued = named and match.group(0)[:1].isupper()
     holder = named and segment.split()[-1] in _HOLDERS
     if slash or own or glued or holder or _AGENCY_END.search(" " + segment):

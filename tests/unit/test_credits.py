@@ -252,6 +252,12 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
         # but not names that end a sentence, nor names alone after a stop and a space
         ("He left the U.S. The Times said so", "He left the U.S. The Times said so", None),
         ("She thanked Ann Lee. Harlow Bakers", "She thanked Ann Lee. Harlow Bakers", None),
+        # an abbreviation's stop ends no sentence: no credit after it
+        (
+            "Photo courtesy of St. Albin Historical Society",
+            "Photo courtesy of St. Albin Historical Society",
+            None,
+        ),
         # an interface label is a word of its own: "Closed" keeps its "Close"
         ("Closed gates at a state park in 2011.", "Closed gates at a state park in 2011.", None),
         ("Close A man walks his dog.", "A man walks his dog.", None),
