@@ -201,7 +201,7 @@ def test_text_without_date_or_dateline() -> None:
 
 
 def test_date_marker_on_its_own_line_and_lede_after_it() -> None:
-    text = "  date 2019-01-03\n(Reuters) Markets fell.\nTraders were nervous.\n\nThe end"
+    text = "  date 2019-01-03\n(Reuters) Markets fell.\nTraders were nervous.\n\nThe end\n\nOr not."
     article = parse_plaintext(text)
     assert article.date == "2019-01-03"
     assert article.publisher == "Reuters"

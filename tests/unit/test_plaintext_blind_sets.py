@@ -525,6 +525,38 @@ read: cnn41 P 0.938, R 0.804 (45/48/56) before, P 0.944, R 0.911 (51/54/56) afte
 P 0.944, R 0.607 (34/36/56) before, P 0.961, R 0.875 (49/51/56) after. Together: P 0.940,
 R 0.705 (79/84/112) before; P 0.952, R 0.893 (100/105/112) after.
 
+Round 16's sets, written the same way in three to nine minutes each, from then on read as
+each round's development material once measured: ``plaintext_blind_cnn43`` to ``cnn46``
+(241 captions) were measured with round 15's code (0954cb9) before any change and after the
+round's first (P 0.976, R 0.830 → P 0.977, R 0.871), then read; cnn34 to cnn42 were read too.
+``cnn47`` and ``cnn48`` (147) were measured after the first change (P 0.969, R 0.850 with
+round 15's code; P 0.970, R 0.884) and then read; ``cnn49`` and ``cnn50`` (142) were
+measured twice before the round's last changes and never read. ``cnn51`` to ``cnn53`` (198)
+were written after the round's last rule change and measured once, never read: P 0.949,
+R 0.854 (169/178/198) with round 15's code; P 0.951, R 0.884 (175/184/198) with round 16's;
+then cnn53's writer, whose README says it glued six credits to the caption's last word
+without a stop or a space ("... destroyed in OctoberJane Doe/AFP"), was met by splitting
+such a credit off, which changed no other set: P 0.973, R 0.904 (179/184/198).
+``plaintext_blind14s`` and ``blind14t`` (five other publishers' styles, 46 and 49 captions)
+are not read but for the labels their writers left against the brief (their READMEs say
+which): P 0.953, R 0.891 with either round's code; P 1.000, R 0.837 → P 1.000, R 0.878.
+
+- cnn43: P 0.979, R 0.821 (46/47/56) before; P 0.962, R 0.911 (51/53/56) after.
+- cnn44: P 1.000, R 0.896 (43/43/48); P 1.000, R 0.917 (44/44/48).
+- cnn45: P 0.918, R 0.763 (45/49/59); P 0.962, R 0.864 (51/53/59).
+- cnn46: P 1.000, R 0.846 (66/66/78); P 1.000, R 0.885 (69/69/78).
+- cnn47: P 0.986, R 0.852 (69/70/81); P 0.973, R 0.889 (72/74/81).
+- cnn48: P 0.949, R 0.848 (56/59/66); P 0.984, R 0.939 (62/63/66).
+- cnn49: P 0.946, R 0.855 (53/56/62); P 0.949, R 0.903 (56/59/62).
+- cnn50: P 0.973, R 0.900 (72/74/80); P 0.986, R 0.912 (73/74/80).
+- cnn51: P 0.944, R 0.927 (51/54/55); P 0.946, R 0.964 (53/56/55).
+- cnn52: P 1.000, R 0.780 (46/46/59); P 1.000, R 0.847 (50/50/59).
+- cnn53: P 0.923, R 0.857 (72/78/84); P 0.974, R 0.905 (76/78/84).
+
+The round raised blind14d's recall floor (0.79 to 0.83) and blind14r's (0.8 to 0.82), and
+lowered one: blind14r's share of right credits (0.8 to 0.78: more captions found, whose
+credits stand on a line of their own that the reader does not join to them).
+
 ``plaintext_blind14f``: 25 English articles in the five
 styles issue 14 names (wire agency, BBC-like, NYT-like, Guardian-like, magazine; 55
 captions, 15 headings), written for its sixth round by someone who never saw the rules, the
@@ -589,7 +621,7 @@ CASES = Path(__file__).resolve().parent.parent / "cases"
 FLOORS = {
     "plaintext_blind14b": ((25, 104, 24), (1.0, 0.82), (0.73, 0.98), 0.98),
     "plaintext_blind14c": ((25, 75, 24), (0.97, 0.94), (0.7, 0.98), 0.98),
-    "plaintext_blind14d": ((25, 67, 24), (0.92, 0.79), (0.67, 0.95), 0.9),
+    "plaintext_blind14d": ((25, 67, 24), (0.92, 0.83), (0.67, 0.95), 0.9),
     "plaintext_blind14e": ((25, 74, 29), (0.89, 0.77), (0.69, 0.91), 0.95),
     "plaintext_blind14g": ((25, 68, 19), (0.97, 0.86), (0.69, 0.87), 0.97),
     "plaintext_blind_cnn2": ((15, 92, 26), (0.98, 0.92), (0.98, 0.98), 0.97),
@@ -642,9 +674,22 @@ FLOORS = {
     "plaintext_blind_cnn38": ((15, 55, 21), (0.95, 0.74), (0.8, 0.99), 0.89),
     "plaintext_blind_cnn39": ((15, 55, 21), (0.99, 0.89), (0.84, 0.99), 0.97),
     "plaintext_blind_cnn40": ((15, 55, 15), (0.95, 0.81), (0.88, 0.99), 0.97),
-    "plaintext_blind14r": ((20, 51, 13), (0.95, 0.8), (0.48, 0.99), 0.8),
+    "plaintext_blind14r": ((20, 51, 13), (0.95, 0.82), (0.48, 0.99), 0.78),
     "plaintext_blind_cnn41": ((15, 56, 22), (0.94, 0.91), (0.91, 0.99), 0.97),
     "plaintext_blind_cnn42": ((15, 56, 20), (0.96, 0.87), (0.86, 0.99), 0.97),
+    "plaintext_blind_cnn43": ((15, 56, 15), (0.96, 0.91), (0.93, 0.99), 0.97),
+    "plaintext_blind_cnn44": ((15, 48, 19), (0.99, 0.91), (0.95, 0.99), 0.97),
+    "plaintext_blind_cnn45": ((15, 59, 17), (0.96, 0.86), (0.89, 0.99), 0.97),
+    "plaintext_blind_cnn46": ((15, 78, 17), (0.99, 0.88), (0.85, 0.99), 0.97),
+    "plaintext_blind_cnn47": ((15, 81, 23), (0.97, 0.88), (0.95, 0.99), 0.97),
+    "plaintext_blind_cnn48": ((15, 66, 20), (0.98, 0.93), (0.95, 0.99), 0.97),
+    "plaintext_blind_cnn49": ((15, 62, 18), (0.94, 0.9), (0.85, 0.99), 0.97),
+    "plaintext_blind_cnn50": ((15, 80, 19), (0.98, 0.91), (0.99, 0.99), 0.97),
+    "plaintext_blind14s": ((20, 46, 18), (0.95, 0.89), (0.75, 0.99), 0.9),
+    "plaintext_blind_cnn51": ((15, 55, 18), (0.94, 0.96), (0.99, 0.99), 0.97),
+    "plaintext_blind_cnn52": ((15, 59, 18), (0.99, 0.84), (0.85, 0.99), 0.97),
+    "plaintext_blind_cnn53": ((15, 84, 20), (0.97, 0.9), (0.95, 0.99), 0.97),
+    "plaintext_blind14t": ((20, 49, 18), (0.99, 0.87), (0.75, 0.99), 0.88),
 }
 
 
