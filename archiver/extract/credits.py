@@ -88,11 +88,13 @@ _ABBREVIATED = re.compile(
     r"\b(?:[A-Z]|St|Dr|Mr|Mrs|Ms|Mt|Ft|Jr|Sr|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|Prof|Rev|No|Co"
     r"|Inc|Ltd|Ave|Rd|Blvd)\.\s*$"
 )
-#: "Name/Agency" glued to the caption's last word, its stop and space both lost as the text
-#: was copied ("... destroyed in OctoberJane Doe/AFP via Getty Images"): a first name and at
-#: least one more name before the slash, so "on YouTube/Reuters" is left alone.
+#: "Name/Agency" after the caption's last word, its stop (and maybe its space) lost as the text
+#: was copied ("... destroyed in OctoberJane Doe/AFP via Getty Images", "... for 26 years Jane
+#: Doe/CNN"): a first and a last name before the slash (a place before them stays the
+#: caption's: "... near Lake Victoria Jane Doe/CNN"; an agency in capitals is
+#: ``_capitals_credit``'s), so "on YouTube/Reuters" is left alone.
 _GLUED_TO_A_WORD = re.compile(
-    r"(?<=[a-z]{2})(?P<credit>[A-Z][a-z]+(?: [A-Z][\w'’.-]*)+/[A-Z][\w'’ ./&-]{1,80})$"
+    r"(?<=[a-z]{2})\s?(?P<credit>[A-Z][a-z]+ [A-Z][\w'’-]*[a-z][\w'’-]*/[A-Z][\w'’ ./&-]{1,80})$"
 )
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
 _PHOTO_WORD = re.compile(rf"\b(?:Photo|Foto|Photograph|Pic|Picture|Image|Bild)\b|^{_LABEL}\b", re.I)
@@ -202,8 +204,9 @@ _LABELLED_LINE = re.compile(
 _SLASHED = re.compile(r"[A-Z][\w.'’ -]{1,60}\s?/\s?[A-Z][\w.'’ /-]{1,80}")
 _INSTITUTION_WORDS = frozenset(["of", "the", "and", "for", "at", "in"])
 _NAME_PARTICLES = frozenset(
-    ["van", "von", "de", "da", "der", "den", "du", "dos", "la", "le", "al", "bin", "ibn", "y"]
-)
+    ["van", "von", "de", "da", "do", "del", "der", "den", "du", "dos", "la", "le", "al", "bin",
+     "ibn", "y"]
+)  # fmt: skip
 
 
 def _names_or_credit_words(line: str) -> bool:
@@ -362,13 +365,15 @@ def _by_credit(text: str) -> tuple[str, str] | None:
 _VIA_SOCIAL = re.compile(r"@?[\w.]+ via (?:Instagram|Facebook|X|Twitter|TikTok|Threads|Bluesky)")
 
 
-#: The last word of a body that holds photographs: "... in 1941. Kansas City Jazz Archive".
+#: The first or last word of a body that holds photographs: "... in 1941. Kansas City Jazz
+#: Archive", "... in 1986. Arquivo Municipal de Vila do Cabo".
 _HOLDERS = frozenset(
     [
         "Archive", "Archives", "Collection", "Collections", "Library", "Museum", "Society",
         "Trust", "Foundation", "Institute", "Partners", "Studio", "Studios", "Gallery",
         "Center", "Centre", "University", "Ministry", "Department", "Agency", "Association",
-        "Council", "Project", "Records",
+        "Council", "Project", "Records", "Arquivo", "Archivo", "Archivio", "Archiv", "Museo",
+        "Museu", "Musée", "Biblioteca",
     ]
 )  # fmt: skip
 
@@ -390,7 +395,7 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     named = _names_only(segment) and len(segment.split()) > 1
     named = named and not _ABBREVIATED.search(text[: match.start()])  # "St. Albin Society"
     glued = named and match.group(0)[:1].isupper()
-    holder = named and segment.split()[-1] in _HOLDERS
+    holder = named and bool({segment.split()[0], segment.split()[-1]} & _HOLDERS)
     if slash or own or glued or holder or _AGENCY_END.search(" " + segment):
         return text[: match.start()], segment
     return None
