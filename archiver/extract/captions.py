@@ -605,19 +605,18 @@ def unstopped_sentence(reading: Reading) -> bool:
     """Whether a paragraph without a final stop is written as a caption is, not as a heading:
     longer than most headings so written (``CAPTION_LIKE_HEADING_WORDS``), and either written
     with its articles, not as a headline (``_described_not_headlined``: "Volunteers fill
-    sandbags at the county fairgrounds"), or naming without a verb where or when its picture
-    was taken ("Chocolate bars on a supermarket shelf in Brussels", "The same stretch of reef
-    in 2019"). In an article that may print its captions bare
-    (``Surroundings.bare_article``), the model judges it as if it ended with a stop
-    (``caption_evidence``)."""
+    sandbags at the county fairgrounds"), or naming, without a verb or in the present, where
+    or when its picture was taken ("Chocolate bars on a supermarket shelf in Brussels", "The
+    same stretch of reef in 2019", "Couriers block traffic on Avenida Reforma"). In an
+    article that may print its captions bare (``Surroundings.bare_article``), the model
+    judges it as if it ended with a stop (``caption_evidence``)."""
     # its last sentence is one too, not a credit left after the stop ("... on May 1. JAXA")
     last = len(reading.sentences[-1].split()) >= MIN_WORDS if reading.sentences else False
     if not (_unstopped(reading) and last):
         return False
     if len(reading.text.split()) <= CAPTION_LIKE_HEADING_WORDS:
         return False
-    verbless = reading.tense == "none"
-    placed = verbless and _names_where_or_when(reading)
+    placed = reading.tense in {"none", "present"} and _names_where_or_when(reading)
     return placed or _described_not_headlined(reading.tokens)
 
 
