@@ -391,6 +391,9 @@ def test_a_line_without_a_stop_named_as_a_caption(line: str, named: bool) -> Non
         ("Stuck in Moria", False),
         ("The porch on Sardis Church Road", False),
         ("Volunteers load sandbags in Harlow", False),  # a verb: no heading is that short
+        # ... or one in the present that places what it shows
+        ("Couriers block traffic on Avenida Reforma in Mexico City", True),
+        ("Couriers were blocking traffic on Avenida Reforma in Mexico City", False),
         # short enough for a heading, or stopped
         ("A town under water", False),
         (

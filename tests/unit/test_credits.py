@@ -252,6 +252,23 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
         # but not names that end a sentence, nor names alone after a stop and a space
         ("He left the U.S. The Times said so", "He left the U.S. The Times said so", None),
         ("She thanked Ann Lee. Harlow Bakers", "She thanked Ann Lee. Harlow Bakers", None),
+        # "First Last/Agency" after the last word, the stop lost; not an agency in capitals
+        (
+            "Jane Roe, who has worked on the route for 26 years Ann Lee/CNN",
+            "Jane Roe, who has worked on the route for 26 years",
+            "Ann Lee/CNN",
+        ),
+        (
+            "A clinic near Lake Victoria Ann Lee/CNN",
+            "A clinic near Lake Victoria",
+            "Ann Lee/CNN",
+        ),
+        # a photo archive named first
+        (
+            "Boats on the beach in 1986. Arquivo Municipal de Vila do Cabo",
+            "Boats on the beach in 1986.",
+            "Arquivo Municipal de Vila do Cabo",
+        ),
         # an abbreviation's stop ends no sentence: no credit after it
         (
             "Photo courtesy of St. Albin Historical Society",
