@@ -593,14 +593,16 @@ def _classify_article(
     verdicts = _classify(paragraphs, forced_body, recording)
     marked = _taken(evidence, marked=True)
     bare = _taken(evidence, marked=False)
+    credits_them = marked >= bare and _credited(verdicts) >= 2
     glued = bool(marked) and _glues_credits(paragraphs, verdicts)
+    if marked and credits_them and not glued:
+        return _classify(paragraphs, forced_body, _with(judge, wary=True)) if bare else verdicts
     evidence.clear()
     _classify(paragraphs, forced_body, _with(recording, bare_article=True))
     narrated = _narrated(paragraphs)
     prints_bare = _prints_captions_bare(evidence, narrated=narrated, marked=glued)
-    mixes = glued and prints_bare and _taken(evidence, marked=False) > marked
-    if marked and marked >= bare and _credited(verdicts) >= 2 and not mixes:
-        # it credits its captions
+    mixes = prints_bare and _taken(evidence, marked=False) > marked  # a few credited
+    if marked and credits_them and not mixes:
         return _classify(paragraphs, forced_body, _with(judge, wary=True)) if bare else verdicts
     if prints_bare:
         return _classify(paragraphs, forced_body, _either_model(_with(judge, named_lines=True)))
@@ -646,7 +648,7 @@ def _prints_captions_bare(
     from a story that reads nothing like them are its captions; a story told in scenes
     makes the model doubt many of its sentences, and a narrator's scenes are the story."""
     unmarked = _taken(evidence, marked=False)
-    taken = unmarked + (marked and unmarked > 0)
+    taken = unmarked + 1 if marked and unmarked else unmarked
     doubted = sum(not e.is_caption and e.probability >= DOUBTFUL for e in evidence)
     return taken >= 2 and doubted < taken and (taken >= FEW_CAPTIONS or not narrated)
 
@@ -740,7 +742,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
     """
     markers: list[Marker | None] = [figure_marker(p.text) for p in paragraphs]
     listed = _listed(paragraphs)
-    sizes = _size_cues(paragraphs)
+    cues = _position_cues(paragraphs)
     verdicts: list[_Verdict] = []
     after: Marker | None = None  # the marker just before, unless its credit was taken
     taken: set[int] = set()  # credit lines taken by the caption before them
@@ -754,7 +756,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
         if index not in forced_body and not is_link_line(paragraph.text):
             following = _credit_after(index, markers, paragraphs)
             media = index > 0 and media_marker(paragraphs[index - 1].text)
-            around = Surroundings(after is not None, following is not None, media, **sizes[index])
+            around = Surroundings(after is not None, following is not None, media, **cues[index])
             evidence = judge(paragraph.raw, around)
             verdict = _Verdict(BlockKind.BODY, None, around)
             if evidence.is_caption:
@@ -768,7 +770,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
                 not around.before_credit_line
                 and not evidence.held_back
                 and index not in listed
-                and index < len(paragraphs) - 1  # a heading opens a section
+                and not around.ends_article  # a heading opens a section
                 and is_heading(paragraph.text, paragraph.lines)
             ):
                 verdict = _Verdict(BlockKind.HEADING, None, around)
@@ -786,10 +788,10 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
 LONGER_THAN_USUAL = 1.3
 
 
-def _size_cues(paragraphs: list[_Paragraph]) -> list[dict[str, bool]]:
+def _position_cues(paragraphs: list[_Paragraph]) -> list[dict[str, bool]]:
     """Each paragraph's size against the article's: shorter than both its neighbours, or
     longer than usual (``LONGER_THAN_USUAL`` times the median): a caption is mostly shorter
-    than the story around it (``Surroundings``)."""
+    than the story around it; and whether it ends the article (``Surroundings``)."""
     sizes = [len(p.text.split()) for p in paragraphs]
     usual = sorted(sizes)[len(sizes) // 2] if sizes else 0
     return [

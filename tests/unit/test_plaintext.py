@@ -340,6 +340,16 @@ def test_a_lone_sentence_like_a_caption_is_one_unless_the_article_says_otherwise
     trawler = "A trawler heads out past the harbour wall."
     glued = read_plaintext("\n\n".join([*alone, trawler + " Ann Lee/Harbour Times"]) + "\n")
     assert [c.text for c in glued.article.captions] == [SCENE, trawler]
+    # a credit the page labels is how it marks its captions, not a slip: the scene stays body
+    labelled = read_plaintext("\n\n".join([*alone, trawler + " (Image: Ann Lee/Harbour Times)"]))
+    assert [(c.text, c.credit) for c in labelled.article.captions] == [
+        (trawler, "Ann Lee/Harbour Times")
+    ]
+    # and so it does beside two credited captions, labelled or glued
+    dawn = "Boats in the harbour at dawn. (Image: Bo Ek/Harbour Times)"
+    for credit in (" Ann Lee/Harbour Times", " (Image: Ann Lee/Harbour Times)"):
+        credited = read_plaintext("\n\n".join([*alone, trawler + credit, dawn]) + "\n")
+        assert [c.text for c in credited.article.captions] == [trawler, dawn.split(" (")[0]]
 
 
 @pytest.mark.parametrize(
@@ -486,6 +496,15 @@ def test_whether_an_article_prints_its_captions_bare(taken: int, doubted: int, b
     # a caption the page marks (a credit, a label) is not one of its bare captions
     marked = [CaptionEvidence(True, 1.0, "caption", "Ann Lee", marked=True)] * taken
     assert not _prints_captions_bare(marked + _evidence(0, doubted, others=12))
+
+
+def test_a_page_that_glues_credits_to_some_captions_may_print_one_bare() -> None:
+    # the glued captions count as one more: one bare caption beside them is enough ...
+    assert _prints_captions_bare(_evidence(1, 0, others=12), marked=True)
+    assert not _prints_captions_bare(_evidence(1, 0, others=12), marked=False)
+    # ... but not one the model doubts as much as it takes, nor none at all
+    assert not _prints_captions_bare(_evidence(1, 2, others=12), marked=True)
+    assert not _prints_captions_bare(_evidence(0, 0, others=12), marked=True)
 
 
 @pytest.mark.parametrize(
