@@ -69,7 +69,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 
-from archiver.extract.credits import credit_line, split_credit
+from archiver.extract.credits import ABBREVIATIONS, credit_line, split_credit
 from archiver.extract.tagging import Token, is_dictionary_word, main_verb, tag
 
 __all__ = [
@@ -199,11 +199,6 @@ def _photographer_for(text: str) -> bool:
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 #: Abbreviations whose full stop ends no sentence ("Brig. Gen. Jane Doe", "Nov. 7").
-_ABBREVIATIONS = _words(
-    "mr mrs ms dr st mt ft gen lt col sgt capt cpl maj adm brig cmdr rep sen gov pres prof rev "
-    "hon jr sr inc corp co ltd no vs etc jan feb mar apr jun jul aug sep sept oct nov dec ave "
-    "blvd rd fig approx dept est"
-)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -214,7 +209,7 @@ def split_sentences(text: str) -> list[str]:
         before = re.search(r"([\w.]*)\.$", text[start : match.start() + 1])
         word = before.group(1) if before else ""
         if word and (
-            "." in word or (len(word) == 1 and word.isupper()) or word.lower() in _ABBREVIATIONS
+            "." in word or (len(word) == 1 and word.isupper()) or word.lower() in ABBREVIATIONS
         ):
             continue
         sentences.append(text[start : match.end()].strip())
@@ -577,6 +572,8 @@ def unstopped_caption(reading: Reading) -> bool:
     return named and (words[2] in _SCENE_PREPOSITIONS or words[2].endswith("ing"))
 
 
+#: A word of a person's name: capitalised, with a small letter ("Hendrickson", "McKay"; not
+#: "PM", not "Ur67").
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*")
 
 
@@ -997,8 +994,8 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     if (around.bare_article or around.named_lines) and unstopped_caption(reading):
         why = "a line without a final stop named as a caption names, not a heading"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
-    as_stopped = unstopped_sentence(reading) or (around.ends_article and _unstopped(reading))
-    if around.bare_article and as_stopped:  # judged as if it had its stop
+    last_line = around.ends_article and _unstopped(reading)
+    if around.bare_article and (last_line or unstopped_sentence(reading)):  # as if stopped
         stopped = caption_evidence(paragraph.rstrip() + ".", around)
         return replace(stopped, text=reading.text, credit=reading.credit)
     if not around.beside_figure and state_sentence(reading):

@@ -83,11 +83,14 @@ _TRAILING_SEGMENT = re.compile(
     r"|\s[|–—-]\s+)"
     r"(?P<credit>(?:[^.!?|]|(?<=\b[A-Z])\.){2,120}?)\s*$"
 )
-#: A stop that ends an abbreviation or an initial, not a sentence: "St.", "Dr.", "J."
-_ABBREVIATED = re.compile(
-    r"\b(?:[A-Z]|St|Dr|Mr|Mrs|Ms|Mt|Ft|Jr|Sr|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|Prof|Rev|No|Co"
-    r"|Inc|Ltd|Ave|Rd|Blvd)\.\s*$"
-)
+#: Words whose stop ends an abbreviation, not a sentence ("St.", "Dr.", "Sept."): here and in
+#: ``captions.split_sentences``.
+ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "dr", "st", "mt", "ft", "gen", "lt", "col", "sgt", "capt", "cpl", "maj",
+     "adm", "brig", "cmdr", "rep", "sen", "gov", "pres", "prof", "rev", "hon", "jr", "sr", "inc",
+     "corp", "co", "ltd", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+     "sep", "sept", "oct", "nov", "dec", "ave", "blvd", "rd", "fig", "approx", "dept", "est"]
+)  # fmt: skip
 #: "Name/Agency" after the caption's last word, its stop (and maybe its space) lost as the text
 #: was copied ("... destroyed in OctoberJane Doe/AFP via Getty Images", "... for 26 years Jane
 #: Doe/CNN"): a first and a last name before the slash (a place before them stays the
@@ -378,6 +381,15 @@ _HOLDERS = frozenset(
 )  # fmt: skip
 
 
+def _abbreviated(text: str) -> bool:
+    """Whether ``text`` ends with an initial's or an abbreviation's stop ("J.", "St."), which
+    ends no sentence: "Photo courtesy of St. Albin Historical Society"."""
+    last = text.split()[-1] if text.strip() else ""
+    word = last.removesuffix(".").rsplit(".", 1)[-1].lstrip("(\"'“‘[")  # "U.S." ends "S."
+    initial = len(word) == 1 and word.isupper()
+    return last.endswith(".") and (initial or word.lower() in ABBREVIATIONS)
+
+
 def _segment_credit(text: str) -> tuple[str, str] | None:
     """A last segment after the final sentence that names an agency or is "Name/Agency", a
     reader's own photo ("Submitted photo") or an account's ("@jane_doe via Instagram"), a
@@ -392,10 +404,10 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
         return None
     slash = re.search(r"\S/\S", segment) and not re.search(r"\d/\d", segment)
     own = _SUPPLIED.match(segment) or _VIA_SOCIAL.fullmatch(segment)
-    named = _names_only(segment) and len(segment.split()) > 1
-    named = named and not _ABBREVIATED.search(text[: match.start()])  # "St. Albin Society"
+    words = segment.split()
+    named = len(words) > 1 and _names_only(segment) and not _abbreviated(text[: match.start()])
     glued = named and match.group(0)[:1].isupper()
-    holder = named and bool({segment.split()[0], segment.split()[-1]} & _HOLDERS)
+    holder = named and bool({words[0], words[-1]} & _HOLDERS)
     if slash or own or glued or holder or _AGENCY_END.search(" " + segment):
         return text[: match.start()], segment
     return None

@@ -340,10 +340,11 @@ def _time_of_a_clause(words: list[str], tags: list[str], k: int) -> bool:
 
 
 def _main_verbs(words: list[str], tags: list[str], inside: set[int] | None = None) -> list[int]:
-    """The finite verbs outside a relative clause: the first after a relative word ("A man
-    who fled the fighting uses ...", "in the gallery where the painting once *hung*"), one
-    right after "that", and those inside a clause set off by a comma (``inside``, as
-    ``_in_relative_clause`` finds it)."""
+    """The finite verbs outside a relative clause: not the first after a relative word ("A
+    man who fled the fighting uses ...", "in the gallery where the painting once *hung*") or
+    after a word opening a clause of time or reason before the next comma ("The courtyard
+    *after* it was struck": ``_OPENING_SUBORDINATORS``), one right after "that", nor those
+    inside a clause set off by a comma (``inside``, as ``_in_relative_clause`` finds it)."""
     if inside is None:
         inside = _in_relative_clause(words, tags)
     verbs, pending = [], False  # pending: a relative word waits for its clause's verb
