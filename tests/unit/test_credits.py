@@ -275,6 +275,11 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "Photo courtesy of St. Albin Historical Society",
             None,
         ),
+        (
+            "Photo courtesy of Maj. Ann Lee Historical Society",
+            "Photo courtesy of Maj. Ann Lee Historical Society",
+            None,
+        ),
         # an interface label is a word of its own: "Closed" keeps its "Close"
         ("Closed gates at a state park in 2011.", "Closed gates at a state park in 2011.", None),
         ("Close A man walks his dog.", "A man walks his dog.", None),
