@@ -21,6 +21,10 @@ lemminflect saying which words can be which verb or noun form:
 - before the sentence has a finite verb, in a run of nouns (or a lone noun after an aside
   between commas) that ends before a word no noun phrase continues with (a determiner, a
   preposition, a pronoun, ...), the last noun that can be a present-tense verb is that verb;
+- before the sentence has a finite verb, a past form that is also the participle is the
+  participle right after a noun when "by" and who did it follow ("Logbooks *kept* by
+  researchers"), and right after the sentence's first comma, itself after a noun, when no
+  object follows ("The finale of the show, *staged* in a gymnasium");
 - a bare verb (VB) right after a noun or a pronoun is a present verb (VBP), not an
   infinitive ("Iraqi soldiers come under fire");
 - before the sentence has a finite verb, a past participle right after a noun and before its
@@ -177,6 +181,7 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     _mend_attributive_participles(words, tags)
     _mend_nouns_after_articles(words, tags)
     _mend_participles_after_nouns(words, tags)
+    _mend_passive_participles(words, tags)
     _mend_noun_run(words, tags)
     _mend_bare_verbs(tags)
     _mend_relative_past(words, tags)
@@ -269,6 +274,57 @@ def _mend_participles_after_nouns(words: list[str], tags: list[str]) -> None:
             photo = lemma(words[i], "VBD") in _PHOTO_VERBS
             if (photo or _after_with(words, tags, i)) and _is_form(words[i], "VBN"):
                 tags[i] = "VBN"
+
+
+#: Words after "by" that make no agent of what follows: a measure, a time, a means ("fell
+#: *by* 5%", "*by* the end of May", "*by* boat").
+_NOT_AGENTS = {"about", "around", "nearly", "almost", "more", "less", "far", "half", "then",
+               "now", "end", "time", "midday", "noon", "dawn", "contrast", "comparison",
+               "law", "chance", "mistake", "default", "hand", "dozens", "hundreds", "thousands",
+               "millions"}  # fmt: skip
+
+
+def _mend_passive_participles(words: list[str], tags: list[str]) -> None:
+    """A past form right after a noun, with no object, is the participle when "by" and its
+    agent follow ("Logbooks *kept* by researchers", "The note *sent* up by the miners"); and
+    so is one after the sentence's first comma, right after a noun and with no finite verb
+    before, when no object follows ("The finale of the show, *staged* in a gymnasium", "A
+    portrait of the captain, nearly *finished*."): the subject's own verb would need no comma."""
+    finite_before = False
+    for i in range(1, len(tags)):
+        if tags[i] == "VBD" and not finite_before and _is_form(words[i], "VBN"):
+            agent = tags[i - 1] in _NOUNISH and _agent_follows(words, tags, i + 1)
+            aside = _after_first_comma(words, tags, i) and _no_object(tags, i + 1)
+            tags[i] = "VBN" if agent or aside else tags[i]
+        finite_before = finite_before or tags[i] in _FINITE
+
+
+def _agent_follows(words: list[str], tags: list[str], k: int) -> bool:
+    """Whether "by" and a noun phrase naming who did it follow from ``k`` on, before a comma
+    or another verb ("*by* researchers", "sent up *by* the miners", "pushed into a side
+    street *by* the surge"); not a measure, a time or a means ("*by* 5%", "*by* the end of
+    May", "*by* the evening", "*by* boat")."""
+    by = next((j for j in range(k, len(words) - 1) if words[j].lower() == "by"), None)
+    if by is None or any(t in _FINITE | {",", "VBG", "VBD", "VBN"} for t in tags[k:by]):
+        return False
+    named = words[by + 1].lower()
+    head = words[by + 2].lower() if named in _ARTICLES and by + 2 < len(words) else named
+    if named in _NOT_AGENTS or head in _NOT_AGENTS or head in _TIMES:
+        return False
+    return tags[by + 1] in {"DT", "PRP$", "JJ", "NNS", "NNP", "NNPS"}  # not "by boat"
+
+
+def _after_first_comma(words: list[str], tags: list[str], i: int) -> bool:
+    """Whether the word at ``i`` follows the sentence's first comma, itself right after a
+    noun (an adverb may come between: ", nearly *finished*")."""
+    j = i - 1 if tags[i - 1] == "RB" else i
+    return j >= 2 and tags[j - 1] == "," and tags[j - 2] in _NOUNISH and "," not in tags[: j - 1]
+
+
+def _no_object(tags: list[str], k: int) -> bool:
+    """Whether no object starts at ``k``: a preposition, a particle, an adverb, "to" or the
+    sentence's end."""
+    return k >= len(tags) or tags[k] in {"IN", "RP", "RB", "TO", ".", ","}
 
 
 def _after_with(words: list[str], tags: list[str], i: int) -> bool:

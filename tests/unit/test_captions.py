@@ -90,6 +90,22 @@ def test_tokens_keep_abbreviations_and_split_possessives() -> None:
         ("Protesters marched from the market as police watched.", "marched", "VBD"),
         # a past form with the subject's own verb after it opens a reduced relative
         ("Glass beads recovered from the wreck are laid out in a laboratory.", "recovered", "VBN"),
+        # a past form with "by" and who did it after it is a participle ...
+        ("Logbooks kept by researchers since 1950 sit on a shelf.", "kept", "VBN"),
+        ("The note sent up by the miners on Sunday.", "sent", "VBN"),
+        ("Cars pushed into a side street by the surge", "pushed", "VBN"),
+        # ... but not before a measure, a time or a means
+        ("Shares dropped by 10% on Monday.", "dropped", "VBD"),
+        ("The ship arrived in port by the evening.", "arrived", "VBD"),
+        ("Residents fled by boat.", "fled", "VBD"),
+        ("Protesters marched through the city by the thousands.", "marched", "VBD"),
+        # a past form after the sentence's first comma, with no verb before and no object
+        # after, is a participle
+        ("The finale of the show, staged in a former gymnasium.", "staged", "VBN"),
+        ("A portrait of the ferry captain, nearly finished.", "finished", "VBN"),
+        # ... but not after an aside's closing comma, nor after a verb
+        ("Her husband, Tom, returned from work.", "returned", "VBD"),
+        ("The team scored twice, moved up to third.", "moved", "VBD"),
         # a past form after "have" or "be" is a participle, so the verb after the aside is
         # the subject's
         ("Ed Lusk, who has worked here since 1979, rakes the field.", "worked", "VBN"),
