@@ -184,6 +184,7 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     _mend_passive_participles(words, tags)
     _mend_noun_run(words, tags)
     _mend_bare_verbs(tags)
+    _mend_past_after_pronouns(words, tags)
     _mend_relative_past(words, tags)
     _mend_verb_after_aside(words, tags)
     _mend_past_forms(words, tags)
@@ -416,10 +417,24 @@ def _main_verbs(words: list[str], tags: list[str], inside: set[int] | None = Non
             subordinate = False
         elif t in _FINITE:
             after_that = k > 0 and words[k - 1].lower() == "that"
-            if not (pending or subordinate or after_that):
+            if not (pending or subordinate or after_that or _contact_clause(words, tags, k)):
                 verbs.append(k)
             pending = subordinate = False
     return verbs
+
+
+def _contact_clause(words: list[str], tags: list[str], k: int) -> bool:
+    """Whether the verb at ``k`` tells of a noun phrase without a relative word, in a
+    sentence that opens with its subject and has no verb before: "Peter Haldane with the
+    telescope *he used* to find the comet" (not "During the war he fled": no subject first)."""
+    if k < 3 or words[k - 1].lower() not in _SUBJECT_PRONOUNS or tags[k - 2] not in {"NN", "NNS"}:
+        return False
+    j = k - 3
+    while j >= 0 and tags[j] in _MODIFIERS | _NOUNISH and not _determiner(words, tags, j):
+        j -= 1
+    opens_with_subject = tags[0] in _NOUNISH | {"DT", "PRP$", "JJ", "CD"}
+    verb_before = any(t in _FINITE for t in tags[:j])
+    return j > 0 and _determiner(words, tags, j) and opens_with_subject and not verb_before
 
 
 def main_verb(tokens: tuple[Token, ...]) -> int | None:
@@ -485,10 +500,34 @@ def _mend_noun_run(words: list[str], tags: list[str]) -> None:
 
 
 def _mend_bare_verbs(tags: list[str]) -> None:
-    """A bare verb right after a noun or a pronoun is a present verb ("Soldiers come")."""
+    """A bare verb right after a noun or a pronoun, or after one and an adverb, is a present
+    verb ("Soldiers come", "Factories now *produce* ...")."""
     for i in range(1, len(tags)):
-        if tags[i] == "VB" and tags[i - 1] in _NOUNISH | {"PRP"}:
+        subject = _subject_before(tags, i)
+        if tags[i] == "VB" and subject is not None and tags[subject] in _NOUNISH | {"PRP"}:
             tags[i] = "VBP"
+
+
+def _subject_before(tags: list[str], i: int) -> int | None:
+    """The position of the word right before ``i``, or before an adverb right before it:
+    where a verb's subject ends ("She *rarely* photographed")."""
+    k = i - 2 if i >= 2 and tags[i - 1] == "RB" else i - 1
+    return k if k >= 0 else None
+
+
+#: Pronouns that are only ever subjects: no participle follows one without "have" or "be".
+_SUBJECT_PRONOUNS = {"i", "he", "she", "we", "they"}
+
+
+def _mend_past_after_pronouns(words: list[str], tags: list[str]) -> None:
+    """A past form right after a subject pronoun, or after one and an adverb, is the past
+    tense ("She rarely *photographed* crowds"): a participle would need "has" or "was"."""
+    for i in range(1, len(tags)):
+        subject = _subject_before(tags, i)
+        if tags[i] != "VBN" or subject is None or words[subject].lower() not in _SUBJECT_PRONOUNS:
+            continue
+        if _is_form(words[i], "VBD"):
+            tags[i] = "VBD"
 
 
 def _mend_relative_past(words: list[str], tags: list[str]) -> None:
@@ -527,7 +566,8 @@ def _mend_past_forms(words: list[str], tags: list[str]) -> None:
     ``_predicate_follows``)."""
     main = _first_main_verb(words, tags, _in_relative_clause(words, tags))
     for i in range(1, min(len(tags) - 1, main + 1)):
-        if tags[i - 1] in _NOUNISH and tags[i] in {"VBN", "JJ"}:
+        subject = _subject_before(tags, i)
+        if subject is not None and tags[subject] in _NOUNISH and tags[i] in {"VBN", "JJ"}:
             quoted = tags[i + 1] == '"'  # a quoted object: expressed "regret"
             if (tags[i + 1] in _OBJECT_OPENERS or quoted) and _is_form(words[i], "VBD"):
                 tags[i] = "VBD"

@@ -106,6 +106,10 @@ def test_tokens_keep_abbreviations_and_split_possessives() -> None:
         # ... but not after an aside's closing comma, nor after a verb
         ("Her husband, Tom, returned from work.", "returned", "VBD"),
         ("The team scored twice, moved up to third.", "moved", "VBD"),
+        # a past form after a subject pronoun, maybe and an adverb, is the past tense
+        ("She rarely photographed crowds.", "photographed", "VBD"),
+        # a bare verb after a noun and an adverb is present
+        ("Large factories now produce most of the sauce.", "produce", "VBP"),
         # a past form after "have" or "be" is a participle, so the verb after the aside is
         # the subject's
         ("Ed Lusk, who has worked here since 1979, rakes the field.", "worked", "VBN"),
@@ -637,3 +641,19 @@ def test_the_tagger_loads_without_nltk_and_tags_as_textblob_does() -> None:
             words = tokenize(sentence)
             assert _tagger()(words) == parser.find_tags(words)
         gc.collect()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense"),
+    [
+        # the verb of a clause telling of the noun before it, without a relative word, is not
+        # the sentence's
+        ("Jane Roe with the telescope he used to find the comet", "none"),
+        # ... unless the sentence opens with no subject, or no subject comes before the noun
+        ("During the war he fled to France.", "past"),
+        ("In the end he decided to stay.", "past"),
+        ("The next morning he left the island.", "past"),
+    ],
+)
+def test_a_clause_without_a_relative_word_has_no_main_verb(sentence: str, tense: str) -> None:
+    assert read_paragraph(sentence).tense == tense
