@@ -28,7 +28,9 @@ How it decides:
    67, ..."); in such an article, and in the pass that asks whether an article is one, a
    sentence without its stop but too long for a heading, or a verbless line placing what it
    shows ("Fresh loaves on a bakery shelf in Porthaven"), is judged by the model as if it
-   had one (``unstopped_sentence``).
+   had one (``unstopped_sentence``); and there two sentences, the first naming without a
+   verb what a photograph of a year shows and the model finding it likely alone, are a
+   caption and its context (``dated_photo_named``: "Mill workers in 1951. At its peak, ...").
 3. Otherwise some fifty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first, second or third
@@ -87,6 +89,7 @@ __all__ = [
     "caption_evidence",
     "caption_features",
     "caption_rule",
+    "dated_photo_named",
     "figure_marker",
     "media_marker",
     "name_line",
@@ -617,6 +620,27 @@ def unstopped_sentence(reading: Reading) -> bool:
     return placed or _described_not_headlined(reading.tokens)
 
 
+#: How likely the model must find a dated photograph's naming phrase alone to be a caption.
+DATED_PHOTO_PROBABILITY = 0.5
+#: Tags a dated photograph's naming phrase opens with: a noun phrase, maybe in quotes.
+_NAMING_OPENERS = {"DT", "PRP$", "JJ", "CD", "NN", "NNS", "NNP", "NNPS", '"'}
+
+
+def dated_photo_named(reading: Reading) -> str | None:
+    """The first of a paragraph's two sentences when it names, without a verb, what a
+    photograph of a given year shows, and the second gives its context ("Mill workers in
+    1951. At its peak, the plant employed 2,000 people.", ""Ember" collection, 1971.
+    Varga's best-selling line ..."): no sentence of a story names a thing and a year
+    without a verb, unless it opens with a preposition or an adverb ("Not since 2008.")."""
+    if len(reading.sentences) != 2:
+        return None
+    first = read_paragraph(reading.sentences[0])
+    tokens = first.tokens
+    verbless = not any(t.tag.startswith("VB") or t.tag == "MD" for t in tokens)
+    named = bool(tokens) and tokens[0].tag in _NAMING_OPENERS and len(tokens) >= MIN_WORDS
+    return first.text if verbless and named and _YEAR.search(first.text) else None
+
+
 def _names_where_or_when(reading: Reading) -> bool:
     """Whether a line names where or when its picture was taken: a place's name after a
     preposition ("at the Garnet County Library", "in Brussels"), or a year."""
@@ -998,6 +1022,10 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     if around.bare_article and (last_line or unstopped_sentence(reading)):  # as if stopped
         stopped = caption_evidence(paragraph.rstrip() + ".", around)
         return replace(stopped, text=reading.text, credit=reading.credit)
+    dated = dated_photo_named(reading) if around.bare_article else None
+    if dated and caption_evidence(dated, around).probability >= DATED_PHOTO_PROBABILITY:
+        why = "it names without a verb what a photograph of a year shows, then its context"
+        return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
     if not around.beside_figure and state_sentence(reading):
         why = "it tells a state or what has happened (has, lives, has done), not a moment"
         return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)

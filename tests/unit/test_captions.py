@@ -27,6 +27,7 @@ from archiver.extract.captions import (
     Surroundings,
     caption_evidence,
     caption_features,
+    dated_photo_named,
     figure_marker,
     media_marker,
     read_paragraph,
@@ -657,3 +658,19 @@ def test_the_tagger_loads_without_nltk_and_tags_as_textblob_does() -> None:
 )
 def test_a_clause_without_a_relative_word_has_no_main_verb(sentence: str, tense: str) -> None:
     assert read_paragraph(sentence).tense == tense
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "named"),
+    [
+        ("Mill workers in 1951. At its peak, the mill employed 900.", "Mill workers in 1951."),
+        ('"Ember" collection, 1971. It was her best-selling line.', '"Ember" collection, 1971.'),
+        # a verb, no year, a preposition first, or three sentences: not a photograph's name
+        ("Workers built the mill in 1951. It closed in 1990.", None),
+        ("The old mill today. Part of it is now apartments.", None),
+        ("Not since 2008. The team has struggled since.", None),
+        ("Mill workers in 1951. The plant closed. It is now a museum.", None),
+    ],
+)
+def test_a_dated_photo_named_without_a_verb(paragraph: str, named: str | None) -> None:
+    assert dated_photo_named(read_paragraph(paragraph)) == named

@@ -429,6 +429,18 @@ def test_two_bare_captions_standing_out_from_the_story_are_captions() -> None:
     assert len(body) == len(TWO_PHOTO_REPORT) - 2 and body[-1] == TWO_PHOTO_REPORT[-1]
 
 
+def test_a_dated_photo_named_without_a_verb_keeps_its_sentence_of_context() -> None:
+    archive = "Quilters at the county fair in 1974. That year, only 12 quilters entered."
+    report = [*TWO_PHOTO_REPORT[:4], archive, *TWO_PHOTO_REPORT[4:]]
+    article = read_plaintext("\n\n".join(report) + "\n").article
+    first, second = TWO_PHOTO_CAPTIONS
+    assert [c.text for c in article.captions] == [first, archive, second]
+    # a sentence of the story that opens with a preposition names no photograph
+    story = "Not since 1974. That year, 12 quilters entered, and Okafor won her first ribbon."
+    report = [*TWO_PHOTO_REPORT[:4], story, *TWO_PHOTO_REPORT[4:]]
+    assert story not in [c.text for c in read_plaintext("\n\n".join(report)).article.captions]
+
+
 def test_scenes_a_narrator_tells_are_the_story() -> None:
     # the same two lines, in an essay whose narrator speaks in the first person: scenes
     narrated = [
