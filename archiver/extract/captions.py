@@ -25,12 +25,14 @@ How it decides:
    own picture ("in this photo", "... Pictured: ...": ``speaks_of_its_picture``) is a
    caption too, though printed bare; so is, in an article that prints its captions bare, a
    line without a final stop named as a caption names (``unstopped_caption``: "Jane Doe,
-   67, ..."); in such an article, and in the pass that asks whether an article is one, a
-   sentence without its stop but too long for a heading, or a verbless line placing what it
-   shows ("Fresh loaves on a bakery shelf in Porthaven"), is judged by the model as if it
-   had one (``unstopped_sentence``); and there two sentences, the first naming without a
-   verb what a photograph of a year shows and the model finding it likely alone, are a
-   caption and its context (``dated_photo_named``: "Mill workers in 1951. At its peak, ...").
+   67, ...") or a person's name, as a portrait is captioned (``person_named``: "Head
+   librarian Colin Tewksbury"); in such an article, and in the pass that asks whether an
+   article is one, a sentence without its stop but too long for a heading, or a verbless
+   line placing what it shows ("Fresh loaves on a bakery shelf in Porthaven"), is judged
+   by the model as if it had one (``unstopped_sentence``); and there two sentences, the
+   first naming without a verb what a photograph of a year shows and the model finding it
+   likely alone, are a caption and its context (``dated_photo_named``: "Mill workers in
+   1951. At its peak, ...").
 3. Otherwise some fifty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first, second or third
@@ -94,6 +96,7 @@ __all__ = [
     "media_marker",
     "name_line",
     "outside_quotations",
+    "person_named",
     "read_paragraph",
     "rights_notice",
     "speaks_of_its_picture",
@@ -575,6 +578,36 @@ def unstopped_caption(reading: Reading) -> bool:
     return named and (words[2] in _SCENE_PREPOSITIONS or words[2].endswith("ing"))
 
 
+def person_named(reading: Reading) -> bool:
+    """Whether a line without a final stop is a person's name, a role or title maybe before
+    it and where they are maybe after it: "Brenda Okafor", "Head librarian Colin Tewksbury",
+    "State Sen. Rachel Dumont", "Dr. Valentina Orrego aboard the Almirante Soto". The name is
+    a first name and one or two more capitalised words, one of them no English word (not
+    "Kessel Hut", "Best Ultralight Sleeping Bag"); the role is nouns, adjectives and titles,
+    no "By" (a byline). Asked in an article that prints its captions bare, where a portrait
+    is captioned so: of the sets' headings one reads so (a name alone), of their captions
+    without a stop 117. Elsewhere a name alone is mostly a credit or a byline."""
+    words = reading.text.split()
+    if not _unstopped(reading):
+        return False
+    for first in range(min(MAX_ROLE_WORDS + 1, len(words) - 1)):
+        if not (_first_name(words[first]) and _NAME_WORD.fullmatch(words[first + 1])):
+            continue
+        end = first + 2
+        if end < len(words) and _NAME_WORD.fullmatch(words[end]):
+            end += 1  # a middle name: "Mary Ann Fry"
+        roles = [t.tag for t in tag(" ".join(words[:first]))] if first else []
+        titled = all(t in _NOUNISH_TAGS | {"JJ", "."} for t in roles)
+        surnamed = not all(is_dictionary_word(w.lower()) for w in words[first + 1 : end])
+        placed = end == len(words) or words[end] in _SCENE_PREPOSITIONS
+        return titled and surnamed and placed
+    return False
+
+
+_NOUNISH_TAGS = {"NN", "NNS", "NNP", "NNPS"}
+#: Words of a role or title a person's name may follow in a caption ("State Sen.", "Head
+#: librarian").
+MAX_ROLE_WORDS = 3
 #: A word of a person's name: capitalised, with a small letter ("Hendrickson", "McKay"; not
 #: "PM", not "Ur67").
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*")
@@ -1017,6 +1050,9 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
     if (around.bare_article or around.named_lines) and unstopped_caption(reading):
         why = "a line without a final stop named as a caption names, not a heading"
+        return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
+    if around.bare_article and person_named(reading):
+        why = "a line without a final stop that names a person, as a portrait is captioned"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
     last_line = around.ends_article and _unstopped(reading)
     if around.bare_article and (last_line or unstopped_sentence(reading)):  # as if stopped

@@ -30,6 +30,7 @@ from archiver.extract.captions import (
     dated_photo_named,
     figure_marker,
     media_marker,
+    person_named,
     read_paragraph,
     speaks_of_its_picture,
     split_sentences,
@@ -674,3 +675,23 @@ def test_a_clause_without_a_relative_word_has_no_main_verb(sentence: str, tense:
 )
 def test_a_dated_photo_named_without_a_verb(paragraph: str, named: str | None) -> None:
     assert dated_photo_named(read_paragraph(paragraph)) == named
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("Brenda Okafor", True),
+        ("Head librarian Colin Tewksbury", True),
+        ("State Sen. Rachel Dumont", True),
+        ("Dr. Valentina Orrego aboard the Almirante Soto", True),
+        # a byline, a place's name, a heading, a sentence
+        ("By Claire Desmarais", False),
+        ("Text by Oren Silva", False),
+        ("Kessel Hut", False),
+        ("Best Ultralight Sleeping Bag", False),
+        ("Brenda Okafor returns", False),
+        ("Brenda Okafor.", False),
+    ],
+)
+def test_a_line_that_names_a_person(line: str, named: bool) -> None:
+    assert person_named(read_paragraph(line)) is named

@@ -441,6 +441,19 @@ def test_a_dated_photo_named_without_a_verb_keeps_its_sentence_of_context() -> N
     assert story not in [c.text for c in read_plaintext("\n\n".join(report)).article.captions]
 
 
+def test_a_portrait_captioned_with_a_name_alone_is_a_caption_where_captions_are_bare() -> None:
+    portrait = "Fair judge Marguerite Oyelaran"
+    report = [*TWO_PHOTO_REPORT[:5], portrait, *TWO_PHOTO_REPORT[5:]]
+    article = read_plaintext("\n\n".join(report) + "\n").article
+    first, second = TWO_PHOTO_CAPTIONS
+    assert [c.text for c in article.captions] == [first, portrait, second]
+    assert article.headings == ()
+    # where captions are credited, a name alone is no caption
+    credited = _harbour_article(credited=True).split("\n\n")
+    credited.insert(2, portrait)
+    assert portrait not in [c.text for c in read_plaintext("\n\n".join(credited)).article.captions]
+
+
 def test_scenes_a_narrator_tells_are_the_story() -> None:
     # the same two lines, in an essay whose narrator speaks in the first person: scenes
     narrated = [
