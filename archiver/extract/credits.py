@@ -91,13 +91,15 @@ ABBREVIATIONS = frozenset(
      "corp", "co", "ltd", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
      "sep", "sept", "oct", "nov", "dec", "ave", "blvd", "rd", "fig", "approx", "dept", "est"]
 )  # fmt: skip
-#: "Name/Agency" after the caption's last word, its stop (and maybe its space) lost as the text
-#: was copied ("... destroyed in OctoberJane Doe/AFP via Getty Images", "... for 26 years Jane
-#: Doe/CNN"): a first and a last name before the slash (a place before them stays the
+#: "Name/Agency" or "Name for Publication" after the caption's last word, its stop (and maybe
+#: its space) lost as the text was copied ("... destroyed in OctoberJane Doe/AFP via Getty
+#: Images", "... for 26 years Jane Doe/CNN", "... at the border crossing Jane Doe for CNN"):
+#: a first and a last name before the slash or "for" (a place before them stays the
 #: caption's: "... near Lake Victoria Jane Doe/CNN"; an agency in capitals is
 #: ``_capitals_credit``'s), so "on YouTube/Reuters" is left alone.
 _GLUED_TO_A_WORD = re.compile(
-    r"(?<=[a-z]{2})\s?(?P<credit>[A-Z][a-z]+ [A-Z][\w'’-]*[a-z][\w'’-]*/[A-Z][\w'’ ./&-]{1,80})$"
+    r"(?<=[a-z]{2})\s?(?P<credit>[A-Z][a-z]+ [A-Z][\w'’-]*[a-z][\w'’-]*"
+    r"(?:/[A-Z][\w'’ ./&-]{1,80}| for (?:The )?[A-Z][\w'’&.-]*(?: [A-Z][\w'’&.-]*){0,4}))$"
 )
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
 _PHOTO_WORD = re.compile(rf"\b(?:Photo|Foto|Photograph|Pic|Picture|Image|Bild)\b|^{_LABEL}\b", re.I)
@@ -376,7 +378,7 @@ _HOLDERS = frozenset(
         "Trust", "Foundation", "Institute", "Partners", "Studio", "Studios", "Gallery",
         "Center", "Centre", "University", "Ministry", "Department", "Agency", "Association",
         "Council", "Project", "Records", "Arquivo", "Archivo", "Archivio", "Archiv", "Museo",
-        "Museu", "Musée", "Biblioteca",
+        "Museu", "Musée", "Biblioteca", "Instituto", "Istituto", "Institut",
     ]
 )  # fmt: skip
 
@@ -407,7 +409,7 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     words = segment.split()
     named = len(words) > 1 and _names_only(segment) and not _abbreviated(text[: match.start()])
     glued = named and match.group(0)[:1].isupper()
-    holder = named and bool({words[0], words[-1]} & _HOLDERS)
+    holder = named and bool(set(words) & _HOLDERS)  # "Alaska Department of Fish and Game"
     if slash or own or glued or holder or _AGENCY_END.search(" " + segment):
         return text[: match.start()], segment
     return None

@@ -263,6 +263,18 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "A clinic near Lake Victoria",
             "Ann Lee/CNN",
         ),
+        # ... or "First Last for Publication"
+        (
+            "Guards check documents at the crossing Ann Lee for CNN",
+            "Guards check documents at the crossing",
+            "Ann Lee for CNN",
+        ),
+        # a body that holds photographs, named anywhere in the credit
+        (
+            "Salmon caught near the mouth of the river. Harlow Department of Fish and Game",
+            "Salmon caught near the mouth of the river.",
+            "Harlow Department of Fish and Game",
+        ),
         # a photo archive named first
         (
             "Boats on the beach in 1986. Arquivo Municipal de Vila do Cabo",
