@@ -96,10 +96,13 @@ ABBREVIATIONS = frozenset(
 #: Images", "... for 26 years Jane Doe/CNN", "... at the border crossing Jane Doe for CNN"):
 #: a first and a last name before the slash or "for" (a place before them stays the
 #: caption's: "... near Lake Victoria Jane Doe/CNN"; an agency in capitals is
-#: ``_capitals_credit``'s), so "on YouTube/Reuters" is left alone.
+#: ``_capitals_credit``'s), so "on YouTube/Reuters" is left alone; or an agency in capitals
+#: and the name after the slash ("... at the landslide site REUTERS/Jane Doe").
 _GLUED_TO_A_WORD = re.compile(
     r"(?<=[a-z]{2})\s?(?P<credit>[A-Z][a-z]+ [A-Z][\w'’-]*[a-z][\w'’-]*"
-    r"(?:/[A-Z][\w'’ ./&-]{1,80}| for (?:The )?[A-Z][\w'’&.-]*(?: [A-Z][\w'’&.-]*){0,4}))$"
+    r"(?:/[A-Z][\w'’ ./&-]{1,80}| for (?:The )?[A-Z][\w'’&.-]*(?: [A-Z][\w'’&.-]*){0,4})"
+    r"|(?<!\bthe )(?<!\bof )(?<!\bto )(?<!\band )[A-Z]{2,}/[A-Z][a-z]+"
+    r"(?: [A-Z][\w'’-]*[a-z][\w'’-]*){1,2})$"
 )
 _AGENCY_END = re.compile(rf"(?:^|[\s/(,])(?:{AGENCIES})\s*\)?\s*$")
 _PHOTO_WORD = re.compile(rf"\b(?:Photo|Foto|Photograph|Pic|Picture|Image|Bild)\b|^{_LABEL}\b", re.I)
@@ -407,7 +410,8 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     slash = re.search(r"\S/\S", segment) and not re.search(r"\d/\d", segment)
     own = _SUPPLIED.match(segment) or _VIA_SOCIAL.fullmatch(segment)
     words = segment.split()
-    named = len(words) > 1 and _names_only(segment) and not _abbreviated(text[: match.start()])
+    names = _names_only(segment, _NAME_PARTICLES | _INSTITUTION_WORDS | {"via"})
+    named = len(words) > 1 and names and not _abbreviated(text[: match.start()])
     glued = named and match.group(0)[:1].isupper()
     holder = named and bool(set(words) & _HOLDERS)  # "Alaska Department of Fish and Game"
     if slash or own or glued or holder or _AGENCY_END.search(" " + segment):

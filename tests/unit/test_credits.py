@@ -269,7 +269,19 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "Guards check documents at the crossing",
             "Ann Lee for CNN",
         ),
-        # a body that holds photographs, named anywhere in the credit
+        # ... or an agency in capitals and a name after the slash, but not "the US/Mexico ..."
+        (
+            "A relative cries at the landslide site REUTERS/Ann Lee",
+            "A relative cries at the landslide site",
+            "REUTERS/Ann Lee",
+        ),
+        ("Troops crossed the US/Mexico Border", "Troops crossed the US/Mexico Border", None),
+        # a body that holds photographs, named anywhere in the credit, maybe "via" another
+        (
+            "Ann Lee warms up in 1961. (Harlow Historical Society via NWP)",
+            "Ann Lee warms up in 1961.",
+            "Harlow Historical Society via NWP",
+        ),
         (
             "Salmon caught near the mouth of the river. Harlow Department of Fish and Game",
             "Salmon caught near the mouth of the river.",
