@@ -24,15 +24,16 @@ How it decides:
    caption label ("Photo: ...") is no part of the caption. A paragraph that speaks of its
    own picture ("in this photo", "... Pictured: ...": ``speaks_of_its_picture``) is a
    caption too, though printed bare; so is, in an article that prints its captions bare, a
-   line without a final stop named as a caption names (``unstopped_caption``: "Jane Doe,
-   67, ...") or a person's name, as a portrait is captioned (``person_named``: "Head
-   librarian Colin Tewksbury"); in such an article, and in the pass that asks whether an
-   article is one, a sentence without its stop but too long for a heading, or a verbless
-   line placing what it shows ("Fresh loaves on a bakery shelf in Porthaven"), is judged
-   by the model as if it had one (``unstopped_sentence``); and there two sentences, the
-   first naming without a verb what a photograph of a year shows and the model finding it
-   likely alone, are a caption and its context (``dated_photo_named``: "Mill workers in
-   1951. At its peak, ...").
+   line without a final stop named as a caption names (``unstopped_caption``: "Jane Doe, 67,
+   ...") or a person's name, as a portrait is captioned (``person_named``: "Head librarian
+   Colin Tewksbury"), or a short stopped phrase without a verb naming what its picture shows
+   (``named_thing``: "Grilled squid skewers."); in such an article, and in the pass that
+   asks whether an article is one, a sentence without its stop but too long for a heading,
+   or a verbless line placing what it shows ("Fresh loaves on a bakery shelf in Porthaven"),
+   is judged by the model as if it had one (``unstopped_sentence``); and there two
+   sentences, the first naming without a verb what a photograph of a year shows and the
+   model finding it likely alone, are a caption and its context (``dated_photo_named``:
+   "Mill workers in 1951. At its peak, ...").
 3. Otherwise some fifty yes/no cues are computed (``FEATURES``): a figure marker just
    before, a credit standing alone just after; the tense; a pronoun or a fronted clause
    before the subject; speech in quotation marks; a reporting verb; first, second or third
@@ -95,6 +96,7 @@ __all__ = [
     "figure_marker",
     "media_marker",
     "name_line",
+    "named_thing",
     "outside_quotations",
     "person_named",
     "read_paragraph",
@@ -578,6 +580,35 @@ def unstopped_caption(reading: Reading) -> bool:
     return named and (words[2] in _SCENE_PREPOSITIONS or words[2].endswith("ing"))
 
 
+#: The most words of a stopped phrase that names what its picture shows (``named_thing``).
+NAMED_THING_WORDS = 5
+_NAMING_FIRST_WORDS = {"a", "an", "the"}
+_INDEFINITE_PRONOUNS = _words(
+    "nobody somebody anybody everybody no-one someone anyone everyone nothing something "
+    "anything everything none"
+)
+
+
+def named_thing(reading: Reading) -> bool:
+    """Whether a paragraph is a short phrase with a final stop and no verb that names what
+    its picture shows: "Grilled squid skewers.", "The dining car.", "Luis Ocampo,
+    shortstop.", "Namche Bazaar at dusk." A story's fragments open otherwise ("Not
+    anymore.", "That ends on Sunday."); match facts and contacts have a colon, a number or
+    an address ("Attendance: 2,412.", "Reach Jane Doe at jdoe@example.com.")."""
+    words = reading.text.split()
+    if not (MIN_WORDS - 1 <= len(words) <= NAMED_THING_WORDS and reading.text.endswith(".")):
+        return False
+    if re.search(r"[:@\d]", reading.text) or reading.credit:
+        return False
+    tokens = reading.tokens
+    if any(t.tag.startswith("VB") or t.tag in {"MD", "PRP", "WP", "WDT", "RB"} for t in tokens):
+        return False
+    first = tokens[0]
+    if first.low in _INDEFINITE_PRONOUNS:  # "Nobody signs anything.": a verb the tagger missed
+        return False
+    return first.tag in {"JJ", "NN", "NNS", "NNP", "NNPS"} or first.low in _NAMING_FIRST_WORDS
+
+
 def person_named(reading: Reading) -> bool:
     """Whether a line without a final stop is a person's name, a role or title maybe before
     it and where they are maybe after it: "Brenda Okafor", "Head librarian Colin Tewksbury",
@@ -1050,6 +1081,9 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
     if (around.bare_article or around.named_lines) and unstopped_caption(reading):
         why = "a line without a final stop named as a caption names, not a heading"
+        return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
+    if around.bare_article and named_thing(reading):
+        why = "a short phrase without a verb, stopped, names what its picture shows"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
     if around.bare_article and person_named(reading):
         why = "a line without a final stop that names a person, as a portrait is captioned"

@@ -30,6 +30,7 @@ from archiver.extract.captions import (
     dated_photo_named,
     figure_marker,
     media_marker,
+    named_thing,
     person_named,
     read_paragraph,
     speaks_of_its_picture,
@@ -695,3 +696,24 @@ def test_a_dated_photo_named_without_a_verb(paragraph: str, named: str | None) -
 )
 def test_a_line_that_names_a_person(line: str, named: bool) -> None:
     assert person_named(read_paragraph(line)) is named
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "named"),
+    [
+        ("Grilled squid skewers.", True),
+        ("The dining car.", True),
+        ("Luis Ocampo, shortstop.", True),
+        ("Namche Bazaar at dusk.", True),
+        # a story's fragments, match facts, contacts, a line without a stop, a sentence
+        ("Not anymore.", False),
+        ("Nobody signs anything.", False),
+        ("Attendance: 2,412.", False),
+        ("Reach Jane Doe at jdoe@example.com.", False),
+        ("The dining car", False),
+        ("The dining car is full.", False),
+        ("Grilled squid skewers on a charcoal grill at the night market.", False),
+    ],
+)
+def test_a_short_stopped_phrase_that_names_a_thing(paragraph: str, named: bool) -> None:
+    assert named_thing(read_paragraph(paragraph)) is named
