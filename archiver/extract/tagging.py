@@ -25,8 +25,10 @@ lemminflect saying which words can be which verb or noun form:
   participle right after a noun when "by" and who did it follow ("Logbooks *kept* by
   researchers"), and right after the sentence's first comma, itself after a noun, when no
   object follows ("The finale of the show, *staged* in a gymnasium");
-- a bare verb (VB) right after a noun or a pronoun is a present verb (VBP), not an
-  infinitive ("Iraqi soldiers come under fire");
+- a bare verb (VB) right after a noun or a pronoun, or after one and an adverb, is a
+  present verb (VBP), not an infinitive ("Iraqi soldiers come under fire", "Factories now
+  produce ..."); a past form right after a subject pronoun, or after one and an adverb, is
+  the past tense ("She rarely photographed crowds");
 - before the sentence has a finite verb, a past participle right after a noun and before its
   object is the past tense it can also be ("Police estimated the crowd ...; organisers put
   it ..."); and a sentence's first finite verb, a past form that is also the past
@@ -36,7 +38,8 @@ lemminflect saying which words can be which verb or noun form:
 
 ``main_verb`` leaves out the verbs of clauses that are not the main one: a relative clause,
 a participle's aside between commas, a clause of time or reason ("after it was struck",
-"..., the year he was convicted").
+"..., the year he was convicted"), a clause telling of the noun before it without a
+relative word ("with the telescope he used").
 
 English only. Pure apart from the libraries' tables, loaded once; no disk writes, no network.
 """
