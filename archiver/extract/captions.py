@@ -89,6 +89,7 @@ __all__ = [
     "Reading",
     "Surroundings",
     "body_rule",
+    "byline_at",
     "caption_evidence",
     "caption_features",
     "caption_rule",
@@ -486,7 +487,9 @@ class Surroundings:
     (``caption_evidence``). The paragraph's size against its neighbours and the article's
     usual paragraph are cues of that model only (``BARE_ARTICLE_CUES``). ``named_lines``
     says the article does not credit its captions: there, as where ``bare_article`` is set,
-    a line without a final stop named as a caption names is one (``unstopped_caption``)."""
+    a line without a final stop named as a caption names is one (``unstopped_caption``),
+    unless it stands ``before_story`` (no paragraph with a final stop between the article's
+    first and it) and reads as a byline ("Jane Doe at the County Ground": ``byline_at``)."""
 
     after_figure_marker: bool = False
     before_credit_line: bool = False
@@ -497,6 +500,7 @@ class Surroundings:
     shorter_than_neighbours: bool = False
     longer_than_usual: bool = False
     ends_article: bool = False
+    before_story: bool = False
 
     @property
     def beside_figure(self) -> bool:
@@ -607,6 +611,17 @@ def named_thing(reading: Reading) -> bool:
     if first.low in _INDEFINITE_PRONOUNS:  # "Nobody signs anything.": a verb the tagger missed
         return False
     return first.tag in {"JJ", "NN", "NNS", "NNP", "NNPS"} or first.low in _NAMING_FIRST_WORDS
+
+
+def byline_at(reading: Reading) -> bool:
+    """Whether a line without a final stop is a person's name and where they report from, as
+    a byline reads ("Jane Doe at the County Ground", "Jane Doe in Kyiv") and as a caption
+    may: before the story starts, of the sets' such lines none is a caption and every one a
+    byline; after it, 26 of 34 are captions (``Surroundings.before_story``)."""
+    words = reading.text.split()
+    if not _unstopped(reading) or len(words) < 4 or words[2] not in {"at", "in"}:
+        return False
+    return _first_name(words[0]) and bool(_NAME_WORD.fullmatch(words[1]))
 
 
 def person_named(reading: Reading) -> bool:
@@ -1079,6 +1094,9 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     if speaks_of_its_picture(reading):
         why = "it speaks of its picture (in this photo, Pictured: ...)"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
+    if around.before_story and byline_at(reading):
+        why = "a name at a place before the story starts is a byline, not a caption"
+        return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
     if (around.bare_article or around.named_lines) and unstopped_caption(reading):
         why = "a line without a final stop named as a caption names, not a heading"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)

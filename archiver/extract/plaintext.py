@@ -791,15 +791,19 @@ LONGER_THAN_USUAL = 1.3
 def _position_cues(paragraphs: list[_Paragraph]) -> list[dict[str, bool]]:
     """Each paragraph's size against the article's: shorter than both its neighbours, or
     longer than usual (``LONGER_THAN_USUAL`` times the median): a caption is mostly shorter
-    than the story around it; and whether it ends the article (``Surroundings``)."""
+    than the story around it; whether it ends the article; and whether it stands before the
+    story, no paragraph with a final stop between the first and it (``Surroundings``)."""
     sizes = [len(p.text.split()) for p in paragraphs]
     usual = sorted(sizes)[len(sizes) // 2] if sizes else 0
+    stopped = [i for i, p in enumerate(paragraphs) if i and p.text.rstrip()[-1:] in ".!?\"”"]
+    story_starts = stopped[0] if stopped else len(paragraphs)
     return [
         {
             "shorter_than_neighbours": 0 < i < len(sizes) - 1
             and size < min(sizes[i - 1], sizes[i + 1]),
             "longer_than_usual": size > LONGER_THAN_USUAL * usual,
             "ends_article": i == len(sizes) - 1,
+            "before_story": 0 < i < story_starts,
         }
         for i, size in enumerate(sizes)
     ]

@@ -25,6 +25,7 @@ from archiver.extract.captions import (
     MODEL_LANGUAGES,
     WORD_CUE,
     Surroundings,
+    byline_at,
     caption_evidence,
     caption_features,
     dated_photo_named,
@@ -720,3 +721,17 @@ def test_a_line_that_names_a_person(line: str, named: bool) -> None:
 )
 def test_a_short_stopped_phrase_that_names_a_thing(paragraph: str, named: bool) -> None:
     assert named_thing(read_paragraph(paragraph)) is named
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("Richard Haddon at the County Ground", True),
+        ("Anneke Visser in Rotterdam", True),
+        ("Richard Haddon at the County Ground.", False),  # a stop: a sentence
+        ("Richard Haddon, 54, at the County Ground", False),
+        ("The crowd at the County Ground", False),
+    ],
+)
+def test_a_name_at_a_place_reads_as_a_byline(line: str, byline: bool) -> None:
+    assert byline_at(read_paragraph(line)) is byline

@@ -263,6 +263,14 @@ def _harbour_article(credited: bool) -> str:
     )
 
 
+def test_a_name_at_a_place_before_the_story_is_a_byline_and_after_it_a_caption() -> None:
+    paragraphs = _harbour_article(credited=False).split("\n\n")
+    byline, portrait = "Kerstin Falk at Porthaven harbour", "Marta Ixcoy at Porthaven harbour"
+    text = "\n\n".join([paragraphs[0], byline, *paragraphs[1:4], portrait, *paragraphs[4:]])
+    captions = [c.text for c in read_plaintext(text).article.captions]
+    assert portrait in captions and byline not in captions
+
+
 def test_an_article_that_credits_its_captions_needs_surer_uncredited_ones() -> None:
     plain = read_plaintext(_harbour_article(credited=False)).article
     assert SCENE in [c.text for c in plain.captions]  # captions without credits: the model's
