@@ -459,11 +459,6 @@ def _first_main_verb(words: list[str], tags: list[str], inside: set[int]) -> int
 _MODIFIERS = {"DT", "PRP$", "JJ", "JJR", "JJS", "CD", "VBN", "POS", "PDT"}
 
 
-#: Determiners of one thing: a present verb after a run they open agrees with it ("A medic
-#: *bandages*"; not "A dry lake *bed* along the route").
-_SINGULAR_DETERMINERS = {"a", "an", "this", "that", "each", "every", "one"}
-
-
 def _mend_noun_run(words: list[str], tags: list[str]) -> None:
     """Read one noun of the subject's noun run as the present verb it can be (module
     docstring). When the run ends before an object ("the", "his", a number), the verb is its
@@ -499,11 +494,6 @@ def _mend_noun_run(words: list[str], tags: list[str]) -> None:
                 if form is not None and form == ("VBP" if tags[i - 1] in _PLURAL else "VBZ")
             ]
             possible = [i for i, form in forms.items() if form is not None]
-            opening = start - 1
-            while opening >= 0 and tags[opening] in {"JJ", "JJR", "JJS", "VBN", "CD"}:
-                opening -= 1  # "A *dry* lake bed"
-            if opening >= 0 and words[opening].lower() in _SINGULAR_DETERMINERS:
-                possible = [i for i in possible if forms[i] == "VBZ"]  # not "A dry lake *bed*"
             if follows in _OBJECT_OPENERS:  # the object follows the run: the verb ends it
                 agreeing = []
             for i in agreeing[:1] or possible[-1:]:
