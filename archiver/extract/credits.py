@@ -99,7 +99,7 @@ ABBREVIATIONS = frozenset(
 #: ``_capitals_credit``'s), so "on YouTube/Reuters" is left alone; or an agency in capitals
 #: and the name after the slash ("... at the landslide site REUTERS/Jane Doe").
 _GLUED_TO_A_WORD = re.compile(
-    r"(?<=[a-z]{2})\s?(?P<credit>[A-Z][a-z]+ [A-Z][\w'’-]*[a-z][\w'’-]*"
+    r"(?<=[a-z0-9]{2})\s?(?P<credit>[A-Z][a-z]+ [A-Z][\w'’-]*[a-z][\w'’-]*"
     r"(?:/[A-Z][\w'’ ./&-]{1,80}| for (?:The )?[A-Z][\w'’&.-]*(?: [A-Z][\w'’&.-]*){0,4})"
     r"|(?<!\bthe )(?<!\bof )(?<!\bto )(?<!\band )[A-Z]{2,}/[A-Z][a-z]+"
     r"(?: [A-Z][\w'’-]*[a-z][\w'’-]*){1,2})$"

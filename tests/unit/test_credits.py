@@ -263,6 +263,12 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "A clinic near Lake Victoria",
             "Ann Lee/CNN",
         ),
+        # ... or after a number, the caption's last word
+        (
+            "The water line stood here in 2000 Ann Lee/CNN",
+            "The water line stood here in 2000",
+            "Ann Lee/CNN",
+        ),
         # ... or "First Last for Publication"
         (
             "Guards check documents at the crossing Ann Lee for CNN",
