@@ -556,10 +556,11 @@ CAPTION_LIKE_HEADING_WORDS = 6
 _NAME_AND_ASIDE = re.compile(r"(?!By )[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)+, (?:\d{1,3},|[a-z])")
 #: A person's name with where they work or whose they are: "Keisha Morrow of the Great Lakes
 #: Water Justice Project", "Curtis Bell, Jaylen's first teacher", "Lucía Barrera, Casa
-#: Lumbre's head chef" (its first word a first name).
+#: Lumbre's head chef", "Tyler Brekke, Voyageurs defenseman" (its first word a first name).
 _NAME_OF = re.compile(
     r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)+"
-    r"(?: of (?:the )?|, (?:[A-Z][\w.-]* ){0,3}[A-Z][\w.-]*['’]s )"
+    r"(?: of (?:the )?|, (?:[A-Z][\w.-]* ){0,3}[A-Z][\w.-]*['’]s "
+    r"|, (?:[A-Z][\w.-]* ){1,3}[a-z][\w-]*(?: [a-z][\w-]*)?$)"
 )
 
 

@@ -366,6 +366,8 @@ def test_a_lone_sentence_like_a_caption_is_one_unless_the_article_says_otherwise
         ("Reid Haddock, co-owner of Haddock Family Orchards", True),
         ("Lena Ortiz, 67, who has run the stall since 1990", True),
         ("Ingrid Halvorsen aboard the ferry to Storoy", True),  # a name and where she is
+        ("Tyler Brekke, Voyageurs defenseman", True),  # a name, a team and a role
+        ("Gordon Brown, Prime Minister", False),  # an office in capitals: a heading
         ("Gordon Brown by numbers", False),  # a heading
         ("By Jane Doe, staff writer", False),  # a byline
         ("Memories and rents", False),  # a heading
