@@ -386,6 +386,11 @@ _HOLDERS = frozenset(
 )  # fmt: skip
 
 
+#: The small words a credit segment after the last stop may hold among its names: a name's
+#: particles, an institution's, and "via" ("Harlow Historical Society via NWP").
+_SEGMENT_SMALL_WORDS = _NAME_PARTICLES | _INSTITUTION_WORDS | {"via"}
+
+
 def _abbreviated(text: str) -> bool:
     """Whether ``text`` ends with an initial's or an abbreviation's stop ("J.", "St."), which
     ends no sentence: "Photo courtesy of St. Albin Historical Society"."""
@@ -410,7 +415,7 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     slash = re.search(r"\S/\S", segment) and not re.search(r"\d/\d", segment)
     own = _SUPPLIED.match(segment) or _VIA_SOCIAL.fullmatch(segment)
     words = segment.split()
-    names = _names_only(segment, _NAME_PARTICLES | _INSTITUTION_WORDS | {"via"})
+    names = _names_only(segment, _SEGMENT_SMALL_WORDS)
     named = len(words) > 1 and names and not _abbreviated(text[: match.start()])
     glued = named and match.group(0)[:1].isupper()
     holder = named and bool(set(words) & _HOLDERS)  # "Alaska Department of Fish and Game"
