@@ -112,6 +112,8 @@ __all__ = [
 MODEL_LANGUAGES = frozenset({"en"})
 #: Outside these sizes (words) a paragraph is body text without asking the model.
 MIN_WORDS, MAX_WORDS = 3, 80
+#: The tags of nouns, common and proper, one or many.
+_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 
 
 def _words(text: str) -> frozenset[str]:
@@ -155,7 +157,7 @@ def name_line(paragraph: str) -> str | None:
     text = " ".join(paragraph.split())
     if not _NAME.fullmatch(text) or not _first_name(text.split()[0]):
         return None
-    nouns = all(t.tag in {"NNP", "NNPS", "NN", "NNS"} for t in tag(text) if t.text[0].isupper())
+    nouns = all(t.tag in _NOUN_TAGS for t in tag(text) if t.text[0].isupper())
     return text if nouns else None  # not "Kingsbridge Left Behind"
 
 
@@ -579,7 +581,7 @@ def unstopped_caption(reading: Reading) -> bool:
     words = reading.text.split()
     if _NAME_AND_ASIDE.match(reading.text) or _person_acts(reading):
         return True
-    named = len(words) >= 4 and _first_name(words[0]) and words[1][:1].isupper()
+    named = _opens_with_a_name(words)
     if named and _NAME_OF.match(reading.text):
         return True
     return named and (words[2] in _SCENE_PREPOSITIONS or words[2].endswith("ing"))
@@ -606,12 +608,17 @@ def named_thing(reading: Reading) -> bool:
     if re.search(r"[:@\d]", reading.text) or reading.credit:
         return False
     tokens = reading.tokens
-    if any(t.tag.startswith("VB") or t.tag in {"MD", "PRP", "WP", "WDT", "RB"} for t in tokens):
+    if _has_verb(tokens) or any(t.tag in {"PRP", "WP", "WDT", "RB"} for t in tokens):
         return False
     first = tokens[0]
     if first.low in _INDEFINITE_PRONOUNS:  # "Nobody signs anything.": a verb the tagger missed
         return False
-    return first.tag in {"JJ", "NN", "NNS", "NNP", "NNPS"} or first.low in _NAMING_FIRST_WORDS
+    return first.tag in _NOUN_TAGS | {"JJ"} or first.low in _NAMING_FIRST_WORDS
+
+
+def _has_verb(tokens: tuple[Token, ...]) -> bool:
+    """Whether any token is a verb, finite or not, or a modal."""
+    return any(t.tag.startswith("VB") or t.tag == "MD" for t in tokens)
 
 
 def byline_at(reading: Reading) -> bool:
@@ -620,9 +627,12 @@ def byline_at(reading: Reading) -> bool:
     may: before the story starts, of the sets' such lines none is a caption and every one a
     byline; after it, 26 of 34 are captions (``Surroundings.before_story``)."""
     words = reading.text.split()
-    if not _unstopped(reading) or len(words) < 4 or words[2] not in {"at", "in"}:
-        return False
-    return _first_name(words[0]) and bool(_NAME_WORD.fullmatch(words[1]))
+    return _unstopped(reading) and _opens_with_a_name(words) and words[2] in {"at", "in"}
+
+
+def _opens_with_a_name(words: list[str]) -> bool:
+    """Whether a line of four words or more opens with a first name and a capitalised word."""
+    return len(words) >= 4 and _first_name(words[0]) and words[1][:1].isupper()
 
 
 def person_named(reading: Reading) -> bool:
@@ -644,14 +654,13 @@ def person_named(reading: Reading) -> bool:
         if end < len(words) and _NAME_WORD.fullmatch(words[end]):
             end += 1  # a middle name: "Mary Ann Fry"
         roles = [t.tag for t in tag(" ".join(words[:first]))] if first else []
-        titled = all(t in _NOUNISH_TAGS | {"JJ", "."} for t in roles)
+        titled = all(t in _NOUN_TAGS | {"JJ", "."} for t in roles)
         surnamed = not all(is_dictionary_word(w.lower()) for w in words[first + 1 : end])
         placed = end == len(words) or words[end] in _SCENE_PREPOSITIONS
         return titled and surnamed and placed
     return False
 
 
-_NOUNISH_TAGS = {"NN", "NNS", "NNP", "NNPS"}
 #: Words of a role or title a person's name may follow in a caption ("State Sen.", "Head
 #: librarian").
 MAX_ROLE_WORDS = 3
@@ -703,7 +712,7 @@ def unstopped_sentence(reading: Reading) -> bool:
 #: How likely the model must find a dated photograph's naming phrase alone to be a caption.
 DATED_PHOTO_PROBABILITY = 0.5
 #: Tags a dated photograph's naming phrase opens with: a noun phrase, maybe in quotes.
-_NAMING_OPENERS = {"DT", "PRP$", "JJ", "CD", "NN", "NNS", "NNP", "NNPS", '"'}
+_NAMING_OPENERS = _NOUN_TAGS | {"DT", "PRP$", "JJ", "CD", '"'}
 
 
 def dated_photo_named(reading: Reading) -> str | None:
@@ -716,7 +725,7 @@ def dated_photo_named(reading: Reading) -> str | None:
         return None
     first = read_paragraph(reading.sentences[0])
     tokens = first.tokens
-    verbless = not any(t.tag.startswith("VB") or t.tag == "MD" for t in tokens)
+    verbless = not _has_verb(tokens)
     named = bool(tokens) and tokens[0].tag in _NAMING_OPENERS and len(tokens) >= MIN_WORDS
     return first.text if verbless and named and _YEAR.search(first.text) else None
 
