@@ -299,7 +299,8 @@ def _mend_passive_participles(words: list[str], tags: list[str]) -> None:
         if tags[i] == "VBD" and not finite_before and _is_form(words[i], "VBN"):
             agent = tags[i - 1] in _NOUNISH and _agent_follows(words, tags, i + 1)
             aside = _after_first_comma(words, tags, i) and _no_object(tags, i + 1)
-            tags[i] = "VBN" if agent or aside else tags[i]
+            if agent or aside:
+                tags[i] = "VBN"
         finite_before = finite_before or tags[i] in _FINITE
 
 
