@@ -788,6 +788,11 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
 LONGER_THAN_USUAL = 1.3
 
 
+def _ends_with_a_stop(text: str) -> bool:
+    """Whether a paragraph ends with a sentence's stop, maybe inside closing quotes."""
+    return text.rstrip().rstrip(_TRAILING_CLOSERS)[-1:] in {".", "!", "?", "…"}
+
+
 def _position_cues(paragraphs: list[_Paragraph]) -> list[dict[str, bool]]:
     """Each paragraph's size against the article's: shorter than both its neighbours, or
     longer than usual (``LONGER_THAN_USUAL`` times the median): a caption is mostly shorter
@@ -795,8 +800,9 @@ def _position_cues(paragraphs: list[_Paragraph]) -> list[dict[str, bool]]:
     story, no paragraph with a final stop between the first and it (``Surroundings``)."""
     sizes = [len(p.text.split()) for p in paragraphs]
     usual = sorted(sizes)[len(sizes) // 2] if sizes else 0
-    stopped = [i for i, p in enumerate(paragraphs) if i and p.text.rstrip()[-1:] in ".!?\"”"]
-    story_starts = stopped[0] if stopped else len(paragraphs)
+    story_starts = next(
+        (i for i, p in enumerate(paragraphs) if i and _ends_with_a_stop(p.text)), len(paragraphs)
+    )
     return [
         {
             "shorter_than_neighbours": 0 < i < len(sizes) - 1
