@@ -439,22 +439,25 @@ def test_two_bare_captions_standing_out_from_the_story_are_captions() -> None:
     assert len(body) == len(TWO_PHOTO_REPORT) - 2 and body[-1] == TWO_PHOTO_REPORT[-1]
 
 
+def _two_photo_report_with(paragraph: str, at: int) -> Article:
+    """The two-photo report read with ``paragraph`` inserted before paragraph ``at``."""
+    report = [*TWO_PHOTO_REPORT[:at], paragraph, *TWO_PHOTO_REPORT[at:]]
+    return read_plaintext("\n\n".join(report) + "\n").article
+
+
 def test_a_dated_photo_named_without_a_verb_keeps_its_sentence_of_context() -> None:
     archive = "Quilters at the county fair in 1974. That year, only 12 quilters entered."
-    report = [*TWO_PHOTO_REPORT[:4], archive, *TWO_PHOTO_REPORT[4:]]
-    article = read_plaintext("\n\n".join(report) + "\n").article
     first, second = TWO_PHOTO_CAPTIONS
-    assert [c.text for c in article.captions] == [first, archive, second]
+    captions = _two_photo_report_with(archive, at=4).captions
+    assert [c.text for c in captions] == [first, archive, second]
     # a sentence of the story that opens with a preposition names no photograph
     story = "Not since 1974. That year, 12 quilters entered, and Okafor won her first ribbon."
-    report = [*TWO_PHOTO_REPORT[:4], story, *TWO_PHOTO_REPORT[4:]]
-    assert story not in [c.text for c in read_plaintext("\n\n".join(report)).article.captions]
+    assert story not in [c.text for c in _two_photo_report_with(story, at=4).captions]
 
 
 def test_a_portrait_captioned_with_a_name_alone_is_a_caption_where_captions_are_bare() -> None:
     portrait = "Fair judge Marguerite Oyelaran"
-    report = [*TWO_PHOTO_REPORT[:5], portrait, *TWO_PHOTO_REPORT[5:]]
-    article = read_plaintext("\n\n".join(report) + "\n").article
+    article = _two_photo_report_with(portrait, at=5)
     first, second = TWO_PHOTO_CAPTIONS
     assert [c.text for c in article.captions] == [first, portrait, second]
     assert article.headings == ()
