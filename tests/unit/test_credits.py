@@ -333,6 +333,8 @@ def test_split_credit(paragraph: str, caption: str, credit: str | None) -> None:
         ("Jean Dupont/AFP via Getty Images", "Jean Dupont/AFP via Getty Images"),
         # a photographer's name, a comma, the agency
         ("Asim Tanveer, AP", "Asim Tanveer, AP"),
+        # a labelled credit naming authors "et al." is no sentence
+        ("Image credit: M. Tanaka et al./Nature Astronomy", "M. Tanaka et al./Nature Astronomy"),
         ("JEAN DUPONT, AFP via Getty Images", "JEAN DUPONT, AFP via Getty Images"),
         ("Paris, France, AP", None),
         ("Asim Tanveer, a spokesman", None),
