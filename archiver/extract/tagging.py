@@ -185,8 +185,8 @@ def _tag(sentence: str) -> tuple[Token, ...]:
     _mend_nouns_after_articles(words, tags)
     _mend_participles_after_nouns(words, tags)
     _mend_passive_participles(words, tags)
-    _mend_noun_run(words, tags)
     _mend_bare_verbs(tags)
+    _mend_noun_run(words, tags)
     _mend_past_after_pronouns(words, tags)
     _mend_relative_past(words, tags)
     _mend_verb_after_aside(words, tags)
@@ -250,9 +250,11 @@ def _mend_attributive_participles(words: list[str], tags: list[str]) -> None:
 def _mend_nouns_after_articles(words: list[str], tags: list[str]) -> None:
     """A present-tense form right after an article or a possessive, or after one and an
     adjective, is the noun it can also be ("The crumpled *remains* of the barn", "her
-    *works*"): a finite verb never follows an article."""
+    *works*"): a finite verb never follows an article. So is a bare form there that ends its
+    noun phrase ("discovered his *win* while ..."; in "its *start* time" it is left as it is)."""
     for i in range(1, len(tags)):
-        if tags[i] not in {"VBZ", "VBP"}:
+        ends_phrase = i + 1 == len(tags) or tags[i + 1] not in _NOUNISH
+        if tags[i] not in {"VBZ", "VBP"} and not (tags[i] == "VB" and ends_phrase):
             continue
         j = i - 1 if tags[i - 1] not in {"JJ", "VBN"} else i - 2
         if not _determiner(words, tags, j):
@@ -293,14 +295,19 @@ def _mend_passive_participles(words: list[str], tags: list[str]) -> None:
     agent follow ("Logbooks *kept* by researchers", "The note *sent* up by the miners"); and
     so is one after the sentence's first comma, right after a noun and with no finite verb
     before, when no object follows ("The finale of the show, *staged* in a gymnasium", "A
-    portrait of the captain, nearly *finished*."): the subject's own verb would need no comma."""
-    finite_before = False
+    portrait of the captain, nearly *finished*."): the subject's own verb would need no comma.
+    Inside that aside, until the next comma, a past form right after a noun and with no object
+    is a participle too ("The trophy, made from a shovel *found* near the town.")."""
+    finite_before = in_aside = False
     for i in range(1, len(tags)):
         if tags[i] == "VBD" and not finite_before and _is_form(words[i], "VBN"):
             agent = tags[i - 1] in _NOUNISH and _agent_follows(words, tags, i + 1)
             aside = _after_first_comma(words, tags, i) and _no_object(tags, i + 1)
-            if agent or aside:
+            within = in_aside and tags[i - 1] in _NOUNISH and _no_object(tags, i + 1)
+            if agent or aside or within:
                 tags[i] = "VBN"
+        opens_aside = tags[i] == "VBN" and _after_first_comma(words, tags, i) and not finite_before
+        in_aside = (in_aside or opens_aside) and tags[i] != ","
         finite_before = finite_before or tags[i] in _FINITE
 
 
@@ -547,17 +554,29 @@ def _mend_verb_after_aside(words: list[str], tags: list[str]) -> None:
     """Right after the comma that closes an aside, before the sentence has a main verb, a
     bare verb is the present tense and a participle the past tense it can also be: the
     subject's own verb ("Kuehn's notebooks, stacked in boxes, *hold* ...", "Those clouds,
-    known as pyroclastic flows, *killed* ...")."""
+    known as pyroclastic flows, *killed* ..."). So is a participle before its object after
+    the asides of a name ("Dean Hollis, 52, from Stockport, *discovered* his win")."""
     inside = _in_relative_clause(words, tags)
     main = _first_main_verb(words, tags, inside)
     for i in range(2, min(len(tags), main + 1)):
-        if tags[i - 1] != "," or i - 2 not in inside:
+        closes_aside = i - 2 in inside
+        if tags[i - 1] != "," or not (closes_aside or _after_name_asides(words, tags, i)):
             continue
         if tags[i] == "VB":
             tags[i] = "VBP"
         elif tags[i] == "VBN" and _is_form(words[i], "VBD"):
             tags[i] = "VBD"
         break
+
+
+def _after_name_asides(words: list[str], tags: list[str], i: int) -> bool:
+    """Whether the word at ``i`` follows asides after a name that opens the sentence, and an
+    object follows it: the name, then two commas or more ("Jane Doe, 34, of Leeds, *found*
+    the dog"); a participle with no object stays one ("Jane Doe, 34, *pictured* in 2019")."""
+    first_comma = tags.index(",")
+    named = first_comma > 0 and all(t in {"NNP", "NNPS"} for t in tags[:first_comma])
+    has_object = i + 1 < len(tags) and tags[i + 1] in _OBJECT_OPENERS
+    return named and tags[:i].count(",") >= 2 and has_object
 
 
 def _mend_past_forms(words: list[str], tags: list[str]) -> None:

@@ -129,6 +129,17 @@ def test_tokens_keep_abbreviations_and_split_possessives() -> None:
         ("The village market stalls, where traders sold fish until 1990.", "stalls", "NNS"),
         # ... while a past form without an article before it stays what the tagger said
         ("Nobody expected the vote to pass.", "expected", "VBD"),
+        # a bare form after a possessive that ends its noun phrase is a noun ...
+        ("Fans celebrate his win in the square.", "win", "NN"),
+        # ... and a participle before its object, after a name's asides, the past tense
+        ("Dean Hollis, 52, from Stockport, discovered his win on Thursday.", "discovered", "VBD"),
+        ("Jane Doe, 34, pictured in 2019.", "pictured", "VBN"),
+        # a bare verb after the subject is read before the noun run after it: no second verb
+        ("Volunteers unload hay bales on Thursday afternoon.", "bales", "NNS"),
+        # a past form inside a participle's aside after the first comma is a participle too
+        ("The trophy, made from a mining shovel found near the town.", "found", "VBN"),
+        # ... but not after the aside's closing comma
+        ("The trophy, made from a shovel, found a new home.", "found", "VBD"),
     ],
 )
 def test_tagging_reads_the_verb_after_the_subject(sentence: str, word: str, expected: str) -> None:
