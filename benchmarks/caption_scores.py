@@ -114,15 +114,16 @@ class Credits:
         return f"{share:.3f} ({self.right}/{self.labelled})"
 
 
-#: An archive photo's lead-in ("FILE - ", "FILE PHOTO: "): the label sets disagree on whether
-#: it belongs to the caption (the real pages' labels and blind14b-d keep it, blind14e and
-#: later leave it out), so it is compared on neither side.
-_ARCHIVE_LEAD = re.compile(r"FILE(?: PHOTO)?\s*[-–—:]\s*")
+#: An archive photo's lead-in ("FILE - ", "FILE PHOTO: ") and the label "Pictured: ": the
+#: label sets disagree on whether they belong to the caption (the real pages' labels and
+#: blind14b-d keep "FILE - ", blind14e and later leave it out; blind14l keeps "Pictured: ",
+#: blind14r and blind14x leave it out), so they are compared on neither side.
+_ARCHIVE_LEAD = re.compile(r"FILE(?: PHOTO)?\s*[-–—:]\s*|Pictured\s*:\s*")
 
 
 def match_key(text: str) -> str:
     """What found and labelled items are matched on: the whitespace-normal text, without an
-    archive photo's lead-in (``_ARCHIVE_LEAD``)."""
+    archive photo's lead-in or a "Pictured: " label (``_ARCHIVE_LEAD``)."""
     text = " ".join(text.split())
     lead = _ARCHIVE_LEAD.match(text)
     return text[lead.end() :] if lead else text

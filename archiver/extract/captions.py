@@ -290,9 +290,10 @@ _CAPTION_BUTTON = re.compile(
 
 
 #: A label naming the paragraph a photo's caption: "Photo: A man walks ...", "Caption: ...",
-#: "Top image: ..." (the lead photo's caption, printed at the story's end).
+#: "Pictured: Jane Doe with ...", "Top image: ..." (the lead photo's caption, printed at the
+#: story's end).
 _LABEL_BEFORE_CAPTION = re.compile(
-    r"(?:Top image|Photo|Picture|Image|Caption)\s*:\s+(?=[\"“‘'(]?[A-Z0-9])"
+    r"(?:Top image|Photo|Picture|Pictured|Image|Caption)\s*:\s+(?=[\"“‘'(]?[A-Z0-9])"
 )
 
 

@@ -565,6 +565,9 @@ def test_a_caption_label_is_no_part_of_the_caption() -> None:
     # the lead photo's caption, printed at the story's end
     top = read_paragraph("Top image: A Varga evening coat on display in the central gallery.")
     assert top.text == "A Varga evening coat on display in the central gallery."
+    scene = "Nell Moss with the van where she heard she had won"
+    pictured = caption_evidence(f"Pictured: {scene}")
+    assert pictured.is_caption and pictured.text == scene
 
 
 @pytest.mark.parametrize(
