@@ -754,7 +754,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
             continue
         verdict = _Verdict(BlockKind.BODY)
         if index not in forced_body and not is_link_line(paragraph.text):
-            following = _credit_after(index, markers, paragraphs)
+            following = _credit_after(index, markers, paragraphs, cues)
             media = index > 0 and media_marker(paragraphs[index - 1].text)
             around = Surroundings(after is not None, following is not None, media, **cues[index])
             evidence = judge(paragraph.raw, around)
@@ -816,15 +816,22 @@ def _position_cues(paragraphs: list[_Paragraph]) -> list[dict[str, bool]]:
 
 
 def _credit_after(
-    index: int, markers: list[Marker | None], paragraphs: list[_Paragraph]
+    index: int,
+    markers: list[Marker | None],
+    paragraphs: list[_Paragraph],
+    cues: list[dict[str, bool]],
 ) -> Marker | None:
     """The credit standing alone just after a paragraph: a credit line ("Getty Images"), or
-    a name alone ("Panos Pictures", see ``name_line``)."""
+    a name alone ("Panos Pictures", see ``name_line``), unless the article opens with a
+    headline (no final stop) and the name stands before the story starts (``_position_cues``):
+    there it is the byline under a standfirst."""
     if index + 1 >= len(paragraphs):
         return None
     marker = markers[index + 1]
     if marker is not None:
         return marker if marker.kind == "credit" else None
+    if cues[index + 1]["before_story"] and not _ends_with_a_stop(paragraphs[0].text):
+        return None
     name = name_line(paragraphs[index + 1].text)
     return Marker("credit", name) if name else None
 

@@ -844,6 +844,28 @@ def test_a_name_standing_alone_beside_a_caption_is_its_credit() -> None:
     assert article.headings == ()
 
 
+def test_a_name_under_a_standfirst_is_a_byline_not_a_credit() -> None:
+    standfirst = (
+        "In a mill town in the Pennines, 40 families have spent a decade turning a derelict "
+        "site into homes they own together"
+    )
+    story = (
+        "On a wet Tuesday in Hebden, Lyn Shaw stands on a scaffold board with a roller, "
+        "finishing the last window frames of a terrace she helped to build."
+    )
+    headline = "date 2026-11-20 (The Westgate Review) The housing co-op built by its tenants"
+    text = "\n\n".join([headline, standfirst, "Priya Lambourne", story, story]) + "\n"
+    article = parse_plaintext(text)
+    assert article.captions == ()
+    assert any(b.kind is BlockKind.BODY and b.text == standfirst for b in article.blocks)
+    # after a lede that is a sentence, a name under a line without a stop is its credit
+    lede = f"date 2026-11-20 (The Westgate Review) {story}"
+    caption = "Lyn Shaw on the scaffold at the Hebden site in November"
+    text = "\n\n".join([lede, caption, "Priya Lambourne", story, story]) + "\n"
+    found = parse_plaintext(text).captions
+    assert [(c.text, c.credit) for c in found] == [(caption, "Priya Lambourne")]
+
+
 def test_a_lone_credit_line_is_never_a_heading() -> None:
     text = (
         "date 2025-07-15 (The Daily Post) The river rose four metres in a night, and the "
