@@ -162,11 +162,13 @@ def name_line(paragraph: str) -> str | None:
 
 
 #: A line announcing a video or audio clip: "Play Video", "Watch video 02:14", "Duration 2:14",
-#: "Audio · 6:32", "Video, 01:30", "Media caption," (a clip's caption follows on the line).
+#: "Audio · 6:32", "Video, 01:30", "Listen duration 3:48", "4-Minute Listen", "Media
+#: caption," (a clip's caption follows on the line).
 _MEDIA_MARKER = re.compile(
     r"(?:(?:Play|Watch|Listen to)\s+)?(?:Video|Audio|Clip|Podcast)\b[\s.,:·|-]*"
     r"(?:Duration\s*:?\s*)?(?:[\d:'\"]+(?:\s*(?:min|minutes?|seconds?|secs?)\b)?\s*)*"
-    r"|(?:Watch|Listen)\s*[·|,]?\s*\d[\d:'\"]*.*"
+    r"|(?:Watch|Listen)(?:\s+duration)?\s*[·|,:]?\s*\d[\d:'\"]*.*"
+    r"|\d+[- ]minute (?:Listen|Watch)"
     r"|Duration\s*:?\s*\d.*"
     r"|Media caption\b.*",
     re.IGNORECASE,

@@ -537,6 +537,9 @@ def test_too_short_or_too_long_is_refused_before_the_model(paragraph: str) -> No
         ("Audio · 6:32", True),
         ("Duration 2:14", True),
         ("Media caption, The minister speaks to reporters", True),
+        ("Listen duration 3:48", True),
+        ("4-Minute Listen", True),
+        ("Listen to the river at night", False),
         ("Watch: Drone footage captures the eruption", False),  # a link line, judged as such
         ("Video footage shows the eruption.", False),
         ("Audio recordings were released on Monday.", False),
