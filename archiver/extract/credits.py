@@ -55,8 +55,10 @@ _LABEL = (
     r"Фото|Fotoğraf|Fotografie|Bilde|Billede|"
     r"Ilustración|Imagen|Copyright|©)"
 )
+#: A trailing label, after a stop, a dash or a space, or glued to the last word as copied text
+#: may leave it ("... still warmPhoto: Jane Doe").
 _TRAILING_LABEL = re.compile(
-    rf"(?:^|(?<=[.!?…»”\"')\]])\s*|\s+[|–—-]\s+|\s+)(?P<label>{_LABEL})"
+    rf"(?:^|(?<=[.!?…»”\"')\]])\s*|\s+[|–—-]\s+|\s+|(?<=[a-z]{{3}}))(?P<label>{_LABEL})"
     r"\s*(?::|：|\s-\s|\s/\s|,|\.\.\.|…)\s*(?P<credit>[^:]{2,140}?)\s*\.?$",
 )
 #: A Japanese credit after a full-width equals sign ("…警察官ら＝ＡＰ").
@@ -165,7 +167,8 @@ def credit_line(text: str) -> str | None:
     X", "Image source, PA Media", "Illustration by X"), bracketed ("(AP Photo/X)"), an
     agency or stock library ("Getty Images", "PA Media"), names with a slash ("REUTERS/Jane
     Doe", "Jane Doe/AFP via Getty Images") or a comma before the agency ("Jane Doe, AP"), or a
-    photographer for a publication ("Jane Doe for The New York Times"). A dash before it is
+    photographer for a publication ("Jane Doe for The New York Times"), or a label that says
+    whose it is on its own ("Submitted photo"). A dash before it is
     dropped ("— Getty Images"). A name alone is not enough: a line "Jane Doe" may as well be
     a caption.
     """
@@ -188,6 +191,7 @@ def credit_line(text: str) -> str | None:
         return credit
     if (
         is_credit_only(line)
+        or _LABEL_ALONE.fullmatch(line)
         or _FOR_PUBLICATION_LINE.fullmatch(line)
         or _AGENCY_LINE.fullmatch(line)
         or _NAME_COMMA_AGENCY.fullmatch(line)
@@ -199,14 +203,20 @@ def credit_line(text: str) -> str | None:
 _AGENCY_LINE = re.compile(rf"(?:The )?(?:{AGENCIES})", re.IGNORECASE)  # "ASSOCIATED PRESS"
 #: A photographer's name, a comma, the agency: "Jane Doe, AP", "JANE DOE, AFP via Getty Images".
 _NAME_COMMA_AGENCY = re.compile(rf"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){{1,3}}, (?:{AGENCIES})")
-#: A credit line that opens with its label: "Photograph by X", "Staff photo by X", "Image
-#: credit: X", "Image source, X", "Chart: X", "Source: X", "Credit: X", "Credit...X".
+#: A credit line that opens with its label: "Photograph by X", "Staff photo by X", "Lead
+#: photo by X", "Image credit: X", "Image source, X", "Chart: X", "Source: X", "Credit: X",
+#: "Credit...X", "Photo courtesy of X" (the credit keeps "courtesy of", as when glued).
 _LABELLED_LINE = re.compile(
-    r"(?:(?:staff|file|handout|contributed|submitted)\s+)?"
+    r"(?:(?:staff|file|handout|contributed|submitted|lead|top|main)\s+)?"
     r"(?:(?:photo(?:graph)?|picture|image|illustration|chart|graphic|video|foto)s?"
-    r"(?:\s+(?:credit|source)s?)?\s*(?:by\b|:|,)|credits?\s*(?::|\.\.\.|…)|source\s*:)"
+    r"(?:\s+(?:credit|source)s?)?\s*(?:by\b|:|,|(?=courtesy of\b))"
+    r"|credits?\s*(?::|\.\.\.|…)|source\s*:)"
     r"\s*(?P<credit>\S.{0,150})",
     re.IGNORECASE,
+)
+#: A label that is the whole credit: "Submitted photo", "Contributed image", "Handout photo".
+_LABEL_ALONE = re.compile(
+    r"(?:submitted|contributed|handout) (?:photo(?:graph)?|picture|image)s?", re.IGNORECASE
 )
 #: Names with a slash: "Frank van Beek / UN Photo/ICJ", "REUTERS/Jane Doe".
 _SLASHED = re.compile(r"[A-Z][\w.'’ -]{1,60}\s?/\s?[A-Z][\w.'’ /-]{1,80}")

@@ -232,6 +232,13 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "Courtesy Hayes family",
         ),
         ("Ann Lee rounds third Staff photo by Tom Roe", "Ann Lee rounds third", "Tom Roe"),
+        # a label glued to the last word, its space lost; not a label inside a name
+        (
+            "Cardamom knots, still warmPhoto: Anouk Reyes",
+            "Cardamom knots, still warm",
+            "Anouk Reyes",
+        ),
+        ("Users of iPhoto: a guide", "Users of iPhoto: a guide", None),
         # names glued to a stop, or to a closing quotation mark, with no space between
         (
             "The remains of a dog found in Peru.Ministry of Culture of Peru",
@@ -333,6 +340,13 @@ def test_split_credit(paragraph: str, caption: str, credit: str | None) -> None:
         ("Jean Dupont/AFP via Getty Images", "Jean Dupont/AFP via Getty Images"),
         # a photographer's name, a comma, the agency
         ("Asim Tanveer, AP", "Asim Tanveer, AP"),
+        # a label for the whole credit, a lead photo's label, a courtesy kept as when glued
+        ("Submitted photo", "Submitted photo"),
+        ("Lead photo by Tomás Rebelo", "Tomás Rebelo"),
+        (
+            "Photo courtesy of St. Albin Historical Society",
+            "courtesy of St. Albin Historical Society",
+        ),
         # a labelled credit naming authors "et al." is no sentence
         ("Image credit: M. Tanaka et al./Nature Astronomy", "M. Tanaka et al./Nature Astronomy"),
         ("JEAN DUPONT, AFP via Getty Images", "JEAN DUPONT, AFP via Getty Images"),
