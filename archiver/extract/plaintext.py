@@ -37,6 +37,7 @@ from archiver.extract.captions import (
     CaptionEvidence,
     Marker,
     Surroundings,
+    byline_at,
     caption_evidence,
     figure_marker,
     media_marker,
@@ -250,10 +251,15 @@ _BYLINE = re.compile(
 
 
 #: A line naming who else reported: "With files from The Associated Press", "With reporting
-#: by Jane Doe", "Jane Doe contributed to this story".
+#: by Jane Doe", "Jane Doe contributed to this story"; or who wrote it, by their name and
+#: post ("Helena Moritz Environment correspondent", "Rachel Ward Education editor") or as
+#: "Staff and agencies".
 _CONTRIBUTORS = re.compile(
     r"^with (?:files|reports?|reporting|additional reporting) (?:from|by)\b"
-    r"|\bcontributed (?:to )?(?:this|the) (?:story|report|article)",
+    r"|\bcontributed (?:to )?(?:this|the) (?:story|report|article)"
+    r"|^(?-i:[A-Z][\w'’.-]+ [A-Z][\w'’.-]+)(?: [\w'’.-]+){0,4} "
+    r"(?-i:correspondent|editor|reporter|writer|columnist|critic)$"
+    r"|^staff and agencies\b",
     re.IGNORECASE,
 )
 
@@ -268,7 +274,8 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
     tornado of fire'") is a heading: its pronouns are the speaker's. Not headings either: a
     line that starts in lower case, a byline ("By Jane Doe, CNN", "Written by ...",
     "Reporting by ..."), a contributor line ("With files from ...", "... contributed to this
-    story"), a line that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)":
+    story", "Jane Doe Environment correspondent", "Staff and agencies"),
+    a line that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)":
     the credit is split off first, and a credited line belongs to a photo) or is one (a
     figure marker), a link or promotion line (``is_link_line``), a promotion offering
     something to watch or read ("Watch the final sprint"), and a line whose subject is a
@@ -737,8 +744,8 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
     with it); one serving no caption is body text. Forced body paragraphs (date line, lede)
     and link lines are never judged. A heading is a short line (``is_heading``) that is no
     caption (nor one held back by a wary article's stricter threshold: ``held_back``), no
-    repeated line, not one of three or more short lines in a row (a list or a table), and
-    has no credit after it.
+    repeated line, not one of three or more short lines in a row (a list or a table), not a
+    writer's name before the story starts (``_names_the_writer``), and has no credit after it.
     """
     markers: list[Marker | None] = [figure_marker(p.text) for p in paragraphs]
     listed = _listed(paragraphs)
@@ -771,6 +778,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
                 and not evidence.held_back
                 and index not in listed
                 and not around.ends_article  # a heading opens a section
+                and not (around.before_story and _names_the_writer(paragraph.text))
                 and is_heading(paragraph.text, paragraph.lines)
             ):
                 verdict = _Verdict(BlockKind.HEADING, None, around)
@@ -782,6 +790,13 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
         if marker is not None and (index in taken or before_caption):
             verdicts[index] = _Verdict(BlockKind.CAPTION)
     return verdicts
+
+
+def _names_the_writer(text: str) -> bool:
+    """Whether a line is a person's name alone ("Alison Kerr") or a name and where they
+    report from ("Tom Harrow at Westleigh Road"): before the story starts, a byline, not a
+    heading."""
+    return name_line(text) is not None or byline_at(read_paragraph(text))
 
 
 #: A paragraph this many times as long as the article's median paragraph is longer than usual.

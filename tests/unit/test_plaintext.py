@@ -649,6 +649,12 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
         ("3 of 5", False),
         ("Hide Caption 2 of 6", False),
         ("Kieran Walsh Political correspondent Tue 3 Mar 2026 18.42 GMT", False),
+        # a writer's name and post, or the agencies' byline
+        ("Helena Moritz Environment correspondent", False),
+        ("Fiona Lowther North of England correspondent", False),
+        ("Staff and agencies in Athens", False),
+        ("4-Minute Listen", False),
+        ("Listen duration 3:48", False),
         ("Published: Nov. 12, 2024 at 6:14 AM EST", False),
         ("Advertisement", False),
         ("Related coverage", False),
@@ -656,6 +662,8 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
         ("Next", False),
         # ... and subheads that only start like some of it
         ("Next steps", True),
+        ("The foreign correspondent", True),
+        ("Letter from the editor", True),
         ("Share prices tumble", True),
         ("If you go", True),
     ],
@@ -864,6 +872,20 @@ def test_a_name_under_a_standfirst_is_a_byline_not_a_credit() -> None:
     text = "\n\n".join([lede, caption, "Priya Lambourne", story, story]) + "\n"
     found = parse_plaintext(text).captions
     assert [(c.text, c.credit) for c in found] == [(caption, "Priya Lambourne")]
+
+
+def test_a_writers_name_before_the_story_is_no_heading_and_a_subhead_after_it_is() -> None:
+    story = (
+        "On a wet Tuesday in Hebden, Lyn Shaw stands on a scaffold board with a roller, "
+        "finishing the last window frames of a terrace she helped to build."
+    )
+    headline = "date 2026-11-20 (The Westgate Review) The housing co-op built by its tenants"
+    standfirst = "Forty families spent a decade turning a derelict site into homes"
+    for byline in ("Priya Lambourne", "Priya Lambourne at Westleigh Road"):
+        paragraphs = [headline, standfirst, byline, story, "What comes next", story]
+        article = parse_plaintext("\n\n".join(paragraphs) + "\n")
+        assert article.headings == ("What comes next",)
+        assert any(b.kind is BlockKind.BODY and b.text == byline for b in article.blocks)
 
 
 def test_a_lone_credit_line_is_never_a_heading() -> None:
