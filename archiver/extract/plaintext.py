@@ -324,6 +324,7 @@ _INTERFACE_LABEL = re.compile(
     r"(?:advertisement|sponsored(?: content)?|recommended(?: for you)?|related(?: \w+)?"
     r"|(?:more|top|latest) (?:news|stories)|previous|next"
     r"|share(?: this)?(?: article| story| page)?|view (?:slideshow|gallery|photos)|transcript"
+    r"|download|playlist|don['’]t miss"
     r"|skip (?:advert|advertisement|ad))",
     re.IGNORECASE,
 )
@@ -381,7 +382,7 @@ def _parallel_questions(text: str) -> bool:
 
 #: Labels that introduce a link to another story or page ("READ:", "Read more:", "WATCH:").
 _LINK_LABEL = re.compile(
-    r"^(?:read(?: more)?|(?:also|more) read|more|watch|see(?: also)?|listen|related|"
+    r"^(?:read(?: more| next)?|(?:also|more) read|more|up next|watch|see(?: also)?|listen|related|"
     r"photos|video|opinion|click here|don['’]t miss|subscribe|sign up|follow us)\s*:",
     re.IGNORECASE,
 )

@@ -660,11 +660,16 @@ def test_find_dateline(paragraph: str, publisher: str | None) -> None:
         ("Related coverage", False),
         ("Share this article", False),
         ("Next", False),
+        ("Download", False),
+        ("Playlist", False),
+        ("Don't miss", False),
+        ("Read next: Warning issued over jellyfish on the beaches", False),
         # ... and subheads that only start like some of it
         ("Next steps", True),
         ("The foreign correspondent", True),
         ("Letter from the editor", True),
         ("Share prices tumble", True),
+        ("Downloads soar as the app goes viral", True),
         ("If you go", True),
     ],
 )
