@@ -643,7 +643,8 @@ def person_named(reading: Reading) -> bool:
     it and where they are maybe after it: "Brenda Okafor", "Head librarian Colin Tewksbury",
     "State Sen. Rachel Dumont", "Dr. Valentina Orrego aboard the Almirante Soto". The name is
     a first name and one or two more capitalised words, one of them no English word (not
-    "Kessel Hut", "Best Ultralight Sleeping Bag"); the role is nouns, adjectives and titles,
+    "Kessel Hut", "Best Ultralight Sleeping Bag"); after a role the first name may be a word
+    when the surname is none ("Coach Bill Hendrickson"); the role is nouns, adjectives and titles,
     no "By" (a byline). Asked in an article that prints its captions bare, where a portrait
     is captioned so: of the sets' headings one reads so (a name alone), of their captions
     without a stop 117. Elsewhere a name alone is mostly a credit or a byline."""
@@ -651,11 +652,16 @@ def person_named(reading: Reading) -> bool:
     if not _unstopped(reading):
         return False
     for first in range(min(MAX_ROLE_WORDS + 1, len(words) - 1)):
-        if not (_first_name(words[first]) and _NAME_WORD.fullmatch(words[first + 1])):
+        if not _NAME_WORD.fullmatch(words[first + 1]):
             continue
         end = first + 2
         if end < len(words) and _NAME_WORD.fullmatch(words[end]):
             end += 1  # a middle name: "Mary Ann Fry"
+        # after a role, a first name that is also a word: "Superintendent Glen Oyelaran"
+        worded = first > 0 and _NAME_WORD.fullmatch(words[first])
+        odd_surname = not is_dictionary_word(words[end - 1].lower())
+        if not (_first_name(words[first]) or (worded and odd_surname)):
+            continue
         roles = [t.tag for t in tag(" ".join(words[:first]))] if first else []
         titled = all(t in _NOUN_TAGS | {"JJ", "."} for t in roles)
         surnamed = not all(is_dictionary_word(w.lower()) for w in words[first + 1 : end])

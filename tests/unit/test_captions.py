@@ -703,6 +703,10 @@ def test_a_dated_photo_named_without_a_verb(paragraph: str, named: str | None) -
         ("Head librarian Colin Tewksbury", True),
         ("State Sen. Rachel Dumont", True),
         ("Dr. Valentina Orrego aboard the Almirante Soto", True),
+        # after a role, a first name that is also a word, when the surname is none
+        ("Superintendent Glen Oyelaran", True),
+        ("Glen Oyelaran", False),
+        ("Polar Specimen Curation Laboratory", False),
         # a byline, a place's name, a heading, a sentence
         ("By Claire Desmarais", False),
         ("Text by Oren Silva", False),
