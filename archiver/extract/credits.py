@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 
 from archiver.extract.dom import clean_text
+from archiver.extract.tagging import is_dictionary_word
 
 #: Picture agencies and newsrooms that appear alone at the end of captions.
 AGENCIES = (
@@ -391,7 +392,8 @@ _HOLDERS = frozenset(
         "Trust", "Foundation", "Institute", "Partners", "Studio", "Studios", "Gallery",
         "Center", "Centre", "University", "Ministry", "Department", "Agency", "Association",
         "Council", "Project", "Records", "Arquivo", "Archivo", "Archivio", "Archiv", "Museo",
-        "Museu", "Musée", "Biblioteca", "Instituto", "Istituto", "Institut",
+        "Museu", "Musée", "Biblioteca", "Instituto", "Istituto", "Institut", "Service",
+        "Survey",
     ]
 )  # fmt: skip
 
@@ -429,9 +431,19 @@ def _segment_credit(text: str) -> tuple[str, str] | None:
     named = len(words) > 1 and names and not _abbreviated(text[: match.start()])
     glued = named and match.group(0)[:1].isupper()
     holder = named and bool(set(words) & _HOLDERS)  # "Alaska Department of Fish and Game"
-    if slash or own or glued or holder or _AGENCY_END.search(" " + segment):
+    after_stop = text[: match.start()].rstrip()[-1:] in {".", "!", "?"}
+    person = after_stop and named and _a_persons_name(words)  # "... Utah. Jared Lindqvist"
+    if slash or own or glued or holder or person or _AGENCY_END.search(" " + segment):
         return text[: match.start()], segment
     return None
+
+
+def _a_persons_name(words: list[str]) -> bool:
+    """Whether two or three capitalised words are a person's name, its first and last words
+    no English words ("Jared Lindqvist", not "Harbor View" or "Main Street")."""
+    if len(words) not in (2, 3) or not all(w[:1].isupper() for w in words):
+        return False
+    return not is_dictionary_word(words[0].lower()) and not is_dictionary_word(words[-1].lower())
 
 
 #: Picture agencies as printed in capitals after a caption without a label ("... ALAMY").

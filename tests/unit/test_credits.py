@@ -232,6 +232,20 @@ from archiver.extract.credits import clean_credit, credit_line, split_credit
             "Courtesy Hayes family",
         ),
         ("Ann Lee rounds third Staff photo by Tom Roe", "Ann Lee rounds third", "Tom Roe"),
+        # a person's name, or a public service, after the caption's last sentence; not after
+        # a dash (a player of the match), nor a place's name
+        (
+            "The Milky Way over the ridge east of Cedar Mesa, Utah. Jared Lindqvist",
+            "The Milky Way over the ridge east of Cedar Mesa, Utah.",
+            "Jared Lindqvist",
+        ),
+        (
+            "Turtles found inside the suitcase. US Fish and Wildlife Service",
+            "Turtles found inside the suitcase.",
+            "US Fish and Wildlife Service",
+        ),
+        ("Player of the match - Tobi Adeyemi", "Player of the match - Tobi Adeyemi", None),
+        ("He walked to the shop. Main Street", "He walked to the shop. Main Street", None),
         # a label glued to the last word, its space lost; not a label inside a name
         (
             "Cardamom knots, still warmPhoto: Anouk Reyes",
