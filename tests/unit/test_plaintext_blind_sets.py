@@ -621,6 +621,22 @@ and a name alone under a standfirst, in an article that opens with a headline, i
 not the credit of a caption. After the round: cnn69 P 0.984, R 0.900 (63/64/70), blind14x P
 1.000, R 0.972 (35/35/36); the sets never read unchanged.
 
+Round 21 (issue 14): bylines and page furniture are no headings (a writer's name and post,
+"Staff and agencies", a name before the story starts; "4-Minute Listen", "Read next: ...";
+credit lines "Submitted photo", "Photo courtesy of X"). ``plaintext_blind14y`` (five other
+styles, 41 captions), written during the round and never read, measured with round 19's
+code, round 21's and round 22's: captions P 0.976, R 0.976 (40/41/41) with each; headings
+P 0.760 → 0.864 → 0.864 (19 right of 25, then of 22).
+
+Round 22 (issue 14): ``plaintext_blind_cnn71`` and ``cnn72`` (144 captions), written during
+round 21, measured with its code: P 0.992, R 0.868 (125/126/144; cnn71 1.000/0.857, cnn72
+0.985/0.878). cnn71 was read; cnn72 was not. From cnn71: after a role, a first name that is
+also a word names a person ("Superintendent Glen Oyelaran"); a person's name or a public
+service after a caption's last sentence is its credit ("... Utah. Jared Lindqvist"): over
+every set 3 captions more, 1 paragraph and 1 heading fewer taken wrongly. cnn71 after: P
+1.000, R 0.900 (63/63/70); cnn72 unchanged. Tried and dropped: "each" as a habit only before
+a period ("each smaller than a fingernail"): 3 captions more, 1 wrong.
+
 ``plaintext_blind14f``: 25 English articles in the five
 styles issue 14 names (wire agency, BBC-like, NYT-like, Guardian-like, magazine; 55
 captions, 15 headings), written for its sixth round by someone who never saw the rules, the
@@ -775,6 +791,9 @@ FLOORS = {
     "plaintext_blind_cnn70": ((15, 75, 20), (0.98, 0.99), (0.99, 0.99), 0.97),
     "plaintext_blind14w": ((20, 38, 13), (0.99, 0.92), (0.92, 0.99), 0.99),
     "plaintext_blind14x": ((20, 36, 15), (0.99, 0.97), (0.99, 0.93), 0.96),
+    "plaintext_blind_cnn71": ((15, 70, 18), (0.99, 0.9), (0.85, 0.99), 0.97),
+    "plaintext_blind_cnn72": ((15, 74, 22), (0.98, 0.87), (0.91, 0.95), 0.97),
+    "plaintext_blind14y": ((20, 41, 19), (0.97, 0.97), (0.86, 0.99), 0.93),
 }
 
 
