@@ -4,15 +4,17 @@ News sites write credits in a handful of ways, and text copied from their pages 
 
 - a trailing label: "Photograph: Name/Agency", "Photo: X", "Photo / X", "Credit: X",
   "Foto: X", or "Credit...X" glued to the caption ("... over time.Credit...Jane Doe", as NYT
-  pages print), a label glued to the final stop as copied text loses the space ("...
-  ends.Photo: X"), or a capitalised "Photograph by X" or "Courtesy of X" glued to the last
-  word ("... the horizon Photograph by X");
+  pages print), a label glued to the final stop or the last word as copied text loses the
+  space ("... ends.Photo: X", "... still warmPhoto: X"), or a capitalised "Photograph by
+  X" or "Courtesy of X" glued to the last word ("... the horizon Photograph by X");
 - a parenthesis or bracket at the end: "(AP Photo/Name)", "[Name/Reuters]", "(Getty Images)";
 - a last segment after the final sentence (its space may be lost: "... the estuary.Jane
   Doe/AFP") or a dash that names an agency or is "Name/Agency" ("... on Monday. John
   Smith/AFP via Getty Images", "REUTERS/Name", "... in Kyiv — Getty Images"), a reader's or
-  an account's photo ("... Submitted photo", "... @jane_doe via Instagram"), or a
-  photographer working for a publication ("... in Duqm. Jane Doe for Rest of World");
+  an account's photo ("... Submitted photo", "... @jane_doe via Instagram"), a body holding
+  photographs ("... in 1941. Kansas City Jazz Archive"), a person's name ("... in Utah.
+  Jared Lindqvist"), or a photographer working for a publication ("... in Duqm. Jane Doe
+  for Rest of World");
 - a line of its own below the caption: any of the above, or only a name ("...Mosul.\nJane Doe").
 
 ``split_credit`` finds these in a caption (the HTML reader's figure captions, the plain-text
@@ -21,9 +23,10 @@ reader's paragraphs); ``credit_line`` says whether a line is a credit and nothin
 Atlantic") and gives it; ``clean_credit`` and ``clean_caption`` remove the labels and
 interface words around them.
 
-Pure string functions, no HTML. Limits: a credit woven into the middle of a sentence, or one
-naming no agency and having no label, slash or publication ("... on Monday. John Smith") on
-the caption's own line, stays in the caption. A source named in brackets before a sentence's
+Pure string functions, no HTML (the tagger's dictionary tells a person's name from English
+words). Limits: a credit woven into the middle of a sentence, or one naming no agency and
+having no label, slash or publication, made of English words ("... on Monday. Mark Rose")
+on the caption's own line, stays in the caption. A source named in brackets before a sentence's
 own full stop ("Shares fell 3% (Reuters).") is a citation, not a photo credit.
 """
 

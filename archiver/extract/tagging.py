@@ -17,18 +17,23 @@ lemminflect saying which words can be which verb or noun form:
   noun it can be ("Flamingos feed ..."), not a name, unless a name or a comma follows; a
   past participle there, before a noun, is an adjective ("Toasted grasshoppers ...");
 - a past form right after "have" or "be" is a participle ("has *worked*", "was *built*"),
-  and so is one right after an article or a possessive ("a *finished* chair");
+  and so is one right after an article or a possessive ("a *finished* chair"); a present or
+  bare form there is the noun it can be ("the *remains*", "his *win* while ...");
+- a bare verb (VB) right after a noun or a pronoun, or after one and an adverb, is a
+  present verb (VBP), not an infinitive ("Iraqi soldiers come under fire", "Factories now
+  produce ..."); read first, so that the nouns after it keep their reading ("Volunteers
+  unload hay *bales*");
 - before the sentence has a finite verb, in a run of nouns (or a lone noun after an aside
   between commas) that ends before a word no noun phrase continues with (a determiner, a
   preposition, a pronoun, ...), the last noun that can be a present-tense verb is that verb;
 - before the sentence has a finite verb, a past form that is also the participle is the
   participle right after a noun when "by" and who did it follow ("Logbooks *kept* by
   researchers"), and right after the sentence's first comma, itself after a noun, when no
-  object follows ("The finale of the show, *staged* in a gymnasium");
-- a bare verb (VB) right after a noun or a pronoun, or after one and an adverb, is a
-  present verb (VBP), not an infinitive ("Iraqi soldiers come under fire", "Factories now
-  produce ..."); a past form right after a subject pronoun, or after one and an adverb, is
-  the past tense ("She rarely photographed crowds");
+  object follows ("The finale of the show, *staged* in a gymnasium"), and so is one with no
+  object right after a noun inside that aside ("made from a shovel *found* near the town");
+- a past form right after a subject pronoun, or after one and an adverb, is the past tense
+  ("She rarely photographed crowds"); so is a participle before its object after the
+  asides of a name ("Dean Hollis, 52, from Stockport, *discovered* his win");
 - before the sentence has a finite verb, a past participle right after a noun and before its
   object is the past tense it can also be ("Police estimated the crowd ...; organisers put
   it ..."); and a sentence's first finite verb, a past form that is also the past
