@@ -26,8 +26,8 @@ interface words around them.
 Pure string functions, no HTML (the tagger's dictionary tells a person's name from English
 words). Limits: a credit woven into the middle of a sentence, or one naming no agency and
 having no label, slash or publication, made of English words ("... on Monday. Mark Rose")
-on the caption's own line, stays in the caption. A source named in brackets before a sentence's
-own full stop ("Shares fell 3% (Reuters).") is a citation, not a photo credit.
+on the caption's own line, stays in the caption. A source named in brackets before a
+sentence's own full stop ("Shares fell 3% (Reuters).") is a citation, not a photo credit.
 """
 
 from __future__ import annotations
@@ -171,10 +171,9 @@ def credit_line(text: str) -> str | None:
     X", "Image source, PA Media", "Illustration by X"), bracketed ("(AP Photo/X)"), an
     agency or stock library ("Getty Images", "PA Media"), names with a slash ("REUTERS/Jane
     Doe", "Jane Doe/AFP via Getty Images") or a comma before the agency ("Jane Doe, AP"), or a
-    photographer for a publication ("Jane Doe for The New York Times"), or a label that says
-    whose it is on its own ("Submitted photo"). A dash before it is
-    dropped ("— Getty Images"). A name alone is not enough: a line "Jane Doe" may as well be
-    a caption.
+    photographer for a publication ("Jane Doe for The New York Times"), or a reader's own
+    photo ("Submitted photo", "Supplied"). A dash before it is dropped ("— Getty Images"). A
+    name alone is not enough: a line "Jane Doe" may as well be a caption.
     """
     line = clean_text(text).lstrip(" —–-").rstrip(" .")
     if not line or len(line.split()) > 12 or line[-1] in "!?":
@@ -195,7 +194,7 @@ def credit_line(text: str) -> str | None:
         return credit
     if (
         is_credit_only(line)
-        or _LABEL_ALONE.fullmatch(line)
+        or _SUPPLIED.match(line)
         or _FOR_PUBLICATION_LINE.fullmatch(line)
         or _AGENCY_LINE.fullmatch(line)
         or _NAME_COMMA_AGENCY.fullmatch(line)
@@ -217,10 +216,6 @@ _LABELLED_LINE = re.compile(
     r"|credits?\s*(?::|\.\.\.|…)|source\s*:)"
     r"\s*(?P<credit>\S.{0,150})",
     re.IGNORECASE,
-)
-#: A label that is the whole credit: "Submitted photo", "Contributed image", "Handout photo".
-_LABEL_ALONE = re.compile(
-    r"(?:submitted|contributed|handout) (?:photo(?:graph)?|picture|image)s?", re.IGNORECASE
 )
 #: Names with a slash: "Frank van Beek / UN Photo/ICJ", "REUTERS/Jane Doe".
 _SLASHED = re.compile(r"[A-Z][\w.'’ -]{1,60}\s?/\s?[A-Z][\w.'’ /-]{1,80}")

@@ -356,6 +356,7 @@ def test_split_credit(paragraph: str, caption: str, credit: str | None) -> None:
         ("Asim Tanveer, AP", "Asim Tanveer, AP"),
         # a label for the whole credit, a lead photo's label, a courtesy kept as when glued
         ("Submitted photo", "Submitted photo"),
+        ("Supplied", "Supplied"),
         ("Lead photo by Tomás Rebelo", "Tomás Rebelo"),
         (
             "Photo courtesy of St. Albin Historical Society",
