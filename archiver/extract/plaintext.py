@@ -274,13 +274,13 @@ def is_heading(paragraph: str, lines: int = 1) -> bool:
     tornado of fire'") is a heading: its pronouns are the speaker's. Not headings either: a
     line that starts in lower case, a byline ("By Jane Doe, CNN", "Written by ...",
     "Reporting by ..."), a contributor line ("With files from ...", "... contributed to this
-    story", "Jane Doe Environment correspondent", "Staff and agencies"),
-    a line that carries a photo credit ("... Downing Street. (AP Photo/Jane Doe)":
-    the credit is split off first, and a credited line belongs to a photo) or is one (a
-    figure marker), a link or promotion line (``is_link_line``), a promotion offering
-    something to watch or read ("Watch the final sprint"), and a line whose subject is a
-    pronoun pointing back at earlier text ("It goes on", "This is where it ends"): a heading
-    opens a section, it does not continue one. A short question standing alone is a heading
+    story", "Jane Doe Environment correspondent", "Staff and agencies"), a line that carries
+    a photo credit ("... Downing Street. (AP Photo/Jane Doe)": the credit is split off
+    first, and a credited line belongs to a photo) or is one (a figure marker), a link or
+    promotion line (``is_link_line``), a promotion offering something to watch or read
+    ("Watch the final sprint"), and a line whose subject is a pronoun pointing back at
+    earlier text ("It goes on", "This is where it ends"): a heading opens a section, it does
+    not continue one. A short question standing alone is a heading
     even so ("Can it be rebuilt?"), unless it asks about part of what came before ("Is any
     of it working?").
     """
