@@ -98,6 +98,7 @@ __all__ = [
     "media_marker",
     "name_line",
     "named_thing",
+    "names_the_writer",
     "outside_quotations",
     "person_named",
     "read_paragraph",
@@ -494,7 +495,7 @@ class Surroundings:
     says the article does not credit its captions: there, as where ``bare_article`` is set,
     a line without a final stop named as a caption names is one (``unstopped_caption``),
     unless it stands ``before_story`` (no paragraph with a final stop between the article's
-    first and it) and reads as a byline ("Jane Doe at the County Ground": ``byline_at``)."""
+    first and it) and reads as a byline ("Jane Doe at the County Ground": ``names_the_writer``)."""
 
     after_figure_marker: bool = False
     before_credit_line: bool = False
@@ -631,6 +632,13 @@ def byline_at(reading: Reading) -> bool:
     byline; after it, 26 of 34 are captions (``Surroundings.before_story``)."""
     words = reading.text.split()
     return _unstopped(reading) and _opens_with_a_name(words) and words[2] in {"at", "in"}
+
+
+def names_the_writer(reading: Reading) -> bool:
+    """Whether a line is a person's name alone ("Alison Kerr": ``name_line``) or a name and
+    where they report from ("Jane Doe at the County Ground": ``byline_at``): before the story
+    starts (``Surroundings.before_story``), a byline, neither a caption nor a heading."""
+    return name_line(reading.text) is not None or byline_at(reading)
 
 
 def _opens_with_a_name(words: list[str]) -> bool:
@@ -1113,8 +1121,8 @@ def caption_evidence(paragraph: str, around: Surroundings = Surroundings()) -> C
     if speaks_of_its_picture(reading):
         why = "it speaks of its picture (in this photo, Pictured: ...)"
         return CaptionEvidence(True, 1.0, reading.text, reading.credit, decided=why)
-    if around.before_story and byline_at(reading):
-        why = "a name at a place before the story starts is a byline, not a caption"
+    if around.before_story and names_the_writer(reading):
+        why = "a name, or a name at a place, before the story starts is a byline, not a caption"
         return CaptionEvidence(False, 0.0, reading.text, reading.credit, decided=why)
     if (around.bare_article or around.named_lines) and unstopped_caption(reading):
         why = "a line without a final stop named as a caption names, not a heading"

@@ -37,11 +37,11 @@ from archiver.extract.captions import (
     CaptionEvidence,
     Marker,
     Surroundings,
-    byline_at,
     caption_evidence,
     figure_marker,
     media_marker,
     name_line,
+    names_the_writer,
     outside_quotations,
     read_paragraph,
     rights_notice,
@@ -746,7 +746,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
     and link lines are never judged. A heading is a short line (``is_heading``) that is no
     caption (nor one held back by a wary article's stricter threshold: ``held_back``), no
     repeated line, not one of three or more short lines in a row (a list or a table), not a
-    writer's name before the story starts (``_names_the_writer``), and has no credit after it.
+    writer's name before the story starts (``names_the_writer``), and has no credit after it.
     """
     markers: list[Marker | None] = [figure_marker(p.text) for p in paragraphs]
     listed = _listed(paragraphs)
@@ -779,7 +779,7 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
                 and not evidence.held_back
                 and index not in listed
                 and not around.ends_article  # a heading opens a section
-                and not (around.before_story and _names_the_writer(paragraph.text))
+                and not (around.before_story and names_the_writer(read_paragraph(paragraph.raw)))
                 and is_heading(paragraph.text, paragraph.lines)
             ):
                 verdict = _Verdict(BlockKind.HEADING, None, around)
@@ -791,13 +791,6 @@ def _classify(paragraphs: list[_Paragraph], forced_body: set[int], judge: Judge)
         if marker is not None and (index in taken or before_caption):
             verdicts[index] = _Verdict(BlockKind.CAPTION)
     return verdicts
-
-
-def _names_the_writer(text: str) -> bool:
-    """Whether a line is a person's name alone ("Alison Kerr") or a name and where they
-    report from ("Tom Harrow at Westleigh Road"): before the story starts, a byline, not a
-    heading."""
-    return name_line(text) is not None or byline_at(read_paragraph(text))
 
 
 #: A paragraph this many times as long as the article's median paragraph is longer than usual.

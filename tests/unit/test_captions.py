@@ -753,3 +753,10 @@ def test_a_short_stopped_phrase_that_names_a_thing(paragraph: str, named: bool) 
 )
 def test_a_name_at_a_place_reads_as_a_byline(line: str, byline: bool) -> None:
     assert byline_at(read_paragraph(line)) is byline
+
+
+@pytest.mark.parametrize("line", ["Priya Anjali Lambourne", "Priya Lambourne at Westleigh Road"])
+def test_a_writers_name_before_the_story_is_a_byline_and_after_it_a_caption(line: str) -> None:
+    before = caption_evidence(line, Surroundings(bare_article=True, before_story=True))
+    assert not before.is_caption and "byline" in before.explain()
+    assert caption_evidence(line, Surroundings(bare_article=True)).is_caption
