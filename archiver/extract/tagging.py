@@ -305,14 +305,14 @@ def _mend_passive_participles(words: list[str], tags: list[str]) -> None:
     is a participle too ("The trophy, made from a shovel *found* near the town.")."""
     finite_before = in_aside = False
     for i in range(1, len(tags)):
+        after_comma = not finite_before and _after_first_comma(words, tags, i)
         if tags[i] == "VBD" and not finite_before and _is_form(words[i], "VBN"):
             agent = tags[i - 1] in _NOUNISH and _agent_follows(words, tags, i + 1)
-            aside = _after_first_comma(words, tags, i) and _no_object(tags, i + 1)
+            aside = after_comma and _no_object(tags, i + 1)
             within = in_aside and tags[i - 1] in _NOUNISH and _no_object(tags, i + 1)
             if agent or aside or within:
                 tags[i] = "VBN"
-        opens_aside = tags[i] == "VBN" and _after_first_comma(words, tags, i) and not finite_before
-        in_aside = (in_aside or opens_aside) and tags[i] != ","
+        in_aside = (in_aside or (after_comma and tags[i] == "VBN")) and tags[i] != ","
         finite_before = finite_before or tags[i] in _FINITE
 
 
